@@ -1,0 +1,164 @@
+/**
+ * Shared domain model. Pure types: no I/O. Every component (requirements, validation, planner,
+ * Tech Lead, interpreter, engine, action) speaks these.
+ */
+
+export type JsonObject = { [key: string]: unknown };
+
+/** Jobs API 2.2 task settings (loosely typed; the JSON Schema in src/domain/schema.ts is the authority). */
+export interface TaskSettings extends JsonObject {
+  task_key: string;
+  depends_on?: Array<{ task_key: string; outcome?: string }>;
+}
+
+export interface JobClusterSettings extends JsonObject {
+  job_cluster_key: string;
+  new_cluster: JsonObject;
+}
+
+/** Jobs API 2.2 JobSettings, the body of POST /api/2.2/jobs/create (without access_control_list). */
+export interface JobSettings extends JsonObject {
+  name?: string;
+  tasks?: TaskSettings[];
+  job_clusters?: JobClusterSettings[];
+  tags?: Record<string, string>;
+}
+
+/** A job as read back from the workspace (jobs/get or an expanded jobs/list entry). */
+export interface WorkspaceJob {
+  job_id: number;
+  creator_user_name?: string;
+  run_as_user_name?: string;
+  created_time?: number;
+  settings: JobSettings;
+}
+
+/** One problem found in a requirement, a spec or a plan. Every message names file, field, value and fix. */
+export interface Diagnostic {
+  severity: "error" | "warning";
+  /** Stable machine code, e.g. "schema.unknown-field", "semantic.cycle", "preflight.node-type". */
+  code: string;
+  /** Repo-relative requirement (or task) file. */
+  file?: string;
+  /** 1-based line in `file` when known (used for annotations). */
+  line?: number;
+  /** Field path in the spec, e.g. "tasks[ingest].depends_on[0].task_key" ("" for the whole file). */
+  path: string;
+  /** The value found (already redacted when it may be a secret). */
+  value?: unknown;
+  /** What is wrong. */
+  message: string;
+  /** How to fix it. */
+  fix: string;
+  /** Documentation references (retriever hits: "source › heading"). */
+  see?: string[];
+}
+
+/** What a requirement asks for, one entry per task file. */
+export type TaskAction = "create" | "update" | "delete" | "run";
+
+/** How a requirement names an existing job (update / delete / run, or adoption). */
+export interface JobTarget {
+  job_id?: number;
+  name?: string;
+  tag?: { key: string; value: string };
+  code_path?: string;
+  /** Adopt a job this repo did not create: after apply the job is managed by the repo. */
+  adopt?: boolean;
+}
+
+export interface RunRequest {
+  job_parameters?: Record<string, string>;
+  only?: string[];
+  /** Wait for the run to end (bounded) and report its result. */
+  wait?: boolean;
+}
+
+/** Which words of the requirement gave a field (shown in task files and the plan). */
+export interface FieldSource {
+  field: string;
+  words: string;
+  line?: number;
+}
+
+/**
+ * One unit of work decided by the Tech Lead for a requirement; becomes one task file.
+ * - create: `settings` is the full desired JobSettings of a job the repo manages (declarative).
+ * - update: `target` names an existing job, `patch` is a jobs/update body (partial change);
+ *   or, for a managed job, `settings` (full desired state).
+ * - delete: `target` names the job.
+ * - run: `target` names the job (or `depends_on` a create item of the same requirement), `run` the parameters.
+ */
+export interface WorkItem {
+  /** Unique within its requirement; lower_snake_case or kebab-case; used in the task id. */
+  key: string;
+  action: TaskAction;
+  settings?: JobSettings;
+  patch?: { new_settings: JobSettings; fields_to_remove?: string[] };
+  target?: JobTarget;
+  run?: RunRequest;
+  /** Keys of other work items this one must wait for (same requirement), or full task ids. */
+  depends_on?: string[];
+  /** Lower runs first among ready tasks. Default 100. */
+  priority?: number;
+  /** Why each field has its value (interpreter / LLM provenance). */
+  explanation?: FieldSource[];
+  /** Non-empty: the requirement is ambiguous or impossible; the task is BLOCKED with these questions. */
+  questions?: string[];
+  /** Line in the requirement file where this item is defined, for annotations. */
+  line?: number;
+}
+
+/** Result of interpreting one requirement file. */
+export interface Interpretation {
+  requirement: string;
+  items: WorkItem[];
+  diagnostics: Diagnostic[];
+  /** Who produced it: "structured" (front matter), "interpreter" (offline prose), "llm". */
+  source: "structured" | "interpreter" | "llm";
+}
+
+/** The Jobs API request the Worker would send for a change. */
+export interface ApiRequest {
+  endpoint: "jobs/create" | "jobs/update" | "jobs/reset" | "jobs/delete" | "jobs/run-now";
+  body: JsonObject;
+}
+
+export type ChangeOp = "create" | "update" | "delete" | "run" | "no-op";
+
+export interface FieldChange {
+  /** e.g. "schedule.quartz_cron_expression", "tasks[ingest].new_cluster.num_workers", "tasks[old]" */
+  path: string;
+  kind: "add" | "remove" | "change";
+  before?: unknown;
+  after?: unknown;
+  /** Highlight class for reviewers. */
+  category: "compute" | "run_as" | "permissions" | "schedule" | "tasks" | "notifications" | "other";
+}
+
+export interface JobChange {
+  taskId: string;
+  requirement: string;
+  op: ChangeOp;
+  jobName: string;
+  jobId?: number;
+  fields: FieldChange[];
+  /** Fields changed in the workspace outside the repo since the last apply. */
+  drift: FieldChange[];
+  /** Normalised desired settings (create/update). */
+  desired?: JobSettings;
+  request?: ApiRequest;
+  /** Normalised per-job plan hash. */
+  hash: string;
+  warnings: Diagnostic[];
+  /** delete, or a task_key rename that loses run history. */
+  destructive: boolean;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug(message: string): void;
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}

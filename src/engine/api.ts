@@ -1,0 +1,95 @@
+/**
+ * The engine's public surface: one engine shared by the CLI and the GitHub Action.
+ * The action adds only GitHub I/O around these calls.
+ */
+import type { Diagnostic, Interpretation, JobChange, Logger } from "../domain/model.js";
+import type { Workspace } from "../workspace/port.js";
+import type { LlmSettings } from "../techlead/types.js";
+
+export interface EngineOptions {
+  /** Absolute path of the repository root. */
+  repoDir: string;
+  /** Jobs directory relative to repoDir (default "jobs"). */
+  jobsDir: string;
+  workspace: Workspace;
+  /** "owner/name" of the repository; recorded in ownership tags on every job the agent creates. */
+  repo: string;
+  allowDelete: boolean;
+  /** Identifies this run (lease holder), e.g. GITHUB_RUN_ID or a random id for the CLI. */
+  runId: string;
+  log: Logger;
+  now?: () => Date;
+  llm?: LlmSettings;
+  /** Make requirement-vs-plan inconsistencies blocking errors instead of warnings. */
+  strictConsistency?: boolean;
+  /** Lease length for apply (seconds). */
+  leaseSeconds?: number;
+  /** Maximum concurrent workspace writes during apply. */
+  concurrency?: number;
+}
+
+export interface TechLeadResult {
+  /** Task files written or changed (repo-relative). */
+  written: string[];
+  interpretations: Interpretation[];
+  diagnostics: Diagnostic[];
+}
+
+export interface BlockedTask {
+  taskId: string;
+  requirement: string;
+  reason: string;
+  questions: string[];
+}
+
+export interface PlanCounts {
+  create: number;
+  update: number;
+  delete: number;
+  run: number;
+  noop: number;
+  blocked: number;
+}
+
+export interface PlanResult {
+  /** false when any task failed validation. */
+  valid: boolean;
+  diagnostics: Diagnostic[];
+  changes: JobChange[];
+  blocked: BlockedTask[];
+  counts: PlanCounts;
+  /** Normalised hash over every change's hash. */
+  planHash: string;
+  /** Full markdown rendering (PR comment body builds on it). */
+  markdown: string;
+}
+
+export type FailureReason = "validation-failed" | "plan-changed" | "apply-failed" | "locked" | "configuration";
+
+export interface TaskApplyResult {
+  taskId: string;
+  requirement: string;
+  op: JobChange["op"];
+  jobName: string;
+  jobId?: number;
+  jobUrl?: string;
+  status: "COMPLETE" | "FAILED" | "SKIPPED" | "BLOCKED";
+  error?: string;
+  run?: { runId: number; url?: string; result?: string; message?: string };
+}
+
+export interface ApplyResult {
+  ok: boolean;
+  planHash: string;
+  results: TaskApplyResult[];
+  failureReason?: FailureReason;
+  message?: string;
+}
+
+export interface ApplyOptions {
+  /** Plan hash approved on the PR; apply refuses with plan-changed when the fresh plan differs. */
+  approvedPlanHash?: string;
+  onPlanChange: "fail" | "apply";
+  /** Wait for runs started by run tasks (bounded, seconds). */
+  runWaitSeconds?: number;
+}
