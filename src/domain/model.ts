@@ -153,6 +153,12 @@ export interface JobChange {
   warnings: Diagnostic[];
   /** delete, or a task_key rename that loses run history. */
   destructive: boolean;
+  /** The requirement text this change came from (shown folded in the plan comment). */
+  requirementText?: string;
+  /** Documentation references for the fields this change touches ("source › heading"). */
+  see?: string[];
+  /** Run request for op "run". */
+  run?: RunRequest;
 }
 
 export interface Logger {
