@@ -31,6 +31,8 @@ export interface WorkspaceJob {
   run_as_user_name?: string;
   created_time?: number;
   settings: JobSettings;
+  /** Set by jobs/list (expand_tasks) when the job's arrays were truncated at 100 entries: read it with getJob. */
+  has_more?: boolean;
 }
 
 /** One problem found in a requirement, a spec or a plan. Every message names file, field, value and fix. */
