@@ -120,10 +120,18 @@ function lineOfWords(doc: RequirementDoc, words: string): number | undefined {
   return doc.text.slice(0, index).split("\n").length;
 }
 
-/** Replaces every occurrence of a key the provider handed out, and token shapes, in all strings. */
+/**
+ * Replaces every occurrence of a key the provider handed out in all strings. (Inline secrets the model may write
+ * into settings are not rewritten here: the validator refuses them, visibly.)
+ */
 function scrub<T>(value: T, secrets: Set<string>): T {
+  const replaceKeys = (text: string): string => {
+    let out = text;
+    for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join(REDACTED);
+    return out;
+  };
   const walk = (v: unknown): unknown => {
-    if (typeof v === "string") return redactText(v, secrets);
+    if (typeof v === "string") return replaceKeys(v);
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === "object") return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, walk(x)]));
     return v;

@@ -76,6 +76,13 @@ export function guardTargets(items: WorkItem[], doc: RequirementDoc, existingJob
         kept.push({ ...item, target: { ...target, job_id: matches[0]!.job_id } });
         continue;
       }
+      if (matches.length === 0 && !item.questions?.length) {
+        kept.push({
+          ...item,
+          questions: [`No existing job is named "${target.name}". Which job is meant? Give its exact name or job id in the requirement.`],
+        });
+        continue;
+      }
     }
     kept.push(item);
   }
