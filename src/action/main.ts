@@ -1,6 +1,172 @@
+/**
+ * The action's single entry point and its one catch. Reads inputs and context once, wires the real ports
+ * (Octokit, simple-git, the Databricks SDK workspace), dispatches on mode/event, and turns typed errors into
+ * `core.setFailed` + the `failure-reason` output. Outputs and the job summary are written on failure too.
+ */
 import * as core from "@actions/core";
+import * as engine from "../engine/index.js";
+import { GitOperationError } from "../git/port.js";
+import { createSimpleGitPort } from "../git/simple-git.js";
+import { createOctokitPort } from "../github/octokit.js";
+import { createSdkWorkspace } from "../workspace/sdk-workspace.js";
+import type { Workspace } from "../workspace/port.js";
+import type { EngineOptions } from "../engine/api.js";
+import { runApplyFlow } from "./apply.js";
+import { readGitHubContext, type GitHubContext } from "./context.js";
+import { resolveDatabricksToken } from "./databricks-auth.js";
+import type { ActionDeps } from "./deps.js";
+import { runDriftFlow } from "./drift.js";
+import { ActionError, type ActionFailureReason } from "./errors.js";
+import { parseInputs, type ActionInputs } from "./inputs.js";
+import { runPullRequestFlow } from "./pull-request.js";
+import { createCoreLogger, JobSummary, Outputs, Redactor } from "./report.js";
 
-/** The action's single entry point. Implemented by the GitHub Action component. */
+function wire(inputs: ActionInputs, context: GitHubContext, redactor: Redactor): ActionDeps {
+  const log = createCoreLogger(redactor);
+  const summary = new JobSummary(redactor);
+  const outputs = new Outputs(redactor);
+  let token: Promise<string | undefined> | undefined;
+  const databricksToken = () => {
+    token ??= inputs.databricksHost
+      ? resolveDatabricksToken(
+          {
+            host: inputs.databricksHost,
+            token: inputs.databricksToken,
+            clientId: inputs.databricksClientId,
+            audience: inputs.databricksOidcAudience,
+          },
+          {
+            getIdToken: (audience) => core.getIDToken(audience),
+            oidcAvailable: Boolean(process.env.ACTIONS_ID_TOKEN_REQUEST_URL),
+            setSecret: (value) => {
+              core.setSecret(value);
+              redactor.add(value);
+            },
+            fetch,
+          },
+        )
+      : Promise.resolve(undefined);
+    return token;
+  };
+  let workspace: Workspace | undefined;
+  return {
+    inputs,
+    context,
+    engine,
+    github: inputs.githubToken
+      ? createOctokitPort({
+          token: inputs.githubToken,
+          apiUrl: context.apiUrl,
+          owner: context.owner,
+          repo: context.repo,
+          warn: (message) => log.warn(message),
+        })
+      : undefined,
+    git: createSimpleGitPort({ repoDir: context.workspace, log: (message) => log.info(message) }),
+    async workspace() {
+      if (workspace) return workspace;
+      const resolved = await databricksToken();
+      if (!inputs.databricksHost || !resolved) return undefined;
+      workspace = createSdkWorkspace({ host: inputs.databricksHost, token: resolved });
+      return workspace;
+    },
+    async llm(): Promise<EngineOptions["llm"]> {
+      if (!inputs.llm) return undefined;
+      const key = inputs.llm.apiKey ?? (await databricksToken());
+      const baseUrl = inputs.llm.baseUrl ?? (inputs.databricksHost ? `${inputs.databricksHost}/serving-endpoints` : undefined);
+      if (!key || !baseUrl) {
+        log.warn('"llm-model" is set but there is no LLM base URL or API key (no Databricks host/token): prose requirements stay BLOCKED');
+        return undefined;
+      }
+      return { model: inputs.llm.model, baseUrl, apiKey: async () => key };
+    },
+    log,
+    summary,
+    outputs,
+    redactor,
+  };
+}
+
+/** Which flow a run takes: the mode input, or (auto) the event. */
+export type Flow = "pull-request" | "tech-lead" | "apply" | "drift" | "plan-readonly" | "skip";
+
+export function chooseFlow(mode: ActionInputs["mode"], context: Pick<GitHubContext, "eventName" | "pullRequest">): Flow {
+  const isPr = Boolean(context.pullRequest) && context.eventName.startsWith("pull_request");
+  switch (mode) {
+    case "tech-lead":
+      return "tech-lead";
+    case "plan":
+      return isPr ? "pull-request" : "plan-readonly";
+    case "apply":
+      return "apply";
+    case "drift":
+      return "drift";
+    case "auto":
+      if (context.eventName === "pull_request" || context.eventName === "pull_request_target") return isPr ? "pull-request" : "skip";
+      if (context.eventName === "push") return "apply";
+      if (context.eventName === "workflow_dispatch" || context.eventName === "schedule") return "drift";
+      return "skip";
+  }
+}
+
 export async function run(): Promise<void> {
-  core.setFailed("not implemented yet");
+  const redactor = new Redactor();
+  let deps: ActionDeps | undefined;
+  let summary = new JobSummary(redactor);
+  let outputs = new Outputs(redactor);
+  let flow: Flow = "skip";
+  try {
+    const inputs = parseInputs();
+    for (const secret of [inputs.databricksToken, inputs.githubToken, inputs.llm?.apiKey]) redactor.add(secret);
+    const context = readGitHubContext();
+    deps = wire(inputs, context, redactor);
+    summary = deps.summary;
+    outputs = deps.outputs;
+    flow = chooseFlow(inputs.mode, context);
+    deps.log.info(`jobagent: mode ${inputs.mode}, event ${context.eventName} → ${flow}`);
+    switch (flow) {
+      case "pull-request":
+        await runPullRequestFlow(deps, { force: inputs.mode !== "auto" });
+        break;
+      case "tech-lead":
+        if (context.pullRequest) await runPullRequestFlow(deps, { techLeadOnly: true, force: true });
+        else throw new ActionError("configuration", 'mode "tech-lead" runs on pull_request events (it commits task files to the PR branch)');
+        break;
+      case "apply":
+        await runApplyFlow(deps, { requireDefaultBranch: inputs.mode === "auto" });
+        break;
+      case "drift":
+        await runDriftFlow(deps, { drift: true });
+        break;
+      case "plan-readonly":
+        await runDriftFlow(deps, { drift: false });
+        break;
+      case "skip":
+        deps.log.info(`event "${context.eventName}" has nothing for mode auto to do`);
+        summary.add(`### jobagent\n\nEvent \`${context.eventName}\`: nothing to do in mode \`auto\`.`);
+        break;
+    }
+    outputs.set("failure-reason", "");
+  } catch (error) {
+    const reason: ActionFailureReason =
+      error instanceof ActionError
+        ? error.reason
+        : error instanceof GitOperationError
+          ? "git-push-failed"
+          : flow === "apply"
+            ? "apply-failed"
+            : "plan-failed";
+    const message = redactor.redact(error instanceof Error ? error.message : String(error));
+    outputs.set("failure-reason", reason);
+    summary.add(`### ❌ jobagent failed (\`${reason}\`)\n\n${message}`);
+    if (!(error instanceof ActionError)) core.debug(redactor.redact((error as Error)?.stack ?? ""));
+    core.setFailed(message);
+  } finally {
+    outputs.flush();
+    try {
+      await summary.write();
+    } catch (error) {
+      core.warning(`writing the job summary failed: ${redactor.redact((error as Error).message)}`);
+    }
+  }
 }

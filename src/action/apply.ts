@@ -1,0 +1,154 @@
+/**
+ * push to the default branch: Apply the merged plan. The approved plan hash comes from the merged PR's sticky
+ * comment (written by the action's own identity) or, failing that, from the task files (the engine's record).
+ * Task states and the progress log are committed back with `[skip ci]`; the result is commented on the merged PR.
+ */
+import type { ApplyResult } from "../engine/api.js";
+import type { ApprovedPlan } from "../github/sticky.js";
+import { findApprovedPlan, upsertOwnComment } from "../github/sticky.js";
+import { buildApplyComment } from "./comment.js";
+import type { ActionDeps } from "./deps.js";
+import { ActionError, ConfigurationError } from "./errors.js";
+import { branchOfRef, engineOptions, shortSha } from "./shared.js";
+
+async function lookupApprovedPlan(deps: ActionDeps): Promise<ApprovedPlan | undefined> {
+  if (!deps.github) {
+    deps.log.warn('no "github-token": the approved plan is taken from the task files');
+    return undefined;
+  }
+  try {
+    const approved = await findApprovedPlan(deps.github, deps.context.sha, {
+      jobsDir: deps.inputs.jobsDir,
+      trustedAuthors: deps.inputs.botLogins,
+    });
+    if (!approved) deps.log.info(`commit ${shortSha(deps.context.sha)} has no pull request: using the plan recorded in the task files`);
+    else if (!approved.planHash) {
+      deps.log.info(`PR #${approved.pullRequest.number} has no approvable plan comment: using the plan recorded in the task files`);
+    } else {
+      deps.log.info(`PR #${approved.pullRequest.number} approved plan ${approved.planHash} (computed on ${shortSha(approved.headSha)})`);
+      if (approved.headSha && approved.pullRequest.headSha && approved.headSha !== approved.pullRequest.headSha) {
+        deps.log.warn(
+          `the plan comment was computed on ${shortSha(approved.headSha)} but the PR head was ${shortSha(approved.pullRequest.headSha)}; ` +
+            "apply compares the fresh plan with it and refuses if they differ",
+        );
+      }
+    }
+    return approved;
+  } catch (error) {
+    deps.log.warn(`looking up the merged pull request failed (${(error as Error).message}); using the plan recorded in the task files`);
+    return undefined;
+  }
+}
+
+function applySummary(result: ApplyResult, deps: ActionDeps, approved: ApprovedPlan | undefined): string {
+  const rows = result.results.map((r) => {
+    const job = r.jobUrl ? `[${r.jobName}](${r.jobUrl})` : r.jobName;
+    const run = r.run ? `${r.run.url ? `[${r.run.runId}](${r.run.url})` : r.run.runId} ${r.run.result ?? ""}` : "";
+    const cell = (s: string) => s.replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|");
+    return `| ${r.status} | ${r.op} | ${cell(job)} | ${r.jobId ?? ""} | ${cell(run)} | ${cell(r.error ?? "")} |`;
+  });
+  return [
+    `## ${result.ok ? "Applied" : `Apply failed (${result.failureReason ?? "apply-failed"})`}: \`${deps.inputs.jobsDir}\``,
+    `Commit \`${shortSha(deps.context.sha)}\` · plan \`${result.planHash}\`` +
+      (approved?.planHash ? ` · approved \`${approved.planHash}\` on PR #${approved.pullRequest.number}` : " · approval from the task files"),
+    result.message ?? "",
+    rows.length
+      ? ["| status | op | job | job id | run | error |", "|---|---|---|---:|---|---|", ...rows].join("\n")
+      : "No job was changed.",
+  ]
+    .filter(Boolean)
+    .join("\n\n");
+}
+
+export async function runApplyFlow(deps: ActionDeps, options: { requireDefaultBranch: boolean }): Promise<void> {
+  if (deps.context.pullRequest?.fromFork) {
+    throw new ConfigurationError("apply never runs for a pull request from a fork");
+  }
+  const branch = branchOfRef(deps.context.ref);
+  if (!branch) {
+    throw new ConfigurationError(`apply needs a branch ref, found GITHUB_REF "${deps.context.ref}"; run it on a push to the default branch`);
+  }
+  if (options.requireDefaultBranch && deps.context.defaultBranch && branch !== deps.context.defaultBranch) {
+    deps.log.info(`push to ${branch}, not the default branch ${deps.context.defaultBranch}: nothing to apply`);
+    deps.summary.add(`### jobagent\n\nPush to \`${branch}\` (not the default branch): nothing to apply.`);
+    return;
+  }
+  const workspace = await deps.workspace();
+  if (!workspace) {
+    throw new ConfigurationError(
+      'no Databricks credentials: set the "databricks-host" and "databricks-token" inputs (or DATABRICKS_HOST / ' +
+        "DATABRICKS_TOKEN), or grant `id-token: write` for OIDC federation",
+    );
+  }
+
+  const approved = await deps.log.group("Approved plan", () => lookupApprovedPlan(deps));
+  const engineOpts = await engineOptions(deps, workspace);
+  const result = await deps.log.group("Apply", () =>
+    deps.engine.runApply(engineOpts, {
+      approvedPlanHash: approved?.planHash,
+      onPlanChange: deps.inputs.onPlanChange,
+      runWaitSeconds: deps.inputs.runWaitSeconds,
+    }),
+  );
+  const count = (op: string) => result.results.filter((r) => r.op === op && r.status === "COMPLETE").length;
+  deps.outputs.set("changes", result.results.some((r) => r.op !== "no-op" && r.status === "COMPLETE"));
+  deps.outputs.set("to-create", count("create"));
+  deps.outputs.set("to-update", count("update"));
+  deps.outputs.set("to-delete", count("delete"));
+  deps.outputs.set("plan-hash", result.planHash);
+  deps.summary.add(applySummary(result, deps, approved));
+
+  let pushError: unknown;
+  if (deps.inputs.commitProgress) {
+    try {
+      await deps.log.group(`Commit task states and progress to ${branch}`, async () => {
+        const pushed = await deps.git.commitAndPush({
+          paths: [deps.inputs.jobsDir],
+          message: `jobagent: ${result.ok ? "applied" : "apply failed for"} plan ${result.planHash} [skip ci]`,
+          branch,
+        });
+        deps.log.info(pushed.sha ? `pushed ${shortSha(pushed.sha)} (${pushed.attempts} attempt(s))` : "nothing to commit");
+      });
+    } catch (error) {
+      pushError = error;
+      deps.log.error(`committing the task states failed: ${(error as Error).message}`);
+    }
+  }
+
+  if (approved && deps.github && deps.inputs.comment !== "off") {
+    const github = deps.github;
+    try {
+      await deps.log.group(`Result comment on PR #${approved.pullRequest.number}`, async () => {
+        const posted = await upsertOwnComment(
+          github,
+          approved.pullRequest.number,
+          { kind: "apply", jobsDir: deps.inputs.jobsDir, trustedAuthors: deps.inputs.botLogins },
+          () =>
+            deps.redactor.redact(
+              buildApplyComment({
+                result,
+                jobsDir: deps.inputs.jobsDir,
+                sha: deps.context.sha,
+                approvedPlanHash: approved.planHash,
+                runUrl: deps.context.runUrl,
+              }),
+            ),
+        );
+        deps.log.info(`${posted.created ? "created" : "updated"} comment ${posted.comment.id}`);
+      });
+    } catch (error) {
+      deps.log.warn(`commenting the result on PR #${approved.pullRequest.number} failed: ${(error as Error).message}`);
+    }
+  }
+
+  if (!result.ok) {
+    throw new ActionError(result.failureReason ?? "apply-failed", result.message ?? "apply failed; see the job summary");
+  }
+  if (pushError) {
+    throw new ActionError(
+      "git-push-failed",
+      `the jobs were applied but their task states could not be committed: ${(pushError as Error).message}; ` +
+        "re-run the workflow: apply converges and commits the states",
+    );
+  }
+}

@@ -1,0 +1,34 @@
+/** What the action's flows receive: parsed inputs, the run's context and a port for every tool. */
+import type { ApplyOptions, ApplyResult, EngineOptions, PlanResult, TechLeadResult } from "../engine/api.js";
+import type { GitPort } from "../git/port.js";
+import type { GitHubPort } from "../github/port.js";
+import type { Workspace } from "../workspace/port.js";
+import type { PlanRenderer } from "./comment.js";
+import type { GitHubContext } from "./context.js";
+import type { ActionInputs } from "./inputs.js";
+import type { ActionLogger, JobSummary, Outputs, Redactor } from "./report.js";
+
+/** The engine entry points the action wraps (src/engine/index.ts). */
+export interface Engine {
+  runTechLead(options: EngineOptions, requirements?: string[]): Promise<TechLeadResult>;
+  runPlan(options: EngineOptions, planOptions?: { record?: boolean; drift?: boolean }): Promise<PlanResult>;
+  runApply(options: EngineOptions, applyOptions: ApplyOptions): Promise<ApplyResult>;
+}
+
+export interface ActionDeps {
+  inputs: ActionInputs;
+  context: GitHubContext;
+  engine: Engine;
+  /** undefined when no GitHub token is available. */
+  github?: GitHubPort;
+  git: GitPort;
+  /** The workspace to plan/apply against; undefined when there are no Databricks credentials (fork PRs). */
+  workspace(): Promise<Workspace | undefined>;
+  /** LLM settings for the Tech Lead (undefined: structured requirements only). */
+  llm(): Promise<EngineOptions["llm"]>;
+  log: ActionLogger;
+  summary: JobSummary;
+  outputs: Outputs;
+  redactor: Redactor;
+  render?: PlanRenderer;
+}

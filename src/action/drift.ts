@@ -1,0 +1,47 @@
+/** workflow_dispatch / schedule: drift check — a read-only plan against the workspace, reported in the job summary. */
+import type { ActionDeps } from "./deps.js";
+import { ActionError, ConfigurationError } from "./errors.js";
+import { annotateAll, diagnosticsMarkdown, engineOptions, setPlanOutputs } from "./shared.js";
+
+export async function runDriftFlow(deps: ActionDeps, options: { drift: boolean }): Promise<void> {
+  const workspace = await deps.workspace();
+  if (!workspace) {
+    throw new ConfigurationError(
+      'no Databricks credentials: set the "databricks-host" and "databricks-token" inputs (or DATABRICKS_HOST / ' +
+        "DATABRICKS_TOKEN), or grant `id-token: write` for OIDC federation",
+    );
+  }
+  const engineOpts = await engineOptions(deps, workspace);
+  const plan = await deps.log.group(options.drift ? "Drift check" : "Plan (read-only)", () =>
+    deps.engine.runPlan(engineOpts, { record: false, drift: options.drift }),
+  );
+  annotateAll(deps, plan.diagnostics);
+  setPlanOutputs(deps, plan);
+
+  const drifted = plan.changes.filter((c) => c.drift.length > 0);
+  const pending = plan.changes.filter((c) => c.op !== "no-op");
+  const lines = [
+    `## ${options.drift ? "Drift check" : "Plan"}: \`${deps.inputs.jobsDir}\``,
+    drifted.length || pending.length
+      ? `${drifted.length} job(s) changed in the workspace outside the repo; ${pending.length} job(s) differ from the requirements.`
+      : "No drift: every job matches its requirement.",
+  ];
+  if (drifted.length) {
+    lines.push(
+      ["| job | job id | drifted fields |", "|---|---:|---|"]
+        .concat(drifted.map((c) => `| ${c.jobName.replace(/\|/g, "\\|")} | ${c.jobId ?? ""} | ${c.drift.map((f) => `\`${f.path}\``).join(", ")} |`))
+        .join("\n"),
+    );
+  }
+  lines.push(plan.markdown, diagnosticsMarkdown(plan.diagnostics));
+  deps.summary.add(lines.filter(Boolean).join("\n\n"));
+  for (const c of drifted) deps.log.warn(`drift in ${c.jobName}: ${c.drift.map((f) => f.path).join(", ")}`);
+
+  if (!plan.valid) throw new ActionError("validation-failed", "validation failed; see the annotations and the job summary");
+  if (deps.inputs.failOnDrift && (drifted.length > 0 || pending.length > 0)) {
+    throw new ActionError(
+      "drift-detected",
+      `${pending.length} job(s) differ from the requirements and ${drifted.length} changed outside the repo (fail-on-drift: true)`,
+    );
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * What the action reports: grouped logs and annotations (@actions/core), outputs (GITHUB_OUTPUT) and the job
+ * summary (GITHUB_STEP_SUMMARY). Everything passes through the redactor first, so no secret the action knows
+ * can reach a log line, an annotation, an output or the summary.
+ */
+import * as core from "@actions/core";
+import type { Diagnostic, Logger } from "../domain/model.js";
+
+/** Replaces every known secret with ***. Secrets shorter than 4 characters are ignored (they would mangle text). */
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  add(secret: string | undefined): void {
+    if (secret && secret.length >= 4) this.secrets.add(secret);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join("***");
+    return out;
+  }
+}
+
+export interface ActionLogger extends Logger {
+  /** An annotation on the requirement file and line (errors fail the check, warnings do not). */
+  annotate(diagnostic: Diagnostic): void;
+}
+
+/** A Logger over @actions/core. Groups do not nest on GitHub: an inner group is logged as a heading instead. */
+export function createCoreLogger(redactor: Redactor): ActionLogger {
+  let depth = 0;
+  const r = (message: string) => redactor.redact(message);
+  return {
+    info: (message) => core.info(r(message)),
+    warn: (message) => core.warning(r(message)),
+    error: (message) => core.error(r(message)),
+    debug: (message) => core.debug(r(message)),
+    async group<T>(name: string, fn: () => Promise<T>): Promise<T> {
+      if (depth > 0) {
+        core.info(`— ${r(name)}`);
+        return fn();
+      }
+      depth++;
+      try {
+        return await core.group(r(name), fn);
+      } finally {
+        depth--;
+      }
+    },
+    annotate(d) {
+      const text = r(`${d.path ? `${d.path}: ` : ""}${d.message} Fix: ${d.fix}`);
+      const properties: core.AnnotationProperties = { title: `${d.code}`, file: d.file, startLine: d.line };
+      if (d.severity === "error") core.error(text, properties);
+      else core.warning(text, properties);
+    },
+  };
+}
+
+export const OUTPUT_NAMES = ["changes", "to-create", "to-update", "to-delete", "plan-hash", "failure-reason"] as const;
+export type OutputName = (typeof OUTPUT_NAMES)[number];
+
+/** Outputs are set once each; every documented output is always set (empty when not applicable). */
+export class Outputs {
+  private readonly values = new Map<OutputName, string>();
+
+  constructor(private readonly redactor: Redactor) {}
+
+  set(name: OutputName, value: string | number | boolean): void {
+    this.values.set(name, this.redactor.redact(String(value)));
+  }
+
+  get(name: OutputName): string | undefined {
+    return this.values.get(name);
+  }
+
+  flush(): void {
+    for (const name of OUTPUT_NAMES) core.setOutput(name, this.values.get(name) ?? "");
+  }
+}
+
+/** GitHub caps a step's summary at 1 MiB. */
+const SUMMARY_LIMIT = 1_000_000;
+
+/** The job summary, collected during the run and written once at the end (on failure too). */
+export class JobSummary {
+  private readonly sections: string[] = [];
+
+  constructor(private readonly redactor: Redactor) {}
+
+  add(markdown: string): void {
+    this.sections.push(markdown);
+  }
+
+  get text(): string {
+    return this.redactor.redact(this.sections.join("\n\n"));
+  }
+
+  async write(): Promise<void> {
+    if (!process.env.GITHUB_STEP_SUMMARY) return;
+    let text = this.text;
+    if (text.length > SUMMARY_LIMIT) {
+      text = `${text.slice(0, SUMMARY_LIMIT - 200)}\n\n**Summary truncated at GitHub's 1 MiB limit; the full plan is in the workflow log.**`;
+    }
+    await core.summary.addRaw(text, true).write();
+  }
+}

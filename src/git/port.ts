@@ -1,0 +1,38 @@
+/** The Git port: what the action asks of the checked-out repository. Implemented with simple-git in ./simple-git.ts. */
+
+export interface CommitAndPushOptions {
+  /** Repo-relative paths whose changes are committed (e.g. the jobs directory). */
+  paths: string[];
+  message: string;
+  /** Branch on `origin` to push to (e.g. the PR head branch or the default branch). */
+  branch: string;
+  /** Push attempts, each after rebasing onto the moved branch (default 5). */
+  maxAttempts?: number;
+}
+
+export interface CommitAndPushResult {
+  /** The pushed commit; undefined when nothing under `paths` changed. */
+  sha?: string;
+  /** Push attempts made (1 when the branch had not moved). */
+  attempts: number;
+}
+
+export interface GitPort {
+  /** Current HEAD commit. */
+  headSha(): Promise<string>;
+  /** Repo-relative files changed on HEAD since its merge base with `baseSha` (needs the history: fetch-depth 0). */
+  changedFilesSince(baseSha: string): Promise<string[]>;
+  /** Commits the changes under `paths` with the action's identity and pushes through `origin` (never forced). */
+  commitAndPush(options: CommitAndPushOptions): Promise<CommitAndPushResult>;
+}
+
+/** A git operation failed; `conflict` when a rebase onto the moved branch conflicted. */
+export class GitOperationError extends Error {
+  constructor(
+    message: string,
+    readonly kind: "conflict" | "push-rejected" | "failed",
+  ) {
+    super(message);
+    this.name = "GitOperationError";
+  }
+}
