@@ -1,10 +1,15 @@
 /**
- * The engine entry points shared by the CLI and the GitHub Action. (Bodies land with the Worker issue;
- * the signatures are the contract the CLI and the action code against.)
+ * The engine entry points shared by the CLI and the GitHub Action.
  */
 import type { ApplyOptions, ApplyResult, EngineOptions, PlanResult, TechLeadResult } from "./api.js";
+import { applyPlan } from "./apply.js";
+import { createRunContext } from "./context.js";
+import { computePlan, recordPlan } from "./planner.js";
+import { FileTaskStore } from "./task-store.js";
+import { TASK_STATES, type TaskState } from "./task-file.js";
+import { techLead } from "./techlead.js";
 
-export type TaskStatus = "PENDING" | "PLANNED" | "IN_PROGRESS" | "COMPLETE" | "FAILED" | "BLOCKED";
+export type TaskStatus = TaskState;
 
 export interface TaskSummary {
   id: string;
@@ -22,31 +27,60 @@ export interface TaskSummary {
 export interface StatusResult {
   tasks: TaskSummary[];
   counts: Record<TaskStatus, number>;
+  /** Task files that could not be read. */
+  errors: string[];
 }
 
-/** Requirements → task files (only changed requirements when `requirements` is given). Writes files, never the workspace. */
+/** Requirements → task files (only the given requirement files when `requirements` is set). Never touches the workspace. */
 export async function runTechLead(options: EngineOptions, requirements?: string[]): Promise<TechLeadResult> {
-  void options;
-  void requirements;
-  throw new Error("not implemented");
+  const ctx = createRunContext(options);
+  const outcome = await options.log.group("Tech Lead: requirements → task files", () =>
+    techLead(ctx, requirements ? { write: true, only: requirements } : { write: true }),
+  );
+  return { written: outcome.written, interpretations: outcome.interpretations, diagnostics: outcome.diagnostics };
 }
 
-/** Validate + plan every task; records PLANNED + plan hash in the task files (`record: false` for a read-only plan). */
+/**
+ * Validate + plan every task. With `record` (default) the Tech Lead's task files are written and the plan is
+ * recorded in them (PLANNED + plan hash), which is what apply later checks; `record: false` writes nothing.
+ */
 export async function runPlan(options: EngineOptions, planOptions: { record?: boolean; drift?: boolean } = {}): Promise<PlanResult> {
-  void options;
-  void planOptions;
-  throw new Error("not implemented");
+  const record = planOptions.record ?? true;
+  const ctx = createRunContext(options);
+  const tl = await options.log.group("Tech Lead: requirements → task files", () => techLead(ctx, { write: record }));
+  const computation = await options.log.group("Worker: validate and plan", () => computePlan(ctx, tl, { drift: planOptions.drift ?? false }));
+  if (record) await recordPlan(ctx, computation);
+  return computation.result;
 }
 
 /** Re-plan, compare with the approved plan, apply under a lease, record results in task files and the progress log. */
 export async function runApply(options: EngineOptions, applyOptions: ApplyOptions): Promise<ApplyResult> {
-  void options;
-  void applyOptions;
-  throw new Error("not implemented");
+  const ctx = createRunContext(options);
+  return options.log.group("Worker: apply", () => applyPlan(ctx, applyOptions));
 }
 
 /** The task files queried. */
 export async function readStatus(options: Pick<EngineOptions, "repoDir" | "jobsDir">): Promise<StatusResult> {
-  void options;
-  throw new Error("not implemented");
+  const store = new FileTaskStore(options.repoDir, options.jobsDir);
+  const { tasks, errors } = await store.list();
+  const counts = Object.fromEntries(TASK_STATES.map((s) => [s, 0])) as Record<TaskStatus, number>;
+  const summaries: TaskSummary[] = tasks.map((task) => {
+    counts[task.status]++;
+    const last = task.history.at(-1);
+    const summary: TaskSummary = {
+      id: task.id,
+      file: store.fileOf(task.id),
+      requirement: task.requirement,
+      action: task.action,
+      status: task.status,
+      attempts: task.attempts,
+    };
+    if (task.job_id !== undefined) summary.jobId = task.job_id;
+    if (task.job_name) summary.jobName = task.job_name;
+    if (last?.at) summary.updatedAt = last.at;
+    const note = task.errors?.[0] ?? task.questions?.[0] ?? last?.note;
+    if (note) summary.note = note;
+    return summary;
+  });
+  return { tasks: summaries, counts, errors: errors.map((e) => e.message) };
 }

@@ -1,0 +1,50 @@
+/**
+ * Per-run context shared by the Tech Lead, the planner and the applier: the task store, one lazily read workspace
+ * snapshot, the Tech Lead's tools, and the clock.
+ */
+import type { EngineOptions } from "./api.js";
+import { FileTaskStore, type TaskStore } from "./task-store.js";
+import { WorkspaceSnapshot } from "./ownership.js";
+import type { TechLeadTools } from "../techlead/types.js";
+import { getRetriever } from "../retriever/index.js";
+
+export interface RunContext {
+  options: EngineOptions;
+  store: TaskStore;
+  now: () => Date;
+  snapshot(): Promise<WorkspaceSnapshot>;
+  /** Forget the snapshot (after writes). */
+  invalidate(): void;
+  tools: TechLeadTools;
+}
+
+export function createRunContext(options: EngineOptions, store?: TaskStore): RunContext {
+  let snapshot: Promise<WorkspaceSnapshot> | undefined;
+  const ctx: RunContext = {
+    options,
+    store: store ?? new FileTaskStore(options.repoDir, options.jobsDir),
+    now: options.now ?? (() => new Date()),
+    snapshot() {
+      snapshot ??= WorkspaceSnapshot.read(options.workspace, options.repo);
+      return snapshot;
+    },
+    invalidate() {
+      snapshot = undefined;
+    },
+    tools: {
+      searchDocs: (query, k) => getRetriever().search(query, k),
+      listNodeTypes: () => options.workspace.listNodeTypes(),
+      listSparkVersions: () => options.workspace.listSparkVersions(),
+      listWarehouses: () => options.workspace.listWarehouses(),
+      async findJobsByName(name) {
+        const wanted = name.toLowerCase();
+        const snap = await ctx.snapshot();
+        return [...snap.jobs.values()].filter((job) => (job.settings.name ?? "").toLowerCase().includes(wanted));
+      },
+      async pathExists(path) {
+        return (await options.workspace.getObjectStatus(path)) !== undefined;
+      },
+    },
+  };
+  return ctx;
+}

@@ -1,0 +1,468 @@
+/**
+ * The Worker's Validate → Plan over task files: task state, schema, semantics, secrets and workspace preflight,
+ * then desired vs. actual for every job (create / update / delete / run / no-op) with drift and ownership rules.
+ */
+import type { BlockedTask, PlanCounts, PlanResult } from "./api.js";
+import type { ApiRequest, Diagnostic, JobChange, JobSettings, WorkItem, WorkspaceJob } from "../domain/model.js";
+import { applyUpdateRequest, computeUpdateRequest, diffJobSettings, hashJson, normalizeJobSettings } from "../domain/plan.js";
+import { renderPlanMarkdown } from "../domain/render.js";
+import { createPreflight, validateWorkItem, type ValidationContext } from "../validate/index.js";
+import { checkConsistency } from "../interpreter/index.js";
+import { validationContextFor } from "../requirements/index.js";
+import { getRetriever } from "../retriever/index.js";
+import type { RequirementDoc } from "../techlead/types.js";
+import type { RunContext } from "./context.js";
+import { REPO_TAG, TASK_TAG, isOwnedBy, withOwnership, type WorkspaceSnapshot } from "./ownership.js";
+import { describeTarget, transition, type TaskRecord } from "./task-file.js";
+import type { TechLeadOutcome } from "./techlead.js";
+import { sanitizeId } from "./task-store.js";
+import { specHash } from "./techlead.js";
+
+export interface PlannedTask {
+  task: TaskRecord;
+  change?: JobChange;
+  errors: Diagnostic[];
+  blocked?: BlockedTask;
+  /** For a run of a job another task of this plan creates: that task's id. */
+  runAfterCreateOf?: string;
+}
+
+export interface PlanComputation {
+  result: PlanResult;
+  planned: Map<string, PlannedTask>;
+  tasks: TaskRecord[];
+}
+
+const RENDER_LIMIT = 60_000;
+
+export async function computePlan(ctx: RunContext, tl: TechLeadOutcome, opts: { drift?: boolean } = {}): Promise<PlanComputation> {
+  const { options } = ctx;
+  const snapshot = await ctx.snapshot();
+  const preflight = createPreflight(options.workspace);
+  const docs = new Map(tl.docs.map((d) => [d.file, d]));
+  const tasks = [...tl.tasks, ...orphanTasks(ctx, tl.tasks, snapshot)];
+  const planned = new Map<string, PlannedTask>();
+  const diagnostics: Diagnostic[] = [...tl.diagnostics];
+  const retriever = getRetriever();
+
+  for (const task of tasks) {
+    const entry = await planTask(ctx, task, tasks, snapshot, preflight, docs.get(task.requirement), opts.drift ?? false);
+    if (entry.change && entry.change.op !== "no-op" && entry.change.fields.length > 0) {
+      const paths = [...new Set(entry.change.fields.map((f) => f.path.replace(/\[[^\]]*\]/g, "").split(".").slice(0, 2).join(".")))].slice(0, 4);
+      const see = [...new Set(paths.flatMap((p) => safeSeeAlso(retriever, p)))].slice(0, 4);
+      if (see.length > 0) entry.change.see = see;
+    }
+    planned.set(task.id, entry);
+    diagnostics.push(...entry.errors, ...(entry.change?.warnings ?? []));
+  }
+
+  const changes = [...planned.values()].flatMap((p) => (p.change ? [p.change] : []));
+  const blocked = [...planned.values()].flatMap((p) => (p.blocked ? [p.blocked] : []));
+  const counts: PlanCounts = { create: 0, update: 0, delete: 0, run: 0, noop: 0, blocked: blocked.length };
+  for (const change of changes) {
+    if (change.op === "no-op") counts.noop++;
+    else counts[change.op]++;
+  }
+  const actionable = changes
+    .filter((c) => c.op !== "no-op")
+    .map((c) => [c.taskId, c.hash])
+    .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  const planHash = hashJson({ version: 1, changes: actionable });
+  const valid = !diagnostics.some((d) => d.severity === "error");
+  const result: PlanResult = { valid, diagnostics: dedupe(diagnostics), changes, blocked, counts, planHash, markdown: "" };
+  try {
+    result.markdown = renderPlanMarkdown(result, { maxChars: RENDER_LIMIT, jobUrl: (id) => jobUrl(options.workspace.host, id) }).markdown;
+  } catch (error) {
+    result.markdown = `Plan ${planHash}: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.run} to run (rendering failed: ${String(error)})`;
+  }
+  return { result, planned, tasks };
+}
+
+export function jobUrl(host: string, jobId: number): string {
+  return `${host.replace(/\/+$/, "")}/jobs/${jobId}`;
+}
+
+function safeSeeAlso(retriever: ReturnType<typeof getRetriever>, path: string): string[] {
+  try {
+    return retriever.seeAlso(path, 1);
+  } catch {
+    return [];
+  }
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.severity}|${d.code}|${d.file ?? ""}|${d.path}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Managed jobs of this repo that no task accounts for (task files deleted): they become delete tasks. */
+function orphanTasks(ctx: RunContext, tasks: TaskRecord[], snapshot: WorkspaceSnapshot): TaskRecord[] {
+  const claimedIds = new Set(tasks.flatMap((t) => (t.job_id !== undefined ? [t.job_id] : [])));
+  const taskIds = new Set(tasks.map((t) => t.id));
+  const now = ctx.now().toISOString();
+  const orphans: TaskRecord[] = [];
+  for (const job of snapshot.managed()) {
+    const tag = job.settings.tags?.[TASK_TAG];
+    if (claimedIds.has(job.job_id) || (tag !== undefined && taskIds.has(tag))) continue;
+    const id = `orphan.${sanitizeId(tag ?? "job")}.${job.job_id}`;
+    const spec = { target: { job_id: job.job_id, ...(job.settings.name ? { name: job.settings.name } : {}) } };
+    orphans.push({
+      id,
+      requirement: "(removed)",
+      key: `job-${job.job_id}`,
+      action: "delete",
+      status: "PENDING",
+      priority: 100,
+      depends_on: [],
+      source: "removed",
+      requirement_hash: "",
+      spec_hash: specHash("delete", spec),
+      attempts: 0,
+      job_id: job.job_id,
+      job_name: job.settings.name,
+      spec,
+      history: [{ at: now, from: null, to: "PENDING", by: `worker@${ctx.options.runId}`, note: "managed job without a task file" }],
+    });
+  }
+  return orphans;
+}
+
+async function planTask(
+  ctx: RunContext,
+  task: TaskRecord,
+  all: TaskRecord[],
+  snapshot: WorkspaceSnapshot,
+  preflight: ReturnType<typeof createPreflight>,
+  doc: RequirementDoc | undefined,
+  drift: boolean,
+): Promise<PlannedTask> {
+  const { options } = ctx;
+  let vctx: ValidationContext = { file: task.requirement, lineOf: () => task.line };
+  if (doc && task.source === "structured") {
+    try {
+      const precise = validationContextFor(doc, task.key);
+      vctx = { ...precise, lineOf: (path) => precise.lineOf?.(path) ?? task.line };
+    } catch {
+      // fall back to the item's line
+    }
+  }
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const entry: PlannedTask = { task, errors };
+  const diag = (severity: Diagnostic["severity"], code: string, path: string, message: string, fix: string, value?: unknown): Diagnostic => {
+    const d: Diagnostic = { severity, code, file: task.requirement, path, message, fix };
+    if (task.line !== undefined) d.line = task.line;
+    if (value !== undefined) d.value = value;
+    return d;
+  };
+
+  if (task.status === "BLOCKED" && task.questions?.length) {
+    entry.blocked = { taskId: task.id, requirement: task.requirement, reason: "the requirement needs answers", questions: task.questions };
+    return entry;
+  }
+
+  const item: WorkItem = { key: task.key, action: task.action, depends_on: task.depends_on, priority: task.priority };
+  if (task.spec.settings) item.settings = task.spec.settings;
+  if (task.spec.patch) item.patch = task.spec.patch;
+  if (task.spec.target) item.target = task.spec.target;
+  if (task.spec.run) item.run = task.spec.run;
+  if (task.line !== undefined) item.line = task.line;
+  if (task.source !== "removed") {
+    try {
+      for (const d of validateWorkItem(item, vctx)) (d.severity === "error" ? errors : warnings).push(d);
+    } catch (error) {
+      errors.push(diag("error", "internal.validate", "", `validation could not run: ${String(error)}`, "Report this as a bug."));
+    }
+  }
+  if (errors.length > 0) return entry;
+
+  const unchangedSinceApply = task.status === "COMPLETE" && task.applied_spec_hash === task.spec_hash;
+  const makeChange = (
+    op: JobChange["op"],
+    jobName: string,
+    jobId: number | undefined,
+    fields: JobChange["fields"],
+    request: ApiRequest | undefined,
+    extra: Partial<JobChange> = {},
+  ): JobChange => {
+    const change: JobChange = {
+      taskId: task.id,
+      requirement: task.requirement,
+      op,
+      jobName,
+      fields,
+      drift: [],
+      hash: "",
+      warnings,
+      destructive: op === "delete",
+      ...extra,
+    };
+    if (jobId !== undefined) change.jobId = jobId;
+    if (request) change.request = request;
+    if (doc && op !== "no-op") change.requirementText = doc.body.trim().slice(0, 4000);
+    change.hash = hashJson({ taskId: task.id, op, jobId: jobId ?? null, request: request ?? null });
+    return change;
+  };
+
+  switch (task.action) {
+    case "create": {
+      const settings = task.spec.settings ?? {};
+      const desired = withOwnership(settings, options.repo, task.id);
+      const name = settings.name ?? task.key;
+      const candidates = snapshot.managedBy(task.id);
+      if (task.job_id !== undefined) {
+        const known = snapshot.jobs.get(task.job_id);
+        if (known && isOwnedBy(known, options.repo) && !candidates.includes(known)) candidates.push(known);
+      }
+      candidates.sort((a, b) => a.job_id - b.job_id);
+      if (candidates.length > 1) {
+        warnings.push(
+          diag(
+            "warning",
+            "ownership.duplicates",
+            "",
+            `${candidates.length} jobs in the workspace carry this task's ownership tag (${candidates.map((j) => j.job_id).join(", ")}); job ${candidates[0]?.job_id} is kept in sync`,
+            `Delete the extra jobs (${candidates
+              .slice(1)
+              .map((j) => j.job_id)
+              .join(", ")}) in the workspace after checking them.`,
+          ),
+        );
+      }
+      const actual = candidates[0];
+      if (!actual) {
+        if (task.job_id !== undefined && task.status === "COMPLETE") {
+          warnings.push(
+            diag("warning", "drift.deleted", "", `job ${task.job_id} ("${name}") was deleted outside the repo since the last apply`, "Apply will create it again; remove the requirement to retire it."),
+          );
+        }
+        await runPreflight();
+        consistency(desired);
+        entry.change = makeChange("create", name, undefined, diffJobSettings(desired, {}), { endpoint: "jobs/create", body: desired });
+        return entry;
+      }
+      const fields = diffJobSettings(desired, actual.settings);
+      if (fields.length === 0) {
+        entry.change = makeChange("no-op", name, actual.job_id, [], undefined);
+        return entry;
+      }
+      const update = computeUpdateRequest(desired, actual.settings);
+      await runPreflight();
+      consistency(desired);
+      const driftFields = unchangedSinceApply || (task.applied_hash !== undefined && task.applied_hash !== hashJson(normalizeJobSettings(actual.settings)) && task.applied_spec_hash === task.spec_hash)
+        ? fields
+        : [];
+      if (driftFields.length > 0) {
+        warnings.push(diag("warning", "drift.changed", "", `job ${actual.job_id} ("${name}") was changed outside the repo since the last apply (${driftFields.length} field(s))`, "Apply restores what the requirement says; change the requirement instead to keep the new values."));
+      } else if (drift && task.applied_hash !== undefined && task.applied_hash !== hashJson(normalizeJobSettings(actual.settings))) {
+        warnings.push(diag("warning", "drift.changed", "", `job ${actual.job_id} ("${name}") was changed outside the repo since the last apply`, "Apply restores what the requirement says."));
+      }
+      entry.change = makeChange(
+        "update",
+        name,
+        actual.job_id,
+        fields,
+        update ? { endpoint: "jobs/update", body: { job_id: actual.job_id, ...update } } : { endpoint: "jobs/reset", body: { job_id: actual.job_id, new_settings: desired } },
+        { drift: driftFields, desired: normalizeJobSettings(desired) },
+      );
+      return entry;
+
+      async function runPreflight(): Promise<void> {
+        try {
+          for (const d of await preflight.check(settings, vctx)) (d.severity === "error" ? errors : warnings).push(d);
+        } catch (error) {
+          errors.push(diag("error", "preflight.unavailable", "", `the workspace could not be checked: ${messageOf(error)}`, "Check the Databricks host and token, then re-run the plan."));
+        }
+      }
+    }
+    case "update": {
+      const target = task.spec.target ?? {};
+      const { job, problem } = snapshot.resolve(target);
+      if (!job) {
+        errors.push(diag("error", "target.not-found", "update.job", `cannot update: ${problem ?? "job not found"}`, "Name an existing job by job_id or its exact name.", describeTarget(target)));
+        return entry;
+      }
+      const owned = isOwnedBy(job, options.repo);
+      if (!owned && !target.adopt) {
+        errors.push(notManaged(job, "update"));
+        return entry;
+      }
+      const name = job.settings.name ?? `job ${job.job_id}`;
+      if (unchangedSinceApply) {
+        entry.change = makeChange("no-op", name, job.job_id, [], undefined);
+        return entry;
+      }
+      let desired = applyUpdateRequest(job.settings, task.spec.patch ?? { new_settings: {} });
+      if (!owned) desired = withOwnership(desired, options.repo, task.id);
+      const fields = diffJobSettings(desired, job.settings);
+      if (fields.length === 0) {
+        entry.change = makeChange("no-op", name, job.job_id, [], undefined);
+        return entry;
+      }
+      try {
+        for (const d of await preflight.check(task.spec.patch?.new_settings ?? {}, vctx)) (d.severity === "error" ? errors : warnings).push(d);
+      } catch (error) {
+        errors.push(diag("error", "preflight.unavailable", "", `the workspace could not be checked: ${messageOf(error)}`, "Check the Databricks host and token, then re-run the plan."));
+      }
+      consistency(desired);
+      const update = computeUpdateRequest(desired, job.settings);
+      entry.change = makeChange(
+        "update",
+        name,
+        job.job_id,
+        fields,
+        update ? { endpoint: "jobs/update", body: { job_id: job.job_id, ...update } } : { endpoint: "jobs/reset", body: { job_id: job.job_id, new_settings: desired } },
+        { desired: normalizeJobSettings(desired) },
+      );
+      if (!owned) {
+        warnings.push(diag("warning", "ownership.adopt", "update.adopt", `job ${job.job_id} ("${name}") is adopted: after this apply the repo manages it`, "Remove `adopt: true` if you did not mean to take the job over."));
+      }
+      return entry;
+    }
+    case "delete": {
+      const target = task.spec.target ?? {};
+      const { job } = snapshot.resolve(target);
+      const name = job?.settings.name ?? target.name ?? `job ${target.job_id ?? "?"}`;
+      if (!job) {
+        entry.change = makeChange("no-op", name, target.job_id, [], undefined);
+        return entry;
+      }
+      if (!isOwnedBy(job, options.repo) && !target.adopt) {
+        errors.push(notManaged(job, "delete"));
+        return entry;
+      }
+      const request: ApiRequest = { endpoint: "jobs/delete", body: { job_id: job.job_id } };
+      if (!options.allowDelete) {
+        entry.blocked = {
+          taskId: task.id,
+          requirement: task.requirement,
+          reason: `deleting job ${job.job_id} ("${name}") needs allow-delete (input \`allow-delete: true\`, flag \`--allow-delete\`)`,
+          questions: [],
+        };
+        return entry;
+      }
+      entry.change = makeChange("delete", name, job.job_id, [{ path: "", kind: "remove", before: name, category: "other" }], request);
+      return entry;
+    }
+    case "run": {
+      const target = task.spec.target ?? {};
+      const run = task.spec.run ?? {};
+      if (unchangedSinceApply) {
+        entry.change = makeChange("no-op", target.name ?? describeTarget(target), task.job_id, [], undefined, { run });
+        return entry;
+      }
+      const resolved = snapshot.resolve(target);
+      let job = resolved.job;
+      let pendingCreate: TaskRecord | undefined;
+      if (!job) {
+        pendingCreate = all.find(
+          (t) =>
+            t.action === "create" &&
+            t.id !== task.id &&
+            (task.depends_on.includes(t.id) || (target.name !== undefined && (t.spec.settings?.name ?? t.key) === target.name)),
+        );
+        if (pendingCreate?.job_id !== undefined) job = snapshot.jobs.get(pendingCreate.job_id);
+        if (!pendingCreate) {
+          errors.push(diag("error", "target.not-found", "run.job", `cannot run: ${resolved.problem ?? "job not found"}`, "Name an existing job by job_id or exact name, or a job this requirement creates.", describeTarget(target)));
+          return entry;
+        }
+      }
+      if (job && !isOwnedBy(job, options.repo)) {
+        warnings.push(diag("warning", "ownership.run-unmanaged", "run.job", `job ${job.job_id} ("${job.settings.name ?? ""}") is not managed by this repo; it will only be run, not changed`, "Nothing to do if this is intended."));
+      }
+      if (job && run.only) {
+        const keys = new Set((job.settings.tasks ?? []).map((t) => t.task_key));
+        for (const key of run.only) {
+          if (!keys.has(key)) errors.push(diag("error", "run.only", "run.only", `job ${job.job_id} has no task "${key}"`, `Use one of: ${[...keys].join(", ")}.`, key));
+        }
+        if (errors.length > 0) return entry;
+      }
+      const body: Record<string, unknown> = { job_id: job?.job_id ?? `<job of ${pendingCreate?.id}>` };
+      if (run.job_parameters && Object.keys(run.job_parameters).length > 0) body.job_parameters = run.job_parameters;
+      if (run.only?.length) body.only = run.only;
+      const name = job?.settings.name ?? pendingCreate?.spec.settings?.name ?? target.name ?? "job";
+      entry.change = makeChange("run", name, job?.job_id, [], { endpoint: "jobs/run-now", body }, { run });
+      if (!job && pendingCreate) entry.runAfterCreateOf = pendingCreate.id;
+      return entry;
+    }
+  }
+
+  function notManaged(job: WorkspaceJob, what: string): Diagnostic {
+    const owner = job.settings.tags?.[REPO_TAG];
+    return diag(
+      "error",
+      "ownership.not-managed",
+      `${what}.job`,
+      `job ${job.job_id} ("${job.settings.name ?? ""}") is not managed by this repo${owner ? ` (it belongs to ${owner})` : ""}; the agent will not ${what} it`,
+      what === "delete"
+        ? "Delete it by hand, or add `adopt: true` to the delete block to take responsibility for it explicitly."
+        : "Add `adopt: true` to the update block to take the job over explicitly (it will carry this repo's ownership tags).",
+      job.job_id,
+    );
+  }
+
+  function consistency(desired: JobSettings): void {
+    if (!doc || task.source === "interpreter" || task.source === "removed" || doc.body.trim() === "") return;
+    try {
+      for (const d of checkConsistency(doc, { ...item }, desired)) {
+        const strict = options.strictConsistency === true;
+        (strict ? errors : warnings).push({ ...d, severity: strict ? "error" : "warning" });
+      }
+    } catch {
+      // The consistency check is advisory; an interpreter failure must not stop the plan.
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Records the plan in the task files: PLANNED + per-task plan hash + the overall plan id; BLOCKED with reasons. */
+export async function recordPlan(ctx: RunContext, computation: PlanComputation): Promise<string[]> {
+  const by = `worker@${ctx.options.runId}`;
+  const now = ctx.now();
+  const written: string[] = [];
+  const progress: string[] = [];
+  for (const entry of computation.planned.values()) {
+    const task = entry.task;
+    let next: TaskRecord = task;
+    if (task.status === "IN_PROGRESS") continue;
+    if (entry.errors.length > 0 || entry.blocked) {
+      const reasons = entry.blocked ? [entry.blocked.reason, ...entry.blocked.questions] : entry.errors.map((d) => `${d.path ? `${d.path}: ` : ""}${d.message} — ${d.fix}`);
+      if (task.status !== "BLOCKED" || JSON.stringify(task.errors ?? []) !== JSON.stringify(entry.blocked?.questions.length ? [] : reasons)) {
+        next = task.status === "BLOCKED" ? { ...task } : transition(task, "BLOCKED", by, now, entry.blocked ? entry.blocked.reason : "validation failed");
+        if (!entry.blocked?.questions.length) next.errors = reasons;
+        next.plan_hash = undefined;
+        next.plan_id = undefined;
+      }
+    } else if (entry.change) {
+      const op = entry.change.op;
+      if (op === "no-op" && task.status === "COMPLETE") continue;
+      if (task.status !== "PLANNED" || task.plan_hash !== entry.change.hash || task.plan_id !== computation.result.planHash) {
+        next = task.status === "PLANNED" ? { ...task } : transition(task, "PLANNED", by, now, op === "no-op" ? "nothing to change" : `plan ${computation.result.planHash}: ${op}`);
+        next.plan_hash = entry.change.hash;
+        next.plan_id = computation.result.planHash;
+        next.errors = undefined;
+        if (entry.change.jobId !== undefined && op !== "run") next.job_id = entry.change.jobId;
+      }
+    }
+    if (next !== task) {
+      await ctx.store.write(next);
+      written.push(ctx.store.fileOf(next.id));
+    }
+  }
+  if (written.length > 0) {
+    const c = computation.result.counts;
+    progress.push(
+      `- ${now.toISOString()} plan \`${computation.result.planHash}\`: ${c.create} create, ${c.update} update, ${c.delete} delete, ${c.run} run, ${c.noop} no-op, ${c.blocked} blocked${computation.result.valid ? "" : " — validation failed"}`,
+    );
+    await ctx.store.appendProgress(progress);
+  }
+  return written;
+}
