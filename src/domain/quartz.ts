@@ -1,0 +1,166 @@
+/**
+ * Quartz cron syntax (the syntax Databricks schedules use), pure.
+ * `sec min hour day-of-month month day-of-week [year]`; exactly one of day-of-month / day-of-week is `?`;
+ * `L`, `W`, `LW`, `L-n` in day-of-month; `nL`, `n#k` in day-of-week; names JAN-DEC and SUN-SAT; ranges, lists, steps.
+ */
+
+export interface QuartzResult {
+  ok: boolean;
+  /** Precise reason when not ok, naming the field and the part that is wrong. */
+  reason?: string;
+}
+
+interface FieldSpec {
+  name: string;
+  min: number;
+  max: number;
+  names?: Record<string, number>;
+}
+
+const MONTHS: Record<string, number> = {
+  JAN: 1, FEB: 2, MAR: 3, APR: 4, MAY: 5, JUN: 6, JUL: 7, AUG: 8, SEP: 9, OCT: 10, NOV: 11, DEC: 12,
+};
+const DAYS: Record<string, number> = { SUN: 1, MON: 2, TUE: 3, WED: 4, THU: 5, FRI: 6, SAT: 7 };
+
+const FIELDS: FieldSpec[] = [
+  { name: "seconds", min: 0, max: 59 },
+  { name: "minutes", min: 0, max: 59 },
+  { name: "hours", min: 0, max: 23 },
+  { name: "day-of-month", min: 1, max: 31 },
+  { name: "month", min: 1, max: 12, names: MONTHS },
+  { name: "day-of-week", min: 1, max: 7, names: DAYS },
+  { name: "year", min: 1970, max: 2099 },
+];
+
+class QuartzError extends Error {}
+
+function parseValue(text: string, spec: FieldSpec): number {
+  const upper = text.toUpperCase();
+  if (spec.names && upper in spec.names) return spec.names[upper];
+  if (!/^\d+$/.test(text)) {
+    const hint = spec.names ? ` (use ${spec.min}-${spec.max} or ${Object.keys(spec.names).join(", ")})` : ` (use ${spec.min}-${spec.max})`;
+    throw new QuartzError(`${spec.name} field: '${text}' is not a valid value${hint}`);
+  }
+  const n = Number(text);
+  if (n < spec.min || n > spec.max) {
+    throw new QuartzError(`${spec.name} field: ${n} is out of range ${spec.min}-${spec.max}`);
+  }
+  return n;
+}
+
+/** Month and day names contain L and W (JUL, WED); hide them before looking for the special characters. */
+function withoutNames(upper: string, spec: FieldSpec): string {
+  return upper.replace(/[A-Z]{3}/g, (m) => (spec.names && m in spec.names ? "0" : m));
+}
+
+function parseItem(item: string, spec: FieldSpec, index: number): void {
+  if (item === "") throw new QuartzError(`${spec.name} field: empty list element`);
+  const upper = item.toUpperCase();
+  // Day-of-month specials.
+  if (index === 3) {
+    if (upper === "L" || upper === "LW") return;
+    const lOffset = /^L-(\d+)$/.exec(upper);
+    if (lOffset) {
+      if (Number(lOffset[1]) > 30) throw new QuartzError(`day-of-month field: offset from last day must be 0-30, got ${lOffset[1]}`);
+      return;
+    }
+    const w = /^(\d+)W$/.exec(upper);
+    if (w) {
+      parseValue(w[1], spec);
+      return;
+    }
+    if (upper.includes("W")) throw new QuartzError(`day-of-month field: 'W' must follow a single day number (e.g. 15W), got '${item}'`);
+  }
+  // Day-of-week specials.
+  if (index === 5) {
+    if (upper === "L") return;
+    const last = /^([A-Z]{3}|\d)L$/.exec(upper);
+    if (last) {
+      parseValue(last[1], spec);
+      return;
+    }
+    const nth = /^([A-Z]{3}|\d)#(\d+)$/.exec(upper);
+    if (nth) {
+      parseValue(nth[1], spec);
+      const k = Number(nth[2]);
+      if (k < 1 || k > 5) throw new QuartzError(`day-of-week field: the n in '#n' must be 1-5, got ${k}`);
+      return;
+    }
+    if (upper.includes("#")) throw new QuartzError(`day-of-week field: '#' must be written day#n (e.g. MON#2), got '${item}'`);
+  }
+  if (/[LW#]/.test(withoutNames(upper, spec))) {
+    const where = upper.includes("#") ? "'#' is only allowed in day-of-week" : "'L' and 'W' are only allowed in day-of-month and day-of-week";
+    throw new QuartzError(`${spec.name} field: ${where}, got '${item}'`);
+  }
+
+  const [range, step, extra] = item.split("/");
+  if (extra !== undefined) throw new QuartzError(`${spec.name} field: more than one '/' in '${item}'`);
+  if (step !== undefined) {
+    if (!/^\d+$/.test(step)) throw new QuartzError(`${spec.name} field: step '${step}' in '${item}' is not a number`);
+    const s = Number(step);
+    const span = spec.max - spec.min + 1;
+    if (s < 1 || s > span) throw new QuartzError(`${spec.name} field: step ${s} in '${item}' must be 1-${span}`);
+  }
+  if (range === "*") return;
+  if (range === "") throw new QuartzError(`${spec.name} field: missing start before '/' in '${item}' (write */n or 0/n)`);
+  const parts = range.split("-");
+  if (parts.length > 2) throw new QuartzError(`${spec.name} field: malformed range '${range}'`);
+  for (const p of parts) {
+    if (p === "") throw new QuartzError(`${spec.name} field: malformed range '${range}'`);
+    parseValue(p, spec);
+  }
+}
+
+function parseField(text: string, index: number): void {
+  const spec = FIELDS[index];
+  if (text === "?") {
+    if (index !== 3 && index !== 5) throw new QuartzError(`${spec.name} field: '?' is only allowed in day-of-month or day-of-week`);
+    return;
+  }
+  if (text.includes("?")) throw new QuartzError(`${spec.name} field: '?' must stand alone, got '${text}'`);
+  const items = text.split(",");
+  if (items.length > 1 && items.some((i) => /[LW#]/.test(withoutNames(i.toUpperCase(), spec)))) {
+    if (index === 3 || index === 5) throw new QuartzError(`${spec.name} field: 'L', 'W' and '#' cannot be combined with a list, got '${text}'`);
+  }
+  for (const item of items) parseItem(item, spec, index);
+}
+
+/** Checks a Quartz cron expression; `reason` says exactly what is wrong. */
+export function checkQuartzCron(expression: string): QuartzResult {
+  if (typeof expression !== "string" || expression.trim() === "") {
+    return { ok: false, reason: "the expression is empty" };
+  }
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length === 5) {
+    return {
+      ok: false,
+      reason: "it has 5 fields (Unix cron); Quartz needs 6 or 7: seconds minutes hours day-of-month month day-of-week [year], e.g. '0 " + fields.slice(0, 4).join(" ") + " ?'",
+    };
+  }
+  if (fields.length < 6 || fields.length > 7) {
+    return { ok: false, reason: `it has ${fields.length} fields; Quartz needs 6 or 7: seconds minutes hours day-of-month month day-of-week [year]` };
+  }
+  try {
+    fields.forEach((f, i) => parseField(f, i));
+  } catch (error) {
+    if (error instanceof QuartzError) return { ok: false, reason: error.message };
+    throw error;
+  }
+  const dom = fields[3];
+  const dow = fields[5];
+  if (dom === "?" && dow === "?") {
+    return { ok: false, reason: "both day-of-month and day-of-week are '?'; exactly one of them must be '?'" };
+  }
+  if (dom !== "?" && dow !== "?") {
+    return {
+      ok: false,
+      reason: `neither day-of-month ('${dom}') nor day-of-week ('${dow}') is '?'; exactly one of them must be '?' (e.g. '${fields.slice(0, 3).join(" ")} ${dom === "*" ? "?" : dom} ${fields[4]} ${dom === "*" ? dow : "?"}')`,
+    };
+  }
+  return { ok: true };
+}
+
+/** True when the expression is valid Quartz. */
+export function isValidQuartzCron(expression: string): boolean {
+  return checkQuartzCron(expression).ok;
+}
