@@ -14,8 +14,8 @@ export const COMMENT_BUDGET = 60_000;
 export interface RenderedPlan {
   markdown: string;
   truncated: boolean;
-  /** Jobs (or sections) left out of `markdown`. */
-  omitted: number;
+  /** What was left out of `markdown` (e.g. `details:<taskId>`). */
+  omitted: string[];
 }
 
 /** Renders a plan within `maxChars` (the planner's renderPlanMarkdown has this shape). */
@@ -41,49 +41,6 @@ function escapeCell(text: string): string {
 
 function short(sha: string | undefined): string {
   return sha ? sha.slice(0, 7) : "unknown";
-}
-
-/**
- * A size-safe rendering from the plan's own markdown: a line per job (capped) and the full plan folded,
- * cut to the budget. Used when no renderer is given.
- */
-export const renderPlanFromMarkdown: PlanRenderer = (plan, { maxChars }) => {
-  const lines: string[] = [];
-  let used = 0;
-  let omitted = 0;
-  const changes = plan.changes.filter((c) => c.op !== "no-op");
-  for (const change of changes) {
-    const line = `- \`${change.op}\` **${escapeCell(change.jobName)}** — ${change.fields.length} field change(s) (${escapeCell(change.requirement)})`;
-    if (used + line.length + 1 > maxChars / 2) {
-      omitted++;
-      continue;
-    }
-    lines.push(line);
-    used += line.length + 1;
-  }
-  if (omitted) lines.push(`- …and ${omitted} more job(s): see the job summary`);
-  const head = lines.join("\n");
-  const details = `\n\n<details><summary>Full plan</summary>\n\n${plan.markdown}\n\n</details>`;
-  const body = cutToFit(
-    head + details,
-    maxChars,
-    "**The plan was truncated to fit in a comment; the full plan is in the job summary and the workflow log.**",
-  );
-  return { markdown: body.text, truncated: body.truncated || omitted > 0, omitted };
-};
-
-export interface PlanCommentInput {
-  plan: PlanResult;
-  jobsDir: string;
-  /** Commit the plan was computed on (the PR head after the action's own commit). */
-  headSha: string;
-  /** Marker of the comment this body replaces. */
-  previous?: CommentMarker;
-  runUrl?: string;
-  /** The fork PR could not be planned against the workspace / could not commit task files. */
-  notes?: string[];
-  render?: PlanRenderer;
-  maxChars?: number;
 }
 
 function countsTable(plan: PlanResult): string {
@@ -116,6 +73,49 @@ function blockedSection(plan: PlanResult, limit: number): string {
   }
   if (plan.blocked.length > limit) lines.push(`- …and ${plan.blocked.length - limit} more (job summary)`);
   return lines.join("\n");
+}
+
+/**
+ * A size-safe rendering from the plan's own markdown, for when no renderer is given: counts, validation errors,
+ * blocked tasks, a line per job (capped) and the full plan folded, cut to the budget.
+ */
+export const renderPlanFromMarkdown: PlanRenderer = (plan, { maxChars }) => {
+  const omitted: string[] = [];
+  const lines: string[] = [countsTable(plan), ""];
+  const extra = [diagnosticsSection(plan, 50), blockedSection(plan, 50)].filter(Boolean).join("\n\n");
+  if (extra) lines.push(cutToFit(extra, Math.floor(maxChars / 4), "…").text, "");
+  let used = lines.join("\n").length;
+  for (const change of plan.changes.filter((c) => c.op !== "no-op")) {
+    const line = `- \`${change.op}\` **${escapeCell(change.jobName)}** — ${change.fields.length} field change(s) (${escapeCell(change.requirement)})`;
+    if (used + line.length + 1 > maxChars / 2) {
+      omitted.push(`row:${change.taskId}`);
+      continue;
+    }
+    lines.push(line);
+    used += line.length + 1;
+  }
+  if (omitted.length) lines.push(`- …and ${omitted.length} more job(s): see the job summary`);
+  const details = `\n\n<details><summary>Full plan</summary>\n\n${plan.markdown}\n\n</details>`;
+  const body = cutToFit(
+    lines.join("\n") + details,
+    maxChars,
+    "**The plan was truncated to fit in a comment; the full plan is in the job summary and the workflow log.**",
+  );
+  return { markdown: body.text, truncated: body.truncated || omitted.length > 0, omitted };
+};
+
+export interface PlanCommentInput {
+  plan: PlanResult;
+  jobsDir: string;
+  /** Commit the plan was computed on (the PR head after the action's own commit). */
+  headSha: string;
+  /** Marker of the comment this body replaces. */
+  previous?: CommentMarker;
+  runUrl?: string;
+  /** The fork PR could not be planned against the workspace / could not commit task files. */
+  notes?: string[];
+  render?: PlanRenderer;
+  maxChars?: number;
 }
 
 /** The sticky plan comment. Its marker carries the plan hash only when the plan can be applied. */
@@ -153,9 +153,8 @@ export function buildPlanComment(input: PlanCommentInput): { body: string; trunc
     header.push(`> [!NOTE]\n> Re-planned on \`${short(input.headSha)}\`: the plan did not change.`, "");
   }
   for (const note of input.notes ?? []) header.push(`> [!WARNING]\n> ${note}`, "");
-  header.push(status, "", countsTable(plan), "");
-  const extra = [diagnosticsSection(plan, 50), blockedSection(plan, 50)].filter(Boolean).join("\n\n");
-  const fixed = cutToFit(`${header.join("\n")}${extra ? `${extra}\n\n` : ""}`, Math.floor(maxChars / 3), "…");
+  header.push(status, "");
+  const fixed = cutToFit(header.join("\n") + "\n", Math.floor(maxChars / 4), "…");
   const footer = `\n\n<sub>jobagent · plan hash \`${plan.planHash}\`</sub>`;
   const budget = maxChars - fixed.text.length - footer.length;
   const rendered = (input.render ?? renderPlanFromMarkdown)(plan, { maxChars: budget });

@@ -1,0 +1,205 @@
+/**
+ * A local fake of the GitHub REST endpoints the action calls, over real HTTP (point GITHUB_API_URL at `url`):
+ * issue comments (list with pagination + Link headers, create, update; authors from the token), commit → pull
+ * requests, pull request files (paged). Every request is recorded; faults can be queued.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface FakeUser {
+  login: string;
+  type: "Bot" | "User";
+  /** The token cannot write (a fork PR's GITHUB_TOKEN): writes answer 403. */
+  readOnly?: boolean;
+}
+
+export interface FakeComment {
+  id: number;
+  issue: number;
+  body: string;
+  user: { login: string; type: string };
+  created_at: string;
+  updated_at: string;
+  html_url: string;
+}
+
+export interface FakePull {
+  number: number;
+  state: "open" | "closed";
+  merged_at?: string | null;
+  merge_commit_sha?: string | null;
+  head?: { ref: string; sha: string };
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body?: unknown;
+  login?: string;
+}
+
+export interface FakeGitHubOptions {
+  owner?: string;
+  repo?: string;
+  /** token → user. */
+  tokens?: Record<string, FakeUser>;
+  /** Page size cap (GitHub's is 100); small values make paging observable. */
+  maxPerPage?: number;
+}
+
+export interface FakeFault {
+  method: string;
+  path: RegExp;
+  status: number;
+  times: number;
+  headers?: Record<string, string>;
+}
+
+export interface FakeGitHub {
+  url: string;
+  requests: RecordedRequest[];
+  comments: FakeComment[];
+  pulls: Map<string, FakePull[]>;
+  files: Map<number, Array<{ filename: string; status: string; previous_filename?: string }>>;
+  addComment(issue: number, login: string, body: string, type?: "Bot" | "User"): FakeComment;
+  commentsOn(issue: number): FakeComment[];
+  fault(fault: FakeFault): void;
+  close(): Promise<void>;
+}
+
+const COMMENT_LIMIT = 65_536;
+
+export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+  const owner = options.owner ?? "acme";
+  const repo = options.repo ?? "data-jobs";
+  const tokens = options.tokens ?? {};
+  const maxPerPage = options.maxPerPage ?? 100;
+  const requests: RecordedRequest[] = [];
+  const comments: FakeComment[] = [];
+  const pulls = new Map<string, FakePull[]>();
+  const files = new Map<number, Array<{ filename: string; status: string; previous_filename?: string }>>();
+  const faults: FakeFault[] = [];
+  let nextId = 1000;
+  let clock = Date.parse("2026-01-01T00:00:00Z");
+  let base = "";
+
+  const now = () => new Date((clock += 1000)).toISOString();
+
+  function addComment(issue: number, login: string, body: string, type: "Bot" | "User" = login.endsWith("[bot]") ? "Bot" : "User") {
+    const id = nextId++;
+    const at = now();
+    const comment: FakeComment = {
+      id,
+      issue,
+      body,
+      user: { login, type },
+      created_at: at,
+      updated_at: at,
+      html_url: `https://github.example/${owner}/${repo}/pull/${issue}#issuecomment-${id}`,
+    };
+    comments.push(comment);
+    return comment;
+  }
+
+  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+    res.end(JSON.stringify(body));
+  }
+
+  function paged<T>(res: ServerResponse, path: string, query: Record<string, string>, items: T[]) {
+    const perPage = Math.min(Number(query.per_page ?? 30) || 30, maxPerPage);
+    const page = Math.max(1, Number(query.page ?? 1) || 1);
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const link = (p: number, rel: string) => `<${base}${path}?per_page=${perPage}&page=${p}>; rel="${rel}"`;
+    const links: string[] = [];
+    if (page < last) links.push(link(page + 1, "next"), link(last, "last"));
+    if (page > 1) links.push(link(1, "first"), link(page - 1, "prev"));
+    send(res, 200, items.slice((page - 1) * perPage, page * perPage), links.length ? { link: links.join(", ") } : {});
+  }
+
+  async function readBody(req: IncomingMessage): Promise<unknown> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? "/", base);
+      const path = url.pathname;
+      const query = Object.fromEntries(url.searchParams);
+      const method = req.method ?? "GET";
+      const body = await readBody(req);
+      const auth = req.headers.authorization ?? "";
+      const token = auth.replace(/^(token|bearer)\s+/i, "");
+      const user = tokens[token];
+      requests.push({ method, path, query, body, login: user?.login });
+
+      const faultIndex = faults.findIndex((f) => f.method === method && f.path.test(path) && f.times > 0);
+      if (faultIndex >= 0) {
+        const fault = faults[faultIndex];
+        fault.times--;
+        return send(res, fault.status, { message: `injected ${fault.status}` }, fault.headers);
+      }
+      if (!user) return send(res, 401, { message: "Bad credentials" });
+
+      const prefix = `/repos/${owner}/${repo}`;
+      if (!path.startsWith(prefix)) return send(res, 404, { message: "Not Found" });
+      const rest = path.slice(prefix.length);
+      let m: RegExpExecArray | null;
+
+      if ((m = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
+        const issue = Number(m[1]);
+        if (method === "GET") return paged(res, path, query, comments.filter((c) => c.issue === issue));
+        if (method === "POST") {
+          if (user.readOnly) return send(res, 403, { message: "Resource not accessible by integration" });
+          const text = (body as { body?: string })?.body ?? "";
+          if (text.length > COMMENT_LIMIT) {
+            return send(res, 422, { message: "Validation Failed", errors: [{ message: "body is too long (maximum is 65536 characters)" }] });
+          }
+          return send(res, 201, addComment(issue, user.login, text, user.type));
+        }
+      }
+      if ((m = /^\/issues\/comments\/(\d+)$/.exec(rest)) && method === "PATCH") {
+        if (user.readOnly) return send(res, 403, { message: "Resource not accessible by integration" });
+        const comment = comments.find((c) => c.id === Number(m![1]));
+        if (!comment) return send(res, 404, { message: "Not Found" });
+        const text = (body as { body?: string })?.body ?? "";
+        if (text.length > COMMENT_LIMIT) {
+          return send(res, 422, { message: "Validation Failed", errors: [{ message: "body is too long (maximum is 65536 characters)" }] });
+        }
+        comment.body = text;
+        comment.updated_at = now();
+        return send(res, 200, comment);
+      }
+      if ((m = /^\/commits\/([0-9a-f]+)\/pulls$/.exec(rest)) && method === "GET") {
+        return paged(res, path, query, pulls.get(m[1]) ?? []);
+      }
+      if ((m = /^\/pulls\/(\d+)\/files$/.exec(rest)) && method === "GET") {
+        return paged(res, path, query, files.get(Number(m[1])) ?? []);
+      }
+      return send(res, 404, { message: "Not Found" });
+    })().catch((error: unknown) => send(res, 500, { message: String(error) }));
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: base,
+    requests,
+    comments,
+    pulls,
+    files,
+    addComment,
+    commentsOn: (issue) => comments.filter((c) => c.issue === issue),
+    fault: (fault) => faults.push(fault),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
