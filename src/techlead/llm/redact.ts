@@ -1,8 +1,9 @@
 /**
- * What the model is shown must not carry secrets. A minimal local redactor (src/domain/secrets.ts did not exist
- * when this was written): well-known token shapes anywhere in text, and the values of secret-looking keys.
- * Pure.
+ * What the model is shown must not carry secrets: the shared redactor (src/domain/secrets.ts: known secrets and
+ * well-known credential formats), plus `secret_key = value` assignments in prose and the values of map keys whose
+ * name says they hold a credential. Pure.
  */
+import { isSecretKeyName, redact } from "../../domain/secrets.js";
 
 export const REDACTED = "[REDACTED]";
 
@@ -23,14 +24,10 @@ const TOKEN_PATTERNS: RegExp[] = [
 const SECRET_ASSIGNMENT =
   /\b([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|credential)[A-Za-z0-9_.-]*)(\s*[:=]\s*)(["']?)([^\s"',;]{4,})\3/gi;
 
-const SECRET_KEY = /(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)/i;
 
 /** Redacts token-shaped strings and `secret_key = value` assignments in free text. */
 export function redactText(text: string, extraSecrets: Iterable<string> = []): string {
-  let out = text;
-  for (const secret of extraSecrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join(REDACTED);
-  }
+  let out = redact(text, extraSecrets);
   for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, REDACTED);
   out = out.replace(SECRET_ASSIGNMENT, (_m, key: string, sep: string, quote: string, value: string) =>
     value.startsWith("{{secrets/") || value === REDACTED ? `${key}${sep}${quote}${value}${quote}` : `${key}${sep}${quote}${REDACTED}${quote}`,
@@ -43,7 +40,7 @@ export function redactValue(value: unknown, extraSecrets: Iterable<string> = [])
   const extras = [...extraSecrets];
   const walk = (v: unknown, key?: string): unknown => {
     if (typeof v === "string") {
-      if (key !== undefined && SECRET_KEY.test(key) && !v.startsWith("{{secrets/")) return REDACTED;
+      if (key !== undefined && isSecretKeyName(key) && !v.startsWith("{{secrets/")) return REDACTED;
       return redactText(v, extras);
     }
     if (Array.isArray(v)) return v.map((x) => walk(x));
