@@ -39,7 +39,7 @@ export function formatPath(segments: readonly Segment[]): string {
   let out = "";
   segments.forEach((seg, i) => {
     if (seg.kind === "field") out += fieldSegment(seg.name, i === 0);
-    else out += /^[\w-]+$/.test(seg.key) ? `[${seg.key}]` : `[${JSON.stringify(seg.key)}]`;
+    else out += `${i === 0 ? seg.array : `.${seg.array}`}${/^[\w-]+$/.test(seg.key) ? `[${seg.key}]` : `[${JSON.stringify(seg.key)}]`}`;
   });
   return out;
 }
