@@ -231,7 +231,7 @@ function checkCompute(task: Obj, path: string, key: string, settings: Obj, out: 
 }
 
 function checkCluster(cluster: Obj, path: string, out: RuleViolation[]): void {
-  const hasPolicy = cluster.policy_id !== undefined;
+  const hasPolicy = typeof cluster.policy_id === "string" && cluster.policy_id !== "";
   if (cluster.num_workers !== undefined && cluster.autoscale !== undefined) {
     out.push({
       code: "semantic.cluster-size-conflict",
@@ -279,13 +279,13 @@ function checkCluster(cluster: Obj, path: string, out: RuleViolation[]): void {
     });
   }
   const runtime = asString(cluster.spark_version);
-  if (runtime && /-photon-/.test(runtime) && cluster.runtime_engine !== undefined) {
+  if (runtime && /-photon-/.test(runtime) && cluster.runtime_engine === "STANDARD") {
     out.push({
       code: "semantic.runtime-engine",
       path: `${path}.runtime_engine`,
       value: cluster.runtime_engine,
-      message: `runtime_engine cannot be combined with a -photon- spark_version ('${runtime}').`,
-      fix: `remove runtime_engine, or use the plain runtime key with runtime_engine: PHOTON`,
+      message: `runtime_engine STANDARD contradicts the Photon spark_version '${runtime}'.`,
+      fix: `use the runtime key without -photon- for STANDARD, or remove runtime_engine`,
     });
   }
 }

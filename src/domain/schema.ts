@@ -93,7 +93,7 @@ const newCluster = obj({
   autoscale: obj({ min_workers: nonNegInt, max_workers: { type: "integer", minimum: 1 } }),
   instance_pool_id: nonEmpty,
   driver_instance_pool_id: nonEmpty,
-  policy_id: nonEmpty,
+  policy_id: str,
   apply_policy_default_values: bool,
   cluster_name: str,
   spark_conf: strMap,
@@ -399,8 +399,9 @@ export const JOB_SETTINGS_SCHEMA: Schema = {
     deployment: obj({ kind: enumOf("BUNDLE", "SYSTEM_MANAGED"), metadata_file_path: str }, ["kind"]),
     edit_mode: enumOf("UI_LOCKED", "EDITABLE"),
     format: enumOf("MULTI_TASK", "SINGLE_TASK"),
-    budget_policy_id: nonEmpty,
-    usage_policy_id: nonEmpty,
+    // Exported jobs carry "" for "no policy".
+    budget_policy_id: str,
+    usage_policy_id: str,
     performance_target: enumOf("PERFORMANCE_OPTIMIZED", "STANDARD"),
     access_control_list: listOf(
       obj(

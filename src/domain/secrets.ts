@@ -60,6 +60,14 @@ function isReferenceOrPlaceholder(value: string): boolean {
   return false;
 }
 
+/**
+ * A lower-case identifier of several words ("kafka-bootstrap-servers-tls", "prod_api_key") is the *name* of a
+ * secret (a key in a secret scope), not a secret: credentials are not written as hyphenated words.
+ */
+function looksLikeName(value: string): boolean {
+  return /^[a-z][a-z0-9]*([-_.][a-z0-9]+){2,}$/.test(value);
+}
+
 function splitKeyWords(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
 }
@@ -126,7 +134,7 @@ export function findInlineSecrets(settings: unknown): SecretFinding[] {
       push(finding(segments, settings, token.kind, token.match, ""));
       return;
     }
-    if (keyName !== undefined && isSecretKeyName(keyName) && !isReferenceOrPlaceholder(value)) {
+    if (keyName !== undefined && isSecretKeyName(keyName) && !isReferenceOrPlaceholder(value) && !looksLikeName(value)) {
       push(finding(segments, settings, "password or secret", value, ` (the key '${keyName}' names a credential and its value is a literal)`));
     }
   };
@@ -136,13 +144,13 @@ export function findInlineSecrets(settings: unknown): SecretFinding[] {
     list.forEach((item, i) => {
       if (typeof item !== "string") return;
       const eq = /^--?([A-Za-z][\w.-]*)=(.*)$/s.exec(item);
-      if (eq && isSecretKeyName(eq[1]) && !isReferenceOrPlaceholder(eq[2]) && !findTokenInText(item)) {
+      if (eq && isSecretKeyName(eq[1]) && !isReferenceOrPlaceholder(eq[2]) && !looksLikeName(eq[2]) && !findTokenInText(item)) {
         push(finding([...segments, i], settings, "password or secret", eq[2], ` (argument '--${eq[1]}')`));
         return;
       }
       const flag = /^--?([A-Za-z][\w.-]*)$/.exec(item);
       const next = list[i + 1];
-      if (flag && isSecretKeyName(flag[1]) && typeof next === "string" && !next.startsWith("-") && !isReferenceOrPlaceholder(next) && !findTokenInText(next)) {
+      if (flag && isSecretKeyName(flag[1]) && typeof next === "string" && !next.startsWith("-") && !isReferenceOrPlaceholder(next) && !looksLikeName(next) && !findTokenInText(next)) {
         push(finding([...segments, i + 1], settings, "password or secret", next, ` (value of argument '${item}')`));
       }
     });
@@ -167,7 +175,7 @@ export function findInlineSecrets(settings: unknown): SecretFinding[] {
       if (typeof entry.name === "string" && typeof entry.default === "string" && Object.keys(entry).length <= 2) {
         const token = findTokenInText(entry.default);
         if (token) push(finding([...segments, "default"], settings, token.kind, token.match, ""));
-        else if (isSecretKeyName(entry.name) && !isReferenceOrPlaceholder(entry.default))
+        else if (isSecretKeyName(entry.name) && !isReferenceOrPlaceholder(entry.default) && !looksLikeName(entry.default))
           push(finding([...segments, "default"], settings, "password or secret", entry.default, ` (job parameter '${entry.name}' names a credential)`));
         return;
       }

@@ -2,7 +2,9 @@
  * Validate layers 2, 3 and 5 (schema, semantics, inline secrets) are pure; layer 4 (preflight) asks the workspace.
  * Every diagnostic names the file, the line (when known), the field path, the value found and the fix.
  */
-import type { Diagnostic, JobSettings, WorkItem } from "../domain/model.js";
+import type { Diagnostic, Interpretation, JobSettings, WorkItem } from "../domain/model.js";
+import { buildLineOf, interpretStructured, itemBasePath } from "../requirements/index.js";
+import type { RequirementDoc } from "../techlead/types.js";
 import { checkJobRules } from "../domain/rules.js";
 import { checkJobSchema, joinPath } from "../domain/schema.js";
 import { findInlineSecrets, redact } from "../domain/secrets.js";
@@ -55,7 +57,7 @@ function makeDiagnostic(
     ...(line ? { line } : {}),
     path,
     ...(value === undefined ? {} : { value }),
-    message: redact(`${where}: ${path ? `${path}: ` : ""}${issue.message}`, secrets),
+    message: redact(`${where}: ${path && !issue.message.includes(issue.path || "\u0000") ? `${path}: ` : ""}${issue.message}`, secrets),
     fix: redact(issue.fix, secrets),
     see: [],
   };
@@ -191,4 +193,20 @@ export type { Preflight };
 /** One preflight per run: workspace lookups are cached for its lifetime. */
 export function createPreflight(workspace: Workspace): Preflight {
   return createWorkspacePreflight(workspace);
+}
+
+/**
+ * Convenience for the engine and tests: interprets a structured requirement and validates every work item
+ * (schema, rules, secrets, item shape) with the right base paths and line numbers. `interpretation` is undefined
+ * for a prose-only requirement.
+ */
+export function validateRequirement(doc: RequirementDoc): { interpretation?: Interpretation; diagnostics: Diagnostic[] } {
+  const interpretation = interpretStructured(doc);
+  if (!interpretation) return { diagnostics: [] };
+  const diagnostics = [...interpretation.diagnostics];
+  const lineOf = buildLineOf(doc.text);
+  for (const item of interpretation.items) {
+    diagnostics.push(...validateWorkItem(item, { file: doc.file, basePath: itemBasePath(doc, item.key), lineOf }));
+  }
+  return { interpretation, diagnostics };
 }
