@@ -83,13 +83,11 @@ export async function runApplyFlow(deps: ActionDeps, options: { requireDefaultBr
 
   const approved = await deps.log.group("Approved plan", () => lookupApprovedPlan(deps));
   const engineOpts = await engineOptions(deps, workspace);
-  const result = await deps.log.group("Apply", () =>
-    deps.engine.runApply(engineOpts, {
-      approvedPlanHash: approved?.planHash,
-      onPlanChange: deps.inputs.onPlanChange,
-      runWaitSeconds: deps.inputs.runWaitSeconds,
-    }),
-  );
+  const result = await deps.engine.runApply(engineOpts, {
+    approvedPlanHash: approved?.planHash,
+    onPlanChange: deps.inputs.onPlanChange,
+    runWaitSeconds: deps.inputs.runWaitSeconds,
+  });
   const count = (op: string) => result.results.filter((r) => r.op === op && r.status === "COMPLETE").length;
   deps.outputs.set("changes", result.results.some((r) => r.op !== "no-op" && r.status === "COMPLETE"));
   deps.outputs.set("to-create", count("create"));

@@ -12,9 +12,8 @@ export async function runDriftFlow(deps: ActionDeps, options: { drift: boolean }
     );
   }
   const engineOpts = await engineOptions(deps, workspace);
-  const plan = await deps.log.group(options.drift ? "Drift check" : "Plan (read-only)", () =>
-    deps.engine.runPlan(engineOpts, { record: false, drift: options.drift }),
-  );
+  deps.log.info(options.drift ? "Drift check (read-only plan)" : "Plan (read-only)");
+  const plan = await deps.engine.runPlan(engineOpts, { record: false, drift: options.drift });
   annotateAll(deps, plan.diagnostics);
   setPlanOutputs(deps, plan);
 

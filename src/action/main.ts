@@ -11,6 +11,7 @@ import { createOctokitPort } from "../github/octokit.js";
 import { createSdkWorkspace } from "../workspace/sdk-workspace.js";
 import type { Workspace } from "../workspace/port.js";
 import type { EngineOptions } from "../engine/api.js";
+import { renderPlanMarkdown } from "../domain/render.js";
 import { runApplyFlow } from "./apply.js";
 import { readGitHubContext, type GitHubContext } from "./context.js";
 import { resolveDatabricksToken } from "./databricks-auth.js";
@@ -62,7 +63,11 @@ function wire(inputs: ActionInputs, context: GitHubContext, redactor: Redactor):
           warn: (message) => log.warn(message),
         })
       : undefined,
-    git: createSimpleGitPort({ repoDir: context.workspace, log: (message) => log.info(message) }),
+    git: createSimpleGitPort({
+      repoDir: context.workspace,
+      log: (message) => log.info(message),
+      unionMergePaths: [`${inputs.jobsDir}/.tasks/progress.md`],
+    }),
     async workspace() {
       if (workspace) return workspace;
       const resolved = await databricksToken();
@@ -84,6 +89,12 @@ function wire(inputs: ActionInputs, context: GitHubContext, redactor: Redactor):
     summary,
     outputs,
     redactor,
+    render: (plan, { maxChars }) =>
+      renderPlanMarkdown(plan, {
+        maxChars,
+        repoUrl: `${context.serverUrl}/${context.repository}/blob/${context.pullRequest?.headRef || context.sha}`,
+        jobUrl: inputs.databricksHost ? (jobId) => `${inputs.databricksHost}/jobs/${jobId}` : undefined,
+      }),
   };
 }
 

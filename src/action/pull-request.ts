@@ -20,6 +20,9 @@ import {
   shortSha,
 } from "./shared.js";
 
+/** Size of the plan rendered for the job summary and the log (GitHub caps a step summary at 1 MiB). */
+const FULL_PLAN_CHARS = 900_000;
+
 export const PLANNED_PR_ACTIONS = ["opened", "synchronize", "reopened"];
 
 /** Files the PR changes: from the API (works with shallow clones), else from git against the base commit. */
@@ -94,18 +97,16 @@ export async function runPullRequestFlow(deps: ActionDeps, options: PullRequestF
     const requirements = requirementsToInterpret(changed, jobsDir, deps.context.workspace);
     const interpreted = requirements === undefined || requirements.length > 0;
     if (interpreted) {
-      const techLead = await deps.log.group("Tech Lead: requirements → task files", async () => {
-        const result = await deps.engine.runTechLead(engineOpts, requirements);
-        deps.log.info(`${result.written.length} task file(s) written`);
-        return result;
-      });
+      deps.log.info(`Tech Lead on ${requirements ? requirements.join(", ") : "every requirement (one was removed)"}`);
+      const techLead = await deps.engine.runTechLead(engineOpts, requirements);
+      deps.log.info(`${techLead.written.length} task file(s) written`);
       annotateAll(deps, techLead.diagnostics);
     } else {
       deps.log.info(`no requirement file changed (${changed.filter((f) => isRequirementFile(f, jobsDir)).length}); Tech Lead skipped`);
     }
 
     if (!options.techLeadOnly) {
-      plan = await deps.log.group("Validate and plan", () => deps.engine.runPlan(engineOpts, { record: canPush }));
+      plan = await deps.engine.runPlan(engineOpts, { record: canPush });
       annotateAll(deps, plan.diagnostics);
       setPlanOutputs(deps, plan);
     }
@@ -139,19 +140,21 @@ export async function runPullRequestFlow(deps: ActionDeps, options: PullRequestF
       notes,
       render: deps.render,
     });
+    // The job summary holds the whole plan (GitHub allows 1 MiB), the comment only what fits.
+    const fullPlan = deps.render ? deps.render(planned, { maxChars: FULL_PLAN_CHARS }).markdown : planned.markdown;
     deps.summary.add(
       [
         `## Databricks jobs plan for \`${jobsDir}\` (PR #${pr.number})`,
         `Plan \`${planned.planHash}\` on \`${shortSha(headSha)}\``,
         comment.truncated ? "**The PR comment was truncated; this is the full plan.**" : "",
-        planned.markdown,
+        fullPlan,
         diagnosticsMarkdown(planned.diagnostics),
       ]
         .filter(Boolean)
         .join("\n\n"),
     );
     if (comment.truncated) {
-      await deps.log.group("Full plan (the PR comment was truncated)", async () => deps.log.info(planned.markdown));
+      await deps.log.group("Full plan (the PR comment was truncated)", async () => deps.log.info(fullPlan));
     }
     await postPlanComment(deps, pr, headSha, planned, notes);
 

@@ -3,6 +3,9 @@
  * `-c` so the user's git config is never rewritten; pushes go through `origin` exactly as actions/checkout set it
  * up; when the branch moved, the commit is rebased onto it and the push retried; nothing is ever force-pushed.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import type { CommitAndPushOptions, CommitAndPushResult, GitPort } from "./port.js";
 import { GitOperationError } from "./port.js";
@@ -22,6 +25,18 @@ export interface SimpleGitPortOptions {
   repoDir: string;
   identity?: GitIdentity;
   log?: (message: string) => void;
+  /**
+   * Append-only files (the progress log) merged with git's `union` driver when a rebase meets a concurrent
+   * append, so two runs' lines are both kept instead of conflicting. Set through a private attributes file.
+   */
+  unionMergePaths?: string[];
+}
+
+function attributesFile(paths: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "jobagent-git-"));
+  const file = join(dir, "attributes");
+  writeFileSync(file, paths.map((p) => `/${p.replace(/^\/+/, "").replace(/ /g, "[[:space:]]")} merge=union\n`).join(""));
+  return file;
 }
 
 /** Push refused because the remote branch has commits we do not have (as opposed to a permission refusal). */
@@ -36,10 +51,9 @@ function errorText(error: unknown): string {
 export function createSimpleGitPort(options: SimpleGitPortOptions): GitPort {
   const identity = options.identity ?? GITHUB_ACTIONS_IDENTITY;
   const log = options.log ?? (() => undefined);
-  const git: SimpleGit = simpleGit({
-    baseDir: options.repoDir,
-    config: [`user.name=${identity.name}`, `user.email=${identity.email}`, "commit.gpgsign=false"],
-  });
+  const config = [`user.name=${identity.name}`, `user.email=${identity.email}`, "commit.gpgsign=false"];
+  if (options.unionMergePaths?.length) config.push(`core.attributesFile=${attributesFile(options.unionMergePaths)}`);
+  const git: SimpleGit = simpleGit({ baseDir: options.repoDir, config });
 
   async function rebaseOnto(branch: string): Promise<void> {
     await git.fetch("origin", branch);

@@ -27,7 +27,7 @@ function corpusSettings(): JobSettings[] {
 function bigPlan(n: number): PlanResult {
   const settings = corpusSettings();
   const changes: JobChange[] = Array.from({ length: n }, (_, i) => {
-    const desired = { ...settings[i % settings.length], name: `${settings[i % settings.length].name ?? "job"} #${i}` };
+    const desired: JobSettings = { ...settings[i % settings.length], name: `${settings[i % settings.length].name ?? "job"} #${i}` };
     return {
       taskId: `jobs/req-${i}.md#main`,
       requirement: `jobs/req-${i}.md`,

@@ -102,6 +102,22 @@ describe("git port", () => {
     expect(git(checkout, "status", "--porcelain")).toBe("");
   });
 
+  it("keeps both runs' lines when the progress log was appended on both sides", async () => {
+    write(other, "jobs/.tasks/progress.md", "# progress\n- run 1 applied orders\n");
+    person(other, "add", ".");
+    person(other, "commit", "-m", "run 1");
+    git(other, "push", "origin", "HEAD:main");
+
+    write(checkout, "jobs/.tasks/progress.md", "# progress\n- run 2 applied invoices\n");
+    const port = createSimpleGitPort({ repoDir: checkout, unionMergePaths: ["jobs/.tasks/progress.md"] });
+    const result = await port.commitAndPush({ paths: ["jobs"], message: "run 2 [skip ci]", branch: "main" });
+    expect(result.attempts).toBe(2);
+    const merged = git(remote, "show", "main:jobs/.tasks/progress.md");
+    expect(merged).toContain("- run 1 applied orders");
+    expect(merged).toContain("- run 2 applied invoices");
+    expect(merged).not.toMatch(/<<<<<<<|>>>>>>>/);
+  });
+
   it("reports a refused push (not a moved branch) without retrying", async () => {
     // a pre-receive hook stands in for a protected branch
     write(remote, "hooks/pre-receive", "#!/bin/sh\necho 'GH006: Protected branch update failed' >&2\nexit 1\n");
