@@ -61,7 +61,7 @@ export function escapeMarkdown(text: string): string {
 export function escapePre(text: string): string {
   return String(text)
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "")
-    .replace(/[&<>@`]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+    .replace(/[&<>@`[\]]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 const SENSITIVE_KEY = /(password|passwd|secret|token|api[_-]?key|credential|private[_-]?key|access[_-]?key)/i;
@@ -98,7 +98,8 @@ function formatValue(value: unknown, path: string, max = 160): string {
 }
 
 function safeUrl(url: string): string {
-  return encodeURI(url).replace(/[()<>"'`\s]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  const encoded = /%[0-9A-Fa-f]{2}/.test(url) ? url : encodeURI(url);
+  return encoded.replace(/[()<>"'`\s@!*[\]]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
 
 function link(text: string, url: string | undefined): string {
@@ -109,7 +110,11 @@ function link(text: string, url: string | undefined): string {
 function fileLink(file: string | undefined, line: number | undefined, options: RenderOptions): string {
   if (!file) return "";
   const label = line ? `${file}:${line}` : file;
-  const url = options.repoUrl ? `${options.repoUrl.replace(/\/+$/, "")}/${file}${line ? `#L${line}` : ""}` : undefined;
+  const encoded = file
+    .split("/")
+    .map((seg) => encodeURIComponent(seg).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join("/");
+  const url = options.repoUrl ? `${options.repoUrl.replace(/\/+$/, "")}/${encoded}${line ? `#L${line}` : ""}` : undefined;
   return url ? link(label, url) : `<code>${escapeMarkdown(label)}</code>`;
 }
 
