@@ -16,17 +16,20 @@ export interface IndexConfig {
   prefix: boolean;
   /** Score multiplier for SDK types that do not appear anywhere under JobSettings. */
   unreachableWeight: number;
+  /** Score multiplier for the project's knowledge notes (curated explanations) relative to SDK chunks. */
+  knowledgeWeight: number;
   /** BM25+ parameters (MiniSearch defaults: k 1.2, b 0.7, d 0.5). */
   bm25: { k: number; b: number; d: number };
 }
 
 /** Chosen on the question set (docs/knowledge/README.md has the comparison). */
 export const DEFAULT_INDEX_CONFIG: IndexConfig = {
-  boosts: { heading: 3, keywords: 2, text: 1 },
+  boosts: { heading: 1.5, keywords: 1, text: 1 },
   stem: true,
   fuzzy: 0.2,
   prefix: false,
   unreachableWeight: 0.7,
+  knowledgeWeight: 1.5,
   bm25: { k: 1.2, b: 0.7, d: 0.5 },
 };
 
@@ -123,6 +126,7 @@ export function searchIndex(index: LoadedIndex, query: unknown, k = 5, filter: S
     if (!chunk) return 0;
     if (filter.sourcePrefixes && !filter.sourcePrefixes.some((prefix) => chunk.source.startsWith(prefix))) return 0;
     if (chunk.offSpec) return index.config.unreachableWeight;
+    if (chunk.source.startsWith("knowledge:")) return index.config.knowledgeWeight ?? 1;
     return 1;
   };
   const results = index.search.search(text, { boostDocument: (id) => weight(String(id)) });

@@ -183,8 +183,11 @@ export function fieldSegments(fieldPath: string): string[] {
 }
 
 function seeAlsoRefs(index: LoadedIndex, base: Base, fieldPath: string, k: number): string[] {
-  const segments = fieldSegments(fieldPath);
-  if (segments.length === 0) return [];
+  const all = fieldSegments(fieldPath);
+  if (all.length === 0) return [];
+  // The SDK field itself; segments past it are map keys (tags.team) or unknown fields, not documentation topics.
+  const sdkRef = resolveSdkField(base.fieldGraph, all);
+  const segments = sdkRef ? all.slice(0, sdkRef.depth) : all;
   const refs: string[] = [];
 
   // Knowledge notes that declare the field (longest declared path wins), best section of each by search.
@@ -199,9 +202,6 @@ function seeAlsoRefs(index: LoadedIndex, base: Base, fieldPath: string, k: numbe
     const chunk = best ?? [...index.chunks.values()].find((candidate) => candidate.source === note.source);
     if (chunk) refs.push(`${chunk.source} › ${chunk.heading}`);
   }
-
-  // The SDK field itself.
-  const sdkRef = resolveSdkField(base.fieldGraph, segments);
   if (sdkRef) refs.push(`sdk:${sdkRef.type} › ${sdkRef.field}`);
 
   if (refs.length === 0) {
@@ -224,18 +224,20 @@ function declaredMatch(declared: string, segments: string[]): number {
   return 0;
 }
 
-function resolveSdkField(graph: Record<string, Record<string, string>>, segments: string[]): { type: string; field: string } | undefined {
+/** Walks the field graph from the job-spec roots; `depth` = how many segments are SDK fields. */
+function resolveSdkField(graph: Record<string, Record<string, string>>, segments: string[]): { type: string; field: string; depth: number } | undefined {
+  let best: { type: string; field: string; depth: number } | undefined;
   for (const root of ROOTS) {
     let type = root;
-    let found: { type: string; field: string } | undefined;
-    for (const segment of segments) {
+    let found: { type: string; field: string; depth: number } | undefined;
+    for (const [position, segment] of segments.entries()) {
       const fields = graph[type];
-      if (!fields || !(segment in fields)) break;
-      found = { type, field: segment };
+      if (!fields || !Object.hasOwn(fields, segment)) break;
+      found = { type, field: segment, depth: position + 1 };
       type = fields[segment];
       if (!type) break;
     }
-    if (found) return found;
+    if (found && (!best || found.depth > best.depth)) best = found;
   }
-  return undefined;
+  return best;
 }
