@@ -54,7 +54,7 @@ export function escapeMarkdown(text: string): string {
   return String(text)
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "")
     .replace(/\r?\n|\r/g, " ")
-    .replace(/[&<>"'`|\\*_[\]~@#!:]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+    .replace(/[&<>`|\\*_[\]~@#!:]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 /** Escapes text for a `<pre>` block (keeps line breaks). */

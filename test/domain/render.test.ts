@@ -211,7 +211,7 @@ describe("renderPlanMarkdown", () => {
       expect(text).not.toContain("hunter2");
       expect(text).not.toContain("dapi0123456789abcdef");
     }
-    expect(markdown).toContain("db&#95;password&#34;&#58;&#34;&#42;&#42;&#42;&#34;"); // "***", escaped
+    expect(markdown).toContain(`db&#95;password"&#58;"&#42;&#42;&#42;"`); // "***", escaped
     expect(json).toContain('"db_password": "***"');
     expect(json).toContain("{{secrets/scope/key}}");
   });
