@@ -2,7 +2,7 @@
  * Writes the prebuilt docs index (dist/docs-index.json). Entry point for scripts/build-docs-index.mjs, which
  * bundles this file with esbuild and passes in the TypeScript compiler module and the paths.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { buildCorpus, serializeCorpus } from "./corpus.js";
 import { DEFAULT_INDEX_CONFIG } from "./engine.js";
@@ -30,6 +30,9 @@ export function writeDocsIndex(options: WriteDocsIndexOptions): WriteDocsIndexRe
   }
   const json = JSON.stringify(serializeCorpus(corpus, DEFAULT_INDEX_CONFIG));
   mkdirSync(path.dirname(options.outFile), { recursive: true });
-  writeFileSync(options.outFile, json);
+  // Write then rename, so a reader (a test, a running action) never sees a half-written index.
+  const temporary = `${options.outFile}.${process.pid}.tmp`;
+  writeFileSync(temporary, json);
+  renameSync(temporary, options.outFile);
   return { outFile: options.outFile, chunks: corpus.chunks.length, bytes: Buffer.byteLength(json), ms: Math.round(performance.now() - started) };
 }
