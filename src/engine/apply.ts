@@ -71,8 +71,22 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
           .join(", ")}; run plan again and review it (or set on-plan-change: apply). Nothing was applied.`,
       };
     }
-    const skippedPending = [...computation.planned.values()].filter((p) => p.task.status === "PENDING" && applyOptions.onPlanChange !== "apply" && p.change && p.change.op !== "no-op");
-    for (const p of skippedPending) options.log.warn(`Task ${p.task.id} is PENDING (not planned): run plan first.`);
+    // Work that no plan has shown (a requirement changed after the plan): refuse rather than skip silently.
+    const unplanned = [...computation.planned.values()].filter(
+      (p) => p.task.status === "PENDING" && applyOptions.onPlanChange !== "apply" && p.change && p.change.op !== "no-op",
+    );
+    if (unplanned.length > 0) {
+      return {
+        ok: false,
+        planHash: plan.planHash,
+        results: [],
+        failureReason: "plan-changed",
+        message: `${unplanned.length} task(s) changed since the last plan and were never planned: ${unplanned
+          .slice(0, 10)
+          .map((p) => p.task.id)
+          .join(", ")}; run plan and review it (or set on-plan-change: apply). Nothing was applied.`,
+      };
+    }
 
     const results = await execute(ctx, eligible.filter((p) => p.change || p.blocked), computation.planned, applyOptions, by);
     const failed = results.filter((r) => r.status === "FAILED");

@@ -84,7 +84,7 @@ export function jobUrl(host: string, jobId: number): string {
 
 function safeSeeAlso(retriever: ReturnType<typeof getRetriever>, path: string): string[] {
   try {
-    return retriever.seeAlso(path, 1);
+    return retriever.seeAlso(path, 2);
   } catch {
     return [];
   }

@@ -1,0 +1,248 @@
+// The engine end to end: requirement files in a temp repo → task files → plan → apply against the local workspace
+// through the official SDK over real HTTP.
+import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { EngineOptions } from "../../src/engine/api.js";
+import { readStatus, runApply, runPlan } from "../../src/engine/index.js";
+import { acquireLease } from "../../src/engine/lease.js";
+import { parseTaskFile } from "../../src/engine/task-file.js";
+import type { Logger, WorkspaceJob } from "../../src/domain/model.js";
+import { startLocalWorkspace, type LocalWorkspace } from "../../src/local-workspace/index.js";
+import { createSdkWorkspace } from "../../src/workspace/sdk-workspace.js";
+import type { Workspace } from "../../src/workspace/port.js";
+
+const silent: Logger = { info() {}, warn() {}, error() {}, debug() {}, group: (_n, fn) => fn() };
+
+const ORDERS = `---
+job:
+  name: orders-daily
+  schedule:
+    quartz_cron_expression: "0 0 6 ? * MON-FRI"
+    timezone_id: Europe/Berlin
+  job_clusters:
+    - job_cluster_key: etl
+      new_cluster:
+        spark_version: 15.4.x-scala2.12
+        node_type_id: i3.xlarge
+        num_workers: 2
+  tasks:
+    - task_key: ingest
+      job_cluster_key: etl
+      notebook_task:
+        notebook_path: /Workspace/Shared/orders/ingest
+    - task_key: aggregate
+      depends_on: [{ task_key: ingest }]
+      job_cluster_key: etl
+      notebook_task:
+        notebook_path: /Workspace/Shared/orders/aggregate
+---
+Orders every weekday at 6:00 Berlin time.
+`;
+
+const BUNDLE = `---
+resources:
+  jobs:
+    sales_report:
+      name: sales-report
+      tasks:
+        - task_key: report
+          sql_task:
+            warehouse_id: WAREHOUSE_ID
+            file:
+              path: /Workspace/Shared/reports/sales.sql
+    sales_cleanup:
+      name: sales-cleanup
+      tasks:
+        - task_key: cleanup
+          existing_cluster_id: CLUSTER_ID
+          spark_python_task:
+            python_file: /Workspace/Shared/reports/cleanup.py
+---
+Two jobs pasted from a bundle.
+`;
+
+let local: LocalWorkspace;
+let workspace: Workspace;
+let repoDir: string;
+let options: EngineOptions;
+
+async function firstOf<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+async function allJobs(): Promise<WorkspaceJob[]> {
+  return firstOf(workspace.listJobs({ expandTasks: true }));
+}
+
+async function write(file: string, text: string): Promise<void> {
+  await mkdir(join(repoDir, "jobs"), { recursive: true });
+  await writeFile(join(repoDir, "jobs", file), text);
+}
+
+beforeEach(async () => {
+  local = await startLocalWorkspace({ runStepMs: 5 });
+  workspace = createSdkWorkspace({ host: local.url, token: local.token });
+  repoDir = await mkdtemp(join(tmpdir(), "jobagent-engine-"));
+  const warehouses = await workspace.listWarehouses();
+  const clusters = await fetch(`${local.url}/api/2.0/clusters/list`, { headers: { Authorization: `Bearer ${local.token}` } }).then(
+    (r) => r.json() as Promise<{ clusters?: Array<{ cluster_id: string }> }>,
+  );
+  await write("orders-daily.md", ORDERS);
+  await write(
+    "sales.md",
+    BUNDLE.replace("WAREHOUSE_ID", warehouses[0]?.id ?? "missing").replace("CLUSTER_ID", clusters.clusters?.[0]?.cluster_id ?? "missing"),
+  );
+  await seedPaths(["/Workspace/Shared/orders/ingest", "/Workspace/Shared/orders/aggregate", "/Workspace/Shared/reports/sales.sql", "/Workspace/Shared/reports/cleanup.py"]);
+  options = { repoDir, jobsDir: "jobs", workspace, repo: "acme/data-jobs", allowDelete: false, runId: "test-run", log: silent };
+});
+
+afterEach(async () => {
+  await local.close();
+  await rm(repoDir, { recursive: true, force: true });
+});
+
+async function seedPaths(paths: string[]): Promise<void> {
+  for (const path of paths) {
+    const dir = path.slice(0, path.lastIndexOf("/"));
+    await fetch(`${local.url}/api/2.0/workspace/mkdirs`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${local.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ path: dir }),
+    });
+    const language = path.endsWith(".sql") ? "SQL" : "PYTHON";
+    const res = await fetch(`${local.url}/api/2.0/workspace/import`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${local.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ path, format: path.includes(".") ? "AUTO" : "SOURCE", language, content: Buffer.from("# demo").toString("base64"), overwrite: true }),
+    });
+    expect(res.status, `import ${path}`).toBeLessThan(300);
+  }
+}
+
+describe("plan → apply → plan", () => {
+  it("creates every job once, records the truth in the task files, and then plans no changes", async () => {
+    const plan = await runPlan(options);
+    expect(plan.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(plan.valid).toBe(true);
+    expect(plan.counts).toMatchObject({ create: 3, update: 0, delete: 0 });
+    expect((await allJobs()).length).toBe(0); // plan never changes the workspace
+
+    const status = await readStatus(options);
+    expect(status.counts.PLANNED).toBe(3);
+
+    const applied = await runApply(options, { onPlanChange: "fail" });
+    expect(applied.failureReason).toBeUndefined();
+    expect(applied.ok).toBe(true);
+    expect(applied.results.map((r) => r.status)).toEqual(["COMPLETE", "COMPLETE", "COMPLETE"]);
+
+    const jobs = await allJobs();
+    expect(jobs.map((j) => j.settings.name).sort()).toEqual(["orders-daily", "sales-cleanup", "sales-report"]);
+    for (const job of jobs) expect(job.settings.tags?.["jobagent-repo"]).toBe("acme/data-jobs");
+
+    const after = await readStatus(options);
+    expect(after.counts.COMPLETE).toBe(3);
+    for (const task of after.tasks) expect(jobs.map((j) => j.job_id)).toContain(task.jobId);
+
+    const again = await runPlan(options);
+    expect(again.counts).toMatchObject({ create: 0, update: 0, delete: 0, run: 0, noop: 3 });
+    expect(again.changes.flatMap((c) => c.fields)).toEqual([]);
+  });
+
+  it("plans an edit as a field-level update and applies only what changed", async () => {
+    await runPlan(options);
+    await runApply(options, { onPlanChange: "fail" });
+    await write("orders-daily.md", ORDERS.replace('"0 0 6 ? * MON-FRI"', '"0 30 7 ? * MON-FRI"').replace("num_workers: 2", "num_workers: 4"));
+    const plan = await runPlan(options);
+    expect(plan.counts).toMatchObject({ create: 0, update: 1, noop: 2 });
+    const change = plan.changes.find((c) => c.op === "update");
+    expect(change?.fields.map((f) => f.path).sort()).toEqual(["job_clusters[etl].new_cluster.num_workers", "schedule.quartz_cron_expression"]);
+    expect(change?.request?.endpoint).toBe("jobs/update");
+    const applied = await runApply(options, { onPlanChange: "fail" });
+    expect(applied.ok).toBe(true);
+    const job = (await allJobs()).find((j) => j.settings.name === "orders-daily");
+    expect(job?.settings.schedule?.quartz_cron_expression ?? (job?.settings as Record<string, { quartz_cron_expression?: string }>).schedule?.quartz_cron_expression).toBe("0 30 7 ? * MON-FRI");
+    expect((await runPlan(options)).counts.update).toBe(0);
+  });
+
+  it("refuses with plan-changed when the requirement changed after the plan, and applies nothing", async () => {
+    await runPlan(options);
+    await write("orders-daily.md", ORDERS.replace("num_workers: 2", "num_workers: 8"));
+    const applied = await runApply(options, { onPlanChange: "fail" });
+    expect(applied.ok).toBe(false);
+    expect(applied.failureReason).toBe("plan-changed");
+    expect((await allJobs()).length).toBe(0);
+  });
+
+  it("refuses with plan-changed when the approved plan hash is not the recorded one", async () => {
+    await runPlan(options);
+    const applied = await runApply(options, { onPlanChange: "fail", approvedPlanHash: "0000000000000000" });
+    expect(applied.failureReason).toBe("plan-changed");
+    expect((await allJobs()).length).toBe(0);
+  });
+
+  it("reports locked when another apply holds the lease", async () => {
+    await runPlan(options);
+    const lease = await acquireLease(join(repoDir, "jobs", ".tasks", ".lease.json"), "other-run", 600, () => new Date());
+    try {
+      const applied = await runApply(options, { onPlanChange: "fail" });
+      expect(applied.failureReason).toBe("locked");
+      expect((await allJobs()).length).toBe(0);
+    } finally {
+      await lease.release();
+    }
+  });
+
+  it("reports drift and restores the job; deletes a removed requirement's job only with allow-delete", async () => {
+    await runPlan(options);
+    const first = await runApply(options, { onPlanChange: "fail" });
+    const orders = first.results.find((r) => r.jobName === "orders-daily")?.jobId as number;
+    await workspace.updateJob(orders, { max_concurrent_runs: 7 }, []);
+    const drift = await runPlan(options, { record: false, drift: true });
+    const change = drift.changes.find((c) => c.jobId === orders);
+    expect(change?.op).toBe("update");
+    expect(change?.drift.map((f) => f.path)).toContain("max_concurrent_runs");
+
+    await rm(join(repoDir, "jobs", "sales.md"));
+    const blocked = await runPlan(options);
+    expect(blocked.counts.delete).toBe(0);
+    expect(blocked.blocked.map((b) => b.reason).join(" ")).toMatch(/allow-delete/);
+    const withDelete = { ...options, allowDelete: true };
+    const plan = await runPlan(withDelete);
+    expect(plan.counts).toMatchObject({ delete: 2, update: 1 });
+    const applied = await runApply(withDelete, { onPlanChange: "fail" });
+    expect(applied.ok).toBe(true);
+    expect((await allJobs()).map((j) => j.settings.name)).toEqual(["orders-daily"]);
+    expect((await allJobs())[0]?.settings.max_concurrent_runs ?? 1).toBe(1);
+    expect((await runPlan(withDelete)).counts).toMatchObject({ create: 0, update: 0, delete: 0 });
+  });
+
+  it("never touches a job it does not own: update without adopt is an error, nothing applied", async () => {
+    const foreign = await workspace.createJob({ name: "finance-close", tasks: [{ task_key: "t", existing_cluster_id: "x", notebook_task: { notebook_path: "/Workspace/Shared/orders/ingest" } }] });
+    await write("finance.md", `---\nupdate:\n  job: finance-close\n  set:\n    max_concurrent_runs: 3\n---\nAllow three concurrent runs.\n`);
+    const plan = await runPlan(options);
+    expect(plan.valid).toBe(false);
+    const error = plan.diagnostics.find((d) => d.code === "ownership.not-managed");
+    expect(error?.file).toBe("jobs/finance.md");
+    expect(error?.fix).toMatch(/adopt: true/);
+    const applied = await runApply(options, { onPlanChange: "fail" });
+    expect(applied.failureReason).toBe("validation-failed");
+    expect((await workspace.getJob(foreign))?.settings.max_concurrent_runs ?? 1).toBe(1);
+    expect((await allJobs()).length).toBe(1);
+  });
+
+  it("writes task files whose front matter tells the state and history", async () => {
+    await runPlan(options);
+    await runApply(options, { onPlanChange: "fail" });
+    const status = await readStatus(options);
+    const task = status.tasks.find((t) => t.jobName === "orders-daily");
+    const parsed = parseTaskFile(task?.file ?? "", await readFile(join(repoDir, task?.file ?? ""), "utf8"));
+    expect(parsed.status).toBe("COMPLETE");
+    expect(parsed.history.map((h) => h.to)).toEqual(["PENDING", "PLANNED", "IN_PROGRESS", "COMPLETE"]);
+    const progress = await readFile(join(repoDir, "jobs", ".tasks", "progress.md"), "utf8");
+    expect(progress).toMatch(/apply: `orders-daily\.orders[-_]daily` create "orders-daily" \(job \d+\) → COMPLETE/);
+  });
+});
