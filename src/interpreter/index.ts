@@ -1,12 +1,20 @@
 /**
- * CONTRACT STUB (owned by the interpreter helper; replace the bodies, keep the signatures).
+ * The deterministic offline interpreter (INTERPRETATION.md conventions) and the requirement-vs-plan
+ * consistency check. See docs/interpreter.md.
  */
 import type { Diagnostic, JobSettings, WorkItem } from "../domain/model.js";
 import type { ProseInterpreter, RequirementDoc } from "../techlead/types.js";
+import { checkConsistencyImpl } from "./consistency.js";
+import { interpretOffline } from "./interpret.js";
+
+export { compareInterpretations } from "./consistency.js";
+export { analyzeProse } from "./interpret.js";
+export { toApiRequests } from "./requests.js";
+export { EXTRACTORS } from "./extractors.js";
 
 /** The deterministic offline interpreter (INTERPRETATION.md conventions). */
 export function createOfflineInterpreter(): ProseInterpreter {
-  throw new Error("not implemented");
+  return { kind: "interpreter", interpret: interpretOffline };
 }
 
 /**
@@ -14,8 +22,5 @@ export function createOfflineInterpreter(): ProseInterpreter {
  * fields both cover. Returns warnings (code "consistency.*") quoting the words and naming the field.
  */
 export function checkConsistency(doc: RequirementDoc, item: WorkItem, desired: JobSettings): Diagnostic[] {
-  void doc;
-  void item;
-  void desired;
-  return [];
+  return checkConsistencyImpl(doc, item, desired);
 }

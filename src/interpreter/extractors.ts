@@ -1,0 +1,362 @@
+/**
+ * The table of extractors: each a small named unit reading one kind of fact (with its words) into the Reading.
+ * Adding an extractor = adding an entry here (see docs/interpreter.md). Pure.
+ */
+import { clauses, EMAIL_RE, keyValuePairs, parseCount, parseDuration, WORKSPACE_PATH_RE, trimPath, type Clause } from "./text.js";
+import type { EmailEvent, Extractor, Reading } from "./reading.js";
+import { maskNames, readSchedule } from "./schedule.js";
+
+function firstMatch(reading: Reading, re: RegExp): { m: RegExpExecArray; line: number } | undefined {
+  for (const l of reading.prose.lines) {
+    const m = re.exec(l.text);
+    if (m) return { m, line: l.line };
+  }
+  return undefined;
+}
+
+function eventOf(text: string): EmailEvent | undefined {
+  if (/\b(longer than|more than|over|exceeds?|takes? longer)\b/i.test(text) && /\b(warn|warning|alert|notify|let)\b/i.test(text) && parseDuration(text)) {
+    return "on_duration_warning_threshold_exceeded";
+  }
+  if (/\b(fail|fails|failed|failing|failure|failures|errors?|breaks|crash(?:es)?|alerts?)\b/i.test(text)) return "on_failure";
+  if (/\b(succeed|succeeds|succeeded|success|successful(?:ly)?|completes?|completed|finishes|done)\b/i.test(text)) return "on_success";
+  if (/\b(starts?|started|begins?|kicks? off)\b/i.test(text)) return "on_start";
+  return undefined;
+}
+
+/** The task a clause ties a setting to: "the load task", "task `extract`", "The extract task". */
+function taskOfClause(text: string): string | undefined {
+  const m = /\b(?:the\s+)?`?([A-Za-z][\w-]*)`?\s+(?:task|step)\b(?!s)/i.exec(text) ?? /\b(?:task|step)\s+`?([A-Za-z][\w-]*)`?/i.exec(text);
+  if (!m) return undefined;
+  if (/^(the|a|an|each|every|all|whole|this|that|which|one|first|last|new)$/i.test(m[1])) return undefined;
+  return m[1];
+}
+
+export const EXTRACTORS: Extractor[] = [
+  {
+    name: "job-name",
+    fields: ["name"],
+    extract(r, ctx) {
+      const patterns = [
+        /\bjob\s+name\s*[:=]\s*["“`]?([\w .-]*[\w])["”`]?/i,
+        /\b(?:job|pipeline)\s+(?:called|named)\s+["“`]?([\w.-]+(?: [\w.-]+)*?)["”`]?(?=[\s,.:;]|$)/i,
+        /\bjob\s+["“]([^"”]+)["”]/i,
+        /["“]([\w][\w .-]*)["”]\s*:/,
+        /\b(?:create|new)\s+(?:a\s+)?job\s+`?([A-Za-z][\w]*(?:[-_][\w]+)+)`?/i,
+      ];
+      for (const re of patterns) {
+        const hit = firstMatch(r, re);
+        if (!hit) continue;
+        const name = hit.m[1].trim();
+        if (ctx.existingJobs.some((j) => (j.settings.name ?? "").toLowerCase() === name.toLowerCase())) continue;
+        r.jobName = { value: name, words: hit.m[0], line: hit.line };
+        return;
+      }
+    },
+  },
+  {
+    name: "schedule",
+    fields: ["schedule.quartz_cron_expression", "schedule.timezone_id", "schedule.pause_status"],
+    extract(r) {
+      r.schedule = readSchedule(r.prose);
+    },
+  },
+  {
+    name: "file-arrival",
+    fields: ["trigger.file_arrival.url"],
+    extract(r) {
+      for (const l of r.prose.lines) {
+        if (!/\bfiles?\b/i.test(l.text) || !/\b(land|lands|landing|arrive|arrives|arrival|dropped|drops|appear|appears|uploaded|shows? up|comes? in|new)\b/i.test(l.text)) continue;
+        const m = /(?:\/Volumes\/[^\s,;'"`()]+|(?:s3a?|abfss|gs|wasbs):\/\/[^\s,;'"`()]+)/.exec(l.text);
+        if (m) {
+          r.fileArrival = { value: trimPath(m[0]), words: l.text.slice(Math.max(0, m.index - 40), m.index + m[0].length).trim(), line: l.line };
+          return;
+        }
+      }
+    },
+  },
+  {
+    name: "table-update",
+    fields: ["trigger.table_update.table_names"],
+    extract(r) {
+      const hit = firstMatch(r, /\btables?\s+`?([\w]+\.[\w]+\.[\w]+(?:`?\s*(?:,|and)\s*`?[\w]+\.[\w]+\.[\w]+)*)`?[^.\n]*\b(updated?|changes?|changed|modified|gets? new data|refreshed)\b/i);
+      if (hit) {
+        const names = hit.m[1].split(/`?\s*(?:,|and)\s*`?/).map((s) => s.replace(/`/g, "").trim());
+        r.tableUpdate = { value: names, words: hit.m[0], line: hit.line };
+      }
+    },
+  },
+  {
+    name: "continuous",
+    fields: ["continuous.pause_status"],
+    extract(r) {
+      const hit = firstMatch(r, /\b(run(?:s|ning)?\s+continuously|continuous(?:ly)?(?:\s+job|\s+mode)?|always[- ]on|24\/7)\b/i);
+      if (hit) r.continuous = { value: true, words: hit.m[0], line: hit.line };
+    },
+  },
+  {
+    name: "compute",
+    fields: ["job_clusters[].new_cluster", "tasks[].existing_cluster_id", "serverless"],
+    extract(r) {
+      const serverless = firstMatch(r, /\bserverless\b(?!\s+(?:sql\s+)?warehouse)/i);
+      if (serverless) r.serverless = { value: true, words: serverless.m[0], line: serverless.line };
+      const existing = firstMatch(r, /\b(\d{4}-\d{6}-[a-z0-9]{5,8})\b/i);
+      if (existing) r.existingClusterId = { value: existing.m[1], words: existing.m[0], line: existing.line };
+      const autoscale = firstMatch(r, /\b(?:autoscal\w*\s+(?:from\s+|between\s+)?)?(\d+)\s*(?:-|to|and)\s*(\d+)\s+workers\b/i);
+      if (autoscale) {
+        r.cluster.autoscale = { value: { min_workers: Number(autoscale.m[1]), max_workers: Number(autoscale.m[2]) }, words: autoscale.m[0], line: autoscale.line };
+      } else {
+        const workers = firstMatch(r, /\b(\d+|one|two|three|four|five|six|eight|ten|twelve|sixteen)\s+(?:worker(?:\s+node)?s?|nodes|executors)\b/i);
+        const count = workers ? (parseCount(workers.m[1]) ?? (workers.m[1].toLowerCase() === "sixteen" ? 16 : undefined)) : undefined;
+        if (workers && count !== undefined) r.cluster.numWorkers = { value: count, words: workers.m[0], line: workers.line };
+      }
+      const node = firstMatch(r, /\b(Standard_[A-Za-z0-9_]+|[a-z][a-z0-9-]*\d[a-z0-9-]*\.(?:\d*x?large|medium|small|metal)|n[12][a-z]?-(?:standard|highmem|highcpu)-\d+)\b/);
+      if (node) r.cluster.nodeType = { value: node.m[1], words: node.m[0], line: node.line };
+      const spark = firstMatch(r, /\b(\d{1,2}\.\d{1,2}\.x-(?:[a-z0-9]+-)*scala\d\.\d{1,2})\b/i);
+      if (spark) r.cluster.sparkVersion = { value: spark.m[1], words: spark.m[0], line: spark.line };
+      else {
+        const dbr = firstMatch(r, /\b(?:dbr|runtime|spark)\s*(?:version\s*)?(\d{1,2}\.\d{1,2})(?:\s*LTS)?\b/i);
+        if (dbr) {
+          const major = Number(dbr.m[1].split(".")[0]);
+          r.cluster.sparkVersion = { value: `${dbr.m[1]}.x-scala${major >= 17 ? "2.13" : "2.12"}`, words: dbr.m[0], line: dbr.line };
+        }
+      }
+      const key = firstMatch(r, /\bcluster\s+(?:called|named|key)\s+`?([\w-]+)`?/i);
+      if (key) r.cluster.key = { value: key.m[1], words: key.m[0], line: key.line };
+    },
+  },
+  {
+    name: "retries",
+    fields: ["tasks[].max_retries", "tasks[].min_retry_interval_millis", "tasks[].retry_on_timeout"],
+    extract(r) {
+      for (const c of clauses(r.prose)) {
+        const count =
+          /\bretr(?:y|ies)\b(?:\s+(?:it|the\s+\w+\s+task|this|that))?\s+(\d+|once|twice|thrice|one|two|three|four|five)(?:\s*(?:times?|x))?\b/i.exec(c.text) ??
+          /\b(\d+|one|two|three|four|five)\s+retries\b/i.exec(c.text) ??
+          /\bretries\s+(?:to|=|:|of)\s*(\d+)\b/i.exec(c.text) ??
+          /\b(?:should\s+)?retry\s+(once|twice)\b/i.exec(c.text);
+        if (count && !r.retries) {
+          const n = parseCount(count[1]);
+          if (n !== undefined) {
+            const task = taskOfClause(c.text);
+            r.retries = { value: n, words: count[0], line: c.line, ...(task ? { task } : {}) };
+          }
+        } else if (!r.retries && /\bretry\b[^.]*\bon failure\b/i.test(c.text) && !/\d/.test(c.text)) {
+          r.retries = { value: 1, words: "retry on failure", line: c.line };
+        }
+        const interval = /(\d+(?:\.\d+)?\s*(?:seconds?|secs?|minutes?|mins?|m|hours?|h))\s+(?:between(?:\s+(?:retries|attempts|tries))?|apart)\b|\bwait(?:ing)?\s+(\d+\s*(?:seconds?|minutes?|mins?))\s+between\b|\bretry\s+every\s+(\d+\s*(?:seconds?|minutes?|mins?))/i.exec(c.text);
+        if (interval && !r.retryIntervalMs) {
+          const d = parseDuration(interval[1] ?? interval[2] ?? interval[3]);
+          if (d) r.retryIntervalMs = { value: d.seconds * 1000, words: interval[0], line: c.line };
+        }
+        const onTimeout = /\bretry\b[^.]*\bon\s+timeouts?\b|\bretry[_ ]on[_ ]timeout\b/i.exec(c.text);
+        if (onTimeout && !r.retryOnTimeout) r.retryOnTimeout = { value: true, words: onTimeout[0], line: c.line };
+      }
+    },
+  },
+  {
+    name: "timeout",
+    fields: ["timeout_seconds", "tasks[].timeout_seconds"],
+    extract(r) {
+      for (const c of clauses(r.prose)) {
+        if (r.timeout) break;
+        const isTimeout = /\b(time\s?out|timeouts?|timed out|time limit|kill|abort|cancel|stop it|terminate)\b/i.test(c.text);
+        const isWarning = /\b(warn|warning|alert|notify|let\s+\w+\s+know)\b/i.test(c.text);
+        if (!isTimeout || isWarning || /\bretr(?:y|ies)\b/i.test(c.text)) continue;
+        const d = parseDuration(c.text);
+        if (!d) continue;
+        const task = taskOfClause(c.text);
+        const perTask = task && !/\b(whole|entire|job)\b/i.test(c.text) ? task : undefined;
+        r.timeout = { value: d.seconds, words: c.text, line: c.line, ...(perTask ? { task: perTask } : {}) };
+      }
+    },
+  },
+  {
+    name: "notifications",
+    fields: ["email_notifications", "webhook_notifications", "health.rules"],
+    extract(r) {
+      const all = clauses(r.prose);
+      all.forEach((c: Clause, i) => {
+        const emails = c.text.replace(/\/\S+/g, " ").match(EMAIL_RE) ?? [];
+        const stop = /\b(stop|don'?t|do not|no longer|remove|no more)\b[^.]*\b(email|emailing|mail|notify|notifying|alert)/i.test(c.text);
+        // A clause without an event word takes the event of the next clause of the same sentence ("email X, when it fails").
+        let event = eventOf(c.text);
+        if (!event && emails.length) {
+          const next = all[i + 1];
+          if (next && next.sentence === c.sentence && !(next.text.replace(/\/\S+/g, " ").match(EMAIL_RE) ?? []).length) event = eventOf(next.text);
+        }
+        if (event === "on_duration_warning_threshold_exceeded") {
+          const d = parseDuration(c.text);
+          if (d && !r.durationWarning) r.durationWarning = { value: d.seconds, words: c.text, line: c.line };
+        }
+        for (const email of emails) {
+          if (stop) {
+            r.removeEmails.push({ value: email, words: c.text, line: c.line, ...(event ? { event } : {}) });
+            continue;
+          }
+          if (!event) {
+            r.questions.push(`When should ${email} be emailed — on failure, on success, on start, or when a run is too long? ("${c.text}")`);
+            continue;
+          }
+          r.emails.push({ value: email, event, words: c.text, line: c.line });
+        }
+        const hook = /\b(slack|teams|webhook|pagerduty|notification)\b[^.]*?\b(?:destination|channel|webhook|id)?\s*`?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`?/i.exec(c.text);
+        if (hook) {
+          const ev = event ?? eventOf(all.filter((x) => x.sentence === c.sentence).map((x) => x.text).join(" "));
+          if (ev) r.webhooks.push({ value: hook[2], event: ev, words: hook[0], line: c.line });
+          else r.questions.push(`On which event should destination ${hook[2]} be notified? ("${c.text}")`);
+        }
+        if (/\b(sms|text message|text me|phone call|call me|whatsapp|pager number)\b/i.test(c.text) || /\+\d[\d ]{7,}/.test(c.text)) {
+          r.questions.push(
+            `The Jobs API cannot send SMS or phone notifications ("${c.text}"). Give an email address, or the id of a notification destination (Slack, Teams, PagerDuty, webhook) configured in the workspace.`,
+          );
+        }
+      });
+    },
+  },
+  {
+    name: "tags",
+    fields: ["tags"],
+    extract(r) {
+      for (const l of r.prose.lines) {
+        // "tagged k=v" / "with tag k=v" name an existing job; those are targets, not new tags.
+        const m = /\b(?:add\s+(?:the\s+)?tags?|tags?\s*:|tag\s+it(?:\s+with)?|tags?(?=\s+[\w.-]+\s*[=:]))\s*([^\n]*)/i.exec(l.text);
+        if (!m || /\b(tagged|with (?:the )?tag)\b/i.test(l.text.slice(0, m.index + 12))) continue;
+        for (const kv of m[1].matchAll(/([A-Za-z_][\w.-]*)\s*[=:]\s*("[^"]*"|[\w.@/-]+)/g)) {
+          r.tags.push({ key: kv[1], value: kv[2].replace(/^"|"$/g, "").replace(/\.$/, ""), words: kv[0].replace(/\.$/, ""), line: l.line });
+        }
+      }
+    },
+  },
+  {
+    name: "concurrency",
+    fields: ["max_concurrent_runs", "queue.enabled"],
+    extract(r) {
+      const one = firstMatch(r, /\b(?:only|at most|max(?:imum)?|no more than)\s+(one|1)\s+(?:run\s+)?at\s+a\s+time\b|\bone\s+run\s+at\s+a\s+time\b|\bnever\s+(?:run\s+)?in\s+parallel\b/i);
+      const n =
+        firstMatch(r, /\bmax(?:imum)?\s+(?:of\s+)?concurrent\s+runs?\s*(?:to|=|:|of)?\s*(\d+)\b/i) ??
+        firstMatch(r, /\b(?:up\s+to|at\s+most|max(?:imum)?(?:\s+of)?|no\s+more\s+than)\s+(\d+|two|three|four|five|ten)\s+(?:concurrent|parallel|simultaneous)\s+runs?\b/i) ??
+        firstMatch(r, /\b(\d+)\s+(?:concurrent|parallel|simultaneous)\s+runs?\b/i);
+      if (n) {
+        const v = parseCount(n.m[1]);
+        if (v !== undefined) r.maxConcurrentRuns = { value: v, words: n.m[0], line: n.line };
+      } else if (one) r.maxConcurrentRuns = { value: 1, words: one.m[0], line: one.line };
+      const off = firstMatch(r, /\b(?:disable|turn off|no)\s+queue(?:ing|ing)?\b|\bskip(?:ped)?\s+instead of queu/i);
+      const on = firstMatch(r, /\b(?:enable|turn on)\s+queu\w*|\bqueue\s+(?:extra|additional|the)?\s*runs\b|\bqueue(?:ing)?\s+(?:enabled|on)\b|\bqueue\b[^.\n]*\binstead of skipping\b/i);
+      if (off) r.queue = { value: false, words: off.m[0], line: off.line };
+      else if (on) r.queue = { value: true, words: on.m[0], line: on.line };
+    },
+  },
+  {
+    name: "parameters",
+    fields: ["parameters", "tasks[].notebook_task.base_parameters", "tasks[].python_wheel_task.parameters", "tasks[].python_wheel_task.named_parameters", "job_parameters"],
+    extract(r) {
+      for (const l of r.prose.lines) {
+        const jobParams = /\bjob\s+param(?:eter)?s?\b\s*:?\s*(.*)$/i.exec(l.text);
+        if (jobParams) {
+          const re = /([A-Za-z_][\w.-]*)\s*(?:\(default\s*|default(?:s)?\s*(?:=|:|to|of)?\s*|=\s*|:\s*)(\{\{[^}]+\}\}|"[^"]*"|[^\s,;)]+)\)?/gi;
+          for (const m of jobParams[1].matchAll(re)) {
+            if (/^(default|with|and)$/i.test(m[1])) continue;
+            r.jobParameters.push({ name: m[1], value: m[2].replace(/^"|"$/g, "").replace(/\.$/, ""), words: m[0].trim(), line: l.line });
+          }
+          continue;
+        }
+        const named = /\b(?:keyword\s+arg(?:ument)?s|named\s+param(?:eter)?s|kwargs)\b\s*:?\s*(.*)$/i.exec(l.text);
+        if (named) {
+          for (const kv of keyValuePairs(named[1])) r.wheelNamed.push({ name: kv.key, value: kv.value, words: kv.words, line: l.line });
+          continue;
+        }
+        if (/\bwheel\b/i.test(l.text)) {
+          const args = /\b(?:with\s+)?(?:param(?:eter)?s|arg(?:ument)?s)\s*:?\s*((?:--?[\w-]+(?:[ =][^\s.,-][^\s,]*)?\s*)+)/i.exec(l.text);
+          if (args) r.wheelArgs = { value: args[1].trim().replace(/\.$/, "").split(/\s+/), words: args[0].trim(), line: l.line };
+          continue;
+        }
+        const nb = /\b(?:notebook\s+param(?:eter)?s|widgets?|base\s+param(?:eter)?s|with\s+param(?:eter)?s)\b\s*:?\s*(.*)$/i.exec(l.text);
+        if (nb) for (const kv of keyValuePairs(nb[1])) r.notebookParameters.push({ name: kv.key, value: kv.value, words: kv.words, line: l.line });
+      }
+      // run-now: key=value pairs anywhere outside tag phrases.
+      for (const l of r.prose.lines) {
+        const text = l.text.replace(/\b(tagged|with (?:the )?tag|tags?)\s+[\w.-]+\s*[=:]\s*\S+/gi, " ");
+        for (const kv of keyValuePairs(text)) r.runParameters.push({ name: kv.key, value: kv.value, words: kv.words, line: l.line });
+      }
+      const only = firstMatch(r, /\bonly\s+(?:the\s+)?(?:tasks?\s+)?`?([\w-]+)`?(?:\s+(?:task|step))?\b/i);
+      if (only && !/^(one|once|on|if|when|until|weekdays?)$/i.test(only.m[1])) r.runOnly.push({ value: only.m[1], words: only.m[0], line: only.line });
+    },
+  },
+  {
+    name: "git-source",
+    fields: ["git_source"],
+    extract(r) {
+      const hit = firstMatch(r, /(https?:\/\/(github\.com|gitlab\.com|dev\.azure\.com|bitbucket\.org|[\w.-]*visualstudio\.com)\/[^\s,;)]+)/i);
+      if (!hit) return;
+      const url = hit.m[1].replace(/[.,]+$/, "").replace(/\s+$/, "");
+      const host = hit.m[2].toLowerCase();
+      const provider = host === "github.com" ? "gitHub" : host === "gitlab.com" ? "gitLab" : host === "bitbucket.org" ? "bitbucketCloud" : "azureDevOpsServices";
+      const lineText = r.prose.lines.find((l) => l.line === hit.line)?.text ?? "";
+      const rest = lineText.slice(lineText.indexOf(hit.m[1]) + hit.m[1].length) + " " + r.prose.text;
+      const branch = /\b(?:branch|on)\s+`?([\w][\w./-]*?)`?(?=[\s,.;)]|$)/i.exec(rest);
+      const tag = /\b(?:git\s+)?tag\s+`?(v?\d[\w.-]*)`?/i.exec(rest);
+      const commit = /\bcommit\s+`?([0-9a-f]{7,40})`?/i.exec(rest);
+      const value: { git_url: string; git_provider: string; git_branch?: string; git_tag?: string; git_commit?: string } = { git_url: url, git_provider: provider };
+      if (commit) value.git_commit = commit[1];
+      else if (tag) value.git_tag = tag[1];
+      else if (branch && !/^(the|a|our|that|this|every|each)$/i.test(branch[1])) value.git_branch = branch[1];
+      r.git = { value, words: hit.m[0] + (branch ? ` … ${branch[0]}` : ""), line: hit.line };
+    },
+  },
+  {
+    name: "run-as",
+    fields: ["run_as"],
+    extract(r) {
+      const sp = firstMatch(r, /\bservice\s+principal\s+(?:id\s+)?`?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`?/i);
+      if (sp) {
+        r.runAs = { value: { service_principal_name: sp.m[1] }, words: sp.m[0], line: sp.line };
+        return;
+      }
+      const named = firstMatch(r, /\bservice\s+principal\b/i);
+      if (named && /\brun\w*\s+as\b/i.test(r.prose.text)) {
+        r.questions.push("Which service principal should the job run as? Give its application id (a UUID).");
+        return;
+      }
+      const user = firstMatch(r, /\brun(?:s|ning)?\s+as\s+(?:user\s+)?([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})/i);
+      if (user) r.runAs = { value: { user_name: user.m[1] }, words: user.m[0], line: user.line };
+    },
+  },
+  {
+    name: "task-edits",
+    fields: ["tasks[] (remove)", "tasks[].notebook_task.notebook_path (repoint)"],
+    extract(r) {
+      for (const c of clauses(r.prose)) {
+        const rm =
+          /\b(?:remove|drop|delete|get rid of)\s+(?:the\s+)?(?:task|step)\s+`?([\w-]+)`?/i.exec(c.text) ??
+          /\b(?:remove|drop|delete|get rid of)\s+(?:the\s+)?`?([\w-]+)`?\s+(?:task|step)\b/i.exec(c.text) ??
+          /\b(?:don'?t|do not|no longer)\s+need\s+(?:the\s+)?`?([\w-]+)`?\s+(?:task|step)\b/i.exec(c.text);
+        if (rm) r.removeTasks.push({ value: rm[1], words: rm[0], line: c.line });
+        const path = c.text.match(WORKSPACE_PATH_RE);
+        const task = taskOfClause(c.text);
+        if (path && task && /\b(now\s+)?(use|uses|point|run|runs|switch|change)\b/i.test(c.text) && /\bshould\b|\bnow\b|\bswitch|\bchange|\bpoint/i.test(c.text)) {
+          r.repointTasks.push({ task, value: trimPath(path[0]), words: c.text, line: c.line });
+        }
+      }
+    },
+  },
+  {
+    name: "cannot-do",
+    fields: ["questions"],
+    extract(r) {
+      const text = maskNames(r.prose.text);
+      const rules: Array<[RegExp, string]> = [
+        [/\buntil\s+(?:[A-Z][a-z]+\s+\d|\d|the end|end of|december|january|february|march|april|may|june|july|august|september|october|november)|\bthen\s+stop\s+automatically\b|\bend\s+date\b|\bstop\s+(?:running\s+)?(?:after|on)\s+\w+\s+\d/i,
+          "The Jobs API has no end date for a schedule: a job cannot stop itself automatically on a date. Should it run indefinitely (and someone pauses it), or do you want a separate change to pause/remove the schedule later?"],
+        [/\b(cpu|memory)\s+(usage|utili[sz]ation|load)\b|\bcluster\s+is\s+idle\b/i,
+          "The Jobs API cannot trigger a job on cluster CPU or memory usage. Supported triggers are a schedule, file arrival, a table update, or continuous. Which one should it use?"],
+      ];
+      for (const [re, question] of rules) {
+        const m = re.exec(text);
+        if (m) r.questions.push(`${question} ("${m[0]}")`);
+      }
+    },
+  },
+];
+
+

@@ -1,0 +1,246 @@
+/**
+ * Schedules in the ways people say them → Quartz cron + IANA time zone (INTERPRETATION.md §3).
+ * chrono-node reads the clock time; a small table of frequency phrases reads how often. Pure.
+ */
+import * as chrono from "chrono-node";
+import { parseCount, type Prose } from "./text.js";
+
+export type Frequency =
+  | { kind: "minutes"; every: number }
+  | { kind: "hours"; every: number }
+  | { kind: "hourly" }
+  | { kind: "daily" }
+  | { kind: "weekdays"; days: string[] }
+  | { kind: "monthly"; day: number };
+
+export interface Sourced<T> {
+  value: T;
+  words: string;
+  line?: number;
+}
+
+export interface ScheduleParts {
+  frequency?: Sourced<Frequency>;
+  time?: Sourced<{ hour: number; minute: number }>;
+  zone?: Sourced<string>;
+  pause?: Sourced<"PAUSED" | "UNPAUSED">;
+  remove?: Sourced<true>;
+}
+
+const DAY_CODES: Array<[RegExp, string]> = [
+  [/^mon/i, "MON"],
+  [/^tue/i, "TUE"],
+  [/^wed/i, "WED"],
+  [/^thu/i, "THU"],
+  [/^fri/i, "FRI"],
+  [/^sat/i, "SAT"],
+  [/^sun/i, "SUN"],
+];
+const WEEK = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
+
+function dayCode(word: string): string | undefined {
+  return DAY_CODES.find(([re]) => re.test(word))?.[1];
+}
+
+const DAY_WORD = "(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)s?";
+
+/** Zone words → IANA ids (INTERPRETATION.md §3 plus a few common abbreviations). */
+export const ZONES: Array<[RegExp, string]> = [
+  [/\b(berlin|cet|cest|german time)\b/i, "Europe/Berlin"],
+  [/\b(london|uk time|bst|gmt)\b/i, "Europe/London"],
+  [/\b(new york|eastern|est|edt|nyc)\b/i, "America/New_York"],
+  [/\b(pacific|pst|pdt|los angeles|california time)\b/i, "America/Los_Angeles"],
+  [/\b(chicago|central time|cst|cdt|central)\b/i, "America/Chicago"],
+  [/\b(sydney|aest|aedt)\b/i, "Australia/Sydney"],
+  [/\b(singapore|sgt)\b/i, "Asia/Singapore"],
+  [/\b(amsterdam)\b/i, "Europe/Amsterdam"],
+  [/\b(paris)\b/i, "Europe/Paris"],
+  [/\b(tokyo|jst)\b/i, "Asia/Tokyo"],
+  [/\b(utc|zulu)\b/i, "UTC"],
+];
+
+/** One named unit per frequency phrase; the first that matches wins (more specific first). */
+const FREQUENCY_PHRASES: Array<{ name: string; re: RegExp; build: (m: RegExpExecArray) => Frequency | undefined }> = [
+  {
+    name: "every-n-minutes",
+    re: /\bevery\s+(\d+|two|five|ten|fifteen|twenty|thirty)\s*(?:minutes?|mins?|m)\b/i,
+    build: (m) => ({ kind: "minutes", every: parseCount(m[1]) ?? 0 }),
+  },
+  { name: "every-half-hour", re: /\bevery\s+half(?:\s+an)?\s+hour\b|\btwice an hour\b/i, build: () => ({ kind: "minutes", every: 30 }) },
+  {
+    name: "every-n-hours",
+    re: /\bevery\s+(\d+|two|three|four|six|eight|twelve)\s*(?:hours?|hrs?|h)\b/i,
+    build: (m) => ({ kind: "hours", every: parseCount(m[1]) ?? 0 }),
+  },
+  { name: "hourly", re: /\b(hourly|every hour|each hour|once an hour|on the hour)\b/i, build: () => ({ kind: "hourly" }) },
+  {
+    name: "weekday-range",
+    re: new RegExp(`\\b(?:every\\s+|on\\s+|only\\s+on\\s+)?(?:weekdays?|business days|working days|week ?days|(mon(?:day)?)\\s*(?:-|–|to|through|thru|until)\\s*(fri(?:day)?))\\b`, "i"),
+    build: () => ({ kind: "weekdays", days: ["MON", "TUE", "WED", "THU", "FRI"] }),
+  },
+  {
+    name: "day-range",
+    re: new RegExp(`\\b(${DAY_WORD})\\s*(?:-|–|to|through|thru)\\s*(${DAY_WORD})\\b`, "i"),
+    build: (m) => {
+      const a = WEEK.indexOf(dayCode(m[1]) ?? "");
+      const b = WEEK.indexOf(dayCode(m[2]) ?? "");
+      if (a < 0 || b < 0 || b < a) return undefined;
+      return { kind: "weekdays", days: WEEK.slice(a, b + 1) };
+    },
+  },
+  { name: "weekends", re: /\b(weekends?|on saturdays? and sundays?)\b/i, build: () => ({ kind: "weekdays", days: ["SAT", "SUN"] }) },
+  {
+    name: "day-names",
+    re: new RegExp(`\\b(?:every\\s+|on\\s+|each\\s+)?${DAY_WORD}(?:\\s*(?:,|and|&|\\+)\\s*${DAY_WORD})*\\b`, "i"),
+    build: (m) => {
+      const days = [...m[0].matchAll(new RegExp(DAY_WORD, "gi"))].map((d) => dayCode(d[0])).filter((d): d is string => !!d);
+      const unique = WEEK.filter((d) => days.includes(d));
+      return unique.length ? { kind: "weekdays", days: unique } : undefined;
+    },
+  },
+  {
+    name: "day-of-month",
+    re: /\b(?:on\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?(?:\s+day)?\s+of\s+(?:the|each|every)\s+month\b|\bday\s+(\d{1,2})\s+of\s+(?:the|each|every)\s+month\b/i,
+    build: (m) => ({ kind: "monthly", day: Number(m[1] ?? m[2]) }),
+  },
+  {
+    name: "first-of-month",
+    re: /\b(?:first|1st)(?:\s+day)?\s+of\s+(?:the|each|every)\s+month\b|\bmonthly\b[^.\n]*\b(?:first|1st)(?:\s+day)?\b|\bmonthly\b/i,
+    build: () => ({ kind: "monthly", day: 1 }),
+  },
+  {
+    name: "daily",
+    re: /\b(daily|every\s+day|each\s+day|every\s+night|nightly|every\s+morning|each\s+morning|every\s+evening|once\s+a\s+day|per\s+day|night(?:ly)?\s+at|every\s+\d{1,2}(?::\d\d)?\s*(?:am|pm))\b/i,
+    build: () => ({ kind: "daily" }),
+  },
+];
+
+/** Words that end schedule reading (an "until" end date cannot be expressed). */
+const CLOCK_TEXT = /\d\s*(?:am|pm|a\.m\.|p\.m\.)|\d[:.]\d\d|\bmidnight\b|\bnoon\b|\bat\s+\d{1,2}\b|\b\d{1,2}\s*o'?clock\b/i;
+
+function readTime(prose: Prose): Sourced<{ hour: number; minute: number }> | undefined {
+  for (const l of prose.lines) {
+    // Hide dates, durations and ids so chrono reads only clock times.
+    const masked = l.text
+      .replace(/\{\{[^}]*\}\}/g, (s) => " ".repeat(s.length))
+      .replace(/(?<![:.\d])\b\d+(?:\.\d+)?\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|h|workers?|times?|retries|concurrent)\b/gi, (s) => " ".repeat(s.length))
+      .replace(/\b\d{4}-\d{2}-\d{2}\b|\b[0-9a-f]{8,}\b|[\w.-]*\d[\w.-]*\.x-\S+|\/\S+|\S+@\S+/gi, (s) => " ".repeat(s.length));
+    for (const r of chrono.parse(masked, new Date(Date.UTC(2024, 0, 1)), { forwardDate: true })) {
+      if (!CLOCK_TEXT.test(r.text)) continue;
+      // "Monday to Friday at 08:00" is a range whose end carries the clock time.
+      const at = r.start.isCertain("hour") ? r.start : r.end?.isCertain("hour") ? r.end : undefined;
+      if (!at) continue;
+      return { value: { hour: at.get("hour") ?? 0, minute: at.get("minute") ?? 0 }, words: r.text.trim(), line: l.line };
+    }
+    // "at 0630" / "at 18h" (24-hour spellings chrono does not read)
+    const m = /\bat\s+([01]\d|2[0-3])([0-5]\d)\b|\bat\s+([01]?\d|2[0-3])h\b/i.exec(masked);
+    if (m) return { value: { hour: Number(m[1] ?? m[3]), minute: Number(m[2] ?? 0) }, words: m[0], line: l.line };
+  }
+  return undefined;
+}
+
+function readZone(prose: Prose): Sourced<string> | undefined {
+  let found: Sourced<string> | undefined;
+  for (const l of prose.lines) {
+    const text = l.text.replace(/\/\S+|\S+@\S+|https?:\/\/\S+/g, " ");
+    // The last zone named wins ("9pm CET... I mean Berlin time").
+    let best: { index: number; zone: string; words: string } | undefined;
+    for (const [re, zone] of ZONES) {
+      const m = re.exec(text);
+      if (m && (!best || m.index > best.index)) best = { index: m.index, zone, words: m[0] };
+    }
+    if (best && (CLOCK_TEXT.test(text) || /\btime\b|\bzone\b|\b(daily|weekday|every|nightly|morning|monday|friday)/i.test(text))) {
+      found = { value: best.zone, words: best.words, line: l.line };
+    }
+  }
+  return found;
+}
+
+/** Hides paths, emails, dynamic references and hyphenated/underscored names ("nightly-orders") from phrase reading. */
+export function maskNames(text: string): string {
+  return text
+    .replace(/\/\S+|\S+@\S+|\{\{[^}]*\}\}|https?:\/\/\S+/g, (s) => " ".repeat(s.length))
+    .replace(/\b[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+\b/g, (s) => (new RegExp(`^${DAY_WORD}-${DAY_WORD}$`, "i").test(s) ? s : " ".repeat(s.length)));
+}
+
+export function readSchedule(prose: Prose): ScheduleParts {
+  const parts: ScheduleParts = {};
+  for (const l of prose.lines) {
+    const text = maskNames(l.text);
+    if (!parts.frequency) {
+      for (const phrase of FREQUENCY_PHRASES) {
+        const m = phrase.re.exec(text);
+        if (!m) continue;
+        const value = phrase.build(m);
+        if (!value) continue;
+        parts.frequency = { value, words: m[0].trim(), line: l.line };
+        break;
+      }
+    }
+    const pause = /\b(pause|suspend|disable)\b[^.\n]*\bschedule|\bschedule\b[^.\n]*\b(paused?|suspended|disabled)\b/i.exec(text);
+    if (pause && !parts.pause) parts.pause = { value: "PAUSED", words: pause[0], line: l.line };
+    const resume = /\b(unpause|resume|re-?enable)\b[^.\n]*\bschedule|\bschedule\b[^.\n]*\b(unpaused|resumed)\b/i.exec(text);
+    if (resume && !parts.pause) parts.pause = { value: "UNPAUSED", words: resume[0], line: l.line };
+    const remove = /\b(remove|drop|delete|get rid of)\b[^.\n]*\bschedule\b|\bno (?:more )?schedule\b|\bunschedule\b/i.exec(text);
+    if (remove && !parts.remove) parts.remove = { value: true, words: remove[0], line: l.line };
+  }
+  const time = readTime(prose);
+  if (time) parts.time = time;
+  const zone = readZone(prose);
+  if (zone) parts.zone = zone;
+  return parts;
+}
+
+/** The cron fields a frequency fixes, with the time filled in (INTERPRETATION.md §3 canonical forms). */
+export function toQuartz(frequency: Frequency, time: { hour: number; minute: number } | undefined): string {
+  const h = time?.hour ?? 0;
+  const min = time?.minute ?? 0;
+  switch (frequency.kind) {
+    case "minutes":
+      return `0 0/${frequency.every} * * * ?`;
+    case "hours":
+      return `0 ${time ? min : 0} 0/${frequency.every} * * ?`;
+    case "hourly":
+      return "0 0 * * * ?";
+    case "daily":
+      return `0 ${min} ${h} * * ?`;
+    case "weekdays":
+      return `0 ${min} ${h} ? * ${dayList(frequency.days)}`;
+    case "monthly":
+      return `0 ${min} ${h} ${frequency.day} * ?`;
+  }
+}
+
+function dayList(days: string[]): string {
+  const idx = days.map((d) => WEEK.indexOf(d)).sort((a, b) => a - b);
+  const contiguous = idx.length > 2 && idx.every((v, i) => i === 0 || v === idx[i - 1] + 1);
+  if (contiguous) return `${WEEK[idx[0]]}-${WEEK[idx[idx.length - 1]]}`;
+  return idx.map((i) => WEEK[i]).join(",");
+}
+
+/** Whether a frequency needs a clock time to be complete. */
+export function needsTime(frequency: Frequency): boolean {
+  return frequency.kind === "daily" || frequency.kind === "weekdays" || frequency.kind === "monthly";
+}
+
+/**
+ * Applies the parts a ticket states to an existing Quartz expression (update tickets: "move it to 5am" keeps the
+ * days; "only on weekdays, same time" keeps the time).
+ */
+export function mergeIntoQuartz(existing: string, parts: ScheduleParts): string {
+  const f = existing.trim().split(/\s+/);
+  if (f.length < 6) return existing;
+  if (parts.frequency) {
+    const fresh = toQuartz(parts.frequency.value, parts.time?.value ?? { hour: Number(f[2]) || 0, minute: Number(f[1]) || 0 }).split(" ");
+    if (!parts.time && parts.frequency.value.kind !== "minutes" && parts.frequency.value.kind !== "hours" && parts.frequency.value.kind !== "hourly") {
+      fresh[1] = f[1];
+      fresh[2] = f[2];
+    }
+    return fresh.join(" ");
+  }
+  if (parts.time) {
+    f[1] = String(parts.time.value.minute);
+    f[2] = String(parts.time.value.hour);
+  }
+  return f.join(" ");
+}

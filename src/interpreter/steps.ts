@@ -1,0 +1,238 @@
+/**
+ * Steps: the code a ticket names (notebooks, Python/SQL files, wheels, SQL queries, dbt, pipelines, other jobs),
+ * their names (→ task_key) and what each waits for ("then", "after X", "once A and B are done"). Pure.
+ */
+import type { WorkspaceJob } from "../domain/model.js";
+import type { Reading, Step, StepKind } from "./reading.js";
+import { findIdentifier, pathStem, toTaskKey, trimPath, WORKSPACE_PATH_RE } from "./text.js";
+
+interface RawRef {
+  kind: StepKind;
+  start: number;
+  end: number;
+  words: string;
+  fields: Partial<Step>;
+}
+
+const WAREHOUSE_RE = /\bwarehouse\s+(?:id\s+)?`?([0-9a-f]{16})`?/i;
+const DBT_COMMAND_RE = /\bdbt\s+(deps|run|test|seed|build|snapshot|compile|source freshness|docs generate)\b/gi;
+
+/** All code references of one line, in order of appearance. */
+function lineRefs(text: string, gitRelative: boolean, existingJobs: WorkspaceJob[], mode: "create" | "update", whole: string): RawRef[] {
+  const refs: RawRef[] = [];
+  for (const m of text.matchAll(WORKSPACE_PATH_RE)) {
+    const path = trimPath(m[0]);
+    if (path.startsWith("/Volumes/") && !/\.(py|sql)$/.test(path)) continue; // a storage location, not code
+    if (/\b(?:project|profiles?)\s+dir(?:ectory)?\s*[:=]?\s*`?$/i.test(text.slice(0, m.index))) continue; // dbt directories
+    const kind: StepKind = path.endsWith(".py") ? "python" : path.endsWith(".sql") ? "sql_file" : "notebook";
+    refs.push({ kind, start: m.index, end: m.index + m[0].length, words: path, fields: { path } });
+  }
+  if (gitRelative) {
+    const re = /(?<![\w/:.@-])((?:[\w.-]+\/)+[\w.-]+)(?![\w/])/g;
+    for (const m of text.matchAll(re)) {
+      if (/^(?:https?|www\.)/.test(m[1]) || /\.(com|org|net|io)\//.test(m[1]) || /_git\//.test(m[1])) continue;
+      if (!/\b(notebook|notebooks|run|file|script)\b/i.test(text)) continue;
+      const path = trimPath(m[1]);
+      const kind: StepKind = path.endsWith(".py") ? "python" : path.endsWith(".sql") ? "sql_file" : "notebook";
+      refs.push({ kind, start: m.index, end: m.index + m[0].length, words: path, fields: { path } });
+    }
+  }
+  const wheel = /\bwheel\b/i.exec(text) ? /\bpackage\s*(?:name)?\s*[:=]?\s*`?([A-Za-z_][\w.-]*)`?/i.exec(text) : null;
+  if (wheel) {
+    const entry = /\bentry[\s_-]?point\s*[:=]?\s*`?([A-Za-z_][\w.-]*)`?/i.exec(text);
+    refs.push({
+      kind: "wheel",
+      start: wheel.index,
+      end: (entry ? entry.index + entry[0].length : wheel.index + wheel[0].length),
+      words: entry ? `${wheel[0]} … ${entry[0]}` : wheel[0],
+      fields: { packageName: wheel[1], entryPoint: entry?.[1] },
+    });
+  }
+  const query = /\b(?:sql\s+)?query\s+(?:id\s+)?`?([0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{12,})`?/i.exec(text);
+  if (query) {
+    refs.push({ kind: "sql_query", start: query.index, end: query.index + query[0].length, words: query[0], fields: { queryId: query[1] } });
+  }
+  const dbtCommands = [...text.matchAll(DBT_COMMAND_RE)];
+  if (dbtCommands.length) {
+    const projectDir = /\bproject\s+dir(?:ectory)?\s*[:=]?\s*`?(\/?[\w./-]+)`?/i.exec(whole);
+    refs.push({
+      kind: "dbt",
+      start: dbtCommands[0].index,
+      end: dbtCommands[dbtCommands.length - 1].index + dbtCommands[dbtCommands.length - 1][0].length,
+      words: dbtCommands.map((c) => c[0]).join(", "),
+      fields: { commands: dbtCommands.map((c) => `dbt ${c[1].toLowerCase()}`), projectDirectory: projectDir ? trimPath(projectDir[1]) : undefined },
+    });
+  }
+  const pipeline = /\bpipeline\s+(?:id\s+)?`?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`?/i.exec(text);
+  if (pipeline) {
+    refs.push({
+      kind: "pipeline",
+      start: pipeline.index,
+      end: pipeline.index + pipeline[0].length,
+      words: pipeline[0],
+      fields: { pipelineId: pipeline[1], fullRefresh: /\bfull[\s_-]?refresh\b/i.test(text) ? true : undefined },
+    });
+  }
+  if (mode === "create") {
+    // "trigger the (existing) job "X"" / "run job 4411" as a step of a new job.
+    const runJob = /\b(?:trigger|run|kick off|start|launch)s?\s+(?:the\s+)?(?:existing\s+)?job\s+(?:["“`']([^"”`']+)["”`']|(?:id\s+|#)?(\d+))/i.exec(text);
+    if (runJob) {
+      const job = runJob[1]
+        ? existingJobs.find((j) => (j.settings.name ?? "").toLowerCase() === runJob[1].toLowerCase())
+        : existingJobs.find((j) => j.job_id === Number(runJob[2]));
+      if (job) {
+        refs.push({
+          kind: "run_job",
+          start: runJob.index,
+          end: runJob.index + runJob[0].length,
+          words: runJob[0],
+          fields: { runJobId: job.job_id, key: toTaskKey(job.settings.name ?? `job_${job.job_id}`), name: job.settings.name },
+        });
+      }
+    }
+  }
+  const warehouse = WAREHOUSE_RE.exec(text) ?? WAREHOUSE_RE.exec(whole);
+  for (const r of refs) {
+    if (warehouse && (r.kind === "sql_query" || r.kind === "sql_file" || r.kind === "dbt")) r.fields.warehouseId = warehouse[1];
+  }
+  return refs.sort((a, b) => a.start - b.start);
+}
+
+/** A label before the code on its line: "1. Ingest Raw - notebook", "* Load Meta Ads:", `step 2 "Vacuum" =`, "`bronze` (". */
+function labelBefore(segment: string): { name?: string; key?: string } {
+  const backticks = [...segment.matchAll(/`([\w-]+)`/g)];
+  if (backticks.length) {
+    const last = backticks[backticks.length - 1];
+    const between = segment.slice(last.index + last[0].length);
+    if (/^\s*(?:\(|=|:|-|–|—|->|runs?\b|is\b)?\s*(?:(?:the\s+)?(?:notebook|file|script)\s*)?[(:=]?\s*$/i.test(between)) return { key: last[1] };
+  }
+  const SEP = String.raw`\s*(?:-|–|—|:|=|->|\()\s*(?:(?:a\s+|the\s+)?(?:notebook|python file|file|script|sql file)\s*)?[(:=]?\s*$`;
+  // "add a step Refresh BI Extract (", `step 1 "Compact Telemetry" =`
+  const keyword = new RegExp(String.raw`\b(?:step|task)\s*(?:\d+\s*)?["“]?([A-Za-z][\w&' -]*?)["”]?` + SEP, "i").exec(segment);
+  if (keyword && keyword[1].split(/\s+/).length <= 5) return { name: keyword[1].trim() };
+  // A list item or line label: "1. Ingest Raw - notebook", "* Load Meta Ads:"
+  const cleaned = segment.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, "");
+  const m = new RegExp(String.raw`^["“]?([A-Za-z][\w&' -]*?)["”]?` + SEP, "i").exec(cleaned);
+  if (!m) return {};
+  const name = m[1].trim();
+  const words = name.split(/\s+/);
+  if (words.length > 5 || /^(?:run|runs|execute|schedule|trigger|then|first|after|create|set|please|pls|plz|every|job|new|the|notebook|rebuild|refresh|load|build)$/i.test(words[0]) && !/^[A-Z]/.test(words[1] ?? "")) return {};
+  if (/\bjob\b/i.test(name)) return {};
+  // With "(" as separator only a Name In Title Case counts ("Rebuild the aggregates (…)" is a sentence).
+  if (/\(\s*(?:notebook\s*)?$/i.test(cleaned) && !words.every((w) => /^[A-Z0-9]/.test(w))) return {};
+  return { name };
+}
+
+function defaultKey(ref: RawRef): string {
+  switch (ref.kind) {
+    case "notebook":
+    case "python":
+    case "sql_file":
+      return toTaskKey(pathStem(ref.fields.path ?? "task"));
+    case "wheel":
+      return toTaskKey(ref.fields.packageName ?? "wheel");
+    case "sql_query":
+      return "run_query";
+    case "dbt":
+      return "dbt";
+    case "pipeline":
+      return "refresh_pipeline";
+    case "run_job":
+      return ref.fields.key ?? "run_job";
+  }
+}
+
+/** Dependency phrases in the text after a step (up to the next step on the line, or the end of the line). */
+function afterPhrases(text: string): string[] {
+  const out: string[] = [];
+  const after = /\b(?:runs?\s+|only\s+)?(?:after|depends on|following|once)\s+(?:the\s+)?((?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?)(?:\s*(?:,|and|&)\s*(?:the\s+)?(?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?))*)(?=\s+(?:is|are|has|have)\s+(?:done|finished|complete|completed|succeeded)|\s+(?:finishes|finish|completes|succeeds|is done)|\s*[,.;)]|\s*$)/gi;
+  for (const m of text.matchAll(after)) {
+    for (const part of m[1].split(/\s*(?:,|\band\b|&)\s*/)) {
+      const p = part.replace(/^the\s+/i, "").replace(/[`"“”]/g, "").trim();
+      if (p && !/^(?:that|it|this|retries?|\d)/i.test(p)) out.push(p);
+    }
+  }
+  return out;
+}
+
+export function readSteps(reading: Reading, existingJobs: WorkspaceJob[], mode: "create" | "update"): void {
+  const gitRelative = /https?:\/\/(?:github\.com|gitlab\.com|dev\.azure\.com|bitbucket\.org)\//i.test(reading.prose.text);
+  let offset = 0;
+  for (const l of reading.prose.lines) {
+    const refs = lineRefs(l.text, gitRelative, existingJobs, mode, reading.prose.text);
+    refs.forEach((ref, i) => {
+      const prevEnd = i === 0 ? 0 : refs[i - 1].end;
+      const before = l.text.slice(prevEnd, ref.start);
+      const afterText = l.text.slice(ref.end, i + 1 < refs.length ? refs[i + 1].start : undefined);
+      const label = ref.kind === "run_job" ? {} : labelBefore(before);
+      const key = label.key ?? (label.name ? toTaskKey(label.name) : defaultKey(ref));
+      const step: Step = {
+        kind: ref.kind,
+        key,
+        name: label.name ?? label.key ?? ref.fields.name,
+        after: [],
+        words: ref.words,
+        line: l.line,
+        index: offset + ref.start,
+        lineText: l.text,
+        ...ref.fields,
+      };
+      step.key = key;
+      for (const p of afterPhrases(afterText)) step.after.push({ value: p, words: `after ${p}`, line: l.line });
+      // "After X finishes, trigger …" / "once the pipeline is done, run …": the phrase precedes the step.
+      for (const p of afterPhrases(before)) step.after.push({ value: p, words: `after ${p}`, line: l.line });
+      if (/\bthen\b/i.test(before) || (i === 0 && /^\s*then\b/i.test(l.text))) step.afterPrevious = { value: true, words: "then", line: l.line };
+      // "After <X> finishes, <Y>": the phrase's object is the previous step on this line.
+      const prev = reading.steps.at(-1);
+      if (i > 0 && prev && /\b(?:after|once)\s+(?:the\s+)?(?:notebook\s+|file\s+)?$/i.test(l.text.slice(i > 1 ? refs[i - 2].end : 0, refs[i - 1].start))) {
+        step.after.push({ value: prev.key, words: `after ${prev.words}`, line: l.line });
+      }
+      reading.steps.push(step);
+    });
+    offset += l.text.length + 1;
+  }
+  const order = /\b(in (?:this|that|the following) order|in order|sequentially|one after (?:the )?other|in sequence)\b/i.exec(reading.prose.text);
+  if (order && reading.steps.length > 1) reading.sequential = { value: true, words: order[0] };
+  dedupeKeys(reading.steps);
+}
+
+function dedupeKeys(steps: Step[]): void {
+  const seen = new Map<string, number>();
+  for (const s of steps) {
+    const n = seen.get(s.key) ?? 0;
+    seen.set(s.key, n + 1);
+    if (n > 0) s.key = `${s.key}_${n + 1}`;
+  }
+}
+
+/** Resolves a dependency phrase ("Load Google Ads", "extract", "the pipeline", a path) to a task key. */
+export function resolveStepRef(phrase: string, steps: Step[], existingKeys: string[] = []): string | undefined {
+  const p = phrase.trim();
+  const key = toTaskKey(p);
+  for (const s of steps) if (s.key === key || (s.name && toTaskKey(s.name) === key)) return s.key;
+  for (const k of existingKeys) if (k === key || k === p) return k;
+  for (const s of steps) if (s.path && (s.path === p || pathStem(s.path) === key)) return s.key;
+  // "the pipeline", "the wheel", "the dbt step"
+  const kindWords: Array<[RegExp, StepKind]> = [
+    [/pipeline|dlt/i, "pipeline"],
+    [/wheel/i, "wheel"],
+    [/dbt/i, "dbt"],
+    [/query|sql/i, "sql_query"],
+  ];
+  for (const [re, kind] of kindWords) {
+    if (re.test(p)) {
+      const ofKind = steps.filter((s) => s.kind === kind);
+      if (ofKind.length === 1) return ofKind[0].key;
+    }
+  }
+  // Leading words of a longer phrase ("Silver Returns finishes") or a key inside it.
+  for (const s of steps) if (findIdentifier(p, s.key) >= 0 || (s.name && findIdentifier(p, s.name) >= 0)) return s.key;
+  for (const k of existingKeys) if (findIdentifier(p, k) >= 0) return k;
+  return undefined;
+}
+
+export function stepPaths(steps: Step[]): string[] {
+  return steps.map((s) => s.path).filter((p): p is string => !!p);
+}
+
+
