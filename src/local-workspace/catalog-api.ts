@@ -3,10 +3,18 @@
  * workspace objects (get-status, list, mkdirs, import, export, delete), SQL warehouses, pipelines, SCIM Me.
  */
 import type { JsonObject } from "../domain/model.js";
-import { alreadyExists, describeValue, invalidParameter, missingField, notFound, ServiceError } from "./errors.js";
+import {
+  alreadyExists,
+  describeValue,
+  invalidParameter,
+  missingField,
+  notFound,
+  ServiceError,
+} from "./errors.js";
 import { allocateId, type StoredObject, type WorkspaceState } from "./store.js";
 
-const isObject = (value: unknown): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 // ---- clusters ----
 
@@ -18,7 +26,10 @@ export function listNodeTypes(state: WorkspaceState): JsonObject {
   return { node_types: state.seed.nodeTypes.map((n) => ({ ...n })) };
 }
 
-function renderCluster(state: WorkspaceState, cluster: WorkspaceState["seed"]["clusters"][number]): JsonObject {
+function renderCluster(
+  state: WorkspaceState,
+  cluster: WorkspaceState["seed"]["clusters"][number],
+): JsonObject {
   return {
     ...cluster,
     creator_user_name: cluster.creator_user_name ?? state.seed.user,
@@ -26,7 +37,12 @@ function renderCluster(state: WorkspaceState, cluster: WorkspaceState["seed"]["c
     autotermination_minutes: cluster.cluster_source === "JOB" ? 0 : 120,
     spark_conf: {},
     custom_tags: {},
-    default_tags: { Vendor: "Databricks", Creator: cluster.creator_user_name ?? state.seed.user, ClusterName: cluster.cluster_name, ClusterId: cluster.cluster_id },
+    default_tags: {
+      Vendor: "Databricks",
+      Creator: cluster.creator_user_name ?? state.seed.user,
+      ClusterName: cluster.cluster_name,
+      ClusterId: cluster.cluster_id,
+    },
   };
 }
 
@@ -44,7 +60,11 @@ export function getCluster(state: WorkspaceState, query: URLSearchParams): JsonO
 }
 
 export function listPolicies(state: WorkspaceState): JsonObject {
-  const policies = state.seed.policies.map((p) => ({ ...p, creator_user_name: state.seed.user, created_at_timestamp: 1_700_000_000_000 }));
+  const policies = state.seed.policies.map((p) => ({
+    ...p,
+    creator_user_name: state.seed.user,
+    created_at_timestamp: 1_700_000_000_000,
+  }));
   return policies.length > 0 ? { policies } : {};
 }
 
@@ -78,7 +98,8 @@ const parentOf = (canonical: string): string => {
 };
 
 function findObject(state: WorkspaceState, canonical: string): StoredObject | undefined {
-  if (canonical === "/") return { path: "/", object_type: "DIRECTORY", object_id: 0, created_at: 0, modified_at: 0 };
+  if (canonical === "/")
+    return { path: "/", object_type: "DIRECTORY", object_id: 0, created_at: 0, modified_at: 0 };
   return state.objects[canonical];
 }
 
@@ -97,8 +118,12 @@ function renderObject(object: StoredObject, shownPath: string): JsonObject {
 
 function requirePathParam(value: unknown): string {
   if (value === undefined || value === null || value === "") throw missingField("path");
-  if (typeof value !== "string") throw invalidParameter(`Invalid value for path: expected a string, got ${describeValue(value)}.`);
-  if (!value.startsWith("/")) throw invalidParameter(`Invalid value for path: '${value}' is not an absolute path (it must start with /).`);
+  if (typeof value !== "string")
+    throw invalidParameter(`Invalid value for path: expected a string, got ${describeValue(value)}.`);
+  if (!value.startsWith("/"))
+    throw invalidParameter(
+      `Invalid value for path: '${value}' is not an absolute path (it must start with /).`,
+    );
   return value;
 }
 
@@ -132,9 +157,20 @@ function mkdirsCanonical(state: WorkspaceState, canonical: string, shown: string
     current += `/${part}`;
     const existing = state.objects[current];
     if (existing && existing.object_type !== "DIRECTORY") {
-      throw new ServiceError(400, "RESOURCE_ALREADY_EXISTS", `Cannot create directory ${shown}: ${current} exists and is a ${existing.object_type.toLowerCase()}.`);
+      throw new ServiceError(
+        400,
+        "RESOURCE_ALREADY_EXISTS",
+        `Cannot create directory ${shown}: ${current} exists and is a ${existing.object_type.toLowerCase()}.`,
+      );
     }
-    if (!existing) state.objects[current] = { path: current, object_type: "DIRECTORY", object_id: allocateId(state), created_at: now, modified_at: now };
+    if (!existing)
+      state.objects[current] = {
+        path: current,
+        object_type: "DIRECTORY",
+        object_id: allocateId(state),
+        created_at: now,
+        modified_at: now,
+      };
   }
 }
 
@@ -154,20 +190,36 @@ const NOTEBOOK_HEADERS: Array<[RegExp, string]> = [
 export function importObject(state: WorkspaceState, body: JsonObject, now: number): JsonObject {
   const path = requirePathParam(body.path);
   const format = body.format === undefined ? "SOURCE" : body.format;
-  if (typeof format !== "string" || !["SOURCE", "HTML", "JUPYTER", "DBC", "R_MARKDOWN", "AUTO", "RAW"].includes(format)) {
-    throw invalidParameter(`Invalid value for format: ${describeValue(format)}. Use SOURCE, AUTO, RAW, JUPYTER, HTML, DBC or R_MARKDOWN.`);
+  if (
+    typeof format !== "string" ||
+    !["SOURCE", "HTML", "JUPYTER", "DBC", "R_MARKDOWN", "AUTO", "RAW"].includes(format)
+  ) {
+    throw invalidParameter(
+      `Invalid value for format: ${describeValue(format)}. Use SOURCE, AUTO, RAW, JUPYTER, HTML, DBC or R_MARKDOWN.`,
+    );
   }
   const content = body.content ?? "";
-  if (typeof content !== "string") throw invalidParameter(`Invalid value for content: expected a base64 string, got ${describeValue(content)}.`);
+  if (typeof content !== "string")
+    throw invalidParameter(
+      `Invalid value for content: expected a base64 string, got ${describeValue(content)}.`,
+    );
   const text = Buffer.from(content, "base64").toString("utf8");
   let canonical = canonicalPath(path);
   let objectType = "FILE";
   let language: string | undefined;
-  if (format === "SOURCE" || format === "JUPYTER" || format === "HTML" || format === "DBC" || format === "R_MARKDOWN") {
+  if (
+    format === "SOURCE" ||
+    format === "JUPYTER" ||
+    format === "HTML" ||
+    format === "DBC" ||
+    format === "R_MARKDOWN"
+  ) {
     objectType = "NOTEBOOK";
-    language = typeof body.language === "string" ? body.language : format === "JUPYTER" ? "PYTHON" : undefined;
+    language =
+      typeof body.language === "string" ? body.language : format === "JUPYTER" ? "PYTHON" : undefined;
     if (!language) throw missingField("language");
-    if (!LANGUAGES.includes(language)) throw invalidParameter(`Invalid value for language: '${language}'. Use PYTHON, SCALA, SQL or R.`);
+    if (!LANGUAGES.includes(language))
+      throw invalidParameter(`Invalid value for language: '${language}'. Use PYTHON, SCALA, SQL or R.`);
   } else if (format === "AUTO") {
     const header = NOTEBOOK_HEADERS.find(([re]) => re.test(text));
     if (header) {
@@ -178,10 +230,13 @@ export function importObject(state: WorkspaceState, body: JsonObject, now: numbe
   }
   const parent = parentOf(canonical);
   const parentObject = findObject(state, parent);
-  if (!parentObject || parentObject.object_type !== "DIRECTORY") throw notFound(`The parent folder (${parent}) does not exist.`);
+  if (!parentObject || parentObject.object_type !== "DIRECTORY")
+    throw notFound(`The parent folder (${parent}) does not exist.`);
   const existing = state.objects[canonical];
-  if (existing && body.overwrite !== true) throw alreadyExists(`${path} already exists. Set overwrite to true to replace it.`);
-  if (existing && existing.object_type === "DIRECTORY") throw alreadyExists(`${path} is a directory and cannot be overwritten.`);
+  if (existing && body.overwrite !== true)
+    throw alreadyExists(`${path} already exists. Set overwrite to true to replace it.`);
+  if (existing && existing.object_type === "DIRECTORY")
+    throw alreadyExists(`${path} is a directory and cannot be overwritten.`);
   state.objects[canonical] = {
     path: canonical,
     object_type: objectType,
@@ -200,7 +255,10 @@ export function exportObject(state: WorkspaceState, query: URLSearchParams): Jso
   const object = findObject(state, canonicalPath(path));
   if (!object) throw pathMissing(path);
   if (object.object_type === "DIRECTORY") throw invalidParameter(`Cannot export ${path}: it is a directory.`);
-  return { content: object.content ?? "", file_type: object.object_type === "NOTEBOOK" ? (object.language ?? "PYTHON").toLowerCase() : "" };
+  return {
+    content: object.content ?? "",
+    file_type: object.object_type === "NOTEBOOK" ? (object.language ?? "PYTHON").toLowerCase() : "",
+  };
 }
 
 export function deleteObject(state: WorkspaceState, body: JsonObject): JsonObject {
@@ -209,7 +267,8 @@ export function deleteObject(state: WorkspaceState, body: JsonObject): JsonObjec
   const object = state.objects[canonical];
   if (!object) throw pathMissing(path);
   const children = Object.keys(state.objects).filter((p) => p.startsWith(canonical + "/"));
-  if (children.length > 0 && body.recursive !== true) throw new ServiceError(400, "DIRECTORY_NOT_EMPTY", `Folder (${path}) is not empty`);
+  if (children.length > 0 && body.recursive !== true)
+    throw new ServiceError(400, "DIRECTORY_NOT_EMPTY", `Folder (${path}) is not empty`);
   for (const child of children) delete state.objects[child];
   delete state.objects[canonical];
   return {};
@@ -217,7 +276,11 @@ export function deleteObject(state: WorkspaceState, body: JsonObject): JsonObjec
 
 // ---- SQL warehouses, pipelines, identity ----
 
-function renderWarehouse(state: WorkspaceState, w: WorkspaceState["seed"]["warehouses"][number], baseUrl: string): JsonObject {
+function renderWarehouse(
+  state: WorkspaceState,
+  w: WorkspaceState["seed"]["warehouses"][number],
+  baseUrl: string,
+): JsonObject {
   const host = new URL(baseUrl).host;
   return {
     ...w,
@@ -289,7 +352,10 @@ export function me(state: WorkspaceState): JsonObject {
     displayName: state.seed.user.split("@")[0],
     active: true,
     emails: [{ value: state.seed.user, primary: true, type: "work" }],
-    groups: [{ display: "users", value: "2000000000000002" }, { display: "admins", value: "2000000000000001" }],
+    groups: [
+      { display: "users", value: "2000000000000002" },
+      { display: "admins", value: "2000000000000001" },
+    ],
   };
 }
 

@@ -34,31 +34,47 @@ export function parseFaultRule(input: unknown): FaultRule {
   const raw = input as Record<string, unknown>;
   const kind = raw.kind;
   if (typeof kind !== "string" || !KINDS.has(kind)) {
-    throw new Error(`fault rule field "kind" must be one of ${[...KINDS].join(", ")}; got ${JSON.stringify(kind)}`);
+    throw new Error(
+      `fault rule field "kind" must be one of ${[...KINDS].join(", ")}; got ${JSON.stringify(kind)}`,
+    );
   }
   const rule: FaultRule = { kind: kind as FaultRule["kind"] };
   if (raw.method !== undefined) {
-    if (typeof raw.method !== "string") throw new Error(`fault rule field "method" must be a string, got ${JSON.stringify(raw.method)}`);
+    if (typeof raw.method !== "string")
+      throw new Error(`fault rule field "method" must be a string, got ${JSON.stringify(raw.method)}`);
     rule.method = raw.method.toUpperCase();
   }
   if (raw.path !== undefined) {
     if (typeof raw.path === "string") rule.path = raw.path;
     else if (raw.path instanceof RegExp) rule.path = raw.path;
-    else throw new Error(`fault rule field "path" must be a string (substring of the request path), got ${JSON.stringify(raw.path)}`);
+    else
+      throw new Error(
+        `fault rule field "path" must be a string (substring of the request path), got ${JSON.stringify(raw.path)}`,
+      );
   }
   if (raw.pathRegex !== undefined) {
-    if (typeof raw.pathRegex !== "string") throw new Error(`fault rule field "pathRegex" must be a string, got ${JSON.stringify(raw.pathRegex)}`);
+    if (typeof raw.pathRegex !== "string")
+      throw new Error(`fault rule field "pathRegex" must be a string, got ${JSON.stringify(raw.pathRegex)}`);
     try {
       rule.path = new RegExp(raw.pathRegex);
     } catch (error) {
-      throw new Error(`fault rule field "pathRegex" is not a valid regular expression: ${(error as Error).message}`, { cause: error });
+      throw new Error(
+        `fault rule field "pathRegex" is not a valid regular expression: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
-  const numberField = (name: "status" | "retryAfterSeconds" | "delayMs" | "probability" | "times" | "skip", min: number, max: number): void => {
+  const numberField = (
+    name: "status" | "retryAfterSeconds" | "delayMs" | "probability" | "times" | "skip",
+    min: number,
+    max: number,
+  ): void => {
     const value = raw[name];
     if (value === undefined) return;
     if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-      throw new Error(`fault rule field "${name}" must be a number between ${min} and ${max}, got ${JSON.stringify(value)}`);
+      throw new Error(
+        `fault rule field "${name}" must be a number between ${min} and ${max}, got ${JSON.stringify(value)}`,
+      );
     }
     rule[name] = value;
   };
@@ -68,8 +84,10 @@ export function parseFaultRule(input: unknown): FaultRule {
   numberField("probability", 0, 1);
   numberField("times", 0, Number.MAX_SAFE_INTEGER);
   numberField("skip", 0, Number.MAX_SAFE_INTEGER);
-  if (rule.kind === "status" && rule.status === undefined) throw new Error(`fault rule of kind "status" needs a "status" (e.g. 429, 500, 503)`);
-  if (rule.kind === "delay" && rule.delayMs === undefined) throw new Error(`fault rule of kind "delay" needs "delayMs"`);
+  if (rule.kind === "status" && rule.status === undefined)
+    throw new Error(`fault rule of kind "status" needs a "status" (e.g. 429, 500, 503)`);
+  if (rule.kind === "delay" && rule.delayMs === undefined)
+    throw new Error(`fault rule of kind "delay" needs "delayMs"`);
   return rule;
 }
 
@@ -90,7 +108,11 @@ export class FaultSet {
   }
 
   list(): Array<FaultRule & { fired: number }> {
-    return this.faults.map((f) => ({ ...f.rule, path: f.rule.path instanceof RegExp ? f.rule.path.source : f.rule.path, fired: f.fired }));
+    return this.faults.map((f) => ({
+      ...f.rule,
+      path: f.rule.path instanceof RegExp ? f.rule.path.source : f.rule.path,
+      fired: f.fired,
+    }));
   }
 
   /** The fault (if any) that applies to this call; first matching rule wins. Exhausted count rules are dropped. */

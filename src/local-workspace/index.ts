@@ -74,17 +74,24 @@ export interface LocalWorkspace {
 }
 
 function normaliseSeed(seed: LocalWorkspaceSeed): LocalWorkspaceSeed {
-  return { ...seed, workspaceObjects: seed.workspaceObjects.map((o) => ({ ...o, path: canonicalPath(o.path) })) };
+  return {
+    ...seed,
+    workspaceObjects: seed.workspaceObjects.map((o) => ({ ...o, path: canonicalPath(o.path) })),
+  };
 }
 
 export async function startLocalWorkspace(options: LocalWorkspaceOptions = {}): Promise<LocalWorkspace> {
   const token = options.token ?? `dapi${randomBytes(16).toString("hex")}`;
   if (token.length === 0) throw new Error("local workspace: option token must be a non-empty string");
   if (options.rateLimitPerSecond !== undefined && !(options.rateLimitPerSecond > 0)) {
-    throw new Error(`local workspace: option rateLimitPerSecond must be a positive number, got ${options.rateLimitPerSecond}`);
+    throw new Error(
+      `local workspace: option rateLimitPerSecond must be a positive number, got ${options.rateLimitPerSecond}`,
+    );
   }
   const stepMs = options.runStepMs ?? 50;
-  let state: WorkspaceState | undefined = options.stateFile ? await loadStateFile(options.stateFile) : undefined;
+  let state: WorkspaceState | undefined = options.stateFile
+    ? await loadStateFile(options.stateFile)
+    : undefined;
   const saver = new StateSaver(options.stateFile);
   if (!state) {
     state = initialState(normaliseSeed({ ...defaultSeed(), ...(options.seed ?? {}) }), Date.now());

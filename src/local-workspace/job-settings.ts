@@ -8,7 +8,8 @@ import { invalidParameter } from "./errors.js";
 const PAGED_ARRAYS = ["tasks", "job_clusters", "environments", "parameters"] as const;
 export const PAGE_SIZE = 100;
 
-const isObject = (value: unknown): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** AWS node type ids look like `i3.xlarge`; Azure `Standard_…`; GCP `n2-highmem-4`. */
 export function cloudOfNodeType(nodeTypeId: unknown): "aws" | "azure" | "gcp" | undefined {
@@ -24,7 +25,8 @@ function withClusterDefaults(cluster: unknown): unknown {
   const out: JsonObject = { ...cluster };
   delete out.apply_policy_default_values;
   if (cloudOfNodeType(out.node_type_id) === "aws") {
-    if (out.aws_attributes === undefined) out.aws_attributes = { availability: "SPOT_WITH_FALLBACK", zone_id: "auto" };
+    if (out.aws_attributes === undefined)
+      out.aws_attributes = { availability: "SPOT_WITH_FALLBACK", zone_id: "auto" };
     if (out.data_security_mode === undefined) out.data_security_mode = "SINGLE_USER";
   }
   return out;
@@ -37,7 +39,9 @@ function withTaskDefaults(task: unknown, hasGitSource: boolean): unknown {
   if (out.timeout_seconds === undefined) out.timeout_seconds = 0;
   if (out.email_notifications === undefined) out.email_notifications = {};
   if (Array.isArray(out.depends_on)) {
-    out.depends_on = [...out.depends_on].sort((a, b) => String((a as JsonObject)?.task_key).localeCompare(String((b as JsonObject)?.task_key)));
+    out.depends_on = [...out.depends_on].sort((a, b) =>
+      String((a as JsonObject)?.task_key).localeCompare(String((b as JsonObject)?.task_key)),
+    );
   }
   for (const kind of ["notebook_task", "spark_python_task", "dbt_task"]) {
     const spec = out[kind];
@@ -68,9 +72,12 @@ export function applyServerDefaults(settings: JobSettings, options: { queueDefau
   if (out.max_concurrent_runs === undefined) out.max_concurrent_runs = 1;
   if (out.queue === undefined && options.queueDefault) out.queue = { enabled: true };
   const hasGit = isObject(out.git_source);
-  if (Array.isArray(out.tasks)) out.tasks = out.tasks.map((t) => withTaskDefaults(t, hasGit)) as JobSettings["tasks"];
+  if (Array.isArray(out.tasks))
+    out.tasks = out.tasks.map((t) => withTaskDefaults(t, hasGit)) as JobSettings["tasks"];
   if (Array.isArray(out.job_clusters)) {
-    out.job_clusters = out.job_clusters.map((c) => (isObject(c) ? { ...c, new_cluster: withClusterDefaults(c.new_cluster) } : c)) as JobSettings["job_clusters"];
+    out.job_clusters = out.job_clusters.map((c) =>
+      isObject(c) ? { ...c, new_cluster: withClusterDefaults(c.new_cluster) } : c,
+    ) as JobSettings["job_clusters"];
   }
   return out;
 }
@@ -92,7 +99,12 @@ const REMOVABLE_ARRAYS: Record<string, string> = { tasks: "task_key", job_cluste
  * jobs/update: `fields_to_remove` (top-level names, or `tasks/<task_key>`, `job_clusters/<job_cluster_key>`) then
  * `new_settings`, whose top-level fields replace the stored ones except `tasks` and `job_clusters`, merged by key.
  */
-export function mergeUpdate(current: JobSettings, newSettings: JobSettings | undefined, fieldsToRemove: string[], jobId: number): JobSettings {
+export function mergeUpdate(
+  current: JobSettings,
+  newSettings: JobSettings | undefined,
+  fieldsToRemove: string[],
+  jobId: number,
+): JobSettings {
   const out: JobSettings = { ...current };
   for (const field of fieldsToRemove) {
     const slash = field.indexOf("/");
@@ -111,20 +123,31 @@ export function mergeUpdate(current: JobSettings, newSettings: JobSettings | und
     const list = Array.isArray(out[arrayName]) ? (out[arrayName] as unknown[]) : [];
     const kept = list.filter((e) => !(isObject(e) && e[keyField] === entryKey));
     if (kept.length === list.length) {
-      throw invalidParameter(`Invalid fields_to_remove entry '${field}': job ${jobId} has no ${arrayName} entry with ${keyField} '${entryKey}'.`);
+      throw invalidParameter(
+        `Invalid fields_to_remove entry '${field}': job ${jobId} has no ${arrayName} entry with ${keyField} '${entryKey}'.`,
+      );
     }
     out[arrayName] = kept;
   }
   for (const [field, value] of Object.entries(newSettings ?? {})) {
-    if (field === "tasks" && Array.isArray(value)) out.tasks = mergeByKey(out.tasks, value, "task_key") as JobSettings["tasks"];
-    else if (field === "job_clusters" && Array.isArray(value)) out.job_clusters = mergeByKey(out.job_clusters, value, "job_cluster_key") as JobSettings["job_clusters"];
+    if (field === "tasks" && Array.isArray(value))
+      out.tasks = mergeByKey(out.tasks, value, "task_key") as JobSettings["tasks"];
+    else if (field === "job_clusters" && Array.isArray(value))
+      out.job_clusters = mergeByKey(
+        out.job_clusters,
+        value,
+        "job_cluster_key",
+      ) as JobSettings["job_clusters"];
     else out[field] = value;
   }
   return out;
 }
 
 /** Page `pageIndex` (0-based) of the array fields: 100 elements each; arrays exhausted on earlier pages come back empty. */
-export function pageSettings(settings: JobSettings, pageIndex: number): { settings: JobSettings; hasMore: boolean } {
+export function pageSettings(
+  settings: JobSettings,
+  pageIndex: number,
+): { settings: JobSettings; hasMore: boolean } {
   const out: JobSettings = { ...settings };
   let hasMore = false;
   for (const name of PAGED_ARRAYS) {
@@ -138,5 +161,8 @@ export function pageSettings(settings: JobSettings, pageIndex: number): { settin
 }
 
 export function largestPagedArray(settings: JobSettings): number {
-  return Math.max(0, ...PAGED_ARRAYS.map((name) => (Array.isArray(settings[name]) ? (settings[name] as unknown[]).length : 0)));
+  return Math.max(
+    0,
+    ...PAGED_ARRAYS.map((name) => (Array.isArray(settings[name]) ? (settings[name] as unknown[]).length : 0)),
+  );
 }

@@ -6,7 +6,13 @@
  */
 import type { JobSettings, JsonObject } from "../domain/model.js";
 import { describeValue, invalidParameter, invalidState, missingField, ServiceError } from "./errors.js";
-import { applyServerDefaults, largestPagedArray, mergeUpdate, PAGE_SIZE, pageSettings } from "./job-settings.js";
+import {
+  applyServerDefaults,
+  largestPagedArray,
+  mergeUpdate,
+  PAGE_SIZE,
+  pageSettings,
+} from "./job-settings.js";
 import { grantsFromAcl, ownerGrant } from "./permissions-api.js";
 import { advanceRuns, cancelRun, isActive, renderRun, renderRunOutput, startRun } from "./runs.js";
 import type { StoredJob, WorkspaceState } from "./store.js";
@@ -37,14 +43,17 @@ export interface ApiResult {
 
 const MAX_SAVED_JOBS = 10_000;
 
-const isObject = (value: unknown): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** int64 ids arrive as JSON numbers or decimal strings (proto3 JSON); query values are strings. */
 export function parseId(value: unknown, field: string): number {
   if (value === undefined || value === null || value === "") throw missingField(field);
   const n = typeof value === "string" && /^\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) {
-    throw invalidParameter(`Invalid value for ${field}: expected an integer id, got ${describeValue(value)}.`);
+    throw invalidParameter(
+      `Invalid value for ${field}: expected an integer id, got ${describeValue(value)}.`,
+    );
   }
   return n;
 }
@@ -58,7 +67,8 @@ function parseBool(value: string | null, field: string): boolean {
 
 function parseIntParam(value: string | null, field: string): number | undefined {
   if (value === null || value === "") return undefined;
-  if (!/^-?\d+$/.test(value)) throw invalidParameter(`Invalid value for ${field}: expected an integer, got '${value}'.`);
+  if (!/^-?\d+$/.test(value))
+    throw invalidParameter(`Invalid value for ${field}: expected an integer, got '${value}'.`);
   return Number(value);
 }
 
@@ -94,7 +104,8 @@ function runAsUserName(job: StoredJob): string {
 function settingsFromBody(body: JsonObject, field: string): JobSettings {
   const value = body[field];
   if (value === undefined || value === null) throw missingField(field);
-  if (!isObject(value)) throw invalidParameter(`Invalid value for ${field}: expected an object, got ${describeValue(value)}.`);
+  if (!isObject(value))
+    throw invalidParameter(`Invalid value for ${field}: expected an object, got ${describeValue(value)}.`);
   return value as JobSettings;
 }
 
@@ -120,7 +131,9 @@ function createJob(ctx: ApiContext, req: ApiRequest): ApiResult {
     created_time: ctx.now(),
     settings: applyServerDefaults(settings, { queueDefault: req.version === "2.2" }),
   };
-  state.permissions[String(jobId)] = grants.some((g) => g.permission_level === "IS_OWNER") ? grants : [ownerGrant(state.seed.user), ...grants];
+  state.permissions[String(jobId)] = grants.some((g) => g.permission_level === "IS_OWNER")
+    ? grants
+    : [ownerGrant(state.seed.user), ...grants];
   return { body: { job_id: jobId }, write: true };
 }
 
@@ -146,7 +159,10 @@ function getJob(ctx: ApiContext, req: ApiRequest): ApiResult {
   const token = req.query.get("page_token");
   let pageIndex = 0;
   if (token) {
-    if (!/^\d+$/.test(token)) throw invalidParameter(`Invalid page_token: '${token}'. Use the next_page_token of the previous response.`);
+    if (!/^\d+$/.test(token))
+      throw invalidParameter(
+        `Invalid page_token: '${token}'. Use the next_page_token of the previous response.`,
+      );
     pageIndex = Number(token);
   }
   const { settings, hasMore } = pageSettings(job.settings, pageIndex);
@@ -161,18 +177,26 @@ function getJob(ctx: ApiContext, req: ApiRequest): ApiResult {
 function listJobs(ctx: ApiContext, req: ApiRequest): ApiResult {
   const limitParam = parseIntParam(req.query.get("limit"), "limit");
   const limit = limitParam === undefined || limitParam === 0 ? 20 : limitParam;
-  if (limit < 1 || limit > 100) throw invalidParameter(`Invalid value for limit: ${limit}. The limit must be between 1 and 100.`);
+  if (limit < 1 || limit > 100)
+    throw invalidParameter(`Invalid value for limit: ${limit}. The limit must be between 1 and 100.`);
   const offset = parseIntParam(req.query.get("offset"), "offset") ?? 0;
-  if (offset < 0) throw invalidParameter(`Invalid value for offset: ${offset}. The offset must be 0 or greater.`);
+  if (offset < 0)
+    throw invalidParameter(`Invalid value for offset: ${offset}. The offset must be 0 or greater.`);
   const expand = parseBool(req.query.get("expand_tasks"), "expand_tasks");
   const name = req.query.get("name");
   const token = req.query.get("page_token");
   let jobs = Object.values(ctx.state.jobs).sort((a, b) => a.job_id - b.job_id);
-  if (name) jobs = jobs.filter((j) => typeof j.settings.name === "string" && j.settings.name.toLowerCase() === name.toLowerCase());
+  if (name)
+    jobs = jobs.filter(
+      (j) => typeof j.settings.name === "string" && j.settings.name.toLowerCase() === name.toLowerCase(),
+    );
   let start = offset;
   if (token) {
     const after = decodeToken(token).after;
-    if (typeof after !== "number") throw invalidParameter(`Invalid page_token: '${token}'. Use the next_page_token of the previous response.`);
+    if (typeof after !== "number")
+      throw invalidParameter(
+        `Invalid page_token: '${token}'. Use the next_page_token of the previous response.`,
+      );
     start = jobs.findIndex((j) => j.job_id > after);
     if (start < 0) start = jobs.length;
   }
@@ -222,7 +246,9 @@ function fieldsToRemoveFrom(body: JsonObject): string[] {
   const value = body.fields_to_remove;
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-    throw invalidParameter(`Invalid value for fields_to_remove: expected an array of strings, got ${describeValue(value)}.`);
+    throw invalidParameter(
+      `Invalid value for fields_to_remove: expected an array of strings, got ${describeValue(value)}.`,
+    );
   }
   return value as string[];
 }
@@ -230,7 +256,10 @@ function fieldsToRemoveFrom(body: JsonObject): string[] {
 function updateJob(ctx: ApiContext, req: ApiRequest): ApiResult {
   const jobId = parseId(req.body.job_id, "job_id");
   const job = requireJob(ctx.state, jobId);
-  const newSettings = req.body.new_settings === undefined || req.body.new_settings === null ? undefined : settingsFromBody(req.body, "new_settings");
+  const newSettings =
+    req.body.new_settings === undefined || req.body.new_settings === null
+      ? undefined
+      : settingsFromBody(req.body, "new_settings");
   const merged = mergeUpdate(job.settings, newSettings, fieldsToRemoveFrom(req.body), jobId);
   validateOrThrow(merged, req.version);
   job.settings = applyServerDefaults(merged, { queueDefault: false });
@@ -243,8 +272,12 @@ function resetJob(ctx: ApiContext, req: ApiRequest): ApiResult {
   const newSettings = { ...settingsFromBody(req.body, "new_settings") };
   validateOrThrow(newSettings, req.version);
   // Cloud quirk (recorded by the Databricks CLI team): omitting run_as in a reset keeps the previous run_as.
-  if (newSettings.run_as === undefined && job.settings.run_as !== undefined) newSettings.run_as = job.settings.run_as;
-  job.settings = applyServerDefaults(newSettings, { queueDefault: isObject(job.settings.queue) && job.settings.queue.enabled === true && req.version === "2.2" });
+  if (newSettings.run_as === undefined && job.settings.run_as !== undefined)
+    newSettings.run_as = job.settings.run_as;
+  job.settings = applyServerDefaults(newSettings, {
+    queueDefault:
+      isObject(job.settings.queue) && job.settings.queue.enabled === true && req.version === "2.2",
+  });
   return { body: {}, write: true };
 }
 
@@ -260,9 +293,15 @@ function deleteJob(ctx: ApiContext, req: ApiRequest): ApiResult {
 
 function stringMap(value: unknown, field: string): Record<string, string> | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isObject(value)) throw invalidParameter(`Invalid value for ${field}: expected an object of strings, got ${describeValue(value)}.`);
+  if (!isObject(value))
+    throw invalidParameter(
+      `Invalid value for ${field}: expected an object of strings, got ${describeValue(value)}.`,
+    );
   for (const [key, item] of Object.entries(value)) {
-    if (typeof item !== "string") throw invalidParameter(`Invalid value for ${field}.${key}: expected a string, got ${describeValue(item)}.`);
+    if (typeof item !== "string")
+      throw invalidParameter(
+        `Invalid value for ${field}.${key}: expected a string, got ${describeValue(item)}.`,
+      );
   }
   return value as Record<string, string>;
 }
@@ -270,8 +309,14 @@ function stringMap(value: unknown, field: string): Record<string, string> | unde
 function idempotencyToken(body: JsonObject): string | undefined {
   const token = body.idempotency_token;
   if (token === undefined || token === null || token === "") return undefined;
-  if (typeof token !== "string") throw invalidParameter(`Invalid value for idempotency_token: expected a string, got ${describeValue(token)}.`);
-  if (token.length > 64) throw invalidParameter(`Invalid value for idempotency_token: it must be at most 64 characters, got ${token.length}.`);
+  if (typeof token !== "string")
+    throw invalidParameter(
+      `Invalid value for idempotency_token: expected a string, got ${describeValue(token)}.`,
+    );
+  if (token.length > 64)
+    throw invalidParameter(
+      `Invalid value for idempotency_token: it must be at most 64 characters, got ${token.length}.`,
+    );
   return token;
 }
 
@@ -280,7 +325,9 @@ function replayIdempotent(ctx: ApiContext, token: string | undefined): ApiResult
   const existing = ctx.state.idempotencyTokens[token];
   if (existing === undefined) return undefined;
   if (!ctx.state.runs[String(existing)]) {
-    throw invalidParameter(`The run created with idempotency_token '${token}' was deleted; the token cannot be reused.`);
+    throw invalidParameter(
+      `The run created with idempotency_token '${token}' was deleted; the token cannot be reused.`,
+    );
   }
   return { body: { run_id: existing, number_in_job: existing } };
 }
@@ -296,11 +343,14 @@ function runNow(ctx: ApiContext, req: ApiRequest): ApiResult {
   let tasks = (job.settings.tasks ?? []) as JsonObject[];
   if (only !== undefined && only !== null) {
     if (!Array.isArray(only) || only.some((k) => typeof k !== "string")) {
-      throw invalidParameter(`Invalid value for only: expected an array of task keys, got ${describeValue(only)}.`);
+      throw invalidParameter(
+        `Invalid value for only: expected an array of task keys, got ${describeValue(only)}.`,
+      );
     }
     const keys = new Set(tasks.map((t) => String(t.task_key)));
     const unknown = (only as string[]).find((k) => !keys.has(k));
-    if (unknown !== undefined) throw invalidParameter(`Task key '${unknown}' in 'only' does not exist in job ${jobId}.`);
+    if (unknown !== undefined)
+      throw invalidParameter(`Task key '${unknown}' in 'only' does not exist in job ${jobId}.`);
     tasks = tasks.filter((t) => (only as string[]).includes(String(t.task_key)));
   }
   if (req.body.jar_params !== undefined && req.body.notebook_params !== undefined) {
@@ -316,7 +366,17 @@ function runNow(ctx: ApiContext, req: ApiRequest): ApiResult {
     if (!resolved.some((p) => p.name === name)) resolved.push({ name, default: undefined, value });
   }
   const overriding: JsonObject = {};
-  for (const field of ["job_parameters", "notebook_params", "jar_params", "python_params", "python_named_params", "spark_submit_params", "sql_params", "dbt_commands", "pipeline_params"]) {
+  for (const field of [
+    "job_parameters",
+    "notebook_params",
+    "jar_params",
+    "python_params",
+    "python_named_params",
+    "spark_submit_params",
+    "sql_params",
+    "dbt_commands",
+    "pipeline_params",
+  ]) {
     if (req.body[field] !== undefined) overriding[field] = req.body[field];
   }
   const queue = isObject(req.body.queue) ? req.body.queue : job.settings.queue;
@@ -331,7 +391,8 @@ function runNow(ctx: ApiContext, req: ApiRequest): ApiResult {
       ...(resolved.length > 0 ? { job_parameters: resolved } : {}),
       ...(Object.keys(overriding).length > 0 ? { overriding_parameters: overriding } : {}),
       git_source: job.settings.git_source,
-      max_concurrent_runs: typeof job.settings.max_concurrent_runs === "number" ? job.settings.max_concurrent_runs : 1,
+      max_concurrent_runs:
+        typeof job.settings.max_concurrent_runs === "number" ? job.settings.max_concurrent_runs : 1,
       queue_enabled: isObject(queue) && queue.enabled === true,
       idempotency_token: token,
     },
@@ -351,7 +412,8 @@ function submitRun(ctx: ApiContext, req: ApiRequest): ApiResult {
   validateOrThrow(settings, req.version);
   const withDefaults = applyServerDefaults(settings, { queueDefault: false });
   const runName = req.body.run_name;
-  if (runName !== undefined && typeof runName !== "string") throw invalidParameter(`Invalid value for run_name: expected a string, got ${describeValue(runName)}.`);
+  if (runName !== undefined && typeof runName !== "string")
+    throw invalidParameter(`Invalid value for run_name: expected a string, got ${describeValue(runName)}.`);
   const run = startRun(
     ctx.state,
     {
@@ -379,8 +441,16 @@ function requireRun(ctx: ApiContext, runId: number) {
 function getRun(ctx: ApiContext, req: ApiRequest): ApiResult {
   const run = requireRun(ctx, parseId(req.query.get("run_id") ?? undefined, "run_id"));
   const token = req.query.get("page_token");
-  if (token && !/^\d+$/.test(token)) throw invalidParameter(`Invalid page_token: '${token}'. Use the next_page_token of the previous response.`);
-  return { body: renderRun(run, ctx.baseUrl, ctx.state.seed.workspaceId, { includeTasks: true, pageIndex: token ? Number(token) : 0 }) };
+  if (token && !/^\d+$/.test(token))
+    throw invalidParameter(
+      `Invalid page_token: '${token}'. Use the next_page_token of the previous response.`,
+    );
+  return {
+    body: renderRun(run, ctx.baseUrl, ctx.state.seed.workspaceId, {
+      includeTasks: true,
+      pageIndex: token ? Number(token) : 0,
+    }),
+  };
 }
 
 function listRuns(ctx: ApiContext, req: ApiRequest): ApiResult {
@@ -388,10 +458,12 @@ function listRuns(ctx: ApiContext, req: ApiRequest): ApiResult {
   const q = req.query;
   const activeOnly = parseBool(q.get("active_only"), "active_only");
   const completedOnly = parseBool(q.get("completed_only"), "completed_only");
-  if (activeOnly && completedOnly) throw invalidParameter("active_only and completed_only cannot both be true.");
+  if (activeOnly && completedOnly)
+    throw invalidParameter("active_only and completed_only cannot both be true.");
   const limitParam = parseIntParam(q.get("limit"), "limit");
   const limit = limitParam === undefined ? 20 : limitParam === 0 ? 25 : limitParam;
-  if (limit < 1 || limit > 25) throw invalidParameter(`Invalid value for limit: ${limit}. The limit must be between 1 and 25.`);
+  if (limit < 1 || limit > 25)
+    throw invalidParameter(`Invalid value for limit: ${limit}. The limit must be between 1 and 25.`);
   const jobIdText = q.get("job_id");
   const jobId = jobIdText ? parseId(jobIdText, "job_id") : undefined;
   const runType = q.get("run_type");
@@ -410,14 +482,19 @@ function listRuns(ctx: ApiContext, req: ApiRequest): ApiResult {
   const token = q.get("page_token");
   if (token) {
     const before = decodeToken(token).before;
-    if (typeof before !== "number") throw invalidParameter(`Invalid page_token: '${token}'. Use the next_page_token of the previous response.`);
+    if (typeof before !== "number")
+      throw invalidParameter(
+        `Invalid page_token: '${token}'. Use the next_page_token of the previous response.`,
+      );
     start = runs.findIndex((r) => r.run_id < before);
     if (start < 0) start = runs.length;
   }
   const page = runs.slice(start, start + limit);
   const body: JsonObject = {};
   if (page.length > 0) {
-    body.runs = page.map((r) => renderRun(r, ctx.baseUrl, ctx.state.seed.workspaceId, { includeTasks: expand }));
+    body.runs = page.map((r) =>
+      renderRun(r, ctx.baseUrl, ctx.state.seed.workspaceId, { includeTasks: expand }),
+    );
   }
   if (page.length > 0 && start + limit < runs.length) {
     body.has_more = true;
@@ -436,7 +513,8 @@ function cancelAll(ctx: ApiContext, req: ApiRequest): ApiResult {
   advanceRuns(ctx.state, ctx.now(), ctx.stepMs);
   const jobId = req.body.job_id === undefined ? undefined : parseId(req.body.job_id, "job_id");
   const queuedOnly = req.body.all_queued_runs === true;
-  if (jobId === undefined && !queuedOnly) throw invalidParameter("Either job_id or all_queued_runs must be specified.");
+  if (jobId === undefined && !queuedOnly)
+    throw invalidParameter("Either job_id or all_queued_runs must be specified.");
   if (jobId !== undefined) requireJob(ctx.state, jobId);
   for (const run of Object.values(ctx.state.runs)) {
     if (jobId !== undefined && run.job_id !== jobId) continue;
@@ -448,7 +526,8 @@ function cancelAll(ctx: ApiContext, req: ApiRequest): ApiResult {
 
 function deleteRun(ctx: ApiContext, req: ApiRequest): ApiResult {
   const run = requireRun(ctx, parseId(req.body.run_id, "run_id"));
-  if (isActive(run)) throw invalidState(`Run ${run.run_id} is active and cannot be deleted. Cancel it first.`);
+  if (isActive(run))
+    throw invalidState(`Run ${run.run_id} is active and cannot be deleted. Cancel it first.`);
   delete ctx.state.runs[String(run.run_id)];
   return { body: {}, write: true };
 }

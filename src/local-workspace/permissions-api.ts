@@ -9,32 +9,45 @@ import type { Grant, WorkspaceState } from "./store.js";
 const LEVELS = ["CAN_VIEW", "CAN_MANAGE_RUN", "CAN_MANAGE", "IS_OWNER"];
 const PRINCIPALS = ["user_name", "group_name", "service_principal_name"] as const;
 
-const isObject = (value: unknown): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 export const ownerGrant = (user: string): Grant => ({ user_name: user, permission_level: "IS_OWNER" });
 
-const principalOf = (grant: Grant): string => PRINCIPALS.map((p) => (grant[p] ? `${p}:${grant[p]}` : "")).join("");
+const principalOf = (grant: Grant): string =>
+  PRINCIPALS.map((p) => (grant[p] ? `${p}:${grant[p]}` : "")).join("");
 
 /** Parses an access_control_list (create body, PUT/PATCH body); errors name the entry and field. */
 export function grantsFromAcl(value: unknown, field: string): Grant[] {
-  if (!Array.isArray(value)) throw invalidParameter(`Invalid value for ${field}: expected an array, got ${describeValue(value)}.`);
+  if (!Array.isArray(value))
+    throw invalidParameter(`Invalid value for ${field}: expected an array, got ${describeValue(value)}.`);
   return value.map((entry, index) => {
     const path = `${field}[${index}]`;
-    if (!isObject(entry)) throw invalidParameter(`Invalid value for ${path}: expected an object, got ${describeValue(entry)}.`);
+    if (!isObject(entry))
+      throw invalidParameter(`Invalid value for ${path}: expected an object, got ${describeValue(entry)}.`);
     const given = PRINCIPALS.filter((p) => entry[p] !== undefined && entry[p] !== null);
     if (given.length !== 1) {
-      throw invalidParameter(`Invalid value for ${path}: exactly one of user_name, group_name or service_principal_name must be set (found ${given.length}).`);
+      throw invalidParameter(
+        `Invalid value for ${path}: exactly one of user_name, group_name or service_principal_name must be set (found ${given.length}).`,
+      );
     }
     const principal = given[0];
     const name = entry[principal];
-    if (typeof name !== "string" || name.length === 0) throw invalidParameter(`Invalid value for ${path}.${principal}: expected a non-empty string, got ${describeValue(name)}.`);
+    if (typeof name !== "string" || name.length === 0)
+      throw invalidParameter(
+        `Invalid value for ${path}.${principal}: expected a non-empty string, got ${describeValue(name)}.`,
+      );
     const level = entry.permission_level;
     if (level === undefined) throw missingField(`${path}.permission_level`);
     if (typeof level !== "string" || !LEVELS.includes(level)) {
-      throw invalidParameter(`Invalid value for ${path}.permission_level: '${String(level)}' is not one of ${LEVELS.join(", ")}.`);
+      throw invalidParameter(
+        `Invalid value for ${path}.permission_level: '${String(level)}' is not one of ${LEVELS.join(", ")}.`,
+      );
     }
     if (level === "IS_OWNER" && principal === "group_name") {
-      throw invalidParameter(`Invalid value for ${path}: a group cannot be the owner of a job; IS_OWNER must go to a user or a service principal.`);
+      throw invalidParameter(
+        `Invalid value for ${path}: a group cannot be the owner of a job; IS_OWNER must go to a user or a service principal.`,
+      );
     }
     return { [principal]: name, permission_level: level } as Grant;
   });
@@ -53,9 +66,17 @@ export function renderPermissions(id: string, grants: Grant[]): JsonObject {
     const existing = acl.find((e) => e[principal] === grant[principal]);
     const permission = { permission_level: grant.permission_level, inherited: false };
     if (existing) (existing.all_permissions as JsonObject[]).push(permission);
-    else acl.push({ [principal]: grant[principal], ...(principal === "user_name" ? { display_name: grant.user_name } : {}), all_permissions: [permission] });
+    else
+      acl.push({
+        [principal]: grant[principal],
+        ...(principal === "user_name" ? { display_name: grant.user_name } : {}),
+        all_permissions: [permission],
+      });
   }
-  acl.push({ group_name: "admins", all_permissions: [{ permission_level: "CAN_MANAGE", inherited: true, inherited_from_object: ["/jobs/"] }] });
+  acl.push({
+    group_name: "admins",
+    all_permissions: [{ permission_level: "CAN_MANAGE", inherited: true, inherited_from_object: ["/jobs/"] }],
+  });
   return { object_id: `/jobs/${id}`, object_type: "job", access_control_list: acl };
 }
 
@@ -72,7 +93,9 @@ export function getPermissions(state: WorkspaceState, id: string): JsonObject {
 export function setPermissions(state: WorkspaceState, id: string, body: JsonObject): JsonObject {
   const current = requireJobForPermissions(state, id);
   const grants = grantsFromAcl(body.access_control_list ?? [], "access_control_list");
-  const next = grants.some((g) => g.permission_level === "IS_OWNER") ? grants : [...current.filter((g) => g.permission_level === "IS_OWNER"), ...grants];
+  const next = grants.some((g) => g.permission_level === "IS_OWNER")
+    ? grants
+    : [...current.filter((g) => g.permission_level === "IS_OWNER"), ...grants];
   checkOneOwner(next);
   state.permissions[id] = next;
   return renderPermissions(id, next);
@@ -84,7 +107,8 @@ export function updatePermissions(state: WorkspaceState, id: string, body: JsonO
   if (body.access_control_list === undefined) throw missingField("access_control_list");
   const grants = grantsFromAcl(body.access_control_list, "access_control_list");
   let next = [...current];
-  if (grants.some((g) => g.permission_level === "IS_OWNER")) next = next.filter((g) => g.permission_level !== "IS_OWNER");
+  if (grants.some((g) => g.permission_level === "IS_OWNER"))
+    next = next.filter((g) => g.permission_level !== "IS_OWNER");
   for (const grant of grants) {
     next = next.filter((g) => principalOf(g) !== principalOf(grant) || g.permission_level === "IS_OWNER");
     next.push(grant);

@@ -14,7 +14,8 @@ const ACTIVE: ReadonlySet<Phase> = new Set(["QUEUED", "PENDING", "RUNNING", "TER
 const SUCCESS_LIKE = new Set(["SUCCESS", "SUCCESS_WITH_FAILURES", "DISABLED"]);
 const FAILED_LIKE = new Set(["FAILED", "UPSTREAM_FAILED", "TIMEDOUT", "CANCELED", "UPSTREAM_CANCELED"]);
 
-const isObject = (value: unknown): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 export const isActive = (run: StoredRun): boolean => ACTIVE.has(run.phase);
 
@@ -26,7 +27,8 @@ function taskPaths(task: JsonObject): string[] {
   if (isObject(task.notebook_task)) push(task.notebook_task.notebook_path);
   if (isObject(task.spark_python_task)) push(task.spark_python_task.python_file);
   if (isObject(task.sql_task) && isObject(task.sql_task.file)) push(task.sql_task.file.path);
-  if (isObject(task.for_each_task) && isObject(task.for_each_task.task)) paths.push(...taskPaths(task.for_each_task.task));
+  if (isObject(task.for_each_task) && isObject(task.for_each_task.task))
+    paths.push(...taskPaths(task.for_each_task.task));
   return paths;
 }
 
@@ -35,7 +37,8 @@ function conditionOutcome(task: JsonObject): string | undefined {
   if (!isObject(spec)) return undefined;
   const left = String(spec.left ?? "");
   const right = String(spec.right ?? "");
-  const numeric = left.trim() !== "" && right.trim() !== "" && !Number.isNaN(Number(left)) && !Number.isNaN(Number(right));
+  const numeric =
+    left.trim() !== "" && right.trim() !== "" && !Number.isNaN(Number(left)) && !Number.isNaN(Number(right));
   const [a, b] = numeric ? [Number(left), Number(right)] : [left, right];
   const result = (() => {
     switch (spec.op) {
@@ -71,10 +74,15 @@ export function planTaskOutcomes(state: WorkspaceState, tasks: JsonObject[]): St
     visiting.add(key);
     const deps = (Array.isArray(task.depends_on) ? task.depends_on : [])
       .filter(isObject)
-      .map((d) => ({ dep: decide(String(d.task_key)), outcome: typeof d.outcome === "string" ? d.outcome : undefined }))
+      .map((d) => ({
+        dep: decide(String(d.task_key)),
+        outcome: typeof d.outcome === "string" ? d.outcome : undefined,
+      }))
       .filter((d): d is { dep: StoredTaskRun; outcome: string | undefined } => d.dep !== undefined);
     const depResults = deps.map(({ dep, outcome }) =>
-      outcome !== undefined && dep.outcome !== undefined && dep.outcome !== outcome ? "EXCLUDED" : dep.result_state,
+      outcome !== undefined && dep.outcome !== undefined && dep.outcome !== outcome
+        ? "EXCLUDED"
+        : dep.result_state,
     );
     const runIf = typeof task.run_if === "string" ? task.run_if : "ALL_SUCCESS";
     const anyFailed = depResults.some((r) => FAILED_LIKE.has(r));
@@ -105,7 +113,9 @@ export function planTaskOutcomes(state: WorkspaceState, tasks: JsonObject[]): St
       decided = {
         ...base,
         result_state: upstream ? "UPSTREAM_FAILED" : "EXCLUDED",
-        state_message: upstream ? "Upstream task(s) failed." : `This task was excluded because its run_if condition (${runIf}) was not met.`,
+        state_message: upstream
+          ? "Upstream task(s) failed."
+          : `This task was excluded because its run_if condition (${runIf}) was not met.`,
       };
     } else {
       const failingPath = taskPaths(task).find((p) => p.includes(FAIL_MARKER));
@@ -130,13 +140,25 @@ function finalResult(run: StoredRun): { phase: Phase; result: string; message: s
   const failed = run.tasks.filter((t) => t.result_state === "FAILED");
   if (failed.length === 0) return { phase: "TERMINATED", result: "SUCCESS", message: "" };
   const dependedOn = new Set(
-    run.tasks.flatMap((t) => (Array.isArray(t.settings.depends_on) ? t.settings.depends_on.filter(isObject).map((d) => String(d.task_key)) : [])),
+    run.tasks.flatMap((t) =>
+      Array.isArray(t.settings.depends_on)
+        ? t.settings.depends_on.filter(isObject).map((d) => String(d.task_key))
+        : [],
+    ),
   );
   const leaves = run.tasks.filter((t) => !dependedOn.has(t.task_key));
-  if (leaves.every((t) => t.result_state === "SUCCESS" || t.result_state === "EXCLUDED" || t.result_state === "DISABLED")) {
+  if (
+    leaves.every(
+      (t) => t.result_state === "SUCCESS" || t.result_state === "EXCLUDED" || t.result_state === "DISABLED",
+    )
+  ) {
     return { phase: "TERMINATED", result: "SUCCESS_WITH_FAILURES", message: "" };
   }
-  return { phase: "INTERNAL_ERROR", result: "FAILED", message: `Task ${failed[0].task_key} failed with message: Workload failed, see run output for details.` };
+  return {
+    phase: "INTERNAL_ERROR",
+    result: "FAILED",
+    message: `Task ${failed[0].task_key} failed with message: Workload failed, see run output for details.`,
+  };
 }
 
 /** Moves every run forward to `now`, oldest first (so queued runs see earlier runs finish). */
@@ -146,7 +168,9 @@ export function advanceRuns(state: WorkspaceState, now: number, stepMs: number):
     for (;;) {
       if (!isActive(run)) break;
       if (run.phase === "QUEUED") {
-        const others = runs.filter((r) => r.job_id === run.job_id && r.run_id !== run.run_id && r.run_id < run.run_id);
+        const others = runs.filter(
+          (r) => r.job_id === run.job_id && r.run_id !== run.run_id && r.run_id < run.run_id,
+        );
         const active = others.filter((r) => isActive(r) && r.phase !== "QUEUED").length;
         if (active >= run.max_concurrent_runs) break;
         const lastEnd = Math.max(0, ...others.map((r) => r.end_time));
@@ -246,27 +270,60 @@ export function cancelRun(run: StoredRun, now: number): void {
 function statusOf(run: StoredRun): JsonObject {
   switch (run.phase) {
     case "QUEUED":
-      return { state: "QUEUED", queue_details: { code: "MAX_CONCURRENT_RUNS_REACHED", message: run.state_message } };
+      return {
+        state: "QUEUED",
+        queue_details: { code: "MAX_CONCURRENT_RUNS_REACHED", message: run.state_message },
+      };
     case "PENDING":
     case "RUNNING":
     case "TERMINATING":
       return { state: run.phase };
     case "SKIPPED":
-      return { state: "TERMINATED", termination_details: { code: "MAX_CONCURRENT_RUNS_EXCEEDED", type: "CLIENT_ERROR", message: run.state_message } };
+      return {
+        state: "TERMINATED",
+        termination_details: {
+          code: "MAX_CONCURRENT_RUNS_EXCEEDED",
+          type: "CLIENT_ERROR",
+          message: run.state_message,
+        },
+      };
     case "INTERNAL_ERROR":
-      return { state: "TERMINATED", termination_details: { code: "RUN_EXECUTION_ERROR", type: "CLIENT_ERROR", message: run.state_message } };
+      return {
+        state: "TERMINATED",
+        termination_details: {
+          code: "RUN_EXECUTION_ERROR",
+          type: "CLIENT_ERROR",
+          message: run.state_message,
+        },
+      };
     case "TERMINATED":
-      if (run.result_state === "CANCELED") return { state: "TERMINATED", termination_details: { code: "USER_CANCELED", type: "SUCCESS", message: run.state_message } };
-      return { state: "TERMINATED", termination_details: { code: run.result_state ?? "SUCCESS", type: "SUCCESS", message: "" } };
+      if (run.result_state === "CANCELED")
+        return {
+          state: "TERMINATED",
+          termination_details: { code: "USER_CANCELED", type: "SUCCESS", message: run.state_message },
+        };
+      return {
+        state: "TERMINATED",
+        termination_details: { code: run.result_state ?? "SUCCESS", type: "SUCCESS", message: "" },
+      };
   }
 }
 
-export function runPageUrl(baseUrl: string, workspaceId: string, run: { job_id?: number; run_id: number }): string {
-  return run.job_id !== undefined ? `${baseUrl}/?o=${workspaceId}#job/${run.job_id}/run/${run.run_id}` : `${baseUrl}/?o=${workspaceId}#job/run/${run.run_id}`;
+export function runPageUrl(
+  baseUrl: string,
+  workspaceId: string,
+  run: { job_id?: number; run_id: number },
+): string {
+  return run.job_id !== undefined
+    ? `${baseUrl}/?o=${workspaceId}#job/${run.job_id}/run/${run.run_id}`
+    : `${baseUrl}/?o=${workspaceId}#job/run/${run.run_id}`;
 }
 
 function renderTask(run: StoredRun, task: StoredTaskRun, baseUrl: string, workspaceId: string): JsonObject {
-  const done = run.phase === "TERMINATED" || run.phase === "INTERNAL_ERROR" || (run.phase === "TERMINATING" && !run.cancel_requested);
+  const done =
+    run.phase === "TERMINATED" ||
+    run.phase === "INTERNAL_ERROR" ||
+    (run.phase === "TERMINATING" && !run.cancel_requested);
   let lifeCycle: string;
   let result: string | undefined;
   let message = "";
@@ -304,18 +361,30 @@ function renderTask(run: StoredRun, task: StoredTaskRun, baseUrl: string, worksp
     execution_duration: ended && run.end_time ? Math.max(0, run.end_time - run.start_time) : 0,
     cleanup_duration: 0,
     run_page_url: runPageUrl(baseUrl, workspaceId, { job_id: run.job_id, run_id: task.run_id }),
-    state: { life_cycle_state: lifeCycle, ...(result ? { result_state: result } : {}), state_message: message, user_cancelled_or_timedout: result === "CANCELED" },
+    state: {
+      life_cycle_state: lifeCycle,
+      ...(result ? { result_state: result } : {}),
+      state_message: message,
+      user_cancelled_or_timedout: result === "CANCELED",
+    },
     status,
     ...(task.outcome !== undefined && done ? { condition_outcome: task.outcome } : {}),
   };
 }
 
 /** runs/get body (page `pageIndex` of the task array, 100 per page). */
-export function renderRun(run: StoredRun, baseUrl: string, workspaceId: string, options: { includeTasks: boolean; pageIndex?: number }): JsonObject {
+export function renderRun(
+  run: StoredRun,
+  baseUrl: string,
+  workspaceId: string,
+  options: { includeTasks: boolean; pageIndex?: number },
+): JsonObject {
   const terminal = !isActive(run);
   const body: JsonObject = {
     run_id: run.run_id,
-    ...(run.job_id !== undefined ? { job_id: run.job_id, job_run_id: run.run_id, number_in_job: run.run_id } : {}),
+    ...(run.job_id !== undefined
+      ? { job_id: run.job_id, job_run_id: run.run_id, number_in_job: run.run_id }
+      : {}),
     original_attempt_run_id: run.run_id,
     attempt_number: 0,
     run_name: run.run_name,
@@ -345,7 +414,9 @@ export function renderRun(run: StoredRun, baseUrl: string, workspaceId: string, 
   };
   if (options.includeTasks) {
     const page = options.pageIndex ?? 0;
-    const tasks = run.tasks.slice(page * 100, (page + 1) * 100).map((t) => renderTask(run, t, baseUrl, workspaceId));
+    const tasks = run.tasks
+      .slice(page * 100, (page + 1) * 100)
+      .map((t) => renderTask(run, t, baseUrl, workspaceId));
     body.tasks = tasks;
     if (run.job_clusters) body.job_clusters = page === 0 ? run.job_clusters.slice(0, 100) : [];
     if (run.tasks.length > (page + 1) * 100) {
@@ -357,7 +428,11 @@ export function renderRun(run: StoredRun, baseUrl: string, workspaceId: string, 
 }
 
 /** runs/get-output for a task run id, or the parent run of a single-task run. */
-export function renderRunOutput(state: WorkspaceState, runId: number, baseUrl: string): JsonObject | undefined {
+export function renderRunOutput(
+  state: WorkspaceState,
+  runId: number,
+  baseUrl: string,
+): JsonObject | undefined {
   const parent = state.runs[String(runId)];
   let run: StoredRun | undefined = parent;
   let task: StoredTaskRun | undefined;
@@ -379,8 +454,14 @@ export function renderRunOutput(state: WorkspaceState, runId: number, baseUrl: s
     }
   }
   if (!run) return undefined;
-  const rendered = task ? renderTask(run, task, baseUrl, state.seed.workspaceId) : renderRun(run, baseUrl, state.seed.workspaceId, { includeTasks: false });
-  const metadata = { ...rendered, ...(run.job_id !== undefined ? { job_id: run.job_id } : {}), run_name: run.run_name };
+  const rendered = task
+    ? renderTask(run, task, baseUrl, state.seed.workspaceId)
+    : renderRun(run, baseUrl, state.seed.workspaceId, { includeTasks: false });
+  const metadata = {
+    ...rendered,
+    ...(run.job_id !== undefined ? { job_id: run.job_id } : {}),
+    run_name: run.run_name,
+  };
   const out: JsonObject = { metadata };
   const result = (rendered.state as JsonObject).result_state;
   if (!task || result === undefined) return out;

@@ -131,20 +131,38 @@ export function defaultSeed(): LocalWorkspaceSeed {
       node("r5d.xlarge", 32768, 4, "Memory Optimized", "r5d.xlarge"),
       node("c5d.2xlarge", 16384, 8, "Compute Optimized", "c5d.2xlarge"),
       node("m6gd.large", 8192, 2, "General Purpose", "m6gd.large", { is_graviton: true }),
-      node("g4dn.xlarge", 16384, 4, "GPU Accelerated", "g4dn.xlarge", { num_gpus: 1, photon_driver_capable: false, photon_worker_capable: false }),
-      node("m4.large", 8192, 2, "General Purpose", "m4.large (deprecated)", { is_deprecated: true, photon_driver_capable: false, photon_worker_capable: false }),
+      node("g4dn.xlarge", 16384, 4, "GPU Accelerated", "g4dn.xlarge", {
+        num_gpus: 1,
+        photon_driver_capable: false,
+        photon_worker_capable: false,
+      }),
+      node("m4.large", 8192, 2, "General Purpose", "m4.large (deprecated)", {
+        is_deprecated: true,
+        photon_driver_capable: false,
+        photon_worker_capable: false,
+      }),
       // Azure
       node("Standard_DS3_v2", 14336, 4, "General Purpose", "Standard_DS3_v2"),
       node("Standard_DS4_v2", 28672, 8, "General Purpose", "Standard_DS4_v2"),
       node("Standard_D4ds_v5", 16384, 4, "General Purpose", "Standard_D4ds_v5"),
       node("Standard_E8ds_v4", 65536, 8, "Memory Optimized", "Standard_E8ds_v4"),
-      node("Standard_F4s", 8192, 4, "Compute Optimized", "Standard_F4s", { photon_driver_capable: false, photon_worker_capable: false }),
-      node("Standard_NC6s_v3", 114688, 6, "GPU Accelerated", "Standard_NC6s_v3", { num_gpus: 1, photon_driver_capable: false, photon_worker_capable: false }),
+      node("Standard_F4s", 8192, 4, "Compute Optimized", "Standard_F4s", {
+        photon_driver_capable: false,
+        photon_worker_capable: false,
+      }),
+      node("Standard_NC6s_v3", 114688, 6, "GPU Accelerated", "Standard_NC6s_v3", {
+        num_gpus: 1,
+        photon_driver_capable: false,
+        photon_worker_capable: false,
+      }),
       // GCP
       node("n2-standard-4", 16384, 4, "General Purpose", "n2-standard-4"),
       node("n2-highmem-4", 32768, 4, "Memory Optimized", "n2-highmem-4"),
       node("n2-highmem-8", 65536, 8, "Memory Optimized", "n2-highmem-8"),
-      node("e2-standard-4", 16384, 4, "General Purpose", "e2-standard-4", { photon_driver_capable: false, photon_worker_capable: false }),
+      node("e2-standard-4", 16384, 4, "General Purpose", "e2-standard-4", {
+        photon_driver_capable: false,
+        photon_worker_capable: false,
+      }),
     ],
     sparkVersions: [
       { key: "16.4.x-scala2.12", name: "16.4 LTS (includes Apache Spark 3.5.2, Scala 2.12)" },
@@ -203,7 +221,10 @@ export function defaultSeed(): LocalWorkspaceSeed {
         policy_id: "0123456789ABCDEF",
         name: "Small clusters",
         definition: JSON.stringify({
-          node_type_id: { type: "allowlist", values: ["i3.xlarge", "m5d.large", "Standard_DS3_v2", "n2-standard-4"] },
+          node_type_id: {
+            type: "allowlist",
+            values: ["i3.xlarge", "m5d.large", "Standard_DS3_v2", "n2-standard-4"],
+          },
           "autoscale.max_workers": { type: "range", maxValue: 4 },
         }),
         description: "Up to four workers on small node types.",
@@ -212,18 +233,48 @@ export function defaultSeed(): LocalWorkspaceSeed {
     workspaceObjects: [
       { path: "/Shared", object_type: "DIRECTORY" },
       { path: "/Shared/etl", object_type: "DIRECTORY" },
-      { path: "/Shared/etl/ingest", object_type: "NOTEBOOK", language: "PYTHON", content: "# Databricks notebook source\nprint('ingest')\n" },
-      { path: "/Shared/etl/transform", object_type: "NOTEBOOK", language: "PYTHON", content: "# Databricks notebook source\nprint('transform')\n" },
-      { path: "/Shared/etl/report", object_type: "NOTEBOOK", language: "SQL", content: "-- Databricks notebook source\nSELECT 1\n" },
-      { path: "/Shared/etl/fail__fail__", object_type: "NOTEBOOK", language: "PYTHON", content: "# Databricks notebook source\nraise Exception('boom')\n" },
+      {
+        path: "/Shared/etl/ingest",
+        object_type: "NOTEBOOK",
+        language: "PYTHON",
+        content: "# Databricks notebook source\nprint('ingest')\n",
+      },
+      {
+        path: "/Shared/etl/transform",
+        object_type: "NOTEBOOK",
+        language: "PYTHON",
+        content: "# Databricks notebook source\nprint('transform')\n",
+      },
+      {
+        path: "/Shared/etl/report",
+        object_type: "NOTEBOOK",
+        language: "SQL",
+        content: "-- Databricks notebook source\nSELECT 1\n",
+      },
+      {
+        path: "/Shared/etl/fail__fail__",
+        object_type: "NOTEBOOK",
+        language: "PYTHON",
+        content: "# Databricks notebook source\nraise Exception('boom')\n",
+      },
       { path: "/Shared/scripts", object_type: "DIRECTORY" },
       { path: "/Shared/scripts/main.py", object_type: "FILE", content: "print('hello from main.py')\n" },
       { path: "/Shared/scripts/queries.sql", object_type: "FILE", content: "SELECT current_date();\n" },
       { path: "/Users", object_type: "DIRECTORY" },
       { path: `/Users/${user}`, object_type: "DIRECTORY" },
       { path: `/Users/${user}/notebooks`, object_type: "DIRECTORY" },
-      { path: `/Users/${user}/notebooks/daily_report`, object_type: "NOTEBOOK", language: "PYTHON", content: "# Databricks notebook source\nprint('daily report')\n" },
-      { path: `/Users/${user}/notebooks/cleanup`, object_type: "NOTEBOOK", language: "SQL", content: "-- Databricks notebook source\nVACUUM events\n" },
+      {
+        path: `/Users/${user}/notebooks/daily_report`,
+        object_type: "NOTEBOOK",
+        language: "PYTHON",
+        content: "# Databricks notebook source\nprint('daily report')\n",
+      },
+      {
+        path: `/Users/${user}/notebooks/cleanup`,
+        object_type: "NOTEBOOK",
+        language: "SQL",
+        content: "-- Databricks notebook source\nVACUUM events\n",
+      },
     ],
     warehouses: [
       {
@@ -252,8 +303,22 @@ export function defaultSeed(): LocalWorkspaceSeed {
       },
     ],
     pipelines: [
-      { pipeline_id: "1a2b3c4d-0000-4000-8000-00000000c0de", name: "sales-dlt", state: "IDLE", continuous: false, catalog: "main", target: "sales" },
-      { pipeline_id: "5e6f7a8b-0000-4000-8000-0000000057ea", name: "events-streaming", state: "RUNNING", continuous: true, catalog: "main", target: "events" },
+      {
+        pipeline_id: "1a2b3c4d-0000-4000-8000-00000000c0de",
+        name: "sales-dlt",
+        state: "IDLE",
+        continuous: false,
+        catalog: "main",
+        target: "sales",
+      },
+      {
+        pipeline_id: "5e6f7a8b-0000-4000-8000-0000000057ea",
+        name: "events-streaming",
+        state: "RUNNING",
+        continuous: true,
+        catalog: "main",
+        target: "events",
+      },
     ],
   };
 }

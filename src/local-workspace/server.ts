@@ -27,7 +27,8 @@ export interface ServerDeps {
 
 type Route = (body: JsonObject, query: URLSearchParams) => ApiResult;
 
-const isObject = (value: unknown): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 function findRoute(deps: ServerDeps, method: string, path: string): Route | undefined {
   const { ctx } = deps;
@@ -43,8 +44,10 @@ function findRoute(deps: ServerDeps, method: string, path: string): Route | unde
     const id = decodeURIComponent(m[1]);
     if (m[2]) return method === "GET" ? () => ({ body: permissions.permissionLevels(state, id) }) : undefined;
     if (method === "GET") return () => ({ body: permissions.getPermissions(state, id) });
-    if (method === "PUT") return (body) => ({ body: permissions.setPermissions(state, id, body), write: true });
-    if (method === "PATCH") return (body) => ({ body: permissions.updatePermissions(state, id, body), write: true });
+    if (method === "PUT")
+      return (body) => ({ body: permissions.setPermissions(state, id, body), write: true });
+    if (method === "PATCH")
+      return (body) => ({ body: permissions.updatePermissions(state, id, body), write: true });
     return undefined;
   }
   m = /^\/api\/2\.[01]\/clusters\/([a-z-]+)$/.exec(path);
@@ -61,8 +64,10 @@ function findRoute(deps: ServerDeps, method: string, path: string): Route | unde
     }
     return undefined;
   }
-  if (method === "GET" && path === "/api/2.0/policies/clusters/list") return () => ({ body: catalog.listPolicies(state) });
-  if (method === "GET" && path === "/api/2.0/policies/clusters/get") return (_b, query) => ({ body: catalog.getPolicy(state, query) });
+  if (method === "GET" && path === "/api/2.0/policies/clusters/list")
+    return () => ({ body: catalog.listPolicies(state) });
+  if (method === "GET" && path === "/api/2.0/policies/clusters/get")
+    return (_b, query) => ({ body: catalog.getPolicy(state, query) });
   m = /^\/api\/2\.0\/workspace\/([a-z-]+)$/.exec(path);
   if (m) {
     const op = `${method} ${m[1]}`;
@@ -82,13 +87,15 @@ function findRoute(deps: ServerDeps, method: string, path: string): Route | unde
     }
     return undefined;
   }
-  if (method === "GET" && path === "/api/2.0/sql/warehouses") return () => ({ body: catalog.listWarehouses(state, ctx.baseUrl) });
+  if (method === "GET" && path === "/api/2.0/sql/warehouses")
+    return () => ({ body: catalog.listWarehouses(state, ctx.baseUrl) });
   m = /^\/api\/2\.0\/sql\/warehouses\/([^/]+)$/.exec(path);
   if (m && method === "GET") {
     const id = decodeURIComponent(m[1]);
     return () => ({ body: catalog.getWarehouse(state, id, ctx.baseUrl) });
   }
-  if (method === "GET" && path === "/api/2.0/pipelines") return () => ({ body: catalog.listPipelines(state) });
+  if (method === "GET" && path === "/api/2.0/pipelines")
+    return () => ({ body: catalog.listPipelines(state) });
   m = /^\/api\/2\.0\/pipelines\/([^/]+)$/.exec(path);
   if (m && method === "GET") {
     const id = decodeURIComponent(m[1]);
@@ -98,10 +105,19 @@ function findRoute(deps: ServerDeps, method: string, path: string): Route | unde
   return undefined;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.destroyed || res.headersSent) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text).toString(), ...headers });
+  res.writeHead(status, {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(text).toString(),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -116,7 +132,13 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new ServiceError(400, "INVALID_PARAMETER_VALUE", `The request body exceeds the ${MAX_BODY_BYTES / 1024 / 1024} MB limit.`));
+        reject(
+          new ServiceError(
+            400,
+            "INVALID_PARAMETER_VALUE",
+            `The request body exceeds the ${MAX_BODY_BYTES / 1024 / 1024} MB limit.`,
+          ),
+        );
         req.resume();
         return;
       }
@@ -133,9 +155,12 @@ function parseJsonBody(text: string): JsonObject {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw malformedRequest(`Invalid JSON given in the body of the request - failed to parse given JSON (${(error as Error).message})`);
+    throw malformedRequest(
+      `Invalid JSON given in the body of the request - failed to parse given JSON (${(error as Error).message})`,
+    );
   }
-  if (!isObject(parsed)) throw malformedRequest("Invalid JSON given in the body of the request - expected a map");
+  if (!isObject(parsed))
+    throw malformedRequest("Invalid JSON given in the body of the request - expected a map");
   return parsed;
 }
 
@@ -160,7 +185,13 @@ const STATUS_CODES: Record<number, string> = {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Test-control endpoints: /__faults (GET list, POST add a rule, DELETE clear) and /__stats (GET, DELETE reset). */
-async function handleControl(deps: ServerDeps, method: string, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handleControl(
+  deps: ServerDeps,
+  method: string,
+  path: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   if (path === "/__faults") {
     if (method === "GET") return send(res, 200, { faults: deps.faults.list() });
     if (method === "DELETE") {
@@ -175,19 +206,26 @@ async function handleControl(deps: ServerDeps, method: string, path: string, req
         for (const rule of parsed) deps.faults.add(rule);
         return send(res, 200, { faults: deps.faults.list() });
       } catch (error) {
-        return send(res, 400, { error_code: "INVALID_PARAMETER_VALUE", message: `Invalid fault rule: ${(error as Error).message}` });
+        return send(res, 400, {
+          error_code: "INVALID_PARAMETER_VALUE",
+          message: `Invalid fault rule: ${(error as Error).message}`,
+        });
       }
     }
   }
   if (path === "/__stats") {
-    if (method === "GET") return send(res, 200, { calls: deps.counters.calls, endpoints: Object.fromEntries(deps.stats) });
+    if (method === "GET")
+      return send(res, 200, { calls: deps.counters.calls, endpoints: Object.fromEntries(deps.stats) });
     if (method === "DELETE") {
       deps.stats.clear();
       deps.counters.calls = 0;
       return send(res, 200, {});
     }
   }
-  return send(res, 404, { error_code: "ENDPOINT_NOT_FOUND", message: `No API found for '${method} ${path}'` });
+  return send(res, 404, {
+    error_code: "ENDPOINT_NOT_FOUND",
+    message: `No API found for '${method} ${path}'`,
+  });
 }
 
 export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, res: ServerResponse) => void {
@@ -199,7 +237,11 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
       const path = url.pathname;
       const auth = tokenMatches(req.headers.authorization, deps.token);
       if (path.startsWith("/__")) {
-        if (auth !== "ok") return send(res, 401, { error_code: "UNAUTHENTICATED", message: "Credential was not sent or was of an unsupported type for this API." });
+        if (auth !== "ok")
+          return send(res, 401, {
+            error_code: "UNAUTHENTICATED",
+            message: "Credential was not sent or was of an unsupported type for this API.",
+          });
         return handleControl(deps, method, path, req, res);
       }
       deps.counters.calls += 1;
@@ -219,13 +261,21 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
         return send(
           res,
           status,
-          { error_code: STATUS_CODES[status] ?? `HTTP_${status}`, message: `Injected fault: the local workspace answers ${status} for ${method} ${path}.` },
+          {
+            error_code: STATUS_CODES[status] ?? `HTTP_${status}`,
+            message: `Injected fault: the local workspace answers ${status} for ${method} ${path}.`,
+          },
           retryAfter !== undefined ? { "Retry-After": String(retryAfter) } : {},
         );
       }
 
-      if (auth === "missing") return send(res, 401, { error_code: "UNAUTHENTICATED", message: "Credential was not sent or was of an unsupported type for this API." });
-      if (auth === "invalid") return send(res, 403, { error_code: "PERMISSION_DENIED", message: "Invalid access token." });
+      if (auth === "missing")
+        return send(res, 401, {
+          error_code: "UNAUTHENTICATED",
+          message: "Credential was not sent or was of an unsupported type for this API.",
+        });
+      if (auth === "invalid")
+        return send(res, 403, { error_code: "PERMISSION_DENIED", message: "Invalid access token." });
 
       const isWrite = method !== "GET" && method !== "HEAD";
       if (deps.rateLimitPerSecond !== undefined && (deps.rateLimitScope === "all" || isWrite)) {
@@ -234,7 +284,15 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
         if (recent.length >= deps.rateLimitPerSecond) {
           const wait = Math.max(1, Math.ceil((1000 - (now - recent[0])) / 1000));
           await readBody(req).catch(() => "");
-          return send(res, 429, { error_code: "REQUEST_LIMIT_EXCEEDED", message: `Too many requests: the limit is ${deps.rateLimitPerSecond} requests per second. Retry after ${wait} s.` }, { "Retry-After": String(wait) });
+          return send(
+            res,
+            429,
+            {
+              error_code: "REQUEST_LIMIT_EXCEEDED",
+              message: `Too many requests: the limit is ${deps.rateLimitPerSecond} requests per second. Retry after ${wait} s.`,
+            },
+            { "Retry-After": String(wait) },
+          );
         }
         recent.push(now);
       }
@@ -253,10 +311,16 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
         send(res, result.status ?? 200, result.body);
       } catch (error) {
         if (error instanceof ServiceError) return sendError(res, error);
-        send(res, 500, { error_code: "INTERNAL_ERROR", message: `The local workspace failed on ${method} ${path}: ${(error as Error).message}` });
+        send(res, 500, {
+          error_code: "INTERNAL_ERROR",
+          message: `The local workspace failed on ${method} ${path}: ${(error as Error).message}`,
+        });
       }
     })().catch((error: unknown) => {
-      send(res, 500, { error_code: "INTERNAL_ERROR", message: `The local workspace failed: ${(error as Error).message}` });
+      send(res, 500, {
+        error_code: "INTERNAL_ERROR",
+        message: `The local workspace failed: ${(error as Error).message}`,
+      });
     });
   };
 }

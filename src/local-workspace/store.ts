@@ -16,7 +16,8 @@ export interface StoredJob {
   settings: JobSettings;
 }
 
-export type Phase = "QUEUED" | "PENDING" | "RUNNING" | "TERMINATING" | "TERMINATED" | "SKIPPED" | "INTERNAL_ERROR";
+export type Phase =
+  "QUEUED" | "PENDING" | "RUNNING" | "TERMINATING" | "TERMINATED" | "SKIPPED" | "INTERNAL_ERROR";
 
 export interface StoredTaskRun {
   run_id: number;
@@ -126,7 +127,9 @@ export async function loadStateFile(file: string): Promise<WorkspaceState | unde
     text = await readFile(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new Error(`local workspace: cannot read state file ${file}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`local workspace: cannot read state file ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   let parsed: unknown;
   try {
@@ -138,7 +141,14 @@ export async function loadStateFile(file: string): Promise<WorkspaceState | unde
     );
   }
   const state = parsed as Partial<WorkspaceState>;
-  if (!state || typeof state !== "object" || state.version !== 1 || typeof state.nextId !== "number" || !state.jobs || !state.runs) {
+  if (
+    !state ||
+    typeof state !== "object" ||
+    state.version !== 1 ||
+    typeof state.nextId !== "number" ||
+    !state.jobs ||
+    !state.runs
+  ) {
     throw new Error(
       `local workspace: state file ${file} is not a local-workspace state (expected {"version":1,"nextId":...,"jobs":{...},"runs":{...}}); delete it to start from the seed`,
     );

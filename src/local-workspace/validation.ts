@@ -22,12 +22,31 @@ const str: Shape = { t: "string" };
 const int = (min?: number, max?: number): Shape => ({ t: "int", min, max });
 const bool: Shape = { t: "bool" };
 const any: Shape = { t: "any" };
-const arr = (of: Shape, max?: number, maxMessage?: (n: number, path: string) => string): Shape => ({ t: "array", of, max, maxMessage });
-const map = (of: Shape, max?: number, maxMessage?: (n: number, path: string) => string): Shape => ({ t: "map", of, max, maxMessage });
-const obj = (fields: Record<string, Shape>, required?: string[]): Shape => ({ t: "object", fields, required });
+const arr = (of: Shape, max?: number, maxMessage?: (n: number, path: string) => string): Shape => ({
+  t: "array",
+  of,
+  max,
+  maxMessage,
+});
+const map = (of: Shape, max?: number, maxMessage?: (n: number, path: string) => string): Shape => ({
+  t: "map",
+  of,
+  max,
+  maxMessage,
+});
+const obj = (fields: Record<string, Shape>, required?: string[]): Shape => ({
+  t: "object",
+  fields,
+  required,
+});
 
 const webhookList = (path: string): Shape =>
-  arr(obj({ id: str }, ["id"]), 3, (n) => `Too many webhook notification destinations for ${path}: ${n} given, at most 3 are allowed per event.`);
+  arr(
+    obj({ id: str }, ["id"]),
+    3,
+    (n) =>
+      `Too many webhook notification destinations for ${path}: ${n} given, at most 3 are allowed per event.`,
+  );
 
 const emailNotifications = obj({
   on_start: arr(str),
@@ -100,23 +119,59 @@ const taskFields = (): Record<string, Shape> => ({
   disabled: bool,
   email_notifications: emailNotifications,
   webhook_notifications: webhookNotifications("tasks.webhook_notifications"),
-  notification_settings: obj({ no_alert_for_skipped_runs: bool, no_alert_for_canceled_runs: bool, alert_on_last_attempt: bool }),
+  notification_settings: obj({
+    no_alert_for_skipped_runs: bool,
+    no_alert_for_canceled_runs: bool,
+    alert_on_last_attempt: bool,
+  }),
   health,
-  notebook_task: obj({ notebook_path: str, source: str, base_parameters: map(str), warehouse_id: str }, ["notebook_path"]),
+  notebook_task: obj({ notebook_path: str, source: str, base_parameters: map(str), warehouse_id: str }, [
+    "notebook_path",
+  ]),
   spark_python_task: obj({ python_file: str, parameters: arr(str), source: str }, ["python_file"]),
-  python_wheel_task: obj({ package_name: str, entry_point: str, parameters: arr(str), named_parameters: map(str) }, ["package_name", "entry_point"]),
+  python_wheel_task: obj(
+    { package_name: str, entry_point: str, parameters: arr(str), named_parameters: map(str) },
+    ["package_name", "entry_point"],
+  ),
   spark_jar_task: obj({ main_class_name: str, parameters: arr(str), jar_uri: str }),
   spark_submit_task: obj({ parameters: arr(str) }),
   pipeline_task: obj({ pipeline_id: str, full_refresh: bool }, ["pipeline_id"]),
   run_job_task: obj({ job_id: int(1), job_parameters: map(str) }, ["job_id"]),
-  sql_task: obj({ warehouse_id: str, parameters: map(str), query: obj({ query_id: str }), dashboard: obj({}), alert: obj({}), file: obj({ path: str, source: str }, ["path"]) }, ["warehouse_id"]),
-  dbt_task: obj({ commands: arr(str), project_directory: str, profiles_directory: str, warehouse_id: str, catalog: str, schema: str, source: str }, ["commands"]),
+  sql_task: obj(
+    {
+      warehouse_id: str,
+      parameters: map(str),
+      query: obj({ query_id: str }),
+      dashboard: obj({}),
+      alert: obj({}),
+      file: obj({ path: str, source: str }, ["path"]),
+    },
+    ["warehouse_id"],
+  ),
+  dbt_task: obj(
+    {
+      commands: arr(str),
+      project_directory: str,
+      profiles_directory: str,
+      warehouse_id: str,
+      catalog: str,
+      schema: str,
+      source: str,
+    },
+    ["commands"],
+  ),
   condition_task: obj({ left: str, op: str, right: str }, ["left", "op", "right"]),
   dashboard_task: obj({ dashboard_id: str, warehouse_id: str }),
 });
 
 const forEachInner = obj(taskFields(), ["task_key"]);
-const task = obj({ ...taskFields(), for_each_task: obj({ inputs: str, concurrency: int(1), task: forEachInner }, ["inputs", "task"]) }, ["task_key"]);
+const task = obj(
+  {
+    ...taskFields(),
+    for_each_task: obj({ inputs: str, concurrency: int(1), task: forEachInner }, ["inputs", "task"]),
+  },
+  ["task_key"],
+);
 
 function jobSettingsShape(maxTasks: number): Shape {
   return obj({
@@ -128,21 +183,47 @@ function jobSettingsShape(maxTasks: number): Shape {
         ? `A job may have at most 100 tasks in API 2.1 (${n} given); use API 2.2, which allows 1000.`
         : `The number of tasks in a job must be at most ${maxTasks}, but ${n} were given.`,
     ),
-    job_clusters: arr(obj({ job_cluster_key: str, new_cluster: newCluster }, ["job_cluster_key", "new_cluster"])),
-    environments: arr(obj({ environment_key: str, spec: obj({ client: str, environment_version: str, dependencies: arr(str), java_dependencies: arr(str) }) }, ["environment_key"])),
+    job_clusters: arr(
+      obj({ job_cluster_key: str, new_cluster: newCluster }, ["job_cluster_key", "new_cluster"]),
+    ),
+    environments: arr(
+      obj(
+        {
+          environment_key: str,
+          spec: obj({
+            client: str,
+            environment_version: str,
+            dependencies: arr(str),
+            java_dependencies: arr(str),
+          }),
+        },
+        ["environment_key"],
+      ),
+    ),
     parameters: arr(obj({ name: str, default: str }, ["name", "default"])),
     max_concurrent_runs: int(0, 1000),
     timeout_seconds: int(0),
-    schedule: obj({ quartz_cron_expression: str, timezone_id: str, pause_status: str }, ["quartz_cron_expression", "timezone_id"]),
+    schedule: obj({ quartz_cron_expression: str, timezone_id: str, pause_status: str }, [
+      "quartz_cron_expression",
+      "timezone_id",
+    ]),
     continuous: obj({ pause_status: str, task_retry_mode: str }),
-    trigger: obj({ pause_status: str, file_arrival: obj({ url: str }, ["url"]), periodic: obj({ interval: int(1), unit: str }, ["interval", "unit"]), table_update: obj({ table_names: arr(str) }, ["table_names"]) }),
+    trigger: obj({
+      pause_status: str,
+      file_arrival: obj({ url: str }, ["url"]),
+      periodic: obj({ interval: int(1), unit: str }, ["interval", "unit"]),
+      table_update: obj({ table_names: arr(str) }, ["table_names"]),
+    }),
     email_notifications: emailNotifications,
     webhook_notifications: webhookNotifications("webhook_notifications"),
     notification_settings: obj({ no_alert_for_skipped_runs: bool, no_alert_for_canceled_runs: bool }),
     health,
     run_as: obj({ user_name: str, service_principal_name: str, group_name: str }),
     queue: obj({ enabled: bool }, ["enabled"]),
-    git_source: obj({ git_url: str, git_provider: str, git_branch: str, git_tag: str, git_commit: str }, ["git_url", "git_provider"]),
+    git_source: obj({ git_url: str, git_provider: str, git_branch: str, git_tag: str, git_commit: str }, [
+      "git_url",
+      "git_provider",
+    ]),
     format: str,
     edit_mode: str,
     performance_target: str,
@@ -151,6 +232,21 @@ function jobSettingsShape(maxTasks: number): Shape {
     access_control_list: arr(any),
   });
 }
+
+/** Required identifiers and paths where an empty string means "not given" (an empty parameter default is fine). */
+const NON_EMPTY = new Set([
+  "task_key",
+  "job_cluster_key",
+  "environment_key",
+  "notebook_path",
+  "python_file",
+  "package_name",
+  "entry_point",
+  "pipeline_id",
+  "quartz_cron_expression",
+  "timezone_id",
+  "git_url",
+]);
 
 function check(value: unknown, shape: Shape, path: string): ServiceError | undefined {
   if (value === undefined || value === null || shape.t === "any") return undefined;
@@ -167,14 +263,20 @@ function check(value: unknown, shape: Shape, path: string): ServiceError | undef
       // proto3 JSON accepts int64 values as numbers or as decimal strings.
       const n = typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
       if (typeof n !== "number" || !Number.isInteger(n)) return wrongType("an integer");
-      if (shape.min !== undefined && n < shape.min) return invalidParameter(`Invalid value for ${path}: ${n} is less than the minimum ${shape.min}.`);
-      if (shape.max !== undefined && n > shape.max) return invalidParameter(`Invalid value for ${path}: ${n} is greater than the maximum ${shape.max}.`);
+      if (shape.min !== undefined && n < shape.min)
+        return invalidParameter(`Invalid value for ${path}: ${n} is less than the minimum ${shape.min}.`);
+      if (shape.max !== undefined && n > shape.max)
+        return invalidParameter(`Invalid value for ${path}: ${n} is greater than the maximum ${shape.max}.`);
       return undefined;
     }
     case "array": {
       if (!Array.isArray(value)) return wrongType("an array");
       if (shape.max !== undefined && value.length > shape.max) {
-        return invalidParameter(shape.maxMessage ? shape.maxMessage(value.length, path) : `Too many elements in ${path}: ${value.length} given, at most ${shape.max} are allowed.`);
+        return invalidParameter(
+          shape.maxMessage
+            ? shape.maxMessage(value.length, path)
+            : `Too many elements in ${path}: ${value.length} given, at most ${shape.max} are allowed.`,
+        );
       }
       for (let i = 0; i < value.length; i++) {
         const error = check(value[i], shape.of, `${path}[${i}]`);
@@ -186,7 +288,11 @@ function check(value: unknown, shape: Shape, path: string): ServiceError | undef
       if (typeof value !== "object" || Array.isArray(value)) return wrongType("an object (map)");
       const entries = Object.entries(value as Record<string, unknown>);
       if (shape.max !== undefined && entries.length > shape.max) {
-        return invalidParameter(shape.maxMessage ? shape.maxMessage(entries.length, path) : `Too many entries in ${path}: ${entries.length} given, at most ${shape.max} are allowed.`);
+        return invalidParameter(
+          shape.maxMessage
+            ? shape.maxMessage(entries.length, path)
+            : `Too many entries in ${path}: ${entries.length} given, at most ${shape.max} are allowed.`,
+        );
       }
       for (const [key, item] of entries) {
         const error = check(item, shape.of, `${path}.${key}`);
@@ -198,7 +304,9 @@ function check(value: unknown, shape: Shape, path: string): ServiceError | undef
       if (typeof value !== "object" || Array.isArray(value)) return wrongType("an object");
       const record = value as Record<string, unknown>;
       for (const name of shape.required ?? []) {
-        if (record[name] === undefined || record[name] === null) return missingField(`${path}.${name}`);
+        const empty = record[name] === "" && NON_EMPTY.has(name);
+        if (record[name] === undefined || record[name] === null || empty)
+          return missingField(`${path}.${name}`);
       }
       for (const [name, fieldShape] of Object.entries(shape.fields)) {
         const error = check(record[name], fieldShape, `${path}.${name}`);
@@ -215,7 +323,9 @@ export function validateJobSettings(settings: unknown, apiVersion: "2.1" | "2.2"
   if (shapeError) return shapeError;
   const name = (settings as JobSettings).name;
   if (typeof name === "string" && Buffer.byteLength(name) > 4096) {
-    return invalidParameter(`Invalid value for settings.name: the job name must be at most 4096 bytes, got ${Buffer.byteLength(name)}.`);
+    return invalidParameter(
+      `Invalid value for settings.name: the job name must be at most 4096 bytes, got ${Buffer.byteLength(name)}.`,
+    );
   }
   const violations = checkJobRules(settings as JobSettings);
   if (violations.length > 0) return invalidParameter(violations[0].message);

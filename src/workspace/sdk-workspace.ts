@@ -54,7 +54,16 @@ interface AttemptTrace {
 }
 
 const PAGED_ARRAYS = ["tasks", "job_clusters", "environments", "parameters"] as const;
-const NETWORK_CODES = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNABORTED", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "UND_ERR_SOCKET"]);
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ECONNABORTED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+]);
 
 type AgentWithAddRequest = { addRequest(this: http.Agent, req: ClientRequest, options: unknown): void };
 
@@ -67,7 +76,11 @@ function parseRetryAfter(value: string | string[] | undefined): number | undefin
 }
 
 /** An http(s) agent that records, for the call running in `traces`' context, the status and Retry-After of answers. */
-function tracingAgent(protocol: string, traces: AsyncLocalStorage<AttemptTrace>, onRequest: () => void): http.Agent {
+function tracingAgent(
+  protocol: string,
+  traces: AsyncLocalStorage<AttemptTrace>,
+  onRequest: () => void,
+): http.Agent {
   const Base = protocol === "https:" ? https.Agent : http.Agent;
   const base = Base.prototype as unknown as AgentWithAddRequest;
   class TracingAgent extends Base {
@@ -104,7 +117,8 @@ class Cancellation {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-const isObject = (value: unknown): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 function networkCode(error: unknown): string | undefined {
   if (!error || typeof error !== "object") return undefined;
@@ -119,13 +133,19 @@ function networkCode(error: unknown): string | undefined {
 type Kind = "read" | "write";
 
 export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
-  if (!options.host) throw new Error("createSdkWorkspace: option host is required (e.g. https://adb-123.azuredatabricks.net or http://127.0.0.1:PORT)");
-  if (!options.token) throw new Error("createSdkWorkspace: option token is required (a Databricks personal access token)");
+  if (!options.host)
+    throw new Error(
+      "createSdkWorkspace: option host is required (e.g. https://adb-123.azuredatabricks.net or http://127.0.0.1:PORT)",
+    );
+  if (!options.token)
+    throw new Error("createSdkWorkspace: option token is required (a Databricks personal access token)");
   let hostUrl: URL;
   try {
     hostUrl = new URL(options.host);
   } catch {
-    throw new Error(`createSdkWorkspace: option host '${options.host}' is not a URL; use https://<workspace-host> or http://127.0.0.1:PORT`);
+    throw new Error(
+      `createSdkWorkspace: option host '${options.host}' is not a URL; use https://<workspace-host> or http://127.0.0.1:PORT`,
+    );
   }
   const host = options.host.replace(/\/+$/, "");
   const maxRetries = options.maxRetries ?? 5;
@@ -150,14 +170,21 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
   });
   const client = new WorkspaceClient(config, { agent, product: "jobagent", productVersion: "0.1.0" });
 
-  async function call<T>(operation: string, kind: Kind, fn: (context: { cancellationToken: Cancellation }) => Promise<T>): Promise<T> {
+  async function call<T>(
+    operation: string,
+    kind: Kind,
+    fn: (context: { cancellationToken: Cancellation }) => Promise<T>,
+  ): Promise<T> {
     const started = Date.now();
     const deadline = started + timeoutMs;
     for (let attempt = 0; ; attempt++) {
       const trace: AttemptTrace = { sent: false };
       const cancellation = new Cancellation();
       const remaining = deadline - Date.now();
-      const timer = setTimeout(() => cancellation.cancel(), Math.max(1, Math.min(attemptTimeoutMs, remaining)));
+      const timer = setTimeout(
+        () => cancellation.cancel(),
+        Math.max(1, Math.min(attemptTimeoutMs, remaining)),
+      );
       let failure: { retriable: boolean; error: Error; retryAfterMs?: number; respondedAt?: number };
       try {
         return await traces.run(trace, () => fn({ cancellationToken: cancellation }));
@@ -169,12 +196,19 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
       if (!failure.retriable) throw failure.error;
       const elapsedSinceAnswer = failure.respondedAt ? Date.now() - failure.respondedAt : 0;
       const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt) * (0.5 + Math.random() * 0.5);
-      const wait = failure.retryAfterMs !== undefined ? Math.max(0, failure.retryAfterMs - elapsedSinceAnswer) + Math.random() * 100 : backoff;
+      const wait =
+        failure.retryAfterMs !== undefined
+          ? Math.max(0, failure.retryAfterMs - elapsedSinceAnswer) + Math.random() * 100
+          : backoff;
       if (attempt >= maxRetries) {
         throw giveUp(operation, failure.error, `gave up after ${attempt + 1} attempts`);
       }
       if (Date.now() + wait > deadline) {
-        throw giveUp(operation, failure.error, `gave up after ${attempt + 1} attempts: the next retry (in ${Math.round(wait)} ms) would pass the ${timeoutMs} ms time budget`);
+        throw giveUp(
+          operation,
+          failure.error,
+          `gave up after ${attempt + 1} attempts: the next retry (in ${Math.round(wait)} ms) would pass the ${timeoutMs} ms time budget`,
+        );
       }
       await sleep(wait);
     }
@@ -182,17 +216,37 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
 
   function giveUp(operation: string, last: Error, why: string): Error {
     if (last instanceof WorkspaceApiError) {
-      return new WorkspaceApiError(`${operation}: ${why}; last answer: ${last.message}`, last.errorCode, last.statusCode, operation);
+      return new WorkspaceApiError(
+        `${operation}: ${why}; last answer: ${last.message}`,
+        last.errorCode,
+        last.statusCode,
+        operation,
+      );
     }
-    return new WorkspaceApiError(`${operation}: ${why}; last error: ${last.message}`, "NETWORK_ERROR", 0, operation);
+    return new WorkspaceApiError(
+      `${operation}: ${why}; last error: ${last.message}`,
+      "NETWORK_ERROR",
+      0,
+      operation,
+    );
   }
 
-  function classify(operation: string, kind: Kind, error: unknown, trace: AttemptTrace): { retriable: boolean; error: Error; retryAfterMs?: number; respondedAt?: number } {
+  function classify(
+    operation: string,
+    kind: Kind,
+    error: unknown,
+    trace: AttemptTrace,
+  ): { retriable: boolean; error: Error; retryAfterMs?: number; respondedAt?: number } {
     const status = error instanceof ApiError ? error.statusCode : trace.status;
     if (status !== undefined && status >= 400) {
       const apiError =
         error instanceof ApiError
-          ? new WorkspaceApiError(`${operation}: ${error.message} (HTTP ${status} ${String(error.errorCode)})`, String(error.errorCode), status, operation)
+          ? new WorkspaceApiError(
+              `${operation}: ${error.message} (HTTP ${status} ${String(error.errorCode)})`,
+              String(error.errorCode),
+              status,
+              operation,
+            )
           : new WorkspaceApiError(
               `${operation}: HTTP ${status}${status === 429 ? " REQUEST_LIMIT_EXCEEDED (rate limited)" : ""}`,
               status === 429 ? "REQUEST_LIMIT_EXCEEDED" : `HTTP_${status}`,
@@ -216,7 +270,12 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
     const code = networkCode(error);
     if (code) {
       const message = (error as Error).message || code;
-      const networkError = new WorkspaceApiError(`${operation}: connection failed (${code}: ${message}) talking to ${host}`, "NETWORK_ERROR", 0, operation);
+      const networkError = new WorkspaceApiError(
+        `${operation}: connection failed (${code}: ${message}) talking to ${host}`,
+        "NETWORK_ERROR",
+        0,
+        operation,
+      );
       if (kind === "read" || code === "ECONNREFUSED" || !trace.sent) {
         // Reads are safe to repeat; a write that never reached the server (refused, or not fully sent) did not happen.
         return { retriable: true, error: networkError };
@@ -229,13 +288,23 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
         ),
       };
     }
-    if (error instanceof Error) return { retriable: false, error: new WorkspaceApiError(`${operation}: ${error.message}`, "CLIENT_ERROR", 0, operation) };
-    return { retriable: false, error: new WorkspaceApiError(`${operation}: ${String(error)}`, "CLIENT_ERROR", 0, operation) };
+    if (error instanceof Error)
+      return {
+        retriable: false,
+        error: new WorkspaceApiError(`${operation}: ${error.message}`, "CLIENT_ERROR", 0, operation),
+      };
+    return {
+      retriable: false,
+      error: new WorkspaceApiError(`${operation}: ${String(error)}`, "CLIENT_ERROR", 0, operation),
+    };
   }
 
   const isMissing = (error: unknown): boolean =>
     error instanceof WorkspaceApiError &&
-    (error.statusCode === 404 || (error.statusCode === 400 && error.errorCode === "INVALID_PARAMETER_VALUE" && /does not exist/i.test(error.message)));
+    (error.statusCode === 404 ||
+      (error.statusCode === 400 &&
+        error.errorCode === "INVALID_PARAMETER_VALUE" &&
+        /does not exist/i.test(error.message)));
 
   async function orUndefined<T>(promise: Promise<T>): Promise<T | undefined> {
     try {
@@ -247,17 +316,28 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
   }
 
   /** apiClient.request: still the SDK (auth, headers, error parsing), for calls whose typed method does not fit. */
-  function request(method: "GET" | "POST" | "PUT", path: string, query: Record<string, string | number | boolean | undefined>, payload?: JsonObject) {
+  function request(
+    method: "GET" | "POST" | "PUT",
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+    payload?: JsonObject,
+  ) {
     return (context: { cancellationToken: Cancellation }) => {
       const headers = new Headers({ Accept: "application/json" });
       if (payload !== undefined) headers.set("Content-Type", "application/json");
-      const cleanQuery = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as Record<string, string | number | boolean>;
-      return client.apiClient.request({ path, method, headers, raw: false, query: cleanQuery, payload }, contextOf(context)) as Promise<JsonObject>;
+      const cleanQuery = Object.fromEntries(
+        Object.entries(query).filter(([, v]) => v !== undefined),
+      ) as Record<string, string | number | boolean>;
+      return client.apiClient.request(
+        { path, method, headers, raw: false, query: cleanQuery, payload },
+        contextOf(context),
+      ) as Promise<JsonObject>;
     };
   }
 
   // The SDK's Context copies items, including the cancellation token, into each call.
-  const contextOf = (context: { cancellationToken: Cancellation }) => new ContextClass({ cancellationToken: context.cancellationToken });
+  const contextOf = (context: { cancellationToken: Cancellation }) =>
+    new ContextClass({ cancellationToken: context.cancellationToken });
 
   const workspace: Workspace = {
     host,
@@ -268,21 +348,28 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
     async *listJobs(listOptions: ListJobsOptions = {}): AsyncIterable<WorkspaceJob> {
       let pageToken: string | undefined;
       for (;;) {
-        const page = await call("jobs/list", "read", request("GET", "/api/2.2/jobs/list", {
-          limit: 100,
-          expand_tasks: listOptions.expandTasks ? true : undefined,
-          name: listOptions.name,
-          page_token: pageToken,
-        }));
+        const page = await call(
+          "jobs/list",
+          "read",
+          request("GET", "/api/2.2/jobs/list", {
+            limit: 100,
+            expand_tasks: listOptions.expandTasks ? true : undefined,
+            name: listOptions.name,
+            page_token: pageToken,
+          }),
+        );
         const jobs = Array.isArray(page.jobs) ? (page.jobs as WorkspaceJob[]) : [];
         for (const job of jobs) yield job;
-        if (jobs.length === 0 || typeof page.next_page_token !== "string" || page.next_page_token === "") return;
+        if (jobs.length === 0 || typeof page.next_page_token !== "string" || page.next_page_token === "")
+          return;
         pageToken = page.next_page_token;
       }
     },
 
     async getJob(jobId: number): Promise<WorkspaceJob | undefined> {
-      const first = await orUndefined(call("jobs/get", "read", (ctx) => client.jobs.get({ job_id: jobId }, contextOf(ctx))));
+      const first = await orUndefined(
+        call("jobs/get", "read", (ctx) => client.jobs.get({ job_id: jobId }, contextOf(ctx))),
+      );
       if (!first) return undefined;
       const job = first as unknown as WorkspaceJob & { next_page_token?: string; has_more?: boolean };
       const settings: JobSettings = { ...(job.settings ?? {}) };
@@ -290,16 +377,25 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
       let pages = 1;
       while (token) {
         const pageToken: string = token;
-        const next = (await call("jobs/get", "read", (ctx) => client.jobs.get({ job_id: jobId, page_token: pageToken }, contextOf(ctx)))) as unknown as {
+        const next = (await call("jobs/get", "read", (ctx) =>
+          client.jobs.get({ job_id: jobId, page_token: pageToken }, contextOf(ctx)),
+        )) as unknown as {
           settings?: JobSettings;
           next_page_token?: string;
         };
         for (const field of PAGED_ARRAYS) {
           const more = next.settings?.[field];
-          if (Array.isArray(more) && more.length > 0) settings[field] = [...((settings[field] as unknown[]) ?? []), ...more] as never;
+          if (Array.isArray(more) && more.length > 0)
+            settings[field] = [...((settings[field] as unknown[]) ?? []), ...more] as never;
         }
         token = next.next_page_token;
-        if (++pages > 1000) throw new WorkspaceApiError(`jobs/get: job ${jobId} returned more than 1000 pages; stopping`, "CLIENT_ERROR", 0, "jobs/get");
+        if (++pages > 1000)
+          throw new WorkspaceApiError(
+            `jobs/get: job ${jobId} returned more than 1000 pages; stopping`,
+            "CLIENT_ERROR",
+            0,
+            "jobs/get",
+          );
       }
       const out: WorkspaceJob = { ...job, settings };
       delete (out as { next_page_token?: string }).next_page_token;
@@ -310,20 +406,39 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
     async createJob(settings: JobSettings): Promise<number> {
       // apiClient.request rather than jobs.create: the typed method silently drops top-level fields it does not know
       // (e.g. `triggers`, `parent_path`), which would make the created job differ from the planned one.
-      const response = await call("jobs/create", "write", request("POST", "/api/2.2/jobs/create", {}, settings));
+      const response = await call(
+        "jobs/create",
+        "write",
+        request("POST", "/api/2.2/jobs/create", {}, settings),
+      );
       const jobId = Number(response.job_id);
-      if (!Number.isSafeInteger(jobId)) throw new WorkspaceApiError(`jobs/create: the workspace answered without a job_id (${JSON.stringify(response)})`, "CLIENT_ERROR", 0, "jobs/create");
+      if (!Number.isSafeInteger(jobId))
+        throw new WorkspaceApiError(
+          `jobs/create: the workspace answered without a job_id (${JSON.stringify(response)})`,
+          "CLIENT_ERROR",
+          0,
+          "jobs/create",
+        );
       return jobId;
     },
 
     async updateJob(jobId: number, newSettings: JobSettings, fieldsToRemove: string[]): Promise<void> {
       await call("jobs/update", "write", (ctx) =>
-        client.jobs.update({ job_id: jobId, new_settings: newSettings as never, ...(fieldsToRemove.length > 0 ? { fields_to_remove: fieldsToRemove } : {}) }, contextOf(ctx)),
+        client.jobs.update(
+          {
+            job_id: jobId,
+            new_settings: newSettings as never,
+            ...(fieldsToRemove.length > 0 ? { fields_to_remove: fieldsToRemove } : {}),
+          },
+          contextOf(ctx),
+        ),
       );
     },
 
     async resetJob(jobId: number, newSettings: JobSettings): Promise<void> {
-      await call("jobs/reset", "write", (ctx) => client.jobs.reset({ job_id: jobId, new_settings: newSettings as never }, contextOf(ctx)));
+      await call("jobs/reset", "write", (ctx) =>
+        client.jobs.reset({ job_id: jobId, new_settings: newSettings as never }, contextOf(ctx)),
+      );
     },
 
     async deleteJob(jobId: number): Promise<void> {
@@ -347,7 +462,9 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
     },
 
     async getRun(runId: number): Promise<RunState> {
-      const run = (await call("jobs/runs/get", "read", (ctx) => client.jobs.getRun({ run_id: runId }, contextOf(ctx)))) as unknown as JsonObject;
+      const run = (await call("jobs/runs/get", "read", (ctx) =>
+        client.jobs.getRun({ run_id: runId }, contextOf(ctx)),
+      )) as unknown as JsonObject;
       const state = isObject(run.state) ? run.state : {};
       const tasks = Array.isArray(run.tasks) ? (run.tasks as JsonObject[]) : [];
       return {
@@ -371,19 +488,29 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
     },
 
     async listNodeTypes(): Promise<NodeType[]> {
-      const response = await call("clusters/list-node-types", "read", (ctx) => client.clusters.listNodeTypes(contextOf(ctx)));
+      const response = await call("clusters/list-node-types", "read", (ctx) =>
+        client.clusters.listNodeTypes(contextOf(ctx)),
+      );
       return (response.node_types ?? []) as NodeType[];
     },
 
     async listSparkVersions(): Promise<SparkVersion[]> {
-      const response = await call("clusters/spark-versions", "read", (ctx) => client.clusters.sparkVersions(contextOf(ctx)));
+      const response = await call("clusters/spark-versions", "read", (ctx) =>
+        client.clusters.sparkVersions(contextOf(ctx)),
+      );
       return (response.versions ?? []).map((v) => ({ key: String(v.key), name: String(v.name) }));
     },
 
     async getObjectStatus(path: string): Promise<WorkspaceObject | undefined> {
-      const info = await orUndefined(call("workspace/get-status", "read", (ctx) => client.workspace.getStatus({ path }, contextOf(ctx))));
+      const info = await orUndefined(
+        call("workspace/get-status", "read", (ctx) => client.workspace.getStatus({ path }, contextOf(ctx))),
+      );
       if (!info) return undefined;
-      return { ...(info as JsonObject), path: String(info.path ?? path), object_type: String(info.object_type) };
+      return {
+        ...(info as JsonObject),
+        path: String(info.path ?? path),
+        object_type: String(info.object_type),
+      };
     },
 
     async listWarehouses() {
@@ -394,12 +521,18 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
         id: String(w.id),
         name: String(w.name),
         ...(w.warehouse_type !== undefined ? { warehouse_type: String(w.warehouse_type) } : {}),
-        ...(w.enable_serverless_compute !== undefined ? { enable_serverless_compute: Boolean(w.enable_serverless_compute) } : {}),
+        ...(w.enable_serverless_compute !== undefined
+          ? { enable_serverless_compute: Boolean(w.enable_serverless_compute) }
+          : {}),
       }));
     },
 
     async getPipeline(pipelineId: string) {
-      const pipeline = await orUndefined(call("pipelines/get", "read", (ctx) => client.pipelines.get({ pipeline_id: pipelineId }, contextOf(ctx))));
+      const pipeline = await orUndefined(
+        call("pipelines/get", "read", (ctx) =>
+          client.pipelines.get({ pipeline_id: pipelineId }, contextOf(ctx)),
+        ),
+      );
       if (!pipeline) return undefined;
       return {
         ...(pipeline as JsonObject),
@@ -410,25 +543,36 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
     },
 
     async getCluster(clusterId: string) {
-      const cluster = await orUndefined(call("clusters/get", "read", (ctx) => client.clusters.get({ cluster_id: clusterId }, contextOf(ctx))));
+      const cluster = await orUndefined(
+        call("clusters/get", "read", (ctx) => client.clusters.get({ cluster_id: clusterId }, contextOf(ctx))),
+      );
       if (!cluster) return undefined;
       return { ...(cluster as JsonObject), cluster_id: String(cluster.cluster_id ?? clusterId) };
     },
 
     async listClusterPolicies() {
-      const response = await call("policies/clusters/list", "read", request("GET", "/api/2.0/policies/clusters/list", {}));
+      const response = await call(
+        "policies/clusters/list",
+        "read",
+        request("GET", "/api/2.0/policies/clusters/list", {}),
+      );
       const policies = Array.isArray(response.policies) ? (response.policies as JsonObject[]) : [];
       return policies.map((p) => ({ ...p, policy_id: String(p.policy_id), name: String(p.name) }));
     },
 
     async getJobPermissions(jobId: number): Promise<JsonObject> {
-      return (await call("permissions/jobs/get", "read", (ctx) => client.jobs.getPermissions({ job_id: String(jobId) }, contextOf(ctx)))) as unknown as JsonObject;
+      return (await call("permissions/jobs/get", "read", (ctx) =>
+        client.jobs.getPermissions({ job_id: String(jobId) }, contextOf(ctx)),
+      )) as unknown as JsonObject;
     },
 
     async setJobPermissions(jobId: number, accessControlList: JsonObject[]): Promise<void> {
       // PUT (setPermissions): the SDK never sends PATCH bodies, so updatePermissions cannot be used.
       await call("permissions/jobs/set", "write", (ctx) =>
-        client.jobs.setPermissions({ job_id: String(jobId), access_control_list: accessControlList as never }, contextOf(ctx)),
+        client.jobs.setPermissions(
+          { job_id: String(jobId), access_control_list: accessControlList as never },
+          contextOf(ctx),
+        ),
       );
     },
   };

@@ -1,7 +1,7 @@
 import { ApiError } from "@databricks/sdk-experimental";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalWorkspace, type LocalWorkspace } from "../../src/local-workspace/index.js";
-import { notebookJob, raw, sdkFor, waitFor } from "./helpers.js";
+import { notebookJob, raw, sdkFor } from "./helpers.js";
 
 let ws: LocalWorkspace;
 beforeAll(async () => {
@@ -35,8 +35,15 @@ describe("Jobs API through the official SDK", () => {
     for await (const j of w.jobs.list({ name: "ROUND-TRIP" })) listed.push(j);
     expect(listed.map((j) => j.job_id)).toEqual([job_id]);
 
-    await w.jobs.update({ job_id: job_id!, new_settings: { max_concurrent_runs: 3, tags: { team: "data" } } });
-    expect((await w.jobs.get({ job_id: job_id! })).settings).toMatchObject({ max_concurrent_runs: 3, tags: { team: "data" }, name: "round-trip" });
+    await w.jobs.update({
+      job_id: job_id!,
+      new_settings: { max_concurrent_runs: 3, tags: { team: "data" } },
+    });
+    expect((await w.jobs.get({ job_id: job_id! })).settings).toMatchObject({
+      max_concurrent_runs: 3,
+      tags: { team: "data" },
+      name: "round-trip",
+    });
 
     await w.jobs.reset({ job_id: job_id!, new_settings: notebookJob("round-trip-reset") as never });
     const reset = await w.jobs.get({ job_id: job_id! });
@@ -60,11 +67,30 @@ describe("Jobs API through the official SDK", () => {
     const w = sdkFor(ws);
     const { job_id } = await w.jobs.create({
       tasks: [
-        { task_key: "b", notebook_task: { notebook_path: "/Shared/etl/transform" }, job_cluster_key: "main", depends_on: [{ task_key: "z" }, { task_key: "a" }] },
-        { task_key: "a", spark_python_task: { python_file: "/Shared/scripts/main.py" }, job_cluster_key: "main" },
+        {
+          task_key: "b",
+          notebook_task: { notebook_path: "/Shared/etl/transform" },
+          job_cluster_key: "main",
+          depends_on: [{ task_key: "z" }, { task_key: "a" }],
+        },
+        {
+          task_key: "a",
+          spark_python_task: { python_file: "/Shared/scripts/main.py" },
+          job_cluster_key: "main",
+        },
         { task_key: "z", spark_python_task: { python_file: "dbfs:/scripts/z.py" }, job_cluster_key: "main" },
       ],
-      job_clusters: [{ job_cluster_key: "main", new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "i3.xlarge", num_workers: 1, apply_policy_default_values: true } }],
+      job_clusters: [
+        {
+          job_cluster_key: "main",
+          new_cluster: {
+            spark_version: "15.4.x-scala2.12",
+            node_type_id: "i3.xlarge",
+            num_workers: 1,
+            apply_policy_default_values: true,
+          },
+        },
+      ],
     } as never);
     const { settings } = await w.jobs.get({ job_id: job_id! });
     expect(settings).toMatchObject({
@@ -77,13 +103,21 @@ describe("Jobs API through the official SDK", () => {
       queue: { enabled: true },
     });
     const b = settings!.tasks!.find((t) => t.task_key === "b")!;
-    expect(b).toMatchObject({ run_if: "ALL_SUCCESS", timeout_seconds: 0, email_notifications: {}, notebook_task: { source: "WORKSPACE" } });
+    expect(b).toMatchObject({
+      run_if: "ALL_SUCCESS",
+      timeout_seconds: 0,
+      email_notifications: {},
+      notebook_task: { source: "WORKSPACE" },
+    });
     expect(b.depends_on!.map((d) => d.task_key)).toEqual(["a", "z"]);
     expect(settings!.tasks!.find((t) => t.task_key === "a")!.spark_python_task!.source).toBe("WORKSPACE");
     expect(settings!.tasks!.find((t) => t.task_key === "z")!.spark_python_task!.source).toBeUndefined();
     const cluster = settings!.job_clusters![0].new_cluster as Record<string, unknown>;
     expect(cluster.apply_policy_default_values).toBeUndefined();
-    expect(cluster).toMatchObject({ aws_attributes: { availability: "SPOT_WITH_FALLBACK" }, data_security_mode: "SINGLE_USER" });
+    expect(cluster).toMatchObject({
+      aws_attributes: { availability: "SPOT_WITH_FALLBACK" },
+      data_security_mode: "SINGLE_USER",
+    });
   });
 
   it("update merges tasks and job_clusters by key and honours fields_to_remove", async () => {
@@ -94,11 +128,22 @@ describe("Jobs API through the official SDK", () => {
       tags: { a: "1" },
       tasks: [
         { task_key: "one", notebook_task: { notebook_path: "/Shared/etl/ingest" }, job_cluster_key: "c1" },
-        { task_key: "two", notebook_task: { notebook_path: "/Shared/etl/transform" }, job_cluster_key: "c2", depends_on: [{ task_key: "one" }] },
+        {
+          task_key: "two",
+          notebook_task: { notebook_path: "/Shared/etl/transform" },
+          job_cluster_key: "c2",
+          depends_on: [{ task_key: "one" }],
+        },
       ],
       job_clusters: [
-        { job_cluster_key: "c1", new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "Standard_DS3_v2", num_workers: 1 } },
-        { job_cluster_key: "c2", new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "Standard_DS3_v2", num_workers: 2 } },
+        {
+          job_cluster_key: "c1",
+          new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "Standard_DS3_v2", num_workers: 1 },
+        },
+        {
+          job_cluster_key: "c2",
+          new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "Standard_DS3_v2", num_workers: 2 },
+        },
       ],
     } as never);
     await w.jobs.update({
@@ -106,9 +151,23 @@ describe("Jobs API through the official SDK", () => {
       new_settings: {
         tasks: [
           { task_key: "one", notebook_task: { notebook_path: "/Shared/etl/report" }, job_cluster_key: "c1" },
-          { task_key: "three", notebook_task: { notebook_path: "/Shared/etl/report" }, job_cluster_key: "c1", depends_on: [{ task_key: "one" }] },
+          {
+            task_key: "three",
+            notebook_task: { notebook_path: "/Shared/etl/report" },
+            job_cluster_key: "c1",
+            depends_on: [{ task_key: "one" }],
+          },
         ],
-        job_clusters: [{ job_cluster_key: "c1", new_cluster: { spark_version: "16.4.x-scala2.12", node_type_id: "Standard_DS3_v2", num_workers: 4 } }],
+        job_clusters: [
+          {
+            job_cluster_key: "c1",
+            new_cluster: {
+              spark_version: "16.4.x-scala2.12",
+              node_type_id: "Standard_DS3_v2",
+              num_workers: 4,
+            },
+          },
+        ],
         tags: { b: "2" },
       } as never,
       fields_to_remove: ["schedule"],
@@ -128,7 +187,9 @@ describe("Jobs API through the official SDK", () => {
     expect(settings!.tasks!.map((t) => t.task_key)).toEqual(["one", "three"]);
     expect(settings!.job_clusters!.map((c) => c.job_cluster_key)).toEqual(["c1"]);
 
-    const nested = await apiError(w.jobs.update({ job_id: job_id!, fields_to_remove: ["tasks/one/libraries"] }));
+    const nested = await apiError(
+      w.jobs.update({ job_id: job_id!, fields_to_remove: ["tasks/one/libraries"] }),
+    );
     expect(nested.errorCode).toBe("INVALID_PARAMETER_VALUE");
     expect(nested.message).toContain("tasks/one/libraries");
     const unknownTask = await apiError(w.jobs.update({ job_id: job_id!, fields_to_remove: ["tasks/nope"] }));
@@ -149,19 +210,30 @@ describe("Jobs API through the official SDK", () => {
     const webhooks = await apiError(w.jobs.create({ name: "w", webhook_notifications: hooks } as never));
     expect(webhooks.message).toContain("at most 3");
 
-    const tasks = Array.from({ length: 1001 }, (_, i) => ({ task_key: `t${i}`, notebook_task: { notebook_path: "/Shared/etl/ingest" } }));
+    const tasks = Array.from({ length: 1001 }, (_, i) => ({
+      task_key: `t${i}`,
+      notebook_task: { notebook_path: "/Shared/etl/ingest" },
+    }));
     const many = await apiError(w.jobs.create({ name: "many", tasks } as never));
     expect(many.message).toContain("at most 1000");
 
-    const wrongType = await apiError(w.jobs.create({ name: "types", parameters: [{ name: "n", default: 5 }] } as never));
-    expect(wrongType.message).toBe("Invalid value for settings.parameters[0].default: expected a string, got number 5.");
+    const wrongType = await apiError(
+      w.jobs.create({ name: "types", parameters: [{ name: "n", default: 5 }] } as never),
+    );
+    expect(wrongType.message).toBe(
+      "Invalid value for settings.parameters[0].default: expected a string, got number 5.",
+    );
 
-    const missing = await apiError(w.jobs.create({ name: "m", tasks: [{ notebook_task: { notebook_path: "/x" } }] } as never));
+    const missing = await apiError(
+      w.jobs.create({ name: "m", tasks: [{ notebook_task: { notebook_path: "/x" } }] } as never),
+    );
     expect(missing.message).toBe("Missing required field: settings.tasks[0].task_key");
 
     // update is validated on the merged result
     const { job_id } = await w.jobs.create(notebookJob("valid") as never);
-    const merged = await apiError(w.jobs.update({ job_id: job_id!, new_settings: { max_concurrent_runs: -1 } as never }));
+    const merged = await apiError(
+      w.jobs.update({ job_id: job_id!, new_settings: { max_concurrent_runs: -1 } as never }),
+    );
     expect(merged.errorCode).toBe("INVALID_PARAMETER_VALUE");
     expect((await w.jobs.get({ job_id: job_id! })).settings?.max_concurrent_runs).toBe(1);
   });
@@ -175,10 +247,18 @@ describe("Jobs API through the official SDK", () => {
       w.jobs.runNow({ job_id: 987654 }),
     ]) {
       const error = await apiError(call);
-      expect([error.statusCode, error.errorCode, error.message]).toEqual([400, "INVALID_PARAMETER_VALUE", "Job 987654 does not exist."]);
+      expect([error.statusCode, error.errorCode, error.message]).toEqual([
+        400,
+        "INVALID_PARAMETER_VALUE",
+        "Job 987654 does not exist.",
+      ]);
     }
     const run = await apiError(w.jobs.getRun({ run_id: 987654 }));
-    expect([run.statusCode, run.errorCode, run.message]).toEqual([400, "INVALID_PARAMETER_VALUE", "Run 987654 does not exist."]);
+    expect([run.statusCode, run.errorCode, run.message]).toEqual([
+      400,
+      "INVALID_PARAMETER_VALUE",
+      "Run 987654 does not exist.",
+    ]);
     const noId = await apiError(w.jobs.get({} as never));
     expect(noId.message).toBe("Missing required field: job_id");
   });
@@ -213,7 +293,10 @@ describe("Jobs API through the official SDK", () => {
 
   it("jobs/get pages task arrays at 100 (2.2) and refuses >100 tasks on 2.1; expand_tasks flags truncation", async () => {
     const w = sdkFor(ws);
-    const tasks = Array.from({ length: 250 }, (_, i) => ({ task_key: `t${String(i).padStart(3, "0")}`, notebook_task: { notebook_path: "/Shared/etl/ingest" } }));
+    const tasks = Array.from({ length: 250 }, (_, i) => ({
+      task_key: `t${String(i).padStart(3, "0")}`,
+      notebook_task: { notebook_path: "/Shared/etl/ingest" },
+    }));
     const { job_id } = await w.jobs.create({ name: "wide", tasks } as never);
     const page1 = await w.jobs.get({ job_id: job_id! });
     expect(page1.settings!.tasks).toHaveLength(100);
@@ -233,24 +316,34 @@ describe("Jobs API through the official SDK", () => {
     expect(entry.has_more).toBe(true);
     expect(((entry.settings as Record<string, unknown>).tasks as unknown[]).length).toBe(100);
     const plain = await raw(ws, "GET", `/api/2.2/jobs/list?name=wide`);
-    expect(((plain.body.jobs as Array<Record<string, unknown>>)[0].settings as Record<string, unknown>).tasks).toBeUndefined();
+    expect(
+      ((plain.body.jobs as Array<Record<string, unknown>>)[0].settings as Record<string, unknown>).tasks,
+    ).toBeUndefined();
   });
 
   it("2.1 create: no queueing default; >100 tasks refused", async () => {
     const created = await raw(ws, "POST", "/api/2.1/jobs/create", JSON.stringify({ name: "v21" }));
     const job = await raw(ws, "GET", `/api/2.1/jobs/get?job_id=${created.body.job_id}`);
     expect((job.body.settings as Record<string, unknown>).queue).toBeUndefined();
-    const tasks = Array.from({ length: 101 }, (_, i) => ({ task_key: `t${i}`, notebook_task: { notebook_path: "/Shared/etl/ingest" } }));
+    const tasks = Array.from({ length: 101 }, (_, i) => ({
+      task_key: `t${i}`,
+      notebook_task: { notebook_path: "/Shared/etl/ingest" },
+    }));
     const refused = await raw(ws, "POST", "/api/2.1/jobs/create", JSON.stringify({ name: "v21", tasks }));
     expect([refused.status, refused.body.error_code]).toEqual([400, "INVALID_PARAMETER_VALUE"]);
   });
 
   it("reset without run_as keeps the previous run_as (cloud quirk)", async () => {
     const w = sdkFor(ws);
-    const { job_id } = await w.jobs.create({ name: "runas", run_as: { service_principal_name: "8a3b-sp" } } as never);
+    const { job_id } = await w.jobs.create({
+      name: "runas",
+      run_as: { service_principal_name: "8a3b-sp" },
+    } as never);
     expect((await w.jobs.get({ job_id: job_id! })).run_as_user_name).toBe("8a3b-sp");
     await w.jobs.reset({ job_id: job_id!, new_settings: { name: "runas2" } });
-    expect((await w.jobs.get({ job_id: job_id! })).settings?.run_as).toEqual({ service_principal_name: "8a3b-sp" });
+    expect((await w.jobs.get({ job_id: job_id! })).settings?.run_as).toEqual({
+      service_principal_name: "8a3b-sp",
+    });
   });
 });
 
@@ -258,11 +351,39 @@ describe("bad input gets the service's answer, never a 500", () => {
   it.each([
     ["malformed JSON", "POST", "/api/2.2/jobs/create", "{not json", 400, "MALFORMED_REQUEST"],
     ["array body", "POST", "/api/2.2/jobs/create", "[1,2]", 400, "MALFORMED_REQUEST"],
-    ["name as number", "POST", "/api/2.2/jobs/create", JSON.stringify({ name: 42 }), 400, "INVALID_PARAMETER_VALUE"],
-    ["tasks as object", "POST", "/api/2.2/jobs/create", JSON.stringify({ tasks: { a: 1 } }), 400, "INVALID_PARAMETER_VALUE"],
+    [
+      "name as number",
+      "POST",
+      "/api/2.2/jobs/create",
+      JSON.stringify({ name: 42 }),
+      400,
+      "INVALID_PARAMETER_VALUE",
+    ],
+    [
+      "tasks as object",
+      "POST",
+      "/api/2.2/jobs/create",
+      JSON.stringify({ tasks: { a: 1 } }),
+      400,
+      "INVALID_PARAMETER_VALUE",
+    ],
     ["job_id not a number", "GET", "/api/2.2/jobs/get?job_id=abc", undefined, 400, "INVALID_PARAMETER_VALUE"],
-    ["update without job_id", "POST", "/api/2.2/jobs/update", JSON.stringify({ new_settings: {} }), 400, "INVALID_PARAMETER_VALUE"],
-    ["new_settings not an object", "POST", "/api/2.2/jobs/reset", JSON.stringify({ job_id: 1, new_settings: "x" }), 400, "INVALID_PARAMETER_VALUE"],
+    [
+      "update without job_id",
+      "POST",
+      "/api/2.2/jobs/update",
+      JSON.stringify({ new_settings: {} }),
+      400,
+      "INVALID_PARAMETER_VALUE",
+    ],
+    [
+      "new_settings not an object",
+      "POST",
+      "/api/2.2/jobs/reset",
+      JSON.stringify({ job_id: 1, new_settings: "x" }),
+      400,
+      "INVALID_PARAMETER_VALUE",
+    ],
     ["unknown endpoint", "GET", "/api/2.2/jobs/nope", undefined, 404, "ENDPOINT_NOT_FOUND"],
     ["wrong method", "GET", "/api/2.2/jobs/create", undefined, 404, "ENDPOINT_NOT_FOUND"],
     ["bad page token", "GET", "/api/2.2/jobs/list?page_token=zzz", undefined, 400, "INVALID_PARAMETER_VALUE"],
@@ -277,7 +398,11 @@ describe("bad input gets the service's answer, never a 500", () => {
     const missing = await raw(ws, "GET", "/api/2.2/jobs/list", undefined, null);
     expect([missing.status, missing.body.error_code]).toEqual([401, "UNAUTHENTICATED"]);
     const wrong = await raw(ws, "GET", "/api/2.2/jobs/list", undefined, "dapi-wrong-secret-123");
-    expect([wrong.status, wrong.body.error_code, wrong.body.message]).toEqual([403, "PERMISSION_DENIED", "Invalid access token."]);
+    expect([wrong.status, wrong.body.error_code, wrong.body.message]).toEqual([
+      403,
+      "PERMISSION_DENIED",
+      "Invalid access token.",
+    ]);
     expect(JSON.stringify(wrong.body)).not.toContain("dapi-wrong-secret-123");
     const viaSdk = await apiError(sdkFor(ws, "dapi-wrong-secret-123").jobs.get({ job_id: 1 }));
     expect(viaSdk.statusCode).toBe(403);

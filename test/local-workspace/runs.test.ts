@@ -12,7 +12,12 @@ afterAll(async () => {
 });
 
 const cluster = { spark_version: "15.4.x-scala2.12", node_type_id: "i3.xlarge", num_workers: 1 };
-const task = (key: string, path: string, extra: Record<string, unknown> = {}) => ({ task_key: key, notebook_task: { notebook_path: path }, new_cluster: cluster, ...extra });
+const task = (key: string, path: string, extra: Record<string, unknown> = {}) => ({
+  task_key: key,
+  notebook_task: { notebook_path: path },
+  new_cluster: cluster,
+  ...extra,
+});
 
 async function finished(runId: number) {
   const w = sdkFor(ws);
@@ -38,8 +43,14 @@ describe("runs", () => {
     );
     expect([...seen]).toEqual(expect.arrayContaining(["PENDING", "RUNNING", "TERMINATED"]));
     expect(run.state).toMatchObject({ life_cycle_state: "TERMINATED", result_state: "SUCCESS" });
-    expect(run.status).toMatchObject({ state: "TERMINATED", termination_details: { code: "SUCCESS", type: "SUCCESS" } });
-    expect(run.tasks![0]).toMatchObject({ task_key: "ingest", state: { life_cycle_state: "TERMINATED", result_state: "SUCCESS" } });
+    expect(run.status).toMatchObject({
+      state: "TERMINATED",
+      termination_details: { code: "SUCCESS", type: "SUCCESS" },
+    });
+    expect(run.tasks![0]).toMatchObject({
+      task_key: "ingest",
+      state: { life_cycle_state: "TERMINATED", result_state: "SUCCESS" },
+    });
     expect(run.end_time).toBeGreaterThanOrEqual(run.start_time!);
   });
 
@@ -52,7 +63,10 @@ describe("runs", () => {
         task("load", "/Shared/etl/load__fail__", { depends_on: [{ task_key: "extract" }] }),
         task("publish", "/Shared/etl/report", { depends_on: [{ task_key: "load" }] }),
         task("cleanup", "/Shared/etl/transform", { depends_on: [{ task_key: "load" }], run_if: "ALL_DONE" }),
-        task("alert", "/Shared/etl/transform", { depends_on: [{ task_key: "load" }], run_if: "AT_LEAST_ONE_FAILED" }),
+        task("alert", "/Shared/etl/transform", {
+          depends_on: [{ task_key: "load" }],
+          run_if: "AT_LEAST_ONE_FAILED",
+        }),
       ],
     } as never);
     const { run_id } = await w.jobs.runNow({ job_id: job_id! });
@@ -62,9 +76,18 @@ describe("runs", () => {
       result_state: "FAILED",
       state_message: "Task load failed with message: Workload failed, see run output for details.",
     });
-    expect(run.status).toMatchObject({ state: "TERMINATED", termination_details: { code: "RUN_EXECUTION_ERROR", type: "CLIENT_ERROR" } });
+    expect(run.status).toMatchObject({
+      state: "TERMINATED",
+      termination_details: { code: "RUN_EXECUTION_ERROR", type: "CLIENT_ERROR" },
+    });
     const results = Object.fromEntries(run.tasks!.map((t) => [t.task_key, t.state!.result_state]));
-    expect(results).toEqual({ extract: "SUCCESS", load: "FAILED", publish: "UPSTREAM_FAILED", cleanup: "SUCCESS", alert: "SUCCESS" });
+    expect(results).toEqual({
+      extract: "SUCCESS",
+      load: "FAILED",
+      publish: "UPSTREAM_FAILED",
+      cleanup: "SUCCESS",
+      alert: "SUCCESS",
+    });
 
     // The SDK's waiter throws on INTERNAL_ERROR, as with the real service.
     await expect((await w.jobs.runNow({ job_id: job_id! })).wait()).rejects.toThrow(/INTERNAL_ERROR/);
@@ -80,10 +103,16 @@ describe("runs", () => {
     const w = sdkFor(ws);
     const { job_id } = await w.jobs.create({
       name: "tolerant",
-      tasks: [task("flaky", "/x/__fail__"), task("final", "/Shared/etl/report", { depends_on: [{ task_key: "flaky" }], run_if: "ALL_DONE" })],
+      tasks: [
+        task("flaky", "/x/__fail__"),
+        task("final", "/Shared/etl/report", { depends_on: [{ task_key: "flaky" }], run_if: "ALL_DONE" }),
+      ],
     } as never);
     const run = await finished((await w.jobs.runNow({ job_id: job_id! })).run_id!);
-    expect(run.state).toMatchObject({ life_cycle_state: "TERMINATED", result_state: "SUCCESS_WITH_FAILURES" });
+    expect(run.state).toMatchObject({
+      life_cycle_state: "TERMINATED",
+      result_state: "SUCCESS_WITH_FAILURES",
+    });
   });
 
   it("run-now with the same idempotency_token returns the same run; only and job_parameters are honoured", async () => {
@@ -96,7 +125,12 @@ describe("runs", () => {
       ],
       tasks: [task("a", "/Shared/etl/ingest"), task("b", "/Shared/etl/transform")],
     } as never);
-    const first = await w.jobs.runNow({ job_id: job_id!, idempotency_token: "deploy-42", job_parameters: { env: "prod" }, only: ["b"] });
+    const first = await w.jobs.runNow({
+      job_id: job_id!,
+      idempotency_token: "deploy-42",
+      job_parameters: { env: "prod" },
+      only: ["b"],
+    });
     const second = await w.jobs.runNow({ job_id: job_id!, idempotency_token: "deploy-42" });
     expect(second.run_id).toBe(first.run_id);
     const run = await w.jobs.getRun({ run_id: first.run_id! });
@@ -109,7 +143,9 @@ describe("runs", () => {
     const unknownTask = await w.jobs.runNow({ job_id: job_id!, only: ["zzz"] }).catch((e: ApiError) => e);
     expect(unknownTask).toBeInstanceOf(ApiError);
     expect((unknownTask as ApiError).message).toContain("'zzz'");
-    const longToken = await w.jobs.runNow({ job_id: job_id!, idempotency_token: "x".repeat(65) }).catch((e: ApiError) => e);
+    const longToken = await w.jobs
+      .runNow({ job_id: job_id!, idempotency_token: "x".repeat(65) })
+      .catch((e: ApiError) => e);
     expect((longToken as ApiError).errorCode).toBe("INVALID_PARAMETER_VALUE");
   });
 
@@ -147,7 +183,9 @@ describe("runs", () => {
     const r2 = await w.jobs.runNow({ job_id: queued.job_id! });
     expect((await w.jobs.getRun({ run_id: r2.run_id! })).state!.life_cycle_state).toBe("QUEUED");
     expect((await finished(r2.run_id!)).state!.result_state).toBe("SUCCESS");
-    expect((await w.jobs.getRun({ run_id: r1.run_id! })).end_time).toBeLessThanOrEqual((await w.jobs.getRun({ run_id: r2.run_id! })).start_time!);
+    expect((await w.jobs.getRun({ run_id: r1.run_id! })).end_time).toBeLessThanOrEqual(
+      (await w.jobs.getRun({ run_id: r2.run_id! })).start_time!,
+    );
 
     const skipping = await w.jobs.create(notebookJob("skipping", { queue: { enabled: false } }) as never);
     await w.jobs.runNow({ job_id: skipping.job_id! });
@@ -159,9 +197,22 @@ describe("runs", () => {
   it("runs/submit runs one-time tasks without a job", async () => {
     const w = sdkFor(ws);
     const run = await (
-      await w.jobs.submit({ run_name: "one-off", tasks: [{ task_key: "only", spark_python_task: { python_file: "/Shared/scripts/main.py" }, new_cluster: cluster }] as never })
+      await w.jobs.submit({
+        run_name: "one-off",
+        tasks: [
+          {
+            task_key: "only",
+            spark_python_task: { python_file: "/Shared/scripts/main.py" },
+            new_cluster: cluster,
+          },
+        ] as never,
+      })
     ).wait();
-    expect(run).toMatchObject({ run_type: "SUBMIT_RUN", run_name: "one-off", state: { life_cycle_state: "TERMINATED", result_state: "SUCCESS" } });
+    expect(run).toMatchObject({
+      run_type: "SUBMIT_RUN",
+      run_name: "one-off",
+      state: { life_cycle_state: "TERMINATED", result_state: "SUCCESS" },
+    });
     expect(run.job_id).toBeUndefined();
     expect(run.run_page_url).toContain(`#job/run/${run.run_id}`);
     const output = await w.jobs.getRunOutput({ run_id: run.tasks![0].run_id! });

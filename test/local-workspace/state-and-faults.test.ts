@@ -28,7 +28,10 @@ describe("state file", () => {
     const first = await start({ stateFile, token: "t1" });
     const w = sdkFor(first);
     const { job_id } = await w.jobs.create(notebookJob("persisted") as never);
-    await w.jobs.setPermissions({ job_id: String(job_id), access_control_list: [{ group_name: "g", permission_level: "CAN_VIEW" }] });
+    await w.jobs.setPermissions({
+      job_id: String(job_id),
+      access_control_list: [{ group_name: "g", permission_level: "CAN_VIEW" }],
+    });
     await w.workspace.mkdirs({ path: "/Shared/persisted" });
     const { run_id } = await w.jobs.runNow({ job_id: job_id! });
     await first.close();
@@ -36,7 +39,11 @@ describe("state file", () => {
     const second = await start({ stateFile, token: "t2" });
     const w2 = sdkFor(second);
     expect((await w2.jobs.get({ job_id: job_id! })).settings?.name).toBe("persisted");
-    expect((await w2.jobs.getPermissions({ job_id: String(job_id) })).access_control_list!.some((e) => e.group_name === "g")).toBe(true);
+    expect(
+      (await w2.jobs.getPermissions({ job_id: String(job_id) })).access_control_list!.some(
+        (e) => e.group_name === "g",
+      ),
+    ).toBe(true);
     expect((await w2.workspace.getStatus({ path: "/Shared/persisted" })).object_type).toBe("DIRECTORY");
     expect((await w2.jobs.getRun({ run_id: run_id! })).run_id).toBe(run_id);
     const { job_id: next } = await w2.jobs.create({ name: "next" });
@@ -57,7 +64,11 @@ describe("state file", () => {
   it("a corrupt state file is refused with a message naming the file and the fix", async () => {
     const stateFile = join(await tempDir(), "broken.json");
     await writeFile(stateFile, "{ nope");
-    await expect(startLocalWorkspace({ stateFile })).rejects.toThrow(new RegExp(`state file ${stateFile.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is not valid JSON.*delete it`));
+    await expect(startLocalWorkspace({ stateFile })).rejects.toThrow(
+      new RegExp(
+        `state file ${stateFile.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is not valid JSON.*delete it`,
+      ),
+    );
   });
 });
 
@@ -75,11 +86,16 @@ describe("rate limit, faults and counters", () => {
     const ws = await start();
     ws.faults.add({ method: "POST", path: "/jobs/create", kind: "status", status: 503, skip: 1, times: 2 });
     const codes = [];
-    for (let i = 0; i < 4; i++) codes.push((await raw(ws, "POST", "/api/2.2/jobs/create", JSON.stringify({ name: `f${i}` }))).status);
+    for (let i = 0; i < 4; i++)
+      codes.push((await raw(ws, "POST", "/api/2.2/jobs/create", JSON.stringify({ name: `f${i}` }))).status);
     expect(codes).toEqual([200, 503, 503, 200]);
     ws.faults.add({ kind: "status", status: 429, retryAfterSeconds: 7, times: 1 });
     const limited = await raw(ws, "GET", "/api/2.2/jobs/list");
-    expect([limited.status, limited.body.error_code, limited.headers.get("retry-after")]).toEqual([429, "REQUEST_LIMIT_EXCEEDED", "7"]);
+    expect([limited.status, limited.body.error_code, limited.headers.get("retry-after")]).toEqual([
+      429,
+      "REQUEST_LIMIT_EXCEEDED",
+      "7",
+    ]);
     expect(ws.faults.list().map((f) => f.fired)).toEqual([2, 1]);
   });
 
@@ -99,10 +115,16 @@ describe("rate limit, faults and counters", () => {
   it("drop destroys the connection before processing; drop-after-commit after the write is done", async () => {
     const ws = await start();
     ws.faults.add({ path: "/jobs/create", kind: "drop", times: 1 });
-    await expect(raw(ws, "POST", "/api/2.2/jobs/create", JSON.stringify({ name: "dropped" }))).rejects.toThrow();
+    await expect(
+      raw(ws, "POST", "/api/2.2/jobs/create", JSON.stringify({ name: "dropped" })),
+    ).rejects.toThrow();
     ws.faults.add({ path: "/jobs/create", kind: "drop-after-commit", times: 1 });
-    await expect(raw(ws, "POST", "/api/2.2/jobs/create", JSON.stringify({ name: "committed" }))).rejects.toThrow();
-    const names = ((await raw(ws, "GET", "/api/2.2/jobs/list")).body.jobs as Array<{ settings: { name: string } }>).map((j) => j.settings.name);
+    await expect(
+      raw(ws, "POST", "/api/2.2/jobs/create", JSON.stringify({ name: "committed" })),
+    ).rejects.toThrow();
+    const names = (
+      (await raw(ws, "GET", "/api/2.2/jobs/list")).body.jobs as Array<{ settings: { name: string } }>
+    ).map((j) => j.settings.name);
     expect(names).toEqual(["committed"]);
   });
 
@@ -116,8 +138,15 @@ describe("rate limit, faults and counters", () => {
 
   it("faults and counters are controllable over HTTP (/__faults, /__stats) with the token", async () => {
     const ws = await start();
-    expect((await raw(ws, "POST", "/__faults", JSON.stringify({ kind: "status", status: 500 }), null)).status).toBe(401);
-    const added = await raw(ws, "POST", "/__faults", JSON.stringify([{ method: "GET", pathRegex: "jobs/li.t$", kind: "status", status: 502, times: 1 }]));
+    expect(
+      (await raw(ws, "POST", "/__faults", JSON.stringify({ kind: "status", status: 500 }), null)).status,
+    ).toBe(401);
+    const added = await raw(
+      ws,
+      "POST",
+      "/__faults",
+      JSON.stringify([{ method: "GET", pathRegex: "jobs/li.t$", kind: "status", status: 502, times: 1 }]),
+    );
     expect(added.status).toBe(200);
     expect((await raw(ws, "GET", "/api/2.2/jobs/list")).status).toBe(502);
     expect((await raw(ws, "GET", "/api/2.2/jobs/list")).status).toBe(200);
