@@ -297,7 +297,7 @@ function runItem(ctx: Ctx, block: Obj, at: string, created: Built[]): WorkItem |
   if (!target) return undefined;
   const item: WorkItem = { key: "", action: "run", target, run: {}, line: ctx.lineOf(at) };
   // Running a job defined in this same file: wait for its create/update first.
-  const local = created.find((c) => c.item.key === target.name || c.item.settings?.name === target.name);
+  const local = target.name === undefined ? undefined : created.find((c) => c.item.settings && (c.item.key === target.name || c.item.settings.name === target.name));
   if (local) {
     item.target = { name: String(local.item.settings?.name ?? local.item.key) };
     item.depends_on = [local.item.key];
@@ -356,7 +356,7 @@ function deleteItem(ctx: Ctx, block: Obj, at: string, created: Built[]): WorkIte
     diag(ctx, "error", "requirement.delete-target", joinPath(at, "job"), "delete must name one job exactly (by job_id or name); a tag or code path may match several jobs", "write job: <job id> or job: \"<exact job name>\"", block.job);
     return undefined;
   }
-  if (created.some((c) => c.item.key === target.name || c.item.settings?.name === target.name)) {
+  if (target.name !== undefined && created.some((c) => c.item.settings && (c.item.key === target.name || c.item.settings.name === target.name))) {
     diag(ctx, "error", "requirement.delete-conflict", joinPath(at, "job"), `this file both defines and deletes job '${target.name}'`, "remove the job definition (the job is then deleted as an orphan when delete is allowed) or remove the delete", target.name);
     return undefined;
   }
