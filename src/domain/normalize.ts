@@ -183,7 +183,7 @@ function prune(value: unknown, key = ""): unknown {
  * Idempotent: normalizeJobSettings(normalizeJobSettings(x)) deep-equals normalizeJobSettings(x).
  */
 export function normalizeJobSettings(settings: JobSettings, options: NormalizeOptions = {}): JobSettings {
-  const s = (prune(structuredClone(settings ?? {})) ?? {}) as JsonObject;
+  const s = (prune(settings ?? {}) ?? {}) as JsonObject; // prune builds a fresh deep copy
   const hasGitSource = isPlainObject(s.git_source);
 
   delete s.format;

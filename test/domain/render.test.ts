@@ -158,11 +158,17 @@ describe("renderPlanMarkdown", () => {
   it("fits a 300-job plan in one comment with a small maxChars too", () => {
     const changes = Array.from({ length: 300 }, (_, i) => change({ taskId: `r/${i}`, op: "create", jobName: `job ${i}`, desired: { name: `job ${i}`, tasks: [{ task_key: "a", notebook_task: { notebook_path: "/n" } }] }, fields: [] }));
     for (const maxChars of [65536, 20000, 5000]) {
-      const { markdown, truncated } = renderPlanMarkdown(plan(changes), { maxChars });
+      const { markdown, truncated, omitted } = renderPlanMarkdown(plan(changes), { maxChars });
       expect(markdown.length, String(maxChars)).toBeLessThanOrEqual(maxChars);
       expect(markdown).toContain("➕ 300 to create");
-      expect(truncated).toBe(maxChars < 65536 ? true : markdown.length > 0 && truncated);
+      expect(truncated).toBe(true); // 300 details blocks never fit in one comment
+      if (maxChars === 65536) expect(omitted.filter((o) => o.startsWith("row:"))).toEqual([]); // but every summary row does
     }
+    // no limit (job summary / log): everything is there
+    const full = renderPlanMarkdown(plan(changes), { maxChars: Number.POSITIVE_INFINITY });
+    expect(full.truncated).toBe(false);
+    expect(full.omitted).toEqual([]);
+    expect(full.markdown.match(/<details><summary>➕ create/g)!.length).toBe(300);
   });
 
   it("escapes user-controlled text so it cannot break the comment", () => {
