@@ -51,7 +51,8 @@ function taskCodePaths(t: TaskSettings): string[] {
 export async function interpretOffline(doc: RequirementDoc, context: InterpretContext): Promise<Interpretation> {
   const { reading, target, intent } = analyzeProse(doc.body, doc.bodyLine, context.existingJobs);
   const explanation: FieldSource[] = [{ field: "action", words: intent.words, ...(intent.line ? { line: intent.line } : {}) }];
-  const questions = [...reading.questions];
+  // Questions about settings (notifications, triggers…) matter only when settings are built.
+  const questions = intent.intent === "create" || intent.intent === "update" ? [...reading.questions] : [];
   const line = reading.prose.lines[0]?.line ?? doc.bodyLine;
   const fileStem = toTaskKey(pathStem(doc.file)) || "job";
   let item: WorkItem;
