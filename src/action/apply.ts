@@ -5,7 +5,7 @@
  */
 import type { ApplyResult } from "../engine/api.js";
 import type { ApprovedPlan } from "../github/sticky.js";
-import { findApprovedPlan, upsertOwnComment } from "../github/sticky.js";
+import { findApprovedPlan, findOwnComment, upsertOwnComment } from "../github/sticky.js";
 import { buildApplyComment } from "./comment.js";
 import type { ActionDeps } from "./deps.js";
 import { ActionError, ConfigurationError } from "./errors.js";
@@ -82,6 +82,14 @@ export async function runApplyFlow(deps: ActionDeps, options: { requireDefaultBr
   }
 
   const approved = await deps.log.group("Approved plan", () => lookupApprovedPlan(deps));
+  if (deps.inputs.commitProgress) {
+    // An earlier run (serialised before this one) may have pushed task states after this commit was made.
+    const taken = await deps.git.fastForwardOverOwnCommits(branch).catch((error: unknown) => {
+      deps.log.warn(`could not catch up with ${branch}: ${(error as Error).message}`);
+      return 0;
+    });
+    if (taken > 0) deps.log.info(`took ${taken} task-state commit(s) of earlier runs from origin/${branch}`);
+  }
   const engineOpts = await engineOptions(deps, workspace);
   const result = await deps.engine.runApply(engineOpts, {
     approvedPlanHash: approved?.planHash,
@@ -115,12 +123,18 @@ export async function runApplyFlow(deps: ActionDeps, options: { requireDefaultBr
 
   if (approved && deps.github && deps.inputs.comment !== "off") {
     const github = deps.github;
+    const sticky = { kind: "apply" as const, jobsDir: deps.inputs.jobsDir, trustedAuthors: deps.inputs.botLogins };
     try {
       await deps.log.group(`Result comment on PR #${approved.pullRequest.number}`, async () => {
+        // A re-run that had nothing left to do keeps the result of the run that applied the jobs.
+        if (result.ok && result.results.length === 0 && (await findOwnComment(github, approved.pullRequest.number, sticky))) {
+          deps.log.info("nothing was applied in this run: the existing result comment is kept");
+          return;
+        }
         const posted = await upsertOwnComment(
           github,
           approved.pullRequest.number,
-          { kind: "apply", jobsDir: deps.inputs.jobsDir, trustedAuthors: deps.inputs.botLogins },
+          sticky,
           () =>
             deps.redactor.redact(
               buildApplyComment({

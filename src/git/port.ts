@@ -22,6 +22,12 @@ export interface GitPort {
   headSha(): Promise<string>;
   /** Repo-relative files changed on HEAD since its merge base with `baseSha` (needs the history: fetch-depth 0). */
   changedFilesSince(baseSha: string): Promise<string[]>;
+  /**
+   * Fast-forwards HEAD to origin/<branch> when every commit it lacks is one of the action's own `[skip ci]` state
+   * commits (an earlier run's task states, pushed after this run's commit was made); returns how many were taken.
+   * Any other commit in between leaves HEAD where it is (0).
+   */
+  fastForwardOverOwnCommits(branch: string): Promise<number>;
   /** Commits the changes under `paths` with the action's identity and pushes through `origin` (never forced). */
   commitAndPush(options: CommitAndPushOptions): Promise<CommitAndPushResult>;
 }

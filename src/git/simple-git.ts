@@ -83,6 +83,26 @@ export function createSimpleGitPort(options: SimpleGitPortOptions): GitPort {
         .filter(Boolean);
     },
 
+    async fastForwardOverOwnCommits(branch) {
+      await git.fetch("origin", branch);
+      const upstream = `origin/${branch}`;
+      const missing = (await git.raw(["rev-list", "--format=%ae%x09%s", `HEAD..${upstream}`]))
+        .split("\n")
+        .filter((line) => line && !line.startsWith("commit "));
+      if (missing.length === 0) return 0;
+      const isAncestor = await git
+        .raw(["merge-base", "--is-ancestor", "HEAD", upstream])
+        .then(() => true)
+        .catch(() => false);
+      const allOwn = missing.every((line) => {
+        const [email, subject = ""] = line.split("\t");
+        return email === identity.email && subject.includes("[skip ci]");
+      });
+      if (!isAncestor || !allOwn) return 0;
+      await git.raw(["merge", "--ff-only", upstream]);
+      return missing.length;
+    },
+
     async commitAndPush({ paths, message, branch, maxAttempts = 5 }: CommitAndPushOptions): Promise<CommitAndPushResult> {
       const status = await git.status(["--", ...paths]);
       if (status.files.length === 0) return { attempts: 0 };

@@ -11,6 +11,7 @@ import {
 import type { ApplyResult, PlanResult } from "../../src/engine/api.js";
 import type { JobChange, JobSettings } from "../../src/domain/model.js";
 import { parseMarker } from "../../src/github/sticky.js";
+import { renderPlanMarkdown } from "../../src/domain/render.js";
 
 const CORPUS = resolve(process.cwd(), "../shared/corpus/real-jobs");
 const corpusPresent = existsSync(CORPUS);
@@ -121,6 +122,21 @@ describe("plan comment", () => {
     });
     expect(truncated).toBe(true);
     expect(body.length).toBeLessThanOrEqual(COMMENT_BUDGET);
+    balanced(body);
+  });
+
+  it.skipIf(!corpusPresent)("with the plan renderer, a 300-job plan fits, lists every job it can and says what was cut", () => {
+    const plan = bigPlan(300);
+    const { body, truncated } = buildPlanComment({
+      plan,
+      jobsDir: "jobs",
+      headSha: "f".repeat(40),
+      render: (p, { maxChars }) => renderPlanMarkdown(p, { maxChars }),
+    });
+    expect(truncated).toBe(true);
+    expect(body.length).toBeLessThanOrEqual(COMMENT_BUDGET);
+    expect(body).toContain("300 to create");
+    expect(parseMarker(body)?.planHash).toBe(plan.planHash);
     balanced(body);
   });
 

@@ -130,6 +130,24 @@ describe("git port", () => {
     expect((error as Error).message).toMatch(/Protected branch/);
   });
 
+  it("catches up over the action's own [skip ci] state commits, but not over anyone else's", async () => {
+    const start = git(checkout, "rev-parse", "HEAD");
+    const bot = createSimpleGitPort({ repoDir: other });
+    write(other, "jobs/.tasks/a.md", "status: COMPLETE\n");
+    await bot.commitAndPush({ paths: ["jobs"], message: "jobagent: applied plan x [skip ci]", branch: "main" });
+    const port = createSimpleGitPort({ repoDir: checkout });
+    expect(await port.fastForwardOverOwnCommits("main")).toBe(1);
+    expect(git(checkout, "rev-parse", "HEAD")).toBe(git(remote, "rev-parse", "main"));
+
+    git(checkout, "reset", "-q", "--hard", start);
+    write(other, "jobs/b.md", "# b\n");
+    person(other, "add", ".");
+    person(other, "commit", "-m", "a person's merge");
+    git(other, "push", "origin", "HEAD:main");
+    expect(await port.fastForwardOverOwnCommits("main")).toBe(0);
+    expect(git(checkout, "rev-parse", "HEAD")).toBe(start);
+  });
+
   it("lists files changed since the merge base", async () => {
     const base = git(checkout, "rev-parse", "HEAD");
     write(checkout, "jobs/a.md", "a\n");

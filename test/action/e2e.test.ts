@@ -1,0 +1,521 @@
+// The action end to end, exactly as the runner runs it: `node dist/index.js` as a child process with the GitHub
+// environment (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH with a realistic payload, GITHUB_REPOSITORY, GITHUB_WORKSPACE,
+// GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, INPUT_*), against a bare git remote with a real checkout, the fake GitHub
+// REST server (GITHUB_API_URL) and the local Databricks workspace over real HTTP.
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseMarker } from "../../src/github/sticky.js";
+import { startLocalWorkspace, type LocalWorkspace } from "../../src/local-workspace/index.js";
+import { createSdkWorkspace } from "../../src/workspace/sdk-workspace.js";
+import type { WorkspaceJob } from "../../src/domain/model.js";
+import { startFakeGitHub, type FakeGitHub } from "../support/fake-github.js";
+
+/** The bundle under test; JOBAGENT_E2E_BUNDLE lets a developer point at a bundle built elsewhere. */
+const BUNDLE = resolve(process.env.JOBAGENT_E2E_BUNDLE ?? "dist/index.js");
+const GITHUB_TOKEN = "ghs_e2eGithubToken0123456789abcdef";
+const FORK_TOKEN = "ghs_e2eForkReadOnlyToken0123456789";
+const OWNER = "acme";
+const REPO = "data-jobs";
+
+const gitEnv = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" };
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", args, { cwd, env: gitEnv, encoding: "utf8" }).trim();
+}
+function dev(cwd: string, ...args: string[]): string {
+  return git(cwd, "-c", "user.name=Dana Developer", "-c", "user.email=dana@example.com", ...args);
+}
+function write(dir: string, file: string, text: string): void {
+  mkdirSync(join(dir, file, ".."), { recursive: true });
+  writeFileSync(join(dir, file), text);
+}
+
+function requirement(name: string, workers: number): string {
+  return `---
+title: ${name}
+job:
+  name: ${name}
+  tags: { team: data-eng }
+  schedule:
+    quartz_cron_expression: "0 0 6 ? * MON-FRI"
+    timezone_id: Europe/Berlin
+  job_clusters:
+    - job_cluster_key: etl
+      new_cluster:
+        spark_version: 15.4.x-scala2.12
+        node_type_id: i3.xlarge
+        num_workers: ${workers}
+  tasks:
+    - task_key: ingest
+      job_cluster_key: etl
+      notebook_task:
+        notebook_path: /Workspace/Shared/etl/ingest
+    - task_key: transform
+      depends_on: [{ task_key: ingest }]
+      job_cluster_key: etl
+      notebook_task:
+        notebook_path: /Workspace/Shared/etl/transform
+---
+# ${name}
+
+Every weekday at 06:00 Berlin time, ingest the orders and build the silver table.
+`;
+}
+
+interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+/** Parses GITHUB_OUTPUT (name<<delimiter\nvalue\ndelimiter). */
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
+  for (let m = re.exec(text); m; m = re.exec(text)) out[m[1]] = m[3];
+  return out;
+}
+
+let root: string;
+let remote: string;
+let local: LocalWorkspace;
+let github: FakeGitHub;
+let runs = 0;
+const produced: string[] = [];
+
+async function runAction(options: {
+  event: string;
+  payload: Record<string, unknown>;
+  checkout: string;
+  sha: string;
+  ref: string;
+  inputs?: Record<string, string>;
+}): Promise<RunResult> {
+  runs++;
+  const dir = join(root, `run-${runs}`);
+  mkdirSync(dir);
+  const eventPath = join(dir, "event.json");
+  writeFileSync(eventPath, JSON.stringify(options.payload));
+  const outputFile = join(dir, "output");
+  const summaryFile = join(dir, "summary.md");
+  writeFileSync(outputFile, "");
+  writeFileSync(summaryFile, "");
+  const inputs: Record<string, string> = {
+    "databricks-host": local.url,
+    "databricks-token": local.token,
+    "github-token": GITHUB_TOKEN,
+    "jobs-dir": "jobs",
+    "run-wait-seconds": "5",
+    ...options.inputs,
+  };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    HOME: root,
+    GIT_CONFIG_GLOBAL: "/dev/null",
+    GIT_CONFIG_NOSYSTEM: "1",
+    GITHUB_ACTIONS: "true",
+    CI: "true",
+    GITHUB_EVENT_NAME: options.event,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+    GITHUB_REPOSITORY_OWNER: OWNER,
+    GITHUB_SHA: options.sha,
+    GITHUB_REF: options.ref,
+    GITHUB_WORKSPACE: options.checkout,
+    GITHUB_API_URL: github.url,
+    GITHUB_SERVER_URL: "https://github.example",
+    GITHUB_RUN_ID: String(9000 + runs),
+    GITHUB_RUN_ATTEMPT: "1",
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: dir,
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+    execFile(process.execPath, [BUNDLE], { cwd: options.checkout, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+  const summary = readFileSync(summaryFile, "utf8");
+  const outputText = readFileSync(outputFile, "utf8");
+  produced.push(stdout, stderr, summary, outputText);
+  return { code, stdout, stderr, outputs: parseOutputs(outputText), summary };
+}
+
+/** actions/checkout: a fresh clone with full history on the given branch. */
+function checkoutOf(branch: string, name: string): string {
+  const dir = join(root, name);
+  git(root, "clone", "--quiet", "--branch", branch, remote, dir);
+  return dir;
+}
+
+function prPayload(action: string, number: number, headRef: string, headSha: string, baseSha: string, headRepo = `${OWNER}/${REPO}`) {
+  return {
+    action,
+    number,
+    pull_request: {
+      number,
+      state: "open",
+      html_url: `https://github.example/${OWNER}/${REPO}/pull/${number}`,
+      head: { ref: headRef, sha: headSha, repo: { full_name: headRepo } },
+      base: { ref: "main", sha: baseSha, repo: { full_name: `${OWNER}/${REPO}` } },
+    },
+    repository: { full_name: `${OWNER}/${REPO}`, default_branch: "main" },
+  };
+}
+
+function pushPayload(sha: string, before: string) {
+  return {
+    ref: "refs/heads/main",
+    before,
+    after: sha,
+    repository: { full_name: `${OWNER}/${REPO}`, default_branch: "main" },
+    head_commit: { id: sha, message: "Merge pull request" },
+  };
+}
+
+async function jobsNamed(name: string): Promise<WorkspaceJob[]> {
+  const ws = createSdkWorkspace({ host: local.url, token: local.token });
+  const jobs: WorkspaceJob[] = [];
+  for await (const job of ws.listJobs({ name })) jobs.push(job);
+  return jobs;
+}
+
+function taskFiles(dir: string): string[] {
+  const tasks = join(dir, "jobs", ".tasks");
+  return existsSync(tasks) ? readdirSync(tasks).filter((f) => f.endsWith(".md") && f !== "progress.md") : [];
+}
+
+function statusOf(text: string): string | undefined {
+  return /^status:\s*(\S+)/m.exec(text)?.[1];
+}
+
+/** Opens a PR branch from main with `files`, returns the developer clone, head sha and base sha. */
+function openBranch(branch: string, files: Record<string, string>): { devDir: string; head: string; base: string } {
+  const devDir = join(root, `dev-${branch}`);
+  git(root, "clone", "--quiet", remote, devDir);
+  dev(devDir, "checkout", "-q", "-b", branch);
+  for (const [file, text] of Object.entries(files)) write(devDir, file, text);
+  dev(devDir, "add", ".");
+  dev(devDir, "commit", "-q", "-m", `add ${Object.keys(files).join(", ")}`);
+  dev(devDir, "push", "-q", "origin", branch);
+  return { devDir, head: git(devDir, "rev-parse", "HEAD"), base: git(devDir, "rev-parse", "origin/main") };
+}
+
+/** Merges `branch` into main with a merge commit (as the merge button does) and registers the commit → PR link. */
+function merge(branch: string, number: number): { sha: string; before: string } {
+  const dir = join(root, `merge-${number}-${Date.now()}`);
+  git(root, "clone", "--quiet", remote, dir);
+  const before = git(dir, "rev-parse", "HEAD");
+  // Both PR runs append a plan line to the progress log; the union driver keeps both (what a repository's
+  // .gitattributes `jobs/.tasks/progress.md merge=union` does) instead of a conflict in the merge.
+  write(dir, ".git/info/attributes", "jobs/.tasks/progress.md merge=union\n");
+  dev(dir, "merge", "-q", "--no-ff", `origin/${branch}`, "-m", `Merge pull request #${number} from ${OWNER}/${branch}`);
+  dev(dir, "push", "-q", "origin", "HEAD:main");
+  const sha = git(dir, "rev-parse", "HEAD");
+  github.pulls.set(sha, [
+    {
+      number,
+      state: "closed",
+      merged_at: new Date().toISOString(),
+      merge_commit_sha: sha,
+      head: { ref: branch, sha: git(dir, "rev-parse", `origin/${branch}`) },
+    },
+  ]);
+  return { sha, before };
+}
+
+const ready = existsSync(BUNDLE);
+if (!ready) console.warn(`e2e: ${BUNDLE} is missing (the global setup builds it); the action e2e tests are skipped`);
+
+describe.skipIf(!ready)("the action as the runner runs it", () => {
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), "jobagent-e2e-"));
+    remote = join(root, "origin.git");
+    git(root, "init", "--quiet", "--bare", "-b", "main", remote);
+    const seed = join(root, "seed");
+    git(root, "clone", "--quiet", remote, seed);
+    write(seed, "README.md", "# data jobs\n");
+    write(seed, "jobs/.gitkeep", "");
+    dev(seed, "add", ".");
+    dev(seed, "commit", "-q", "-m", "initial");
+    dev(seed, "push", "-q", "origin", "HEAD:main");
+    local = await startLocalWorkspace({ token: "dapi-e2e-local-workspace-token-0123456789" });
+    github = await startFakeGitHub({
+      owner: OWNER,
+      repo: REPO,
+      tokens: {
+        [GITHUB_TOKEN]: { login: "github-actions[bot]", type: "Bot" },
+        [FORK_TOKEN]: { login: "github-actions[bot]", type: "Bot", readOnly: true },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await github?.close();
+    await local?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it("PR opened → task files pushed and one plan comment; PR updated → the same comment edited; merge → applied, states committed back, result commented", async () => {
+    const { devDir, head, base } = openBranch("add-orders", { "jobs/orders-daily.md": requirement("orders-daily", 2) });
+    github.files.set(7, [{ filename: "jobs/orders-daily.md", status: "added" }]);
+
+    // --- PR opened
+    const opened = await runAction({
+      event: "pull_request",
+      payload: prPayload("opened", 7, "add-orders", head, base),
+      checkout: checkoutOf("add-orders", "checkout-pr-1"),
+      sha: head,
+      ref: "refs/pull/7/merge",
+    });
+    expect(opened.code, opened.stdout + opened.stderr).toBe(0);
+    expect(opened.outputs["to-create"]).toBe("1");
+    expect(opened.outputs.changes).toBe("true");
+    expect(opened.outputs["failure-reason"]).toBe("");
+    const planHash1 = opened.outputs["plan-hash"];
+    expect(planHash1).toMatch(/^[0-9a-f]{8,}$/);
+
+    const pushed1 = git(remote, "rev-parse", "add-orders");
+    expect(pushed1).not.toBe(head);
+    expect(git(remote, "log", "-1", "--format=%an|%s", "add-orders")).toMatch(/^github-actions\[bot\]\|jobagent: task files/);
+    const fresh = checkoutOf("add-orders", "verify-pr-1");
+    const tasks = taskFiles(fresh);
+    expect(tasks.length).toBe(1);
+    expect(statusOf(readFileSync(join(fresh, "jobs/.tasks", tasks[0]), "utf8"))).toBe("PLANNED");
+
+    const comments1 = github.commentsOn(7);
+    expect(comments1).toHaveLength(1);
+    expect(comments1[0].user.login).toBe("github-actions[bot]");
+    expect(parseMarker(comments1[0].body)).toEqual({ kind: "plan", jobsDir: "jobs", planHash: planHash1, headSha: pushed1 });
+    expect(comments1[0].body).toContain("orders-daily");
+    expect(opened.summary).toContain(planHash1);
+    expect(opened.stdout).toMatch(/::group::/);
+
+    // --- PR synchronize: the developer changes the requirement
+    dev(devDir, "pull", "-q", "--rebase", "origin", "add-orders");
+    write(devDir, "jobs/orders-daily.md", requirement("orders-daily", 4));
+    dev(devDir, "commit", "-q", "-am", "more workers");
+    dev(devDir, "push", "-q", "origin", "add-orders");
+    const head2 = git(devDir, "rev-parse", "HEAD");
+    const synced = await runAction({
+      event: "pull_request",
+      payload: prPayload("synchronize", 7, "add-orders", head2, base),
+      checkout: checkoutOf("add-orders", "checkout-pr-2"),
+      sha: head2,
+      ref: "refs/pull/7/merge",
+    });
+    expect(synced.code, synced.stdout + synced.stderr).toBe(0);
+    const planHash2 = synced.outputs["plan-hash"];
+    expect(planHash2).not.toBe(planHash1);
+    const comments2 = github.commentsOn(7);
+    expect(comments2).toHaveLength(1);
+    expect(comments2[0].id).toBe(comments1[0].id);
+    expect(parseMarker(comments2[0].body)?.planHash).toBe(planHash2);
+    expect(comments2[0].body).toContain(`supersedes ~~plan \`${planHash1}\``);
+    expect(github.requests.filter((r) => r.method === "POST" && r.path.endsWith("/issues/7/comments"))).toHaveLength(1);
+    expect(github.requests.filter((r) => r.method === "PATCH")).toHaveLength(1);
+
+    // --- merge → push to main → apply
+    const merged = merge("add-orders", 7);
+    const applied = await runAction({
+      event: "push",
+      payload: pushPayload(merged.sha, merged.before),
+      checkout: checkoutOf("main", "checkout-main-1"),
+      sha: merged.sha,
+      ref: "refs/heads/main",
+    });
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    expect(applied.outputs["failure-reason"]).toBe("");
+    expect(applied.stdout).toContain(`approved plan ${planHash2}`);
+    const jobs = await jobsNamed("orders-daily");
+    expect(jobs).toHaveLength(1);
+
+    const back = git(remote, "log", "-1", "--format=%an|%s", "main");
+    expect(back).toMatch(/^github-actions\[bot\]\|jobagent: applied plan \S+ \[skip ci\]$/);
+    const main = checkoutOf("main", "verify-main-1");
+    const mainTasks = taskFiles(main);
+    expect(mainTasks).toHaveLength(1);
+    expect(statusOf(readFileSync(join(main, "jobs/.tasks", mainTasks[0]), "utf8"))).toBe("COMPLETE");
+    expect(readFileSync(join(main, "jobs/.tasks/progress.md"), "utf8")).toMatch(/orders-daily/);
+
+    const comments3 = github.commentsOn(7);
+    expect(comments3).toHaveLength(2);
+    const result = comments3[1];
+    expect(parseMarker(result.body)?.kind).toBe("apply");
+    expect(result.body).toContain(`[orders-daily](${local.url}/jobs/${jobs[0].job_id})`);
+    expect(result.body).toMatch(/COMPLETE/);
+    expect(applied.summary).toMatch(/Applied/);
+
+    // --- the same push delivered twice more at once (re-runs racing each other) applies nothing twice
+    const racers = await Promise.all(
+      [1, 2].map((i) =>
+        runAction({
+          event: "push",
+          payload: pushPayload(merged.sha, merged.before),
+          checkout: checkoutOf("main", `checkout-race-${i}`),
+          sha: merged.sha,
+          ref: "refs/heads/main",
+        }),
+      ),
+    );
+    for (const racer of racers) expect(["", "locked", "git-push-failed"]).toContain(racer.outputs["failure-reason"]);
+    expect(await jobsNamed("orders-daily")).toHaveLength(1);
+    expect((await jobsNamed("orders-daily"))[0].job_id).toBe(jobs[0].job_id);
+    // a re-run that applied nothing keeps the result comment of the run that did
+    expect(github.commentsOn(7)[1].body).toContain(`/jobs/${jobs[0].job_id}`);
+  });
+
+  it("two merges in a row (runs serialised by the concurrency group): each job applied once, both states committed", async () => {
+    const a = openBranch("add-a", { "jobs/seq-a.md": requirement("seq-a", 1) });
+    const b = openBranch("add-b", { "jobs/seq-b.md": requirement("seq-b", 1) });
+    github.files.set(21, [{ filename: "jobs/seq-a.md", status: "added" }]);
+    github.files.set(22, [{ filename: "jobs/seq-b.md", status: "added" }]);
+    for (const [n, branch, pr] of [[21, "add-a", a], [22, "add-b", b]] as const) {
+      const run = await runAction({
+        event: "pull_request",
+        payload: prPayload("opened", n, branch, pr.head, pr.base),
+        checkout: checkoutOf(branch, `checkout-seq-${n}`),
+        sha: pr.head,
+        ref: `refs/pull/${n}/merge`,
+      });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+    }
+    const mergeA = merge("add-a", 21);
+    const mergeB = merge("add-b", 22);
+    // both checkouts are taken when the runs start: B's does not contain A's state commit
+    const checkoutA = checkoutOf("main", "checkout-seq-main-a");
+    git(checkoutA, "checkout", "-q", mergeA.sha);
+    git(checkoutA, "checkout", "-q", "-B", "main");
+    const checkoutB = checkoutOf("main", "checkout-seq-main-b");
+    const applyA = await runAction({ event: "push", payload: pushPayload(mergeA.sha, mergeA.before), checkout: checkoutA, sha: mergeA.sha, ref: "refs/heads/main" });
+    const applyB = await runAction({ event: "push", payload: pushPayload(mergeB.sha, mergeB.before), checkout: checkoutB, sha: mergeB.sha, ref: "refs/heads/main" });
+    expect(applyA.code, applyA.stdout + applyA.stderr).toBe(0);
+    expect(applyB.code, applyB.stdout + applyB.stderr).toBe(0);
+    expect(await jobsNamed("seq-a")).toHaveLength(1);
+    expect(await jobsNamed("seq-b")).toHaveLength(1);
+    const main = checkoutOf("main", "verify-seq-main");
+    const states = taskFiles(main)
+      .map((f) => readFileSync(join(main, "jobs/.tasks", f), "utf8"))
+      .filter((t) => /seq-[ab]/.test(t))
+      .map(statusOf);
+    expect(states).toEqual(["COMPLETE", "COMPLETE"]);
+  });
+
+  it("refuses with plan-changed when the merged requirement differs from the plan shown on the PR", async () => {
+    const { devDir, head, base } = openBranch("add-invoices", { "jobs/invoices.md": requirement("invoices-daily", 2) });
+    github.files.set(8, [{ filename: "jobs/invoices.md", status: "added" }]);
+    const opened = await runAction({
+      event: "pull_request",
+      payload: prPayload("opened", 8, "add-invoices", head, base),
+      checkout: checkoutOf("add-invoices", "checkout-pr8"),
+      sha: head,
+      ref: "refs/pull/8/merge",
+    });
+    expect(opened.code, opened.stdout + opened.stderr).toBe(0);
+
+    // a change pushed behind the PR's back: no workflow ran for it, so no plan was shown
+    dev(devDir, "pull", "-q", "--rebase", "origin", "add-invoices");
+    write(devDir, "jobs/invoices.md", requirement("invoices-daily", 8));
+    dev(devDir, "commit", "-q", "-am", "sneaky: 8 workers [skip ci]");
+    dev(devDir, "push", "-q", "origin", "add-invoices");
+
+    const merged = merge("add-invoices", 8);
+    const applied = await runAction({
+      event: "push",
+      payload: pushPayload(merged.sha, merged.before),
+      checkout: checkoutOf("main", "checkout-main-8"),
+      sha: merged.sha,
+      ref: "refs/heads/main",
+    });
+    expect(applied.code).toBe(1);
+    expect(applied.outputs["failure-reason"]).toBe("plan-changed");
+    expect(applied.stdout).toMatch(/::error::.*plan/);
+    expect(await jobsNamed("invoices-daily")).toHaveLength(0);
+    const result = github.commentsOn(8).find((c) => parseMarker(c.body)?.kind === "apply");
+    expect(result?.body).toMatch(/Apply failed \(`plan-changed`\)/);
+    expect(applied.summary).toMatch(/plan-changed/);
+  });
+
+  it("fork PR: no secrets → nothing pushed, nothing commented, the job summary says why", async () => {
+    const { head, base } = openBranch("fork-feature", { "jobs/fork.md": requirement("from-a-fork", 1) });
+    github.files.set(9, [{ filename: "jobs/fork.md", status: "added" }]);
+    const run = await runAction({
+      event: "pull_request",
+      payload: prPayload("opened", 9, "fork-feature", head, base, "stranger/data-jobs"),
+      checkout: checkoutOf("fork-feature", "checkout-fork"),
+      sha: head,
+      ref: "refs/pull/9/merge",
+      inputs: { "databricks-host": "", "databricks-token": "", "github-token": FORK_TOKEN },
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(git(remote, "rev-parse", "fork-feature")).toBe(head);
+    expect(github.commentsOn(9)).toHaveLength(0);
+    expect(run.summary).toMatch(/comes from a fork/);
+  });
+
+  it("fork PR with credentials available: planned but never pushed; the read-only token's refusal is not a failure", async () => {
+    const { head, base } = openBranch("fork-two", { "jobs/fork-two.md": requirement("fork-two", 1) });
+    github.files.set(10, [{ filename: "jobs/fork-two.md", status: "added" }]);
+    const run = await runAction({
+      event: "pull_request",
+      payload: prPayload("opened", 10, "fork-two", head, base, "stranger/data-jobs"),
+      checkout: checkoutOf("fork-two", "checkout-fork-two"),
+      sha: head,
+      ref: "refs/pull/10/merge",
+      inputs: { "github-token": FORK_TOKEN },
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    // main already holds the other tests' requirements: the fork's job is one of the creates
+    expect(Number(run.outputs["to-create"])).toBeGreaterThanOrEqual(1);
+    expect(run.summary).toContain("fork-two");
+    expect(git(remote, "rev-parse", "fork-two")).toBe(head);
+    expect(github.commentsOn(10)).toHaveLength(0);
+    expect(run.stdout).toMatch(/read-only token cannot comment/);
+    expect(await jobsNamed("fork-two")).toHaveLength(0);
+
+    const apply = await runAction({
+      event: "pull_request",
+      payload: prPayload("opened", 10, "fork-two", head, base, "stranger/data-jobs"),
+      checkout: checkoutOf("fork-two", "checkout-fork-apply"),
+      sha: head,
+      ref: "refs/pull/10/merge",
+      inputs: { mode: "apply" },
+    });
+    expect(apply.code).toBe(1);
+    expect(apply.outputs["failure-reason"]).toBe("configuration");
+    expect(await jobsNamed("fork-two")).toHaveLength(0);
+  });
+
+  it("a bad input fails with failure-reason configuration, naming the input; the summary is written anyway", async () => {
+    const { head, base } = openBranch("bad-input", { "jobs/bad.md": requirement("bad-input", 1) });
+    const run = await runAction({
+      event: "pull_request",
+      payload: prPayload("opened", 11, "bad-input", head, base),
+      checkout: checkoutOf("bad-input", "checkout-bad"),
+      sha: head,
+      ref: "refs/pull/11/merge",
+      inputs: { "on-plan-change": "sometimes" },
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs["failure-reason"]).toBe("configuration");
+    expect(run.stdout).toContain('::error::input "on-plan-change" has the value "sometimes"; use one of: fail, apply');
+    expect(run.summary).toMatch(/jobagent failed \(`configuration`\)/);
+  });
+
+  it("no token reaches any log line, output, summary, comment or commit", () => {
+    expect(runs).toBeGreaterThan(5);
+    const secrets = [local.token, GITHUB_TOKEN, FORK_TOKEN];
+    // `::add-mask::<secret>` is how core.setSecret tells the runner what to mask; the runner consumes those lines.
+    const texts = produced.map((t) => t.replace(/^::add-mask::.*$/gm, ""));
+    texts.push(...github.comments.map((c) => c.body));
+    texts.push(git(remote, "log", "--all", "-p", "--format=%an %ae %s %b"));
+    for (const secret of secrets) for (const text of texts) expect(text.includes(secret)).toBe(false);
+    // the masks were registered
+    expect(produced.join("\n")).toContain(`::add-mask::${local.token}`);
+  });
+});
