@@ -491,6 +491,25 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
     expect(await jobsNamed("fork-two")).toHaveLength(0);
   });
 
+  it("a requirement that fails validation: annotation on the file, comment without an approvable hash, validation-failed", async () => {
+    const broken = requirement("broken-job", 1).replace("notebook_path: /Workspace/Shared/etl/transform", "notebok_path: /Workspace/Shared/etl/transform");
+    const { head, base } = openBranch("broken", { "jobs/broken.md": broken });
+    github.files.set(12, [{ filename: "jobs/broken.md", status: "added" }]);
+    const run = await runAction({
+      event: "pull_request",
+      payload: prPayload("opened", 12, "broken", head, base),
+      checkout: checkoutOf("broken", "checkout-broken"),
+      sha: head,
+      ref: "refs/pull/12/merge",
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs["failure-reason"]).toBe("validation-failed");
+    expect(run.stdout).toMatch(/::error title=[^,]*,file=jobs\/broken\.md,line=\d+::/);
+    const comment = github.commentsOn(12)[0];
+    expect(comment.body).toMatch(/Validation failed/);
+    expect(parseMarker(comment.body)?.planHash).toBeUndefined();
+  });
+
   it("a bad input fails with failure-reason configuration, naming the input; the summary is written anyway", async () => {
     const { head, base } = openBranch("bad-input", { "jobs/bad.md": requirement("bad-input", 1) });
     const run = await runAction({
