@@ -1,4 +1,362 @@
-export async function main(argv: string[]): Promise<number> {
-  console.log(`jobagent: ${argv.join(" ")}`);
+/**
+ * `jobagent` — the CLI. Same engine as the GitHub Action; flags mirror the action's inputs (same names), each also
+ * read from `JOBAGENT_<NAME_IN_UPPER_SNAKE>`; Databricks auth from DATABRICKS_HOST / DATABRICKS_TOKEN. Without a
+ * host it uses the embedded local workspace, its state in `<repo>/.jobagent/workspace.json` (git-ignored).
+ */
+import { parseArgs } from "node:util";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { basename, join, relative, resolve } from "node:path";
+import type { EngineOptions } from "../engine/api.js";
+import { readStatus, runApply, runPlan, runTechLead } from "../engine/index.js";
+import { createRunContext } from "../engine/context.js";
+import { taskIdOf } from "../engine/techlead.js";
+import { withOwnership } from "../engine/ownership.js";
+import type { Logger } from "../domain/model.js";
+import { renderPlanJson } from "../domain/render.js";
+import { startLocalWorkspace, type LocalWorkspace } from "../local-workspace/index.js";
+import { createSdkWorkspace } from "../workspace/sdk-workspace.js";
+import { interpretStructured, parseRequirement } from "../requirements/index.js";
+import { createOfflineInterpreter, toApiRequests } from "../interpreter/index.js";
+
+import { createLlmInterpreter } from "../techlead/llm/index.js";
+import { getRetriever } from "../retriever/index.js";
+import type { LlmSettings } from "../techlead/types.js";
+import { createCliLogger, createRedactor } from "./logger.js";
+import { runDemo } from "./demo.js";
+import { runEval } from "./eval.js";
+
+export const LOCAL_WORKSPACE_TOKEN = "dapi-local-workspace-not-a-secret";
+
+const HELP = `jobagent — GitOps for Databricks jobs (requirements in markdown → planned, reviewed, applied jobs)
+
+Usage: jobagent <command> [flags]
+
+Commands
+  tech-lead                 requirements → task files (no workspace changes)
+  plan [--json]             validate + plan; records the plan in the task files; exit 0 valid, 1 invalid
+  apply [--json]            apply the planned tasks (refuses with plan-changed if the plan moved)
+  status [--json]           tasks by state (the task files queried)
+  interpret FILE [--json]   the Jobs API requests one requirement would produce (nothing written or applied)
+  docs search QUERY         search the Databricks documentation index (--k N, --docs-dir DIR, --json)
+  eval [interpreter|retrieval|prose|all]   run the evaluation sets and print scores
+  workspace serve           run the local Databricks workspace (--port N, --state FILE, --token T)
+  demo                      the whole flow in a temporary git repo against the local workspace
+
+Flags (same names as the action's inputs; each also read from JOBAGENT_<NAME>, e.g. JOBAGENT_JOBS_DIR)
+  --jobs-dir DIR            requirements directory (default: jobs)
+  --databricks-host URL     workspace URL (default: DATABRICKS_HOST; none → embedded local workspace)
+  --databricks-token TOKEN  workspace token (default: DATABRICKS_TOKEN)
+  --llm-model NAME          serving endpoint / model for prose requirements (default: offline interpreter)
+  --llm-base-url URL        OpenAI-compatible base URL (default: <host>/serving-endpoints)
+  --llm-api-key KEY         API key (default: the Databricks token)
+  --allow-delete            allow deleting jobs whose requirement was removed
+  --on-plan-change MODE     fail | apply (default: fail)
+  --strict-consistency      requirement-vs-plan disagreements are errors, not warnings
+  --run-wait-seconds N      wait up to N s for runs started by run tasks and report their result (default 0)
+  --repo-dir DIR            repository root (default: current directory)
+  --repo OWNER/NAME         repository identity recorded in ownership tags (default: GITHUB_REPOSITORY, git remote, dir name)
+  --json                    machine-readable output on stdout (documented in docs/plan-format.md)
+  --verbose                 more logging
+  -h, --help                this help
+
+Exit codes: 0 success; 1 validation failed, plan changed, apply failed or locked; 2 usage or configuration error.
+`;
+
+const FLAGS = {
+  "jobs-dir": { type: "string" },
+  "databricks-host": { type: "string" },
+  "databricks-token": { type: "string" },
+  "llm-model": { type: "string" },
+  "llm-base-url": { type: "string" },
+  "llm-api-key": { type: "string" },
+  "allow-delete": { type: "boolean" },
+  "on-plan-change": { type: "string" },
+  "strict-consistency": { type: "boolean" },
+  "run-wait-seconds": { type: "string" },
+  "plan-hash": { type: "string" },
+  "repo-dir": { type: "string" },
+  repo: { type: "string" },
+  json: { type: "boolean" },
+  verbose: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  port: { type: "string" },
+  state: { type: "string" },
+  token: { type: "string" },
+  k: { type: "string" },
+  "docs-dir": { type: "string", multiple: true },
+  dir: { type: "string" },
+} as const;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+function setting(values: Values, name: string, env: NodeJS.ProcessEnv): string | undefined {
+  const flag = values[name];
+  if (typeof flag === "string" && flag !== "") return flag;
+  const fromEnv = env[`JOBAGENT_${name.toUpperCase().replace(/-/g, "_")}`];
+  return fromEnv !== undefined && fromEnv !== "" ? fromEnv : undefined;
+}
+
+function booleanSetting(values: Values, name: string, env: NodeJS.ProcessEnv): boolean {
+  if (values[name] === true) return true;
+  const raw = env[`JOBAGENT_${name.toUpperCase().replace(/-/g, "_")}`];
+  if (raw === undefined || raw === "") return false;
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new UsageError(`JOBAGENT_${name.toUpperCase().replace(/-/g, "_")} must be true or false (found "${raw}")`);
+}
+
+export interface CliIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export async function main(argv: string[] = process.argv.slice(2), io: CliIO = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
+  } catch (error) {
+    io.stderr.write(`error: ${(error as Error).message}\nRun \`jobagent --help\` for usage.\n`);
+    return 2;
+  }
+  const values = parsed.values as Values;
+  const [command, ...rest] = parsed.positionals;
+  if (values.help || !command) {
+    io.stdout.write(HELP);
+    return command || values.help ? 0 : 2;
+  }
+  const env = io.env;
+  const host = setting(values, "databricks-host", env) ?? env.DATABRICKS_HOST;
+  const token = setting(values, "databricks-token", env) ?? env.DATABRICKS_TOKEN;
+  const llmKey = setting(values, "llm-api-key", env);
+  const redact = createRedactor([token, llmKey, env.GITHUB_TOKEN, typeof values.token === "string" ? values.token : undefined]);
+  const log = createCliLogger({ verbose: values.verbose === true, redact, stream: io.stderr });
+  const out = (text: string) => io.stdout.write(redact(text.endsWith("\n") ? text : `${text}\n`));
+  try {
+    switch (command) {
+      case "workspace":
+        return await serveWorkspace(rest, values, out, log);
+      case "demo":
+        return await runDemo({ out, log, keep: typeof values.dir === "string" ? resolve(io.cwd, values.dir) : undefined });
+      case "docs": {
+        if (rest[0] !== "search" || rest.length < 2) throw new UsageError('usage: jobagent docs search "QUERY" [--k N] [--docs-dir DIR] [--json]');
+        const retriever = getRetriever({ extraDocsDirs: ((values["docs-dir"] as string[] | undefined) ?? []).map((d) => resolve(io.cwd, d)) });
+        const hits = retriever.search(rest.slice(1).join(" "), Number(values.k ?? 5));
+        if (values.json) out(JSON.stringify({ hits }, null, 2));
+        else if (hits.length === 0) out("No results.");
+        else for (const hit of hits) out(`${hit.score.toFixed(2)}  ${hit.source} › ${hit.heading}\n      ${hit.text.replace(/\s+/g, " ").slice(0, 200)}…`);
+        return 0;
+      }
+      case "eval":
+        return await runEval(rest[0] ?? "all", { out, json: values.json === true, cwd: io.cwd });
+      case "status": {
+        const repoDir = resolve(io.cwd, setting(values, "repo-dir", env) ?? ".");
+        const status = await readStatus({ repoDir, jobsDir: setting(values, "jobs-dir", env) ?? "jobs" });
+        if (values.json) out(JSON.stringify(status, null, 2));
+        else out(renderStatus(status));
+        return 0;
+      }
+      case "tech-lead":
+      case "plan":
+      case "apply":
+      case "interpret":
+        break;
+      default:
+        throw new UsageError(`unknown command "${command}". Run \`jobagent --help\` for the list.`);
+    }
+
+    const onPlanChange = setting(values, "on-plan-change", env) ?? "fail";
+    if (onPlanChange !== "fail" && onPlanChange !== "apply") throw new UsageError(`--on-plan-change must be "fail" or "apply" (found "${onPlanChange}")`);
+    const repoDir = resolve(io.cwd, setting(values, "repo-dir", env) ?? ".");
+    const jobsDir = setting(values, "jobs-dir", env) ?? "jobs";
+    const { workspace, local } = await connect(host, token, repoDir, log);
+    try {
+      const llmModel = setting(values, "llm-model", env);
+      let llm: LlmSettings | undefined;
+      if (llmModel) {
+        const baseUrl = setting(values, "llm-base-url", env) ?? (host ? `${host.replace(/\/+$/, "")}/serving-endpoints` : undefined);
+        if (!baseUrl) throw new UsageError("--llm-model needs --llm-base-url (or a Databricks host whose serving endpoints to use)");
+        const key = llmKey ?? token;
+        if (!key) throw new UsageError("--llm-model needs --llm-api-key (or a Databricks token)");
+        llm = { model: llmModel, baseUrl, apiKey: async () => key };
+      }
+      const options: EngineOptions = {
+        repoDir,
+        jobsDir,
+        workspace,
+        repo: setting(values, "repo", env) ?? env.GITHUB_REPOSITORY ?? (await repoIdentity(repoDir)),
+        allowDelete: booleanSetting(values, "allow-delete", env),
+        runId: env.GITHUB_RUN_ID ?? `cli-${process.pid}-${randomBytes(3).toString("hex")}`,
+        log,
+        strictConsistency: booleanSetting(values, "strict-consistency", env),
+      };
+      if (llm) options.llm = llm;
+      switch (command) {
+        case "tech-lead": {
+          const result = await runTechLead(options);
+          for (const d of result.diagnostics) log[d.severity === "error" ? "error" : "warn"](formatDiagnostic(d));
+          if (values.json) out(JSON.stringify({ written: result.written, diagnostics: result.diagnostics }, null, 2));
+          else out(result.written.length === 0 ? "Task files are up to date." : `Wrote ${result.written.length} task file(s):\n${result.written.map((f) => `  ${f}`).join("\n")}`);
+          return result.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
+        }
+        case "plan": {
+          const plan = await runPlan(options, { record: true });
+          if (values.json) out(renderPlanJson(plan));
+          else out(plan.markdown);
+          for (const d of plan.diagnostics.filter((x) => x.severity === "error")) log.error(formatDiagnostic(d));
+          return plan.valid ? 0 : 1;
+        }
+        case "apply": {
+          const planHash = typeof values["plan-hash"] === "string" ? values["plan-hash"] : undefined;
+          const waitRaw = setting(values, "run-wait-seconds", env);
+          const result = await runApply(options, {
+            onPlanChange,
+            ...(planHash ? { approvedPlanHash: planHash } : {}),
+            runWaitSeconds: waitRaw ? Number(waitRaw) : 0,
+          });
+          if (values.json) out(JSON.stringify(result, null, 2));
+          else out(renderApply(result));
+          return result.ok ? 0 : 1;
+        }
+        case "interpret": {
+          const file = rest[0];
+          if (!file) throw new UsageError("usage: jobagent interpret FILE [--json]");
+          return await interpretOne(resolve(io.cwd, file), options, values.json === true, out);
+        }
+      }
+      return 0;
+    } finally {
+      await local?.close();
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`error: ${redact(error.message)}\n`);
+      return 2;
+    }
+    io.stderr.write(`error: ${redact(error instanceof Error ? error.message : String(error))}\n`);
+    return 1;
+  }
+}
+
+async function connect(host: string | undefined, token: string | undefined, repoDir: string, log: Logger): Promise<{ workspace: ReturnType<typeof createSdkWorkspace>; local?: LocalWorkspace }> {
+  if (host) {
+    if (!token) throw new UsageError("DATABRICKS_HOST is set but no token: set DATABRICKS_TOKEN or --databricks-token");
+    return { workspace: createSdkWorkspace({ host, token }) };
+  }
+  const stateDir = join(repoDir, ".jobagent");
+  await mkdir(stateDir, { recursive: true });
+  await writeFile(join(stateDir, ".gitignore"), "*\n").catch(() => undefined);
+  const local = await startLocalWorkspace({ stateFile: join(stateDir, "workspace.json"), token: LOCAL_WORKSPACE_TOKEN });
+  log.info(`Using the embedded local workspace (state: ${relative(process.cwd(), join(stateDir, "workspace.json")) || ".jobagent/workspace.json"}); set DATABRICKS_HOST to use a real one.`);
+  return { workspace: createSdkWorkspace({ host: local.url, token: local.token }), local };
+}
+
+async function repoIdentity(repoDir: string): Promise<string> {
+  try {
+    const config = await readFile(join(repoDir, ".git", "config"), "utf8");
+    const url = /\[remote "origin"\][^[]*?url\s*=\s*(\S+)/.exec(config)?.[1];
+    const match = url ? /[:/]([^/:]+\/[^/]+?)(?:\.git)?$/.exec(url) : null;
+    if (match?.[1]) return match[1];
+  } catch {
+    // not a git repo
+  }
+  return `local/${basename(repoDir)}`;
+}
+
+async function serveWorkspace(rest: string[], values: Values, out: (t: string) => void, log: Logger): Promise<number> {
+  if (rest[0] !== "serve") throw new UsageError("usage: jobagent workspace serve [--port N] [--state FILE] [--token T]");
+  const port = values.port ? Number(values.port) : 8484;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (found "${String(values.port)}")`);
+  const customToken = typeof values.token === "string";
+  const workspace = await startLocalWorkspace({
+    port,
+    token: customToken ? (values.token as string) : LOCAL_WORKSPACE_TOKEN,
+    ...(typeof values.state === "string" ? { stateFile: resolve(values.state) } : {}),
+  });
+  out(`Local Databricks workspace listening on ${workspace.url}`);
+  out(`  export DATABRICKS_HOST=${workspace.url}`);
+  out(customToken ? "  export DATABRICKS_TOKEN=<the token you passed with --token>" : `  export DATABRICKS_TOKEN=${LOCAL_WORKSPACE_TOKEN}   # fixed, documented local token`);
+  log.info("Press Ctrl+C to stop.");
+  await new Promise<void>((resolveStop) => {
+    const stop = () => resolveStop();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await workspace.close();
   return 0;
+}
+
+async function interpretOne(file: string, options: EngineOptions, json: boolean, out: (t: string) => void): Promise<number> {
+  const text = await readFile(file, "utf8");
+  const rel = relative(options.repoDir, file).split("\\").join("/");
+  const { doc, diagnostics } = parseRequirement(rel, text);
+  if (!doc) {
+    for (const d of diagnostics) options.log.error(formatDiagnostic(d));
+    return 1;
+  }
+  const ctx = createRunContext(options);
+  const snapshot = await ctx.snapshot();
+  const existingJobs = [...snapshot.jobs.values()];
+  const interpretation =
+    interpretStructured(doc) ??
+    (await (options.llm ? createLlmInterpreter(options.llm) : createOfflineInterpreter()).interpret(doc, { existingJobs, tools: ctx.tools }));
+  const { requests, questions } = toApiRequests(interpretation, existingJobs);
+  for (const request of requests) {
+    if (request.endpoint === "jobs/create") {
+      const item = interpretation.items.find((i) => i.action === "create" && i.settings && JSON.stringify(i.settings) === JSON.stringify(request.body));
+      if (item) request.body = withOwnership(request.body, options.repo, taskIdOf(options.jobsDir, rel, item.key));
+    }
+  }
+  if (json) {
+    out(JSON.stringify({ requests, questions }, null, 2));
+  } else {
+    out(`${rel}: interpreted by ${interpretation.source}`);
+    for (const request of requests) out(`\nPOST /api/2.2/${request.endpoint}\n${JSON.stringify(request.body, null, 2)}`);
+    if (questions.length > 0) out(`\nQuestions before this can be planned:\n${questions.map((q) => `  - ${q}`).join("\n")}`);
+    for (const item of interpretation.items) for (const e of item.explanation ?? []) out(`  ${e.field} ← "${e.words}"`);
+  }
+  for (const d of interpretation.diagnostics) options.log[d.severity === "error" ? "error" : "warn"](formatDiagnostic(d));
+  return interpretation.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
+}
+
+export function formatDiagnostic(d: { file?: string; line?: number; path: string; message: string; fix: string; value?: unknown }): string {
+  const where = `${d.file ?? ""}${d.line ? `:${d.line}` : ""}`;
+  return `${where}${where ? " " : ""}${d.path ? `${d.path}: ` : ""}${d.message}${d.value !== undefined ? ` (found ${JSON.stringify(d.value)})` : ""} — fix: ${d.fix}`;
+}
+
+function renderStatus(status: Awaited<ReturnType<typeof readStatus>>): string {
+  if (status.tasks.length === 0) return "No task files yet. Run `jobagent tech-lead` or `jobagent plan`.";
+  const lines = [
+    Object.entries(status.counts)
+      .filter(([, n]) => n > 0)
+      .map(([s, n]) => `${s}: ${n}`)
+      .join("  "),
+    "",
+  ];
+  const width = Math.max(...status.tasks.map((t) => t.id.length));
+  for (const t of status.tasks) {
+    lines.push(`${t.status.padEnd(11)} ${t.id.padEnd(width)}  ${t.action.padEnd(6)} ${t.jobId !== undefined ? `job ${t.jobId}` : ""}${t.note ? `  — ${t.note}` : ""}`);
+  }
+  for (const e of status.errors) lines.push(`unreadable: ${e}`);
+  return lines.join("\n");
+}
+
+function renderApply(result: Awaited<ReturnType<typeof runApply>>): string {
+  const lines: string[] = [];
+  if (result.failureReason && result.results.length === 0) return `Apply refused (${result.failureReason}): ${result.message ?? ""}`;
+  for (const r of result.results) {
+    const mark = r.status === "COMPLETE" ? "✓" : r.status === "FAILED" ? "✗" : "–";
+    lines.push(`${mark} ${r.op.padEnd(6)} ${r.jobName}${r.jobId !== undefined ? ` (job ${r.jobId})` : ""} ${r.status}${r.run ? ` run ${r.run.runId}${r.run.result ? ` ${r.run.result}` : ""}` : ""}${r.error ? ` — ${r.error}` : ""}`);
+  }
+  lines.push("", result.ok ? `Apply complete (plan ${result.planHash}).` : `Apply failed (${result.failureReason ?? "apply-failed"}): ${result.message ?? ""}`);
+  return lines.join("\n");
 }

@@ -244,7 +244,13 @@ async function applyTask(ctx: RunContext, entry: PlannedTask, planned: Map<strin
     task = { ...task, lease: undefined, errors: undefined, applied_spec_hash: task.spec_hash };
     if (jobId !== undefined && change.op !== "run") task.job_id = jobId;
     if (change.op === "run" && jobId !== undefined) task.job_id = jobId;
-    if (appliedSettings && (change.op === "create" || change.op === "update")) task.applied_hash = hashJson(normalizeJobSettings(appliedSettings));
+    if (appliedSettings && jobId !== undefined && (change.op === "create" || change.op === "update")) {
+      // Hash what the workspace holds now (its read-back adds defaults the desired settings leave out), so a later
+      // plan can tell drift from server defaults.
+      const readBack = await options.workspace.getJob(jobId).catch(() => undefined);
+      const creator = readBack?.creator_user_name ? { creatorUserName: readBack.creator_user_name } : {};
+      task.applied_hash = hashJson(normalizeJobSettings(readBack?.settings ?? appliedSettings, creator));
+    }
     if (change.jobName) task.job_name = change.jobName;
     await store.write(task);
     entry.task = task;

@@ -5,7 +5,7 @@
 import type { EngineOptions } from "./api.js";
 import { FileTaskStore, type TaskStore } from "./task-store.js";
 import { WorkspaceSnapshot } from "./ownership.js";
-import type { TechLeadTools } from "../techlead/types.js";
+import type { ProseInterpreter, TechLeadTools } from "../techlead/types.js";
 import { getRetriever } from "../retriever/index.js";
 
 export interface RunContext {
@@ -16,6 +16,8 @@ export interface RunContext {
   /** Forget the snapshot (after writes). */
   invalidate(): void;
   tools: TechLeadTools;
+  /** One LLM interpreter per run (it remembers which structured-output mode the endpoint accepts). */
+  llmInterpreter?: ProseInterpreter;
 }
 
 export function createRunContext(options: EngineOptions, store?: TaskStore): RunContext {

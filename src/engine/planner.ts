@@ -246,20 +246,21 @@ async function planTask(
         entry.change = makeChange("create", name, undefined, diffJobSettings(desired, {}), { endpoint: "jobs/create", body: desired });
         return entry;
       }
-      const fields = diffJobSettings(desired, actual.settings);
+      const diffOptions = actual.creator_user_name ? { creatorUserName: actual.creator_user_name } : {};
+      const fields = diffJobSettings(desired, actual.settings, diffOptions);
       if (fields.length === 0) {
         entry.change = makeChange("no-op", name, actual.job_id, [], undefined);
         return entry;
       }
-      const update = computeUpdateRequest(desired, actual.settings);
+      const update = computeUpdateRequest(desired, actual.settings, diffOptions);
       await runPreflight();
       consistency(desired);
-      const driftFields = unchangedSinceApply || (task.applied_hash !== undefined && task.applied_hash !== hashJson(normalizeJobSettings(actual.settings)) && task.applied_spec_hash === task.spec_hash)
+      const driftFields = unchangedSinceApply || (task.applied_hash !== undefined && task.applied_hash !== hashJson(normalizeJobSettings(actual.settings, diffOptions)) && task.applied_spec_hash === task.spec_hash)
         ? fields
         : [];
       if (driftFields.length > 0) {
         warnings.push(diag("warning", "drift.changed", "", `job ${actual.job_id} ("${name}") was changed outside the repo since the last apply (${driftFields.length} field(s))`, "Apply restores what the requirement says; change the requirement instead to keep the new values."));
-      } else if (drift && task.applied_hash !== undefined && task.applied_hash !== hashJson(normalizeJobSettings(actual.settings))) {
+      } else if (drift && task.applied_hash !== undefined && task.applied_hash !== hashJson(normalizeJobSettings(actual.settings, diffOptions))) {
         warnings.push(diag("warning", "drift.changed", "", `job ${actual.job_id} ("${name}") was changed outside the repo since the last apply`, "Apply restores what the requirement says."));
       }
       entry.change = makeChange(
@@ -297,20 +298,22 @@ async function planTask(
         entry.change = makeChange("no-op", name, job.job_id, [], undefined);
         return entry;
       }
-      let desired = applyUpdateRequest(job.settings, task.spec.patch ?? { new_settings: {} });
-      if (!owned) desired = withOwnership(desired, options.repo, task.id);
-      const fields = diffJobSettings(desired, job.settings);
+      // A patch changes the named fields; full settings (adopting a job with a `job:` block) replace them all.
+      let desired = task.spec.patch ? applyUpdateRequest(job.settings, task.spec.patch) : { ...(task.spec.settings ?? job.settings) };
+      if (!owned || !task.spec.patch) desired = withOwnership(desired, options.repo, task.id);
+      const diffOptions = job.creator_user_name ? { creatorUserName: job.creator_user_name } : {};
+      const fields = diffJobSettings(desired, job.settings, diffOptions);
       if (fields.length === 0) {
         entry.change = makeChange("no-op", name, job.job_id, [], undefined);
         return entry;
       }
       try {
-        for (const d of await preflight.check(task.spec.patch?.new_settings ?? {}, vctx)) (d.severity === "error" ? errors : warnings).push(d);
+        for (const d of await preflight.check(task.spec.patch?.new_settings ?? task.spec.settings ?? {}, vctx)) (d.severity === "error" ? errors : warnings).push(d);
       } catch (error) {
         errors.push(diag("error", "preflight.unavailable", "", `the workspace could not be checked: ${messageOf(error)}`, "Check the Databricks host and token, then re-run the plan."));
       }
       consistency(desired);
-      const update = computeUpdateRequest(desired, job.settings);
+      const update = computeUpdateRequest(desired, job.settings, diffOptions);
       entry.change = makeChange(
         "update",
         name,

@@ -7,8 +7,8 @@ import { posix } from "node:path";
 import type { Diagnostic, Interpretation, WorkItem } from "../domain/model.js";
 import { hashJson } from "../domain/plan.js";
 import { interpretStructured, loadRequirements } from "../requirements/index.js";
-import * as interpreterModule from "../interpreter/index.js";
-import { createLlmInterpreter } from "../techlead/llm/index.js";
+import { compareInterpretations, createOfflineInterpreter } from "../interpreter/index.js";
+import { createLlmInterpreter, mergeWithStructured } from "../techlead/llm/index.js";
 import type { RequirementDoc } from "../techlead/types.js";
 import type { RunContext } from "./context.js";
 import { sanitizeId } from "./task-store.js";
@@ -228,23 +228,30 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
   return { tasks: [...result.values()].sort((a, b) => a.id.localeCompare(b.id)), written, interpretations, diagnostics, docs };
 }
 
-/** One requirement → work items: structured block, else LLM (cross-checked) or the offline interpreter. */
+/**
+ * One requirement → work items. A structured block is authoritative; with an LLM configured and prose next to it,
+ * the LLM reads both and its answer is merged under the structured fields (conflicts reported). Prose alone goes
+ * to the LLM (cross-checked by the offline interpreter) or, without an LLM, to the offline interpreter.
+ */
 async function interpret(ctx: RunContext, doc: RequirementDoc): Promise<Interpretation> {
   const structured = interpretStructured(doc);
-  if (structured) return structured;
+  if (structured && (!ctx.options.llm || doc.body.trim() === "")) return structured;
   const snapshot = await ctx.snapshot();
   const context = { existingJobs: [...snapshot.jobs.values()], tools: ctx.tools };
-  const offline = interpreterModule.createOfflineInterpreter();
-  if (!ctx.options.llm) return safely(doc, "interpreter", () => offline.interpret(doc, context));
-  const llm = createLlmInterpreter(ctx.options.llm);
+  if (!ctx.options.llm) return safely(doc, "interpreter", () => createOfflineInterpreter().interpret(doc, context));
+  ctx.llmInterpreter ??= createLlmInterpreter(ctx.options.llm);
+  const llm = ctx.llmInterpreter;
+  if (structured) {
+    const fromLlm = await safely(doc, "llm", () => llm.interpret(doc, context));
+    // A failed LLM read must not block a requirement whose structured block stands on its own.
+    if (fromLlm.items.every((i) => i.questions?.length)) return { ...structured, diagnostics: [...structured.diagnostics, ...fromLlm.diagnostics] };
+    return mergeWithStructured(fromLlm, structured);
+  }
   const [fromLlm, fromOffline] = await Promise.all([
     safely(doc, "llm", () => llm.interpret(doc, context)),
-    safely(doc, "interpreter", () => offline.interpret(doc, context)),
+    safely(doc, "interpreter", () => createOfflineInterpreter().interpret(doc, context)),
   ]);
-  // INTEGRATION: the interpreter module exports compareInterpretations once it lands.
-  const compare = (interpreterModule as unknown as { compareInterpretations?: (a: Interpretation, b: Interpretation) => Diagnostic[] })
-    .compareInterpretations;
-  return { ...fromLlm, diagnostics: [...fromLlm.diagnostics, ...(compare ? compare(fromLlm, fromOffline) : [])] };
+  return { ...fromLlm, diagnostics: [...fromLlm.diagnostics, ...compareInterpretations(fromLlm, fromOffline)] };
 }
 
 async function safely(doc: RequirementDoc, source: Interpretation["source"], fn: () => Promise<Interpretation>): Promise<Interpretation> {

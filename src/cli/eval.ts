@@ -1,0 +1,59 @@
+/**
+ * `jobagent eval [interpreter|retrieval|prose|all]`: runs the evaluation sets that ship with the repository and
+ * prints their scores. `prose` uses the LLM when JOBAGENT_LLM_MODEL (+ _BASE_URL, _API_KEY) is set, else the
+ * offline interpreter.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { createOfflineInterpreter } from "../interpreter/index.js";
+import { runTicketEval, ticketTools } from "../eval/tickets.js";
+import { formatProseEvalReport, llmSettingsFromEnv, runProseEval } from "../eval/prose.js";
+import { createLlmInterpreter } from "../techlead/llm/index.js";
+import { evaluateRetrieval } from "../retriever/eval.js";
+
+const pct = (n: number, d: number) => (d === 0 ? "n/a" : `${((100 * n) / d).toFixed(1)}%`);
+
+export async function runEval(which: string, io: { out: (t: string) => void; json: boolean; cwd: string }): Promise<number> {
+  const known = ["interpreter", "retrieval", "prose", "all"];
+  if (!known.includes(which)) {
+    io.out(`unknown eval "${which}": use one of ${known.join(", ")}`);
+    return 2;
+  }
+  const report: Record<string, unknown> = {};
+  const evalDir = (name: string) => join(io.cwd, "test", "eval", name);
+  if (which === "retrieval" || which === "all") {
+    const r = evaluateRetrieval();
+    report.retrieval = r;
+    if (!io.json) {
+      io.out(`Retrieval: ${r.questions} questions — hit@1 ${r.hitAt1.toFixed(3)}, hit@3 ${r.hitAt3.toFixed(3)}, MRR ${r.mrr.toFixed(3)}`);
+    }
+  }
+  if (which === "interpreter" || which === "all") {
+    const dir = evalDir("tickets");
+    if (!existsSync(dir)) {
+      io.out(`Interpreter eval: ${dir} not found (run from the repository root).`);
+    } else {
+      const r = await runTicketEval({ dir, interpreter: createOfflineInterpreter() });
+      report.interpreter = r;
+      if (!io.json) {
+        io.out(`Offline interpreter: ${r.passed}/${r.total} tickets (${pct(r.passed, r.total)}); tuning ${r.tuning.passed}/${r.tuning.total}, held-out ${r.heldOut.passed}/${r.heldOut.total}`);
+        for (const [kind, score] of Object.entries(r.byKind)) io.out(`  ${kind.padEnd(7)} ${JSON.stringify(score)}`);
+        for (const f of r.failed.slice(0, 15)) io.out(`  ✗ ${f.id}: ${f.reasons.slice(0, 2).join("; ")}`);
+      }
+    }
+  }
+  if (which === "prose" || which === "all") {
+    const dir = join(evalDir("prose"), "cases");
+    if (!existsSync(dir)) {
+      io.out(`Prose eval: ${dir} not found (run from the repository root).`);
+    } else {
+      const llm = llmSettingsFromEnv();
+      const interpreter = llm ? createLlmInterpreter(llm) : createOfflineInterpreter();
+      const r = await runProseEval({ dir, interpreter, tools: ticketTools([]) });
+      report.prose = r;
+      if (!io.json) io.out(formatProseEvalReport(r));
+    }
+  }
+  if (io.json) io.out(JSON.stringify(report, null, 2));
+  return 0;
+}
