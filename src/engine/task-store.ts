@@ -92,6 +92,8 @@ export class FileTaskStore implements TaskStore {
         await readFile(path, { flag: "r" });
       } catch {
         header = "# Progress log\n\nWritten by jobagent: one line per event, newest last. The task files hold the state.\n\n";
+        // Two branches that both append to the log merge cleanly (git's union driver keeps both sides' lines).
+        await writeFile(join(this.absDir, ".gitattributes"), `${PROGRESS_FILE} merge=union\n`, { flag: "wx" }).catch(() => undefined);
       }
       await appendFile(path, header + lines.map((l) => `${l.replace(/\n/g, " ")}\n`).join(""), "utf8");
     });

@@ -164,7 +164,7 @@ describe("plan → apply → plan", () => {
     const applied = await runApply(options, { onPlanChange: "fail" });
     expect(applied.ok).toBe(true);
     const job = (await allJobs()).find((j) => j.settings.name === "orders-daily");
-    expect(job?.settings.schedule?.quartz_cron_expression ?? (job?.settings as Record<string, { quartz_cron_expression?: string }>).schedule?.quartz_cron_expression).toBe("0 30 7 ? * MON-FRI");
+    expect((job?.settings.schedule as { quartz_cron_expression?: string } | undefined)?.quartz_cron_expression).toBe("0 30 7 ? * MON-FRI");
     expect((await runPlan(options)).counts.update).toBe(0);
   });
 
