@@ -10,6 +10,7 @@ import type { EngineOptions } from "../engine/api.js";
 import { readStatus, runApply, runPlan } from "../engine/index.js";
 import type { Logger } from "../domain/model.js";
 import { startLocalWorkspace } from "../local-workspace/index.js";
+import { renderPlanText } from "./text.js";
 import { createSdkWorkspace } from "../workspace/sdk-workspace.js";
 
 const ORDERS = `---
@@ -80,8 +81,8 @@ export async function runDemo(io: DemoIO): Promise<number> {
 
     step("2. Plan (Tech Lead writes task files; Worker validates and plans)");
     const plan1 = await runPlan(options);
-    out(plan1.markdown);
-    out(`\nvalid: ${plan1.valid}   plan hash: ${plan1.planHash}`);
+    out(renderPlanText(plan1));
+    out(`\nvalid: ${plan1.valid}; the same plan as a PR comment: \`jobagent plan --markdown\`; as JSON: \`--json\``);
     await commitAll(git, "Plan: task files");
 
     step("3. Apply");
@@ -101,7 +102,7 @@ export async function runDemo(io: DemoIO): Promise<number> {
       .replace("at 6:00 Berlin", "at 7:30 Berlin");
     await writeFile(join(repoDir, "jobs", "orders-daily.md"), edited);
     const plan3 = await runPlan(options);
-    out(plan3.markdown);
+    out(renderPlanText(plan3));
     const apply3 = await runApply(options, { onPlanChange: "fail" });
     out(apply3.ok ? `Applied (plan ${apply3.planHash}).` : `Apply failed: ${apply3.message ?? ""}`);
     await commitAll(git, "Change the orders schedule");
@@ -128,6 +129,12 @@ export async function runDemo(io: DemoIO): Promise<number> {
     step("8. The state database: task files in git");
     const status = await readStatus(options);
     for (const t of status.tasks) out(`${t.status.padEnd(9)} ${t.id}${t.jobId !== undefined ? `  job ${t.jobId}` : ""}`);
+    const ordersTask = status.tasks.find((t) => t.jobName === "orders-daily");
+    if (ordersTask) {
+      const text = await readFile(join(repoDir, ordersTask.file), "utf8");
+      const front = text.split("\n").filter((l) => /^(id|requirement|action|status|spec_hash|plan_hash|applied_hash|job_id|attempts):/.test(l));
+      out(`\n${ordersTask.file} (front matter, excerpt):\n${front.map((l) => `  ${l}`).join("\n")}`);
+    }
     out(`\n${(await git.log()).total} commits; progress log: jobs/.tasks/progress.md`);
     out(`\nDemo finished. Repository: ${repoDir}`);
     return apply1.ok && apply3.ok && applyDelete.ok ? 0 : 1;

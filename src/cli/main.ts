@@ -25,6 +25,7 @@ import type { LlmSettings } from "../techlead/types.js";
 import { createCliLogger, createRedactor } from "./logger.js";
 import { runDemo } from "./demo.js";
 import { runEval } from "./eval.js";
+import { renderPlanText } from "./text.js";
 
 export const LOCAL_WORKSPACE_TOKEN = "dapi-local-workspace-not-a-secret";
 
@@ -34,7 +35,8 @@ Usage: jobagent <command> [flags]
 
 Commands
   tech-lead                 requirements → task files (no workspace changes)
-  plan [--json]             validate + plan; records the plan in the task files; exit 0 valid, 1 invalid
+  plan [--json|--markdown]  validate + plan; records the plan in the task files; exit 0 valid, 1 invalid
+                            (--markdown prints the PR comment body)
   apply [--json]            apply the planned tasks (refuses with plan-changed if the plan moved)
   status [--json]           tasks by state (the task files queried)
   interpret FILE [--json]   the Jobs API requests one requirement would produce (nothing written or applied)
@@ -78,6 +80,7 @@ const FLAGS = {
   "repo-dir": { type: "string" },
   repo: { type: "string" },
   json: { type: "boolean" },
+  markdown: { type: "boolean" },
   verbose: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   port: { type: "string" },
@@ -211,7 +214,8 @@ export async function main(argv: string[] = process.argv.slice(2), io: CliIO = {
         case "plan": {
           const plan = await runPlan(options, { record: true });
           if (values.json) out(renderPlanJson(plan));
-          else out(plan.markdown);
+          else if (values.markdown) out(plan.markdown);
+          else out(renderPlanText(plan));
           for (const d of plan.diagnostics.filter((x) => x.severity === "error")) log.error(formatDiagnostic(d));
           return plan.valid ? 0 : 1;
         }

@@ -243,7 +243,7 @@ async function planTask(
         }
         await runPreflight();
         consistency(desired);
-        entry.change = makeChange("create", name, undefined, diffJobSettings(desired, {}), { endpoint: "jobs/create", body: desired });
+        entry.change = makeChange("create", name, undefined, diffJobSettings(desired, {}), { endpoint: "jobs/create", body: desired }, { desired: normalizeJobSettings(desired) });
         return entry;
       }
       const diffOptions = actual.creator_user_name ? { creatorUserName: actual.creator_user_name } : {};

@@ -1,0 +1,54 @@
+/**
+ * Terminal rendering of a plan (the PR comment's markdown is for GitHub; people at a terminal get plain text).
+ */
+import type { PlanResult } from "../engine/api.js";
+import type { FieldChange } from "../domain/model.js";
+import { cronToWords } from "../domain/cron-words.js";
+
+const SYMBOL: Record<string, string> = { create: "+", update: "~", delete: "-", run: "▶", "no-op": "=" };
+
+function short(value: unknown, max = 90): string {
+  if (value === undefined) return "(default)";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function fieldLine(field: FieldChange): string {
+  const flag = ["compute", "run_as", "permissions"].includes(field.category) ? " ⚠" : "";
+  if (field.kind === "add") return `      + ${field.path} = ${short(field.after)}${flag}`;
+  if (field.kind === "remove") return `      - ${field.path} (was ${short(field.before)})${flag}`;
+  return `      ~ ${field.path}: ${short(field.before)} → ${short(field.after)}${flag}`;
+}
+
+export function renderPlanText(plan: PlanResult): string {
+  const c = plan.counts;
+  const lines = [
+    `Plan ${plan.planHash}: ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.run} to run, ${c.noop} unchanged, ${c.blocked} blocked`,
+  ];
+  for (const change of plan.changes) {
+    if (change.op === "no-op") continue;
+    lines.push("", `  ${SYMBOL[change.op] ?? "?"} ${change.op} "${change.jobName}"${change.jobId !== undefined ? ` (job ${change.jobId})` : ""}  [${change.requirement}]`);
+    const schedule = change.desired?.schedule as { quartz_cron_expression?: string; timezone_id?: string } | undefined;
+    const touchesSchedule = change.fields.some((f) => f.category === "schedule");
+    if (schedule?.quartz_cron_expression && (touchesSchedule || change.op === "create")) {
+      lines.push(`      when: ${cronToWords(schedule.quartz_cron_expression, schedule.timezone_id)}`);
+    }
+    const fields = change.op === "create" ? change.fields.filter((f) => !f.path.startsWith("tags")) : change.fields;
+    for (const field of fields.slice(0, 25)) lines.push(fieldLine(field));
+    if (fields.length > 25) lines.push(`      … ${fields.length - 25} more field(s) (see --json)`);
+    for (const field of change.drift) lines.push(`      drift: ${field.path} was changed outside the repo`);
+    for (const w of change.warnings) lines.push(`      warning: ${w.message}`);
+  }
+  for (const b of plan.blocked) {
+    lines.push("", `  ⛔ blocked ${b.taskId}: ${b.reason}`);
+    for (const q of b.questions) lines.push(`      ? ${q}`);
+  }
+  const errors = plan.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0) {
+    lines.push("", `Validation failed (${errors.length} error(s)); nothing will be applied:`);
+    for (const d of errors) {
+      lines.push(`  ✗ ${d.file ?? ""}${d.line ? `:${d.line}` : ""} ${d.path}: ${d.message}`, `      fix: ${d.fix}`);
+    }
+  }
+  return lines.join("\n");
+}
