@@ -161,6 +161,8 @@ export interface JobChange {
   see?: string[];
   /** Run request for op "run". */
   run?: RunRequest;
+  /** Direct grants to set with the Permissions API (PUT, full replace) when they differ from the workspace's. */
+  permissions?: JsonObject[];
 }
 
 export interface Logger {

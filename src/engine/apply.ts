@@ -198,9 +198,11 @@ async function applyTask(ctx: RunContext, entry: PlannedTask, planned: Map<strin
         break;
       }
       case "update": {
-        const body = change.request?.body as { job_id: number; new_settings: JobSettings; fields_to_remove?: string[] };
-        if (change.request?.endpoint === "jobs/reset") await retryAmbiguous(() => options.workspace.resetJob(body.job_id, body.new_settings));
-        else await retryAmbiguous(() => options.workspace.updateJob(body.job_id, body.new_settings, body.fields_to_remove ?? []));
+        const body = change.request?.body as { job_id: number; new_settings: JobSettings; fields_to_remove?: string[] } | undefined;
+        if (body && change.request?.endpoint === "jobs/reset") await retryAmbiguous(() => options.workspace.resetJob(body.job_id, body.new_settings));
+        else if (body) await retryAmbiguous(() => options.workspace.updateJob(body.job_id, body.new_settings, body.fields_to_remove ?? []));
+        const grants = change.permissions;
+        if (grants && change.jobId !== undefined) await retryAmbiguous(() => options.workspace.setJobPermissions(change.jobId as number, grants));
         break;
       }
       case "delete": {

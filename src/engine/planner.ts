@@ -3,7 +3,7 @@
  * then desired vs. actual for every job (create / update / delete / run / no-op) with drift and ownership rules.
  */
 import type { BlockedTask, PlanCounts, PlanResult } from "./api.js";
-import type { ApiRequest, Diagnostic, JobChange, JobSettings, WorkItem, WorkspaceJob } from "../domain/model.js";
+import type { ApiRequest, Diagnostic, FieldChange, JobChange, JobSettings, JsonObject, WorkItem, WorkspaceJob } from "../domain/model.js";
 import { applyUpdateRequest, computeUpdateRequest, diffJobSettings, hashJson, normalizeJobSettings } from "../domain/plan.js";
 import { renderPlanMarkdown } from "../domain/render.js";
 import { createPreflight, validateWorkItem, type ValidationContext } from "../validate/index.js";
@@ -205,7 +205,7 @@ async function planTask(
     if (jobId !== undefined) change.jobId = jobId;
     if (request) change.request = request;
     if (doc && op !== "no-op") change.requirementText = doc.body.trim().slice(0, 4000);
-    change.hash = hashJson({ taskId: task.id, op, jobId: jobId ?? null, request: request ?? null });
+    change.hash = hashJson({ taskId: task.id, op, jobId: jobId ?? null, request: request ?? null, permissions: change.permissions ?? null });
     return change;
   };
 
@@ -235,6 +235,9 @@ async function planTask(
         );
       }
       const actual = candidates[0];
+      // Grants are not job settings: jobs/get never returns them. They go in the create body, and for an existing
+      // job they are compared with the Permissions API and set with a PUT.
+      const { access_control_list: wantedAcl, ...desiredSettings } = desired;
       if (!actual) {
         if (task.job_id !== undefined && task.status === "COMPLETE") {
           warnings.push(
@@ -247,12 +250,15 @@ async function planTask(
         return entry;
       }
       const diffOptions = actual.creator_user_name ? { creatorUserName: actual.creator_user_name } : {};
-      const fields = diffJobSettings(desired, actual.settings, diffOptions);
+      const fields = diffJobSettings(desiredSettings, actual.settings, diffOptions);
+      const grants = Array.isArray(wantedAcl) ? await comparePermissions(actual.job_id, wantedAcl as JsonObject[]) : undefined;
+      if (grants?.field) fields.push(grants.field);
       if (fields.length === 0) {
         entry.change = makeChange("no-op", name, actual.job_id, [], undefined);
         return entry;
       }
-      const update = computeUpdateRequest(desired, actual.settings, diffOptions);
+      const settingsChanged = fields.some((f) => f.category !== "permissions");
+      const update = settingsChanged ? computeUpdateRequest(desiredSettings, actual.settings, diffOptions) : undefined;
       await runPreflight();
       consistency(desired);
       const driftFields = unchangedSinceApply || (task.applied_hash !== undefined && task.applied_hash !== hashJson(normalizeJobSettings(actual.settings, diffOptions)) && task.applied_spec_hash === task.spec_hash)
@@ -268,8 +274,12 @@ async function planTask(
         name,
         actual.job_id,
         fields,
-        update ? { endpoint: "jobs/update", body: { job_id: actual.job_id, ...update } } : { endpoint: "jobs/reset", body: { job_id: actual.job_id, new_settings: desired } },
-        { drift: driftFields, desired: normalizeJobSettings(desired) },
+        update
+          ? { endpoint: "jobs/update", body: { job_id: actual.job_id, ...update } }
+          : settingsChanged
+            ? { endpoint: "jobs/reset", body: { job_id: actual.job_id, new_settings: desiredSettings } }
+            : undefined,
+        { drift: driftFields, desired: normalizeJobSettings(desiredSettings), ...(grants?.field ? { permissions: grants.put } : {}) },
       );
       return entry;
 
@@ -393,6 +403,47 @@ async function planTask(
       if (!job && pendingCreate) entry.runAfterCreateOf = pendingCreate.id;
       return entry;
     }
+  }
+
+  /** Desired direct grants vs. the job's (owner kept: a PUT must leave exactly one IS_OWNER). */
+  async function comparePermissions(jobId: number, wanted: JsonObject[]): Promise<{ field?: FieldChange; put: JsonObject[] } | undefined> {
+    let current: JsonObject;
+    try {
+      current = await options.workspace.getJobPermissions(jobId);
+    } catch (error) {
+      warnings.push(diag("warning", "permissions.unreadable", "access_control_list", `the grants of job ${jobId} could not be read (${messageOf(error)}); they are not compared`, "Give the agent's identity CAN_MANAGE on the job."));
+      return undefined;
+    }
+    const principal = (e: JsonObject) => String(e.user_name ?? e.group_name ?? e.service_principal_name ?? "");
+    const kindOf = (e: JsonObject) => (e.user_name !== undefined ? "user_name" : e.group_name !== undefined ? "group_name" : "service_principal_name");
+    const direct = new Map<string, { kind: string; level: string }>();
+    let owner: JsonObject | undefined;
+    for (const entry of (current.access_control_list as JsonObject[] | undefined) ?? []) {
+      for (const p of (entry.all_permissions as JsonObject[] | undefined) ?? []) {
+        if (p.inherited) continue;
+        if (p.permission_level === "IS_OWNER") owner = { [kindOf(entry)]: principal(entry), permission_level: "IS_OWNER" };
+        else direct.set(principal(entry), { kind: kindOf(entry), level: String(p.permission_level) });
+      }
+    }
+    const wantedMap = new Map(wanted.filter((w) => w.permission_level !== "IS_OWNER").map((w) => [principal(w), String(w.permission_level)]));
+    const wantsOwner = wanted.find((w) => w.permission_level === "IS_OWNER");
+    const same =
+      wantedMap.size === direct.size &&
+      [...wantedMap].every(([who, level]) => direct.get(who)?.level === level) &&
+      (!wantsOwner || (owner !== undefined && principal(wantsOwner) === principal(owner)));
+    const put = [...wanted.filter((w) => w.permission_level !== "IS_OWNER" || wantsOwner === w), ...(!wantsOwner && owner ? [owner] : [])];
+    if (same) return { put };
+    const describe = (entries: Array<[string, string]>) => entries.sort().map(([who, level]) => `${who}: ${level}`);
+    return {
+      put,
+      field: {
+        path: "access_control_list",
+        kind: "change",
+        before: describe([...direct].map(([who, v]) => [who, v.level])),
+        after: describe([...wantedMap]),
+        category: "permissions",
+      },
+    };
   }
 
   function notManaged(job: WorkspaceJob, what: string): Diagnostic {

@@ -245,4 +245,22 @@ describe("plan → apply → plan", () => {
     const progress = await readFile(join(repoDir, "jobs", ".tasks", "progress.md"), "utf8");
     expect(progress).toMatch(/apply: `orders-daily\.orders[-_]daily` create "orders-daily" \(job \d+\) → COMPLETE/);
   });
+
+  it("compares grants through the Permissions API: no noise after create, a PUT when they change", async () => {
+    const withAcl = ORDERS.replace("job:\n  name: orders-daily\n", "job:\n  name: orders-daily\n  access_control_list:\n    - group_name: analysts\n      permission_level: CAN_VIEW\n");
+    await write("orders-daily.md", withAcl);
+    await runPlan(options);
+    expect((await runApply(options, { onPlanChange: "fail" })).ok).toBe(true);
+    expect((await runPlan(options)).counts).toMatchObject({ create: 0, update: 0 });
+
+    await write("orders-daily.md", withAcl.replace("permission_level: CAN_VIEW", "permission_level: CAN_MANAGE_RUN"));
+    const plan = await runPlan(options);
+    const change = plan.changes.find((c) => c.op === "update");
+    expect(change?.fields.map((f) => [f.path, f.category])).toEqual([["access_control_list", "permissions"]]);
+    expect((await runApply(options, { onPlanChange: "fail" })).ok).toBe(true);
+    const job = (await allJobs()).find((j) => j.settings.name === "orders-daily") as WorkspaceJob;
+    const acl = (await workspace.getJobPermissions(job.job_id)).access_control_list as Array<{ group_name?: string; all_permissions: Array<{ permission_level: string }> }>;
+    expect(acl.find((e) => e.group_name === "analysts")?.all_permissions.map((p) => p.permission_level)).toContain("CAN_MANAGE_RUN");
+    expect((await runPlan(options)).counts).toMatchObject({ create: 0, update: 0 });
+  });
 });
