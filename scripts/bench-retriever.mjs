@@ -1,31 +1,14 @@
 // Retriever benchmark: index build time, index size, load time and query latency (p50/p95) over the question
 // set, then retrieval quality (hit@1/3/5, MRR) of the chosen configuration against alternatives.
 // Usage: node_modules/.bin/node scripts/bench-retriever.mjs [--json]   (Node 24, no network)
-import { build } from "esbuild";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { root, withTsModule } from "./lib/import-ts.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(path.join(root, "package.json"));
 
-const bundled = await build({
-  entryPoints: [path.join(root, "src/retriever/bench.ts")],
-  bundle: true,
-  platform: "node",
-  target: "node24",
-  format: "esm",
-  write: false,
-  logLevel: "warning",
-  banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
-});
-const dir = mkdtempSync(path.join(os.tmpdir(), "jobagent-bench-retriever-"));
-try {
-  const file = path.join(dir, "bench-retriever.mjs");
-  writeFileSync(file, bundled.outputFiles[0].text);
-  const bench = await import(pathToFileURL(file).href);
+await withTsModule("src/retriever/bench.ts", async (bench) => {
   const tsStarted = performance.now();
   const ts = require("typescript");
   const tsLoadMs = Math.round(performance.now() - tsStarted);
@@ -52,6 +35,4 @@ try {
     console.log("|---|---|---|---|---|---|");
     for (const v of variants) console.log(`| ${v.name} | ${v.chunks} | ${v.hitAt1} | ${v.hitAt3} | ${v.hitAt5} | ${v.mrr} |`);
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+});

@@ -6,6 +6,7 @@
  * Pure: no I/O.
  */
 import type { JobSettings } from "./model.js";
+import { TASK_TYPES } from "./vocabulary.js";
 
 export interface MermaidOptions {
   /** Task keys to mark as added / changed / removed (class styles). */
@@ -15,23 +16,6 @@ export interface MermaidOptions {
   maxTasks?: number;
 }
 
-const TASK_TYPES = [
-  "notebook_task",
-  "spark_python_task",
-  "python_wheel_task",
-  "spark_jar_task",
-  "spark_submit_task",
-  "pipeline_task",
-  "run_job_task",
-  "sql_task",
-  "dbt_task",
-  "condition_task",
-  "for_each_task",
-  "dashboard_task",
-  "power_bi_task",
-  "clean_rooms_notebook_task",
-  "alert_task",
-];
 
 /** Escapes text for a quoted mermaid label: keeps letters, digits and a few safe marks; the rest become `#NN;`. */
 export function escapeMermaidLabel(text: string): string {

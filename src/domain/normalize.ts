@@ -25,6 +25,7 @@
  */
 import type { JobSettings, JsonObject } from "./model.js";
 import { canonicalJson, sortKeysDeep } from "./hash.js";
+import { GIT_PROVIDERS } from "./vocabulary.js";
 
 export interface NormalizeOptions {
   /** The job's creator (jobs/get `creator_user_name`): `run_as: {user_name: <creator>}` is the service default. */
@@ -41,16 +42,6 @@ export const KEYED_ARRAYS: Readonly<Record<string, string>> = {
   environments: "environment_key",
 };
 
-const GIT_PROVIDERS = [
-  "gitHub",
-  "bitbucketCloud",
-  "azureDevOpsServices",
-  "gitHubEnterprise",
-  "bitbucketServer",
-  "gitLab",
-  "gitLabEnterpriseEdition",
-  "awsCodeCommit",
-];
 
 /** Object-valued keys whose empty value `{}` still means something (kept by pruning). */
 function presenceSignificant(key: string): boolean {

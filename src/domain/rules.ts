@@ -5,6 +5,7 @@
  */
 import type { JobSettings } from "./model.js";
 import { checkQuartzCron } from "./quartz.js";
+import { GIT_PROVIDERS, TASK_TYPES } from "./vocabulary.js";
 import { didYouMean, formatPath } from "./schema.js";
 
 export interface RuleViolation {
@@ -28,40 +29,11 @@ const asString = (v: unknown): string | undefined => (typeof v === "string" ? v 
 const KEY_PATTERN = /^[\w-]+$/;
 const CLUSTER_TYPES = ["existing_cluster_id", "new_cluster", "job_cluster_key", "environment_key"] as const;
 
-const TASK_TYPE_FIELDS = [
-  "notebook_task",
-  "spark_python_task",
-  "python_wheel_task",
-  "spark_jar_task",
-  "spark_submit_task",
-  "pipeline_task",
-  "run_job_task",
-  "sql_task",
-  "dbt_task",
-  "condition_task",
-  "for_each_task",
-  "dashboard_task",
-  "clean_rooms_notebook_task",
-  "power_bi_task",
-  "alert_task",
-  "gen_ai_compute_task",
-  "dbt_cloud_task",
-  "dbt_platform_task",
-];
+const TASK_TYPE_FIELDS = TASK_TYPES;
 /** Task types that run code and need compute (classic cluster or a serverless environment). */
 const NEEDS_COMPUTE = new Set(["spark_python_task", "python_wheel_task", "spark_jar_task", "spark_submit_task", "dbt_task"]);
 /** Task types that run elsewhere (warehouse, pipeline, other job) or orchestrate: no compute fields allowed. */
 const NO_COMPUTE = new Set(["pipeline_task", "run_job_task", "condition_task", "for_each_task", "sql_task", "dashboard_task", "alert_task", "clean_rooms_notebook_task", "power_bi_task"]);
-const GIT_PROVIDERS = [
-  "gitHub",
-  "bitbucketCloud",
-  "azureDevOpsServices",
-  "gitHubEnterprise",
-  "bitbucketServer",
-  "gitLab",
-  "gitLabEnterpriseEdition",
-  "awsCodeCommit",
-];
 const WEBHOOK_EVENTS = ["on_start", "on_success", "on_failure", "on_duration_warning_threshold_exceeded", "on_streaming_backlog_exceeded"];
 
 let zoneCache: Set<string> | undefined;

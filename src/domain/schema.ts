@@ -38,26 +38,7 @@ const listOf = (items: Schema, extra: Schema = {}): Schema => ({ type: "array", 
 const PAUSE_STATUS = enumOf("PAUSED", "UNPAUSED");
 const SOURCE = enumOf("WORKSPACE", "GIT");
 export const RUN_IF_VALUES = ["ALL_SUCCESS", "ALL_DONE", "NONE_FAILED", "AT_LEAST_ONE_SUCCESS", "ALL_FAILED", "AT_LEAST_ONE_FAILED"];
-export const TASK_TYPES = [
-  "notebook_task",
-  "spark_python_task",
-  "python_wheel_task",
-  "spark_jar_task",
-  "spark_submit_task",
-  "pipeline_task",
-  "run_job_task",
-  "sql_task",
-  "dbt_task",
-  "condition_task",
-  "for_each_task",
-  "dashboard_task",
-  "clean_rooms_notebook_task",
-  "power_bi_task",
-  "alert_task",
-  "gen_ai_compute_task",
-  "dbt_cloud_task",
-  "dbt_platform_task",
-] as const;
+export { TASK_TYPES } from "./vocabulary.js";
 
 // --- compute (Clusters API ClusterSpec) ---
 

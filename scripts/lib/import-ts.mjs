@@ -1,0 +1,30 @@
+// Imports a TypeScript module from src/ in a plain Node script: bundles it with esbuild into a temporary ESM file
+// (with a require() for CommonJS dependencies), imports it, and removes the file when `use` returns.
+import { build } from "esbuild";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export async function withTsModule(entry, use) {
+  const bundled = await build({
+    entryPoints: [path.join(root, entry)],
+    bundle: true,
+    platform: "node",
+    target: "node24",
+    format: "esm",
+    write: false,
+    logLevel: "warning",
+    banner: { js: "import { createRequire as __tsModuleCreateRequire } from 'node:module'; const require = __tsModuleCreateRequire(import.meta.url);" },
+  });
+  const dir = mkdtempSync(path.join(os.tmpdir(), "jobagent-script-"));
+  try {
+    const file = path.join(dir, `${path.basename(entry, ".ts")}.mjs`);
+    writeFileSync(file, bundled.outputFiles[0].text);
+    return await use(await import(pathToFileURL(file).href));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
