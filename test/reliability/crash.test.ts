@@ -21,6 +21,7 @@ import {
   describeRun,
   failureReason,
   makeRepo,
+  parseJsonOutput,
   mapLimit,
   planCounts,
   readTaskFiles,
@@ -43,6 +44,9 @@ interface CaseOutcome {
   frozenAt?: CallRecord;
   killed: boolean;
   replanned: boolean;
+  replanReason?: string;
+  /** API calls the interrupted apply made (all of them when it finished before the freeze point). */
+  calls: number;
   problems: string[];
   ms: number;
 }
@@ -93,7 +97,7 @@ async function runCase(k: number, mode: FreezeMode): Promise<CaseOutcome> {
   const started = Date.now();
   const { repoDir, ws } = await freshCase();
   const proxy = await startCountingProxy(ws.url, { at: k, mode });
-  const outcome: CaseOutcome = { k, mode, killed: false, replanned: false, problems: [], ms: 0 };
+  const outcome: CaseOutcome = { k, mode, killed: false, replanned: false, problems: [], ms: 0, calls: 0 };
   try {
     const { child, done } = spawnCli("apply", { repoDir, host: proxy.url, token: TOKEN, repo: REPO });
     const first = await Promise.race([proxy.frozen.then((record) => ({ record })), done.then((result) => ({ result }))]);
@@ -103,12 +107,14 @@ async function runCase(k: number, mode: FreezeMode): Promise<CaseOutcome> {
       outcome.killed = true;
     }
     const killedRun = await done;
+    outcome.calls = proxy.calls;
     await proxy.close();
     if (outcome.killed && killedRun.signal !== "SIGKILL") outcome.problems.push(`apply was not killed: ${describeRun(killedRun)}`);
 
     let rerun: CliResult = await runCli("apply", { repoDir, host: ws.url, token: TOKEN, repo: REPO });
     if (rerun.code !== 0 && failureReason(rerun) === "plan-changed") {
       outcome.replanned = true;
+      outcome.replanReason = parseJsonOutput<{ message?: string }>(rerun, "apply --json").message ?? "";
       const plan = await runCli("plan", { repoDir, host: ws.url, token: TOKEN, repo: REPO });
       if (plan.code !== 0) outcome.problems.push(`replan failed: ${describeRun(plan)}`);
       rerun = await runCli("apply", { repoDir, host: ws.url, token: TOKEN, repo: REPO });
@@ -161,6 +167,9 @@ describe("crash at every point: 20 jobs with dependencies, SIGKILL after the k-t
     calibration.forEach((call) => {
       if (call.method !== "GET") cases.push({ k: call.n, mode: "after-commit" });
     });
+    // JOBAGENT_CRASH_ONLY="55:before,12:after-commit" runs only those cases (debugging).
+    const only = process.env.JOBAGENT_CRASH_ONLY?.split(",").map((s) => s.trim());
+    if (only) cases.splice(0, cases.length, ...cases.filter((c) => only.includes(`${c.k}:${c.mode}`)));
     const started = Date.now();
     const outcomes = await mapLimit(cases, PARALLEL, (c) => runCase(c.k, c.mode));
     const failed = outcomes.filter((o) => o.problems.length > 0);
@@ -174,6 +183,7 @@ describe("crash at every point: 20 jobs with dependencies, SIGKILL after the k-t
       seconds: Math.round((Date.now() - started) / 1000),
     };
     console.log(`crash suite: ${JSON.stringify(summary)}`);
+    if (process.env.JOBAGENT_CRASH_VERBOSE) for (const o of outcomes) console.log(JSON.stringify({ ...o, problems: o.problems.map((p) => p.slice(0, 300)) }));
     expect(
       failed.map((o) => `k=${o.k} ${o.mode} (frozen at ${o.frozenAt ? `${o.frozenAt.method} ${o.frozenAt.path}` : "-"}): ${o.problems.join(" | ")}`),
     ).toEqual([]);
