@@ -2,14 +2,15 @@
  * The table of extractors: each a small named unit reading one kind of fact (with its words) into the Reading.
  * Adding an extractor = adding an entry here (see docs/interpreter.md). Pure.
  */
-import { clauses, EMAIL_RE, keyValuePairs, parseCount, parseDuration, WORKSPACE_PATH_RE, trimPath, type Clause } from "./text.js";
-import type { EmailEvent, Extractor, Reading } from "./reading.js";
+import { clauses, EMAIL_RE, lineIn, type Prose, keyValuePairs, parseCount, parseDuration, WORKSPACE_PATH_RE, trimPath, type Clause } from "./text.js";
+import type { WorkspaceJob } from "../domain/model.js";
+import type { EmailEvent, Extractor, Reading, Sourced } from "./reading.js";
 import { maskNames, readSchedule } from "./schedule.js";
 
 function firstMatch(reading: Reading, re: RegExp): { m: RegExpExecArray; line: number } | undefined {
   for (const l of reading.prose.lines) {
     const m = re.exec(l.text);
-    if (m) return { m, line: l.line };
+    if (m) return { m, line: lineIn(l, m.index) };
   }
   return undefined;
 }
@@ -28,30 +29,85 @@ function eventOf(text: string): EmailEvent | undefined {
 function taskOfClause(text: string): string | undefined {
   const m = /\b(?:the\s+)?`?([A-Za-z][\w-]*)`?\s+(?:task|step)\b(?!s)/i.exec(text) ?? /\b(?:task|step)\s+`?([A-Za-z][\w-]*)`?/i.exec(text);
   if (!m) return undefined;
-  if (/^(the|a|an|each|every|all|whole|this|that|which|one|first|last|new)$/i.test(m[1])) return undefined;
+  if (/^(the|a|an|each|every|all|whole|this|that|which|one|first|last|new|same|said|its|other)$/i.test(m[1])) return undefined;
   return m[1];
 }
+
+/**
+ * The task clause `i` ties a setting to, following "that task" / "this step" / "the same task" / "it" back to
+ * the task named earlier in the same sentence ("The fetch step is flaky: retry it 3 times and make that task
+ * time out after 20 minutes").
+ */
+function taskOfClauseAt(all: Clause[], i: number): string | undefined {
+  const own = taskOfClause(all[i].text);
+  if (own) return own;
+  if (!/\b(?:(?:that|this|the\s+same|said)\s+(?:task|step)|it)\b/i.test(all[i].text)) return undefined;
+  for (let j = i - 1; j >= 0 && all[j].sentence === all[i].sentence; j--) {
+    const earlier = taskOfClause(all[j].text);
+    if (earlier) return earlier;
+  }
+  return undefined;
+}
+
+/**
+ * Timeout phrases, each binding its duration: "kill it after 2 hours", "time out after 20 minutes",
+ * "timeout of 2h", "a 90 minute timeout", "abort if it runs longer than 3 hours", "time limit: 1 hour".
+ */
+const DURATION_WORDS = String.raw`(?:half an? hour|an? hour and a half|(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|ten|twelve|fifteen|twenty|thirty|forty-five)\s*-?\s*(?:seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h))\b`;
+const TIMEOUT_PHRASES: RegExp[] = [
+  new RegExp(String.raw`\b(?:time\s?s?\s?out|timed out|time limit|max(?:imum)? (?:run(?:time)?|duration))\b[^.;,]{0,40}?\b(?:of|after|at|to|is|=|:|in)?\s*(${DURATION_WORDS})`, "i"),
+  new RegExp(String.raw`\b(?:kill|abort|cancel|terminate|stop)(?:s|ed)?\b[^.;,]{0,50}?\b(?:after|at|past|beyond|longer than|more than|over|exceeds?|once it hits|when it hits)\s+(${DURATION_WORDS})`, "i"),
+  new RegExp(`(${DURATION_WORDS})\\s+(?:time\\s?out|time limit|hard limit|cap)\\b`, "i"),
+  new RegExp(String.raw`\b(?:if|when|once)\s+(?:it|the\s+(?:job|run|task|step))\s+(?:takes|runs|goes|lasts)\s+(?:(?:more|longer)\s+than|over|beyond|past)\s+(${DURATION_WORDS})[^.;]{0,20}?\b(?:kill|abort|cancel|terminate|stop)`, "i"),
+];
+
+/** A job name as written: quoted (any characters) or one identifier-like token ("genomics-alignment"). */
+const QUOTED_NAME = String.raw`["“\`']([^"”\`'\n]{2,100})["”\`']`;
+const TOKEN_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_])`;
+/** "Job name: Sales Rollup": after an explicit name label, Title Case words up to the end of the phrase. */
+const LABELLED_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_](?:\s+[A-Z0-9][\w.-]*[A-Za-z0-9_])*)`;
+const NAME_CUE = String.raw`(?:\bjob[\s_-]?name|\bname\s+(?:of\s+)?(?:the|this)\s+job|\bname\s+(?:the\s+job|it)|\bcall\s+(?:the\s+job|it)|\b(?:job|pipeline)\s+(?:called|named)|\b(?:job|it)\s+should\s+be\s+(?:called|named))(?:\s+(?:is|should\s+be|to|as))?\s*[:=]?\s*`;
+
+/**
+ * Phrases that name the job to create, strongest first. A name is taken only where the words say it is the job's
+ * name (a name label, "call the job X", `Job "X"`, `Create "X":`, a quoted name opening a sentence); unquoted
+ * names must look like identifiers (contain "-", "_" or "."), except right after an explicit name label.
+ */
+const JOB_NAME_PHRASES: Array<{ name: string; re: RegExp; unquotedNeedsMark: boolean }> = [
+  { name: "name-label", re: new RegExp(NAME_CUE + `(?:${QUOTED_NAME}|${LABELLED_NAME})(?=\\s*(?:$|[,.;:!?)]|\\s(?:and|with|that|which|to|for|runs?|should|please)\\b))`, "i"), unquotedNeedsMark: false },
+  { name: "job-quoted", re: new RegExp(String.raw`\b(?:job|pipeline)\s*:?\s+` + QUOTED_NAME, "i"), unquotedNeedsMark: true },
+  { name: "create-quoted", re: new RegExp(String.raw`\b(?:create|set\s*up|setup|add|make|build|need)\s*:?\s+(?:(?:a|the|one)\s+)?(?:new\s+)?(?:job\s+)?` + QUOTED_NAME, "i"), unquotedNeedsMark: true },
+  { name: "quoted-subject", re: new RegExp(String.raw`(?:^|[.!?:]\s+)\s*` + QUOTED_NAME + String.raw`\s*(?::|—|–|\s-\s|\s+(?:runs?|should|will|is|needs?|has|does|must)\b)`, "i"), unquotedNeedsMark: true },
+  { name: "create-token", re: new RegExp(String.raw`\b(?:create|new)\s+(?:a\s+)?job\s+\`?` + TOKEN_NAME + "`?", "i"), unquotedNeedsMark: true },
+];
+
+function readJobName(prose: Prose, existingJobs: WorkspaceJob[]): Sourced<string> | undefined {
+  for (const phrase of JOB_NAME_PHRASES) {
+    for (const l of prose.lines) {
+      const re = new RegExp(phrase.re.source, phrase.re.flags.includes("g") ? phrase.re.flags : phrase.re.flags + "g");
+      for (const m of l.text.matchAll(re)) {
+        const raw = m.slice(1).find((g) => g !== undefined) ?? "";
+        const at = m[0].indexOf(raw);
+        const quoted = at > 0 && /["“`']/.test(m[0][at - 1]);
+        const name = raw.trim().replace(/[.]+$/, "");
+        if (!name) continue;
+        if (phrase.unquotedNeedsMark && !quoted && !/[-_.]/.test(name)) continue;
+        if (/^(?:\/|https?:)/.test(name)) continue;
+        if (existingJobs.some((j) => (j.settings.name ?? "").toLowerCase() === name.toLowerCase())) continue;
+        return { value: name, words: m[0].trim(), line: lineIn(l, m.index ?? 0) };
+      }
+    }
+  }
+  return undefined;
+}
+
 
 export const EXTRACTORS: Extractor[] = [
   {
     name: "job-name",
     fields: ["name"],
     extract(r, ctx) {
-      const patterns = [
-        /\bjob\s+name\s*[:=]\s*["“`]?([\w .-]*[\w])["”`]?/i,
-        /\b(?:job|pipeline)\s+(?:called|named)\s+["“`]?([\w.-]+(?: [\w.-]+)*?)["”`]?(?=[\s,.:;]|$)/i,
-        /\bjob\s+["“]([^"”]+)["”]/i,
-        /["“]([\w][\w .-]*)["”]\s*:/,
-        /\b(?:create|new)\s+(?:a\s+)?job\s+`?([A-Za-z][\w]*(?:[-_][\w]+)+)`?/i,
-      ];
-      for (const re of patterns) {
-        const hit = firstMatch(r, re);
-        if (!hit) continue;
-        const name = hit.m[1].trim();
-        if (ctx.existingJobs.some((j) => (j.settings.name ?? "").toLowerCase() === name.toLowerCase())) continue;
-        r.jobName = { value: name, words: hit.m[0], line: hit.line };
-        return;
-      }
+      r.jobName = readJobName(r.prose, ctx.existingJobs);
     },
   },
   {
@@ -129,7 +185,8 @@ export const EXTRACTORS: Extractor[] = [
     name: "retries",
     fields: ["tasks[].max_retries", "tasks[].min_retry_interval_millis", "tasks[].retry_on_timeout"],
     extract(r) {
-      for (const c of clauses(r.prose)) {
+      const all = clauses(r.prose);
+      all.forEach((c, i) => {
         const count =
           /\bretr(?:y|ies)\b(?:\s+(?:it|the\s+\w+\s+task|this|that))?\s+(\d+|once|twice|thrice|one|two|three|four|five)(?:\s*(?:times?|x))?\b/i.exec(c.text) ??
           /\b(\d+|one|two|three|four|five)\s+retries\b/i.exec(c.text) ??
@@ -138,7 +195,7 @@ export const EXTRACTORS: Extractor[] = [
         if (count && !r.retries) {
           const n = parseCount(count[1]);
           if (n !== undefined) {
-            const task = taskOfClause(c.text);
+            const task = taskOfClauseAt(all, i);
             r.retries = { value: n, words: count[0], line: c.line, ...(task ? { task } : {}) };
           }
         } else if (!r.retries && /\bretry\b[^.]*\bon failure\b/i.test(c.text) && !/\d/.test(c.text)) {
@@ -151,23 +208,26 @@ export const EXTRACTORS: Extractor[] = [
         }
         const onTimeout = /\bretry\b[^.]*\bon\s+timeouts?\b|\bretry[_ ]on[_ ]timeout\b/i.exec(c.text);
         if (onTimeout && !r.retryOnTimeout) r.retryOnTimeout = { value: true, words: onTimeout[0], line: c.line };
-      }
+      });
     },
   },
   {
     name: "timeout",
     fields: ["timeout_seconds", "tasks[].timeout_seconds"],
     extract(r) {
-      for (const c of clauses(r.prose)) {
-        if (r.timeout) break;
-        const isTimeout = /\b(time\s?out|timeouts?|timed out|time limit|kill|abort|cancel|stop it|terminate)\b/i.test(c.text);
-        const isWarning = /\b(warn|warning|alert|notify|let\s+\w+\s+know)\b/i.test(c.text);
-        if (!isTimeout || isWarning || /\bretr(?:y|ies)\b/i.test(c.text)) continue;
-        const d = parseDuration(c.text);
-        if (!d) continue;
-        const task = taskOfClause(c.text);
-        const perTask = task && !/\b(whole|entire|job)\b/i.test(c.text) ? task : undefined;
-        r.timeout = { value: d.seconds, words: c.text, line: c.line, ...(perTask ? { task: perTask } : {}) };
+      const all = clauses(r.prose);
+      for (let i = 0; i < all.length && !r.timeout; i++) {
+        const c = all[i];
+        for (const re of TIMEOUT_PHRASES) {
+          const m = re.exec(c.text);
+          if (!m) continue;
+          const d = parseDuration(m[1].replace(/(\d)\s*-\s*/, "$1 "));
+          if (!d) continue;
+          const task = taskOfClauseAt(all, i);
+          const perTask = task && !/\b(whole|entire|job)\b/i.test(m[0]) ? task : undefined;
+          r.timeout = { value: d.seconds, words: m[0], line: c.line, ...(perTask ? { task: perTask } : {}) };
+          break;
+        }
       }
     },
   },

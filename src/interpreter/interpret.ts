@@ -348,7 +348,8 @@ function applyRetriesAndTimeouts(settings: JobSettings, r: Reading, explanation:
   const keys = tasks.map((t) => t.task_key);
   const pick = (name: string | undefined, words: string): TaskSettings[] => {
     if (!name) return tasks.filter((t) => !t.condition_task);
-    const key = keys.includes(name) ? name : keys.find((k) => k === toTaskKey(name)) ?? closestWithin(name, keys, 1);
+    const found = keys.includes(name) ? name : keys.find((k) => k === toTaskKey(name)) ?? resolveStepRef(name, r.steps, keys) ?? closestWithin(name, keys, 1);
+    const key = found && keys.includes(found) ? found : undefined;
     if (!key) {
       questions.push(`"${words}": the job has no task "${name}" (tasks: ${keys.join(", ") || "none"}). Which task do you mean?`);
       return [];

@@ -228,6 +228,13 @@ export function resolveStepRef(phrase: string, steps: Step[], existingKeys: stri
   // Leading words of a longer phrase ("Silver Returns finishes") or a key inside it.
   for (const s of steps) if (findIdentifier(p, s.key) >= 0 || (s.name && findIdentifier(p, s.name) >= 0)) return s.key;
   for (const k of existingKeys) if (findIdentifier(p, k) >= 0) return k;
+  // Fewer words than the key ("the fetch step" for `fetch_vendors`): accepted when exactly one key has them all.
+  const words = key.split("_").filter((w) => w && !/^(?:step|task|notebook|job|the)$/.test(w));
+  if (words.length) {
+    const keys = [...new Set([...steps.map((s) => s.key), ...existingKeys])];
+    const hits = keys.filter((k) => words.every((w) => k.split("_").includes(w)));
+    if (hits.length === 1) return hits[0];
+  }
   return undefined;
 }
 

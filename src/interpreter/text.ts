@@ -9,8 +9,10 @@ export interface ProseLine {
   text: string;
   /** Original text as written. */
   raw: string;
-  /** 1-based line in the requirement file. */
+  /** 1-based line in the requirement file (of the first physical line, when a sentence was wrapped). */
   line: number;
+  /** Where each physical line starts in `text` (a wrapped sentence spans several file lines). */
+  starts: Array<{ offset: number; line: number }>;
 }
 
 export interface Prose {
@@ -67,20 +69,72 @@ export function correctTypos(line: string): string {
   });
 }
 
+/** Words a sentence cannot end on: a physical line ending with one was wrapped mid-sentence. */
+const DANGLING = /\b(?:the|a|an|of|to|and|or|with|called|named|by|at|in|on|for|from|then|after|before|once|into|as|is|are|its|their|our|step|task|job|name|every|each|between|than|that|which)\s*$/i;
+
+const LIST_ITEM = /^\s*(?:[-*•+]\s|\d+[.)]\s|#)/;
+
+/**
+ * Whether physical line `next` continues the sentence of `prev`. Never after a sentence end or before a list
+ * item; a list item continues only on an indented line. In a hard-wrapped paragraph (every line but the last
+ * about as long as the longest) an unfinished line continues; elsewhere ("one fact per line" tickets) only a
+ * line ending on a word no sentence ends with ("…called", "…after the") does.
+ */
+function continues(prev: string, next: string, wrapped: boolean): boolean {
+  const p = prev.trimEnd();
+  if (!p || /[.!?;]$/.test(p) || LIST_ITEM.test(next)) return false;
+  if (LIST_ITEM.test(prev)) return /^\s{2,}\S/.test(next) || DANGLING.test(p);
+  return DANGLING.test(p) || wrapped;
+}
+
+/** Whether a paragraph's lines look hard-wrapped: two or more lines, all but the last close to the longest. */
+function isWrapped(paragraph: string[]): boolean {
+  if (paragraph.length < 2) return false;
+  const longest = Math.max(...paragraph.map((l) => l.trim().length));
+  return longest >= 50 && paragraph.slice(0, -1).every((l) => l.trim().length >= 0.75 * longest);
+}
+
 export function toProse(body: string, bodyLine: number): Prose {
   const lines: ProseLine[] = [];
-  body.split(/\r?\n/).forEach((raw, i) => {
-    if (raw.trim() === "") return;
-    lines.push({ raw, text: correctTypos(raw), line: bodyLine + i });
-  });
+  const physical = body.split(/\r?\n/);
+  let i = 0;
+  while (i < physical.length) {
+    if (physical[i].trim() === "") {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < physical.length && physical[i].trim() !== "") i++;
+    const paragraph = physical.slice(start, i);
+    const wrapped = isWrapped(paragraph);
+    paragraph.forEach((raw, j) => {
+      const line = bodyLine + start + j;
+      const last = lines.at(-1);
+      if (j > 0 && last && continues(paragraph[j - 1], raw, wrapped)) {
+        const piece = raw.trim();
+        last.raw = `${last.raw.trimEnd()} ${piece}`;
+        last.starts.push({ offset: last.text.length + 1, line });
+        last.text = `${last.text} ${correctTypos(piece)}`;
+      } else {
+        lines.push({ raw, text: correctTypos(raw), line, starts: [{ offset: 0, line }] });
+      }
+    });
+  }
   return { lines, text: lines.map((l) => l.text).join("\n") };
+}
+
+/** The file line of position `index` within one prose line's text. */
+export function lineIn(l: ProseLine, index: number): number {
+  let found = l.line;
+  for (const s of l.starts) if (s.offset <= index) found = s.line;
+  return found;
 }
 
 /** The line (file line number) where `index` of `prose.text` falls. */
 export function lineAt(prose: Prose, index: number): number | undefined {
   let offset = 0;
   for (const l of prose.lines) {
-    if (index <= offset + l.text.length) return l.line;
+    if (index <= offset + l.text.length) return lineIn(l, index - offset);
     offset += l.text.length + 1;
   }
   return prose.lines.at(-1)?.line;
@@ -98,11 +152,16 @@ export function clauses(prose: Prose): Clause[] {
   const out: Clause[] = [];
   let sentence = 0;
   for (const l of prose.lines) {
+    let cursor = 0;
     // Sentence ends: ". " / "! " / "? " not inside paths or numbers.
     for (const s of l.text.split(/(?<=[a-z)\]"'`])[.!?](?:\s+|$)|;\s*/i)) {
       if (!s.trim()) continue;
-      for (const c of s.split(/,?\s+and\s+(?=(?:to|on|email|send|notify|warn|alert|let|when|if|cc)\b)|,\s+(?=(?:and\s+)?(?:email|send|notify|warn|alert|if|when)\b)/i)) {
-        if (c.trim()) out.push({ text: c.trim(), line: l.line, sentence });
+      for (const c of s.split(/,?\s+and\s+(?=(?:to|on|email|send|notify|warn|alert|let|when|if|cc|kill|abort|cancel|stop|time|make|set|retry)\b)|,\s+(?=(?:and\s+)?(?:email|send|notify|warn|alert|if|when|kill|abort|cancel)\b)/i)) {
+        const text = c.trim();
+        if (!text) continue;
+        const at = l.text.indexOf(text, cursor);
+        if (at >= 0) cursor = at + text.length;
+        out.push({ text, line: lineIn(l, Math.max(0, at)), sentence });
       }
       sentence++;
     }
