@@ -301,8 +301,11 @@ export const EXTRACTORS: Extractor[] = [
         const v = parseCount(n.m[1]);
         if (v !== undefined) r.maxConcurrentRuns = { value: v, words: n.m[0], line: n.line };
       } else if (one) r.maxConcurrentRuns = { value: 1, words: one.m[0], line: one.line };
-      const off = firstMatch(r, /\b(?:disable|turn off|no)\s+queue(?:ing|ing)?\b|\bskip(?:ped)?\s+instead of queu/i);
-      const on = firstMatch(r, /\b(?:enable|turn on)\s+queu\w*|\bqueue\s+(?:extra|additional|the)?\s*runs\b|\bqueue(?:ing)?\s+(?:enabled|on)\b|\bqueue\b[^.\n]*\binstead of skipping\b/i);
+      const off = firstMatch(r, /\b(?:disable|turn off|no)\s+queu(?:e|ing)\b|\b(?:don'?t|do not|never)\s+queue\b|\bskip(?:ped)?\s+instead of queu/i);
+      const on = firstMatch(
+        r,
+        /\b(?:enable|turn on|allow)\s+queu\w*|\bqueue\s+(?:up\s+)?(?:the\s+|any\s+)?(?:extra|additional|other|further|remaining|overlapping|new|waiting)?\s*(?:runs|rest|others|overflow|ones)\b|\bqueue(?:ing)?\s+(?:enabled|on)\b|\b(?:should|will|must|get|gets|be)\s+(?:be\s+)?queued\b|\bqueue\b[^.\n]*\binstead of (?:skipping|dropping)\b/i,
+      );
       if (off) r.queue = { value: false, words: off.m[0], line: off.line };
       else if (on) r.queue = { value: true, words: on.m[0], line: on.line };
     },
@@ -314,7 +317,7 @@ export const EXTRACTORS: Extractor[] = [
       for (const l of r.prose.lines) {
         const jobParams = /\bjob\s+param(?:eter)?s?\b\s*:?\s*(.*)$/i.exec(l.text);
         if (jobParams) {
-          const re = /([A-Za-z_][\w.-]*)\s*(?:\(default\s*|default(?:s)?\s*(?:=|:|to|of)?\s*|=\s*|:\s*)(\{\{[^}]+\}\}|"[^"]*"|[^\s,;)]+)\)?/gi;
+          const re = /([A-Za-z_][\w.-]*)\s*(?:\(\s*default(?:s)?\s*(?:=|:|to|of|is)?\s*|(?:,\s*)?(?:with\s+(?:a\s+)?)?default(?:s|ing|ed)?(?:\s+value)?\s*(?:=|:|to|of|as|is)?\s*|=\s*|:\s*)(\{\{[^}]+\}\}|"[^"]*"|[^\s,;)]+)\)?/gi;
           for (const m of jobParams[1].matchAll(re)) {
             if (/^(default|with|and)$/i.test(m[1])) continue;
             r.jobParameters.push({ name: m[1], value: m[2].replace(/^"|"$/g, "").replace(/\.$/, ""), words: m[0].trim(), line: l.line });
@@ -339,8 +342,8 @@ export const EXTRACTORS: Extractor[] = [
         const text = l.text.replace(/\b(tagged|with (?:the )?tag|tags?)\s+[\w.-]+\s*[=:]\s*\S+/gi, " ");
         for (const kv of keyValuePairs(text)) r.runParameters.push({ name: kv.key, value: kv.value, words: kv.words, line: l.line });
       }
-      const only = firstMatch(r, /\bonly\s+(?:the\s+)?(?:tasks?\s+)?`?([\w-]+)`?(?:\s+(?:task|step))?\b/i);
-      if (only && !/^(one|once|on|if|when|until|weekdays?)$/i.test(only.m[1])) r.runOnly.push({ value: only.m[1], words: only.m[0], line: only.line });
+      const only = firstMatch(r, /\b(?:only|just)\s+(?:the\s+)?(?:tasks?\s+|steps?\s+)?`?([\w-]+)`?(?:\s+(?:task|step))?\b/i);
+      if (only && !/^(one|once|on|if|when|until|weekdays?|a|an|the|in|to|for|now|run|rerun|re-run|this|that|it|like|because|after|before|\d+)$/i.test(only.m[1])) r.runOnly.push({ value: only.m[1], words: only.m[0], line: only.line });
     },
   },
   {
@@ -354,7 +357,7 @@ export const EXTRACTORS: Extractor[] = [
       const provider = host === "github.com" ? "gitHub" : host === "gitlab.com" ? "gitLab" : host === "bitbucket.org" ? "bitbucketCloud" : "azureDevOpsServices";
       const lineText = r.prose.lines.find((l) => l.line === hit.line)?.text ?? "";
       const rest = lineText.slice(lineText.indexOf(hit.m[1]) + hit.m[1].length) + " " + r.prose.text;
-      const branch = /\b(?:branch|on)\s+`?([\w][\w./-]*?)`?(?=[\s,.;)]|$)/i.exec(rest);
+      const branch = /\b(?:branch|on)\s*:?\s+`?([\w][\w./-]*?)`?(?=[\s,.;:)]|$)/i.exec(rest);
       const tag = /\b(?:git\s+)?tag\s+`?(v?\d[\w.-]*)`?/i.exec(rest);
       const commit = /\bcommit\s+`?([0-9a-f]{7,40})`?/i.exec(rest);
       const value: { git_url: string; git_provider: string; git_branch?: string; git_tag?: string; git_commit?: string } = { git_url: url, git_provider: provider };

@@ -3,7 +3,7 @@
  * chrono-node reads the clock time; a small table of frequency phrases reads how often. Pure.
  */
 import * as chrono from "chrono-node";
-import { parseCount, type Prose } from "./text.js";
+import { lineIn, parseCount, type Prose } from "./text.js";
 
 export type Frequency =
   | { kind: "minutes"; every: number }
@@ -118,42 +118,94 @@ const FREQUENCY_PHRASES: Array<{ name: string; re: RegExp; build: (m: RegExpExec
 /** Words that end schedule reading (an "until" end date cannot be expressed). */
 const CLOCK_TEXT = /\d\s*(?:am|pm|a\.m\.|p\.m\.)|\d[:.]\d\d|\bmidnight\b|\bnoon\b|\bat\s+\d{1,2}\b|\b\d{1,2}\s*o'?clock\b/i;
 
-function readTime(prose: Prose): Sourced<{ hour: number; minute: number }> | undefined {
+interface ClockCandidate {
+  value: { hour: number; minute: number };
+  words: string;
+  line: number;
+  /** Describes the job as it is now ("currently runs at 2am", "from 2am to 4am"), not what is asked for. */
+  current: boolean;
+}
+
+/** Words that describe the state before the change: a clock time in such a sentence is the old value. */
+const CURRENT_STATE = /\b(?:currently|at the moment|right now|presently|used to|so far|until now|as of today|today it|is running at|was)\b/i;
+
+function clockCandidates(prose: Prose): ClockCandidate[] {
+  const out: ClockCandidate[] = [];
   for (const l of prose.lines) {
+    const before = out.length;
     // Hide dates, durations and ids so chrono reads only clock times.
     const masked = l.text
       .replace(/\{\{[^}]*\}\}/g, (s) => " ".repeat(s.length))
       .replace(/(?<![:.\d])\b\d+(?:\.\d+)?\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|h|workers?|times?|retries|concurrent)\b/gi, (s) => " ".repeat(s.length))
       .replace(/\b\d{4}-\d{2}-\d{2}\b|\b[0-9a-f]{8,}\b|[\w.-]*\d[\w.-]*\.x-\S+|\/\S+|\S+@\S+/gi, (s) => " ".repeat(s.length));
+    const sentenceAt = (index: number): string => {
+      const before = masked.slice(0, index).split(/[.!?;]\s/).pop() ?? "";
+      const after = masked.slice(index).split(/[.!?;]\s/)[0] ?? "";
+      return before + after;
+    };
+    const push = (index: number, value: { hour: number; minute: number }, words: string) => {
+      const fromTo = /\bfrom\s*$/i.test(masked.slice(Math.max(0, index - 12), index)) && /^\S*\s*(?:\S+\s+)?(?:to|until|->|→)\s/i.test(masked.slice(index + words.length));
+      out.push({ value, words, line: lineIn(l, index), current: fromTo || CURRENT_STATE.test(sentenceAt(index)) });
+    };
     for (const r of chrono.parse(masked, new Date(Date.UTC(2024, 0, 1)), { forwardDate: true })) {
       if (!CLOCK_TEXT.test(r.text)) continue;
-      // "Monday to Friday at 08:00" is a range whose end carries the clock time.
-      const at = r.start.isCertain("hour") ? r.start : r.end?.isCertain("hour") ? r.end : undefined;
-      if (!at) continue;
-      return { value: { hour: at.get("hour") ?? 0, minute: at.get("minute") ?? 0 }, words: r.text.trim(), line: l.line };
+      // "Monday to Friday at 08:00" is a range whose end carries the clock time; "from 2am to 4:30am" is old → new.
+      const ends = [r.start, r.end].filter((x): x is NonNullable<typeof x> => !!x && x.isCertain("hour"));
+      if (!ends.length) continue;
+      if (ends.length === 2 && /\bfrom\s*$/i.test(masked.slice(Math.max(0, r.index - 12), r.index))) {
+        out.push({ value: { hour: ends[0].get("hour") ?? 0, minute: ends[0].get("minute") ?? 0 }, words: r.text.trim(), line: lineIn(l, r.index), current: true });
+        out.push({ value: { hour: ends[1].get("hour") ?? 0, minute: ends[1].get("minute") ?? 0 }, words: r.text.trim(), line: lineIn(l, r.index), current: false });
+        continue;
+      }
+      const at = ends[0];
+      let hour = at.get("hour") ?? 0;
+      let words = r.text.trim();
+      // "7:30 in the evening", "8 at night": a part of the day chrono leaves out sets the meridiem.
+      const partOfDay = /^\s*,?\s*(?:in\s+the\s+|at\s+)?(evening|afternoon|night|tonight)\b/i.exec(masked.slice(r.index + r.text.length));
+      if (partOfDay && !at.isCertain("meridiem") && hour >= 1 && hour < 12) {
+        hour += 12;
+        words += partOfDay[0];
+      }
+      push(r.index, { hour, minute: at.get("minute") ?? 0 }, words);
     }
     // "at 0630" / "at 18h" (24-hour spellings chrono does not read)
-    const m = /\bat\s+([01]\d|2[0-3])([0-5]\d)\b|\bat\s+([01]?\d|2[0-3])h\b/i.exec(masked);
-    if (m) return { value: { hour: Number(m[1] ?? m[3]), minute: Number(m[2] ?? 0) }, words: m[0], line: l.line };
+    if (out.length === before) {
+      const m = /\bat\s+([01]\d|2[0-3])([0-5]\d)\b|\bat\s+([01]?\d|2[0-3])h\b/i.exec(masked);
+      if (m) push(m.index, { hour: Number(m[1] ?? m[3]), minute: Number(m[2] ?? 0) }, m[0]);
+    }
   }
-  return undefined;
+  return out;
+}
+
+/** The clock time asked for: the first one not describing the current state (else the first one). */
+function readTime(prose: Prose): Sourced<{ hour: number; minute: number }> | undefined {
+  const all = clockCandidates(prose);
+  const pick = all.find((c) => !c.current) ?? all[0];
+  return pick ? { value: pick.value, words: pick.words, line: pick.line } : undefined;
 }
 
 function readZone(prose: Prose): Sourced<string> | undefined {
-  let found: Sourced<string> | undefined;
+  const found: Array<Sourced<string> & { current: boolean }> = [];
   for (const l of prose.lines) {
-    const text = l.text.replace(/\/\S+|\S+@\S+|https?:\/\/\S+/g, " ");
-    // The last zone named wins ("9pm CET... I mean Berlin time").
-    let best: { index: number; zone: string; words: string } | undefined;
-    for (const [re, zone] of ZONES) {
-      const m = re.exec(text);
-      if (m && (!best || m.index > best.index)) best = { index: m.index, zone, words: m[0] };
-    }
-    if (best && (CLOCK_TEXT.test(text) || /\btime\b|\bzone\b|\b(daily|weekday|every|nightly|morning|monday|friday)/i.test(text))) {
-      found = { value: best.zone, words: best.words, line: l.line };
+    const text = l.text.replace(/\/\S+|\S+@\S+|https?:\/\/\S+/g, (s) => " ".repeat(s.length));
+    // Each sentence separately; within one, the last zone named wins ("9pm CET... I mean Berlin time").
+    let offset = 0;
+    for (const sentence of text.split(/(?<=[.!?;])\s+/)) {
+      const start = text.indexOf(sentence, offset);
+      offset = start + sentence.length;
+      let best: { index: number; zone: string; words: string } | undefined;
+      for (const [re, zone] of ZONES) {
+        const m = re.exec(sentence);
+        if (m && (!best || m.index > best.index)) best = { index: m.index, zone, words: m[0] };
+      }
+      if (best && (CLOCK_TEXT.test(sentence) || /\btime\b|\bzone\b|\b(daily|weekday|every|nightly|morning|monday|friday)/i.test(sentence))) {
+        found.push({ value: best.zone, words: best.words, line: lineIn(l, start + best.index), current: CURRENT_STATE.test(sentence) });
+      }
     }
   }
-  return found;
+  // The last zone named wins, unless it only describes the current state ("currently 2am UTC").
+  const pick = found.filter((f) => !f.current).at(-1) ?? found.at(-1);
+  return pick ? { value: pick.value, words: pick.words, ...(pick.line !== undefined ? { line: pick.line } : {}) } : undefined;
 }
 
 /** Hides paths, emails, dynamic references and hyphenated/underscored names ("nightly-orders") from phrase reading. */

@@ -27,6 +27,11 @@ function lineRefs(text: string, gitRelative: boolean, existingJobs: WorkspaceJob
     const kind: StepKind = path.endsWith(".py") ? "python" : path.endsWith(".sql") ? "sql_file" : "notebook";
     refs.push({ kind, start: m.index, end: m.index + m[0].length, words: path, fields: { path } });
   }
+  // Code files in DBFS or cloud storage ("dbfs:/jobs/x/snapshot.py", "s3://bucket/scripts/run.py").
+  for (const m of text.matchAll(/(?<![\w/])(?:dbfs:|s3a?:\/|abfss:\/|gs:\/|wasbs:\/)\/[^\s,;'"`()]+\.(?:py|sql)\b/g)) {
+    const path = m[0];
+    refs.push({ kind: path.endsWith(".py") ? "python" : "sql_file", start: m.index, end: m.index + m[0].length, words: path, fields: { path } });
+  }
   if (gitRelative) {
     const re = /(?<![\w/:.@-])((?:[\w.-]+\/)+[\w.-]+)(?![\w/])/g;
     for (const m of text.matchAll(re)) {
@@ -130,7 +135,8 @@ function defaultKey(ref: RawRef): string {
     case "sql_file":
       return toTaskKey(pathStem(ref.fields.path ?? "task"));
     case "wheel":
-      return toTaskKey(ref.fields.packageName ?? "wheel");
+      // The entry point is what runs (as a notebook's or file's last path segment is); the package is where it lives.
+      return toTaskKey(ref.fields.entryPoint ?? ref.fields.packageName ?? "wheel");
     case "sql_query":
       return "run_query";
     case "dbt":
