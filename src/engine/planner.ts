@@ -304,7 +304,8 @@ async function planTask(
         return entry;
       }
       const name = job.settings.name ?? `job ${job.job_id}`;
-      if (unchangedSinceApply) {
+      // A patch is applied once; full settings (an adopted job) are kept in sync like a created job.
+      if (unchangedSinceApply && task.spec.patch) {
         entry.change = makeChange("no-op", name, job.job_id, [], undefined);
         return entry;
       }

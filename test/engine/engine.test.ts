@@ -263,4 +263,53 @@ describe("plan → apply → plan", () => {
     expect(acl.find((e) => e.group_name === "analysts")?.all_permissions.map((p) => p.permission_level)).toContain("CAN_MANAGE_RUN");
     expect((await runPlan(options)).counts).toMatchObject({ create: 0, update: 0 });
   });
+
+  it("adopts a job the repo did not create only when told to, then keeps it in sync", async () => {
+    const foreign = await workspace.createJob({
+      name: "marketing-attribution",
+      tags: { team: "marketing" },
+      tasks: [{ task_key: "attribution", existing_cluster_id: "0101-120000-abcd1234", notebook_task: { notebook_path: "/Workspace/Shared/orders/ingest" } }],
+    });
+    const adopt = `---\nadopt: true\njob:\n  name: marketing-attribution\n  tags: {team: marketing}\n  max_concurrent_runs: 2\n  tasks:\n    - task_key: attribution\n      existing_cluster_id: 0101-120000-abcd1234\n      notebook_task: {notebook_path: /Workspace/Shared/orders/ingest}\n---\nTake over the marketing job.\n`;
+    await write("marketing.md", adopt);
+    const plan = await runPlan(options);
+    expect(plan.valid).toBe(true);
+    const change = plan.changes.find((c) => c.jobId === foreign);
+    expect(change?.op).toBe("update");
+    expect(plan.diagnostics.some((d) => d.code === "ownership.adopt")).toBe(true);
+    expect((await runApply(options, { onPlanChange: "fail" })).ok).toBe(true);
+    const adopted = await workspace.getJob(foreign);
+    expect(adopted?.settings.tags).toMatchObject({ team: "marketing", "jobagent-repo": "acme/data-jobs" });
+    expect(adopted?.settings.max_concurrent_runs).toBe(2);
+    expect((await runPlan(options)).changes.find((c) => c.jobId === foreign)?.op).toBe("no-op");
+    await workspace.updateJob(foreign, { max_concurrent_runs: 9 }, []);
+    expect((await runPlan(options)).changes.find((c) => c.jobId === foreign)?.op).toBe("update");
+  });
+
+  it("runs a job after creating it and reports a failed run as FAILED with its result and URL", async () => {
+    await seedPaths(["/Workspace/Shared/orders/__fail__check"]);
+    await write(
+      "check.md",
+      `---\njob:\n  name: data-check\n  tasks:\n    - task_key: check\n      existing_cluster_id: CLUSTER\n      notebook_task: {notebook_path: /Workspace/Shared/orders/__fail__check}\nrun:\n  job: data-check\n  wait: true\n---\nCreate the check and run it once.\n`.replace(
+        "CLUSTER",
+        "0101-120000-abcd1234",
+      ),
+    );
+    await rm(join(repoDir, "jobs", "orders-daily.md"));
+    await rm(join(repoDir, "jobs", "sales.md"));
+    const plan = await runPlan(options);
+    expect(plan.valid, JSON.stringify(plan.diagnostics)).toBe(true);
+    expect(plan.counts).toMatchObject({ create: 1, run: 1 });
+    const applied = await runApply(options, { onPlanChange: "fail", runWaitSeconds: 30 });
+    expect(applied.ok).toBe(false);
+    expect(applied.failureReason).toBe("apply-failed");
+    const run = applied.results.find((r) => r.op === "run");
+    expect(run?.status).toBe("FAILED");
+    expect(run?.run?.result).toBe("FAILED");
+    expect(run?.run?.url).toMatch(/^http/);
+    expect(run?.error).toMatch(/ended FAILED/);
+    expect(applied.results.find((r) => r.op === "create")?.status).toBe("COMPLETE");
+    const status = await readStatus(options);
+    expect(status.counts).toMatchObject({ COMPLETE: 1, FAILED: 1 });
+  });
 });
