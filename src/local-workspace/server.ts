@@ -283,6 +283,7 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
         while (recent.length > 0 && now - recent[0] >= 1000) recent.shift();
         if (recent.length >= deps.rateLimitPerSecond) {
           const wait = Math.max(1, Math.ceil((1000 - (now - recent[0])) / 1000));
+          deps.stats.set(`429 ${key}`, (deps.stats.get(`429 ${key}`) ?? 0) + 1);
           await readBody(req).catch(() => "");
           return send(
             res,

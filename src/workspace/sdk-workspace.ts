@@ -170,6 +170,13 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
   });
   const client = new WorkspaceClient(config, { agent, product: "jobagent", productVersion: "0.1.0" });
 
+  // When the workspace answers 429 with Retry-After, every call of this client waits until then (not only the
+  // one that was refused), so concurrent callers slow down together instead of hammering the limit.
+  let pausedUntil = 0;
+  // Rate-limit answers say "come back later": they are retried within the time budget, up to this many times,
+  // separately from the retries of real failures.
+  const maxRateLimitRetries = Math.max(maxRetries, 60);
+
   async function call<T>(
     operation: string,
     kind: Kind,
@@ -177,7 +184,15 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
   ): Promise<T> {
     const started = Date.now();
     const deadline = started + timeoutMs;
+    let rateLimited = 0;
     for (let attempt = 0; ; attempt++) {
+      const gate = pausedUntil - Date.now();
+      if (gate > 0) {
+        if (Date.now() + gate > deadline) {
+          throw new WorkspaceApiError(`${operation}: the workspace asked to wait ${Math.round(gate)} ms, past the ${timeoutMs} ms time budget`, "REQUEST_LIMIT_EXCEEDED", 429, operation);
+        }
+        await sleep(gate + Math.random() * 50);
+      }
       const trace: AttemptTrace = { sent: false };
       const cancellation = new Cancellation();
       const remaining = deadline - Date.now();
@@ -194,13 +209,16 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
         clearTimeout(timer);
       }
       if (!failure.retriable) throw failure.error;
+      const isRateLimit = failure.error instanceof WorkspaceApiError && failure.error.statusCode === 429;
+      if (isRateLimit) rateLimited += 1;
       const elapsedSinceAnswer = failure.respondedAt ? Date.now() - failure.respondedAt : 0;
-      const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt) * (0.5 + Math.random() * 0.5);
+      const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - rateLimited)) * (0.5 + Math.random() * 0.5);
       const wait =
         failure.retryAfterMs !== undefined
           ? Math.max(0, failure.retryAfterMs - elapsedSinceAnswer) + Math.random() * 100
           : backoff;
-      if (attempt >= maxRetries) {
+      if (isRateLimit && failure.retryAfterMs !== undefined) pausedUntil = Math.max(pausedUntil, Date.now() + wait);
+      if (isRateLimit ? rateLimited > maxRateLimitRetries : attempt - rateLimited >= maxRetries) {
         throw giveUp(operation, failure.error, `gave up after ${attempt + 1} attempts`);
       }
       if (Date.now() + wait > deadline) {
