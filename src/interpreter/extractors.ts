@@ -81,9 +81,11 @@ const JOB_NAME_PHRASES: Array<{ name: string; re: RegExp; unquotedNeedsMark: boo
   { name: "create-token", re: new RegExp(String.raw`\b(?:create|new)\s+(?:a\s+)?job\s+\`?` + TOKEN_NAME + "`?", "i"), unquotedNeedsMark: true },
 ];
 
-function readJobName(prose: Prose, existingJobs: WorkspaceJob[]): Sourced<string> | undefined {
+/** Every place the words introduce a new job by name, in text order (one entry per distinct name). */
+export function jobNameIntroductions(prose: Prose, existingJobs: WorkspaceJob[]): Array<Sourced<string> & { lineIndex: number; index: number; phrase: string }> {
+  const out: Array<Sourced<string> & { lineIndex: number; index: number; phrase: string }> = [];
   for (const phrase of JOB_NAME_PHRASES) {
-    for (const l of prose.lines) {
+    prose.lines.forEach((l, lineIndex) => {
       const re = new RegExp(phrase.re.source, phrase.re.flags.includes("g") ? phrase.re.flags : phrase.re.flags + "g");
       for (const m of l.text.matchAll(re)) {
         const raw = m.slice(1).find((g) => g !== undefined) ?? "";
@@ -94,13 +96,20 @@ function readJobName(prose: Prose, existingJobs: WorkspaceJob[]): Sourced<string
         if (phrase.unquotedNeedsMark && !quoted && !/[-_.]/.test(name)) continue;
         if (/^(?:\/|https?:)/.test(name)) continue;
         if (existingJobs.some((j) => (j.settings.name ?? "").toLowerCase() === name.toLowerCase())) continue;
-        return { value: name, words: m[0].trim(), line: lineIn(l, m.index ?? 0) };
+        if (out.some((o) => o.value.toLowerCase() === name.toLowerCase())) continue;
+        out.push({ value: name, words: m[0].trim(), line: lineIn(l, m.index ?? 0), lineIndex, index: (m.index ?? 0) + at, phrase: phrase.name });
       }
-    }
+    });
   }
-  return undefined;
+  return out.sort((a, b) => a.lineIndex - b.lineIndex || a.index - b.index);
 }
 
+/** The name of the job to create: the strongest naming phrase (the table is ordered strongest first). */
+function readJobName(prose: Prose, existingJobs: WorkspaceJob[]): Sourced<string> | undefined {
+  const all = jobNameIntroductions(prose, existingJobs);
+  const best = JOB_NAME_PHRASES.map((p) => all.find((a) => a.phrase === p.name)).find((a) => a !== undefined);
+  return best ? { value: best.value, words: best.words, ...(best.line !== undefined ? { line: best.line } : {}) } : undefined;
+}
 
 export const EXTRACTORS: Extractor[] = [
   {

@@ -10,7 +10,8 @@ import { emptyReading, source, type Reading, type Step } from "./reading.js";
 import { mergeIntoQuartz, needsTime, toQuartz } from "./schedule.js";
 import { readSteps, resolveStepRef } from "./steps.js";
 import { readIntent, resolveTarget, type IntentReading, type TargetResolution } from "./targets.js";
-import { closestWithin, pathStem, toProse, toTaskKey } from "./text.js";
+import { closestWithin, pathStem, toProse, toTaskKey, type Prose } from "./text.js";
+import { splitJobs } from "./decompose.js";
 import { buildUpdateBody, stableJson } from "./update.js";
 
 export interface ProseAnalysis {
@@ -21,18 +22,22 @@ export interface ProseAnalysis {
 
 /** Runs every extractor over a requirement's prose and decides what it asks for. */
 export function analyzeProse(body: string, bodyLine: number, existingJobs: WorkspaceJob[]): ProseAnalysis {
-  const prose = toProse(body, bodyLine);
+  return analyzeProseText(toProse(body, bodyLine), existingJobs);
+}
+
+/** As analyzeProse, for prose already read (or one part of it); `pendingJobs` are jobs the same requirement creates. */
+export function analyzeProseText(prose: Prose, existingJobs: WorkspaceJob[], pendingJobs: string[] = []): ProseAnalysis {
   const reading = emptyReading(prose);
   for (const extractor of EXTRACTORS) extractor.extract(reading, { existingJobs });
   const target = resolveTarget(prose, existingJobs);
   const probe = emptyReading(prose);
-  readSteps(probe, existingJobs, "create");
+  readSteps(probe, existingJobs, "create", pendingJobs);
   const knownPaths = new Set(existingJobs.flatMap((j) => (j.settings.tasks ?? []).flatMap(taskCodePaths)));
   const newCode = probe.steps.some((s) => s.kind !== "run_job" && !(s.path && knownPaths.has(s.path)));
   const s = reading.schedule;
   const hasSchedule = !!(s.frequency || (s.time && !target.referenced) || reading.fileArrival || reading.tableUpdate || reading.continuous);
   const intent = readIntent(prose, target, newCode, hasSchedule, !!s.time);
-  readSteps(reading, existingJobs, intent.intent === "update" ? "update" : "create");
+  readSteps(reading, existingJobs, intent.intent === "update" ? "update" : "create", pendingJobs);
   if (intent.intent === "update" && target.job) {
     // In an update, a path the job already runs names the job; it is not a new step.
     const own = new Set((target.job.job.settings.tasks ?? []).flatMap(taskCodePaths));
@@ -49,7 +54,26 @@ function taskCodePaths(t: TaskSettings): string[] {
 }
 
 export async function interpretOffline(doc: RequirementDoc, context: InterpretContext): Promise<Interpretation> {
-  const { reading, target, intent } = analyzeProse(doc.body, doc.bodyLine, context.existingJobs);
+  const parts = splitJobs(toProse(doc.body, doc.bodyLine), context.existingJobs);
+  const built: Array<{ item: WorkItem; triggers: string[] }> = [];
+  for (const part of parts) {
+    const pending = parts.length > 1 ? parts.map((p) => p.name).filter((n) => n !== part.name) : [];
+    built.push(await interpretPart(part.prose, doc, context, pending));
+  }
+  const items = built.map((b) => b.item);
+  // A run-job step whose job this requirement creates waits for that item (its job_id exists only then).
+  const keyOf = new Map(parts.map((p, i) => [p.name.toLowerCase(), items[i].key]));
+  items.forEach((item, i) => {
+    const waits = built[i].triggers.map((n) => keyOf.get(n.toLowerCase())).filter((k): k is string => !!k && k !== item.key);
+    if (waits.length) item.depends_on = [...new Set(waits)];
+  });
+  return { requirement: doc.file, items, diagnostics: [], source: "interpreter" };
+}
+
+/** One job's work item, and the names of jobs of the same requirement its run-job steps trigger. */
+async function interpretPart(prose: Prose, doc: RequirementDoc, context: InterpretContext, pendingJobs: string[]): Promise<{ item: WorkItem; triggers: string[] }> {
+  const { reading, target, intent } = analyzeProseText(prose, context.existingJobs, pendingJobs);
+  const triggers = reading.steps.map((st) => st.runJobName).filter((n): n is string => !!n);
   const explanation: FieldSource[] = [{ field: "action", words: intent.words, ...(intent.line ? { line: intent.line } : {}) }];
   // Questions about settings (notifications, triggers…) matter only when settings are built.
   const questions = intent.intent === "create" || intent.intent === "update" ? [...reading.questions] : [];
@@ -97,7 +121,7 @@ export async function interpretOffline(doc: RequirementDoc, context: InterpretCo
   }
   item.explanation = explanation;
   if (questions.length) item.questions = [...new Set(questions)];
-  return { requirement: doc.file, items: [item], diagnostics: [], source: "interpreter" };
+  return { item, triggers };
 }
 
 function verb(intent: string): string {
@@ -167,7 +191,12 @@ function stepTask(step: Step, r: Reading, explanation: FieldSource[], questions:
       task.pipeline_task = step.fullRefresh ? { pipeline_id: step.pipelineId, full_refresh: true } : { pipeline_id: step.pipelineId };
       break;
     case "run_job":
-      task.run_job_task = { job_id: step.runJobId };
+      if (step.runJobId !== undefined) task.run_job_task = { job_id: step.runJobId };
+      else {
+        // The job is created by this same requirement: its job_id is known only after that item is applied.
+        task.run_job_task = {};
+        explanation.push({ field: `tasks[${step.key}].run_job_task.job_id`, words: `(the job "${step.runJobName}" this requirement creates; its job_id once created)`, ...(step.line ? { line: step.line } : {}) });
+      }
       break;
   }
   return task;

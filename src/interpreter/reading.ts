@@ -25,6 +25,8 @@ export interface Step {
   pipelineId?: string;
   fullRefresh?: boolean;
   runJobId?: number;
+  /** A run-job step whose job is created by the same requirement (its job_id is known only once it exists). */
+  runJobName?: string;
   /** Keys or names of steps this one waits for, as written (resolved by the builder). */
   after: Array<Sourced<string>>;
   /** Set when a "then" / "in this order" phrase chains it to the previous step. */

@@ -18,7 +18,7 @@ const WAREHOUSE_RE = /\bwarehouse\s+(?:id\s+)?`?([0-9a-f]{16})`?/i;
 const DBT_COMMAND_RE = /\bdbt\s+(deps|run|test|seed|build|snapshot|compile|source freshness|docs generate)\b/gi;
 
 /** All code references of one line, in order of appearance. */
-function lineRefs(text: string, gitRelative: boolean, existingJobs: WorkspaceJob[], mode: "create" | "update", whole: string): RawRef[] {
+function lineRefs(text: string, gitRelative: boolean, existingJobs: WorkspaceJob[], mode: "create" | "update", whole: string, pendingJobs: string[]): RawRef[] {
   const refs: RawRef[] = [];
   for (const m of text.matchAll(WORKSPACE_PATH_RE)) {
     const path = trimPath(m[0]);
@@ -94,6 +94,22 @@ function lineRefs(text: string, gitRelative: boolean, existingJobs: WorkspaceJob
           fields: { runJobId: job.job_id, key: toTaskKey(job.settings.name ?? `job_${job.job_id}`), name: job.settings.name },
         });
       }
+    } else {
+      // "triggers the raw-ingest job": the job's name before the word "job" (an existing job, or one this requirement creates).
+      const named = /\b(?:trigger|run|kick(?:s)?\s+off|start|launch|call)(?:s|es|ing)?\s+(?:the\s+)?(?:existing\s+)?(?:["“`']([^"”`']+)["”`']|([A-Za-z0-9][\w.-]*[A-Za-z0-9_]))\s+job\b/i.exec(text);
+      const name = named ? (named[1] ?? named[2]) : undefined;
+      const job = name ? existingJobs.find((j) => (j.settings.name ?? "").toLowerCase() === name.toLowerCase()) : undefined;
+      const pending = name && !job ? pendingJobs.find((p) => p.toLowerCase() === name.toLowerCase()) : undefined;
+      if (named && (job || pending)) {
+        const jobName = job?.settings.name ?? pending ?? "";
+        refs.push({
+          kind: "run_job",
+          start: named.index,
+          end: named.index + named[0].length,
+          words: named[0],
+          fields: job ? { runJobId: job.job_id, key: toTaskKey(jobName || `job_${job.job_id}`), name: jobName } : { runJobName: jobName, key: toTaskKey(jobName), name: jobName },
+        });
+      }
     }
   }
   const warehouse = WAREHOUSE_RE.exec(text) ?? WAREHOUSE_RE.exec(whole);
@@ -104,12 +120,20 @@ function lineRefs(text: string, gitRelative: boolean, existingJobs: WorkspaceJob
 }
 
 /** A label before the code on its line: "1. Ingest Raw - notebook", "* Load Meta Ads:", `step 2 "Vacuum" =`, "`bronze` (". */
-function labelBefore(segment: string): { name?: string; key?: string } {
+function labelBefore(segment: string, jobName?: string): { name?: string; key?: string } {
   const backticks = [...segment.matchAll(/`([\w-]+)`/g)];
   if (backticks.length) {
     const last = backticks[backticks.length - 1];
     const between = segment.slice(last.index + last[0].length);
     if (/^\s*(?:\(|=|:|-|–|—|->|runs?\b|is\b)?\s*(?:(?:the\s+)?(?:notebook|file|script)\s*)?[(:=]?\s*$/i.test(between)) return { key: last[1] };
+  }
+  // A quoted name right before the code, not the job's own name: `then "Build Marts" runs /Repos/…`.
+  const quoted = /["“]([A-Za-z][^"”]{0,60})["”]\s*(?:(?:runs?|executes?|calls?|uses?|is|does)\b)?\s*(?:(?:the\s+)?(?:notebook|python file|file|script|sql file)\s*)?[(:=–—-]?\s*$/i.exec(segment);
+  if (quoted && quoted[1] !== jobName && !/\b(?:job|pipeline)\s*:?\s*$/i.test(segment.slice(0, quoted.index))) return { name: quoted[1].trim() };
+  // "Add a step "Notify Downstream" to the job that runs /Repos/…": a step the words introduce by name.
+  const introduced = /\b(?:step|task)\s+(?:called\s+|named\s+|name\s*:?\s*)?["“]([A-Za-z][^"”]{0,60})["”]/i.exec(segment);
+  if (introduced && !/\b(?:after|once|following|before|wait(?:s|ing)?\s+for|depends?\s+on)\s+(?:the\s+)?$/i.test(segment.slice(0, introduced.index))) {
+    return { name: introduced[1].trim() };
   }
   const SEP = String.raw`\s*(?:-|–|—|:|=|->|\()\s*(?:(?:a\s+|the\s+)?(?:notebook|python file|file|script|sql file)\s*)?[(:=]?\s*$`;
   // "add a step Refresh BI Extract (", `step 1 "Compact Telemetry" =`
@@ -148,6 +172,13 @@ function defaultKey(ref: RawRef): string {
   }
 }
 
+/** A name given right after the code: "/Repos/x (step name "Refresh Orders")", "…, call it `refresh`". */
+function labelAfter(text: string): { name?: string; key?: string; length?: number } {
+  const m = /^\s*[,(]?\s*(?:(?:as\s+)?(?:the\s+|a\s+)?(?:step|task)\s*(?:name|key|called|named)?|call(?:ed)?\s+(?:it|the\s+(?:step|task))|named|as)\s*[:=]?\s*(?:["“]([A-Za-z][^"”]{0,60})["”]|`([\w-]+)`)/i.exec(text);
+  if (!m) return {};
+  return m[2] ? { key: m[2], length: m[0].length } : { name: m[1].trim(), length: m[0].length };
+}
+
 /** Dependency phrases in the text after a step (up to the next step on the line, or the end of the line). */
 function afterPhrases(text: string): string[] {
   const out: string[] = [];
@@ -161,16 +192,18 @@ function afterPhrases(text: string): string[] {
   return out;
 }
 
-export function readSteps(reading: Reading, existingJobs: WorkspaceJob[], mode: "create" | "update"): void {
+export function readSteps(reading: Reading, existingJobs: WorkspaceJob[], mode: "create" | "update", pendingJobs: string[] = []): void {
   const gitRelative = /https?:\/\/(?:github\.com|gitlab\.com|dev\.azure\.com|bitbucket\.org)\//i.test(reading.prose.text);
   let offset = 0;
   for (const l of reading.prose.lines) {
-    const refs = lineRefs(l.text, gitRelative, existingJobs, mode, reading.prose.text);
+    const refs = lineRefs(l.text, gitRelative, existingJobs, mode, reading.prose.text, pendingJobs);
     refs.forEach((ref, i) => {
-      const prevEnd = i === 0 ? 0 : refs[i - 1].end;
+      // A label written after the previous step's code belongs to that step, not to this one.
+      const prevEnd = i === 0 ? 0 : refs[i - 1].end + (refs[i - 1].kind === "run_job" ? 0 : (labelAfter(l.text.slice(refs[i - 1].end, ref.start)).length ?? 0));
       const before = l.text.slice(prevEnd, ref.start);
       const afterText = l.text.slice(ref.end, i + 1 < refs.length ? refs[i + 1].start : undefined);
-      const label = ref.kind === "run_job" ? {} : labelBefore(before);
+      const after = ref.kind === "run_job" ? {} : labelAfter(afterText);
+      const label = ref.kind === "run_job" ? {} : after.name || after.key ? after : labelBefore(before, reading.jobName?.value);
       const key = label.key ?? (label.name ? toTaskKey(label.name) : defaultKey(ref));
       const step: Step = {
         kind: ref.kind,

@@ -251,3 +251,36 @@ export const WORKSPACE_PATH_RE = /(?<![\w.:/])\/(?:Workspace|Repos|Users|Shared|
 export function trimPath(path: string): string {
   return path.replace(/[.:]+$/, "");
 }
+
+/** A position in a Prose: logical line index and offset in its text. */
+export interface ProsePoint {
+  lineIndex: number;
+  offset: number;
+}
+
+/** The part of `prose` from `from` (inclusive) to `to` (exclusive; the end when absent), file lines kept. */
+export function sliceProse(prose: Prose, from: ProsePoint, to?: ProsePoint): Prose {
+  const lines: ProseLine[] = [];
+  prose.lines.forEach((l, i) => {
+    if (i < from.lineIndex || (to && i > to.lineIndex)) return;
+    const start = i === from.lineIndex ? from.offset : 0;
+    const end = to && i === to.lineIndex ? to.offset : l.text.length;
+    const piece = l.text.slice(start, end);
+    const lead = piece.length - piece.trimStart().length;
+    const text = piece.trim();
+    if (!text) return;
+    const shift = start + lead;
+    const starts = l.starts.filter((s) => s.offset > shift && s.offset < shift + text.length).map((s) => ({ offset: s.offset - shift, line: s.line }));
+    const first = lineIn(l, shift);
+    lines.push({ text, raw: text, line: first, starts: [{ offset: 0, line: first }, ...starts] });
+  });
+  return { lines, text: lines.map((l) => l.text).join("\n") };
+}
+
+/** Where the sentence holding position `index` of a line begins. */
+export function sentenceStart(text: string, index: number): number {
+  const before = text.slice(0, index);
+  let start = 0;
+  for (const m of before.matchAll(/(?<=[a-z0-9)\]"'`”])[.!?;](?:\s+)/gi)) start = m.index + m[0].length;
+  return start;
+}
