@@ -25,7 +25,7 @@ export async function runEval(which: string, io: { out: (t: string) => void; jso
     const r = evaluateRetrieval();
     report.retrieval = r;
     if (!io.json) {
-      io.out(`Retrieval: ${r.questions} questions — hit@1 ${r.hitAt1.toFixed(3)}, hit@3 ${r.hitAt3.toFixed(3)}, MRR ${r.mrr.toFixed(3)}`);
+      io.out(`Retrieval: ${r.questions} questions — hit@1 ${r.hitAt1.toFixed(3)}, hit@3 ${r.hitAt3.toFixed(3)}, recall@5 ${r.hitAt5.toFixed(3)}, MRR ${r.mrr.toFixed(3)}`);
     }
   }
   if (which === "interpreter" || which === "all") {

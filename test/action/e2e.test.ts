@@ -510,6 +510,27 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
     expect(parseMarker(comment.body)?.planHash).toBeUndefined();
   });
 
+  it("a requirement whose words disagree with its structured block: the plan comment shows the consistency warning", async () => {
+    const disagreeing = requirement("kpi-refresh", 2).replace(
+      "Every weekday at 06:00 Berlin time, ingest the orders and build the silver table.",
+      "Refresh the KPIs every day at 07:30 UTC.",
+    );
+    const { head, base } = openBranch("kpi", { "jobs/kpi-refresh.md": disagreeing });
+    github.files.set(13, [{ filename: "jobs/kpi-refresh.md", status: "added" }]);
+    const run = await runAction({
+      event: "pull_request",
+      payload: prPayload("opened", 13, "kpi", head, base),
+      checkout: checkoutOf("kpi", "checkout-kpi"),
+      sha: head,
+      ref: "refs/pull/13/merge",
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0); // warnings do not block unless asked to
+    const comment = github.commentsOn(13)[0];
+    expect(comment.body).toContain("Requirement vs. plan");
+    expect(comment.body).toMatch(/07:30/);
+    expect(comment.body).toMatch(/quartz(&#95;|_)cron(&#95;|_)expression|timezone(&#95;|_)id/);
+  });
+
   it("a bad input fails with failure-reason configuration, naming the input; the summary is written anyway", async () => {
     const { head, base } = openBranch("bad-input", { "jobs/bad.md": requirement("bad-input", 1) });
     const run = await runAction({

@@ -312,4 +312,17 @@ describe("plan → apply → plan", () => {
     const status = await readStatus(options);
     expect(status.counts).toMatchObject({ COMPLETE: 1, FAILED: 1 });
   });
+
+  it("explains in the task file which words of a prose requirement gave which field", async () => {
+    await rm(join(repoDir, "jobs", "sales.md"));
+    await write("export.md", "# Customer export\n\nRun the notebook /Workspace/Shared/orders/ingest every weekday at 7:30 PM Berlin time on 2 workers (i3.xlarge, runtime 15.4.x-scala2.12). Retry twice.\n");
+    const plan = await runPlan(options);
+    expect(plan.valid, JSON.stringify(plan.diagnostics)).toBe(true);
+    const task = (await readStatus(options)).tasks.find((t) => t.requirement === "jobs/export.md");
+    const body = await readFile(join(repoDir, task?.file ?? ""), "utf8");
+    expect(parseTaskFile(task?.file ?? "", body).source).toBe("interpreter");
+    expect(body).toContain("## Why each field has its value");
+    expect(body).toMatch(/`schedule\.quartz_cron_expression` ← "[^"]*7:30 PM[^"]*"/);
+    expect(body).toMatch(/max_retries` ← "[^"]*[Rr]etry twice/);
+  });
 });
