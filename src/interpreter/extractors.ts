@@ -58,6 +58,7 @@ const TIMEOUT_PHRASES: RegExp[] = [
   new RegExp(String.raw`\b(?:time\s?s?\s?out|timed out|time limit|max(?:imum)? (?:run(?:time)?|duration))\b[^.;,]{0,40}?\b(?:of|after|at|to|is|=|:|in)?\s*(${DURATION_WORDS})`, "i"),
   new RegExp(String.raw`\b(?:kill|abort|cancel|terminate|stop)(?:s|ed)?\b[^.;,]{0,50}?\b(?:after|at|past|beyond|longer than|more than|over|exceeds?|once it hits|when it hits)\s+(${DURATION_WORDS})`, "i"),
   new RegExp(`(${DURATION_WORDS})\\s+(?:time\\s?out|time limit|hard limit|cap)\\b`, "i"),
+  new RegExp(String.raw`\b(?:should(?:n'?t|\s+not|\s+never)|must(?:n'?t|\s+not|\s+never)|may\s+not|can(?:'?t|not)|never|not\s+allowed\s+to|no\s+run\s+may)\s+(?:run|take|last|go)\s+(?:(?:any\s+)?longer|more)\s+than\s+(${DURATION_WORDS})`, "i"),
   new RegExp(String.raw`\b(?:if|when|once)\s+(?:it|the\s+(?:job|run|task|step))\s+(?:takes|runs|goes|lasts)\s+(?:(?:more|longer)\s+than|over|beyond|past)\s+(${DURATION_WORDS})[^.;]{0,20}?\b(?:kill|abort|cancel|terminate|stop)`, "i"),
 ];
 
@@ -78,6 +79,7 @@ const JOB_NAME_PHRASES: Array<{ name: string; re: RegExp; unquotedNeedsMark: boo
   { name: "job-quoted", re: new RegExp(String.raw`\b(?:job|pipeline)\s*:?\s+` + QUOTED_NAME, "i"), unquotedNeedsMark: true },
   { name: "create-quoted", re: new RegExp(String.raw`\b(?:create|set\s*up|setup|add|make|build|need)\s*:?\s+(?:(?:a|the|one)\s+)?(?:new\s+)?(?:job\s+)?` + QUOTED_NAME, "i"), unquotedNeedsMark: true },
   { name: "quoted-subject", re: new RegExp(String.raw`(?:^|[.!?:]\s+)\s*` + QUOTED_NAME + String.raw`\s*(?::|—|–|\s-\s|\s+(?:runs?|should|will|is|needs?|has|does|must)\b)`, "i"), unquotedNeedsMark: true },
+  { name: "job-label", re: new RegExp(String.raw`(?:^|[.!?]\s+)\s*(?:new\s+)?job\s+\`?` + TOKEN_NAME + String.raw`\`?\s*(?::|—|–|\s-\s)`, "i"), unquotedNeedsMark: true },
   { name: "create-token", re: new RegExp(String.raw`\b(?:create|new)\s+(?:a\s+)?job\s+\`?` + TOKEN_NAME + "`?", "i"), unquotedNeedsMark: true },
 ];
 
@@ -197,7 +199,8 @@ export const EXTRACTORS: Extractor[] = [
       const all = clauses(r.prose);
       all.forEach((c, i) => {
         const count =
-          /\bretr(?:y|ies)\b(?:\s+(?:it|the\s+\w+\s+task|this|that))?\s+(\d+|once|twice|thrice|one|two|three|four|five)(?:\s*(?:times?|x))?\b/i.exec(c.text) ??
+          /\bretr(?:y|ies)\b(?:\s+(?:it|the\s+\w+\s+(?:task|step)|this|that))?(?:\s+(?:up\s+to|at\s+most|max(?:imum)?|no\s+more\s+than))?\s+(\d+|once|twice|thrice|one|two|three|four|five)(?:\s*(?:times?|x))?\b/i.exec(c.text) ??
+          /\b(?:up\s+to|at\s+most|max(?:imum)?(?:\s+of)?)\s+(\d+|one|two|three|four|five)\s+retries\b/i.exec(c.text) ??
           /\b(\d+|one|two|three|four|five)\s+retries\b/i.exec(c.text) ??
           /\bretries\s+(?:to|=|:|of)\s*(\d+)\b/i.exec(c.text) ??
           /\b(?:should\s+)?retry\s+(once|twice)\b/i.exec(c.text);
@@ -324,10 +327,13 @@ export const EXTRACTORS: Extractor[] = [
     fields: ["parameters", "tasks[].notebook_task.base_parameters", "tasks[].python_wheel_task.parameters", "tasks[].python_wheel_task.named_parameters", "job_parameters"],
     extract(r) {
       for (const l of r.prose.lines) {
-        const jobParams = /\bjob\s+param(?:eter)?s?\b\s*:?\s*(.*)$/i.exec(l.text);
+        // Job parameters: "job parameters: …", or a parameter given a default ("parameter env with default prod").
+        const jobParams =
+          /\bjob\s+param(?:eter)?s?\b\s*:?\s*(.*)$/i.exec(l.text) ??
+          (/\bwheel\b|\bnotebook\s+param|\bbase\s+param|\bwidgets?\b/i.test(l.text) ? null : /\bparam(?:eter)?s?\b\s*:?\s*((?:`?[A-Za-z_][\w.-]*`?\s*(?:\(\s*)?(?:,\s*)?(?:with\s+(?:a\s+)?)?default(?:s|ing|ed)?\b).*)$/i.exec(l.text));
         if (jobParams) {
           const re = /([A-Za-z_][\w.-]*)\s*(?:\(\s*default(?:s)?\s*(?:=|:|to|of|is)?\s*|(?:,\s*)?(?:with\s+(?:a\s+)?)?default(?:s|ing|ed)?(?:\s+value)?\s*(?:=|:|to|of|as|is)?\s*|=\s*|:\s*)(\{\{[^}]+\}\}|"[^"]*"|[^\s,;)]+)\)?/gi;
-          for (const m of jobParams[1].matchAll(re)) {
+          for (const m of jobParams[1].split(/(?<=[\w)"'])\.\s/)[0].matchAll(re)) {
             if (/^(default|with|and)$/i.test(m[1])) continue;
             r.jobParameters.push({ name: m[1], value: m[2].replace(/^"|"$/g, "").replace(/\.$/, ""), words: m[0].trim(), line: l.line });
           }

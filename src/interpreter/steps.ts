@@ -139,6 +139,12 @@ function labelBefore(segment: string, jobName?: string): { name?: string; key?: 
   // "add a step Refresh BI Extract (", `step 1 "Compact Telemetry" =`
   const keyword = new RegExp(String.raw`\b(?:step|task)\s*(?:\d+\s*)?["“]?([A-Za-z][\w&' -]*?)["”]?` + SEP, "i").exec(segment);
   if (keyword && keyword[1].split(/\s+/).length <= 5) return { name: keyword[1].trim() };
+  // A Title Case name right before the code, after a sequencing word or punctuation: "first Land Raw Files (/x)",
+  // "steps: Bronze (/x), Silver (/y)".
+  const titled = /(?:^|[,:;]\s*|\b(?:first|then|next|finally|afterwards|and|step\s+\d+:?)\s+)((?:[A-Z][\w&'-]*)(?:\s+[A-Z0-9][\w&'-]*){0,4})\s*(?:\(|:|=|-|–|—|->)\s*(?:(?:the\s+)?(?:notebook|python file|file|script|sql file)\s*)?[(:=]?\s*$/.exec(segment);
+  if (titled && !/^(?:Run|Runs|Execute|Then|First|Next|Notebook|Job|Step|Task|Please|The|Create|New)$/.test(titled[1].split(/\s+/)[0]) && !/\bjob\b/i.test(titled[1])) {
+    return { name: titled[1].trim() };
+  }
   // A list item or line label: "1. Ingest Raw - notebook", "* Load Meta Ads:"
   const cleaned = segment.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, "");
   const m = new RegExp(String.raw`^["“]?([A-Za-z][\w&' -]*?)["”]?` + SEP, "i").exec(cleaned);
@@ -267,14 +273,25 @@ export function resolveStepRef(phrase: string, steps: Step[], existingKeys: stri
   // Leading words of a longer phrase ("Silver Returns finishes") or a key inside it.
   for (const s of steps) if (findIdentifier(p, s.key) >= 0 || (s.name && findIdentifier(p, s.name) >= 0)) return s.key;
   for (const k of existingKeys) if (findIdentifier(p, k) >= 0) return k;
-  // Fewer words than the key ("the fetch step" for `fetch_vendors`): accepted when exactly one key has them all.
-  const words = key.split("_").filter((w) => w && !/^(?:step|task|notebook|job|the)$/.test(w));
+  // Fewer words than the key, or another form of them ("the fetch step" for `fetch_vendors`, "after landing" for
+  // "Land Raw Files"): accepted when exactly one step has them all (compared by word stem).
+  const words = key.split("_").filter((w) => w && !/^(?:step|task|notebook|job|the|is|are|has|have|done|finished|complete|completed)$/.test(w)).map(stem);
   if (words.length) {
-    const keys = [...new Set([...steps.map((s) => s.key), ...existingKeys])];
-    const hits = keys.filter((k) => words.every((w) => k.split("_").includes(w)));
+    const candidates = new Map<string, string[]>();
+    for (const s of steps) candidates.set(s.key, [s.key, s.name ? toTaskKey(s.name) : "", s.path ? toTaskKey(pathStem(s.path)) : ""]);
+    for (const k of existingKeys) if (!candidates.has(k)) candidates.set(k, [k]);
+    const hits = [...candidates.entries()].filter(([, forms]) => forms.some((f) => f && words.every((w) => f.split("_").map(stem).includes(w)))).map(([k]) => k);
     if (hits.length === 1) return hits[0];
   }
   return undefined;
+}
+
+/** A light stem for matching a step's words in another form: landing/landed/lands → land, ingestion → ingest. */
+function stem(word: string): string {
+  for (const suffix of ["ation", "ings", "ing", "ion", "ed", "es", "s"]) {
+    if (word.endsWith(suffix) && word.length - suffix.length >= 3) return word.slice(0, -suffix.length);
+  }
+  return word;
 }
 
 export function stepPaths(steps: Step[]): string[] {
