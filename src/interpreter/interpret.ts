@@ -505,8 +505,13 @@ async function buildUpdate(
     } else if (s.frequency || s.time) {
       const fresh = scheduleFromReading(r, explanation, questions);
       if (fresh) desired.schedule = fresh;
+    } else if (s.pause && (existing.trigger || existing.continuous)) {
+      // Pausing a job without a schedule pauses its trigger or continuous run.
+      const field = existing.trigger ? "trigger" : "continuous";
+      desired[field] = { ...(existing[field] as JsonObject), pause_status: s.pause.value };
+      explanation.push(source(`${field}.pause_status`, s.pause));
     } else if (s.pause) {
-      questions.push(`${jobName(job)} has no schedule to ${s.pause.value === "PAUSED" ? "pause" : "resume"}.`);
+      questions.push(`${jobName(job)} has no schedule, trigger or continuous run to ${s.pause.value === "PAUSED" ? "pause" : "resume"}.`);
     }
   }
   // Cluster edits

@@ -229,9 +229,10 @@ export function readSchedule(prose: Prose): ScheduleParts {
         break;
       }
     }
-    const pause = /\b(pause|suspend|disable)\b[^.\n]*\bschedule|\bschedule\b[^.\n]*\b(paused?|suspended|disabled)\b/i.exec(text);
-    if (pause && !parts.pause) parts.pause = { value: "PAUSED", words: pause[0], line: l.line };
-    const resume = /\b(unpause|resume|re-?enable)\b[^.\n]*\bschedule|\bschedule\b[^.\n]*\b(unpaused|resumed)\b/i.exec(text);
+    // "pause the schedule", "pause orders-daily for now", "put it on hold" (not "a pause between retries").
+    const pause = /\b(pause|suspend|disable)\b[^.\n]*\bschedule|\bschedule\b[^.\n]*\b(paused?|suspended|disabled)\b|\b(?:pause|suspend)\b(?!\s+(?:of|between|for\s+\d))|\bput\s+(?:it|the\s+job)\s+on\s+hold\b/i.exec(text);
+    if (pause && !/\b(?:un-?pause|resume)\b/i.test(text) && !parts.pause) parts.pause = { value: "PAUSED", words: pause[0], line: l.line };
+    const resume = /\b(unpause|un-pause|resume|re-?enable)\b[^.\n]*\bschedule|\bschedule\b[^.\n]*\b(unpaused|resumed)\b|\b(?:un-?pause|resume)\b(?!\s+(?:from|at\s+the))/i.exec(text);
     if (resume && !parts.pause) parts.pause = { value: "UNPAUSED", words: resume[0], line: l.line };
     const remove = /\b(remove|drop|delete|get rid of)\b[^.\n]*\bschedule\b|\bno (?:more )?schedule\b|\bunschedule\b/i.exec(text);
     if (remove && !parts.remove) parts.remove = { value: true, words: remove[0], line: l.line };

@@ -130,6 +130,9 @@ function labelBefore(segment: string, jobName?: string): { name?: string; key?: 
   // A quoted name right before the code, not the job's own name: `then "Build Marts" runs /Repos/…`.
   const quoted = /["“]([A-Za-z][^"”]{0,60})["”]\s*(?:(?:runs?|executes?|calls?|uses?|is|does)\b)?\s*(?:(?:the\s+)?(?:notebook|python file|file|script|sql file)\s*)?[(:=–—-]?\s*$/i.exec(segment);
   if (quoted && quoted[1] !== jobName && !/\b(?:job|pipeline)\s*:?\s*$/i.test(segment.slice(0, quoted.index))) return { name: quoted[1].trim() };
+  // "add a task publish_report running /Repos/…": a snake_case key given after "task"/"step" is used verbatim.
+  const keyed = /\b(?:step|task)\s+(?:called\s+|named\s+|key\s*:?\s*)?([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b(?=[^/]*$)/.exec(segment);
+  if (keyed && !/\b(?:after|once|following|before|wait(?:s|ing)?\s+for|depends?\s+on)\s+(?:the\s+)?$/i.test(segment.slice(0, keyed.index))) return { key: keyed[1] };
   // "Add a step "Notify Downstream" to the job that runs /Repos/…": a step the words introduce by name.
   const introduced = /\b(?:step|task)\s+(?:called\s+|named\s+|name\s*:?\s*)?["“]([A-Za-z][^"”]{0,60})["”]/i.exec(segment);
   if (introduced && !/\b(?:after|once|following|before|wait(?:s|ing)?\s+for|depends?\s+on)\s+(?:the\s+)?$/i.test(segment.slice(0, introduced.index))) {
