@@ -48,7 +48,8 @@ Commands
 Flags (same names as the action's inputs; each also read from JOBAGENT_<NAME>, e.g. JOBAGENT_JOBS_DIR)
   --jobs-dir DIR            requirements directory (default: jobs)
   --databricks-host URL     workspace URL (default: DATABRICKS_HOST; none → embedded local workspace)
-  --databricks-token TOKEN  workspace token (default: DATABRICKS_TOKEN)
+  --databricks-token TOKEN  workspace token (default: DATABRICKS_TOKEN; none → the SDK's unified auth:
+                            client id/secret, config profile, ~/.databrickscfg, …)
   --llm-model NAME          serving endpoint / model for prose requirements (default: offline interpreter)
   --llm-base-url URL        OpenAI-compatible base URL (default: <host>/serving-endpoints)
   --llm-api-key KEY         API key (default: the Databricks token)
@@ -253,8 +254,9 @@ export async function main(argv: string[] = process.argv.slice(2), io: CliIO = {
 
 async function connect(host: string | undefined, token: string | undefined, repoDir: string, log: Logger): Promise<{ workspace: ReturnType<typeof createSdkWorkspace>; local?: LocalWorkspace }> {
   if (host) {
-    if (!token) throw new UsageError("DATABRICKS_HOST is set but no token: set DATABRICKS_TOKEN or --databricks-token");
-    return { workspace: createSdkWorkspace({ host, token }) };
+    if (token) return { workspace: createSdkWorkspace({ host, token }) };
+    log.info("No Databricks token given: using the SDK's unified auth (DATABRICKS_CLIENT_ID/SECRET, DATABRICKS_CONFIG_PROFILE, ~/.databrickscfg, …).");
+    return { workspace: createSdkWorkspace({ host, unifiedAuth: true }) };
   }
   const stateDir = join(repoDir, ".jobagent");
   await mkdir(stateDir, { recursive: true });

@@ -31,7 +31,14 @@ import {
 
 export interface SdkWorkspaceOptions {
   host: string;
-  token: string;
+  /**
+   * Personal access / service principal token. Without one, the SDK's unified auth resolves credentials from the
+   * environment and the config file (DATABRICKS_CLIENT_ID + DATABRICKS_CLIENT_SECRET, DATABRICKS_CONFIG_PROFILE,
+   * ~/.databrickscfg, Azure CLI, …) — requested explicitly with `unifiedAuth: true`.
+   */
+  token?: string;
+  /** Let the SDK resolve credentials (only used when no token is given). */
+  unifiedAuth?: boolean;
   /** Upper bound on retries for one call (retriable failures). Default 5. */
   maxRetries?: number;
   /** Overall time budget for one call including retries (ms). Default 120 000. */
@@ -137,8 +144,10 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
     throw new Error(
       "createSdkWorkspace: option host is required (e.g. https://adb-123.azuredatabricks.net or http://127.0.0.1:PORT)",
     );
-  if (!options.token)
-    throw new Error("createSdkWorkspace: option token is required (a Databricks personal access token)");
+  if (!options.token && !options.unifiedAuth)
+    throw new Error(
+      "createSdkWorkspace: option token is required (a Databricks personal access token), or unifiedAuth: true to let the SDK resolve credentials",
+    );
   let hostUrl: URL;
   try {
     hostUrl = new URL(options.host);
@@ -159,15 +168,18 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
   const agent = tracingAgent(hostUrl.protocol, traces, () => {
     callCount += 1;
   });
-  const config = new Config({
-    host,
-    token: options.token,
-    authType: "pat",
-    // Explicit configuration only: never read DATABRICKS_* variables or ~/.databrickscfg behind the caller's back.
-    loaders: [],
-    // One attempt per SDK call; this adapter does the retrying (the SDK ignores Retry-After).
-    retryTimeoutSeconds: 0.001,
-  });
+  const config = options.token
+    ? new Config({
+        host,
+        token: options.token,
+        authType: "pat",
+        // Explicit configuration only: never read DATABRICKS_* variables or ~/.databrickscfg behind the caller's back.
+        loaders: [],
+        // One attempt per SDK call; this adapter does the retrying (the SDK ignores Retry-After).
+        retryTimeoutSeconds: 0.001,
+      })
+    : // Unified auth: the SDK's own loaders (environment, config file) and credential providers pick the method.
+      new Config({ host, retryTimeoutSeconds: 0.001 });
   const client = new WorkspaceClient(config, { agent, product: "jobagent", productVersion: "0.1.0" });
 
   // When the workspace answers 429 with Retry-After, every call of this client waits until then (not only the

@@ -121,6 +121,18 @@ describe("jobagent CLI", () => {
     });
     afterAll(async () => server.close());
 
+    it("without a token uses the SDK's unified auth (here: DATABRICKS_CONFIG_PROFILE in a Databricks config file)", async () => {
+      const dir = await mkdtemp(join(tmpdir(), "jobagent-auth-"));
+      const config = join(dir, "databrickscfg");
+      await writeFile(config, `[DEFAULT]\nhost = ${server.url}\ntoken = ${server.token}\n`);
+      await mkdir(join(dir, "jobs"));
+      const result = await jobagent(["plan", "--json"], { DATABRICKS_HOST: server.url, DATABRICKS_CONFIG_FILE: config, DATABRICKS_CONFIG_PROFILE: "DEFAULT" }, dir);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toContain("unified auth");
+      expect(result.stdout + result.stderr).not.toContain(server.token);
+      await rm(dir, { recursive: true, force: true });
+    });
+
     it("never prints the token, even when the workspace refuses it", async () => {
       const secret = "dapiffffffffffffffffffffffffffffffff";
       const result = await jobagent(["plan", "--repo-dir", repo], { DATABRICKS_HOST: server.url, DATABRICKS_TOKEN: secret, JOBAGENT_LLM_API_KEY: "sk-test-should-never-print-123456" });
