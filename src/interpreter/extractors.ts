@@ -67,7 +67,7 @@ const QUOTED_NAME = String.raw`["“\`']([^"”\`'\n]{2,100})["”\`']`;
 const TOKEN_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_])`;
 /** "Job name: Sales Rollup": after an explicit name label, Title Case words up to the end of the phrase. */
 const LABELLED_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_](?:\s+[A-Z0-9][\w.-]*[A-Za-z0-9_])*)`;
-const NAME_CUE = String.raw`(?:\bjob[\s_-]?name|\bname\s+(?:of\s+)?(?:the|this)\s+job|\bname\s+(?:the\s+job|it)|\bcall\s+(?:the\s+job|it)|\b(?:job|pipeline)\s+(?:called|named)|\b(?:job|it)\s+should\s+be\s+(?:called|named))(?:\s+(?:is|should\s+be|to|as))?\s*[:=]?\s*`;
+const NAME_CUE = String.raw`(?:(?:^|[.!?]\s+)name\s*(?=[:=])|\bjob[\s_-]?name|\bname\s+(?:of\s+)?(?:the|this)\s+job|\bname\s+(?:the\s+job|it)|\bcall\s+(?:the\s+job|it)|\b(?:job|pipeline)\s+(?:called|named)|\b(?:job|it)\s+should\s+be\s+(?:called|named))(?:\s+(?:is|should\s+be|to|as))?\s*[:=]?\s*`;
 
 /**
  * Phrases that name the job to create, strongest first. A name is taken only where the words say it is the job's
@@ -79,7 +79,7 @@ const JOB_NAME_PHRASES: Array<{ name: string; re: RegExp; unquotedNeedsMark: boo
   { name: "job-quoted", re: new RegExp(String.raw`\b(?:job|pipeline)\s*:?\s+` + QUOTED_NAME, "i"), unquotedNeedsMark: true },
   { name: "create-quoted", re: new RegExp(String.raw`\b(?:create|set\s*up|setup|add|make|build|need)\s*:?\s+(?:(?:a|the|one)\s+)?(?:new\s+)?(?:job\s+)?` + QUOTED_NAME, "i"), unquotedNeedsMark: true },
   { name: "quoted-subject", re: new RegExp(String.raw`(?:^|[.!?:]\s+)\s*` + QUOTED_NAME + String.raw`\s*(?::|—|–|\s-\s|\s+(?:runs?|should|will|is|needs?|has|does|must)\b)`, "i"), unquotedNeedsMark: true },
-  { name: "job-label", re: new RegExp(String.raw`(?:^|[.!?]\s+)\s*(?:new\s+)?job\s+\`?` + TOKEN_NAME + String.raw`\`?\s*(?::|—|–|\s-\s)`, "i"), unquotedNeedsMark: true },
+  { name: "job-label", re: new RegExp(String.raw`(?:^|[.!?]\s+)\s*(?:(?:please\s+)?(?:make|create|add|set\s*up|new)\s+(?:a\s+)?(?:new\s+)?)?job\s+\`?` + TOKEN_NAME + String.raw`\`?\s*(?::|—|–|\s-\s)`, "i"), unquotedNeedsMark: true },
   { name: "create-token", re: new RegExp(String.raw`\b(?:create|new)\s+(?:a\s+)?job\s+\`?` + TOKEN_NAME + "`?", "i"), unquotedNeedsMark: true },
 ];
 

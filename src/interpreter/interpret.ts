@@ -9,9 +9,9 @@ import { EXTRACTORS } from "./extractors.js";
 import { emptyReading, source, type Reading, type Step } from "./reading.js";
 import { mergeIntoQuartz, needsTime, toQuartz } from "./schedule.js";
 import { readSteps, resolveStepRef } from "./steps.js";
-import { readIntent, resolveTarget, type IntentReading, type TargetResolution } from "./targets.js";
+import { readIntent, resolveTarget, type Intent, type IntentReading, type TargetResolution } from "./targets.js";
 import { closestWithin, pathStem, toProse, toTaskKey, type Prose } from "./text.js";
-import { splitJobs } from "./decompose.js";
+import { splitJobs, splitRunRequests } from "./decompose.js";
 import { buildUpdateBody, stableJson } from "./update.js";
 
 export interface ProseAnalysis {
@@ -26,7 +26,7 @@ export function analyzeProse(body: string, bodyLine: number, existingJobs: Works
 }
 
 /** As analyzeProse, for prose already read (or one part of it); `pendingJobs` are jobs the same requirement creates. */
-export function analyzeProseText(prose: Prose, existingJobs: WorkspaceJob[], pendingJobs: string[] = []): ProseAnalysis {
+export function analyzeProseText(prose: Prose, existingJobs: WorkspaceJob[], pendingJobs: string[] = [], forceIntent?: Intent): ProseAnalysis {
   const reading = emptyReading(prose);
   for (const extractor of EXTRACTORS) extractor.extract(reading, { existingJobs });
   const target = resolveTarget(prose, existingJobs);
@@ -36,7 +36,7 @@ export function analyzeProseText(prose: Prose, existingJobs: WorkspaceJob[], pen
   const newCode = probe.steps.some((s) => s.kind !== "run_job" && !(s.path && knownPaths.has(s.path)));
   const s = reading.schedule;
   const hasSchedule = !!(s.frequency || (s.time && !target.referenced) || reading.fileArrival || reading.tableUpdate || reading.continuous);
-  const intent = readIntent(prose, target, newCode, hasSchedule, !!s.time);
+  const intent: IntentReading = forceIntent ? { intent: forceIntent, words: runVerbWords(prose) } : readIntent(prose, target, newCode, hasSchedule, !!s.time);
   readSteps(reading, existingJobs, intent.intent === "update" ? "update" : "create", pendingJobs);
   if (intent.intent === "update" && target.job) {
     // In an update, a path the job already runs names the job; it is not a new step.
@@ -56,9 +56,20 @@ function taskCodePaths(t: TaskSettings): string[] {
 export async function interpretOffline(doc: RequirementDoc, context: InterpretContext): Promise<Interpretation> {
   const parts = splitJobs(toProse(doc.body, doc.bodyLine), context.existingJobs);
   const built: Array<{ item: WorkItem; triggers: string[] }> = [];
+  const runs: WorkItem[] = [];
   for (const part of parts) {
     const pending = parts.length > 1 ? parts.map((p) => p.name).filter((n) => n !== part.name) : [];
-    built.push(await interpretPart(part.prose, doc, context, pending));
+    // "…, and once it exists, run job X right away": a run request beside the new job, not a step of it.
+    const split = splitRunRequests(part.prose, context.existingJobs);
+    const job = split.runs.length ? await interpretPart(split.rest, doc, context, pending) : undefined;
+    if (job && job.item.action === "create") {
+      built.push(job);
+      for (const run of split.runs) {
+        const { item } = await interpretPart(run.prose, doc, context, [], "run");
+        if (run.afterCreate) item.depends_on = [job.item.key];
+        runs.push(item);
+      }
+    } else built.push(await interpretPart(part.prose, doc, context, pending));
   }
   const items = built.map((b) => b.item);
   // A run-job step whose job this requirement creates waits for that item (its job_id exists only then).
@@ -67,12 +78,16 @@ export async function interpretOffline(doc: RequirementDoc, context: InterpretCo
     const waits = built[i].triggers.map((n) => keyOf.get(n.toLowerCase())).filter((k): k is string => !!k && k !== item.key);
     if (waits.length) item.depends_on = [...new Set(waits)];
   });
-  return { requirement: doc.file, items, diagnostics: [], source: "interpreter" };
+  return { requirement: doc.file, items: [...items, ...runs], diagnostics: [], source: "interpreter" };
+}
+
+function runVerbWords(prose: Prose): string {
+  return /\b(?:re-?run|run|trigger|kick(?:\s|-)?off|start|launch|execute)\b[^,.;]*/i.exec(prose.text)?.[0] ?? "run";
 }
 
 /** One job's work item, and the names of jobs of the same requirement its run-job steps trigger. */
-async function interpretPart(prose: Prose, doc: RequirementDoc, context: InterpretContext, pendingJobs: string[]): Promise<{ item: WorkItem; triggers: string[] }> {
-  const { reading, target, intent } = analyzeProseText(prose, context.existingJobs, pendingJobs);
+async function interpretPart(prose: Prose, doc: RequirementDoc, context: InterpretContext, pendingJobs: string[], forceIntent?: Intent): Promise<{ item: WorkItem; triggers: string[] }> {
+  const { reading, target, intent } = analyzeProseText(prose, context.existingJobs, pendingJobs, forceIntent);
   const triggers = reading.steps.map((st) => st.runJobName).filter((n): n is string => !!n);
   const explanation: FieldSource[] = [{ field: "action", words: intent.words, ...(intent.line ? { line: intent.line } : {}) }];
   // Questions about settings (notifications, triggers…) matter only when settings are built.
