@@ -80,7 +80,7 @@ const JOB_NAME_PHRASES: Array<{ name: string; re: RegExp; unquotedNeedsMark: boo
   { name: "create-quoted", re: new RegExp(String.raw`\b(?:create|set\s*up|setup|add|make|build|need)\s*:?\s+(?:(?:a|the|one)\s+)?(?:new\s+)?(?:job\s+)?` + QUOTED_NAME, "i"), unquotedNeedsMark: true },
   { name: "quoted-subject", re: new RegExp(String.raw`(?:^|[.!?:]\s+)\s*` + QUOTED_NAME + String.raw`\s*(?::|—|–|\s-\s|\s+(?:runs?|should|will|is|needs?|has|does|must)\b)`, "i"), unquotedNeedsMark: true },
   { name: "job-label", re: new RegExp(String.raw`(?:^|[.!?]\s+)\s*(?:(?:please\s+)?(?:make|create|add|set\s*up|new)\s+(?:a\s+)?(?:new\s+)?)?job\s+\`?` + TOKEN_NAME + String.raw`\`?\s*(?::|—|–|\s-\s)`, "i"), unquotedNeedsMark: true },
-  { name: "create-token", re: new RegExp(String.raw`\b(?:create|new)\s+(?:a\s+)?job\s+\`?` + TOKEN_NAME + "`?", "i"), unquotedNeedsMark: true },
+  { name: "create-token", re: new RegExp(String.raw`\b(?:create|new|set\s*up|make|add)\s+(?:a\s+)?(?:new\s+)?job\s+\`?` + TOKEN_NAME + "`?", "i"), unquotedNeedsMark: true },
 ];
 
 /** Every place the words introduce a new job by name, in text order (one entry per distinct name). */
@@ -203,6 +203,7 @@ export const EXTRACTORS: Extractor[] = [
           /\b(?:up\s+to|at\s+most|max(?:imum)?(?:\s+of)?)\s+(\d+|one|two|three|four|five)\s+retries\b/i.exec(c.text) ??
           /\b(\d+|one|two|three|four|five)\s+retries\b/i.exec(c.text) ??
           /\bretries\s+(?:to|=|:|of)\s*(\d+)\b/i.exec(c.text) ??
+          /\b(?:max(?:imum)?\s+)?retries\b[^.,;\d]{0,40}?\bto\s+(\d+|one|two|three|four|five)\b/i.exec(c.text) ??
           /\b(?:should\s+)?retry\s+(once|twice)\b/i.exec(c.text);
         if (count && !r.retries) {
           const n = parseCount(count[1]);

@@ -11,7 +11,7 @@ import { mergeIntoQuartz, needsTime, toQuartz } from "./schedule.js";
 import { readSteps, resolveStepRef } from "./steps.js";
 import { readIntent, resolveTarget, type Intent, type IntentReading, type TargetResolution } from "./targets.js";
 import { closestWithin, pathStem, toProse, toTaskKey, type Prose } from "./text.js";
-import { splitJobs, splitRunRequests } from "./decompose.js";
+import { dropNonRequirements, splitJobs, splitRunRequests } from "./decompose.js";
 import { buildUpdateBody, stableJson } from "./update.js";
 
 export interface ProseAnalysis {
@@ -54,7 +54,9 @@ function taskCodePaths(t: TaskSettings): string[] {
 }
 
 export async function interpretOffline(doc: RequirementDoc, context: InterpretContext): Promise<Interpretation> {
-  const parts = splitJobs(toProse(doc.body, doc.bodyLine), context.existingJobs);
+  // Words that try to steer the tool, or delete jobs wholesale, are not part of the requirement.
+  const { prose, dropped } = dropNonRequirements(toProse(doc.body, doc.bodyLine));
+  const parts = splitJobs(prose, context.existingJobs);
   const built: Array<{ item: WorkItem; triggers: string[] }> = [];
   const runs: WorkItem[] = [];
   for (const part of parts) {
@@ -78,6 +80,7 @@ export async function interpretOffline(doc: RequirementDoc, context: InterpretCo
     const waits = built[i].triggers.map((n) => keyOf.get(n.toLowerCase())).filter((k): k is string => !!k && k !== item.key);
     if (waits.length) item.depends_on = [...new Set(waits)];
   });
+  for (const d of dropped) items[0].explanation?.push({ field: "(ignored: not a requirement)", words: d.words, line: d.line });
   return { requirement: doc.file, items: [...items, ...runs], diagnostics: [], source: "interpreter" };
 }
 
