@@ -15,14 +15,23 @@ function firstMatch(reading: Reading, re: RegExp): { m: RegExpExecArray; line: n
   return undefined;
 }
 
-function eventOf(text: string): EmailEvent | undefined {
+/** The notification events a clause names ("when it succeeds or fails" → on_success and on_failure). */
+function eventsOf(text: string): EmailEvent[] {
   if (/\b(longer than|more than|over|exceeds?|takes? longer)\b/i.test(text) && /\b(warn|warning|alert|notify|let)\b/i.test(text) && parseDuration(text)) {
-    return "on_duration_warning_threshold_exceeded";
+    return ["on_duration_warning_threshold_exceeded"];
   }
-  if (/\b(fail|fails|failed|failing|failure|failures|errors?|breaks|crash(?:es)?|alerts?)\b/i.test(text)) return "on_failure";
-  if (/\b(succeed|succeeds|succeeded|success|successful(?:ly)?|completes?|completed|finishes|done)\b/i.test(text)) return "on_success";
-  if (/\b(starts?|started|begins?|kicks? off)\b/i.test(text)) return "on_start";
-  return undefined;
+  const events: EmailEvent[] = [];
+  if (/\b(starts?|started|begins?|kicks? off)\b/i.test(text)) events.push("on_start");
+  if (/\b(succeed|succeeds|succeeded|success|successful(?:ly)?|completes?|completed|finishes|done)\b/i.test(text)) events.push("on_success");
+  if (/\b(fail|fails|failed|failing|failure|failures|errors?|breaks|crash(?:es)?|alerts?)\b/i.test(text)) events.push("on_failure");
+  // One event unless the words join them ("succeeds or fails", "on start and on failure").
+  if (events.length > 1 && !/\b(?:or|and|&|\/)\b|\//.test(text)) return [events[events.length - 1]];
+  return events;
+}
+
+function eventOf(text: string): EmailEvent | undefined {
+  const events = eventsOf(text);
+  return events.includes("on_failure") ? "on_failure" : events[0];
 }
 
 /** The task a clause ties a setting to: "the load task", "task `extract`", "The extract task". */
@@ -76,10 +85,12 @@ const NAME_CUE = String.raw`(?:(?:^|[.!?]\s+)name\s*(?=[:=])|\bjob[\s_-]?name|\b
  */
 const JOB_NAME_PHRASES: Array<{ name: string; re: RegExp; unquotedNeedsMark: boolean }> = [
   { name: "name-label", re: new RegExp(NAME_CUE + `(?:${QUOTED_NAME}|${LABELLED_NAME})(?=\\s*(?:$|[,.;:!?)]|\\s(?:and|with|that|which|to|for|runs?|should|please)\\b))`, "i"), unquotedNeedsMark: false },
-  { name: "job-quoted", re: new RegExp(String.raw`\b(?:job|pipeline)\s*:?\s+` + QUOTED_NAME, "i"), unquotedNeedsMark: true },
+  { name: "job-quoted", re: new RegExp(String.raw`\b(?:job|pipeline)\s*[:,]?\s+` + QUOTED_NAME, "i"), unquotedNeedsMark: true },
   { name: "create-quoted", re: new RegExp(String.raw`\b(?:create|set\s*up|setup|add|make|build|need)\s*:?\s+(?:(?:a|the|one)\s+)?(?:new\s+)?(?:job\s+)?` + QUOTED_NAME, "i"), unquotedNeedsMark: true },
   { name: "quoted-subject", re: new RegExp(String.raw`(?:^|[.!?:]\s+)\s*` + QUOTED_NAME + String.raw`\s*(?::|—|–|\s-\s|\s+(?:runs?|should|will|is|needs?|has|does|must)\b)`, "i"), unquotedNeedsMark: true },
+  { name: "job-colon", re: new RegExp(String.raw`(?:^|[.!?]\s+)\s*job\s*[:=]\s*\`?` + TOKEN_NAME + String.raw`\`?(?=\s*(?:$|[,.;]))`, "i"), unquotedNeedsMark: true },
   { name: "job-label", re: new RegExp(String.raw`(?:^|[.!?]\s+)\s*(?:(?:please\s+)?(?:make|create|add|set\s*up|new)\s+(?:a\s+)?(?:new\s+)?)?job\s+\`?` + TOKEN_NAME + String.raw`\`?\s*(?::|—|–|\s-\s)`, "i"), unquotedNeedsMark: true },
+  { name: "create-bare-token", re: new RegExp(String.raw`\b(?:create|set\s*up|setup|make)\s+\`?` + TOKEN_NAME + String.raw`\`?\s+(?:which|that|to|job)\b`, "i"), unquotedNeedsMark: true },
   { name: "create-token", re: new RegExp(String.raw`\b(?:create|new|set\s*up|make|add)\s+(?:a\s+)?(?:new\s+)?job\s+\`?` + TOKEN_NAME + "`?", "i"), unquotedNeedsMark: true },
 ];
 
@@ -253,11 +264,12 @@ export const EXTRACTORS: Extractor[] = [
         const emails = c.text.replace(/\/\S+/g, " ").match(EMAIL_RE) ?? [];
         const stop = /\b(stop|don'?t|do not|no longer|remove|no more)\b[^.]*\b(email|emailing|mail|notify|notifying|alert)/i.test(c.text);
         // A clause without an event word takes the event of the next clause of the same sentence ("email X, when it fails").
-        let event = eventOf(c.text);
-        if (!event && emails.length) {
+        let events = eventsOf(c.text);
+        if (!events.length && emails.length) {
           const next = all[i + 1];
-          if (next && next.sentence === c.sentence && !(next.text.replace(/\/\S+/g, " ").match(EMAIL_RE) ?? []).length) event = eventOf(next.text);
+          if (next && next.sentence === c.sentence && !(next.text.replace(/\/\S+/g, " ").match(EMAIL_RE) ?? []).length) events = eventsOf(next.text);
         }
+        const event = events.includes("on_failure") ? "on_failure" : events[0];
         if (event === "on_duration_warning_threshold_exceeded") {
           const d = parseDuration(c.text);
           if (d && !r.durationWarning) r.durationWarning = { value: d.seconds, words: c.text, line: c.line };
@@ -271,7 +283,7 @@ export const EXTRACTORS: Extractor[] = [
             r.questions.push(`When should ${email} be emailed — on failure, on success, on start, or when a run is too long? ("${c.text}")`);
             continue;
           }
-          r.emails.push({ value: email, event, words: c.text, line: c.line });
+          for (const ev of events) r.emails.push({ value: email, event: ev, words: c.text, line: c.line });
         }
         const hook = /\b(slack|teams|webhook|pagerduty|notification)\b[^.]*?\b(?:destination|channel|webhook|id)?\s*`?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`?/i.exec(c.text);
         if (hook) {
@@ -345,10 +357,11 @@ export const EXTRACTORS: Extractor[] = [
           for (const kv of keyValuePairs(named[1])) r.wheelNamed.push({ name: kv.key, value: kv.value, words: kv.words, line: l.line });
           continue;
         }
-        if (/\bwheel\b/i.test(l.text)) {
+        // Command-line arguments of a wheel entry point or a Python file: "with parameters --env prod --full false".
+        if (/\bwheel\b|\.py\b/i.test(l.text)) {
           const args = /\b(?:with\s+)?(?:param(?:eter)?s|arg(?:ument)?s)\s*:?\s*((?:--?[\w-]+(?:[ =][^\s.,-][^\s,]*)?\s*)+)/i.exec(l.text);
-          if (args) r.wheelArgs = { value: args[1].trim().replace(/\.$/, "").split(/\s+/), words: args[0].trim(), line: l.line };
-          continue;
+          if (args) r.cliArgs = { value: args[1].trim().replace(/\.$/, "").split(/\s+/), words: args[0].trim(), line: l.line };
+          if (args || /\bwheel\b/i.test(l.text)) continue;
         }
         const nb = /\b(?:notebook\s+param(?:eter)?s|widgets?|base\s+param(?:eter)?s|with\s+param(?:eter)?s)\b\s*:?\s*(.*)$/i.exec(l.text);
         if (nb) for (const kv of keyValuePairs(nb[1])) r.notebookParameters.push({ name: kv.key, value: kv.value, words: kv.words, line: l.line });

@@ -172,6 +172,10 @@ function stepTask(step: Step, r: Reading, explanation: FieldSource[], questions:
     case "python": {
       const py: JsonObject = { python_file: step.path };
       if (git && rel(step.path)) py.source = "GIT";
+      if (r.cliArgs && (stepsCount === 1 || r.cliArgs.line === step.line)) {
+        py.parameters = r.cliArgs.value;
+        explanation.push(source(`tasks[${step.key}].spark_python_task.parameters`, r.cliArgs));
+      }
       task.spark_python_task = py;
       break;
     }
@@ -181,9 +185,9 @@ function stepTask(step: Step, r: Reading, explanation: FieldSource[], questions:
       if (r.wheelNamed.length) {
         wheel.named_parameters = Object.fromEntries(r.wheelNamed.map((p) => [p.name, p.value]));
         for (const p of r.wheelNamed) explanation.push(source(`tasks[${step.key}].python_wheel_task.named_parameters.${p.name}`, p));
-      } else if (r.wheelArgs) {
-        wheel.parameters = r.wheelArgs.value;
-        explanation.push(source(`tasks[${step.key}].python_wheel_task.parameters`, r.wheelArgs));
+      } else if (r.cliArgs && (stepsCount === 1 || r.cliArgs.line === step.line)) {
+        wheel.parameters = r.cliArgs.value;
+        explanation.push(source(`tasks[${step.key}].python_wheel_task.parameters`, r.cliArgs));
       }
       task.python_wheel_task = wheel;
       break;
@@ -225,6 +229,14 @@ function dependencies(steps: Step[], r: Reading, existingKeys: string[], explana
   steps.forEach((step, i) => {
     const keys: string[] = [];
     for (const a of step.after) {
+      // "once both are done" / "after all of them": every step before this one (both: the two before it).
+      const group = /^(?:both(?:\s+of\s+them)?|all(?:\s+of\s+(?:them|the\s+above))?|all\s+(?:the\s+)?(?:previous|above|other)(?:\s+(?:steps|tasks))?|them|those|the\s+others)$/i.exec(a.value.trim());
+      if (group && i > 0) {
+        const before = /^both/i.test(a.value.trim()) ? steps.slice(Math.max(0, i - 2), i) : steps.slice(0, i);
+        for (const b of before) keys.push(b.key);
+        explanation.push(source(`tasks[${step.key}].depends_on`, a));
+        continue;
+      }
       const key = resolveStepRef(a.value, steps, existingKeys);
       if (key && key !== step.key) {
         keys.push(key);

@@ -75,7 +75,8 @@ export interface Reading {
   queue?: Sourced<boolean>;
   jobParameters: Array<Sourced<string> & { name: string }>;
   notebookParameters: Array<Sourced<string> & { name: string }>;
-  wheelArgs?: Sourced<string[]>;
+  /** Command-line arguments of a wheel entry point or Python file, in order. */
+  cliArgs?: Sourced<string[]>;
   wheelNamed: Array<Sourced<string> & { name: string }>;
   /** key=value pairs for run-now. */
   runParameters: Array<Sourced<string> & { name: string }>;

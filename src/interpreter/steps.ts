@@ -144,8 +144,9 @@ function labelBefore(segment: string, jobName?: string): { name?: string; key?: 
   if (keyword && keyword[1].split(/\s+/).length <= 5) return { name: keyword[1].trim() };
   // A Title Case name right before the code, after a sequencing word or punctuation: "first Land Raw Files (/x)",
   // "steps: Bronze (/x), Silver (/y)".
-  const titled = /(?:^|[,:;]\s*|\b(?:first|then|next|finally|afterwards|and|step\s+\d+:?)\s+)((?:[A-Z][\w&'-]*)(?:\s+[A-Z0-9][\w&'-]*){0,4})\s*(?:\(|:|=|-|–|—|->)\s*(?:(?:the\s+)?(?:notebook|python file|file|script|sql file)\s*)?[(:=]?\s*$/.exec(segment);
-  if (titled && !/^(?:Run|Runs|Execute|Then|First|Next|Notebook|Job|Step|Task|Please|The|Create|New)$/.test(titled[1].split(/\s+/)[0]) && !/\bjob\b/i.test(titled[1])) {
+  const titled = /(?:^|[,:;]\s*|\b(?:first|then|next|finally|afterwards|and|step\s+\d+:?)\s+|\b[a-z]+\s+)((?:[A-Z][\w&'-]*)(?:\s+[A-Z0-9][\w&'-]*){0,4})\s*(?:\(|:|=|-|–|—|->)\s*(?:(?:the\s+)?(?:notebook|python file|file|script|sql file)\s*)?[(:=]?\s*$/.exec(segment);
+  const notAName = /^(?:Run|Runs|Execute|Then|First|Next|Notebook|Job|Step|Task|Please|The|Create|New|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|UTC|CET|Berlin|London|New|Pacific|Eastern|Central|Sydney|Singapore|Amsterdam|Chicago)$/;
+  if (titled && !notAName.test(titled[1].split(/\s+/)[0]) && !/\bjob\b/i.test(titled[1])) {
     return { name: titled[1].trim() };
   }
   // A list item or line label: "1. Ingest Raw - notebook", "* Load Meta Ads:"
@@ -195,7 +196,7 @@ function afterPhrases(text: string): string[] {
   for (const m of text.matchAll(after)) {
     for (const part of m[1].split(/\s*(?:,|\band\b|&)\s*/)) {
       const p = part.replace(/^the\s+/i, "").replace(/[`"“”]/g, "").trim();
-      if (p && !/^(?:that|it|this|retries?|\d)/i.test(p)) out.push(p);
+      if (p && !/^(?:that|it|this|retries?|\d)/i.test(p)) out.push(p.replace(/\s+(?:have|has|are|is)$/i, ""));
     }
   }
   return out;
