@@ -152,7 +152,7 @@ function clockCandidates(prose: Prose): ClockCandidate[] {
       // "Monday to Friday at 08:00" is a range whose end carries the clock time; "from 2am to 4:30am" is old → new.
       const ends = [r.start, r.end].filter((x): x is NonNullable<typeof x> => !!x && x.isCertain("hour"));
       if (!ends.length) continue;
-      if (ends.length === 2 && /\bfrom\s*$/i.test(masked.slice(Math.max(0, r.index - 12), r.index))) {
+      if (ends.length === 2 && (/^from\b/i.test(r.text) || /\bfrom\s*$/i.test(masked.slice(Math.max(0, r.index - 12), r.index)))) {
         out.push({ value: { hour: ends[0].get("hour") ?? 0, minute: ends[0].get("minute") ?? 0 }, words: r.text.trim(), line: lineIn(l, r.index), current: true });
         out.push({ value: { hour: ends[1].get("hour") ?? 0, minute: ends[1].get("minute") ?? 0 }, words: r.text.trim(), line: lineIn(l, r.index), current: false });
         continue;

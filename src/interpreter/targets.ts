@@ -107,7 +107,9 @@ export function resolveTarget(prose: Prose, jobs: WorkspaceJob[]): TargetResolut
   }
 
   // 5. Typos in a name ("nightly-order" for "nightly-orders"): identifier-like tokens within a small edit distance.
-  const tokens = [...text.matchAll(/["“`']([^"”`'\n]{3,80})["”`']|\b([A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+)\b/g)].map((m) => m[1] ?? m[2]);
+  // Names are never read inside paths, URLs or e-mail addresses ("/Repos/v/pull_vendors" names no job).
+  const words = text.replace(/https?:\/\/\S+|\S+@\S+|(?:dbfs:|s3a?:\/|abfss:\/|gs:\/)?\/[^\s,;'"`()]+/g, (m) => " ".repeat(m.length));
+  const tokens = [...words.matchAll(/["“`']([^"”`'\n]{3,80})["”`']|\b([A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+)\b/g)].map((m) => m[1] ?? m[2]);
   const fuzzy: TargetMatch[] = [];
   for (const token of tokens) {
     for (const job of jobs) {
@@ -195,7 +197,7 @@ export function readIntent(prose: Prose, target: TargetResolution, hasNewCode: b
     if (!target.referenced || hasNewCode || hasScheduleOrTrigger) return { intent: "create", words: createCue.words, line: createCue.line };
   }
   const updateCue = hit(
-    /\b(change|move|bump|increase|decrease|reduce|add|set|update|enable|disable|pause|resume|unpause|allow|stop|switch|make|should|remove|drop|instead|from now on|now use|keeps?|also)\b/i,
+    /\b(change|move|shift|reschedule|push|bring forward|adjust|modify|edit|bump|increase|decrease|reduce|raise|lower|add|set|update|enable|disable|pause|resume|unpause|allow|stop|switch|make|should|remove|drop|instead|from now on|now use|keeps?|also)\b/i,
   );
   if ((target.job || target.candidates.length || target.unresolved) && updateCue && !(hasNewCode && !target.job && hasScheduleOrTrigger && !target.candidates.length)) {
     if (!(hasNewCode && hasScheduleOrTrigger && !target.candidates.length && !/\b(in|for|of)\s+(?:the\s+)?job\b/i.test(prose.text) && !createCue && target.job?.by !== "id" && !/\bshould\b/i.test(prose.text) && !/\badd\b/i.test(prose.text))) {
