@@ -7,7 +7,9 @@ import cronstrue from "cronstrue";
 import type { Diagnostic, Interpretation, JobSettings, JsonObject, TaskSettings, WorkItem } from "../domain/model.js";
 import { normalizeQuartz } from "../eval/grade.js";
 import type { RequirementDoc } from "../techlead/types.js";
-import { analyzeProse } from "./interpret.js";
+import { dropNonRequirements, splitJobs } from "./decompose.js";
+import { analyzeProseText } from "./interpret.js";
+import { toProse } from "./text.js";
 import type { Reading, Step } from "./reading.js";
 import { needsTime, toQuartz } from "./schedule.js";
 import { resolveStepRef } from "./steps.js";
@@ -52,7 +54,11 @@ class Findings {
 
 export function checkConsistencyImpl(doc: RequirementDoc, item: WorkItem, desired: JobSettings): Diagnostic[] {
   if (item.action === "delete" || item.action === "run" || !doc.body.trim()) return [];
-  const { reading } = analyzeProse(doc.body, doc.bodyLine, []);
+  // The words about this job: a requirement describing several jobs is compared part by part.
+  const { prose } = dropNonRequirements(toProse(doc.body, doc.bodyLine));
+  const parts = splitJobs(prose, []);
+  const part = (parts.length > 1 && parts.find((p) => p.name === desired.name)) || parts[0];
+  const { reading } = analyzeProseText(part.prose, [], parts.length > 1 ? parts.map((p) => p.name).filter((n) => n !== part.name) : []);
   const f = new Findings(doc.file);
   checkSchedule(f, reading, desired);
   checkTriggers(f, reading, desired);

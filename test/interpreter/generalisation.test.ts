@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import type { ApiRequest, WorkspaceJob } from "../../src/domain/model.js";
 import { ticketTools } from "../../src/eval/tickets.js";
-import { createOfflineInterpreter, toApiRequests } from "../../src/interpreter/index.js";
+import { checkConsistency, createOfflineInterpreter, toApiRequests } from "../../src/interpreter/index.js";
 import { lineAt, toProse } from "../../src/interpreter/text.js";
 
 const interpreter = createOfflineInterpreter();
@@ -180,6 +180,12 @@ describe("decomposition", () => {
     expect(task(report, "render")?.depends_on).toEqual([{ task_key: "prep_data" }]);
     expect(requests[0].body.schedule).toBeUndefined();
     expect(interp.items[1].depends_on).toEqual([interp.items[0].key]);
+    // The consistency check compares each job with the words about that job only.
+    const doc = { file: "jobs/req.md", text: "", frontMatter: {}, body: 'We need two jobs. "prep-data" runs /Repos/x/prep (manual only).\n"nightly-report" runs daily at 5am: its first step triggers the prep-data job, then\n"Render" runs /Repos/x/render.', bodyLine: 5 };
+    for (const item of interp.items) expect(checkConsistency(doc, item, item.settings!)).toEqual([]);
+    const wrongTime = structuredClone(interp.items[1].settings!);
+    wrongTime.schedule = { quartz_cron_expression: "0 0 6 * * ?", timezone_id: "UTC", pause_status: "UNPAUSED" };
+    expect(checkConsistency(doc, interp.items[1], wrongTime).map((d) => d.code)).toContain("consistency.schedule");
   });
 
   it("a create that also asks to run an existing job now gives a create and a run-now", async () => {
