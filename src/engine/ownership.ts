@@ -67,7 +67,7 @@ export class WorkspaceSnapshot {
   }
 
   /** Finds the job a requirement names. */
-  resolve(target: JobTarget): { job?: WorkspaceJob; problem?: string } {
+  resolve(target: JobTarget): { job?: WorkspaceJob; problem?: string; ambiguous?: boolean } {
     if (target.job_id !== undefined) {
       const job = this.jobs.get(target.job_id);
       if (!job) return { problem: `job ${target.job_id} does not exist in the workspace` };
@@ -98,6 +98,7 @@ export class WorkspaceSnapshot {
     if (matches.length === 0) return { problem: `no job ${described} exists in the workspace` };
     if (matches.length > 1) {
       return {
+        ambiguous: true,
         problem: `${matches.length} jobs are ${described} (${matches
           .map((j) => j.job_id)
           .sort((a, b) => a - b)

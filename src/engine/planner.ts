@@ -45,8 +45,48 @@ export async function computePlan(ctx: RunContext, tl: TechLeadOutcome, opts: { 
   const diagnostics: Diagnostic[] = [...tl.diagnostics];
   const retriever = getRetriever();
 
+  // Problems of a requirement as a whole (unreadable block, inline secrets, bundle syntax…) keep all its tasks
+  // from being planned, whatever their own validation says.
+  const requirementErrors = new Map<string, Diagnostic[]>();
+  for (const d of tl.diagnostics) {
+    if (d.severity !== "error" || !d.file) continue;
+    requirementErrors.set(d.file, [...(requirementErrors.get(d.file) ?? []), d]);
+  }
+  const taskIds = new Set(tasks.map((t) => t.id));
   for (const task of tasks) {
     const entry = await planTask(ctx, task, tasks, snapshot, preflight, docs.get(task.requirement), opts.drift ?? false);
+    // (A task already blocked on questions stays blocked on them; the errors still fail the plan.)
+    if (!entry.blocked?.questions.length) entry.errors.push(...(requirementErrors.get(task.requirement) ?? []));
+    for (const dep of task.depends_on) {
+      if (!taskIds.has(dep)) {
+        entry.errors.push({
+          severity: "error",
+          code: "depends_on.unknown-task",
+          file: task.requirement,
+          ...(task.line !== undefined ? { line: task.line } : {}),
+          path: "depends_on",
+          value: dep,
+          message: `task ${task.id} waits for "${dep}", which is no task of this repository`,
+          fix: `Use the key of another item of the same requirement, or a full task id (${[...taskIds].slice(0, 3).join(", ")}${taskIds.size > 3 ? ", …" : ""}).`,
+        });
+      }
+    }
+    for (const cycle of [findCycle(task.id, tasks)].filter((c): c is string[] => c !== undefined)) {
+      entry.errors.push({
+        severity: "error",
+        code: "depends_on.cycle",
+        file: task.requirement,
+        ...(task.line !== undefined ? { line: task.line } : {}),
+        path: "depends_on",
+        value: cycle.join(" → "),
+        message: `tasks wait for each other in a cycle: ${cycle.join(" → ")}`,
+        fix: "Remove one of the depends_on entries so the tasks can run in some order.",
+      });
+    }
+    if (entry.errors.length > 0) {
+      delete entry.change;
+      if (!entry.blocked?.questions.length) delete entry.blocked;
+    }
     if (entry.change && entry.change.op !== "no-op" && entry.change.fields.length > 0) {
       const paths = [...new Set(entry.change.fields.map((f) => f.path.replace(/\[[^\]]*\]/g, "").split(".").slice(0, 2).join(".")))].slice(0, 4);
       const see = [...new Set(paths.flatMap((p) => safeSeeAlso(retriever, p)))].slice(0, 4);
@@ -177,6 +217,15 @@ async function planTask(
       for (const d of validateWorkItem(item, vctx)) (d.severity === "error" ? errors : warnings).push(d);
     } catch (error) {
       errors.push(diag("error", "internal.validate", "", `validation could not run: ${String(error)}`, "Report this as a bug."));
+    }
+  }
+  for (const [where, settings] of [
+    ["job.tags", task.spec.settings],
+    ["update.set.tags", task.spec.patch?.new_settings],
+  ] as const) {
+    const reserved = Object.keys(settings?.tags ?? {}).filter((k) => k === REPO_TAG || k === TASK_TAG);
+    if (task.source !== "removed" && reserved.length > 0) {
+      errors.push(diag("error", "ownership.reserved-tag", where, `the tag(s) ${reserved.join(", ")} are reserved: jobagent records which repository and task own a job with them`, "Remove them from the requirement; the agent sets them itself.", reserved.join(", ")));
     }
   }
   if (errors.length > 0) return entry;
@@ -340,8 +389,12 @@ async function planTask(
     }
     case "delete": {
       const target = task.spec.target ?? {};
-      const { job } = snapshot.resolve(target);
+      const { job, problem, ambiguous } = snapshot.resolve(target);
       const name = job?.settings.name ?? target.name ?? `job ${target.job_id ?? "?"}`;
+      if (ambiguous) {
+        errors.push(diag("error", "target.ambiguous", "delete.job", `cannot delete: ${problem ?? "several jobs match"}`, "Name the job to delete by its job_id.", describeTarget(target)));
+        return entry;
+      }
       if (!job) {
         entry.change = makeChange("no-op", name, target.job_id, [], undefined);
         return entry;
@@ -520,4 +573,27 @@ export async function recordPlan(ctx: RunContext, computation: PlanComputation):
     await ctx.store.appendProgress(progress);
   }
   return written;
+}
+
+/** A dependency cycle through `start` (task ids), or undefined. */
+function findCycle(start: string, tasks: TaskRecord[]): string[] | undefined {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const path: string[] = [];
+  const visiting = new Set<string>();
+  const done = new Set<string>();
+  const visit = (id: string): string[] | undefined => {
+    if (visiting.has(id)) return id === start ? [...path, id] : undefined;
+    if (done.has(id)) return undefined;
+    visiting.add(id);
+    path.push(id);
+    for (const dep of byId.get(id)?.depends_on ?? []) {
+      const found = visit(dep);
+      if (found) return found;
+    }
+    path.pop();
+    visiting.delete(id);
+    done.add(id);
+    return undefined;
+  };
+  return visit(start);
 }

@@ -6,6 +6,7 @@
 import { posix } from "node:path";
 import type { Diagnostic, Interpretation, WorkItem } from "../domain/model.js";
 import { hashJson } from "../domain/plan.js";
+import { findInlineSecrets } from "../domain/secrets.js";
 import { interpretStructured, loadRequirements } from "../requirements/index.js";
 import { compareInterpretations, createOfflineInterpreter } from "../interpreter/index.js";
 import { createLlmInterpreter, mergeWithStructured } from "../techlead/llm/index.js";
@@ -98,9 +99,15 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
       prior.length === 0 ||
       prior.some((t) => t.requirement_hash !== requirementHash) ||
       (options.llm !== undefined && prior.some((t) => t.source === "interpreter"));
-    if (!stale) continue;
+    if (!stale) {
+      // Nothing to re-interpret, but the requirement's own problems must still reach the plan (they keep its tasks
+      // from being planned): re-read the structured block, which is cheap and deterministic.
+      const again = interpretStructured(doc);
+      if (again) diagnostics.push(...again.diagnostics, ...scrubSecrets(doc.file, again).diagnostics);
+      continue;
+    }
 
-    const interpretation = await interpret(ctx, doc);
+    const interpretation = scrubSecrets(doc.file, await interpret(ctx, doc));
     interpretations.push(interpretation);
     diagnostics.push(...interpretation.diagnostics);
     const fileErrors = interpretation.diagnostics.some((d) => d.severity === "error" && d.path === "");
@@ -273,4 +280,33 @@ async function safely(doc: RequirementDoc, source: Interpretation["source"], fn:
       diagnostics: [],
     };
   }
+}
+
+/**
+ * Inline secrets never reach a task file (which is committed): every secret value found in a work item is replaced
+ * by its redacted rendering, and the requirement gets an error (its tasks are not planned until it is fixed).
+ */
+export function scrubSecrets(file: string, interpretation: Interpretation): Interpretation & { diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [...interpretation.diagnostics];
+  const items = interpretation.items.map((item) => {
+    const findings = [
+      ...findInlineSecrets(item.settings ?? {}),
+      ...findInlineSecrets(item.patch?.new_settings ?? {}),
+      ...findInlineSecrets({ job_parameters: item.run?.job_parameters ?? {} }),
+    ];
+    if (findings.length === 0) return item;
+    for (const f of findings) {
+      const d: Diagnostic = { severity: "error", code: f.code, file, path: f.path, value: f.value, message: f.message, fix: f.fix };
+      if (item.line !== undefined) d.line = item.line;
+      diagnostics.push(d);
+    }
+    const replace = (value: unknown): unknown => {
+      if (typeof value === "string") return findings.reduce((text, f) => text.split(f.secret).join(f.value), value);
+      if (Array.isArray(value)) return value.map(replace);
+      if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replace(v)]));
+      return value;
+    };
+    return replace(item) as WorkItem;
+  });
+  return { ...interpretation, items, diagnostics };
 }

@@ -60,6 +60,14 @@ export function parseYamlSafely(source: string, lineOffset = 0): unknown {
     );
   }
   const first = doc.errors[0];
+  if (first && /call stack/i.test(first.message)) {
+    throw new FrontMatterError(
+      `front matter is nested too deep to read`,
+      1 + lineOffset,
+      "flatten the YAML: job settings never need more than a few levels",
+      "requirement.too-deep",
+    );
+  }
   if (first) {
     const line = first.linePos?.[0]?.line;
     const summary = first.message.split("\n")[0];
@@ -77,6 +85,17 @@ export function parseYamlSafely(source: string, lineOffset = 0): unknown {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     const message = (error as Error).message;
+    if (/unresolved alias|undefined alias|alias .* (?:not|never) defined/i.test(message)) {
+      throw new FrontMatterError(
+        `front matter uses a YAML alias that is not defined: ${message.split("\n")[0]}`,
+        1 + lineOffset,
+        "define the anchor (&name) before using the alias (*name), or write the value out",
+        "requirement.yaml",
+      );
+    }
+    if (error instanceof RangeError) {
+      throw new FrontMatterError(`front matter is nested too deep to read`, 1 + lineOffset, "flatten the YAML: job settings never need more than a few levels", "requirement.too-deep");
+    }
     const bomb = /alias/i.test(message);
     throw new FrontMatterError(
       bomb

@@ -84,6 +84,34 @@ function settingsDiagnostics(settings: unknown, ctx: ValidationContext, prefix: 
     }
   }
   for (const f of findings) out.push(makeDiagnostic(ctx, prefix, { code: f.code, path: f.path, value: f.value, message: f.message, fix: f.fix }, secrets));
+  for (const v of invisibleCharacters(settings)) out.push(makeDiagnostic(ctx, prefix, v, secrets));
+  return out;
+}
+
+/** Bidirectional overrides and zero-width characters make a reviewer read a different name than the one applied. */
+const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/u;
+
+function invisibleCharacters(settings: unknown): Array<{ code: string; path: string; message: string; fix: string; value?: unknown }> {
+  if (settings === null || typeof settings !== "object" || Array.isArray(settings)) return [];
+  const job = settings as JobSettings;
+  const out: Array<{ code: string; path: string; message: string; fix: string; value?: unknown }> = [];
+  const check = (path: string, text: unknown) => {
+    if (typeof text !== "string" || !INVISIBLE.test(text)) return;
+    const code = text.match(INVISIBLE)?.[0]?.codePointAt(0)?.toString(16).toUpperCase().padStart(4, "0");
+    out.push({
+      code: "text.invisible-characters",
+      path,
+      value: JSON.stringify(text),
+      message: `${path} contains an invisible or text-direction character (U+${code ?? "?"}): the plan would show a different text than the one applied`,
+      fix: "Retype the value without control characters.",
+    });
+  };
+  check("name", job.name);
+  for (const [key, value] of Object.entries(job.tags ?? {})) {
+    check(`tags.${key}`, key);
+    check(`tags.${key}`, value);
+  }
+  for (const task of job.tasks ?? []) check(`tasks[${String(task.task_key)}].description`, task.description);
   return out;
 }
 

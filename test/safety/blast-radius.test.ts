@@ -125,7 +125,7 @@ describe("blast radius: 100 jobs the repo does not own", () => {
   // Known bug (reported): src/engine/planner.ts plans a delete whose target name matches several jobs as a silent
   // no-op (the resolve problem is ignored). Safe — nothing is deleted — but the user sees green for a delete that
   // cannot happen. Remove `.fails` once the planner reports the ambiguity as an error.
-  it.fails("a delete by a name two jobs share is a validation error naming the candidates", async () => {
+  it("a delete by a name two jobs share is a validation error naming the candidates", async () => {
     const repoDir = await makeRepo({ "jobs/ambiguous.md": "---\ndelete:\n  job: Team job 5\n---\nTwo jobs are named Team job 5 after this test's setup.\n" }, "jobagent-blast-");
     await createJob(ws, foreignSettings(5)); // the namesake: now two jobs share the name
     const plan = await runPlan(engineOptions(repoDir, ws, { repo: REPO, allowDelete: true }));

@@ -127,17 +127,7 @@ const GROUPS: Record<string, string[]> = { "cycle-req-a.md": ["cycle-req-b.md"],
  * Known bugs in other components (reported to the lead; see docs/reliability.md). Their cases assert the correct
  * behaviour and are marked as expected failures, so they turn red — and the marker must go — once fixed.
  */
-const KNOWN_BUGS: Record<string, string> = {
-  "mf-bundle-variables.md": "requirement-level errors are dropped on the second run, so apply creates the job plan refused",
-  "mf-doc-key-wrong-type.md": "requirement-level errors are dropped on the second run, so apply creates the job plan refused",
-  "mf-bad-priority.md": "requirement-level errors are dropped on the second run, so apply creates the job plan refused",
-  "trav-depends-on-id.md": "a requirement-level depends_on naming no task is not a plan error (apply skips it and reports ok)",
-  "cycle-req-a.md": "a depends_on cycle across requirement files is not a plan error (apply skips both and reports ok)",
-  "cycle-req-b.md": "a depends_on cycle across requirement files is not a plan error (apply skips both and reports ok)",
-  "uni-rtl-override-name.md": "bidi control characters in job names are accepted (a reviewer sees a different name)",
-  "run-only-unknown-task.md": "requirement-level errors are dropped on the second run, so apply creates the job plan refused",
-  "inject-tag-spoof.md": "a spec may set the reserved jobagent-* ownership tags; they are silently overwritten",
-};
+const KNOWN_BUGS: Record<string, string> = {};
 
 function hugeFixtures(): Record<string, string> {
   const task = (i: number) => `    - task_key: t${i}\n      notebook_task: {notebook_path: /Shared/etl/ingest}\n`;
@@ -230,7 +220,7 @@ describe.concurrent("hostile input", () => {
       // Nothing written outside the task directory.
       for (const p of ESCAPES) expect(existsSync(p), `${p} must not exist`).toBe(false);
       for (const { file: written } of await readTree(repoDir)) {
-        expect(written === `jobs/${name}` || group.some((g) => written === `jobs/${g}`) || /^jobs\/\.tasks\/[\w.-]+\.md$/.test(written), `unexpected file ${written}`).toBe(true);
+        expect(written === `jobs/${name}` || group.some((g) => written === `jobs/${g}`) || (/^jobs\/\.tasks\/[\w.-]+\.md$/.test(written) || written === "jobs/.tasks/.gitattributes"), `unexpected file ${written}`).toBe(true);
       }
 
       if ("blocked" in expectation) {

@@ -168,7 +168,7 @@ describe.concurrent("secrets never leak", () => {
   // Known bug (reported to the lead): the Tech Lead writes the spec into the task file verbatim, so an inline secret
   // the validator refuses still lands in jobs/.tasks/inline-secret.leaky.md (and in the commit of the task files).
   // Remove `.fails` once task files redact values the secret check flags.
-  it.fails("the task file of a requirement with an inline secret does not contain the secret", async () => {
+  it("the task file of a requirement with an inline secret does not contain the secret", async () => {
     const repoDir = await makeRepo(requirements, "jobagent-secrets-");
     const plan = await runCli("plan", { repoDir, host: ws.url, token: DATABRICKS_TOKEN, repo: REPO });
     expect(plan.code, describeRun(plan)).toBe(1);
