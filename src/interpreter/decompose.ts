@@ -109,18 +109,28 @@ export function splitRunRequests(prose: Prose, existingJobs: WorkspaceJob[]): { 
  */
 const NOT_A_REQUIREMENT = [
   /\b(?:ignore|disregard|forget|override)\b[^.!?]{0,40}\b(?:instructions?|rules?|prompts?|guidelines|above|previous|prior)\b/i,
-  /\b(?:you are now|act as|system prompt|developer mode|jailbreak)\b/i,
+  /\b(?:you are now|act as|system prompt|developer mode|maintenance mode|jailbreak|authori[sz]ed by (?:the )?(?:workspace )?admin)\b/i,
+  /\b(?:do not|don'?t|never|without)\s+(?:ask(?:ing)?|wait(?:ing)?)\s+(?:for\s+)?(?:any\s+)?(?:confirmation|permission|approval|review)\b/i,
   /\b(?:delete|remove|drop|wipe|purge|destroy)\b[^.!?]{0,30}\b(?:all|every|each|any|other)\s+(?:the\s+)?(?:other\s+)?jobs?\b/i,
 ];
 
+/** A sentence that carries on the one before ("Then adopt …" after a dropped instruction). */
+const CONTINUES = /^\s*(?:then|and then|and|also|after that|afterwards|next|finally)\b/i;
+
 export function dropNonRequirements(prose: Prose): { prose: Prose; dropped: Array<{ words: string; line: number }> } {
   const dropped: Array<{ words: string; line: number }> = [];
+  let previousDropped = false;
   const lines = prose.lines.map((l) => {
     let text = l.text;
     let starts = l.starts;
     const sentences = [...l.text.matchAll(/[^.!?]+(?:[.!?]+(?=\s|$)|$)/g)];
-    for (const m of sentences.reverse()) {
-      if (!NOT_A_REQUIREMENT.some((re) => re.test(m[0]))) continue;
+    const drop = sentences.map((m) => {
+      const d = NOT_A_REQUIREMENT.some((re) => re.test(m[0])) || (previousDropped && CONTINUES.test(m[0]));
+      previousDropped = d;
+      return d;
+    });
+    for (const [i, m] of [...sentences.entries()].reverse()) {
+      if (!drop[i]) continue;
       dropped.unshift({ words: m[0].trim(), line: lineIn(l, m.index) });
       const from = m.index;
       const to = m.index + m[0].length;
