@@ -134,10 +134,9 @@ describe("storms: 429/5xx/dropped connections on ~30% of calls", () => {
     }
   });
 
-  // Known bug (reported): FAILED → IN_PROGRESS is not a legal transition (src/engine/task-file.ts), yet apply picks
-  // FAILED tasks up and transitions them to IN_PROGRESS, so every rerun fails with "illegal state transition FAILED →
-  // IN_PROGRESS" and a FAILED task can never be retried. Remove `.fails` once a rerun after an outage completes.
-  it.fails("after a write outage, a rerun of apply completes every task", async () => {
+  // Found by this suite and fixed: FAILED → IN_PROGRESS was not a legal transition, so a FAILED task could never be
+  // retried.
+  it("after a write outage, a rerun of apply completes every task", async () => {
     const ws = await startLocalWorkspace({ token: TOKEN });
     try {
       const repoDir = await makeRepo(files, "jobagent-outage-");
