@@ -192,7 +192,13 @@ async function applyTask(ctx: RunContext, entry: PlannedTask, planned: Map<strin
       case "no-op":
         break;
       case "create": {
-        const body = change.request?.body as JobSettings;
+        let body = change.request?.body as JobSettings;
+        if (entry.runJobRefs?.length) {
+          // Fill in the ids of jobs created earlier in this apply (this task waited for them).
+          const ids = new Map(entry.runJobRefs.map((r) => [r.taskKey, planned.get(r.fromTask)?.task.job_id]));
+          for (const [key, id] of ids) if (id === undefined) throw new Error(`task ${key} runs the job of ${entry.runJobRefs.find((r) => r.taskKey === key)?.fromTask}, which has no job id yet`);
+          body = { ...body, tasks: (body.tasks ?? []).map((t) => (ids.has(t.task_key) ? { ...t, run_job_task: { ...(t.run_job_task as object), job_id: ids.get(t.task_key) } } : t)) };
+        }
         jobId = await createOnce(ctx, task.id, body);
         appliedSettings = body;
         break;

@@ -25,6 +25,45 @@ export interface PlannedTask {
   blocked?: BlockedTask;
   /** For a run of a job another task of this plan creates: that task's id. */
   runAfterCreateOf?: string;
+  /** run_job tasks of a create whose job_id comes from another task's job at apply time. */
+  runJobRefs?: Array<{ taskKey: string; fromTask: string }>;
+}
+
+/** Placeholder job_id of a run_job task whose job is created in the same apply (never sent: filled in first). */
+export const PENDING_JOB_ID = 0;
+
+/**
+ * Finds the run_job tasks of a create that name no job_id and fills them from the one create task this task
+ * depends on: with its job's id when the job exists, else with PENDING_JOB_ID (deferred to apply).
+ */
+function resolveRunJobRefs(
+  task: TaskRecord,
+  all: TaskRecord[],
+  snapshot: WorkspaceSnapshot,
+): { settings: JobSettings; deferred: Array<{ taskKey: string; fromTask: string }>; problem?: string } | undefined {
+  const settings = task.spec.settings as JobSettings;
+  const open = (settings.tasks ?? []).filter((t) => {
+    const rj = t.run_job_task as { job_id?: unknown } | undefined;
+    return rj !== undefined && rj !== null && typeof rj === "object" && (rj.job_id === undefined || rj.job_id === null);
+  });
+  if (open.length === 0) return undefined;
+  const creators = all.filter((t) => t.action === "create" && task.depends_on.includes(t.id));
+  if (creators.length !== 1) {
+    return {
+      settings,
+      deferred: [],
+      problem: `task(s) ${open.map((t) => t.task_key).join(", ")} run a job without a job_id, and this item depends on ${creators.length} items that create jobs (${creators.map((c) => c.id).join(", ") || "none"}), so which job to run is unclear`,
+    };
+  }
+  const creator = creators[0] as TaskRecord;
+  const existing = snapshot.managedBy(creator.id)[0] ?? (creator.job_id !== undefined ? snapshot.jobs.get(creator.job_id) : undefined);
+  const jobId = existing?.job_id ?? PENDING_JOB_ID;
+  const keys = new Set(open.map((t) => t.task_key));
+  const filled: JobSettings = {
+    ...settings,
+    tasks: (settings.tasks ?? []).map((t) => (keys.has(t.task_key) ? { ...t, run_job_task: { ...(t.run_job_task as JsonObject), job_id: jobId } } : t)),
+  };
+  return { settings: filled, deferred: existing ? [] : open.map((t) => ({ taskKey: t.task_key, fromTask: creator.id })) };
 }
 
 export interface PlanComputation {
@@ -207,14 +246,22 @@ async function planTask(
   }
 
   const item: WorkItem = { key: task.key, action: task.action, depends_on: task.depends_on, priority: task.priority };
-  if (task.spec.settings) item.settings = task.spec.settings;
+  // A run_job task may trigger a job this repository creates in another task (it has no job_id in the requirement):
+  // the id is filled in from that task's job — now if it exists, or at apply time right after it is created.
+  const runJobRefs = task.action === "create" && task.spec.settings ? resolveRunJobRefs(task, all, snapshot) : undefined;
+  if (runJobRefs?.problem) errors.push(diag("error", "run_job.unresolved", "job.tasks", runJobRefs.problem, "Give run_job_task.job_id, or make this item depend on exactly one item that creates the job to run."));
+  if (task.spec.settings) item.settings = runJobRefs?.settings ?? task.spec.settings;
   if (task.spec.patch) item.patch = task.spec.patch;
   if (task.spec.target) item.target = task.spec.target;
   if (task.spec.run) item.run = task.spec.run;
   if (task.line !== undefined) item.line = task.line;
   if (task.source !== "removed") {
     try {
-      for (const d of validateWorkItem(item, vctx)) (d.severity === "error" ? errors : warnings).push(d);
+      const deferredPaths = new Set((runJobRefs?.deferred ?? []).map((r) => `tasks[${r.taskKey}].run_job_task.job_id`));
+      for (const d of validateWorkItem(item, vctx)) {
+        if ([...deferredPaths].some((p) => d.path.endsWith(p))) continue; // filled in at apply time
+        (d.severity === "error" ? errors : warnings).push(d);
+      }
     } catch (error) {
       errors.push(diag("error", "internal.validate", "", `validation could not run: ${String(error)}`, "Report this as a bug."));
     }
@@ -260,7 +307,7 @@ async function planTask(
 
   switch (task.action) {
     case "create": {
-      const settings = task.spec.settings ?? {};
+      const settings = item.settings ?? {};
       const desired = withOwnership(settings, options.repo, task.id);
       const name = settings.name ?? task.key;
       const candidates = snapshot.managedBy(task.id);
@@ -296,6 +343,7 @@ async function planTask(
         await runPreflight();
         consistency(desired);
         entry.change = makeChange("create", name, undefined, diffJobSettings(desired, {}), { endpoint: "jobs/create", body: desired }, { desired: normalizeJobSettings(desired) });
+        if (runJobRefs?.deferred.length) entry.runJobRefs = runJobRefs.deferred;
         return entry;
       }
       const diffOptions = actual.creator_user_name ? { creatorUserName: actual.creator_user_name } : {};
@@ -334,7 +382,10 @@ async function planTask(
 
       async function runPreflight(): Promise<void> {
         try {
-          for (const d of await preflight.check(settings, vctx)) (d.severity === "error" ? errors : warnings).push(d);
+          // Tasks that run a job not created yet are checked once its id is known.
+          const deferred = new Set((runJobRefs?.deferred ?? []).map((r) => r.taskKey));
+          const checkable = deferred.size > 0 ? { ...settings, tasks: (settings.tasks ?? []).filter((t) => !deferred.has(t.task_key)) } : settings;
+          for (const d of await preflight.check(checkable, vctx)) (d.severity === "error" ? errors : warnings).push(d);
         } catch (error) {
           errors.push(diag("error", "preflight.unavailable", "", `the workspace could not be checked: ${messageOf(error)}`, "Check the Databricks host and token, then re-run the plan."));
         }

@@ -325,4 +325,21 @@ describe("plan → apply → plan", () => {
     expect(body).toMatch(/`schedule\.quartz_cron_expression` ← "[^"]*7:30 PM[^"]*"/);
     expect(body).toMatch(/max_retries` ← "[^"]*[Rr]etry twice/);
   });
+
+  it("fills in the job_id of a run_job task from the job another task creates, in the same apply", async () => {
+    await write(
+      "orchestrator.md",
+      `---\ndepends_on: [orders-daily.orders-daily]\njob:\n  name: orchestrator\n  tasks:\n    - task_key: run_orders\n      run_job_task: {}\n---\nRun the orders job.\n`,
+    );
+    const plan = await runPlan(options);
+    expect(plan.valid, JSON.stringify(plan.diagnostics.filter((d) => d.severity === "error"))).toBe(true);
+    expect(plan.counts.create).toBe(4);
+    const applied = await runApply(options, { onPlanChange: "fail" });
+    expect(applied.ok, applied.message).toBe(true);
+    const jobs = await allJobs();
+    const orders = jobs.find((j) => j.settings.name === "orders-daily") as WorkspaceJob;
+    const orchestrator = jobs.find((j) => j.settings.name === "orchestrator") as WorkspaceJob;
+    expect((orchestrator.settings.tasks?.[0]?.run_job_task as { job_id?: number }).job_id).toBe(orders.job_id);
+    expect((await runPlan(options)).counts).toMatchObject({ create: 0, update: 0 });
+  });
 });
