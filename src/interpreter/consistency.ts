@@ -9,9 +9,9 @@ import { normalizeQuartz } from "../eval/grade.js";
 import type { RequirementDoc } from "../techlead/types.js";
 import { dropNonRequirements, splitJobs } from "./decompose.js";
 import { analyzeProseText } from "./interpret.js";
-import { toProse } from "./text.js";
+import { sliceProse, toProse, type Prose, type ProsePoint } from "./text.js";
 import type { Reading, Step } from "./reading.js";
-import { needsTime, toQuartz } from "./schedule.js";
+import { cronDisagreements, cronMeaning, periodicDisagreements, sameZone } from "./schedule-meaning.js";
 import { resolveStepRef } from "./steps.js";
 import { stableJson } from "./update.js";
 
@@ -54,11 +54,7 @@ class Findings {
 
 export function checkConsistencyImpl(doc: RequirementDoc, item: WorkItem, desired: JobSettings): Diagnostic[] {
   if (item.action === "delete" || item.action === "run" || !doc.body.trim()) return [];
-  // The words about this job: a requirement describing several jobs is compared part by part.
-  const { prose } = dropNonRequirements(toProse(doc.body, doc.bodyLine));
-  const parts = splitJobs(prose, []);
-  const part = (parts.length > 1 && parts.find((p) => p.name === desired.name)) || parts[0];
-  const { reading } = analyzeProseText(part.prose, [], parts.length > 1 ? parts.map((p) => p.name).filter((n) => n !== part.name) : []);
+  const { reading } = analyzeProseText(wordsAbout(doc, item, desired), [], siblingNames(doc, item, desired));
   const f = new Findings(doc.file);
   checkSchedule(f, reading, desired);
   checkTriggers(f, reading, desired);
@@ -69,14 +65,143 @@ export function checkConsistencyImpl(doc: RequirementDoc, item: WorkItem, desire
   return f.out;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Which words are about this job: a requirement describing several jobs is compared part by part.
+
+interface DeclaredJob {
+  key: string;
+  settings: JobSettings;
+}
+
+/** The jobs the requirement's structured block declares (job:, jobs: {key: …}, resources: {jobs: {key: …}}). */
+function declaredJobs(doc: RequirementDoc): DeclaredJob[] {
+  const fm = doc.frontMatter ?? {};
+  const isObject = (v: unknown): v is JsonObject => !!v && typeof v === "object" && !Array.isArray(v);
+  const out: DeclaredJob[] = [];
+  if (isObject(fm.job)) out.push({ key: "job", settings: fm.job as JobSettings });
+  for (const map of [fm.jobs, isObject(fm.resources) ? fm.resources.jobs : undefined]) {
+    if (isObject(map)) for (const [key, settings] of Object.entries(map)) if (isObject(settings)) out.push({ key, settings: settings as JobSettings });
+  }
+  return out;
+}
+
+function isThisJob(job: DeclaredJob, item: WorkItem, desired: JobSettings): boolean {
+  return (desired.name !== undefined && job.settings.name === desired.name) || job.key === item.key;
+}
+
+function siblingNames(doc: RequirementDoc, item: WorkItem, desired: JobSettings): string[] {
+  const jobs = declaredJobs(doc);
+  if (jobs.length < 2) return [];
+  return jobs.filter((j) => !isThisJob(j, item, desired)).map((j) => j.settings.name ?? j.key);
+}
+
+/** Generic words that name no job in particular. */
+const GENERIC = new Set(["job", "jobs", "the", "and", "for", "task", "tasks", "run", "runs", "main", "notebook", "notebooks", "workspace", "shared", "users", "repos", "files", "scripts", "src", "etl", "ops", "new", "old", "prod", "dev", "data"]);
+
+/** Words that identify a job: its name, key, task keys and code file names, in lower case (at least 3 letters). */
+function identifyingTokens(job: JobSettings, key: string): Set<string> {
+  const sources = [job.name ?? "", key, ...(job.tasks ?? []).flatMap((t) => [t.task_key, taskPath(t) ?? ""].map((x) => x.split("/").pop() ?? ""))];
+  const tokens = new Set<string>();
+  for (const source of sources) {
+    for (const token of source.replace(/\.[A-Za-z0-9]+$/, "").toLowerCase().split(/[^a-z0-9]+/)) {
+      if (token.length >= 3 && !GENERIC.has(token) && !/^\d+$/.test(token)) tokens.add(token.replace(/(?:ly|s)$/, ""));
+    }
+  }
+  return tokens;
+}
+
+/** Clauses of the prose (sentences and ";"-separated parts), as points for sliceProse. */
+function clauseRanges(prose: Prose): Array<{ from: ProsePoint; to: ProsePoint; text: string }> {
+  const out: Array<{ from: ProsePoint; to: ProsePoint; text: string }> = [];
+  prose.lines.forEach((l, lineIndex) => {
+    for (const m of l.text.matchAll(/[^.!?;]+(?:[.!?;]+(?=\s|$)|$)/g)) {
+      if (!m[0].trim()) continue;
+      out.push({ from: { lineIndex, offset: m.index }, to: { lineIndex, offset: m.index + m[0].length }, text: m[0] });
+    }
+  });
+  return out;
+}
+
+/** A clause carrying on the one before ("It also …", "Then …"): about the same job. */
+const CARRIES_ON = /^\s*(?:it|its|it's|this|that|then|and|also|which|there|afterwards)\b/i;
+
+/**
+ * The words about this job. One job: the whole prose. Several (jobs: map, or prose introducing jobs by name):
+ * each clause goes to the job whose name, key, task keys or code it names ("roll up logs" → ops-log-rollup); a
+ * clause naming none of them is about every job, unless it carries on the one before.
+ */
+function wordsAbout(doc: RequirementDoc, item: WorkItem, desired: JobSettings): Prose {
+  const { prose } = dropNonRequirements(toProse(doc.body, doc.bodyLine));
+  const parts = splitJobs(prose, []);
+  const named = parts.length > 1 ? parts.find((p) => p.name === desired.name) : undefined;
+  if (named) return named.prose;
+  const jobs = declaredJobs(doc);
+  const self = jobs.find((j) => isThisJob(j, item, desired));
+  if (jobs.length < 2 || !self) return parts.length > 1 ? parts[0].prose : prose;
+  const tokens = jobs.map((j) => identifyingTokens(j.settings, j.key));
+  // A word every job shares (a common prefix "ops-…") tells them apart no better than none.
+  const distinct = tokens.map((set) => new Set([...set].filter((t) => !tokens.every((other) => other.has(t)))));
+  const selfIndex = jobs.indexOf(self);
+  const keep: Array<{ from: ProsePoint; to: ProsePoint }> = [];
+  let previous: number | undefined;
+  for (const clause of clauseRanges(prose)) {
+    const compact = clause.text.toLowerCase().replace(/[^a-z0-9]+/g, "");
+    const scores = distinct.map((set) => [...set].filter((t) => compact.includes(t)).length);
+    const best = Math.max(...scores);
+    let owner: number | undefined;
+    if (best > 0 && scores.filter((x) => x === best).length === 1) owner = scores.indexOf(best);
+    else if (best === 0 && CARRIES_ON.test(clause.text)) owner = previous;
+    previous = owner;
+    if (owner === undefined || owner === selfIndex) keep.push(clause);
+  }
+  const lines = keep.flatMap((c) => sliceProse(prose, c.from, c.to).lines);
+  return { lines, text: lines.map((l) => l.text).join("\n") };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Quoting
+
+/**
+ * The words to quote for several sourced parts: the stretch of the sentence they span when they sit close
+ * together ("every night at 04:00 UTC", not "every night night at 04:00 UTC UTC"), else the distinct words in order.
+ */
+function quoteWords(prose: Prose, parts: Array<{ words: string; line?: number } | undefined>): string {
+  const found: Array<{ lineIndex: number; from: number; to: number; words: string }> = [];
+  for (const p of parts) {
+    if (!p?.words) continue;
+    const lineIndex = prose.lines.findIndex((l) => (p.line === undefined || l.starts.some((s) => s.line === p.line) || l.line === p.line) && l.text.includes(p.words));
+    const at = lineIndex >= 0 ? prose.lines[lineIndex].text.indexOf(p.words) : -1;
+    found.push(at >= 0 ? { lineIndex, from: at, to: at + p.words.length, words: p.words } : { lineIndex: Infinity, from: 0, to: 0, words: p.words });
+  }
+  found.sort((a, b) => a.lineIndex - b.lineIndex || a.from - b.from);
+  const pieces: string[] = [];
+  let last: (typeof found)[number] | undefined;
+  for (const x of found) {
+    const text = Number.isFinite(x.lineIndex) ? prose.lines[x.lineIndex].text : undefined;
+    if (last && text !== undefined && x.lineIndex === last.lineIndex && x.from - last.to <= 12) {
+      // Overlapping or a few words apart: one stretch of the sentence.
+      last.to = Math.max(last.to, x.to);
+      pieces[pieces.length - 1] = text.slice(last.from, last.to);
+      continue;
+    }
+    if (pieces.some((p) => p.toLowerCase().includes(x.words.toLowerCase()))) continue;
+    pieces.push(x.words);
+    last = text !== undefined ? { ...x } : undefined;
+  }
+  return pieces.join(" … ").replace(/\s+/g, " ").replace(/[\s,;:]+$/, "").trim();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
 function checkSchedule(f: Findings, r: Reading, desired: JobSettings): void {
   const s = r.schedule;
   const sched = desired.schedule as Sched | undefined;
+  const periodic = (desired.trigger as { periodic?: { interval?: number; unit?: string } } | undefined)?.periodic;
   const where = (x: Sched | undefined): string =>
     x?.quartz_cron_expression
       ? `the cron is ${describeCron(x.quartz_cron_expression)} ${x.timezone_id ?? "UTC"} (schedule.quartz_cron_expression "${x.quartz_cron_expression}", schedule.timezone_id "${x.timezone_id ?? ""}")`
       : "the job has no schedule";
-  const words = [s.frequency?.words, s.time?.words, s.zone?.words].filter(Boolean).join(" ");
+  const words = quoteWords(r.prose, [s.frequency, s.time, s.zone]);
   const line = (s.frequency ?? s.time ?? s.zone)?.line;
   if (s.remove) {
     if (sched) f.warn("schedule", s.remove.words, s.remove.line, where(sched), "schedule", sched, "Remove the schedule from the spec, or correct the requirement.");
@@ -84,23 +209,34 @@ function checkSchedule(f: Findings, r: Reading, desired: JobSettings): void {
   }
   if (!s.frequency && !s.time && !s.zone) return;
   if (!sched?.quartz_cron_expression) {
+    if (periodic && (s.frequency || s.time)) {
+      const differ = periodicDisagreements(s.frequency?.value, s.time?.value, periodic);
+      if (differ.length) {
+        f.warn("trigger", quoteWords(r.prose, [s.frequency, s.time]), line, `the job has a periodic trigger every ${periodic.interval ?? "?"} ${String(periodic.unit ?? "").toLowerCase()} (trigger.periodic; differs in: ${differ.join(", ")})`, "trigger.periodic", periodic, "Make the trigger say what the requirement says (a cron schedule for days or a clock time), or correct the requirement.");
+      }
+      return;
+    }
     if (s.frequency || (s.time && !s.pause)) {
       if (desired.trigger || desired.continuous) return; // reported by the trigger check
       f.warn("schedule", words, line, "the job has no schedule", "schedule", undefined, "Add the schedule the requirement describes, or correct the requirement.");
     }
     return;
   }
-  let mismatch = false;
-  if (s.frequency && (!needsTime(s.frequency.value) || s.time)) {
-    const expected = toQuartz(s.frequency.value, s.time?.value);
-    mismatch = normalizeQuartz(expected) !== normalizeQuartz(sched.quartz_cron_expression);
-  } else if (s.time) {
-    const fields = sched.quartz_cron_expression.trim().split(/\s+/);
-    mismatch = Number(fields[1]) !== s.time.value.minute || Number(fields[2]) !== s.time.value.hour;
-  }
-  if (s.zone && s.zone.value !== (sched.timezone_id ?? "UTC")) mismatch = true;
-  if (mismatch) {
-    f.warn("schedule", words, line, where(sched), "schedule.quartz_cron_expression", sched, "Make the schedule (cron and time zone) say what the requirement says, or correct the requirement.");
+  const cron = cronMeaning(sched.quartz_cron_expression);
+  const differ = cron ? cronDisagreements(s.frequency?.value, s.time?.value, cron) : [];
+  if (!cron && (s.frequency || s.time)) differ.push("how often");
+  if (s.zone && !sameZone(s.zone.value, s.zone.words, sched.timezone_id ?? "UTC")) differ.push("time zone");
+  if (differ.length) {
+    const onlyZone = differ.length === 1 && differ[0] === "time zone";
+    f.warn(
+      "schedule",
+      words,
+      line,
+      `${where(sched)}; they differ in: ${differ.join(", ")}`,
+      onlyZone ? "schedule.timezone_id" : "schedule.quartz_cron_expression",
+      sched,
+      onlyZone ? `Set schedule.timezone_id to "${s.zone!.value}", or correct the requirement.` : "Make the schedule (cron and time zone) say what the requirement says, or correct the requirement.",
+    );
   }
   if (s.pause && (sched.pause_status ?? "UNPAUSED") !== s.pause.value) {
     f.warn("schedule.pause_status", s.pause.words, s.pause.line, `schedule.pause_status is "${sched.pause_status ?? "UNPAUSED"}"`, "schedule.pause_status", sched.pause_status, `Set schedule.pause_status to "${s.pause.value}".`);

@@ -11,7 +11,7 @@ export type Frequency =
   | { kind: "hourly" }
   | { kind: "daily" }
   | { kind: "weekdays"; days: string[] }
-  | { kind: "monthly"; day: number };
+  | { kind: "monthly"; day: number | "L" };
 
 export interface Sourced<T> {
   value: T;
@@ -104,6 +104,11 @@ const FREQUENCY_PHRASES: Array<{ name: string; re: RegExp; build: (m: RegExpExec
     build: (m) => ({ kind: "monthly", day: Number(m[1] ?? m[2]) }),
   },
   {
+    name: "last-day-of-month",
+    re: /\b(?:on\s+)?the\s+(?:last\s+day|end)\s+of\s+(?:the|each|every)\s+month\b|\bmonthly\b[^.\n]*\blast\s+day\b/i,
+    build: () => ({ kind: "monthly", day: "L" }),
+  },
+  {
     name: "first-of-month",
     re: /\b(?:first|1st)(?:\s+day)?\s+of\s+(?:the|each|every)\s+month\b|\bmonthly\b[^.\n]*\b(?:first|1st)(?:\s+day)?\b|\bmonthly\b/i,
     build: () => ({ kind: "monthly", day: 1 }),
@@ -159,6 +164,12 @@ function clockCandidates(prose: Prose): ClockCandidate[] {
       }
       const at = ends[0];
       let hour = at.get("hour") ?? 0;
+      // "every night at 04:00" is 04:00: chrono moves a clock time after "night" to the evening unless it says
+      // am/pm, but a zero-padded 24-hour time, or a small hour at night ("night at 2"), is meant literally.
+      const written = /(?<!\d)(\d{1,2})(?:[:.]\d\d|\s*o'?clock)?(?!\d)/.exec(r.text);
+      if (written && !at.isCertain("meridiem") && !/\d\s*(?:am|pm|a\.m\.|p\.m\.)/i.test(r.text) && hour === Number(written[1]) + 12) {
+        if (/^0\d/.test(written[1]) || (/\bnight\b/i.test(r.text) && Number(written[1]) <= 5)) hour = Number(written[1]);
+      }
       let words = r.text.trim();
       // "7:30 in the evening", "8 at night": a part of the day chrono leaves out sets the meridiem.
       const partOfDay = /^\s*,?\s*(?:in\s+the\s+|at\s+)?(evening|afternoon|night|tonight)\b/i.exec(masked.slice(r.index + r.text.length));
@@ -215,9 +226,15 @@ export function maskNames(text: string): string {
     .replace(/\b[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+\b/g, (s) => (new RegExp(`^${DAY_WORD}-${DAY_WORD}$`, "i").test(s) ? s : " ".repeat(s.length)));
 }
 
+/** A markdown heading line. */
+export const HEADING = /^\s{0,3}#{1,6}\s/;
+
 export function readSchedule(prose: Prose): ScheduleParts {
   const parts: ScheduleParts = {};
-  for (const l of prose.lines) {
+  // A markdown heading is a title ("# Orders daily ingest"): its frequency word counts only when no sentence says one.
+  const heading = (l: { text: string }): boolean => HEADING.test(l.text);
+  const ordered = [...prose.lines.filter((l) => !heading(l)), ...prose.lines.filter(heading)];
+  for (const l of ordered) {
     const text = maskNames(l.text);
     if (!parts.frequency) {
       for (const phrase of FREQUENCY_PHRASES) {
