@@ -210,7 +210,7 @@ export const EXTRACTORS: Extractor[] = [
       const all = clauses(r.prose);
       all.forEach((c, i) => {
         const count =
-          /\bretr(?:y|ies)\b(?:\s+(?:it|them|the\s+\w+\s+(?:task|step)|(?:each|every|all|both)\s+(?:of\s+the\s+)?(?:tasks?|steps?)|this|that))?(?:\s+(?:up\s+to|at\s+most|max(?:imum)?|no\s+more\s+than))?\s+(\d+|once|twice|thrice|one|two|three|four|five)(?:\s*(?:times?|x))?\b/i.exec(c.text) ??
+          /\bretr(?:y|ies)\b(?:\s+(?:it|them|the\s+\w+\s+(?:task|step)|the\s+(?!job\b|run\b|whole\b|pipeline\b)[\w-]+|(?:each|every|all|both)\s+(?:of\s+the\s+)?(?:tasks?|steps?)|this|that))?(?:\s+(?:up\s+to|at\s+most|max(?:imum)?|no\s+more\s+than))?\s+(\d+|once|twice|thrice|one|two|three|four|five)(?:\s*(?:times?|x))?\b/i.exec(c.text) ??
           /\b(?:up\s+to|at\s+most|max(?:imum)?(?:\s+of)?)\s+(\d+|one|two|three|four|five)\s+retries\b/i.exec(c.text) ??
           /\b(\d+|one|two|three|four|five)\s+retries\b/i.exec(c.text) ??
           /\bretries\s+(?:to|=|:|of)\s*(\d+)\b/i.exec(c.text) ??
@@ -219,13 +219,15 @@ export const EXTRACTORS: Extractor[] = [
         if (count && !r.retries) {
           const n = parseCount(count[1]);
           if (n !== undefined) {
-            const task = taskOfClauseAt(all, i);
+            // "Retry the ingest twice": the step named right after the verb.
+            const named = /^retr(?:y|ies)\s+the\s+((?!job\b|run\b|whole\b|pipeline\b)[\w-]+)\s+(?!task\b|step\b)/i.exec(count[0])?.[1];
+            const task = taskOfClauseAt(all, i) ?? named;
             r.retries = { value: n, words: count[0], line: c.line, ...(task ? { task } : {}) };
           }
         } else if (!r.retries && /\bretry\b[^.]*\bon failure\b/i.test(c.text) && !/\d/.test(c.text)) {
           r.retries = { value: 1, words: "retry on failure", line: c.line };
         }
-        const interval = /(\d+(?:\.\d+)?\s*(?:seconds?|secs?|minutes?|mins?|m|hours?|h))\s+(?:between(?:\s+(?:retries|attempts|tries))?|apart)\b|\bwait(?:ing)?\s+(\d+\s*(?:seconds?|minutes?|mins?))\s+between\b|\bretry\s+every\s+(\d+\s*(?:seconds?|minutes?|mins?))/i.exec(c.text);
+        const interval = /((?:\d+(?:\.\d+)?|one|two|three|four|five|ten|fifteen|twenty|thirty)\s*(?:seconds?|secs?|minutes?|mins?|m|hours?|h))\s+(?:between(?:\s+(?:retries|attempts|tries))?|apart)\b|\bwait(?:ing)?\s+(\d+\s*(?:seconds?|minutes?|mins?))\s+between\b|\bretry\s+every\s+(\d+\s*(?:seconds?|minutes?|mins?))/i.exec(c.text);
         if (interval && !r.retryIntervalMs) {
           const d = parseDuration(interval[1] ?? interval[2] ?? interval[3]);
           if (d) r.retryIntervalMs = { value: d.seconds * 1000, words: interval[0], line: c.line };
