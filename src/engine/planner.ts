@@ -42,7 +42,9 @@ function resolveRunJobRefs(
   snapshot: WorkspaceSnapshot,
 ): { settings: JobSettings; deferred: Array<{ taskKey: string; fromTask: string }>; problem?: string } | undefined {
   const settings = task.spec.settings as JobSettings;
-  const open = (settings.tasks ?? []).filter((t) => {
+  if (!Array.isArray(settings.tasks)) return undefined; // malformed: validation reports it
+  const open = settings.tasks.filter((t) => {
+    if (t === null || typeof t !== "object") return false;
     const rj = t.run_job_task as { job_id?: unknown } | undefined;
     return rj !== undefined && rj !== null && typeof rj === "object" && (rj.job_id === undefined || rj.job_id === null);
   });
