@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { JobSettings, JsonObject } from "../../src/domain/model.js";
+import { seededRandom } from "../../src/local-workspace/faults.js";
 
 export const CORPUS_DIR = fileURLToPath(new URL("../../../shared/corpus/real-jobs", import.meta.url));
 export const corpusPresent = existsSync(CORPUS_DIR);
@@ -94,14 +95,5 @@ export function readBack(settings: JobSettings, options: ReadBackOptions = {}): 
   return Object.fromEntries(Object.entries(s).reverse()) as JobSettings;
 }
 
-/** Small seeded PRNG (mulberry32) for property-style tests. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small seeded PRNG (mulberry32, shared with the local workspace's fault injection) for property-style tests. */
+export const rng = seededRandom;
