@@ -5,8 +5,12 @@
  */
 import * as core from "@actions/core";
 import type { Diagnostic, Logger } from "../domain/model.js";
+import { redact } from "../domain/secrets.js";
 
-/** Replaces every known secret with ***. Secrets shorter than 4 characters are ignored (they would mangle text). */
+/**
+ * Replaces every known secret, and anything shaped like a token, with *** (domain/secrets.ts). Secrets shorter than
+ * 4 characters are ignored (they would mangle text).
+ */
 export class Redactor {
   private readonly secrets = new Set<string>();
 
@@ -15,9 +19,7 @@ export class Redactor {
   }
 
   redact(text: string): string {
-    let out = text;
-    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join("***");
-    return out;
+    return redact(text, this.secrets);
   }
 }
 

@@ -3,14 +3,12 @@
  * redactor so a token given to the CLI can never be printed.
  */
 import type { Logger } from "../domain/model.js";
+import { redact } from "../domain/secrets.js";
 
+/** The CLI's redactor: the secrets it was given, plus anything shaped like a token (domain/secrets.ts). */
 export function createRedactor(secrets: Array<string | undefined>): (text: string) => string {
-  const values = secrets.filter((s): s is string => typeof s === "string" && s.length >= 6).sort((a, b) => b.length - a.length);
-  return (text) => {
-    let out = text;
-    for (const secret of values) out = out.split(secret).join("***");
-    return out;
-  };
+  const known = secrets.filter((s): s is string => typeof s === "string" && s.length >= 6);
+  return (text) => redact(text, known);
 }
 
 export function createCliLogger(options: { verbose?: boolean; redact: (text: string) => string; stream?: NodeJS.WritableStream }): Logger {

@@ -56,7 +56,8 @@ Flags (same names as the action's inputs; each also read from JOBAGENT_<NAME>, e
   --allow-delete            allow deleting jobs whose requirement was removed
   --on-plan-change MODE     fail | apply (default: fail)
   --strict-consistency      requirement-vs-plan disagreements are errors, not warnings
-  --run-wait-seconds N      wait up to N s for runs started by run tasks and report their result (default 0)
+  --run-wait-seconds N      wait up to N s for runs started by run tasks and report their result
+                            (default: 0; a run: block with wait: true waits up to 600 s)
   --repo-dir DIR            repository root (default: current directory)
   --repo OWNER/NAME         repository identity recorded in ownership tags (default: GITHUB_REPOSITORY, git remote, dir name)
   --json                    machine-readable output on stdout (documented in docs/plan-format.md)

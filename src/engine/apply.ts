@@ -21,6 +21,7 @@ import { transition, type TaskRecord } from "./task-file.js";
 import { techLead } from "./techlead.js";
 
 const TERMINAL_RUN_STATES = new Set(["TERMINATED", "SKIPPED", "INTERNAL_ERROR"]);
+const DEFAULT_RUN_WAIT_SECONDS = 600;
 
 export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Promise<ApplyResult> {
   const { options, store } = ctx;
@@ -231,20 +232,21 @@ async function applyTask(ctx: RunContext, entry: PlannedTask, planned: Map<strin
           idempotency_token: idempotencyToken(task.id, change.hash),
         });
         const runRecord: NonNullable<TaskRecord["run"]> = { run_id: run.run_id };
-        const wait = applyOptions.runWaitSeconds ?? 0;
-        if (wait > 0 || task.spec.run?.wait) {
-          const state = await waitForRun(ctx, run.run_id, Math.max(wait, 1));
+        let failed = false;
+        // `wait: true` in the requirement waits up to DEFAULT_RUN_WAIT_SECONDS unless the run sets another bound.
+        const wait = applyOptions.runWaitSeconds || (task.spec.run?.wait ? DEFAULT_RUN_WAIT_SECONDS : 0);
+        if (wait > 0) {
+          const state = await waitForRun(ctx, run.run_id, wait);
           runRecord.result = state.result_state ?? state.life_cycle_state;
           if (state.run_page_url) runRecord.url = state.run_page_url;
           if (state.state_message) runRecord.message = state.state_message;
-          if (TERMINAL_RUN_STATES.has(state.life_cycle_state) && state.result_state !== "SUCCESS") {
-            task = { ...task, run: runRecord, job_id: jobId };
-            result.run = { runId: run.run_id, ...(runRecord.url ? { url: runRecord.url } : {}), ...(runRecord.result ? { result: runRecord.result } : {}), ...(runRecord.message ? { message: runRecord.message } : {}) };
-            throw new Error(`run ${run.run_id} of job ${jobId} ended ${runRecord.result}${state.state_message ? `: ${state.state_message}` : ""}`);
-          }
+          failed = TERMINAL_RUN_STATES.has(state.life_cycle_state) && state.result_state !== "SUCCESS";
         }
-        task = { ...task, run: runRecord };
+        task = { ...task, run: runRecord, job_id: jobId };
         result.run = { runId: run.run_id, ...(runRecord.url ? { url: runRecord.url } : {}), ...(runRecord.result ? { result: runRecord.result } : {}), ...(runRecord.message ? { message: runRecord.message } : {}) };
+        if (failed) {
+          throw new Error(`run ${run.run_id} of job ${jobId} ended ${runRecord.result}${runRecord.message ? `: ${runRecord.message}` : ""}`);
+        }
         break;
       }
     }

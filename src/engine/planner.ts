@@ -360,12 +360,13 @@ async function planTask(
       const update = settingsChanged ? computeUpdateRequest(desiredSettings, actual.settings, diffOptions) : undefined;
       await runPreflight();
       consistency(desired);
-      const driftFields = unchangedSinceApply || (task.applied_hash !== undefined && task.applied_hash !== hashJson(normalizeJobSettings(actual.settings, diffOptions)) && task.applied_spec_hash === task.spec_hash)
-        ? fields
-        : [];
+      // Drift: the job differs from what the last apply left. When the requirement did not change since, every
+      // difference is drift; otherwise a drift check still says the job was touched.
+      const changedOutside = task.applied_hash !== undefined && task.applied_hash !== hashJson(normalizeJobSettings(actual.settings, diffOptions));
+      const driftFields = unchangedSinceApply || (changedOutside && task.applied_spec_hash === task.spec_hash) ? fields : [];
       if (driftFields.length > 0) {
         warnings.push(diag("warning", "drift.changed", "", `job ${actual.job_id} ("${name}") was changed outside the repo since the last apply (${driftFields.length} field(s))`, "Apply restores what the requirement says; change the requirement instead to keep the new values."));
-      } else if (drift && task.applied_hash !== undefined && task.applied_hash !== hashJson(normalizeJobSettings(actual.settings, diffOptions))) {
+      } else if (drift && changedOutside) {
         warnings.push(diag("warning", "drift.changed", "", `job ${actual.job_id} ("${name}") was changed outside the repo since the last apply`, "Apply restores what the requirement says."));
       }
       entry.change = makeChange(
