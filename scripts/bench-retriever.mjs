@@ -16,7 +16,8 @@ await withTsModule("src/retriever/bench.ts", async (bench) => {
     ts,
     sdkApisDir: path.join(path.dirname(require.resolve("@databricks/sdk-experimental")), "apis"),
     knowledgeDir: path.join(root, "docs/knowledge"),
-    questions: JSON.parse(readFileSync(path.join(root, "test/eval/retrieval/questions.json"), "utf8")).questions,
+    questions: JSON.parse(readFileSync(path.join(root, "test/eval/retrieval/questions.json"), "utf8"))
+      .questions,
   };
   bench.measureCosts(sources, 1); // warm-up (JIT), not reported
   const costs = bench.measureCosts(sources, 5);
@@ -29,10 +30,13 @@ await withTsModule("src/retriever/bench.ts", async (bench) => {
     console.log(`  index build       ${costs.buildMs} ms (+ ${tsLoadMs} ms to load the TypeScript compiler)`);
     console.log(`  index size        ${(costs.indexBytes / 1024).toFixed(0)} KiB (dist/docs-index.json)`);
     console.log(`  index load        ${costs.loadMs} ms (JSON parse + MiniSearch.loadJS)`);
-    console.log(`  query latency     p50 ${costs.queryP50Ms} ms, p95 ${costs.queryP95Ms} ms over ${costs.queries} queries`);
+    console.log(
+      `  query latency     p50 ${costs.queryP50Ms} ms, p95 ${costs.queryP95Ms} ms over ${costs.queries} queries`,
+    );
     console.log("");
     console.log("| variant | chunks | hit@1 | hit@3 | hit@5 | MRR |");
     console.log("|---|---|---|---|---|---|");
-    for (const v of variants) console.log(`| ${v.name} | ${v.chunks} | ${v.hitAt1} | ${v.hitAt3} | ${v.hitAt5} | ${v.mrr} |`);
+    for (const v of variants)
+      console.log(`| ${v.name} | ${v.chunks} | ${v.hitAt1} | ${v.hitAt3} | ${v.hitAt5} | ${v.mrr} |`);
   }
 });

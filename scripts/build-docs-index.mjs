@@ -15,5 +15,7 @@ await withTsModule("src/retriever/build.ts", ({ writeDocsIndex }) => {
     knowledgeDir: path.join(root, "docs/knowledge"),
     outFile: path.join(root, "dist/docs-index.json"),
   });
-  console.log(`docs index: ${result.chunks} chunks, ${(result.bytes / 1024).toFixed(0)} KiB, built in ${result.ms} ms → ${path.relative(root, result.outFile)}`);
+  console.log(
+    `docs index: ${result.chunks} chunks, ${(result.bytes / 1024).toFixed(0)} KiB, built in ${result.ms} ms → ${path.relative(root, result.outFile)}`,
+  );
 });

@@ -17,7 +17,9 @@ export async function withTsModule(entry, use) {
     format: "esm",
     write: false,
     logLevel: "warning",
-    banner: { js: "import { createRequire as __tsModuleCreateRequire } from 'node:module'; const require = __tsModuleCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __tsModuleCreateRequire } from 'node:module'; const require = __tsModuleCreateRequire(import.meta.url);",
+    },
   });
   const dir = mkdtempSync(path.join(os.tmpdir(), "jobagent-script-"));
   try {

@@ -4,8 +4,8 @@
  * Task states and the progress log are committed back with `[skip ci]`; the result is commented on the merged PR.
  */
 import type { ApplyResult } from "../engine/api.js";
-import type { ApprovedPlan } from "../github/sticky.js";
-import { findApprovedPlan, findOwnComment, upsertOwnComment } from "../github/sticky.js";
+import type { ApprovedPlan } from "../adapters/github/sticky.js";
+import { findApprovedPlan, findOwnComment, upsertOwnComment } from "../adapters/github/sticky.js";
 import { buildApplyComment } from "./comment.js";
 import type { ActionDeps } from "./deps.js";
 import { ActionError, ConfigurationError } from "./errors.js";
@@ -21,12 +21,23 @@ async function lookupApprovedPlan(deps: ActionDeps): Promise<ApprovedPlan | unde
       jobsDir: deps.inputs.jobsDir,
       trustedAuthors: deps.inputs.botLogins,
     });
-    if (!approved) deps.log.info(`commit ${shortSha(deps.context.sha)} has no pull request: using the plan recorded in the task files`);
+    if (!approved)
+      deps.log.info(
+        `commit ${shortSha(deps.context.sha)} has no pull request: using the plan recorded in the task files`,
+      );
     else if (!approved.planHash) {
-      deps.log.info(`PR #${approved.pullRequest.number} has no approvable plan comment: using the plan recorded in the task files`);
+      deps.log.info(
+        `PR #${approved.pullRequest.number} has no approvable plan comment: using the plan recorded in the task files`,
+      );
     } else {
-      deps.log.info(`PR #${approved.pullRequest.number} approved plan ${approved.planHash} (computed on ${shortSha(approved.headSha)})`);
-      if (approved.headSha && approved.pullRequest.headSha && approved.headSha !== approved.pullRequest.headSha) {
+      deps.log.info(
+        `PR #${approved.pullRequest.number} approved plan ${approved.planHash} (computed on ${shortSha(approved.headSha)})`,
+      );
+      if (
+        approved.headSha &&
+        approved.pullRequest.headSha &&
+        approved.headSha !== approved.pullRequest.headSha
+      ) {
         deps.log.warn(
           `the plan comment was computed on ${shortSha(approved.headSha)} but the PR head was ${shortSha(approved.pullRequest.headSha)}; ` +
             "apply compares the fresh plan with it and refuses if they differ",
@@ -35,7 +46,9 @@ async function lookupApprovedPlan(deps: ActionDeps): Promise<ApprovedPlan | unde
     }
     return approved;
   } catch (error) {
-    deps.log.warn(`looking up the merged pull request failed (${(error as Error).message}); using the plan recorded in the task files`);
+    deps.log.warn(
+      `looking up the merged pull request failed (${(error as Error).message}); using the plan recorded in the task files`,
+    );
     return undefined;
   }
 }
@@ -43,14 +56,18 @@ async function lookupApprovedPlan(deps: ActionDeps): Promise<ApprovedPlan | unde
 function applySummary(result: ApplyResult, deps: ActionDeps, approved: ApprovedPlan | undefined): string {
   const rows = result.results.map((r) => {
     const job = r.jobUrl ? `[${r.jobName}](${r.jobUrl})` : r.jobName;
-    const run = r.run ? `${r.run.url ? `[${r.run.runId}](${r.run.url})` : r.run.runId} ${r.run.result ?? ""}` : "";
+    const run = r.run
+      ? `${r.run.url ? `[${r.run.runId}](${r.run.url})` : r.run.runId} ${r.run.result ?? ""}`
+      : "";
     const cell = (s: string) => s.replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|");
     return `| ${r.status} | ${r.op} | ${cell(job)} | ${r.jobId ?? ""} | ${cell(run)} | ${cell(r.error ?? "")} |`;
   });
   return [
     `## ${result.ok ? "Applied" : `Apply failed (${result.failureReason ?? "apply-failed"})`}: \`${deps.inputs.jobsDir}\``,
     `Commit \`${shortSha(deps.context.sha)}\` · plan \`${result.planHash}\`` +
-      (approved?.planHash ? ` · approved \`${approved.planHash}\` on PR #${approved.pullRequest.number}` : " · approval from the task files"),
+      (approved?.planHash
+        ? ` · approved \`${approved.planHash}\` on PR #${approved.pullRequest.number}`
+        : " · approval from the task files"),
     result.message ?? "",
     rows.length
       ? ["| status | op | job | job id | run | error |", "|---|---|---|---:|---|---|", ...rows].join("\n")
@@ -60,16 +77,23 @@ function applySummary(result: ApplyResult, deps: ActionDeps, approved: ApprovedP
     .join("\n\n");
 }
 
-export async function runApplyFlow(deps: ActionDeps, options: { requireDefaultBranch: boolean }): Promise<void> {
+export async function runApplyFlow(
+  deps: ActionDeps,
+  options: { requireDefaultBranch: boolean },
+): Promise<void> {
   if (deps.context.pullRequest?.fromFork) {
     throw new ConfigurationError("apply never runs for a pull request from a fork");
   }
   const branch = branchOfRef(deps.context.ref);
   if (!branch) {
-    throw new ConfigurationError(`apply needs a branch ref, found GITHUB_REF "${deps.context.ref}"; run it on a push to the default branch`);
+    throw new ConfigurationError(
+      `apply needs a branch ref, found GITHUB_REF "${deps.context.ref}"; run it on a push to the default branch`,
+    );
   }
   if (options.requireDefaultBranch && deps.context.defaultBranch && branch !== deps.context.defaultBranch) {
-    deps.log.info(`push to ${branch}, not the default branch ${deps.context.defaultBranch}: nothing to apply`);
+    deps.log.info(
+      `push to ${branch}, not the default branch ${deps.context.defaultBranch}: nothing to apply`,
+    );
     deps.summary.add(`### jobagent\n\nPush to \`${branch}\` (not the default branch): nothing to apply.`);
     return;
   }
@@ -97,7 +121,10 @@ export async function runApplyFlow(deps: ActionDeps, options: { requireDefaultBr
     runWaitSeconds: deps.inputs.runWaitSeconds,
   });
   const count = (op: string) => result.results.filter((r) => r.op === op && r.status === "COMPLETE").length;
-  deps.outputs.set("changes", result.results.some((r) => r.op !== "no-op" && r.status === "COMPLETE"));
+  deps.outputs.set(
+    "changes",
+    result.results.some((r) => r.op !== "no-op" && r.status === "COMPLETE"),
+  );
   deps.outputs.set("to-create", count("create"));
   deps.outputs.set("to-update", count("update"));
   deps.outputs.set("to-delete", count("delete"));
@@ -113,7 +140,9 @@ export async function runApplyFlow(deps: ActionDeps, options: { requireDefaultBr
           message: `jobagent: ${result.ok ? "applied" : "apply failed for"} plan ${result.planHash} [skip ci]`,
           branch,
         });
-        deps.log.info(pushed.sha ? `pushed ${shortSha(pushed.sha)} (${pushed.attempts} attempt(s))` : "nothing to commit");
+        deps.log.info(
+          pushed.sha ? `pushed ${shortSha(pushed.sha)} (${pushed.attempts} attempt(s))` : "nothing to commit",
+        );
       });
     } catch (error) {
       pushError = error;
@@ -123,38 +152,47 @@ export async function runApplyFlow(deps: ActionDeps, options: { requireDefaultBr
 
   if (approved && deps.github && deps.inputs.comment !== "off") {
     const github = deps.github;
-    const sticky = { kind: "apply" as const, jobsDir: deps.inputs.jobsDir, trustedAuthors: deps.inputs.botLogins };
+    const sticky = {
+      kind: "apply" as const,
+      jobsDir: deps.inputs.jobsDir,
+      trustedAuthors: deps.inputs.botLogins,
+    };
     try {
       await deps.log.group(`Result comment on PR #${approved.pullRequest.number}`, async () => {
         // A re-run that had nothing left to do keeps the result of the run that applied the jobs.
-        if (result.ok && result.results.length === 0 && (await findOwnComment(github, approved.pullRequest.number, sticky))) {
+        if (
+          result.ok &&
+          result.results.length === 0 &&
+          (await findOwnComment(github, approved.pullRequest.number, sticky))
+        ) {
           deps.log.info("nothing was applied in this run: the existing result comment is kept");
           return;
         }
-        const posted = await upsertOwnComment(
-          github,
-          approved.pullRequest.number,
-          sticky,
-          () =>
-            deps.redactor.redact(
-              buildApplyComment({
-                result,
-                jobsDir: deps.inputs.jobsDir,
-                sha: deps.context.sha,
-                approvedPlanHash: approved.planHash,
-                runUrl: deps.context.runUrl,
-              }),
-            ),
+        const posted = await upsertOwnComment(github, approved.pullRequest.number, sticky, () =>
+          deps.redactor.redact(
+            buildApplyComment({
+              result,
+              jobsDir: deps.inputs.jobsDir,
+              sha: deps.context.sha,
+              approvedPlanHash: approved.planHash,
+              runUrl: deps.context.runUrl,
+            }),
+          ),
         );
         deps.log.info(`${posted.created ? "created" : "updated"} comment ${posted.comment.id}`);
       });
     } catch (error) {
-      deps.log.warn(`commenting the result on PR #${approved.pullRequest.number} failed: ${(error as Error).message}`);
+      deps.log.warn(
+        `commenting the result on PR #${approved.pullRequest.number} failed: ${(error as Error).message}`,
+      );
     }
   }
 
   if (!result.ok) {
-    throw new ActionError(result.failureReason ?? "apply-failed", result.message ?? "apply failed; see the job summary");
+    throw new ActionError(
+      result.failureReason ?? "apply-failed",
+      result.message ?? "apply failed; see the job summary",
+    );
   }
   if (pushError) {
     throw new ActionError(

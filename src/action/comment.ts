@@ -4,7 +4,7 @@
  * the plan gets the remaining budget, and anything cut is said to be in the job summary.
  */
 import type { ApplyResult, PlanResult, TaskApplyResult } from "../engine/api.js";
-import { formatMarker, parseMarker, type CommentMarker } from "../github/sticky.js";
+import { formatMarker, parseMarker, type CommentMarker } from "../adapters/github/sticky.js";
 
 /** GitHub rejects issue comment bodies longer than this. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -36,7 +36,10 @@ export function cutToFit(text: string, maxChars: number, note: string): { text: 
 }
 
 function escapeCell(text: string): string {
-  return text.replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|").replace(/</g, "&lt;");
+  return text
+    .replace(/[\r\n]+/g, " ")
+    .replace(/\|/g, "\\|")
+    .replace(/</g, "&lt;");
 }
 
 function short(sha: string | undefined): string {
@@ -58,7 +61,9 @@ function diagnosticsSection(plan: PlanResult, limit: number): string {
   const lines = ["### Validation errors", ""];
   for (const d of errors.slice(0, limit)) {
     const where = d.file ? `\`${d.file}${d.line ? `:${d.line}` : ""}\`` : "";
-    lines.push(`- ${where} ${d.path ? `\`${escapeCell(d.path)}\`: ` : ""}${escapeCell(d.message)} — ${escapeCell(d.fix)}`);
+    lines.push(
+      `- ${where} ${d.path ? `\`${escapeCell(d.path)}\`: ` : ""}${escapeCell(d.message)} — ${escapeCell(d.fix)}`,
+    );
   }
   if (errors.length > limit) lines.push(`- …and ${errors.length - limit} more (annotations and job summary)`);
   return lines.join("\n");
@@ -148,7 +153,10 @@ export function buildPlanComment(input: PlanCommentInput): { body: string; trunc
       "",
     );
   } else if (prev && !prev.planHash) {
-    header.push(`> [!NOTE]\n> This plan replaces an outdated or failed one (on \`${short(prev.headSha)}\`).`, "");
+    header.push(
+      `> [!NOTE]\n> This plan replaces an outdated or failed one (on \`${short(prev.headSha)}\`).`,
+      "",
+    );
   } else if (prev?.headSha && prev.headSha !== input.headSha) {
     header.push(`> [!NOTE]\n> Re-planned on \`${short(input.headSha)}\`: the plan did not change.`, "");
   }
@@ -164,14 +172,22 @@ export function buildPlanComment(input: PlanCommentInput): { body: string; trunc
     "**The plan was truncated to fit in a comment; the full plan is in the job summary and the workflow log.**",
   );
   const truncated = rendered.truncated || body.truncated || fixed.truncated;
-  const truncatedNote = truncated && !body.text.includes("job summary") ? "\n\n**Truncated: the full plan is in the job summary.**" : "";
+  const truncatedNote =
+    truncated && !body.text.includes("job summary")
+      ? "\n\n**Truncated: the full plan is in the job summary.**"
+      : "";
   return { body: `${fixed.text}${body.text}${truncatedNote}${footer}`, truncated };
 }
 
 /** The sticky comment marked outdated after a failed run: no plan hash (not approvable), the old plan struck. */
-export function buildOutdatedComment(previousBody: string, input: { jobsDir: string; headSha: string; reason: string; runUrl?: string }): string {
+export function buildOutdatedComment(
+  previousBody: string,
+  input: { jobsDir: string; headSha: string; reason: string; runUrl?: string },
+): string {
   const marker = formatMarker({ kind: "plan", jobsDir: input.jobsDir, headSha: input.headSha });
-  const old = parseMarker(previousBody) ? previousBody.slice(previousBody.indexOf("-->") + 3).trimStart() : previousBody;
+  const old = parseMarker(previousBody)
+    ? previousBody.slice(previousBody.indexOf("-->") + 3).trimStart()
+    : previousBody;
   const banner = [
     marker,
     `> [!WARNING]`,

@@ -77,7 +77,9 @@ function pullRequestOf(payload: Json, repository: string): PullRequestContext | 
   const headRepo = str(obj(head.repo)?.full_name);
   const number = typeof pr.number === "number" ? pr.number : Number(payload.number);
   if (!Number.isInteger(number)) {
-    throw new ConfigurationError(`the pull_request event payload has no pull request number (pull_request.number)`);
+    throw new ConfigurationError(
+      `the pull_request event payload has no pull request number (pull_request.number)`,
+    );
   }
   return {
     number,

@@ -24,7 +24,10 @@ export interface OidcDeps {
 }
 
 /** The token to call the workspace with; undefined when there is neither a token nor OIDC (e.g. a fork PR). */
-export async function resolveDatabricksToken(input: DatabricksAuthInput, deps: OidcDeps): Promise<string | undefined> {
+export async function resolveDatabricksToken(
+  input: DatabricksAuthInput,
+  deps: OidcDeps,
+): Promise<string | undefined> {
   if (input.token) return input.token;
   if (!deps.oidcAvailable) return undefined;
   const idToken = await deps.getIdToken(input.audience);
@@ -57,7 +60,9 @@ export async function resolveDatabricksToken(input: DatabricksAuthInput, deps: O
     token = undefined;
   }
   if (typeof token !== "string" || !token) {
-    throw new ConfigurationError(`the OIDC token exchange at ${input.host}/oidc/v1/token returned no access_token`);
+    throw new ConfigurationError(
+      `the OIDC token exchange at ${input.host}/oidc/v1/token returned no access_token`,
+    );
   }
   deps.setSecret(token);
   return token;

@@ -1,8 +1,8 @@
 /** What the action's flows receive: parsed inputs, the run's context and a port for every tool. */
 import type { ApplyOptions, ApplyResult, EngineOptions, PlanResult, TechLeadResult } from "../engine/api.js";
-import type { GitPort } from "../git/port.js";
-import type { GitHubPort } from "../github/port.js";
-import type { Workspace } from "../workspace/port.js";
+import type { GitPort } from "../adapters/git/port.js";
+import type { GitHubPort } from "../adapters/github/port.js";
+import type { Workspace } from "../adapters/databricks/port.js";
 import type { PlanRenderer } from "./comment.js";
 import type { GitHubContext } from "./context.js";
 import type { ActionInputs } from "./inputs.js";

@@ -28,7 +28,12 @@ export async function runDriftFlow(deps: ActionDeps, options: { drift: boolean }
   if (drifted.length) {
     lines.push(
       ["| job | job id | drifted fields |", "|---|---:|---|"]
-        .concat(drifted.map((c) => `| ${c.jobName.replace(/\|/g, "\\|")} | ${c.jobId ?? ""} | ${c.drift.map((f) => `\`${f.path}\``).join(", ")} |`))
+        .concat(
+          drifted.map(
+            (c) =>
+              `| ${c.jobName.replace(/\|/g, "\\|")} | ${c.jobId ?? ""} | ${c.drift.map((f) => `\`${f.path}\``).join(", ")} |`,
+          ),
+        )
         .join("\n"),
     );
   }
@@ -36,7 +41,8 @@ export async function runDriftFlow(deps: ActionDeps, options: { drift: boolean }
   deps.summary.add(lines.filter(Boolean).join("\n\n"));
   for (const c of drifted) deps.log.warn(`drift in ${c.jobName}: ${c.drift.map((f) => f.path).join(", ")}`);
 
-  if (!plan.valid) throw new ActionError("validation-failed", "validation failed; see the annotations and the job summary");
+  if (!plan.valid)
+    throw new ActionError("validation-failed", "validation failed; see the annotations and the job summary");
   if (deps.inputs.failOnDrift && (drifted.length > 0 || pending.length > 0)) {
     throw new ActionError(
       "drift-detected",

@@ -5,7 +5,7 @@
  */
 import * as core from "@actions/core";
 import { ConfigurationError } from "./errors.js";
-import { GITHUB_ACTIONS_BOT } from "../github/sticky.js";
+import { GITHUB_ACTIONS_BOT } from "../adapters/github/sticky.js";
 
 export const MODES = ["auto", "tech-lead", "plan", "apply", "drift"] as const;
 export type Mode = (typeof MODES)[number];
@@ -96,7 +96,9 @@ function url(name: string, raw: string): string {
     throw bad(name, raw, "use an https:// URL");
   }
   if (parsed.username || parsed.password) {
-    throw new ConfigurationError(`input "${name}" contains credentials in the URL; pass the token in databricks-token`);
+    throw new ConfigurationError(
+      `input "${name}" contains credentials in the URL; pass the token in databricks-token`,
+    );
   }
   return raw.replace(/\/+$/, "");
 }
@@ -121,7 +123,9 @@ export function parseInputs(source: InputSource = actionInputSource): ActionInpu
   if (envToken) source.setSecret(envToken);
 
   const hostRaw = source.get("databricks-host").trim() || source.env.DATABRICKS_HOST?.trim() || "";
-  const databricksHost = hostRaw ? url(source.get("databricks-host").trim() ? "databricks-host" : "DATABRICKS_HOST", hostRaw) : undefined;
+  const databricksHost = hostRaw
+    ? url(source.get("databricks-host").trim() ? "databricks-host" : "DATABRICKS_HOST", hostRaw)
+    : undefined;
   const databricksToken = source.get("databricks-token").trim() || envToken || undefined;
 
   const model = source.get("llm-model").trim();
@@ -157,7 +161,9 @@ export function parseInputs(source: InputSource = actionInputSource): ActionInpu
     databricksOidcAudience: source.get("databricks-oidc-audience").trim() || undefined,
     githubToken: source.get("github-token").trim() || undefined,
     botLogins: [...new Set(botLogins)],
-    llm: model ? { model, baseUrl: baseUrlRaw ? url("llm-base-url", baseUrlRaw) : undefined, apiKey } : undefined,
+    llm: model
+      ? { model, baseUrl: baseUrlRaw ? url("llm-base-url", baseUrlRaw) : undefined, apiKey }
+      : undefined,
     allowDelete: boolean(source, "allow-delete", false),
     commitProgress: boolean(source, "commit-progress", true),
     onPlanChange: oneOf(source, "on-plan-change", ["fail", "apply"] as const, "fail"),

@@ -5,11 +5,11 @@
  */
 import * as core from "@actions/core";
 import * as engine from "../engine/index.js";
-import { GitOperationError } from "../git/port.js";
-import { createSimpleGitPort } from "../git/simple-git.js";
-import { createOctokitPort } from "../github/octokit.js";
-import { createSdkWorkspace } from "../workspace/sdk-workspace.js";
-import type { Workspace } from "../workspace/port.js";
+import { GitOperationError } from "../adapters/git/port.js";
+import { createSimpleGitPort } from "../adapters/git/simple-git.js";
+import { createOctokitPort } from "../adapters/github/octokit.js";
+import { createSdkWorkspace } from "../adapters/databricks/sdk-workspace.js";
+import type { Workspace } from "../adapters/databricks/port.js";
 import type { EngineOptions } from "../engine/api.js";
 import { renderPlanMarkdown } from "../domain/render.js";
 import { runApplyFlow } from "./apply.js";
@@ -78,9 +78,13 @@ function wire(inputs: ActionInputs, context: GitHubContext, redactor: Redactor):
     async llm(): Promise<EngineOptions["llm"]> {
       if (!inputs.llm) return undefined;
       const key = inputs.llm.apiKey ?? (await databricksToken());
-      const baseUrl = inputs.llm.baseUrl ?? (inputs.databricksHost ? `${inputs.databricksHost}/serving-endpoints` : undefined);
+      const baseUrl =
+        inputs.llm.baseUrl ??
+        (inputs.databricksHost ? `${inputs.databricksHost}/serving-endpoints` : undefined);
       if (!key || !baseUrl) {
-        log.warn('"llm-model" is set but there is no LLM base URL or API key (no Databricks host/token): prose requirements stay BLOCKED');
+        log.warn(
+          '"llm-model" is set but there is no LLM base URL or API key (no Databricks host/token): prose requirements stay BLOCKED',
+        );
         return undefined;
       }
       return { model: inputs.llm.model, baseUrl, apiKey: async () => key };
@@ -101,7 +105,10 @@ function wire(inputs: ActionInputs, context: GitHubContext, redactor: Redactor):
 /** Which flow a run takes: the mode input, or (auto) the event. */
 export type Flow = "pull-request" | "tech-lead" | "apply" | "drift" | "plan-readonly" | "skip";
 
-export function chooseFlow(mode: ActionInputs["mode"], context: Pick<GitHubContext, "eventName" | "pullRequest">): Flow {
+export function chooseFlow(
+  mode: ActionInputs["mode"],
+  context: Pick<GitHubContext, "eventName" | "pullRequest">,
+): Flow {
   const isPr = Boolean(context.pullRequest) && context.eventName.startsWith("pull_request");
   switch (mode) {
     case "tech-lead":
@@ -113,7 +120,8 @@ export function chooseFlow(mode: ActionInputs["mode"], context: Pick<GitHubConte
     case "drift":
       return "drift";
     case "auto":
-      if (context.eventName === "pull_request" || context.eventName === "pull_request_target") return isPr ? "pull-request" : "skip";
+      if (context.eventName === "pull_request" || context.eventName === "pull_request_target")
+        return isPr ? "pull-request" : "skip";
       if (context.eventName === "push") return "apply";
       if (context.eventName === "workflow_dispatch" || context.eventName === "schedule") return "drift";
       return "skip";
@@ -128,7 +136,8 @@ export async function run(): Promise<void> {
   let flow: Flow = "skip";
   try {
     const inputs = parseInputs();
-    for (const secret of [inputs.databricksToken, inputs.githubToken, inputs.llm?.apiKey]) redactor.add(secret);
+    for (const secret of [inputs.databricksToken, inputs.githubToken, inputs.llm?.apiKey])
+      redactor.add(secret);
     const context = readGitHubContext();
     deps = wire(inputs, context, redactor);
     summary = deps.summary;
@@ -141,7 +150,11 @@ export async function run(): Promise<void> {
         break;
       case "tech-lead":
         if (context.pullRequest) await runPullRequestFlow(deps, { techLeadOnly: true, force: true });
-        else throw new ActionError("configuration", 'mode "tech-lead" runs on pull_request events (it commits task files to the PR branch)');
+        else
+          throw new ActionError(
+            "configuration",
+            'mode "tech-lead" runs on pull_request events (it commits task files to the PR branch)',
+          );
         break;
       case "apply":
         await runApplyFlow(deps, { requireDefaultBranch: inputs.mode === "auto" });

@@ -3,8 +3,8 @@
  * Plan → one sticky comment (updated in place, carrying the plan hash), annotations, outputs, job summary.
  * Fork PRs: planned without writing anything (no push; the comment is attempted, the read-only token may refuse).
  */
-import { GitHubApiError } from "../github/port.js";
-import { findOwnComment, upsertOwnComment, type StickyOptions } from "../github/sticky.js";
+import { GitHubApiError } from "../adapters/github/port.js";
+import { findOwnComment, upsertOwnComment, type StickyOptions } from "../adapters/github/sticky.js";
 import type { PlanResult } from "../engine/api.js";
 import { buildOutdatedComment, buildPlanComment } from "./comment.js";
 import type { PullRequestContext } from "./context.js";
@@ -32,7 +32,9 @@ export async function changedFiles(deps: ActionDeps, pr: PullRequestContext): Pr
       const files = await deps.github.listPullRequestFiles(pr.number);
       return files.flatMap((f) => (f.previousFilename ? [f.filename, f.previousFilename] : [f.filename]));
     } catch (error) {
-      deps.log.warn(`listing the PR's files through the API failed (${(error as Error).message}); using git diff`);
+      deps.log.warn(
+        `listing the PR's files through the API failed (${(error as Error).message}); using git diff`,
+      );
     }
   }
   return deps.git.changedFilesSince(pr.baseSha);
@@ -49,25 +51,34 @@ export interface PullRequestFlowOptions {
   force?: boolean;
 }
 
-export async function runPullRequestFlow(deps: ActionDeps, options: PullRequestFlowOptions = {}): Promise<void> {
+export async function runPullRequestFlow(
+  deps: ActionDeps,
+  options: PullRequestFlowOptions = {},
+): Promise<void> {
   const pr = deps.context.pullRequest;
   if (!pr) throw new ConfigurationError(`event "${deps.context.eventName}" carries no pull request`);
   const { jobsDir } = deps.inputs;
 
   if (!options.force && !PLANNED_PR_ACTIONS.includes(pr.action)) {
-    deps.log.info(`pull_request "${pr.action}": nothing to plan (only ${PLANNED_PR_ACTIONS.join(", ")} are planned)`);
+    deps.log.info(
+      `pull_request "${pr.action}": nothing to plan (only ${PLANNED_PR_ACTIONS.join(", ")} are planned)`,
+    );
     deps.summary.add(`### jobagent\n\nPull request #${pr.number} was ${pr.action}: nothing to plan.`);
     return;
   }
 
   const changed = await deps.log.group("Changed files", async () => {
     const files = await changedFiles(deps, pr);
-    deps.log.info(`${files.length} changed file(s); ${files.filter((f) => f.startsWith(`${jobsDir}/`)).length} under ${jobsDir}/`);
+    deps.log.info(
+      `${files.length} changed file(s); ${files.filter((f) => f.startsWith(`${jobsDir}/`)).length} under ${jobsDir}/`,
+    );
     return files;
   });
   if (!options.force && !changed.some((file) => file.startsWith(`${jobsDir}/`))) {
     deps.log.info(`the pull request does not touch ${jobsDir}/: nothing to plan`);
-    deps.summary.add(`### jobagent\n\nPull request #${pr.number} does not change \`${jobsDir}/\`: nothing to plan.`);
+    deps.summary.add(
+      `### jobagent\n\nPull request #${pr.number} does not change \`${jobsDir}/\`: nothing to plan.`,
+    );
     return;
   }
 
@@ -88,8 +99,12 @@ export async function runPullRequestFlow(deps: ActionDeps, options: PullRequestF
   }
   const canPush = !pr.fromFork && deps.inputs.commitProgress;
   const notes: string[] = [];
-  if (pr.fromFork) notes.push("Pull request from a fork: task files were not committed and this plan can never be applied from the fork.");
-  else if (!deps.inputs.commitProgress) notes.push("`commit-progress: false`: task files were not committed to the branch.");
+  if (pr.fromFork)
+    notes.push(
+      "Pull request from a fork: task files were not committed and this plan can never be applied from the fork.",
+    );
+  else if (!deps.inputs.commitProgress)
+    notes.push("`commit-progress: false`: task files were not committed to the branch.");
 
   const engineOpts = await engineOptions(deps, workspace);
   let plan: PlanResult | undefined;
@@ -97,12 +112,16 @@ export async function runPullRequestFlow(deps: ActionDeps, options: PullRequestF
     const requirements = requirementsToInterpret(changed, jobsDir, deps.context.workspace);
     const interpreted = requirements === undefined || requirements.length > 0;
     if (interpreted) {
-      deps.log.info(`Tech Lead on ${requirements ? requirements.join(", ") : "every requirement (one was removed)"}`);
+      deps.log.info(
+        `Tech Lead on ${requirements ? requirements.join(", ") : "every requirement (one was removed)"}`,
+      );
       const techLead = await deps.engine.runTechLead(engineOpts, requirements);
       deps.log.info(`${techLead.written.length} task file(s) written`);
       annotateAll(deps, techLead.diagnostics);
     } else {
-      deps.log.info(`no requirement file changed (${changed.filter((f) => isRequirementFile(f, jobsDir)).length}); Tech Lead skipped`);
+      deps.log.info(
+        `no requirement file changed (${changed.filter((f) => isRequirementFile(f, jobsDir)).length}); Tech Lead skipped`,
+      );
     }
 
     if (!options.techLeadOnly) {
@@ -141,7 +160,9 @@ export async function runPullRequestFlow(deps: ActionDeps, options: PullRequestF
       render: deps.render,
     });
     // The job summary holds the whole plan (GitHub allows 1 MiB), the comment only what fits.
-    const fullPlan = deps.render ? deps.render(planned, { maxChars: FULL_PLAN_CHARS }).markdown : planned.markdown;
+    const fullPlan = deps.render
+      ? deps.render(planned, { maxChars: FULL_PLAN_CHARS }).markdown
+      : planned.markdown;
     deps.summary.add(
       [
         `## Databricks jobs plan for \`${jobsDir}\` (PR #${pr.number})`,
@@ -160,10 +181,14 @@ export async function runPullRequestFlow(deps: ActionDeps, options: PullRequestF
 
     if (!planned.valid) {
       const errors = planned.diagnostics.filter((d) => d.severity === "error").length;
-      throw new ActionError("validation-failed", `validation failed: ${errors} error(s); see the annotations and the PR comment`);
+      throw new ActionError(
+        "validation-failed",
+        `validation failed: ${errors} error(s); see the annotations and the PR comment`,
+      );
     }
   } catch (error) {
-    if (!(error instanceof ActionError && error.reason === "validation-failed")) await markPlanOutdated(deps, pr, error);
+    if (!(error instanceof ActionError && error.reason === "validation-failed"))
+      await markPlanOutdated(deps, pr, error);
     throw error;
   }
 }
@@ -196,7 +221,9 @@ async function postPlanComment(
           }).body,
         ),
       );
-      deps.log.info(`${result.created ? "created" : "updated"} comment ${result.comment.id}${result.comment.htmlUrl ? ` (${result.comment.htmlUrl})` : ""}`);
+      deps.log.info(
+        `${result.created ? "created" : "updated"} comment ${result.comment.id}${result.comment.htmlUrl ? ` (${result.comment.htmlUrl})` : ""}`,
+      );
     });
   } catch (error) {
     if (pr.fromFork && error instanceof GitHubApiError && (error.status === 403 || error.status === 404)) {
@@ -218,7 +245,12 @@ async function markPlanOutdated(deps: ActionDeps, pr: PullRequestContext, error:
     await deps.github.updateIssueComment(
       own.comment.id,
       deps.redactor.redact(
-        buildOutdatedComment(own.comment.body, { jobsDir: deps.inputs.jobsDir, headSha, reason, runUrl: deps.context.runUrl }),
+        buildOutdatedComment(own.comment.body, {
+          jobsDir: deps.inputs.jobsDir,
+          headSha,
+          reason,
+          runUrl: deps.context.runUrl,
+        }),
       ),
     );
     deps.log.warn(`marked the plan comment ${own.comment.id} outdated`);

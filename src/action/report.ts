@@ -58,7 +58,14 @@ export function createCoreLogger(redactor: Redactor): ActionLogger {
   };
 }
 
-export const OUTPUT_NAMES = ["changes", "to-create", "to-update", "to-delete", "plan-hash", "failure-reason"] as const;
+export const OUTPUT_NAMES = [
+  "changes",
+  "to-create",
+  "to-update",
+  "to-delete",
+  "plan-hash",
+  "failure-reason",
+] as const;
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 
 /** Outputs are set once each; every documented output is always set (empty when not applicable). */

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Diagnostic } from "../domain/model.js";
 import type { EngineOptions, PlanResult } from "../engine/api.js";
-import type { Workspace } from "../workspace/port.js";
+import type { Workspace } from "../adapters/databricks/port.js";
 import type { ActionDeps } from "./deps.js";
 
 export async function engineOptions(deps: ActionDeps, workspace: Workspace): Promise<EngineOptions> {
@@ -33,7 +33,11 @@ export function isRequirementFile(file: string, jobsDir: string): boolean {
  * Requirements to give the Tech Lead: the changed ones that still exist; undefined (all of them) when one was
  * removed, so the engine sees the removal.
  */
-export function requirementsToInterpret(changed: string[], jobsDir: string, repoDir: string): string[] | undefined {
+export function requirementsToInterpret(
+  changed: string[],
+  jobsDir: string,
+  repoDir: string,
+): string[] | undefined {
   const requirements = [...new Set(changed.filter((file) => isRequirementFile(file, jobsDir)))].sort();
   if (requirements.some((file) => !existsSync(join(repoDir, file)))) return undefined;
   return requirements;
@@ -59,7 +63,13 @@ export function diagnosticsMarkdown(diagnostics: Diagnostic[]): string {
     const cell = (s: string) => s.replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|");
     return `| ${d.severity} | \`${cell(d.code)}\` | ${cell(where)} | ${cell(d.path)} | ${cell(d.message)} | ${cell(d.fix)} |`;
   });
-  return ["### Diagnostics", "", "| severity | code | where | field | problem | fix |", "|---|---|---|---|---|---|", ...rows].join("\n");
+  return [
+    "### Diagnostics",
+    "",
+    "| severity | code | where | field | problem | fix |",
+    "|---|---|---|---|---|---|",
+    ...rows,
+  ].join("\n");
 }
 
 export function shortSha(sha: string | undefined): string {

@@ -9,9 +9,9 @@ import { simpleGit } from "simple-git";
 import type { EngineOptions } from "../engine/api.js";
 import { readStatus, runApply, runPlan } from "../engine/index.js";
 import type { Logger } from "../domain/model.js";
-import { startLocalWorkspace } from "../local-workspace/index.js";
+import { startLocalWorkspace } from "../dev/local-workspace/index.js";
 import { renderPlanText } from "./text.js";
-import { createSdkWorkspace } from "../workspace/sdk-workspace.js";
+import { createSdkWorkspace } from "../adapters/databricks/sdk-workspace.js";
 
 const ORDERS = `---
 title: Orders pipeline
@@ -65,7 +65,15 @@ export async function runDemo(io: DemoIO): Promise<number> {
   const local = await startLocalWorkspace({});
   const workspace = createSdkWorkspace({ host: local.url, token: local.token });
   const quiet: Logger = { ...io.log, info: () => undefined, debug: () => undefined, group: (_n, fn) => fn() };
-  const options: EngineOptions = { repoDir, jobsDir: "jobs", workspace, repo: "acme/data-jobs", allowDelete: false, runId: "demo", log: quiet };
+  const options: EngineOptions = {
+    repoDir,
+    jobsDir: "jobs",
+    workspace,
+    repo: "acme/data-jobs",
+    allowDelete: false,
+    runId: "demo",
+    log: quiet,
+  };
   const git = simpleGit(repoDir);
   const step = (title: string) => out(`\n━━ ${title} ━━\n`);
   try {
@@ -82,18 +90,25 @@ export async function runDemo(io: DemoIO): Promise<number> {
     step("2. Plan (Tech Lead writes task files; Worker validates and plans)");
     const plan1 = await runPlan(options);
     out(renderPlanText(plan1));
-    out(`\nvalid: ${plan1.valid}; the same plan as a PR comment: \`jobagent plan --markdown\`; as JSON: \`--json\``);
+    out(
+      `\nvalid: ${plan1.valid}; the same plan as a PR comment: \`jobagent plan --markdown\`; as JSON: \`--json\``,
+    );
     await commitAll(git, "Plan: task files");
 
     step("3. Apply");
     const apply1 = await runApply(options, { onPlanChange: "fail" });
     if (!apply1.ok) out(`Apply failed (${apply1.failureReason ?? ""}): ${apply1.message ?? ""}`);
-    for (const r of apply1.results) out(`${r.status === "COMPLETE" ? "✓" : "✗"} ${r.op} ${r.jobName}${r.jobId !== undefined ? ` → job ${r.jobId} (${r.jobUrl})` : ""}${r.error ? ` — ${r.error}` : ""}`);
+    for (const r of apply1.results)
+      out(
+        `${r.status === "COMPLETE" ? "✓" : "✗"} ${r.op} ${r.jobName}${r.jobId !== undefined ? ` → job ${r.jobId} (${r.jobUrl})` : ""}${r.error ? ` — ${r.error}` : ""}`,
+      );
     await commitAll(git, "Apply: progress [skip ci]");
 
     step("4. Plan again: nothing to change");
     const plan2 = await runPlan(options);
-    out(`create ${plan2.counts.create}, update ${plan2.counts.update}, delete ${plan2.counts.delete}, run ${plan2.counts.run}, no-op ${plan2.counts.noop}`);
+    out(
+      `create ${plan2.counts.create}, update ${plan2.counts.update}, delete ${plan2.counts.delete}, run ${plan2.counts.run}, no-op ${plan2.counts.noop}`,
+    );
 
     step("5. Edit the requirement: 7:30 instead of 6:00, three workers");
     const edited = (await readFile(join(repoDir, "jobs", "orders-daily.md"), "utf8"))
@@ -113,8 +128,11 @@ export async function runDemo(io: DemoIO): Promise<number> {
       await workspace.updateJob(ordersJob, { max_concurrent_runs: 5 }, []);
       const drift = await runPlan(options, { record: false, drift: true });
       const change = drift.changes.find((c) => c.jobId === ordersJob);
-      out(`plan: ${change?.op ?? "?"} orders-daily — drift: ${(change?.drift ?? []).map((f) => `${f.path} ${JSON.stringify(f.before) ?? "(default)"} → ${JSON.stringify(f.after) ?? "(default)"}`).join(", ") || "none"}`);
-      for (const w of drift.diagnostics.filter((d) => d.code.startsWith("drift"))) out(`warning: ${w.message} — ${w.fix}`);
+      out(
+        `plan: ${change?.op ?? "?"} orders-daily — drift: ${(change?.drift ?? []).map((f) => `${f.path} ${JSON.stringify(f.before) ?? "(default)"} → ${JSON.stringify(f.after) ?? "(default)"}`).join(", ") || "none"}`,
+      );
+      for (const w of drift.diagnostics.filter((d) => d.code.startsWith("drift")))
+        out(`warning: ${w.message} — ${w.fix}`);
     }
 
     step("7. Remove a requirement: the job is deleted only with allow-delete");
@@ -122,17 +140,27 @@ export async function runDemo(io: DemoIO): Promise<number> {
     const blocked = await runPlan(options);
     for (const b of blocked.blocked) out(`blocked: ${b.reason}`);
     const planDelete = await runPlan({ ...options, allowDelete: true });
-    out(`with allow-delete: ${planDelete.counts.delete} to delete, ${planDelete.counts.update} to update (restores the drifted job)`);
+    out(
+      `with allow-delete: ${planDelete.counts.delete} to delete, ${planDelete.counts.update} to update (restores the drifted job)`,
+    );
     const applyDelete = await runApply({ ...options, allowDelete: true }, { onPlanChange: "fail" });
-    for (const r of applyDelete.results) out(`${r.status === "COMPLETE" ? "✓" : "✗"} ${r.op} ${r.jobName}${r.jobId !== undefined ? ` (job ${r.jobId})` : ""}`);
+    for (const r of applyDelete.results)
+      out(
+        `${r.status === "COMPLETE" ? "✓" : "✗"} ${r.op} ${r.jobName}${r.jobId !== undefined ? ` (job ${r.jobId})` : ""}`,
+      );
 
     step("8. The state database: task files in git");
     const status = await readStatus(options);
-    for (const t of status.tasks) out(`${t.status.padEnd(9)} ${t.id}${t.jobId !== undefined ? `  job ${t.jobId}` : ""}`);
+    for (const t of status.tasks)
+      out(`${t.status.padEnd(9)} ${t.id}${t.jobId !== undefined ? `  job ${t.jobId}` : ""}`);
     const ordersTask = status.tasks.find((t) => t.jobName === "orders-daily");
     if (ordersTask) {
       const text = await readFile(join(repoDir, ordersTask.file), "utf8");
-      const front = text.split("\n").filter((l) => /^(id|requirement|action|status|spec_hash|plan_hash|applied_hash|job_id|attempts):/.test(l));
+      const front = text
+        .split("\n")
+        .filter((l) =>
+          /^(id|requirement|action|status|spec_hash|plan_hash|applied_hash|job_id|attempts):/.test(l),
+        );
       out(`\n${ordersTask.file} (front matter, excerpt):\n${front.map((l) => `  ${l}`).join("\n")}`);
     }
     out(`\n${(await git.log()).total} commits; progress log: jobs/.tasks/progress.md`);
@@ -146,5 +174,6 @@ export async function runDemo(io: DemoIO): Promise<number> {
 async function commitAll(git: ReturnType<typeof simpleGit>, message: string): Promise<void> {
   await git.add(".");
   const status = await git.status();
-  if (status.staged.length > 0 || status.created.length > 0 || status.files.length > 0) await git.commit(message);
+  if (status.staged.length > 0 || status.created.length > 0 || status.files.length > 0)
+    await git.commit(message);
 }

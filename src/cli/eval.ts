@@ -5,15 +5,18 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { createOfflineInterpreter } from "../interpreter/index.js";
-import { runTicketEval, ticketTools } from "../eval/tickets.js";
-import { formatProseEvalReport, llmSettingsFromEnv, runProseEval } from "../eval/prose.js";
+import { createOfflineInterpreter } from "../techlead/interpreter/index.js";
+import { runTicketEval, ticketTools } from "../dev/eval/tickets.js";
+import { formatProseEvalReport, llmSettingsFromEnv, runProseEval } from "../dev/eval/prose.js";
 import { createLlmInterpreter } from "../techlead/llm/index.js";
 import { evaluateRetrieval } from "../retriever/eval.js";
 
 const pct = (n: number, d: number) => (d === 0 ? "n/a" : `${((100 * n) / d).toFixed(1)}%`);
 
-export async function runEval(which: string, io: { out: (t: string) => void; json: boolean; cwd: string }): Promise<number> {
+export async function runEval(
+  which: string,
+  io: { out: (t: string) => void; json: boolean; cwd: string },
+): Promise<number> {
   const known = ["interpreter", "retrieval", "prose", "all"];
   if (!known.includes(which)) {
     io.out(`unknown eval "${which}": use one of ${known.join(", ")}`);
@@ -25,7 +28,9 @@ export async function runEval(which: string, io: { out: (t: string) => void; jso
     const r = evaluateRetrieval();
     report.retrieval = r;
     if (!io.json) {
-      io.out(`Retrieval: ${r.questions} questions — hit@1 ${r.hitAt1.toFixed(3)}, hit@3 ${r.hitAt3.toFixed(3)}, recall@5 ${r.hitAt5.toFixed(3)}, MRR ${r.mrr.toFixed(3)}`);
+      io.out(
+        `Retrieval: ${r.questions} questions — hit@1 ${r.hitAt1.toFixed(3)}, hit@3 ${r.hitAt3.toFixed(3)}, recall@5 ${r.hitAt5.toFixed(3)}, MRR ${r.mrr.toFixed(3)}`,
+      );
     }
   }
   if (which === "interpreter" || which === "all") {
@@ -36,8 +41,11 @@ export async function runEval(which: string, io: { out: (t: string) => void; jso
       const r = await runTicketEval({ dir, interpreter: createOfflineInterpreter() });
       report.interpreter = r;
       if (!io.json) {
-        io.out(`Offline interpreter: ${r.passed}/${r.total} tickets (${pct(r.passed, r.total)}); tuning ${r.tuning.passed}/${r.tuning.total}, held-out ${r.heldOut.passed}/${r.heldOut.total}`);
-        for (const [kind, score] of Object.entries(r.byKind)) io.out(`  ${kind.padEnd(7)} ${JSON.stringify(score)}`);
+        io.out(
+          `Offline interpreter: ${r.passed}/${r.total} tickets (${pct(r.passed, r.total)}); tuning ${r.tuning.passed}/${r.tuning.total}, held-out ${r.heldOut.passed}/${r.heldOut.total}`,
+        );
+        for (const [kind, score] of Object.entries(r.byKind))
+          io.out(`  ${kind.padEnd(7)} ${JSON.stringify(score)}`);
         for (const f of r.failed.slice(0, 15)) io.out(`  ✗ ${f.id}: ${f.reasons.slice(0, 2).join("; ")}`);
       }
     }

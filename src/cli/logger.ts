@@ -11,7 +11,11 @@ export function createRedactor(secrets: Array<string | undefined>): (text: strin
   return (text) => redact(text, known);
 }
 
-export function createCliLogger(options: { verbose?: boolean; redact: (text: string) => string; stream?: NodeJS.WritableStream }): Logger {
+export function createCliLogger(options: {
+  verbose?: boolean;
+  redact: (text: string) => string;
+  stream?: NodeJS.WritableStream;
+}): Logger {
   const stream = options.stream ?? process.stderr;
   const write = (prefix: string, message: string) => stream.write(`${prefix}${options.redact(message)}\n`);
   return {

@@ -10,21 +10,19 @@ import { basename, join, relative, resolve } from "node:path";
 import type { EngineOptions } from "../engine/api.js";
 import { readStatus, runApply, runPlan, runTechLead } from "../engine/index.js";
 import { createRunContext } from "../engine/context.js";
-import { taskIdOf } from "../engine/techlead.js";
-import { withOwnership } from "../engine/ownership.js";
+import { taskIdOf } from "../techlead/techlead.js";
+import { withOwnership } from "../state/ownership.js";
 import type { Logger } from "../domain/model.js";
 import { renderPlanJson } from "../domain/render.js";
-import { startLocalWorkspace, type LocalWorkspace } from "../local-workspace/index.js";
-import { createSdkWorkspace } from "../workspace/sdk-workspace.js";
-import { interpretStructured, parseRequirement } from "../requirements/index.js";
-import { createOfflineInterpreter, toApiRequests } from "../interpreter/index.js";
+import type { LocalWorkspace } from "../dev/local-workspace/index.js";
+import { createSdkWorkspace } from "../adapters/databricks/sdk-workspace.js";
+import { interpretStructured, parseRequirement } from "../techlead/requirements/index.js";
+import { createOfflineInterpreter, toApiRequests } from "../techlead/interpreter/index.js";
 
 import { createLlmInterpreter } from "../techlead/llm/index.js";
 import { getRetriever } from "../retriever/index.js";
 import type { LlmSettings } from "../techlead/types.js";
 import { createCliLogger, createRedactor } from "./logger.js";
-import { runDemo } from "./demo.js";
-import { runEval } from "./eval.js";
 import { renderPlanText } from "./text.js";
 
 export const LOCAL_WORKSPACE_TOKEN = "dapi-local-workspace-not-a-secret";
@@ -115,7 +113,9 @@ function booleanSetting(values: Values, name: string, env: NodeJS.ProcessEnv): b
   if (raw === undefined || raw === "") return false;
   if (/^(true|1|yes)$/i.test(raw)) return true;
   if (/^(false|0|no)$/i.test(raw)) return false;
-  throw new UsageError(`JOBAGENT_${name.toUpperCase().replace(/-/g, "_")} must be true or false (found "${raw}")`);
+  throw new UsageError(
+    `JOBAGENT_${name.toUpperCase().replace(/-/g, "_")} must be true or false (found "${raw}")`,
+  );
 }
 
 export interface CliIO {
@@ -125,7 +125,10 @@ export interface CliIO {
   cwd: string;
 }
 
-export async function main(argv: string[] = process.argv.slice(2), io: CliIO = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }): Promise<number> {
+export async function main(
+  argv: string[] = process.argv.slice(2),
+  io: CliIO = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() },
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
@@ -143,7 +146,12 @@ export async function main(argv: string[] = process.argv.slice(2), io: CliIO = {
   const host = setting(values, "databricks-host", env) ?? env.DATABRICKS_HOST;
   const token = setting(values, "databricks-token", env) ?? env.DATABRICKS_TOKEN;
   const llmKey = setting(values, "llm-api-key", env);
-  const redact = createRedactor([token, llmKey, env.GITHUB_TOKEN, typeof values.token === "string" ? values.token : undefined]);
+  const redact = createRedactor([
+    token,
+    llmKey,
+    env.GITHUB_TOKEN,
+    typeof values.token === "string" ? values.token : undefined,
+  ]);
   const log = createCliLogger({ verbose: values.verbose === true, redact, stream: io.stderr });
   const out = (text: string) => io.stdout.write(redact(text.endsWith("\n") ? text : `${text}\n`));
   try {
@@ -151,18 +159,33 @@ export async function main(argv: string[] = process.argv.slice(2), io: CliIO = {
       case "workspace":
         return await serveWorkspace(rest, values, out, log);
       case "demo":
-        return await runDemo({ out, log, keep: typeof values.dir === "string" ? resolve(io.cwd, values.dir) : undefined });
+        return await (
+          await import("./demo.js")
+        ).runDemo({
+          out,
+          log,
+          keep: typeof values.dir === "string" ? resolve(io.cwd, values.dir) : undefined,
+        });
       case "docs": {
-        if (rest[0] !== "search" || rest.length < 2) throw new UsageError('usage: jobagent docs search "QUERY" [--k N] [--docs-dir DIR] [--json]');
-        const retriever = getRetriever({ extraDocsDirs: ((values["docs-dir"] as string[] | undefined) ?? []).map((d) => resolve(io.cwd, d)) });
+        if (rest[0] !== "search" || rest.length < 2)
+          throw new UsageError('usage: jobagent docs search "QUERY" [--k N] [--docs-dir DIR] [--json]');
+        const retriever = getRetriever({
+          extraDocsDirs: ((values["docs-dir"] as string[] | undefined) ?? []).map((d) => resolve(io.cwd, d)),
+        });
         const hits = retriever.search(rest.slice(1).join(" "), Number(values.k ?? 5));
         if (values.json) out(JSON.stringify({ hits }, null, 2));
         else if (hits.length === 0) out("No results.");
-        else for (const hit of hits) out(`${hit.score.toFixed(2)}  ${hit.source} › ${hit.heading}\n      ${hit.text.replace(/\s+/g, " ").slice(0, 200)}…`);
+        else
+          for (const hit of hits)
+            out(
+              `${hit.score.toFixed(2)}  ${hit.source} › ${hit.heading}\n      ${hit.text.replace(/\s+/g, " ").slice(0, 200)}…`,
+            );
         return 0;
       }
       case "eval":
-        return await runEval(rest[0] ?? "all", { out, json: values.json === true, cwd: io.cwd });
+        return await (
+          await import("./eval.js")
+        ).runEval(rest[0] ?? "all", { out, json: values.json === true, cwd: io.cwd });
       case "status": {
         const repoDir = resolve(io.cwd, setting(values, "repo-dir", env) ?? ".");
         const status = await readStatus({ repoDir, jobsDir: setting(values, "jobs-dir", env) ?? "jobs" });
@@ -180,7 +203,8 @@ export async function main(argv: string[] = process.argv.slice(2), io: CliIO = {
     }
 
     const onPlanChange = setting(values, "on-plan-change", env) ?? "fail";
-    if (onPlanChange !== "fail" && onPlanChange !== "apply") throw new UsageError(`--on-plan-change must be "fail" or "apply" (found "${onPlanChange}")`);
+    if (onPlanChange !== "fail" && onPlanChange !== "apply")
+      throw new UsageError(`--on-plan-change must be "fail" or "apply" (found "${onPlanChange}")`);
     const repoDir = resolve(io.cwd, setting(values, "repo-dir", env) ?? ".");
     const jobsDir = setting(values, "jobs-dir", env) ?? "jobs";
     const { workspace, local } = await connect(host, token, repoDir, log);
@@ -188,8 +212,13 @@ export async function main(argv: string[] = process.argv.slice(2), io: CliIO = {
       const llmModel = setting(values, "llm-model", env);
       let llm: LlmSettings | undefined;
       if (llmModel) {
-        const baseUrl = setting(values, "llm-base-url", env) ?? (host ? `${host.replace(/\/+$/, "")}/serving-endpoints` : undefined);
-        if (!baseUrl) throw new UsageError("--llm-model needs --llm-base-url (or a Databricks host whose serving endpoints to use)");
+        const baseUrl =
+          setting(values, "llm-base-url", env) ??
+          (host ? `${host.replace(/\/+$/, "")}/serving-endpoints` : undefined);
+        if (!baseUrl)
+          throw new UsageError(
+            "--llm-model needs --llm-base-url (or a Databricks host whose serving endpoints to use)",
+          );
         const key = llmKey ?? token;
         if (!key) throw new UsageError("--llm-model needs --llm-api-key (or a Databricks token)");
         llm = { model: llmModel, baseUrl, apiKey: async () => key };
@@ -208,9 +237,16 @@ export async function main(argv: string[] = process.argv.slice(2), io: CliIO = {
       switch (command) {
         case "tech-lead": {
           const result = await runTechLead(options);
-          for (const d of result.diagnostics) log[d.severity === "error" ? "error" : "warn"](formatDiagnostic(d));
-          if (values.json) out(JSON.stringify({ written: result.written, diagnostics: result.diagnostics }, null, 2));
-          else out(result.written.length === 0 ? "Task files are up to date." : `Wrote ${result.written.length} task file(s):\n${result.written.map((f) => `  ${f}`).join("\n")}`);
+          for (const d of result.diagnostics)
+            log[d.severity === "error" ? "error" : "warn"](formatDiagnostic(d));
+          if (values.json)
+            out(JSON.stringify({ written: result.written, diagnostics: result.diagnostics }, null, 2));
+          else
+            out(
+              result.written.length === 0
+                ? "Task files are up to date."
+                : `Wrote ${result.written.length} task file(s):\n${result.written.map((f) => `  ${f}`).join("\n")}`,
+            );
           return result.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
         }
         case "plan": {
@@ -218,7 +254,8 @@ export async function main(argv: string[] = process.argv.slice(2), io: CliIO = {
           if (values.json) out(renderPlanJson(plan));
           else if (values.markdown) out(plan.markdown);
           else out(renderPlanText(plan));
-          for (const d of plan.diagnostics.filter((x) => x.severity === "error")) log.error(formatDiagnostic(d));
+          for (const d of plan.diagnostics.filter((x) => x.severity === "error"))
+            log.error(formatDiagnostic(d));
           return plan.valid ? 0 : 1;
         }
         case "apply": {
@@ -253,17 +290,30 @@ export async function main(argv: string[] = process.argv.slice(2), io: CliIO = {
   }
 }
 
-async function connect(host: string | undefined, token: string | undefined, repoDir: string, log: Logger): Promise<{ workspace: ReturnType<typeof createSdkWorkspace>; local?: LocalWorkspace }> {
+async function connect(
+  host: string | undefined,
+  token: string | undefined,
+  repoDir: string,
+  log: Logger,
+): Promise<{ workspace: ReturnType<typeof createSdkWorkspace>; local?: LocalWorkspace }> {
   if (host) {
     if (token) return { workspace: createSdkWorkspace({ host, token }) };
-    log.info("No Databricks token given: using the SDK's unified auth (DATABRICKS_CLIENT_ID/SECRET, DATABRICKS_CONFIG_PROFILE, ~/.databrickscfg, …).");
+    log.info(
+      "No Databricks token given: using the SDK's unified auth (DATABRICKS_CLIENT_ID/SECRET, DATABRICKS_CONFIG_PROFILE, ~/.databrickscfg, …).",
+    );
     return { workspace: createSdkWorkspace({ host, unifiedAuth: true }) };
   }
   const stateDir = join(repoDir, ".jobagent");
   await mkdir(stateDir, { recursive: true });
   await writeFile(join(stateDir, ".gitignore"), "*\n").catch(() => undefined);
-  const local = await startLocalWorkspace({ stateFile: join(stateDir, "workspace.json"), token: LOCAL_WORKSPACE_TOKEN });
-  log.info(`Using the embedded local workspace (state: ${relative(process.cwd(), join(stateDir, "workspace.json")) || ".jobagent/workspace.json"}); set DATABRICKS_HOST to use a real one.`);
+  const { startLocalWorkspace } = await import("../dev/local-workspace/index.js");
+  const local = await startLocalWorkspace({
+    stateFile: join(stateDir, "workspace.json"),
+    token: LOCAL_WORKSPACE_TOKEN,
+  });
+  log.info(
+    `Using the embedded local workspace (state: ${relative(process.cwd(), join(stateDir, "workspace.json")) || ".jobagent/workspace.json"}); set DATABRICKS_HOST to use a real one.`,
+  );
   return { workspace: createSdkWorkspace({ host: local.url, token: local.token }), local };
 }
 
@@ -279,11 +329,19 @@ async function repoIdentity(repoDir: string): Promise<string> {
   return `local/${basename(repoDir)}`;
 }
 
-async function serveWorkspace(rest: string[], values: Values, out: (t: string) => void, log: Logger): Promise<number> {
-  if (rest[0] !== "serve") throw new UsageError("usage: jobagent workspace serve [--port N] [--state FILE] [--token T]");
+async function serveWorkspace(
+  rest: string[],
+  values: Values,
+  out: (t: string) => void,
+  log: Logger,
+): Promise<number> {
+  if (rest[0] !== "serve")
+    throw new UsageError("usage: jobagent workspace serve [--port N] [--state FILE] [--token T]");
   const port = values.port ? Number(values.port) : 8484;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (found "${String(values.port)}")`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a port number (found "${String(values.port)}")`);
   const customToken = typeof values.token === "string";
+  const { startLocalWorkspace } = await import("../dev/local-workspace/index.js");
   const workspace = await startLocalWorkspace({
     port,
     token: customToken ? (values.token as string) : LOCAL_WORKSPACE_TOKEN,
@@ -291,7 +349,11 @@ async function serveWorkspace(rest: string[], values: Values, out: (t: string) =
   });
   out(`Local Databricks workspace listening on ${workspace.url}`);
   out(`  export DATABRICKS_HOST=${workspace.url}`);
-  out(customToken ? "  export DATABRICKS_TOKEN=<the token you passed with --token>" : `  export DATABRICKS_TOKEN=${LOCAL_WORKSPACE_TOKEN}   # fixed, documented local token`);
+  out(
+    customToken
+      ? "  export DATABRICKS_TOKEN=<the token you passed with --token>"
+      : `  export DATABRICKS_TOKEN=${LOCAL_WORKSPACE_TOKEN}   # fixed, documented local token`,
+  );
   log.info("Press Ctrl+C to stop.");
   await new Promise<void>((resolveStop) => {
     const stop = () => resolveStop();
@@ -302,7 +364,12 @@ async function serveWorkspace(rest: string[], values: Values, out: (t: string) =
   return 0;
 }
 
-async function interpretOne(file: string, options: EngineOptions, json: boolean, out: (t: string) => void): Promise<number> {
+async function interpretOne(
+  file: string,
+  options: EngineOptions,
+  json: boolean,
+  out: (t: string) => void,
+): Promise<number> {
   const text = await readFile(file, "utf8");
   const rel = relative(options.repoDir, file).split("\\").join("/");
   const { doc, diagnostics } = parseRequirement(rel, text);
@@ -315,27 +382,45 @@ async function interpretOne(file: string, options: EngineOptions, json: boolean,
   const existingJobs = [...snapshot.jobs.values()];
   const interpretation =
     interpretStructured(doc) ??
-    (await (options.llm ? createLlmInterpreter(options.llm) : createOfflineInterpreter()).interpret(doc, { existingJobs, tools: ctx.tools }));
+    (await (options.llm ? createLlmInterpreter(options.llm) : createOfflineInterpreter()).interpret(doc, {
+      existingJobs,
+      tools: ctx.tools,
+    }));
   const { requests, questions } = toApiRequests(interpretation, existingJobs);
   for (const request of requests) {
     if (request.endpoint === "jobs/create") {
-      const item = interpretation.items.find((i) => i.action === "create" && i.settings && JSON.stringify(i.settings) === JSON.stringify(request.body));
-      if (item) request.body = withOwnership(request.body, options.repo, taskIdOf(options.jobsDir, rel, item.key));
+      const item = interpretation.items.find(
+        (i) =>
+          i.action === "create" && i.settings && JSON.stringify(i.settings) === JSON.stringify(request.body),
+      );
+      if (item)
+        request.body = withOwnership(request.body, options.repo, taskIdOf(options.jobsDir, rel, item.key));
     }
   }
   if (json) {
     out(JSON.stringify({ requests, questions }, null, 2));
   } else {
     out(`${rel}: interpreted by ${interpretation.source}`);
-    for (const request of requests) out(`\nPOST /api/2.2/${request.endpoint}\n${JSON.stringify(request.body, null, 2)}`);
-    if (questions.length > 0) out(`\nQuestions before this can be planned:\n${questions.map((q) => `  - ${q}`).join("\n")}`);
-    for (const item of interpretation.items) for (const e of item.explanation ?? []) out(`  ${e.field} ← "${e.words}"`);
+    for (const request of requests)
+      out(`\nPOST /api/2.2/${request.endpoint}\n${JSON.stringify(request.body, null, 2)}`);
+    if (questions.length > 0)
+      out(`\nQuestions before this can be planned:\n${questions.map((q) => `  - ${q}`).join("\n")}`);
+    for (const item of interpretation.items)
+      for (const e of item.explanation ?? []) out(`  ${e.field} ← "${e.words}"`);
   }
-  for (const d of interpretation.diagnostics) options.log[d.severity === "error" ? "error" : "warn"](formatDiagnostic(d));
+  for (const d of interpretation.diagnostics)
+    options.log[d.severity === "error" ? "error" : "warn"](formatDiagnostic(d));
   return interpretation.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
 }
 
-export function formatDiagnostic(d: { file?: string; line?: number; path: string; message: string; fix: string; value?: unknown }): string {
+export function formatDiagnostic(d: {
+  file?: string;
+  line?: number;
+  path: string;
+  message: string;
+  fix: string;
+  value?: unknown;
+}): string {
   const where = `${d.file ?? ""}${d.line ? `:${d.line}` : ""}`;
   return `${where}${where ? " " : ""}${d.path ? `${d.path}: ` : ""}${d.message}${d.value !== undefined ? ` (found ${JSON.stringify(d.value)})` : ""} — fix: ${d.fix}`;
 }
@@ -351,7 +436,9 @@ function renderStatus(status: Awaited<ReturnType<typeof readStatus>>): string {
   ];
   const width = Math.max(...status.tasks.map((t) => t.id.length));
   for (const t of status.tasks) {
-    lines.push(`${t.status.padEnd(11)} ${t.id.padEnd(width)}  ${t.action.padEnd(6)} ${t.jobId !== undefined ? `job ${t.jobId}` : ""}${t.note ? `  — ${t.note}` : ""}`);
+    lines.push(
+      `${t.status.padEnd(11)} ${t.id.padEnd(width)}  ${t.action.padEnd(6)} ${t.jobId !== undefined ? `job ${t.jobId}` : ""}${t.note ? `  — ${t.note}` : ""}`,
+    );
   }
   for (const e of status.errors) lines.push(`unreadable: ${e}`);
   return lines.join("\n");
@@ -359,11 +446,19 @@ function renderStatus(status: Awaited<ReturnType<typeof readStatus>>): string {
 
 function renderApply(result: Awaited<ReturnType<typeof runApply>>): string {
   const lines: string[] = [];
-  if (result.failureReason && result.results.length === 0) return `Apply refused (${result.failureReason}): ${result.message ?? ""}`;
+  if (result.failureReason && result.results.length === 0)
+    return `Apply refused (${result.failureReason}): ${result.message ?? ""}`;
   for (const r of result.results) {
     const mark = r.status === "COMPLETE" ? "✓" : r.status === "FAILED" ? "✗" : "–";
-    lines.push(`${mark} ${r.op.padEnd(6)} ${r.jobName}${r.jobId !== undefined ? ` (job ${r.jobId})` : ""} ${r.status}${r.run ? ` run ${r.run.runId}${r.run.result ? ` ${r.run.result}` : ""}` : ""}${r.error ? ` — ${r.error}` : ""}`);
+    lines.push(
+      `${mark} ${r.op.padEnd(6)} ${r.jobName}${r.jobId !== undefined ? ` (job ${r.jobId})` : ""} ${r.status}${r.run ? ` run ${r.run.runId}${r.run.result ? ` ${r.run.result}` : ""}` : ""}${r.error ? ` — ${r.error}` : ""}`,
+    );
   }
-  lines.push("", result.ok ? `Apply complete (plan ${result.planHash}).` : `Apply failed (${result.failureReason ?? "apply-failed"}): ${result.message ?? ""}`);
+  lines.push(
+    "",
+    result.ok
+      ? `Apply complete (plan ${result.planHash}).`
+      : `Apply failed (${result.failureReason ?? "apply-failed"}): ${result.message ?? ""}`,
+  );
   return lines.join("\n");
 }

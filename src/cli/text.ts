@@ -27,13 +27,18 @@ export function renderPlanText(plan: PlanResult): string {
   ];
   for (const change of plan.changes) {
     if (change.op === "no-op") continue;
-    lines.push("", `  ${SYMBOL[change.op] ?? "?"} ${change.op} "${change.jobName}"${change.jobId !== undefined ? ` (job ${change.jobId})` : ""}  [${change.requirement}]`);
-    const schedule = change.desired?.schedule as { quartz_cron_expression?: string; timezone_id?: string } | undefined;
+    lines.push(
+      "",
+      `  ${SYMBOL[change.op] ?? "?"} ${change.op} "${change.jobName}"${change.jobId !== undefined ? ` (job ${change.jobId})` : ""}  [${change.requirement}]`,
+    );
+    const schedule = change.desired?.schedule as
+      { quartz_cron_expression?: string; timezone_id?: string } | undefined;
     const touchesSchedule = change.fields.some((f) => f.category === "schedule");
     if (schedule?.quartz_cron_expression && (touchesSchedule || change.op === "create")) {
       lines.push(`      when: ${cronToWords(schedule.quartz_cron_expression, schedule.timezone_id)}`);
     }
-    const fields = change.op === "create" ? change.fields.filter((f) => !f.path.startsWith("tags")) : change.fields;
+    const fields =
+      change.op === "create" ? change.fields.filter((f) => !f.path.startsWith("tags")) : change.fields;
     for (const field of fields.slice(0, 25)) lines.push(fieldLine(field));
     if (fields.length > 25) lines.push(`      … ${fields.length - 25} more field(s) (see --json)`);
     for (const field of change.drift) lines.push(`      drift: ${field.path} was changed outside the repo`);
@@ -47,7 +52,10 @@ export function renderPlanText(plan: PlanResult): string {
   if (errors.length > 0) {
     lines.push("", `Validation failed (${errors.length} error(s)); nothing will be applied:`);
     for (const d of errors) {
-      lines.push(`  ✗ ${d.file ?? ""}${d.line ? `:${d.line}` : ""} ${d.path}: ${d.message}`, `      fix: ${d.fix}`);
+      lines.push(
+        `  ✗ ${d.file ?? ""}${d.line ? `:${d.line}` : ""} ${d.path}: ${d.message}`,
+        `      fix: ${d.fix}`,
+      );
     }
   }
   return lines.join("\n");

@@ -27,7 +27,12 @@ export interface DiffOptions extends NormalizeOptions {
 /** One path segment: an object member or a keyed array entry. */
 type Segment = { kind: "field"; name: string } | { kind: "entry"; array: string; key: string };
 
-const SERVER_FILLED_CLUSTER_FIELDS = new Set(["aws_attributes", "azure_attributes", "gcp_attributes", "data_security_mode"]);
+const SERVER_FILLED_CLUSTER_FIELDS = new Set([
+  "aws_attributes",
+  "azure_attributes",
+  "gcp_attributes",
+  "data_security_mode",
+]);
 
 function fieldSegment(name: string, first: boolean): string {
   if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return first ? name : `.${name}`;
@@ -39,7 +44,8 @@ export function formatPath(segments: readonly Segment[]): string {
   let out = "";
   segments.forEach((seg, i) => {
     if (seg.kind === "field") out += fieldSegment(seg.name, i === 0);
-    else out += `${i === 0 ? seg.array : `.${seg.array}`}${/^[\w-]+$/.test(seg.key) ? `[${seg.key}]` : `[${JSON.stringify(seg.key)}]`}`;
+    else
+      out += `${i === 0 ? seg.array : `.${seg.array}`}${/^[\w-]+$/.test(seg.key) ? `[${seg.key}]` : `[${JSON.stringify(seg.key)}]`}`;
   });
   return out;
 }
@@ -59,7 +65,12 @@ const COMPUTE_FIELDS = new Set([
   "instance_pool_id",
   "spark_version",
 ]);
-const NOTIFICATION_FIELDS = new Set(["email_notifications", "webhook_notifications", "notification_settings", "health"]);
+const NOTIFICATION_FIELDS = new Set([
+  "email_notifications",
+  "webhook_notifications",
+  "notification_settings",
+  "health",
+]);
 const SCHEDULE_FIELDS = new Set(["schedule", "continuous", "trigger", "triggers"]);
 
 function names(segments: readonly Segment[]): string[] {
@@ -74,7 +85,8 @@ function categoryOf(segments: readonly Segment[]): FieldCategory {
   if (first === "run_as" || first === "run_as_user_name") return "run_as";
   if (SCHEDULE_FIELDS.has(first)) return "schedule";
   if (NOTIFICATION_FIELDS.has(first)) return "notifications";
-  if (first === "job_clusters" || first === "environments" || first === "performance_target") return "compute";
+  if (first === "job_clusters" || first === "environments" || first === "performance_target")
+    return "compute";
   if (COMPUTE_FIELDS.has(first)) return "compute"; // Jobs 2.0 single-task layout
   if (first === "tasks") {
     const rest = ns.slice(1);
@@ -126,7 +138,9 @@ function isServerFilled(segments: readonly Segment[], actual: unknown, ctx: Diff
   }
   if (segments.length === 1 && last?.kind === "field" && last.name === "run_as") {
     if (ctx.creatorUserName === undefined) return true;
-    return isPlainObject(actual) && Object.keys(actual).length === 1 && actual.user_name === ctx.creatorUserName;
+    return (
+      isPlainObject(actual) && Object.keys(actual).length === 1 && actual.user_name === ctx.creatorUserName
+    );
   }
   return false;
 }
@@ -136,11 +150,21 @@ interface DiffContext {
   creatorUserName?: string;
 }
 
-function diffValue(segments: Segment[], desired: unknown, actual: unknown, ctx: DiffContext, out: InternalChange[]): void {
+function diffValue(
+  segments: Segment[],
+  desired: unknown,
+  actual: unknown,
+  ctx: DiffContext,
+  out: InternalChange[],
+): void {
   if (desired === undefined && actual === undefined) return;
   const last = segments[segments.length - 1];
   const keyField = segments.length === 1 && last.kind === "field" ? KEYED_ARRAYS[last.name] : undefined;
-  if (keyField && (Array.isArray(desired) || desired === undefined) && (Array.isArray(actual) || actual === undefined)) {
+  if (
+    keyField &&
+    (Array.isArray(desired) || desired === undefined) &&
+    (Array.isArray(actual) || actual === undefined)
+  ) {
     // keyed arrays: a missing array is an empty one, so entries show up one by one (`tasks[a]`)
     const d = indexByKey((desired as unknown[] | undefined) ?? [], keyField);
     const a = indexByKey((actual as unknown[] | undefined) ?? [], keyField);
@@ -161,21 +185,30 @@ function diffValue(segments: Segment[], desired: unknown, actual: unknown, ctx: 
   }
   if (isPlainObject(desired) && isPlainObject(actual)) {
     const keys = [...new Set([...Object.keys(desired), ...Object.keys(actual)])].sort();
-    for (const k of keys) diffValue([...segments, { kind: "field", name: k }], desired[k], actual[k], ctx, out);
+    for (const k of keys)
+      diffValue([...segments, { kind: "field", name: k }], desired[k], actual[k], ctx, out);
     return;
   }
-  if (canonicalJson(desired) !== canonicalJson(actual)) out.push({ segments, kind: "change", before: actual, after: desired });
+  if (canonicalJson(desired) !== canonicalJson(actual))
+    out.push({ segments, kind: "change", before: actual, after: desired });
 }
 
 function diffNormalized(desired: JsonObject, actual: JsonObject, options: DiffOptions): InternalChange[] {
   const out: InternalChange[] = [];
-  const ctx: DiffContext = { ignoreServerFilled: options.ignoreServerFilled !== false, creatorUserName: options.creatorUserName };
+  const ctx: DiffContext = {
+    ignoreServerFilled: options.ignoreServerFilled !== false,
+    creatorUserName: options.creatorUserName,
+  };
   diffValue([], desired, actual, ctx, out);
   return out;
 }
 
 function toFieldChange(c: InternalChange): FieldChange {
-  const change: FieldChange = { path: formatPath(c.segments), kind: c.kind, category: categoryOf(c.segments) };
+  const change: FieldChange = {
+    path: formatPath(c.segments),
+    kind: c.kind,
+    category: categoryOf(c.segments),
+  };
   if (c.kind !== "add") change.before = c.before;
   if (c.kind !== "remove") change.after = c.after;
   return change;
@@ -186,7 +219,11 @@ function toFieldChange(c: InternalChange): FieldChange {
  * Tasks, job clusters, parameters and environments are matched by key; a renamed task key shows as
  * `tasks[old]` remove + `tasks[new]` add.
  */
-export function diffJobSettings(desired: JobSettings, actual: JobSettings, options: DiffOptions = {}): FieldChange[] {
+export function diffJobSettings(
+  desired: JobSettings,
+  actual: JobSettings,
+  options: DiffOptions = {},
+): FieldChange[] {
   const nd = normalizeJobSettings(desired, { queueEnabledByDefault: options.queueEnabledByDefault });
   const na = normalizeJobSettings(actual, options);
   return diffNormalized(nd, na, options).map(toFieldChange);
@@ -255,7 +292,11 @@ export interface UpdateRequest {
  *   `timeout_seconds`, sent as their explicit defaults 1 and 0).
  * Exact: `diffJobSettings(desired, applyUpdateRequest(actual, request))` is empty.
  */
-export function computeUpdateRequest(desired: JobSettings, actual: JobSettings, options: DiffOptions = {}): UpdateRequest | undefined {
+export function computeUpdateRequest(
+  desired: JobSettings,
+  actual: JobSettings,
+  options: DiffOptions = {},
+): UpdateRequest | undefined {
   const nd = normalizeJobSettings(desired, { queueEnabledByDefault: options.queueEnabledByDefault });
   const na = normalizeJobSettings(actual, options);
   const changes = diffNormalized(nd, na, options);
@@ -298,7 +339,10 @@ export function computeUpdateRequest(desired: JobSettings, actual: JobSettings, 
   return { new_settings: newSettings as JobSettings, fields_to_remove: fieldsToRemove };
 }
 
-const MERGED_ARRAYS: Readonly<Record<string, string>> = { tasks: "task_key", job_clusters: "job_cluster_key" };
+const MERGED_ARRAYS: Readonly<Record<string, string>> = {
+  tasks: "task_key",
+  job_clusters: "job_cluster_key",
+};
 
 /**
  * Applies a jobs/update body exactly as the service documents it: every top-level field of `new_settings`
@@ -320,7 +364,9 @@ export function applyUpdateRequest(
       const [, array, key] = m;
       const sent = newSettings[array];
       if (Array.isArray(sent) && sent.some((e) => keyOf(e, MERGED_ARRAYS[array]) === key)) {
-        throw new Error(`fields_to_remove has "${field}" but new_settings.${array} also sets ${MERGED_ARRAYS[array]} "${key}"; send one of them`);
+        throw new Error(
+          `fields_to_remove has "${field}" but new_settings.${array} also sets ${MERGED_ARRAYS[array]} "${key}"; send one of them`,
+        );
       }
       continue;
     }

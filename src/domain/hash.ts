@@ -29,7 +29,10 @@ export function sortKeysDeep(value: unknown): unknown {
 
 /** SHA-256 of canonical JSON, first 16 hex characters. */
 export function hashJson(value: unknown): string {
-  return createHash("sha256").update(canonicalJson(value === undefined ? null : value), "utf8").digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(canonicalJson(value === undefined ? null : value), "utf8")
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /**
@@ -37,6 +40,8 @@ export function hashJson(value: unknown): string {
  * matter; any change in any job's hash, or a job added or dropped, changes it).
  */
 export function planHash(changes: ReadonlyArray<{ taskId: string; hash: string }>): string {
-  const pairs = changes.map((c) => [c.taskId, c.hash]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
+  const pairs = changes
+    .map((c) => [c.taskId, c.hash])
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
   return hashJson({ version: 1, changes: pairs });
 }

@@ -16,7 +16,6 @@ export interface MermaidOptions {
   maxTasks?: number;
 }
 
-
 /** Escapes text for a quoted mermaid label: keeps letters, digits and a few safe marks; the rest become `#NN;`. */
 export function escapeMermaidLabel(text: string): string {
   let out = "";
@@ -32,7 +31,9 @@ function taskType(task: Record<string, unknown>): string | undefined {
 }
 
 function obj(v: unknown): Record<string, unknown> | undefined {
-  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  return v !== null && typeof v === "object" && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
 }
 
 /** A mermaid `flowchart TD` of the task graph (no code fence). */
@@ -88,7 +89,11 @@ export function jobMermaid(settings: JobSettings, options: MermaidOptions = {}):
         }
       }
       const outcome = d.outcome !== undefined && d.outcome !== null ? String(d.outcome) : undefined;
-      lines.push(outcome !== undefined ? `  ${from} -->|"${escapeMermaidLabel(outcome)}"| t${i}` : `  ${from} --> t${i}`);
+      lines.push(
+        outcome !== undefined
+          ? `  ${from} -->|"${escapeMermaidLabel(outcome)}"| t${i}`
+          : `  ${from} --> t${i}`,
+      );
     }
   });
   if (added.size > 0 || changed.size > 0) {

@@ -172,3 +172,21 @@ export interface Logger {
   debug(message: string): void;
   group<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
+
+/** Where a work item's fields sit in its requirement file, so that diagnostics name the file, field and line. */
+export interface ValidationContext {
+  /** Repo-relative requirement file named in every diagnostic. */
+  file: string;
+  /**
+   * Where the item's block sits in the front matter, e.g. "jobs.orders" or "update[1]" (see
+   * `validationContextFor` in src/techlead/requirements). For validateJobSettings it prefixes the spec's field paths; for
+   * validateWorkItem an update's settings sit under `<basePath>.set`, its removals under `<basePath>.remove`, a
+   * run's fields under `<basePath>.only` / `<basePath>.job_parameters`. Without it, paths are relative to the spec
+   * (update: `patch.new_settings.…`, run: `run.only…`).
+   */
+  basePath?: string;
+  /** Maps a (full, basePath-prefixed) field path to the 1-based line of the requirement file where it is written. */
+  lineOf?: (path: string) => number | undefined;
+  /** Line used when a path has no line of its own (e.g. the item's line). */
+  defaultLine?: number;
+}

@@ -42,7 +42,6 @@ export const KEYED_ARRAYS: Readonly<Record<string, string>> = {
   environments: "environment_key",
 };
 
-
 /** Object-valued keys whose empty value `{}` still means something (kept by pruning). */
 function presenceSignificant(key: string): boolean {
   return (
@@ -123,9 +122,12 @@ function normalizeTask(task: unknown, hasGitSource: boolean): unknown {
   dropIf(task, "min_retry_interval_millis", 0);
   dropIf(task, "retry_on_timeout", false);
   dropIf(task, "disabled", false);
-  if (task.email_notifications !== undefined) task.email_notifications = normalizeEmailNotifications(task.email_notifications);
-  if (task.webhook_notifications !== undefined) task.webhook_notifications = normalizeWebhookNotifications(task.webhook_notifications);
-  if (task.notification_settings !== undefined) task.notification_settings = normalizeNotificationSettings(task.notification_settings);
+  if (task.email_notifications !== undefined)
+    task.email_notifications = normalizeEmailNotifications(task.email_notifications);
+  if (task.webhook_notifications !== undefined)
+    task.webhook_notifications = normalizeWebhookNotifications(task.webhook_notifications);
+  if (task.notification_settings !== undefined)
+    task.notification_settings = normalizeNotificationSettings(task.notification_settings);
   if (task.health !== undefined) task.health = normalizeHealth(task.health);
   if (Array.isArray(task.depends_on)) {
     task.depends_on = sortBy(task.depends_on, (d) =>
@@ -184,9 +186,12 @@ export function normalizeJobSettings(settings: JobSettings, options: NormalizeOp
   dropIf(s, "max_retries", 0); // 2.0-layout single-task jobs carry task fields at the top level
   dropIf(s, "retry_on_timeout", false);
   dropIf(s, "min_retry_interval_millis", 0);
-  if (s.email_notifications !== undefined) s.email_notifications = normalizeEmailNotifications(s.email_notifications);
-  if (s.webhook_notifications !== undefined) s.webhook_notifications = normalizeWebhookNotifications(s.webhook_notifications);
-  if (s.notification_settings !== undefined) s.notification_settings = normalizeNotificationSettings(s.notification_settings);
+  if (s.email_notifications !== undefined)
+    s.email_notifications = normalizeEmailNotifications(s.email_notifications);
+  if (s.webhook_notifications !== undefined)
+    s.webhook_notifications = normalizeWebhookNotifications(s.webhook_notifications);
+  if (s.notification_settings !== undefined)
+    s.notification_settings = normalizeNotificationSettings(s.notification_settings);
   if (s.health !== undefined) s.health = normalizeHealth(s.health);
   if (
     options.queueEnabledByDefault !== false &&
@@ -224,7 +229,8 @@ export function normalizeJobSettings(settings: JobSettings, options: NormalizeOp
   if (Array.isArray(s.job_clusters)) {
     for (const jc of s.job_clusters) if (isPlainObject(jc)) jc.new_cluster = normalizeCluster(jc.new_cluster);
   }
-  if (Array.isArray(s.tasks)) s.tasks = s.tasks.map((t) => normalizeTask(t, hasGitSource)) as JobSettings["tasks"];
+  if (Array.isArray(s.tasks))
+    s.tasks = s.tasks.map((t) => normalizeTask(t, hasGitSource)) as JobSettings["tasks"];
   for (const [field, keyField] of Object.entries(KEYED_ARRAYS)) {
     const arr = s[field];
     if (Array.isArray(arr)) s[field] = sortBy(arr, keyedSortKey(keyField));

@@ -24,7 +24,11 @@ export function normalizeJobSettings(settings: JobSettings, options?: NormalizeO
 }
 
 /** Field-level diff of desired vs. actual (both normalised inside); tasks/job_clusters matched by key. */
-export function diffJobSettings(desired: JobSettings, actual: JobSettings, options?: DiffOptions): FieldChange[] {
+export function diffJobSettings(
+  desired: JobSettings,
+  actual: JobSettings,
+  options?: DiffOptions,
+): FieldChange[] {
   return diff(desired, actual, options);
 }
 
@@ -61,7 +65,8 @@ export function hashJobSettings(settings: JobSettings, options?: NormalizeOption
  * PR's back changes the hash) and the run request. Excludes drift, warnings, rendering and the raw request.
  */
 export function jobChangeHash(
-  change: Pick<JobChange, "op" | "jobName" | "fields"> & Partial<Pick<JobChange, "jobId" | "desired" | "run">>,
+  change: Pick<JobChange, "op" | "jobName" | "fields"> &
+    Partial<Pick<JobChange, "jobId" | "desired" | "run">>,
 ): string {
   const fields = [...change.fields]
     .map((f) => ({ path: f.path, kind: f.kind, before: f.before, after: f.after }))

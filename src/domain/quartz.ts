@@ -18,7 +18,18 @@ interface FieldSpec {
 }
 
 const MONTHS: Record<string, number> = {
-  JAN: 1, FEB: 2, MAR: 3, APR: 4, MAY: 5, JUN: 6, JUL: 7, AUG: 8, SEP: 9, OCT: 10, NOV: 11, DEC: 12,
+  JAN: 1,
+  FEB: 2,
+  MAR: 3,
+  APR: 4,
+  MAY: 5,
+  JUN: 6,
+  JUL: 7,
+  AUG: 8,
+  SEP: 9,
+  OCT: 10,
+  NOV: 11,
+  DEC: 12,
 };
 const DAYS: Record<string, number> = { SUN: 1, MON: 2, TUE: 3, WED: 4, THU: 5, FRI: 6, SAT: 7 };
 
@@ -38,7 +49,9 @@ function parseValue(text: string, spec: FieldSpec): number {
   const upper = text.toUpperCase();
   if (spec.names && upper in spec.names) return spec.names[upper];
   if (!/^\d+$/.test(text)) {
-    const hint = spec.names ? ` (use ${spec.min}-${spec.max} or ${Object.keys(spec.names).join(", ")})` : ` (use ${spec.min}-${spec.max})`;
+    const hint = spec.names
+      ? ` (use ${spec.min}-${spec.max} or ${Object.keys(spec.names).join(", ")})`
+      : ` (use ${spec.min}-${spec.max})`;
     throw new QuartzError(`${spec.name} field: '${text}' is not a valid value${hint}`);
   }
   const n = Number(text);
@@ -61,7 +74,8 @@ function parseItem(item: string, spec: FieldSpec, index: number): void {
     if (upper === "L" || upper === "LW") return;
     const lOffset = /^L-(\d+)$/.exec(upper);
     if (lOffset) {
-      if (Number(lOffset[1]) > 30) throw new QuartzError(`day-of-month field: offset from last day must be 0-30, got ${lOffset[1]}`);
+      if (Number(lOffset[1]) > 30)
+        throw new QuartzError(`day-of-month field: offset from last day must be 0-30, got ${lOffset[1]}`);
       return;
     }
     const w = /^(\d+)W$/.exec(upper);
@@ -69,7 +83,10 @@ function parseItem(item: string, spec: FieldSpec, index: number): void {
       parseValue(w[1], spec);
       return;
     }
-    if (upper.includes("W")) throw new QuartzError(`day-of-month field: 'W' must follow a single day number (e.g. 15W), got '${item}'`);
+    if (upper.includes("W"))
+      throw new QuartzError(
+        `day-of-month field: 'W' must follow a single day number (e.g. 15W), got '${item}'`,
+      );
   }
   // Day-of-week specials.
   if (index === 5) {
@@ -86,23 +103,29 @@ function parseItem(item: string, spec: FieldSpec, index: number): void {
       if (k < 1 || k > 5) throw new QuartzError(`day-of-week field: the n in '#n' must be 1-5, got ${k}`);
       return;
     }
-    if (upper.includes("#")) throw new QuartzError(`day-of-week field: '#' must be written day#n (e.g. MON#2), got '${item}'`);
+    if (upper.includes("#"))
+      throw new QuartzError(`day-of-week field: '#' must be written day#n (e.g. MON#2), got '${item}'`);
   }
   if (/[LW#]/.test(withoutNames(upper, spec))) {
-    const where = upper.includes("#") ? "'#' is only allowed in day-of-week" : "'L' and 'W' are only allowed in day-of-month and day-of-week";
+    const where = upper.includes("#")
+      ? "'#' is only allowed in day-of-week"
+      : "'L' and 'W' are only allowed in day-of-month and day-of-week";
     throw new QuartzError(`${spec.name} field: ${where}, got '${item}'`);
   }
 
   const [range, step, extra] = item.split("/");
   if (extra !== undefined) throw new QuartzError(`${spec.name} field: more than one '/' in '${item}'`);
   if (step !== undefined) {
-    if (!/^\d+$/.test(step)) throw new QuartzError(`${spec.name} field: step '${step}' in '${item}' is not a number`);
+    if (!/^\d+$/.test(step))
+      throw new QuartzError(`${spec.name} field: step '${step}' in '${item}' is not a number`);
     const s = Number(step);
     const span = spec.max - spec.min + 1;
-    if (s < 1 || s > span) throw new QuartzError(`${spec.name} field: step ${s} in '${item}' must be 1-${span}`);
+    if (s < 1 || s > span)
+      throw new QuartzError(`${spec.name} field: step ${s} in '${item}' must be 1-${span}`);
   }
   if (range === "*") return;
-  if (range === "") throw new QuartzError(`${spec.name} field: missing start before '/' in '${item}' (write */n or 0/n)`);
+  if (range === "")
+    throw new QuartzError(`${spec.name} field: missing start before '/' in '${item}' (write */n or 0/n)`);
   const parts = range.split("-");
   if (parts.length > 2) throw new QuartzError(`${spec.name} field: malformed range '${range}'`);
   for (const p of parts) {
@@ -114,13 +137,17 @@ function parseItem(item: string, spec: FieldSpec, index: number): void {
 function parseField(text: string, index: number): void {
   const spec = FIELDS[index];
   if (text === "?") {
-    if (index !== 3 && index !== 5) throw new QuartzError(`${spec.name} field: '?' is only allowed in day-of-month or day-of-week`);
+    if (index !== 3 && index !== 5)
+      throw new QuartzError(`${spec.name} field: '?' is only allowed in day-of-month or day-of-week`);
     return;
   }
   if (text.includes("?")) throw new QuartzError(`${spec.name} field: '?' must stand alone, got '${text}'`);
   const items = text.split(",");
   if (items.length > 1 && items.some((i) => /[LW#]/.test(withoutNames(i.toUpperCase(), spec)))) {
-    if (index === 3 || index === 5) throw new QuartzError(`${spec.name} field: 'L', 'W' and '#' cannot be combined with a list, got '${text}'`);
+    if (index === 3 || index === 5)
+      throw new QuartzError(
+        `${spec.name} field: 'L', 'W' and '#' cannot be combined with a list, got '${text}'`,
+      );
   }
   for (const item of items) parseItem(item, spec, index);
 }
@@ -134,11 +161,17 @@ export function checkQuartzCron(expression: string): QuartzResult {
   if (fields.length === 5) {
     return {
       ok: false,
-      reason: "it has 5 fields (Unix cron); Quartz needs 6 or 7: seconds minutes hours day-of-month month day-of-week [year], e.g. '0 " + fields.slice(0, 4).join(" ") + " ?'",
+      reason:
+        "it has 5 fields (Unix cron); Quartz needs 6 or 7: seconds minutes hours day-of-month month day-of-week [year], e.g. '0 " +
+        fields.slice(0, 4).join(" ") +
+        " ?'",
     };
   }
   if (fields.length < 6 || fields.length > 7) {
-    return { ok: false, reason: `it has ${fields.length} fields; Quartz needs 6 or 7: seconds minutes hours day-of-month month day-of-week [year]` };
+    return {
+      ok: false,
+      reason: `it has ${fields.length} fields; Quartz needs 6 or 7: seconds minutes hours day-of-month month day-of-week [year]`,
+    };
   }
   try {
     fields.forEach((f, i) => parseField(f, i));
@@ -149,7 +182,10 @@ export function checkQuartzCron(expression: string): QuartzResult {
   const dom = fields[3];
   const dow = fields[5];
   if (dom === "?" && dow === "?") {
-    return { ok: false, reason: "both day-of-month and day-of-week are '?'; exactly one of them must be '?'" };
+    return {
+      ok: false,
+      reason: "both day-of-month and day-of-week are '?'; exactly one of them must be '?'",
+    };
   }
   if (dom !== "?" && dow !== "?") {
     return {
@@ -163,4 +199,57 @@ export function checkQuartzCron(expression: string): QuartzResult {
 /** True when the expression is valid Quartz. */
 export function isValidQuartzCron(expression: string): boolean {
   return checkQuartzCron(expression).ok;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Quartz normalisation (INTERPRETATION.md §3)
+
+const DOW_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+const MONTH_NAMES = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+
+/** Canonical spelling of a Quartz expression so that equivalent spellings compare equal. */
+export function normalizeQuartz(expression: string): string {
+  const fields = expression.trim().toUpperCase().split(/\s+/);
+  if (fields.length === 7 && (fields[6] === "*" || fields[6] === "?")) fields.pop();
+  if (fields.length !== 6) return fields.join(" ");
+  const [sec, min, hour, dom, month, dow] = fields;
+  const numeric = (f: string): string =>
+    f
+      .split(",")
+      .map((part) =>
+        part
+          .replace(/^\*\/(\d+)$/, "0/$1")
+          .replace(/^0\/1$/, "*")
+          .replace(/\d+/g, (n) => String(Number(n))),
+      )
+      .join(",");
+  let d = dom === "?" ? "*" : numeric(dom);
+  let w = dow === "?" ? "*" : normalizeDow(dow);
+  if (d === "*" && w === "*") d = w = "*";
+  return [numeric(sec), numeric(min), numeric(hour), d, normalizeMonth(month), w].join(" ");
+}
+
+function normalizeMonth(field: string): string {
+  let f = field;
+  MONTH_NAMES.forEach((name, i) => (f = f.replaceAll(name, String(i + 1))));
+  return f === "0/1" || f === "*/1" ? "*" : f.replace(/\d+/g, (n) => String(Number(n)));
+}
+
+function normalizeDow(field: string): string {
+  if (field === "*" || /[L#/]/.test(field)) return field;
+  const toNum = (token: string): number => {
+    const idx = DOW_NAMES.indexOf(token);
+    return idx >= 0 ? idx + 1 : Number(token);
+  };
+  const days = new Set<number>();
+  for (const part of field.split(",")) {
+    const [a, b] = part.split("-");
+    if (b === undefined) days.add(toNum(a));
+    else for (let i = toNum(a); i <= toNum(b); i++) days.add(i);
+  }
+  if (days.size === 7) return "*";
+  return [...days]
+    .sort((x, y) => x - y)
+    .map((n) => DOW_NAMES[n - 1] ?? String(n))
+    .join(",");
 }

@@ -47,7 +47,15 @@ const OP_SYMBOL: Record<JobChange["op"], string> = {
 };
 
 const HIGHLIGHTED: ReadonlySet<FieldChange["category"]> = new Set(["compute", "run_as", "permissions"]);
-const CATEGORY_ORDER: FieldChange["category"][] = ["permissions", "run_as", "compute", "schedule", "tasks", "notifications", "other"];
+const CATEGORY_ORDER: FieldChange["category"][] = [
+  "permissions",
+  "run_as",
+  "compute",
+  "schedule",
+  "tasks",
+  "notifications",
+  "other",
+];
 
 /** Escapes text for inline markdown and HTML (tables, summaries, lists): every markup character becomes an entity. */
 export function escapeMarkdown(text: string): string {
@@ -66,7 +74,8 @@ export function escapePre(text: string): string {
 
 const SENSITIVE_KEY = /(password|passwd|secret|token|api[_-]?key|credential|private[_-]?key|access[_-]?key)/i;
 const SECRET_REFERENCE = /^\{\{\s*secrets\/[^}]+\}\}$/;
-const TOKEN_LIKE = /\b(dapi[0-9a-f]{20,}|ghp_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|sk-[A-Za-z0-9_-]{20,})/g;
+const TOKEN_LIKE =
+  /\b(dapi[0-9a-f]{20,}|ghp_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|sk-[A-Za-z0-9_-]{20,})/g;
 
 /** Replaces values under secret-looking keys (unless they are `{{secrets/scope/key}}` references) and token-looking strings. */
 export function redactSecrets(value: unknown, key = ""): unknown {
@@ -99,7 +108,10 @@ function formatValue(value: unknown, path: string, max = 160): string {
 
 function safeUrl(url: string): string {
   const encoded = /%[0-9A-Fa-f]{2}/.test(url) ? url : encodeURI(url);
-  return encoded.replace(/[()<>"'`\s@!*[\]]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  return encoded.replace(
+    /[()<>"'`\s@!*[\]]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+  );
 }
 
 function link(text: string, url: string | undefined): string {
@@ -112,9 +124,13 @@ function fileLink(file: string | undefined, line: number | undefined, options: R
   const label = line ? `${file}:${line}` : file;
   const encoded = file
     .split("/")
-    .map((seg) => encodeURIComponent(seg).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`))
+    .map((seg) =>
+      encodeURIComponent(seg).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`),
+    )
     .join("/");
-  const url = options.repoUrl ? `${options.repoUrl.replace(/\/+$/, "")}/${encoded}${line ? `#L${line}` : ""}` : undefined;
+  const url = options.repoUrl
+    ? `${options.repoUrl.replace(/\/+$/, "")}/${encoded}${line ? `#L${line}` : ""}`
+    : undefined;
   return url ? link(label, url) : `<code>${escapeMarkdown(label)}</code>`;
 }
 
@@ -149,14 +165,18 @@ function summaryRow(change: JobChange, options: RenderOptions): string {
 
 function diagnosticLine(d: Diagnostic, options: RenderOptions): string {
   const icon = d.severity === "error" ? "❌" : "⚠️";
-  const where = [fileLink(d.file, d.line, options), d.path ? `<code>${escapeMarkdown(d.path)}</code>` : ""].filter(Boolean).join(" · ");
+  const where = [fileLink(d.file, d.line, options), d.path ? `<code>${escapeMarkdown(d.path)}</code>` : ""]
+    .filter(Boolean)
+    .join(" · ");
   const value = d.value !== undefined ? ` (found ${formatValue(d.value, d.path, 80)})` : "";
   const see = d.see && d.see.length > 0 ? ` See: ${d.see.map(escapeMarkdown).join("; ")}.` : "";
   return `- ${icon} ${where}${where ? " — " : ""}${escapeMarkdown(d.message)}${value}. **Fix:** ${escapeMarkdown(d.fix)}${see}`;
 }
 
 function fieldRows(fields: readonly FieldChange[], limit: number): string[] {
-  const sorted = [...fields].sort((a, b) => CATEGORY_ORDER.indexOf(a.category) - CATEGORY_ORDER.indexOf(b.category));
+  const sorted = [...fields].sort(
+    (a, b) => CATEGORY_ORDER.indexOf(a.category) - CATEGORY_ORDER.indexOf(b.category),
+  );
   const rows = sorted.slice(0, limit).map((f) => {
     const mark = HIGHLIGHTED.has(f.category) ? "⚠️ " : "";
     const kind = f.kind === "add" ? "+" : f.kind === "remove" ? "−" : "~";
@@ -205,10 +225,15 @@ function scheduleLines(change: JobChange): string[] {
   const after = desired ? triggerToWords(desired) : undefined;
   const scheduleField = change.fields.find((f) => /^(schedule|continuous|trigger)(\.|$)/.test(f.path));
   if (after) {
-    const cron = desired && typeof (desired.schedule as { quartz_cron_expression?: unknown } | undefined)?.quartz_cron_expression === "string"
-      ? ` <code>${escapeMarkdown((desired.schedule as { quartz_cron_expression: string }).quartz_cron_expression)}</code>`
-      : "";
-    lines.push(`**When:** ${escapeMarkdown(after)}${cron}${scheduleField && change.op === "update" ? " (changed)" : ""}`);
+    const cron =
+      desired &&
+      typeof (desired.schedule as { quartz_cron_expression?: unknown } | undefined)
+        ?.quartz_cron_expression === "string"
+        ? ` <code>${escapeMarkdown((desired.schedule as { quartz_cron_expression: string }).quartz_cron_expression)}</code>`
+        : "";
+    lines.push(
+      `**When:** ${escapeMarkdown(after)}${cron}${scheduleField && change.op === "update" ? " (changed)" : ""}`,
+    );
   } else if (scheduleField && change.op === "update") {
     lines.push("**When:** no schedule or trigger any more (runs only when started)");
   }
@@ -217,15 +242,20 @@ function scheduleLines(change: JobChange): string[] {
 
 function renderDetails(change: JobChange, options: RenderOptions, limits: DetailLimits): string {
   const parts: string[] = [];
-  const count = change.op === "update" || change.op === "create" ? ` — ${plural(change.fields.length, "change")}` : "";
+  const count =
+    change.op === "update" || change.op === "create" ? ` — ${plural(change.fields.length, "change")}` : "";
   const hl = highlightsOf(change);
   const summary = `${OP_SYMBOL[change.op]} ${change.op} <b>${escapeMarkdown(change.jobName || "(unnamed)")}</b>${
     change.jobId !== undefined ? ` (job ${change.jobId})` : ""
   }${count}${hl.length > 0 ? ` ⚠️ ${hl.join(", ")}` : ""}${change.destructive ? " ⚠️ destructive" : ""}`;
   parts.push(`<details><summary>${summary}</summary>`, "");
   const req = fileLink(change.requirement, undefined, options);
-  parts.push(`Requirement ${req || "—"} · task <code>${escapeMarkdown(change.taskId)}</code> · hash <code>${escapeMarkdown(change.hash)}</code>`, "");
-  if (change.op === "delete") parts.push("> ⚠️ **Destructive:** this job and its run history will be deleted.", "");
+  parts.push(
+    `Requirement ${req || "—"} · task <code>${escapeMarkdown(change.taskId)}</code> · hash <code>${escapeMarkdown(change.hash)}</code>`,
+    "",
+  );
+  if (change.op === "delete")
+    parts.push("> ⚠️ **Destructive:** this job and its run history will be deleted.", "");
   const renames = taskRenames(change.fields);
   for (const r of renames) {
     parts.push(
@@ -234,13 +264,20 @@ function renderDetails(change: JobChange, options: RenderOptions, limits: Detail
     );
   }
   if (change.destructive && change.op !== "delete" && renames.length === 0) {
-    parts.push("> ⚠️ **Destructive:** tasks are removed and others added under new keys; the removed tasks' run history is lost.", "");
+    parts.push(
+      "> ⚠️ **Destructive:** tasks are removed and others added under new keys; the removed tasks' run history is lost.",
+      "",
+    );
   }
   if (change.op === "run" && change.run) {
     const params = change.run.job_parameters ? Object.entries(change.run.job_parameters) : [];
     const text = [
-      params.length > 0 ? `parameters ${params.map(([k, v]) => `<code>${escapeMarkdown(k)}=${escapeMarkdown(String(redactSecrets(v, k)))}</code>`).join(", ")}` : "default parameters",
-      change.run.only && change.run.only.length > 0 ? `only ${change.run.only.map((t) => `<code>${escapeMarkdown(t)}</code>`).join(", ")}` : "",
+      params.length > 0
+        ? `parameters ${params.map(([k, v]) => `<code>${escapeMarkdown(k)}=${escapeMarkdown(String(redactSecrets(v, k)))}</code>`).join(", ")}`
+        : "default parameters",
+      change.run.only && change.run.only.length > 0
+        ? `only ${change.run.only.map((t) => `<code>${escapeMarkdown(t)}</code>`).join(", ")}`
+        : "",
       change.run.wait ? "waits for the result" : "",
     ].filter(Boolean);
     parts.push(`**Run:** ${text.join("; ")}`, "");
@@ -249,29 +286,54 @@ function renderDetails(change: JobChange, options: RenderOptions, limits: Detail
   const table = fieldTable(change.fields, limits.fields);
   if (table.length > 0) parts.push(...table, "");
   const tasks = change.desired?.tasks;
-  if (limits.graph && (change.op === "create" || change.op === "update") && change.desired && Array.isArray(tasks) && tasks.length > 0) {
+  if (
+    limits.graph &&
+    (change.op === "create" || change.op === "update") &&
+    change.desired &&
+    Array.isArray(tasks) &&
+    tasks.length > 0
+  ) {
     const touched = change.op === "create" ? { added: [], changed: [] } : taskKeysTouched(change.fields);
     parts.push(
       "**Task graph:**",
       "",
       "```mermaid",
-      jobMermaid(change.desired as JobSettings, { added: touched.added, changed: touched.changed, maxTasks: limits.graphTasks }),
+      jobMermaid(change.desired as JobSettings, {
+        added: touched.added,
+        changed: touched.changed,
+        maxTasks: limits.graphTasks,
+      }),
       "```",
       "",
     );
   }
   const consistency = change.warnings.filter((w) => w.code.startsWith("consistency."));
   const other = change.warnings.filter((w) => !w.code.startsWith("consistency."));
-  if (consistency.length > 0) parts.push("**Requirement vs. plan:**", "", ...consistency.map((d) => diagnosticLine(d, options)), "");
+  if (consistency.length > 0)
+    parts.push("**Requirement vs. plan:**", "", ...consistency.map((d) => diagnosticLine(d, options)), "");
   if (other.length > 0) parts.push("**Warnings:**", "", ...other.map((d) => diagnosticLine(d, options)), "");
   if (change.drift.length > 0) {
-    parts.push("**🔀 Drift** (changed in the workspace outside this repo; applying reverts it):", "", ...fieldTable(change.drift, limits.fields), "");
+    parts.push(
+      "**🔀 Drift** (changed in the workspace outside this repo; applying reverts it):",
+      "",
+      ...fieldTable(change.drift, limits.fields),
+      "",
+    );
   }
-  if (change.see && change.see.length > 0) parts.push(`**Docs:** ${change.see.map(escapeMarkdown).join(" · ")}`, "");
+  if (change.see && change.see.length > 0)
+    parts.push(`**Docs:** ${change.see.map(escapeMarkdown).join(" · ")}`, "");
   if (change.requirementText && limits.requirementChars > 0) {
     let text = change.requirementText;
-    if (text.length > limits.requirementChars) text = `${text.slice(0, limits.requirementChars)}\n… (${plural(change.requirementText.length - limits.requirementChars, "more character")})`;
-    parts.push("<details><summary>Requirement text</summary>", "", `<pre>${escapePre(text)}</pre>`, "", "</details>", "");
+    if (text.length > limits.requirementChars)
+      text = `${text.slice(0, limits.requirementChars)}\n… (${plural(change.requirementText.length - limits.requirementChars, "more character")})`;
+    parts.push(
+      "<details><summary>Requirement text</summary>",
+      "",
+      `<pre>${escapePre(text)}</pre>`,
+      "",
+      "</details>",
+      "",
+    );
   }
   parts.push("</details>", "");
   return parts.join("\n");
@@ -296,7 +358,10 @@ export function renderPlanMarkdown(plan: PlanResult, options: RenderOptions = {}
   let remaining = maxChars - header.length - reserve;
 
   // Summary table: jobs with changes first, then unchanged ones.
-  const ordered = [...plan.changes.filter((x) => x.op !== "no-op"), ...plan.changes.filter((x) => x.op === "no-op")];
+  const ordered = [
+    ...plan.changes.filter((x) => x.op !== "no-op"),
+    ...plan.changes.filter((x) => x.op === "no-op"),
+  ];
   const tableHead = ["| | Job | Job id | Changes | Notes |", "|---|---|---|--:|---|"];
   const summaryBudget = Math.min(remaining, Math.floor(maxChars * 0.4));
   let summaryLen = tableHead.join("\n").length + 1;
@@ -314,14 +379,19 @@ export function renderPlanMarkdown(plan: PlanResult, options: RenderOptions = {}
   const summaryParts = ordered.length === 0 ? ["_No jobs in this plan._", ""] : [...tableHead, ...rows];
   if (rowsCut > 0) {
     const noopCut = ordered.slice(rows.length).filter((x) => x.op === "no-op").length;
-    summaryParts.push("", `_…and ${plural(rowsCut, "more job")} not listed${noopCut > 0 ? ` (${noopCut.toLocaleString("en-US")} unchanged)` : ""}; see the job summary / log._`);
+    summaryParts.push(
+      "",
+      `_…and ${plural(rowsCut, "more job")} not listed${noopCut > 0 ? ` (${noopCut.toLocaleString("en-US")} unchanged)` : ""}; see the job summary / log._`,
+    );
   }
   summaryParts.push("");
   const summary = summaryParts.join("\n");
   remaining -= summary.length;
 
   // Validation messages (errors first, then plan-wide warnings).
-  const diags = [...plan.diagnostics].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
+  const diags = [...plan.diagnostics].sort((a, b) =>
+    a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1,
+  );
   const diagBudget = Math.min(remaining, Math.floor(maxChars * 0.15));
   const diagLines: string[] = [];
   let diagLen = 0;
@@ -342,7 +412,9 @@ export function renderPlanMarkdown(plan: PlanResult, options: RenderOptions = {}
           `#### ${errors > 0 ? "❌" : "⚠️"} Validation: ${plural(errors, "error")}, ${plural(diags.length - errors, "warning")}`,
           "",
           ...diagLines,
-          ...(diagLines.length < diags.length ? [`- _…${plural(diags.length - diagLines.length, "more message")}; see the job summary / log._`] : []),
+          ...(diagLines.length < diags.length
+            ? [`- _…${plural(diags.length - diagLines.length, "more message")}; see the job summary / log._`]
+            : []),
           "",
         ].join("\n");
   remaining -= diagSection.length;
@@ -372,7 +444,11 @@ export function renderPlanMarkdown(plan: PlanResult, options: RenderOptions = {}
           `#### ⛔ Blocked: ${plural(plan.blocked.length, "task")} need a person`,
           "",
           ...blockedLines,
-          ...(blockedShown < plan.blocked.length ? [`- _…${plural(plan.blocked.length - blockedShown, "more blocked task")}; see the job summary / log._`] : []),
+          ...(blockedShown < plan.blocked.length
+            ? [
+                `- _…${plural(plan.blocked.length - blockedShown, "more blocked task")}; see the job summary / log._`,
+              ]
+            : []),
           "",
         ].join("\n");
   remaining -= blockedSection.length;
@@ -413,7 +489,10 @@ export function renderPlanMarkdown(plan: PlanResult, options: RenderOptions = {}
     ].filter(Boolean);
     notice = `> ✂️ **Plan truncated** to fit a comment: …${bits.join(", ")}; see the job summary / log for the full plan.\n\n`;
   }
-  const markdown = [header, notice, summary, diagSection, blockedSection, detailsSection].filter(Boolean).join("\n").replace(/\n{3,}/g, "\n\n");
+  const markdown = [header, notice, summary, diagSection, blockedSection, detailsSection]
+    .filter(Boolean)
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n");
   return { markdown, truncated, omitted };
 }
 

@@ -31,10 +31,32 @@ const CLUSTER_TYPES = ["existing_cluster_id", "new_cluster", "job_cluster_key", 
 
 const TASK_TYPE_FIELDS = TASK_TYPES;
 /** Task types that run code and need compute (classic cluster or a serverless environment). */
-const NEEDS_COMPUTE = new Set(["spark_python_task", "python_wheel_task", "spark_jar_task", "spark_submit_task", "dbt_task"]);
+const NEEDS_COMPUTE = new Set([
+  "spark_python_task",
+  "python_wheel_task",
+  "spark_jar_task",
+  "spark_submit_task",
+  "dbt_task",
+]);
 /** Task types that run elsewhere (warehouse, pipeline, other job) or orchestrate: no compute fields allowed. */
-const NO_COMPUTE = new Set(["pipeline_task", "run_job_task", "condition_task", "for_each_task", "sql_task", "dashboard_task", "alert_task", "clean_rooms_notebook_task", "power_bi_task"]);
-const WEBHOOK_EVENTS = ["on_start", "on_success", "on_failure", "on_duration_warning_threshold_exceeded", "on_streaming_backlog_exceeded"];
+const NO_COMPUTE = new Set([
+  "pipeline_task",
+  "run_job_task",
+  "condition_task",
+  "for_each_task",
+  "sql_task",
+  "dashboard_task",
+  "alert_task",
+  "clean_rooms_notebook_task",
+  "power_bi_task",
+]);
+const WEBHOOK_EVENTS = [
+  "on_start",
+  "on_success",
+  "on_failure",
+  "on_duration_warning_threshold_exceeded",
+  "on_streaming_backlog_exceeded",
+];
 
 let zoneCache: Set<string> | undefined;
 function knownZones(): Set<string> {
@@ -90,7 +112,12 @@ function checkTaskKey(key: unknown, path: string, out: RuleViolation[]): void {
       path: `${path}.task_key`,
       value: key,
       message: `Invalid task_key '${key}': task_key must be 1-100 characters of letters, digits, '_' and '-' (pattern ^[\\w\\-_]+$).`,
-      fix: `rename the task, e.g. '${key.replace(/[^\w-]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 100) || "task_1"}'`,
+      fix: `rename the task, e.g. '${
+        key
+          .replace(/[^\w-]+/g, "_")
+          .replace(/^_+|_+$/g, "")
+          .slice(0, 100) || "task_1"
+      }'`,
     });
   }
 }
@@ -121,7 +148,8 @@ function checkCompute(task: Obj, path: string, key: string, settings: Obj, out: 
     });
     return;
   }
-  const notebookOnWarehouse = type === "notebook_task" && isObj(task.notebook_task) && task.notebook_task.warehouse_id !== undefined;
+  const notebookOnWarehouse =
+    type === "notebook_task" && isObj(task.notebook_task) && task.notebook_task.warehouse_id !== undefined;
   if (notebookOnWarehouse && classic.length > 0) {
     out.push({
       code: "semantic.compute-conflict",
@@ -242,7 +270,12 @@ function checkCluster(cluster: Obj, path: string, out: RuleViolation[]): void {
       fix: `add node_type_id (e.g. i3.xlarge on AWS, Standard_DS3_v2 on Azure), instance_pool_id, or a policy_id`,
     });
   }
-  if (!hasPolicy && cluster.num_workers === undefined && cluster.autoscale === undefined && cluster.is_single_node !== true) {
+  if (
+    !hasPolicy &&
+    cluster.num_workers === undefined &&
+    cluster.autoscale === undefined &&
+    cluster.is_single_node !== true
+  ) {
     out.push({
       code: "semantic.cluster-size",
       path: `${path}.num_workers`,
@@ -278,14 +311,29 @@ function checkCodePath(task: Obj, path: string, key: string, settings: Obj, out:
       fix: `write an absolute path such as /Workspace/Shared/${value.replace(/^[~./]+/, "")}, or add git_source (then paths are repo-relative)`,
     });
   };
-  if (isObj(task.notebook_task)) check("notebook_task", "notebook_path", task.notebook_task.notebook_path, task.notebook_task.source, false);
+  if (isObj(task.notebook_task))
+    check(
+      "notebook_task",
+      "notebook_path",
+      task.notebook_task.notebook_path,
+      task.notebook_task.source,
+      false,
+    );
   if (isObj(task.spark_python_task))
-    check("spark_python_task", "python_file", task.spark_python_task.python_file, task.spark_python_task.source, true);
+    check(
+      "spark_python_task",
+      "python_file",
+      task.spark_python_task.python_file,
+      task.spark_python_task.source,
+      true,
+    );
 }
 
 function checkTaskShape(task: Obj, path: string, key: string, out: RuleViolation[]): void {
   if (isObj(task.sql_task)) {
-    const kinds = ["query", "dashboard", "alert", "file"].filter((k) => (task.sql_task as Obj)[k] !== undefined);
+    const kinds = ["query", "dashboard", "alert", "file"].filter(
+      (k) => (task.sql_task as Obj)[k] !== undefined,
+    );
     if (kinds.length !== 1) {
       out.push({
         code: "semantic.sql-task-kind",
@@ -296,7 +344,11 @@ function checkTaskShape(task: Obj, path: string, key: string, out: RuleViolation
       });
     }
   }
-  if (isObj(task.python_wheel_task) && task.python_wheel_task.parameters !== undefined && task.python_wheel_task.named_parameters !== undefined) {
+  if (
+    isObj(task.python_wheel_task) &&
+    task.python_wheel_task.parameters !== undefined &&
+    task.python_wheel_task.named_parameters !== undefined
+  ) {
     out.push({
       code: "semantic.wheel-parameters",
       path: `${path}.python_wheel_task.named_parameters`,
@@ -388,7 +440,9 @@ function checkTasks(settings: Obj, out: RuleViolation[]): void {
     }
   });
   const keys = [...seen.keys()];
-  const conditionKeys = new Set(refs.filter((r) => isObj(r.task.condition_task) && r.key).map((r) => r.key as string));
+  const conditionKeys = new Set(
+    refs.filter((r) => isObj(r.task.condition_task) && r.key).map((r) => r.key as string),
+  );
   const graph = new Map<string, string[]>();
 
   for (const { task, key, path } of refs) {
@@ -447,7 +501,9 @@ function checkTasks(settings: Obj, out: RuleViolation[]): void {
           path: `${depPath}.task_key`,
           value: target,
           message: `Task ${label} depends on task '${target}', which does not exist in this job.`,
-          fix: suggestion ? `did you mean '${suggestion}'?` : `use one of the job's task keys: ${keys.join(", ")}`,
+          fix: suggestion
+            ? `did you mean '${suggestion}'?`
+            : `use one of the job's task keys: ${keys.join(", ")}`,
         });
         return;
       }
@@ -502,7 +558,11 @@ function checkJobClusters(settings: Obj, out: RuleViolation[]): void {
   for (const task of asArray(settings.tasks)) {
     if (!isObj(task)) continue;
     if (typeof task.job_cluster_key === "string") used.add(task.job_cluster_key);
-    if (isObj(task.for_each_task) && isObj(task.for_each_task.task) && typeof task.for_each_task.task.job_cluster_key === "string")
+    if (
+      isObj(task.for_each_task) &&
+      isObj(task.for_each_task.task) &&
+      typeof task.for_each_task.task.job_cluster_key === "string"
+    )
       used.add(task.for_each_task.task.job_cluster_key);
   }
   asArray(settings.job_clusters).forEach((cluster, index) => {
@@ -557,7 +617,9 @@ function checkJobClusters(settings: Obj, out: RuleViolation[]): void {
 }
 
 function checkTriggers(settings: Obj, out: RuleViolation[]): void {
-  const present = ["schedule", "continuous", "trigger"].filter((k) => settings[k] !== undefined && settings[k] !== null);
+  const present = ["schedule", "continuous", "trigger"].filter(
+    (k) => settings[k] !== undefined && settings[k] !== null,
+  );
   if (present.length > 1) {
     out.push({
       code: "semantic.trigger-exclusive",
@@ -589,19 +651,25 @@ function checkTriggers(settings: Obj, out: RuleViolation[]): void {
         path: "schedule.timezone_id",
         value: tz,
         message: `Invalid timezone_id: '${tz}' is not a Java time zone id.`,
-        fix: suggestion ? `did you mean '${suggestion}'? Use an IANA id such as Europe/Berlin or UTC` : `use an IANA id such as Europe/Berlin, America/New_York or UTC`,
+        fix: suggestion
+          ? `did you mean '${suggestion}'? Use an IANA id such as Europe/Berlin or UTC`
+          : `use an IANA id such as Europe/Berlin, America/New_York or UTC`,
       });
     }
   }
   if (isObj(settings.trigger)) {
-    const kinds = ["file_arrival", "table_update", "periodic", "model", "sql_condition"].filter((k) => (settings.trigger as Obj)[k] !== undefined);
+    const kinds = ["file_arrival", "table_update", "periodic", "model", "sql_condition"].filter(
+      (k) => (settings.trigger as Obj)[k] !== undefined,
+    );
     if (kinds.length !== 1) {
       out.push({
         code: "semantic.trigger-kind",
         path: "trigger",
         value: kinds,
         message: `trigger must specify exactly one of file_arrival, table_update or periodic${kinds.length ? `, found ${kinds.join(", ")}` : ""}.`,
-        fix: kinds.length ? `keep one of ${kinds.join(" / ")}` : `add file_arrival: {url: ...}, table_update: {table_names: [...]} or periodic: {interval: 1, unit: DAYS}`,
+        fix: kinds.length
+          ? `keep one of ${kinds.join(" / ")}`
+          : `add file_arrival: {url: ...}, table_update: {table_names: [...]} or periodic: {interval: 1, unit: DAYS}`,
       });
     }
   }
@@ -696,7 +764,11 @@ function checkJobLevel(settings: Obj, out: RuleViolation[]): void {
 
   if (isObj(settings.git_source)) {
     const provider = settings.git_source.git_provider;
-    if (typeof provider === "string" && provider !== "" && !GIT_PROVIDERS.some((p) => p.toLowerCase() === provider.toLowerCase())) {
+    if (
+      typeof provider === "string" &&
+      provider !== "" &&
+      !GIT_PROVIDERS.some((p) => p.toLowerCase() === provider.toLowerCase())
+    ) {
       const suggestion = didYouMean(provider, GIT_PROVIDERS);
       out.push({
         code: "semantic.git-provider",
@@ -706,7 +778,9 @@ function checkJobLevel(settings: Obj, out: RuleViolation[]): void {
         fix: suggestion ? `did you mean '${suggestion}'?` : `use one of ${GIT_PROVIDERS.join(", ")}`,
       });
     }
-    const refs = ["git_branch", "git_tag", "git_commit"].filter((k) => (settings.git_source as Obj)[k] !== undefined);
+    const refs = ["git_branch", "git_tag", "git_commit"].filter(
+      (k) => (settings.git_source as Obj)[k] !== undefined,
+    );
     if (refs.length > 1) {
       out.push({
         code: "semantic.git-ref",
@@ -718,7 +792,9 @@ function checkJobLevel(settings: Obj, out: RuleViolation[]): void {
     }
   }
   if (isObj(settings.run_as)) {
-    const ids = ["user_name", "service_principal_name", "group_name"].filter((k) => (settings.run_as as Obj)[k] !== undefined);
+    const ids = ["user_name", "service_principal_name", "group_name"].filter(
+      (k) => (settings.run_as as Obj)[k] !== undefined,
+    );
     if (ids.length !== 1) {
       out.push({
         code: "semantic.run-as",
@@ -730,7 +806,9 @@ function checkJobLevel(settings: Obj, out: RuleViolation[]): void {
     }
   }
   if (Array.isArray(settings.access_control_list)) {
-    const owners = settings.access_control_list.filter((e) => isObj(e) && e.permission_level === "IS_OWNER").length;
+    const owners = settings.access_control_list.filter(
+      (e) => isObj(e) && e.permission_level === "IS_OWNER",
+    ).length;
     if (owners > 1) {
       out.push({
         code: "semantic.acl-owner",

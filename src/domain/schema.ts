@@ -37,7 +37,14 @@ const listOf = (items: Schema, extra: Schema = {}): Schema => ({ type: "array", 
 
 const PAUSE_STATUS = enumOf("PAUSED", "UNPAUSED");
 const SOURCE = enumOf("WORKSPACE", "GIT");
-export const RUN_IF_VALUES = ["ALL_SUCCESS", "ALL_DONE", "NONE_FAILED", "AT_LEAST_ONE_SUCCESS", "ALL_FAILED", "AT_LEAST_ONE_FAILED"];
+export const RUN_IF_VALUES = [
+  "ALL_SUCCESS",
+  "ALL_DONE",
+  "NONE_FAILED",
+  "AT_LEAST_ONE_SUCCESS",
+  "ALL_FAILED",
+  "AT_LEAST_ONE_FAILED",
+];
 export { TASK_TYPES } from "./vocabulary.js";
 
 // --- compute (Clusters API ClusterSpec) ---
@@ -208,15 +215,24 @@ function taskSchema(nested: Schema | undefined): Schema {
     timeout_seconds: nonNegInt,
     email_notifications: emailNotifications,
     webhook_notifications: webhookNotifications,
-    notification_settings: obj({ no_alert_for_skipped_runs: bool, no_alert_for_canceled_runs: bool, alert_on_last_attempt: bool }),
+    notification_settings: obj({
+      no_alert_for_skipped_runs: bool,
+      no_alert_for_canceled_runs: bool,
+      alert_on_last_attempt: bool,
+    }),
     health,
-    notebook_task: obj({ notebook_path: nonEmpty, source: SOURCE, base_parameters: strMap, warehouse_id: nonEmpty }, ["notebook_path"]),
+    notebook_task: obj(
+      { notebook_path: nonEmpty, source: SOURCE, base_parameters: strMap, warehouse_id: nonEmpty },
+      ["notebook_path"],
+    ),
     spark_python_task: obj({ python_file: nonEmpty, parameters: strList, source: SOURCE }, ["python_file"]),
     python_wheel_task: obj(
       { package_name: nonEmpty, entry_point: nonEmpty, parameters: strList, named_parameters: strMap },
       ["package_name", "entry_point"],
     ),
-    spark_jar_task: obj({ main_class_name: nonEmpty, parameters: strList, jar_uri: str, run_as_repl: bool }, ["main_class_name"]),
+    spark_jar_task: obj({ main_class_name: nonEmpty, parameters: strList, jar_uri: str, run_as_repl: bool }, [
+      "main_class_name",
+    ]),
     spark_submit_task: obj({ parameters: strList }),
     pipeline_task: obj({ pipeline_id: nonEmpty, full_refresh: bool }, ["pipeline_id"]),
     run_job_task: obj(
@@ -241,10 +257,17 @@ function taskSchema(nested: Schema | undefined): Schema {
         query: obj({ query_id: nonEmpty }, ["query_id"]),
         file: obj({ path: nonEmpty, source: SOURCE }, ["path"]),
         dashboard: obj(
-          { dashboard_id: nonEmpty, custom_subject: str, pause_subscriptions: bool, subscriptions: sqlSubscriptions },
+          {
+            dashboard_id: nonEmpty,
+            custom_subject: str,
+            pause_subscriptions: bool,
+            subscriptions: sqlSubscriptions,
+          },
           ["dashboard_id"],
         ),
-        alert: obj({ alert_id: nonEmpty, pause_subscriptions: bool, subscriptions: sqlSubscriptions }, ["alert_id"]),
+        alert: obj({ alert_id: nonEmpty, pause_subscriptions: bool, subscriptions: sqlSubscriptions }, [
+          "alert_id",
+        ]),
       },
       ["warehouse_id"],
     ),
@@ -264,7 +287,14 @@ function taskSchema(nested: Schema | undefined): Schema {
       {
         left: str,
         right: str,
-        op: enumOf("EQUAL_TO", "NOT_EQUAL", "GREATER_THAN", "GREATER_THAN_OR_EQUAL", "LESS_THAN", "LESS_THAN_OR_EQUAL"),
+        op: enumOf(
+          "EQUAL_TO",
+          "NOT_EQUAL",
+          "GREATER_THAN",
+          "GREATER_THAN_OR_EQUAL",
+          "LESS_THAN",
+          "LESS_THAN_OR_EQUAL",
+        ),
       },
       ["left", "op", "right"],
     ),
@@ -292,10 +322,14 @@ function taskSchema(nested: Schema | undefined): Schema {
     dbt_platform_task: { type: "object" },
   };
   if (nested) {
-    properties.for_each_task = obj({ inputs: { type: "string", minLength: 1 }, concurrency: { type: "integer", minimum: 1 }, task: nested }, [
-      "inputs",
-      "task",
-    ]);
+    properties.for_each_task = obj(
+      {
+        inputs: { type: "string", minLength: 1 },
+        concurrency: { type: "integer", minimum: 1 },
+        task: nested,
+      },
+      ["inputs", "task"],
+    );
   }
   return obj(properties, ["task_key"]);
 }
@@ -313,7 +347,12 @@ export const JOB_SETTINGS_SCHEMA: Schema = {
     description: { type: "string", maxLength: 27700 },
     tags: { ...strMap, maxProperties: 25 },
     tasks: listOf(task, { maxItems: 1000 }),
-    job_clusters: listOf(obj({ job_cluster_key: { type: "string" }, new_cluster: newCluster }, ["job_cluster_key", "new_cluster"])),
+    job_clusters: listOf(
+      obj({ job_cluster_key: { type: "string" }, new_cluster: newCluster }, [
+        "job_cluster_key",
+        "new_cluster",
+      ]),
+    ),
     environments: listOf(
       obj(
         {
@@ -355,14 +394,23 @@ export const JOB_SETTINGS_SCHEMA: Schema = {
         },
         ["table_names"],
       ),
-      periodic: obj({ interval: { type: "integer", minimum: 1 }, unit: enumOf("HOURS", "DAYS", "WEEKS") }, ["interval", "unit"]),
+      periodic: obj({ interval: { type: "integer", minimum: 1 }, unit: enumOf("HOURS", "DAYS", "WEEKS") }, [
+        "interval",
+        "unit",
+      ]),
     }),
     email_notifications: emailNotifications,
     webhook_notifications: webhookNotifications,
     notification_settings: obj({ no_alert_for_skipped_runs: bool, no_alert_for_canceled_runs: bool }),
     health,
     parameters: listOf(
-      obj({ name: { type: "string", minLength: 1, pattern: "^[A-Za-z0-9_.\\-]+$" }, default: { type: "string" } }, ["name", "default"]),
+      obj(
+        {
+          name: { type: "string", minLength: 1, pattern: "^[A-Za-z0-9_.\\-]+$" },
+          default: { type: "string" },
+        },
+        ["name", "default"],
+      ),
     ),
     git_source: obj(
       {
@@ -427,8 +475,15 @@ export function formatPath(segments: Array<string | number>, root?: unknown): st
       out += `[${entryLabel(entry) ?? seg}]`;
       node = entry;
     } else {
-      out += /^[A-Za-z_][A-Za-z0-9_]*$/.test(seg) ? (out === "" ? seg : `.${seg}`) : `[${JSON.stringify(seg)}]`;
-      node = node !== null && typeof node === "object" && !Array.isArray(node) ? (node as Record<string, unknown>)[seg] : undefined;
+      out += /^[A-Za-z_][A-Za-z0-9_]*$/.test(seg)
+        ? out === ""
+          ? seg
+          : `.${seg}`
+        : `[${JSON.stringify(seg)}]`;
+      node =
+        node !== null && typeof node === "object" && !Array.isArray(node)
+          ? (node as Record<string, unknown>)[seg]
+          : undefined;
     }
   }
   return out;
@@ -501,7 +556,14 @@ const LEGACY_TASK_FIELDS = new Set([
   "min_retry_interval_millis",
   "retry_on_timeout",
 ]);
-const OUTPUT_ONLY_FIELDS = new Set(["job_id", "created_time", "creator_user_name", "run_as_user_name", "settings", "effective_budget_policy_id"]);
+const OUTPUT_ONLY_FIELDS = new Set([
+  "job_id",
+  "created_time",
+  "creator_user_name",
+  "run_as_user_name",
+  "settings",
+  "effective_budget_policy_id",
+]);
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 let compiled: ReturnType<Ajv["compile"]> | undefined;
@@ -572,7 +634,13 @@ function issueFor(error: ErrorObject, root: unknown): SchemaIssue | undefined {
       } else {
         fix = `remove '${field}'; fields allowed at ${at}: ${known.join(", ")}`;
       }
-      return { code: "schema.unknown-field", path: fieldPath, value: field, message: `unknown field '${field}' at ${at}`, fix };
+      return {
+        code: "schema.unknown-field",
+        path: fieldPath,
+        value: field,
+        message: `unknown field '${field}' at ${at}`,
+        fix,
+      };
     }
     case "type": {
       const want = (error.params as { type: string }).type;
@@ -593,13 +661,16 @@ function issueFor(error: ErrorObject, root: unknown): SchemaIssue | undefined {
     }
     case "enum": {
       const allowed = (error.params as { allowedValues: string[] }).allowedValues;
-      const suggestion = typeof error.data === "string" ? didYouMean(error.data.toUpperCase(), allowed) : undefined;
+      const suggestion =
+        typeof error.data === "string" ? didYouMean(error.data.toUpperCase(), allowed) : undefined;
       return {
         code: "schema.enum",
         path,
         value: error.data,
         message: `${at} must be one of ${allowed.join(", ")}, found ${describe(error.data)}`,
-        fix: suggestion ? `did you mean '${suggestion}'? Use '${suggestion}'` : `use one of ${allowed.join(", ")}`,
+        fix: suggestion
+          ? `did you mean '${suggestion}'? Use '${suggestion}'`
+          : `use one of ${allowed.join(", ")}`,
       };
     }
     case "required": {
@@ -613,7 +684,13 @@ function issueFor(error: ErrorObject, root: unknown): SchemaIssue | undefined {
       };
     }
     case "minLength":
-      return { code: "schema.empty", path, value: error.data, message: `${at} is empty`, fix: `give ${at} a value (it cannot be blank)` };
+      return {
+        code: "schema.empty",
+        path,
+        value: error.data,
+        message: `${at} is empty`,
+        fix: `give ${at} a value (it cannot be blank)`,
+      };
     case "maxLength":
       return {
         code: "schema.too-long",
@@ -647,7 +724,13 @@ function issueFor(error: ErrorObject, root: unknown): SchemaIssue | undefined {
       };
     }
     case "minItems":
-      return { code: "schema.empty", path, value: error.data, message: `${at} is empty`, fix: `give ${at} at least one entry` };
+      return {
+        code: "schema.empty",
+        path,
+        value: error.data,
+        message: `${at} is empty`,
+        fix: `give ${at} at least one entry`,
+      };
     case "pattern":
       return {
         code: "schema.pattern",
@@ -657,7 +740,13 @@ function issueFor(error: ErrorObject, root: unknown): SchemaIssue | undefined {
         fix: `use only letters, digits, '_', '-' and '.' in ${at}`,
       };
     default:
-      return { code: `schema.${error.keyword}`, path, value: shortValue(error.data), message: `${at} ${error.message ?? "is invalid"}`, fix: `correct ${at}` };
+      return {
+        code: `schema.${error.keyword}`,
+        path,
+        value: shortValue(error.data),
+        message: `${at} ${error.message ?? "is invalid"}`,
+        fix: `correct ${at}`,
+      };
   }
 }
 

@@ -41,11 +41,14 @@ const TOKEN_PATTERNS: TokenPattern[] = [
 /** Credentials in a URL: user:password@host, or token-like query parameters. */
 const URL_USERINFO = /\b[a-z][a-z0-9+.-]*:\/\/([^\s/@:]+):([^\s/@]+)@/i;
 const URL_TOKEN_USER = /\bhttps?:\/\/([A-Za-z0-9_-]{20,})@/;
-const URL_QUERY_SECRET = /[?&](token|access_token|api_key|apikey|key|sig|signature|password|secret|code)=([^&\s#]{6,})/i;
+const URL_QUERY_SECRET =
+  /[?&](token|access_token|api_key|apikey|key|sig|signature|password|secret|code)=([^&\s#]{6,})/i;
 
-const SECRET_KEY_WORDS = /(^|[_.\-\s])(password|passwd|pwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?token|credentials?|sas)($|[_.\-\s])/;
+const SECRET_KEY_WORDS =
+  /(^|[_.\-\s])(password|passwd|pwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?token|credentials?|sas)($|[_.\-\s])/;
 /** Key names that mention a secret but hold a harmless value (its scope, name, location, size...). */
-const HARMLESS_KEY_SUFFIX = /([_.-](scope|name|names|path|file|dir|directory|id|ids|url|uri|endpoint|ttl|type|length|count|limit|enabled|env|var|key_name|header|prefix|suffix|format|version|mode|provider|user|username|host|hostname|port|table|column|catalog|schema|field))$/;
+const HARMLESS_KEY_SUFFIX =
+  /([_.-](scope|name|names|path|file|dir|directory|id|ids|url|uri|endpoint|ttl|type|length|count|limit|enabled|env|var|key_name|header|prefix|suffix|format|version|mode|provider|user|username|host|hostname|port|table|column|catalog|schema|field))$/;
 
 /** Values that are references or placeholders, not secrets. */
 function isReferenceOrPlaceholder(value: string): boolean {
@@ -54,7 +57,8 @@ function isReferenceOrPlaceholder(value: string): boolean {
   if (/^\{\{\s*secrets\/[^/}]+\/[^}]+\}\}$/.test(v)) return true;
   if (/\{\{[^}]+\}\}/.test(v)) return true; // {{job.parameters.x}}, {{tasks.a.values.b}} dynamic references
   if (/^\$\{[^}]+\}$/.test(v) || /^\$[A-Z_][A-Z0-9_]*$/.test(v)) return true; // ${var.x}, $ENV_VAR
-  if (/^<[^>]*>$/.test(v) || /^(x+|\*+|\.\.\.|redacted|changeme_placeholder|none|null|true|false)$/i.test(v)) return true;
+  if (/^<[^>]*>$/.test(v) || /^(x+|\*+|\.\.\.|redacted|changeme_placeholder|none|null|true|false)$/i.test(v))
+    return true;
   if (/^(dbfs:|s3a?:|abfss?:|gs:|file:)?\/\S*$/.test(v) && !/[?&]/.test(v)) return true; // a path
   if (/^\d{1,5}$/.test(v)) return true; // a number (sizes, counts)
   return false;
@@ -87,9 +91,11 @@ export function findTokenInText(text: string): { kind: string; match: string } |
   const user = URL_USERINFO.exec(text);
   if (user && !isReferenceOrPlaceholder(user[2])) return { kind: "password in a URL", match: user[2] };
   const tokenUser = URL_TOKEN_USER.exec(text);
-  if (tokenUser && !isReferenceOrPlaceholder(tokenUser[1])) return { kind: "token in a URL", match: tokenUser[1] };
+  if (tokenUser && !isReferenceOrPlaceholder(tokenUser[1]))
+    return { kind: "token in a URL", match: tokenUser[1] };
   const query = URL_QUERY_SECRET.exec(text);
-  if (query && !isReferenceOrPlaceholder(query[2])) return { kind: `'${query[1]}' in a URL`, match: query[2] };
+  if (query && !isReferenceOrPlaceholder(query[2]))
+    return { kind: `'${query[1]}' in a URL`, match: query[2] };
   return undefined;
 }
 
@@ -103,7 +109,13 @@ const FIX =
 
 type Segment = string | number;
 
-function finding(segments: Segment[], root: unknown, kind: string, secret: string, why: string): SecretFinding {
+function finding(
+  segments: Segment[],
+  root: unknown,
+  kind: string,
+  secret: string,
+  why: string,
+): SecretFinding {
   const path = formatPath(segments, root);
   return {
     code: "secret.inline",
@@ -134,8 +146,21 @@ export function findInlineSecrets(settings: unknown): SecretFinding[] {
       push(finding(segments, settings, token.kind, token.match, ""));
       return;
     }
-    if (keyName !== undefined && isSecretKeyName(keyName) && !isReferenceOrPlaceholder(value) && !looksLikeName(value)) {
-      push(finding(segments, settings, "password or secret", value, ` (the key '${keyName}' names a credential and its value is a literal)`));
+    if (
+      keyName !== undefined &&
+      isSecretKeyName(keyName) &&
+      !isReferenceOrPlaceholder(value) &&
+      !looksLikeName(value)
+    ) {
+      push(
+        finding(
+          segments,
+          settings,
+          "password or secret",
+          value,
+          ` (the key '${keyName}' names a credential and its value is a literal)`,
+        ),
+      );
     }
   };
 
@@ -144,14 +169,36 @@ export function findInlineSecrets(settings: unknown): SecretFinding[] {
     list.forEach((item, i) => {
       if (typeof item !== "string") return;
       const eq = /^--?([A-Za-z][\w.-]*)=(.*)$/s.exec(item);
-      if (eq && isSecretKeyName(eq[1]) && !isReferenceOrPlaceholder(eq[2]) && !looksLikeName(eq[2]) && !findTokenInText(item)) {
+      if (
+        eq &&
+        isSecretKeyName(eq[1]) &&
+        !isReferenceOrPlaceholder(eq[2]) &&
+        !looksLikeName(eq[2]) &&
+        !findTokenInText(item)
+      ) {
         push(finding([...segments, i], settings, "password or secret", eq[2], ` (argument '--${eq[1]}')`));
         return;
       }
       const flag = /^--?([A-Za-z][\w.-]*)$/.exec(item);
       const next = list[i + 1];
-      if (flag && isSecretKeyName(flag[1]) && typeof next === "string" && !next.startsWith("-") && !isReferenceOrPlaceholder(next) && !looksLikeName(next) && !findTokenInText(next)) {
-        push(finding([...segments, i + 1], settings, "password or secret", next, ` (value of argument '${item}')`));
+      if (
+        flag &&
+        isSecretKeyName(flag[1]) &&
+        typeof next === "string" &&
+        !next.startsWith("-") &&
+        !isReferenceOrPlaceholder(next) &&
+        !looksLikeName(next) &&
+        !findTokenInText(next)
+      ) {
+        push(
+          finding(
+            [...segments, i + 1],
+            settings,
+            "password or secret",
+            next,
+            ` (value of argument '${item}')`,
+          ),
+        );
       }
     });
   };
@@ -163,7 +210,12 @@ export function findInlineSecrets(settings: unknown): SecretFinding[] {
     }
     if (Array.isArray(node)) {
       const last = segments[segments.length - 1];
-      if (last === "parameters" || last === "jar_params" || last === "python_params" || last === "spark_submit_params") {
+      if (
+        last === "parameters" ||
+        last === "jar_params" ||
+        last === "python_params" ||
+        last === "spark_submit_params"
+      ) {
         checkArgList(node, segments);
       }
       node.forEach((item, i) => walk(item, [...segments, i], undefined));
@@ -172,11 +224,27 @@ export function findInlineSecrets(settings: unknown): SecretFinding[] {
     if (node !== null && typeof node === "object") {
       const entry = node as Record<string, unknown>;
       // Job parameter definitions {name, default}: the name says what the default is.
-      if (typeof entry.name === "string" && typeof entry.default === "string" && Object.keys(entry).length <= 2) {
+      if (
+        typeof entry.name === "string" &&
+        typeof entry.default === "string" &&
+        Object.keys(entry).length <= 2
+      ) {
         const token = findTokenInText(entry.default);
         if (token) push(finding([...segments, "default"], settings, token.kind, token.match, ""));
-        else if (isSecretKeyName(entry.name) && !isReferenceOrPlaceholder(entry.default) && !looksLikeName(entry.default))
-          push(finding([...segments, "default"], settings, "password or secret", entry.default, ` (job parameter '${entry.name}' names a credential)`));
+        else if (
+          isSecretKeyName(entry.name) &&
+          !isReferenceOrPlaceholder(entry.default) &&
+          !looksLikeName(entry.default)
+        )
+          push(
+            finding(
+              [...segments, "default"],
+              settings,
+              "password or secret",
+              entry.default,
+              ` (job parameter '${entry.name}' names a credential)`,
+            ),
+          );
         return;
       }
       for (const [k, v] of Object.entries(entry)) walk(v, [...segments, k], k);
@@ -196,9 +264,13 @@ function escapeRegExp(text: string): string {
  */
 export function redact(text: string, knownSecrets: Iterable<string> = []): string {
   let out = text;
-  const secrets = [...knownSecrets].filter((s) => typeof s === "string" && s.length >= 4).sort((a, b) => b.length - a.length);
+  const secrets = [...knownSecrets]
+    .filter((s) => typeof s === "string" && s.length >= 4)
+    .sort((a, b) => b.length - a.length);
   for (const secret of secrets) out = out.replace(new RegExp(escapeRegExp(secret), "g"), "***");
   for (const { re } of TOKEN_PATTERNS) out = out.replace(new RegExp(re.source, "g"), "***");
-  out = out.replace(new RegExp(URL_USERINFO.source, "gi"), (m, _user: string, pass: string) => m.replace(`:${pass}@`, ":***@"));
+  out = out.replace(new RegExp(URL_USERINFO.source, "gi"), (m, _user: string, pass: string) =>
+    m.replace(`:${pass}@`, ":***@"),
+  );
   return out;
 }

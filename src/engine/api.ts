@@ -3,7 +3,7 @@
  * The action adds only GitHub I/O around these calls.
  */
 import type { Diagnostic, Interpretation, JobChange, Logger } from "../domain/model.js";
-import type { Workspace } from "../workspace/port.js";
+import type { Workspace } from "../adapters/databricks/port.js";
 import type { LlmSettings } from "../techlead/types.js";
 
 export interface EngineOptions {
@@ -64,7 +64,8 @@ export interface PlanResult {
   markdown: string;
 }
 
-export type FailureReason = "validation-failed" | "plan-changed" | "apply-failed" | "locked" | "configuration";
+export type FailureReason =
+  "validation-failed" | "plan-changed" | "apply-failed" | "locked" | "configuration";
 
 export interface TaskApplyResult {
   taskId: string;

@@ -3,8 +3,8 @@
  * snapshot, the Tech Lead's tools, and the clock.
  */
 import type { EngineOptions } from "./api.js";
-import { FileTaskStore, type TaskStore } from "./task-store.js";
-import { WorkspaceSnapshot } from "./ownership.js";
+import { FileTaskStore, type TaskStore } from "../state/task-store.js";
+import { WorkspaceSnapshot } from "../state/ownership.js";
 import type { ProseInterpreter, TechLeadTools } from "../techlead/types.js";
 import { getRetriever } from "../retriever/index.js";
 
@@ -41,7 +41,9 @@ export function createRunContext(options: EngineOptions, store?: TaskStore): Run
       async findJobsByName(name) {
         const wanted = name.toLowerCase();
         const snap = await ctx.snapshot();
-        return [...snap.jobs.values()].filter((job) => (job.settings.name ?? "").toLowerCase().includes(wanted));
+        return [...snap.jobs.values()].filter((job) =>
+          (job.settings.name ?? "").toLowerCase().includes(wanted),
+        );
       },
       async pathExists(path) {
         return (await options.workspace.getObjectStatus(path)) !== undefined;

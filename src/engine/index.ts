@@ -2,12 +2,12 @@
  * The engine entry points shared by the CLI and the GitHub Action.
  */
 import type { ApplyOptions, ApplyResult, EngineOptions, PlanResult, TechLeadResult } from "./api.js";
-import { applyPlan } from "./apply.js";
+import { applyPlan } from "../worker/apply.js";
 import { createRunContext } from "./context.js";
-import { computePlan, recordPlan } from "./planner.js";
-import { FileTaskStore } from "./task-store.js";
-import { TASK_STATES, type TaskState } from "./task-file.js";
-import { techLead } from "./techlead.js";
+import { computePlan, recordPlan } from "../worker/planner.js";
+import { FileTaskStore } from "../state/task-store.js";
+import { TASK_STATES, type TaskState } from "../state/task-file.js";
+import { techLead } from "../techlead/techlead.js";
 
 export type TaskStatus = TaskState;
 
@@ -37,18 +37,29 @@ export async function runTechLead(options: EngineOptions, requirements?: string[
   const outcome = await options.log.group("Tech Lead: requirements → task files", () =>
     techLead(ctx, requirements ? { write: true, only: requirements } : { write: true }),
   );
-  return { written: outcome.written, interpretations: outcome.interpretations, diagnostics: outcome.diagnostics };
+  return {
+    written: outcome.written,
+    interpretations: outcome.interpretations,
+    diagnostics: outcome.diagnostics,
+  };
 }
 
 /**
  * Validate + plan every task. With `record` (default) the Tech Lead's task files are written and the plan is
  * recorded in them (PLANNED + plan hash), which is what apply later checks; `record: false` writes nothing.
  */
-export async function runPlan(options: EngineOptions, planOptions: { record?: boolean; drift?: boolean } = {}): Promise<PlanResult> {
+export async function runPlan(
+  options: EngineOptions,
+  planOptions: { record?: boolean; drift?: boolean } = {},
+): Promise<PlanResult> {
   const record = planOptions.record ?? true;
   const ctx = createRunContext(options);
-  const tl = await options.log.group("Tech Lead: requirements → task files", () => techLead(ctx, { write: record }));
-  const computation = await options.log.group("Worker: validate and plan", () => computePlan(ctx, tl, { drift: planOptions.drift ?? false }));
+  const tl = await options.log.group("Tech Lead: requirements → task files", () =>
+    techLead(ctx, { write: record }),
+  );
+  const computation = await options.log.group("Worker: validate and plan", () =>
+    computePlan(ctx, tl, { drift: planOptions.drift ?? false }),
+  );
   if (record) await recordPlan(ctx, computation);
   return computation.result;
 }

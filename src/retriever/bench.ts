@@ -6,7 +6,14 @@
 import type { DocHit } from "../techlead/types.js";
 import { DEFAULT_CHUNKING, type ChunkingOptions, type DocChunk } from "./chunks.js";
 import { buildCorpus, serializeCorpus, type CorpusSources } from "./corpus.js";
-import { DEFAULT_INDEX_CONFIG, createIndex, loadIndex, makeTermProcessor, searchIndex, type IndexConfig } from "./engine.js";
+import {
+  DEFAULT_INDEX_CONFIG,
+  createIndex,
+  loadIndex,
+  makeTermProcessor,
+  searchIndex,
+  type IndexConfig,
+} from "./engine.js";
 import { evaluateRetrieval, type RetrievalQuestion } from "./eval.js";
 
 export interface Variant {
@@ -28,7 +35,9 @@ export interface VariantResult {
 
 /** The chosen configuration first; every other row changes one thing (the last row is the first, untuned one). */
 export const VARIANTS: Variant[] = [
-  { name: "chosen: BM25+, one chunk per SDK type, boosts heading 1.5, stem, fuzzy 0.2, off-spec 0.7, notes 1.5" },
+  {
+    name: "chosen: BM25+, one chunk per SDK type, boosts heading 1.5, stem, fuzzy 0.2, off-spec 0.7, notes 1.5",
+  },
   { name: "TF-IDF cosine baseline (same chunks and terms)", tfidf: true },
   { name: "one chunk per SDK field", chunking: { sdk: "field" } },
   { name: "SDK field groups of 12", chunking: { sdk: "group", groupSize: 12 } },
@@ -46,7 +55,10 @@ export const VARIANTS: Variant[] = [
   { name: "knowledge notes weight 2", config: { knowledgeWeight: 2 } },
   { name: "BM25 b 0.9", config: { bm25: { k: 1.2, b: 0.9, d: 0.5 } } },
   { name: "BM25 k 2.0", config: { bm25: { k: 2, b: 0.7, d: 0.5 } } },
-  { name: "first untuned configuration (boosts 3/2/1, notes 1.0)", config: { boosts: { heading: 3, keywords: 2, text: 1 }, knowledgeWeight: 1 } },
+  {
+    name: "first untuned configuration (boosts 3/2/1, notes 1.0)",
+    config: { boosts: { heading: 3, keywords: 2, text: 1 }, knowledgeWeight: 1 },
+  },
 ];
 
 export interface BenchSources extends CorpusSources {
@@ -60,7 +72,14 @@ export function compareVariants(sources: BenchSources, variants: Variant[] = VAR
     const corpus = buildCorpus({ ...sources, chunking });
     const retriever = variant.tfidf ? tfidfRetriever(corpus.chunks, config) : searcher(corpus.chunks, config);
     const result = evaluateRetrieval({ questions: sources.questions, retriever });
-    return { name: variant.name, chunks: corpus.chunks.length, hitAt1: result.hitAt1, hitAt3: result.hitAt3, hitAt5: result.hitAt5, mrr: result.mrr };
+    return {
+      name: variant.name,
+      chunks: corpus.chunks.length,
+      hitAt1: result.hitAt1,
+      hitAt3: result.hitAt3,
+      hitAt5: result.hitAt5,
+      mrr: result.mrr,
+    };
   });
 }
 
@@ -70,7 +89,10 @@ function searcher(chunks: DocChunk[], config: IndexConfig): { search(query: stri
 }
 
 /** Classic TF-IDF with cosine similarity over heading + keywords + text (no length saturation, no boosts). */
-export function tfidfRetriever(chunks: DocChunk[], config: Pick<IndexConfig, "stem"> = DEFAULT_INDEX_CONFIG): { search(query: string, k?: number): DocHit[] } {
+export function tfidfRetriever(
+  chunks: DocChunk[],
+  config: Pick<IndexConfig, "stem"> = DEFAULT_INDEX_CONFIG,
+): { search(query: string, k?: number): DocHit[] } {
   const processTerm = makeTermProcessor(config);
   const terms = (text: string): string[] =>
     text
@@ -79,7 +101,8 @@ export function tfidfRetriever(chunks: DocChunk[], config: Pick<IndexConfig, "st
       .filter((term): term is string => !!term);
   const docs = chunks.map((chunk) => {
     const counts = new Map<string, number>();
-    for (const term of terms(`${chunk.heading} ${chunk.keywords} ${chunk.text}`)) counts.set(term, (counts.get(term) ?? 0) + 1);
+    for (const term of terms(`${chunk.heading} ${chunk.keywords} ${chunk.text}`))
+      counts.set(term, (counts.get(term) ?? 0) + 1);
     return { chunk, counts };
   });
   const df = new Map<string, number>();
@@ -100,11 +123,22 @@ export function tfidfRetriever(chunks: DocChunk[], config: Pick<IndexConfig, "st
       const queryTerms = [...new Set(terms(query))];
       if (queryTerms.length === 0) return [];
       const scored = vectors
-        .map((vector) => ({ vector, score: queryTerms.reduce((sum, term) => sum + (vector.weights.get(term) ?? 0) * idf(term), 0) / vector.norm }))
+        .map((vector) => ({
+          vector,
+          score:
+            queryTerms.reduce((sum, term) => sum + (vector.weights.get(term) ?? 0) * idf(term), 0) /
+            vector.norm,
+        }))
         .filter((entry) => entry.score > 0)
         .sort((a, b) => b.score - a.score)
         .slice(0, k);
-      return scored.map(({ vector, score }) => ({ id: vector.chunk.id, source: vector.chunk.source, heading: vector.chunk.heading, text: vector.chunk.text, score }));
+      return scored.map(({ vector, score }) => ({
+        id: vector.chunk.id,
+        source: vector.chunk.source,
+        heading: vector.chunk.heading,
+        text: vector.chunk.text,
+        score,
+      }));
     },
   };
 }
@@ -137,7 +171,8 @@ export function measureCosts(sources: BenchSources, rounds = 5): CostFigures {
     }
   }
   latencies.sort((a, b) => a - b);
-  const percentile = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+  const percentile = (p: number): number =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
   return {
     chunks: corpus.chunks.length,
     buildMs: Math.round(buildMs),

@@ -24,9 +24,15 @@ export interface WriteDocsIndexResult {
 
 export function writeDocsIndex(options: WriteDocsIndexOptions): WriteDocsIndexResult {
   const started = performance.now();
-  const corpus = buildCorpus({ ts: options.ts, sdkApisDir: options.sdkApisDir, knowledgeDir: options.knowledgeDir });
+  const corpus = buildCorpus({
+    ts: options.ts,
+    sdkApisDir: options.sdkApisDir,
+    knowledgeDir: options.knowledgeDir,
+  });
   if (!corpus.chunks.some((chunk) => chunk.source.startsWith("knowledge:"))) {
-    throw new Error(`no knowledge notes found in ${options.knowledgeDir}; the docs index needs docs/knowledge/*.md`);
+    throw new Error(
+      `no knowledge notes found in ${options.knowledgeDir}; the docs index needs docs/knowledge/*.md`,
+    );
   }
   const json = JSON.stringify(serializeCorpus(corpus, DEFAULT_INDEX_CONFIG));
   mkdirSync(path.dirname(options.outFile), { recursive: true });
@@ -34,5 +40,10 @@ export function writeDocsIndex(options: WriteDocsIndexOptions): WriteDocsIndexRe
   const temporary = `${options.outFile}.${process.pid}.tmp`;
   writeFileSync(temporary, json);
   renameSync(temporary, options.outFile);
-  return { outFile: options.outFile, chunks: corpus.chunks.length, bytes: Buffer.byteLength(json), ms: Math.round(performance.now() - started) };
+  return {
+    outFile: options.outFile,
+    chunks: corpus.chunks.length,
+    bytes: Buffer.byteLength(json),
+    ms: Math.round(performance.now() - started),
+  };
 }

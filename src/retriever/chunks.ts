@@ -41,7 +41,9 @@ const ROOT_TYPE = "jobs.JobSettings";
 export function specPaths(types: SdkType[]): Map<string, string[]> {
   const byName = new Map(types.map((type) => [qualifiedName(type), type]));
   const paths = new Map<string, string[]>([[ROOT_TYPE, [""]]]);
-  const queue: Array<{ type: string; path: string; depth: number }> = [{ type: ROOT_TYPE, path: "", depth: 0 }];
+  const queue: Array<{ type: string; path: string; depth: number }> = [
+    { type: ROOT_TYPE, path: "", depth: 0 },
+  ];
   while (queue.length) {
     const { type, path, depth } = queue.shift()!;
     const declared = byName.get(type);
@@ -56,7 +58,8 @@ export function specPaths(types: SdkType[]): Map<string, string[]> {
         if (known && known.length >= 3) continue;
         if (known) known.push(fieldPath);
         else paths.set(ref, [fieldPath]);
-        if (!known && target.kind === "interface") queue.push({ type: ref, path: fieldPath, depth: depth + 1 });
+        if (!known && target.kind === "interface")
+          queue.push({ type: ref, path: fieldPath, depth: depth + 1 });
       }
     }
   }
@@ -76,12 +79,20 @@ export function sdkChunks(types: SdkType[], options: ChunkingOptions = DEFAULT_C
     const offSpec = qualified !== ROOT_TYPE && !paths.has(qualified) ? { offSpec: true } : {};
 
     if (type.kind === "enum") {
-      const values = type.values.map((value) => `- ${value.value}${value.description ? `: ${value.description}` : ""}`);
+      const values = type.values.map(
+        (value) => `- ${value.value}${value.description ? `: ${value.description}` : ""}`,
+      );
       chunks.push({
         id: source,
         source,
         heading: type.name,
-        text: [`${qualified}: one of ${type.values.map((value) => value.value).join(", ")}.`, type.description, ...values].filter(Boolean).join("\n"),
+        text: [
+          `${qualified}: one of ${type.values.map((value) => value.value).join(", ")}.`,
+          type.description,
+          ...values,
+        ]
+          .filter(Boolean)
+          .join("\n"),
         keywords: `${typeKeywords} ${type.values.map((value) => value.value).join(" ")}`,
         ...offSpec,
       });
@@ -123,7 +134,9 @@ export function sdkChunks(types: SdkType[], options: ChunkingOptions = DEFAULT_C
         id: groups.length > 1 ? `${source}#${index + 1}` : source,
         source,
         heading: `${type.name}${part}`,
-        text: [qualified + part, type.description, usedLine, ...fields.map(fieldLine)].filter(Boolean).join("\n"),
+        text: [qualified + part, type.description, usedLine, ...fields.map(fieldLine)]
+          .filter(Boolean)
+          .join("\n"),
         keywords: `${typeKeywords} ${fields.map((field) => field.name).join(" ")}`,
         ...offSpec,
       });
@@ -149,7 +162,9 @@ export function splitFrontMatter(markdown: string): { meta: NoteMeta; body: stri
     data = undefined;
   }
   const record = data && typeof data === "object" ? (data as Record<string, unknown>) : {};
-  const fields = Array.isArray(record.fields) ? record.fields.filter((field): field is string => typeof field === "string") : [];
+  const fields = Array.isArray(record.fields)
+    ? record.fields.filter((field): field is string => typeof field === "string")
+    : [];
   return {
     meta: { title: typeof record.title === "string" ? record.title : undefined, fields },
     body: markdown.slice(match[0].length),
@@ -161,7 +176,11 @@ export function splitFrontMatter(markdown: string): { meta: NoteMeta; body: stri
  * ("Title › Section › Subsection"). Headings inside fenced code are ignored; long sections are split at
  * paragraph boundaries; empty sections are dropped.
  */
-export function markdownChunks(source: string, markdown: string, options: { maxChars?: number; title?: string; keywords?: string } = {}): DocChunk[] {
+export function markdownChunks(
+  source: string,
+  markdown: string,
+  options: { maxChars?: number; title?: string; keywords?: string } = {},
+): DocChunk[] {
   const maxChars = options.maxChars ?? DEFAULT_CHUNKING.maxChars;
   const sections: Array<{ heading: string; level: number; lines: string[] }> = [];
   const stack: Array<{ level: number; text: string }> = [];
@@ -191,7 +210,8 @@ export function markdownChunks(source: string, markdown: string, options: { maxC
   // A document titled by a single leading H1: the title heads the intro; subsections drop it from their path
   // ("Time zones", not "Schedules, Quartz cron and time zones › Time zones") and keep its words as keywords.
   const h1s = sections.filter((section) => section.level === 1);
-  const titled = h1s.length === 1 && sections.findIndex((section) => section.level > 0) === sections.indexOf(h1s[0]);
+  const titled =
+    h1s.length === 1 && sections.findIndex((section) => section.level > 0) === sections.indexOf(h1s[0]);
   const title = titled ? h1s[0].heading : undefined;
   const chunks: DocChunk[] = [];
   for (const section of sections) {
@@ -208,10 +228,21 @@ export function markdownChunks(source: string, markdown: string, options: { maxC
 }
 
 /** Plain text: paragraphs grouped up to maxChars, heading = the document's title. */
-export function textChunks(source: string, text: string, title: string, maxChars = DEFAULT_CHUNKING.maxChars): DocChunk[] {
+export function textChunks(
+  source: string,
+  text: string,
+  title: string,
+  maxChars = DEFAULT_CHUNKING.maxChars,
+): DocChunk[] {
   return splitLong(text.trim(), maxChars)
     .filter((piece) => piece.trim())
-    .map((piece, index) => ({ id: `${source}#${index + 1}`, source, heading: title, text: piece, keywords: "" }));
+    .map((piece, index) => ({
+      id: `${source}#${index + 1}`,
+      source,
+      heading: title,
+      text: piece,
+      keywords: "",
+    }));
 }
 
 /**
@@ -221,12 +252,17 @@ export function textChunks(source: string, text: string, title: string, maxChars
  */
 export function htmlToMarkdown(html: string): { title?: string; markdown: string } {
   const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
-  const bodyMatch = /<(main|article)\b[^>]*>([\s\S]*?)<\/\1>/i.exec(html) ?? /<body\b[^>]*>([\s\S]*?)<\/body>/i.exec(html);
+  const bodyMatch =
+    /<(main|article)\b[^>]*>([\s\S]*?)<\/\1>/i.exec(html) ?? /<body\b[^>]*>([\s\S]*?)<\/body>/i.exec(html);
   let body = bodyMatch ? bodyMatch[bodyMatch.length - 1] : html;
   body = body
     .replace(/<!--[\s\S]*?-->/g, "")
     .replace(/<(script|style|nav|header|footer|noscript|svg|template)\b[^>]*>[\s\S]*?<\/\1>/gi, "")
-    .replace(/<h([1-6])\b[^>]*>([\s\S]*?)<\/h\1>/gi, (_all, level: string, inner: string) => `\n\n${"#".repeat(Number(level))} ${stripTags(inner).replace(/\s+/g, " ").trim()}\n\n`)
+    .replace(
+      /<h([1-6])\b[^>]*>([\s\S]*?)<\/h\1>/gi,
+      (_all, level: string, inner: string) =>
+        `\n\n${"#".repeat(Number(level))} ${stripTags(inner).replace(/\s+/g, " ").trim()}\n\n`,
+    )
     .replace(/<li\b[^>]*>/gi, "\n- ")
     .replace(/<br\s*\/?>/gi, "\n")
     .replace(/<\/(p|div|section|ul|ol|table|tr|pre|blockquote|dl|dd|dt)>/gi, "\n\n")
@@ -244,12 +280,27 @@ function stripTags(html: string): string {
   return html.replace(/<[^>]*>/g, "");
 }
 
-const NAMED_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", mdash: "—", ndash: "–", hellip: "…", rsquo: "’", lsquo: "‘", rdquo: "”", ldquo: "“" };
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+  mdash: "—",
+  ndash: "–",
+  hellip: "…",
+  rsquo: "’",
+  lsquo: "‘",
+  rdquo: "”",
+  ldquo: "“",
+};
 
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (all, entity: string) => {
     if (entity[0] === "#") {
-      const code = entity[1].toLowerCase() === "x" ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
+      const code =
+        entity[1].toLowerCase() === "x" ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
       return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : all;
     }
     return NAMED_ENTITIES[entity.toLowerCase()] ?? all;
@@ -266,7 +317,8 @@ function splitLong(text: string, maxChars: number): string[] {
       current = "";
     }
     if (paragraph.length > maxChars) {
-      for (let start = 0; start < paragraph.length; start += maxChars) pieces.push(paragraph.slice(start, start + maxChars));
+      for (let start = 0; start < paragraph.length; start += maxChars)
+        pieces.push(paragraph.slice(start, start + maxChars));
       continue;
     }
     current = current ? `${current}\n\n${paragraph}` : paragraph;

@@ -3,9 +3,24 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { DEFAULT_CHUNKING, htmlToMarkdown, markdownChunks, sdkChunks, splitFrontMatter, textChunks, type ChunkingOptions, type DocChunk } from "./chunks.js";
+import {
+  DEFAULT_CHUNKING,
+  htmlToMarkdown,
+  markdownChunks,
+  sdkChunks,
+  splitFrontMatter,
+  textChunks,
+  type ChunkingOptions,
+  type DocChunk,
+} from "./chunks.js";
 import { DEFAULT_INDEX_CONFIG, createIndex, type IndexConfig, type SerializedIndex } from "./engine.js";
-import { SDK_PACKAGES, extractSdkTypes, qualifiedName, type SdkType, type TypeScriptModule } from "./sdk-types.js";
+import {
+  SDK_PACKAGES,
+  extractSdkTypes,
+  qualifiedName,
+  type SdkType,
+  type TypeScriptModule,
+} from "./sdk-types.js";
 
 /** A problem with a docs folder or file the user pointed at. */
 export class DocsSourceError extends Error {
@@ -38,7 +53,11 @@ export function readSdkTypes(ts: TypeScriptModule, apisDir: string): SdkType[] {
   const types: SdkType[] = [];
   for (const pkg of SDK_PACKAGES) {
     const file = path.join(apisDir, pkg, "model.d.ts");
-    if (!existsSync(file)) throw new DocsSourceError(`SDK model declarations not found at ${file}; reinstall @databricks/sdk-experimental (npm ci)`, file);
+    if (!existsSync(file))
+      throw new DocsSourceError(
+        `SDK model declarations not found at ${file}; reinstall @databricks/sdk-experimental (npm ci)`,
+        file,
+      );
     types.push(...extractSdkTypes(ts, pkg, file, readFileSync(file, "utf8")));
   }
   return types;
@@ -58,7 +77,10 @@ export function fieldGraphOf(types: SdkType[]): Record<string, Record<string, st
 }
 
 /** The project's knowledge notes: every `*.md` in the folder except README.md; source `knowledge:<file>`. */
-export function readKnowledgeNotes(dir: string, maxChars = DEFAULT_CHUNKING.maxChars): { chunks: DocChunk[]; noteFields: Record<string, string[]> } {
+export function readKnowledgeNotes(
+  dir: string,
+  maxChars = DEFAULT_CHUNKING.maxChars,
+): { chunks: DocChunk[]; noteFields: Record<string, string[]> } {
   const chunks: DocChunk[] = [];
   const noteFields: Record<string, string[]> = {};
   if (!existsSync(dir)) return { chunks, noteFields };
@@ -69,7 +91,13 @@ export function readKnowledgeNotes(dir: string, maxChars = DEFAULT_CHUNKING.maxC
     const source = `knowledge:${name}`;
     const { meta, body } = splitFrontMatter(readFileSync(path.join(dir, name), "utf8"));
     noteFields[source] = meta.fields;
-    chunks.push(...markdownChunks(source, body, { maxChars, title: meta.title, keywords: meta.fields.join(" ").replace(/[.[\]]/g, " ") }));
+    chunks.push(
+      ...markdownChunks(source, body, {
+        maxChars,
+        title: meta.title,
+        keywords: meta.fields.join(" ").replace(/[.[\]]/g, " "),
+      }),
+    );
   }
   return { chunks, noteFields };
 }
@@ -89,7 +117,9 @@ export function readDocsDir(dir: string, maxChars = DEFAULT_CHUNKING.maxChars): 
   const chunks: DocChunk[] = [];
   let count = 0;
   const walk = (current: string): void => {
-    for (const entry of readdirSync(current, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(current, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
       const full = path.join(current, entry.name);
       if (entry.isDirectory()) {
@@ -128,13 +158,22 @@ export function readDocsDir(dir: string, maxChars = DEFAULT_CHUNKING.maxChars): 
 /** Throws a DocsSourceError naming the folder and the fix when it cannot be read. */
 export function assertDocsDir(dir: string): void {
   if (typeof dir !== "string" || dir.trim() === "") {
-    throw new DocsSourceError(`extraDocsDirs: expected a folder path, found ${JSON.stringify(dir)}; give the path of a folder holding .md, .html or .txt files`, String(dir));
+    throw new DocsSourceError(
+      `extraDocsDirs: expected a folder path, found ${JSON.stringify(dir)}; give the path of a folder holding .md, .html or .txt files`,
+      String(dir),
+    );
   }
   if (!existsSync(dir)) {
-    throw new DocsSourceError(`extraDocsDirs: folder ${dir} does not exist; fix the path (relative paths are resolved from the current directory) or remove it`, dir);
+    throw new DocsSourceError(
+      `extraDocsDirs: folder ${dir} does not exist; fix the path (relative paths are resolved from the current directory) or remove it`,
+      dir,
+    );
   }
   if (!statSync(dir).isDirectory()) {
-    throw new DocsSourceError(`extraDocsDirs: ${dir} is a file, not a folder; give the folder that holds the docs`, dir);
+    throw new DocsSourceError(
+      `extraDocsDirs: ${dir} is a file, not a folder; give the folder that holds the docs`,
+      dir,
+    );
   }
 }
 

@@ -86,7 +86,10 @@ function searchOptions(config: IndexConfig): SearchOptions {
     combineWith: "OR",
     bm25: { ...config.bm25 },
     prefix: config.prefix ? (term: string) => term.length >= 5 : false,
-    fuzzy: config.fuzzy > 0 ? (term: string) => (term.length >= 5 && term.length <= 20 ? config.fuzzy : false) : false,
+    fuzzy:
+      config.fuzzy > 0
+        ? (term: string) => (term.length >= 5 && term.length <= 20 ? config.fuzzy : false)
+        : false,
   };
 }
 
@@ -124,7 +127,8 @@ export function searchIndex(index: LoadedIndex, query: unknown, k = 5, filter: S
   const weight = (id: string): number => {
     const chunk = index.chunks.get(id);
     if (!chunk) return 0;
-    if (filter.sourcePrefixes && !filter.sourcePrefixes.some((prefix) => chunk.source.startsWith(prefix))) return 0;
+    if (filter.sourcePrefixes && !filter.sourcePrefixes.some((prefix) => chunk.source.startsWith(prefix)))
+      return 0;
     if (chunk.offSpec) return index.config.unreachableWeight;
     if (chunk.source.startsWith("knowledge:")) return index.config.knowledgeWeight ?? 1;
     return 1;
@@ -135,7 +139,13 @@ export function searchIndex(index: LoadedIndex, query: unknown, k = 5, filter: S
     if (!(result.score > 0)) continue;
     const chunk = index.chunks.get(String(result.id));
     if (!chunk) continue;
-    hits.push({ id: chunk.id, source: chunk.source, heading: chunk.heading, text: chunk.text, score: round(result.score) });
+    hits.push({
+      id: chunk.id,
+      source: chunk.source,
+      heading: chunk.heading,
+      text: chunk.text,
+      score: round(result.score),
+    });
     if (hits.length >= limit) break;
   }
   return hits;
@@ -156,7 +166,11 @@ export interface SerializedIndex {
 
 export function loadIndex(serialized: SerializedIndex): LoadedIndex {
   const search = MiniSearch.loadJS<DocChunk>(serialized.index, miniSearchOptions(serialized.config));
-  return { search, chunks: new Map(serialized.chunks.map((chunk) => [chunk.id, chunk])), config: serialized.config };
+  return {
+    search,
+    chunks: new Map(serialized.chunks.map((chunk) => [chunk.id, chunk])),
+    config: serialized.config,
+  };
 }
 
 function dedupeIds(chunks: DocChunk[], existing: Map<string, DocChunk> = new Map()): DocChunk[] {

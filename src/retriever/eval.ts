@@ -101,15 +101,24 @@ export function readQuestions(file: string): RetrievalQuestion[] {
   try {
     data = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new DocsSourceError(`retrieval questions ${file}: cannot read JSON (${(error as Error).message}); fix the file`, file);
+    throw new DocsSourceError(
+      `retrieval questions ${file}: cannot read JSON (${(error as Error).message}); fix the file`,
+      file,
+    );
   }
   const list = (data as { questions?: unknown })?.questions;
   if (!Array.isArray(list)) {
-    throw new DocsSourceError(`retrieval questions ${file}: field "questions" is ${JSON.stringify(typeof list)}, expected an array of {q, expect}`, file);
+    throw new DocsSourceError(
+      `retrieval questions ${file}: field "questions" is ${JSON.stringify(typeof list)}, expected an array of {q, expect}`,
+      file,
+    );
   }
   return list.map((entry, index) => {
     const item = entry as Partial<RetrievalQuestion>;
-    const expectOk = Array.isArray(item?.expect) && item.expect.length > 0 && item.expect.every((e) => typeof e?.source === "string");
+    const expectOk =
+      Array.isArray(item?.expect) &&
+      item.expect.length > 0 &&
+      item.expect.every((e) => typeof e?.source === "string");
     if (typeof item?.q !== "string" || !item.q.trim() || !expectOk) {
       throw new DocsSourceError(
         `retrieval questions ${file}: questions[${index}] is ${JSON.stringify(entry)}; each entry needs "q" (a question) and "expect" (a non-empty list of {source, heading?})`,

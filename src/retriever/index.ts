@@ -14,7 +14,15 @@ import { fileURLToPath } from "node:url";
 import type { DocHit } from "../techlead/types.js";
 import type { DocChunk } from "./chunks.js";
 import { DocsSourceError, assertDocsDir, buildCorpus, readDocsDir } from "./corpus.js";
-import { DEFAULT_INDEX_CONFIG, addChunks, createIndex, loadIndex, searchIndex, type LoadedIndex, type SerializedIndex } from "./engine.js";
+import {
+  DEFAULT_INDEX_CONFIG,
+  addChunks,
+  createIndex,
+  loadIndex,
+  searchIndex,
+  type LoadedIndex,
+  type SerializedIndex,
+} from "./engine.js";
 import type { TypeScriptModule } from "./sdk-types.js";
 
 export { DocsSourceError } from "./corpus.js";
@@ -69,7 +77,10 @@ export function getRetriever(options: RetrieverOptions = {}): DocsRetriever {
     return path.resolve(dir);
   });
   if (options.indexFile !== undefined && !existsSync(options.indexFile)) {
-    throw new DocsSourceError(`docs index ${options.indexFile} does not exist; run \`npm run build\` to write dist/docs-index.json, or leave indexFile unset`, options.indexFile);
+    throw new DocsSourceError(
+      `docs index ${options.indexFile} does not exist; run \`npm run build\` to write dist/docs-index.json, or leave indexFile unset`,
+      options.indexFile,
+    );
   }
 
   let state: { index: LoadedIndex; base: Base; loadMs: number } | undefined;
@@ -79,7 +90,9 @@ export function getRetriever(options: RetrieverOptions = {}): DocsRetriever {
     const base = loadBase(options);
     let index: LoadedIndex;
     if (extraDirs.length === 0) {
-      base.shared ??= base.serialized ? loadIndex(base.serialized) : createIndex(base.chunks, DEFAULT_INDEX_CONFIG);
+      base.shared ??= base.serialized
+        ? loadIndex(base.serialized)
+        : createIndex(base.chunks, DEFAULT_INDEX_CONFIG);
       index = base.shared;
     } else {
       index = base.serialized ? loadIndex(base.serialized) : createIndex(base.chunks, DEFAULT_INDEX_CONFIG);
@@ -134,38 +147,66 @@ export function readIndexFile(file: string): Base {
   try {
     parsed = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new DocsSourceError(`docs index ${file} is not valid JSON (${(error as Error).message}); rebuild it with \`npm run build\``, file);
+    throw new DocsSourceError(
+      `docs index ${file} is not valid JSON (${(error as Error).message}); rebuild it with \`npm run build\``,
+      file,
+    );
   }
   const serialized = parsed as Partial<SerializedIndex>;
-  if (serialized?.format !== "jobagent-docs-index" || serialized.version !== 1 || !Array.isArray(serialized.chunks) || !serialized.index) {
+  if (
+    serialized?.format !== "jobagent-docs-index" ||
+    serialized.version !== 1 ||
+    !Array.isArray(serialized.chunks) ||
+    !serialized.index
+  ) {
     throw new DocsSourceError(
       `docs index ${file}: field "format" is ${JSON.stringify(serialized?.format)} (version ${JSON.stringify(serialized?.version)}), expected "jobagent-docs-index" version 1; rebuild it with \`npm run build\``,
       file,
     );
   }
   const full = serialized as SerializedIndex;
-  return { origin: "file", indexFile: file, serialized: full, chunks: full.chunks, fieldGraph: full.fieldGraph ?? {}, noteFields: full.noteFields ?? {}, warnings: [] };
+  return {
+    origin: "file",
+    indexFile: file,
+    serialized: full,
+    chunks: full.chunks,
+    fieldGraph: full.fieldGraph ?? {},
+    noteFields: full.noteFields ?? {},
+    warnings: [],
+  };
 }
 
 function buildInMemory(knowledgeDir?: string): Base {
   const warnings: string[] = [];
   const require = createRequire(import.meta.url);
   const notes = knowledgeDir ?? findKnowledgeDir();
-  if (!notes) warnings.push("knowledge notes (docs/knowledge) not found; searching the SDK field reference only");
+  if (!notes)
+    warnings.push("knowledge notes (docs/knowledge) not found; searching the SDK field reference only");
   let ts: TypeScriptModule | undefined;
   let sdkApisDir: string | undefined;
   try {
     ts = require("typescript") as TypeScriptModule;
     sdkApisDir = path.join(path.dirname(require.resolve("@databricks/sdk-experimental")), "apis");
   } catch (error) {
-    warnings.push(`SDK field reference left out: ${(error as Error).message.split("\n")[0]} (ship dist/docs-index.json to include it)`);
+    warnings.push(
+      `SDK field reference left out: ${(error as Error).message.split("\n")[0]} (ship dist/docs-index.json to include it)`,
+    );
   }
   const corpus = buildCorpus({ ts, sdkApisDir, knowledgeDir: notes });
-  return { origin: "memory", chunks: corpus.chunks, fieldGraph: corpus.fieldGraph, noteFields: corpus.noteFields, warnings };
+  return {
+    origin: "memory",
+    chunks: corpus.chunks,
+    fieldGraph: corpus.fieldGraph,
+    noteFields: corpus.noteFields,
+    warnings,
+  };
 }
 
 function findKnowledgeDir(): string | undefined {
-  const candidates = [new URL("../../docs/knowledge/", import.meta.url), new URL("../docs/knowledge/", import.meta.url)].map((url) => fileURLToPath(url));
+  const candidates = [
+    new URL("../../docs/knowledge/", import.meta.url),
+    new URL("../docs/knowledge/", import.meta.url),
+  ].map((url) => fileURLToPath(url));
   candidates.push(path.resolve("docs/knowledge"));
   return candidates.find((dir) => existsSync(dir));
 }
@@ -192,7 +233,10 @@ function seeAlsoRefs(index: LoadedIndex, base: Base, fieldPath: string, k: numbe
 
   // Knowledge notes that declare the field (longest declared path wins), best section of each by search.
   const notes = Object.entries(base.noteFields)
-    .map(([source, fields]) => ({ source, score: Math.max(0, ...fields.map((field) => declaredMatch(field, segments))) }))
+    .map(([source, fields]) => ({
+      source,
+      score: Math.max(0, ...fields.map((field) => declaredMatch(field, segments))),
+    }))
     .filter((note) => note.score > 0)
     .sort((a, b) => b.score - a.score || a.source.localeCompare(b.source));
   const query = segments.join(" ").replace(/_/g, " ");
@@ -225,7 +269,10 @@ function declaredMatch(declared: string, segments: string[]): number {
 }
 
 /** Walks the field graph from the job-spec roots; `depth` = how many segments are SDK fields. */
-function resolveSdkField(graph: Record<string, Record<string, string>>, segments: string[]): { type: string; field: string; depth: number } | undefined {
+function resolveSdkField(
+  graph: Record<string, Record<string, string>>,
+  segments: string[],
+): { type: string; field: string; depth: number } | undefined {
   let best: { type: string; field: string; depth: number } | undefined;
   for (const root of ROOTS) {
     let type = root;

@@ -42,7 +42,12 @@ export function qualifiedName(type: Pick<SdkType, "pkg" | "name">): string {
 }
 
 /** Parses one model.d.ts and returns its interfaces (with fields) and string-literal enums (with values). */
-export function extractSdkTypes(ts: TypeScriptModule, pkg: string, fileName: string, text: string): SdkType[] {
+export function extractSdkTypes(
+  ts: TypeScriptModule,
+  pkg: string,
+  fileName: string,
+  text: string,
+): SdkType[] {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const types: SdkType[] = [];
   const importAliases = new Set<string>();
@@ -60,7 +65,10 @@ export function extractSdkTypes(ts: TypeScriptModule, pkg: string, fileName: str
         const name = n.typeName;
         if (ts.isQualifiedName(name) && ts.isIdentifier(name.left) && importAliases.has(name.left.text)) {
           refs.add(`${name.left.text}.${name.right.text}`);
-        } else if (ts.isIdentifier(name) && !["Array", "Record", "Map", "Date", "Promise"].includes(name.text)) {
+        } else if (
+          ts.isIdentifier(name) &&
+          !["Array", "Record", "Map", "Date", "Promise"].includes(name.text)
+        ) {
           refs.add(`${pkg}.${name.text}`);
         }
       }
@@ -75,7 +83,10 @@ export function extractSdkTypes(ts: TypeScriptModule, pkg: string, fileName: str
       const fields: SdkField[] = [];
       for (const member of statement.members) {
         if (!ts.isPropertySignature(member) || !member.name) continue;
-        const name = ts.isIdentifier(member.name) || ts.isStringLiteral(member.name) ? member.name.text : member.name.getText(source);
+        const name =
+          ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)
+            ? member.name.text
+            : member.name.getText(source);
         fields.push({
           name,
           type: member.type ? member.type.getText(source).replace(/\s+/g, " ") : "unknown",
@@ -84,7 +95,14 @@ export function extractSdkTypes(ts: TypeScriptModule, pkg: string, fileName: str
           required: !member.questionToken,
         });
       }
-      types.push({ pkg, name: statement.name.text, kind: "interface", description: docComment(ts, text, statement), fields, values: [] });
+      types.push({
+        pkg,
+        name: statement.name.text,
+        kind: "interface",
+        description: docComment(ts, text, statement),
+        fields,
+        values: [],
+      });
     } else if (ts.isTypeAliasDeclaration(statement)) {
       const literals = literalMembers(ts, statement.type);
       if (!literals) continue;
@@ -97,13 +115,23 @@ export function extractSdkTypes(ts: TypeScriptModule, pkg: string, fileName: str
         const last = docs?.[docs.length - 1];
         return { value: literal.text, description: last ? cleanDoc(last.slice(3, -2)) : "" };
       });
-      types.push({ pkg, name: statement.name.text, kind: "enum", description: docComment(ts, text, statement), fields: [], values });
+      types.push({
+        pkg,
+        name: statement.name.text,
+        kind: "enum",
+        description: docComment(ts, text, statement),
+        fields: [],
+        values,
+      });
     }
   }
   return types;
 }
 
-function literalMembers(ts: TypeScriptModule, node: TS.TypeNode): Array<{ text: string; node: TS.Node }> | undefined {
+function literalMembers(
+  ts: TypeScriptModule,
+  node: TS.TypeNode,
+): Array<{ text: string; node: TS.Node }> | undefined {
   const members = ts.isUnionTypeNode(node) ? [...node.types] : [node];
   const out: Array<{ text: string; node: TS.Node }> = [];
   for (const member of members) {

@@ -10,7 +10,7 @@ import {
 } from "../../src/action/comment.js";
 import type { ApplyResult, PlanResult } from "../../src/engine/api.js";
 import type { JobChange, JobSettings } from "../../src/domain/model.js";
-import { parseMarker } from "../../src/github/sticky.js";
+import { parseMarker } from "../../src/adapters/github/sticky.js";
 import { renderPlanMarkdown } from "../../src/domain/render.js";
 
 const CORPUS = resolve(process.cwd(), "../shared/corpus/real-jobs");
@@ -28,13 +28,21 @@ function corpusSettings(): JobSettings[] {
 function bigPlan(n: number): PlanResult {
   const settings = corpusSettings();
   const changes: JobChange[] = Array.from({ length: n }, (_, i) => {
-    const desired: JobSettings = { ...settings[i % settings.length], name: `${settings[i % settings.length].name ?? "job"} #${i}` };
+    const desired: JobSettings = {
+      ...settings[i % settings.length],
+      name: `${settings[i % settings.length].name ?? "job"} #${i}`,
+    };
     return {
       taskId: `jobs/req-${i}.md#main`,
       requirement: `jobs/req-${i}.md`,
       op: "create",
       jobName: String(desired.name),
-      fields: Object.keys(desired).map((key) => ({ path: key, kind: "add" as const, after: desired[key], category: "other" as const })),
+      fields: Object.keys(desired).map((key) => ({
+        path: key,
+        kind: "add" as const,
+        after: desired[key],
+        category: "other" as const,
+      })),
       drift: [],
       desired,
       hash: `h${i}`,
@@ -43,7 +51,10 @@ function bigPlan(n: number): PlanResult {
     };
   });
   const markdown = changes
-    .map((c) => `### ${c.jobName}\n\n<details><summary>settings</summary>\n\n\`\`\`json\n${JSON.stringify(c.desired, null, 2)}\n\`\`\`\n\n</details>`)
+    .map(
+      (c) =>
+        `### ${c.jobName}\n\n<details><summary>settings</summary>\n\n\`\`\`json\n${JSON.stringify(c.desired, null, 2)}\n\`\`\`\n\n</details>`,
+    )
     .join("\n\n");
   return {
     valid: true,
@@ -67,7 +78,15 @@ function smallPlan(overrides: Partial<PlanResult> = {}): PlanResult {
         op: "update",
         jobName: "orders | daily <!-- x -->",
         jobId: 42,
-        fields: [{ path: "schedule.quartz_cron_expression", kind: "change", before: "0 0 1 * * ?", after: "0 0 2 * * ?", category: "schedule" }],
+        fields: [
+          {
+            path: "schedule.quartz_cron_expression",
+            kind: "change",
+            before: "0 0 1 * * ?",
+            after: "0 0 2 * * ?",
+            category: "schedule",
+          },
+        ],
         drift: [],
         hash: "abc",
         warnings: [],
@@ -92,7 +111,12 @@ describe("plan comment", () => {
     const plan = smallPlan();
     const { body, truncated } = buildPlanComment({ plan, jobsDir: "jobs", headSha: "f".repeat(40) });
     expect(truncated).toBe(false);
-    expect(parseMarker(body)).toEqual({ kind: "plan", jobsDir: "jobs", planHash: plan.planHash, headSha: "f".repeat(40) });
+    expect(parseMarker(body)).toEqual({
+      kind: "plan",
+      jobsDir: "jobs",
+      planHash: plan.planHash,
+      headSha: "f".repeat(40),
+    });
     expect(body).toContain(plan.markdown);
     expect(body).toContain("| 0 | 1 | 0 | 0 | 3 | 0 |");
     // a job name cannot break the table or open an HTML comment
@@ -100,17 +124,20 @@ describe("plan comment", () => {
     expect(body).toContain("orders \\| daily &lt;!-- x -->");
   });
 
-  it.skipIf(!corpusPresent)("keeps a 300-job plan under GitHub's limit, says it was truncated and keeps markup balanced", () => {
-    const plan = bigPlan(300);
-    expect(plan.markdown.length).toBeGreaterThan(GITHUB_COMMENT_LIMIT * 2);
-    const { body, truncated } = buildPlanComment({ plan, jobsDir: "jobs", headSha: "f".repeat(40) });
-    expect(truncated).toBe(true);
-    expect(body.length).toBeLessThanOrEqual(COMMENT_BUDGET);
-    expect(body).toContain("| 300 | 0 | 0 | 0 | 0 | 0 |");
-    expect(body).toMatch(/full plan is in the job summary/);
-    expect(parseMarker(body)?.planHash).toBe(plan.planHash);
-    balanced(body);
-  });
+  it.skipIf(!corpusPresent)(
+    "keeps a 300-job plan under GitHub's limit, says it was truncated and keeps markup balanced",
+    () => {
+      const plan = bigPlan(300);
+      expect(plan.markdown.length).toBeGreaterThan(GITHUB_COMMENT_LIMIT * 2);
+      const { body, truncated } = buildPlanComment({ plan, jobsDir: "jobs", headSha: "f".repeat(40) });
+      expect(truncated).toBe(true);
+      expect(body.length).toBeLessThanOrEqual(COMMENT_BUDGET);
+      expect(body).toContain("| 300 | 0 | 0 | 0 | 0 | 0 |");
+      expect(body).toMatch(/full plan is in the job summary/);
+      expect(parseMarker(body)?.planHash).toBe(plan.planHash);
+      balanced(body);
+    },
+  );
 
   it.skipIf(!corpusPresent)("stays under the limit whatever a renderer returns", () => {
     const plan = bigPlan(300);
@@ -125,20 +152,23 @@ describe("plan comment", () => {
     balanced(body);
   });
 
-  it.skipIf(!corpusPresent)("with the plan renderer, a 300-job plan fits, lists every job it can and says what was cut", () => {
-    const plan = bigPlan(300);
-    const { body, truncated } = buildPlanComment({
-      plan,
-      jobsDir: "jobs",
-      headSha: "f".repeat(40),
-      render: (p, { maxChars }) => renderPlanMarkdown(p, { maxChars }),
-    });
-    expect(truncated).toBe(true);
-    expect(body.length).toBeLessThanOrEqual(COMMENT_BUDGET);
-    expect(body).toContain("300 to create");
-    expect(parseMarker(body)?.planHash).toBe(plan.planHash);
-    balanced(body);
-  });
+  it.skipIf(!corpusPresent)(
+    "with the plan renderer, a 300-job plan fits, lists every job it can and says what was cut",
+    () => {
+      const plan = bigPlan(300);
+      const { body, truncated } = buildPlanComment({
+        plan,
+        jobsDir: "jobs",
+        headSha: "f".repeat(40),
+        render: (p, { maxChars }) => renderPlanMarkdown(p, { maxChars }),
+      });
+      expect(truncated).toBe(true);
+      expect(body.length).toBeLessThanOrEqual(COMMENT_BUDGET);
+      expect(body).toContain("300 to create");
+      expect(parseMarker(body)?.planHash).toBe(plan.planHash);
+      balanced(body);
+    },
+  );
 
   it("marks the plan it replaces as superseded", () => {
     const { body } = buildPlanComment({
@@ -182,7 +212,11 @@ describe("plan comment", () => {
 
   it("an outdated comment drops the plan hash and folds the old plan", () => {
     const { body: old } = buildPlanComment({ plan: smallPlan(), jobsDir: "jobs", headSha: "1".repeat(40) });
-    const outdated = buildOutdatedComment(old, { jobsDir: "jobs", headSha: "2".repeat(40), reason: "plan-failed" });
+    const outdated = buildOutdatedComment(old, {
+      jobsDir: "jobs",
+      headSha: "2".repeat(40),
+      reason: "plan-failed",
+    });
     expect(parseMarker(outdated)).toEqual({ kind: "plan", jobsDir: "jobs", headSha: "2".repeat(40) });
     expect(outdated).toMatch(/\*\*Outdated\.\*\*/);
     expect(outdated).toContain("<details><summary>Previous plan (outdated)</summary>");
@@ -200,7 +234,12 @@ describe("apply comment", () => {
       message: "plan aaaa differs from the approved plan bbbb",
       results: [],
     };
-    const body = buildApplyComment({ result, jobsDir: "jobs", sha: "c".repeat(40), approvedPlanHash: "bbbb" });
+    const body = buildApplyComment({
+      result,
+      jobsDir: "jobs",
+      sha: "c".repeat(40),
+      approvedPlanHash: "bbbb",
+    });
     expect(parseMarker(body)?.kind).toBe("apply");
     expect(body).toMatch(/Apply failed \(`plan-changed`\)/);
     expect(body).toMatch(/on-plan-change: apply/);
@@ -218,7 +257,11 @@ describe("apply comment", () => {
         jobId: 1000 + i,
         jobUrl: `https://adb-1.azuredatabricks.net/jobs/${1000 + i}`,
         status: "COMPLETE" as const,
-        run: { runId: 5000 + i, url: `https://adb-1.azuredatabricks.net/jobs/${1000 + i}/runs/${5000 + i}`, result: "SUCCESS" },
+        run: {
+          runId: 5000 + i,
+          url: `https://adb-1.azuredatabricks.net/jobs/${1000 + i}/runs/${5000 + i}`,
+          result: "SUCCESS",
+        },
       })),
     };
     const body = buildApplyComment({ result, jobsDir: "jobs", sha: "c".repeat(40) });

@@ -3,13 +3,21 @@
 // GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, INPUT_*), against a bare git remote with a real checkout, the fake GitHub
 // REST server (GITHUB_API_URL) and the local Databricks workspace over real HTTP.
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseMarker } from "../../src/github/sticky.js";
-import { startLocalWorkspace, type LocalWorkspace } from "../../src/local-workspace/index.js";
-import { createSdkWorkspace } from "../../src/workspace/sdk-workspace.js";
+import { parseMarker } from "../../src/adapters/github/sticky.js";
+import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
+import { createSdkWorkspace } from "../../src/adapters/databricks/sdk-workspace.js";
 import type { WorkspaceJob } from "../../src/domain/model.js";
 import { startFakeGitHub, type FakeGitHub } from "../support/fake-github.js";
 
@@ -135,11 +143,17 @@ async function runAction(options: {
     RUNNER_TEMP: dir,
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-    execFile(process.execPath, [BUNDLE], { cwd: options.checkout, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
+    (done) => {
+      execFile(
+        process.execPath,
+        [BUNDLE],
+        { cwd: options.checkout, env, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) =>
+          done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    },
+  );
   const summary = readFileSync(summaryFile, "utf8");
   const outputText = readFileSync(outputFile, "utf8");
   produced.push(stdout, stderr, summary, outputText);
@@ -153,7 +167,14 @@ function checkoutOf(branch: string, name: string): string {
   return dir;
 }
 
-function prPayload(action: string, number: number, headRef: string, headSha: string, baseSha: string, headRepo = `${OWNER}/${REPO}`) {
+function prPayload(
+  action: string,
+  number: number,
+  headRef: string,
+  headSha: string,
+  baseSha: string,
+  headRepo = `${OWNER}/${REPO}`,
+) {
   return {
     action,
     number,
@@ -195,7 +216,10 @@ function statusOf(text: string): string | undefined {
 }
 
 /** Opens a PR branch from main with `files`, returns the developer clone, head sha and base sha. */
-function openBranch(branch: string, files: Record<string, string>): { devDir: string; head: string; base: string } {
+function openBranch(
+  branch: string,
+  files: Record<string, string>,
+): { devDir: string; head: string; base: string } {
   const devDir = join(root, `dev-${branch}`);
   git(root, "clone", "--quiet", remote, devDir);
   dev(devDir, "checkout", "-q", "-b", branch);
@@ -214,7 +238,15 @@ function merge(branch: string, number: number): { sha: string; before: string } 
   // Both PR runs append a plan line to the progress log; the union driver keeps both (what a repository's
   // .gitattributes `jobs/.tasks/progress.md merge=union` does) instead of a conflict in the merge.
   write(dir, ".git/info/attributes", "jobs/.tasks/progress.md merge=union\n");
-  dev(dir, "merge", "-q", "--no-ff", `origin/${branch}`, "-m", `Merge pull request #${number} from ${OWNER}/${branch}`);
+  dev(
+    dir,
+    "merge",
+    "-q",
+    "--no-ff",
+    `origin/${branch}`,
+    "-m",
+    `Merge pull request #${number} from ${OWNER}/${branch}`,
+  );
   dev(dir, "push", "-q", "origin", "HEAD:main");
   const sha = git(dir, "rev-parse", "HEAD");
   github.pulls.set(sha, [
@@ -230,7 +262,8 @@ function merge(branch: string, number: number): { sha: string; before: string } 
 }
 
 const ready = existsSync(BUNDLE);
-if (!ready) console.warn(`e2e: ${BUNDLE} is missing (the global setup builds it); the action e2e tests are skipped`);
+if (!ready)
+  console.warn(`e2e: ${BUNDLE} is missing (the global setup builds it); the action e2e tests are skipped`);
 
 describe.skipIf(!ready)("the action as the runner runs it", () => {
   beforeAll(async () => {
@@ -262,7 +295,9 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
   });
 
   it("PR opened → task files pushed and one plan comment; PR updated → the same comment edited; merge → applied, states committed back, result commented", async () => {
-    const { devDir, head, base } = openBranch("add-orders", { "jobs/orders-daily.md": requirement("orders-daily", 2) });
+    const { devDir, head, base } = openBranch("add-orders", {
+      "jobs/orders-daily.md": requirement("orders-daily", 2),
+    });
     github.files.set(7, [{ filename: "jobs/orders-daily.md", status: "added" }]);
 
     // --- PR opened
@@ -282,7 +317,9 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
 
     const pushed1 = git(remote, "rev-parse", "add-orders");
     expect(pushed1).not.toBe(head);
-    expect(git(remote, "log", "-1", "--format=%an|%s", "add-orders")).toMatch(/^github-actions\[bot\]\|jobagent: task files/);
+    expect(git(remote, "log", "-1", "--format=%an|%s", "add-orders")).toMatch(
+      /^github-actions\[bot\]\|jobagent: task files/,
+    );
     const fresh = checkoutOf("add-orders", "verify-pr-1");
     const tasks = taskFiles(fresh);
     expect(tasks.length).toBe(1);
@@ -291,7 +328,12 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
     const comments1 = github.commentsOn(7);
     expect(comments1).toHaveLength(1);
     expect(comments1[0].user.login).toBe("github-actions[bot]");
-    expect(parseMarker(comments1[0].body)).toEqual({ kind: "plan", jobsDir: "jobs", planHash: planHash1, headSha: pushed1 });
+    expect(parseMarker(comments1[0].body)).toEqual({
+      kind: "plan",
+      jobsDir: "jobs",
+      planHash: planHash1,
+      headSha: pushed1,
+    });
     expect(comments1[0].body).toContain("orders-daily");
     expect(opened.summary).toContain(planHash1);
     expect(opened.stdout).toMatch(/::group::/);
@@ -317,7 +359,9 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
     expect(comments2[0].id).toBe(comments1[0].id);
     expect(parseMarker(comments2[0].body)?.planHash).toBe(planHash2);
     expect(comments2[0].body).toContain(`supersedes ~~plan \`${planHash1}\``);
-    expect(github.requests.filter((r) => r.method === "POST" && r.path.endsWith("/issues/7/comments"))).toHaveLength(1);
+    expect(
+      github.requests.filter((r) => r.method === "POST" && r.path.endsWith("/issues/7/comments")),
+    ).toHaveLength(1);
     expect(github.requests.filter((r) => r.method === "PATCH")).toHaveLength(1);
 
     // --- merge → push to main → apply
@@ -363,7 +407,8 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
         }),
       ),
     );
-    for (const racer of racers) expect(["", "locked", "git-push-failed"]).toContain(racer.outputs["failure-reason"]);
+    for (const racer of racers)
+      expect(["", "locked", "git-push-failed"]).toContain(racer.outputs["failure-reason"]);
     expect(await jobsNamed("orders-daily")).toHaveLength(1);
     expect((await jobsNamed("orders-daily"))[0].job_id).toBe(jobs[0].job_id);
     // a re-run that applied nothing keeps the result comment of the run that did
@@ -375,7 +420,10 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
     const b = openBranch("add-b", { "jobs/seq-b.md": requirement("seq-b", 1) });
     github.files.set(21, [{ filename: "jobs/seq-a.md", status: "added" }]);
     github.files.set(22, [{ filename: "jobs/seq-b.md", status: "added" }]);
-    for (const [n, branch, pr] of [[21, "add-a", a], [22, "add-b", b]] as const) {
+    for (const [n, branch, pr] of [
+      [21, "add-a", a],
+      [22, "add-b", b],
+    ] as const) {
       const run = await runAction({
         event: "pull_request",
         payload: prPayload("opened", n, branch, pr.head, pr.base),
@@ -392,8 +440,20 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
     git(checkoutA, "checkout", "-q", mergeA.sha);
     git(checkoutA, "checkout", "-q", "-B", "main");
     const checkoutB = checkoutOf("main", "checkout-seq-main-b");
-    const applyA = await runAction({ event: "push", payload: pushPayload(mergeA.sha, mergeA.before), checkout: checkoutA, sha: mergeA.sha, ref: "refs/heads/main" });
-    const applyB = await runAction({ event: "push", payload: pushPayload(mergeB.sha, mergeB.before), checkout: checkoutB, sha: mergeB.sha, ref: "refs/heads/main" });
+    const applyA = await runAction({
+      event: "push",
+      payload: pushPayload(mergeA.sha, mergeA.before),
+      checkout: checkoutA,
+      sha: mergeA.sha,
+      ref: "refs/heads/main",
+    });
+    const applyB = await runAction({
+      event: "push",
+      payload: pushPayload(mergeB.sha, mergeB.before),
+      checkout: checkoutB,
+      sha: mergeB.sha,
+      ref: "refs/heads/main",
+    });
     expect(applyA.code, applyA.stdout + applyA.stderr).toBe(0);
     expect(applyB.code, applyB.stdout + applyB.stderr).toBe(0);
     expect(await jobsNamed("seq-a")).toHaveLength(1);
@@ -407,7 +467,9 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
   });
 
   it("refuses with plan-changed when the merged requirement differs from the plan shown on the PR", async () => {
-    const { devDir, head, base } = openBranch("add-invoices", { "jobs/invoices.md": requirement("invoices-daily", 2) });
+    const { devDir, head, base } = openBranch("add-invoices", {
+      "jobs/invoices.md": requirement("invoices-daily", 2),
+    });
     github.files.set(8, [{ filename: "jobs/invoices.md", status: "added" }]);
     const opened = await runAction({
       event: "pull_request",
@@ -492,7 +554,10 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
   });
 
   it("a requirement that fails validation: annotation on the file, comment without an approvable hash, validation-failed", async () => {
-    const broken = requirement("broken-job", 1).replace("notebook_path: /Workspace/Shared/etl/transform", "notebok_path: /Workspace/Shared/etl/transform");
+    const broken = requirement("broken-job", 1).replace(
+      "notebook_path: /Workspace/Shared/etl/transform",
+      "notebok_path: /Workspace/Shared/etl/transform",
+    );
     const { head, base } = openBranch("broken", { "jobs/broken.md": broken });
     github.files.set(12, [{ filename: "jobs/broken.md", status: "added" }]);
     const run = await runAction({
@@ -543,7 +608,9 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
     });
     expect(run.code).toBe(1);
     expect(run.outputs["failure-reason"]).toBe("configuration");
-    expect(run.stdout).toContain('::error::input "on-plan-change" has the value "sometimes"; use one of: fail, apply');
+    expect(run.stdout).toContain(
+      '::error::input "on-plan-change" has the value "sometimes"; use one of: fail, apply',
+    );
     expect(run.summary).toMatch(/jobagent failed \(`configuration`\)/);
   });
 

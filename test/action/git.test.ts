@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GitOperationError } from "../../src/git/port.js";
-import { createSimpleGitPort } from "../../src/git/simple-git.js";
+import { GitOperationError } from "../../src/adapters/git/port.js";
+import { createSimpleGitPort } from "../../src/adapters/git/simple-git.js";
 
 const env = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" };
 function git(cwd: string, ...args: string[]): string {
@@ -47,7 +47,11 @@ describe("git port", () => {
     write(checkout, "jobs/.tasks/orders-main.md", "---\nstatus: PLANNED\n---\n");
     write(checkout, "unrelated.txt", "not mine\n");
     const port = createSimpleGitPort({ repoDir: checkout });
-    const result = await port.commitAndPush({ paths: ["jobs"], message: "jobagent: task files", branch: "main" });
+    const result = await port.commitAndPush({
+      paths: ["jobs"],
+      message: "jobagent: task files",
+      branch: "main",
+    });
     expect(result.attempts).toBe(1);
     expect(git(remote, "rev-parse", "main")).toBe(result.sha);
     expect(git(remote, "log", "-1", "--format=%an <%ae>|%s", "main")).toBe(
@@ -63,7 +67,9 @@ describe("git port", () => {
     write(checkout, "unrelated.txt", "x\n");
     const port = createSimpleGitPort({ repoDir: checkout });
     const before = git(remote, "rev-parse", "main");
-    expect(await port.commitAndPush({ paths: ["jobs"], message: "m", branch: "main" })).toEqual({ attempts: 0 });
+    expect(await port.commitAndPush({ paths: ["jobs"], message: "m", branch: "main" })).toEqual({
+      attempts: 0,
+    });
     expect(git(remote, "rev-parse", "main")).toBe(before);
   });
 
@@ -77,7 +83,11 @@ describe("git port", () => {
     write(checkout, "jobs/.tasks/progress.md", "# progress\n- applied\n");
     const logs: string[] = [];
     const port = createSimpleGitPort({ repoDir: checkout, log: (m) => logs.push(m) });
-    const result = await port.commitAndPush({ paths: ["jobs"], message: "jobagent: apply [skip ci]", branch: "main" });
+    const result = await port.commitAndPush({
+      paths: ["jobs"],
+      message: "jobagent: apply [skip ci]",
+      branch: "main",
+    });
     expect(result.attempts).toBe(2);
     expect(logs.join("\n")).toMatch(/origin\/main moved; rebasing/);
     expect(git(remote, "rev-parse", "main")).toBe(result.sha);
@@ -94,7 +104,9 @@ describe("git port", () => {
 
     write(checkout, "jobs/.tasks/progress.md", "# progress\n- ours\n");
     const port = createSimpleGitPort({ repoDir: checkout });
-    const error = await port.commitAndPush({ paths: ["jobs"], message: "ours", branch: "main" }).catch((e: unknown) => e);
+    const error = await port
+      .commitAndPush({ paths: ["jobs"], message: "ours", branch: "main" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitOperationError);
     expect((error as GitOperationError).kind).toBe("conflict");
     expect((error as Error).message).toMatch(/conflicted in jobs\/\.tasks\/progress\.md/);
@@ -120,11 +132,17 @@ describe("git port", () => {
 
   it("reports a refused push (not a moved branch) without retrying", async () => {
     // a pre-receive hook stands in for a protected branch
-    write(remote, "hooks/pre-receive", "#!/bin/sh\necho 'GH006: Protected branch update failed' >&2\nexit 1\n");
+    write(
+      remote,
+      "hooks/pre-receive",
+      "#!/bin/sh\necho 'GH006: Protected branch update failed' >&2\nexit 1\n",
+    );
     execFileSync("chmod", ["+x", join(remote, "hooks/pre-receive")]);
     write(checkout, "jobs/.tasks/x.md", "x\n");
     const port = createSimpleGitPort({ repoDir: checkout });
-    const error = await port.commitAndPush({ paths: ["jobs"], message: "m", branch: "main" }).catch((e: unknown) => e);
+    const error = await port
+      .commitAndPush({ paths: ["jobs"], message: "m", branch: "main" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitOperationError);
     expect((error as GitOperationError).kind).toBe("failed");
     expect((error as Error).message).toMatch(/Protected branch/);
@@ -134,7 +152,11 @@ describe("git port", () => {
     const start = git(checkout, "rev-parse", "HEAD");
     const bot = createSimpleGitPort({ repoDir: other });
     write(other, "jobs/.tasks/a.md", "status: COMPLETE\n");
-    await bot.commitAndPush({ paths: ["jobs"], message: "jobagent: applied plan x [skip ci]", branch: "main" });
+    await bot.commitAndPush({
+      paths: ["jobs"],
+      message: "jobagent: applied plan x [skip ci]",
+      branch: "main",
+    });
     const port = createSimpleGitPort({ repoDir: checkout });
     expect(await port.fastForwardOverOwnCommits("main")).toBe(1);
     expect(git(checkout, "rev-parse", "HEAD")).toBe(git(remote, "rev-parse", "main"));

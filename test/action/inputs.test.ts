@@ -29,7 +29,11 @@ describe("parseInputs", () => {
 
   it("falls back to DATABRICKS_HOST / DATABRICKS_TOKEN and registers every secret before returning", () => {
     const { src, secrets } = source(
-      { "github-token": "ghs_example_github_token", "llm-model": "databricks-claude", "llm-api-key": "llm-key-123" },
+      {
+        "github-token": "ghs_example_github_token",
+        "llm-model": "databricks-claude",
+        "llm-api-key": "llm-key-123",
+      },
       { DATABRICKS_HOST: "https://adb-1.2.azuredatabricks.net/", DATABRICKS_TOKEN: "dapi-env-token" },
     );
     const inputs = parseInputs(src);
@@ -46,13 +50,29 @@ describe("parseInputs", () => {
   });
 
   it.each([
-    ["mode", "deploy", /input "mode" has the value "deploy"; use one of: auto, tech-lead, plan, apply, drift/],
+    [
+      "mode",
+      "deploy",
+      /input "mode" has the value "deploy"; use one of: auto, tech-lead, plan, apply, drift/,
+    ],
     ["allow-delete", "maybe", /input "allow-delete" has the value "maybe"; use true or false/],
     ["on-plan-change", "ignore", /input "on-plan-change" has the value "ignore"; use one of: fail, apply/],
     ["comment", "new", /input "comment" has the value "new"; use one of: sticky, off/],
-    ["jobs-dir", "../outside", /input "jobs-dir" has the value "..\/outside"; use a directory inside the repository/],
-    ["databricks-host", "adb-123.net", /input "databricks-host" has the value "adb-123.net"; use the workspace URL/],
-    ["run-wait-seconds", "forever", /input "run-wait-seconds" has the value "forever"; use a whole number from 0 to 3600/],
+    [
+      "jobs-dir",
+      "../outside",
+      /input "jobs-dir" has the value "..\/outside"; use a directory inside the repository/,
+    ],
+    [
+      "databricks-host",
+      "adb-123.net",
+      /input "databricks-host" has the value "adb-123.net"; use the workspace URL/,
+    ],
+    [
+      "run-wait-seconds",
+      "forever",
+      /input "run-wait-seconds" has the value "forever"; use a whole number from 0 to 3600/,
+    ],
     ["bot-login", "my-app[bot], login!", /input "bot-login" has the value "login!"; use a GitHub login/],
   ])("rejects %s=%s naming the input and quoting the value", (name, value, message) => {
     const { src } = source({ [name]: value });

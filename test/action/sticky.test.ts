@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createOctokitPort } from "../../src/github/octokit.js";
-import type { GitHubPort } from "../../src/github/port.js";
+import { createOctokitPort } from "../../src/adapters/github/octokit.js";
+import type { GitHubPort } from "../../src/adapters/github/port.js";
 import {
   findApprovedPlan,
   findOwnComment,
@@ -8,7 +8,7 @@ import {
   parseMarker,
   upsertOwnComment,
   type StickyOptions,
-} from "../../src/github/sticky.js";
+} from "../../src/adapters/github/sticky.js";
 import { startFakeGitHub, type FakeGitHub } from "../support/fake-github.js";
 
 const BOT_TOKEN = "ghs_bot_token_for_tests";
@@ -35,7 +35,12 @@ const planMarker = (planHash: string, headSha = "a".repeat(40)) =>
 
 describe("markers", () => {
   it("round-trips kind, jobs dir, plan hash and head sha; rejects bodies not starting with a marker", () => {
-    const marker = { kind: "plan" as const, jobsDir: "teams/data jobs", planHash: "0123abcd", headSha: "b".repeat(40) };
+    const marker = {
+      kind: "plan" as const,
+      jobsDir: "teams/data jobs",
+      planHash: "0123abcd",
+      headSha: "b".repeat(40),
+    };
     expect(parseMarker(`${formatMarker(marker)}\n## Plan`)).toEqual(marker);
     expect(parseMarker(`> ${formatMarker(marker)}`)).toBeUndefined();
     expect(parseMarker("just a comment")).toBeUndefined();
@@ -49,7 +54,11 @@ describe("sticky comment", () => {
     fake.addComment(7, "mallory", `${planMarker("evil0000")}\nI copied the marker`);
     fake.addComment(7, "github-actions[bot]", "Some other bot message without a marker");
     fake.addComment(7, "bob", "LGTM");
-    fake.addComment(7, "github-actions[bot]", formatMarker({ kind: "plan", jobsDir: "other-jobs", planHash: "0ther000" }));
+    fake.addComment(
+      7,
+      "github-actions[bot]",
+      formatMarker({ kind: "plan", jobsDir: "other-jobs", planHash: "0ther000" }),
+    );
     const own = fake.addComment(7, "github-actions[bot]", `${planMarker("feedf00d")}\n## Plan`);
 
     const found = await findOwnComment(github, 7, options);
@@ -83,7 +92,12 @@ describe("sticky comment", () => {
     fake.addComment(3, "github-actions[bot]", `${planMarker("aaaa0000")}\nfrom the workflow token`);
     const app = createOctokitPort({ token: APP_TOKEN, apiUrl: fake.url, owner: "acme", repo: "data-jobs" });
     const appOptions = { ...options, trustedAuthors: ["jobs-app[bot]"] };
-    const created = await upsertOwnComment(app, 3, appOptions, () => `${planMarker("bbbb0000")}\nfrom the app`);
+    const created = await upsertOwnComment(
+      app,
+      3,
+      appOptions,
+      () => `${planMarker("bbbb0000")}\nfrom the app`,
+    );
     expect(created.created).toBe(true);
     expect(created.comment.author).toBe("jobs-app[bot]");
     expect((await findOwnComment(app, 3, appOptions))?.comment.id).toBe(created.comment.id);
@@ -104,29 +118,57 @@ describe("approved plan lookup", () => {
   it("finds the merged PR of the commit and the plan hash from the bot's comment only", async () => {
     fake.pulls.set(mergeSha, [
       { number: 5, state: "closed", merged_at: null, merge_commit_sha: "d".repeat(40) },
-      { number: 12, state: "closed", merged_at: "2026-01-02T00:00:00Z", merge_commit_sha: mergeSha, head: { ref: "add-job", sha: "e".repeat(40) } },
+      {
+        number: 12,
+        state: "closed",
+        merged_at: "2026-01-02T00:00:00Z",
+        merge_commit_sha: mergeSha,
+        head: { ref: "add-job", sha: "e".repeat(40) },
+      },
     ]);
     fake.addComment(12, "mallory", `${planMarker("f0f0f0f0", "e".repeat(40))}\nfake approval`);
     fake.addComment(12, "github-actions[bot]", `${planMarker("12345678", "e".repeat(40))}\n## Plan`);
-    const approved = await findApprovedPlan(github, mergeSha, { jobsDir: "jobs", trustedAuthors: ["github-actions[bot]"] });
+    const approved = await findApprovedPlan(github, mergeSha, {
+      jobsDir: "jobs",
+      trustedAuthors: ["github-actions[bot]"],
+    });
     expect(approved?.pullRequest.number).toBe(12);
     expect(approved?.planHash).toBe("12345678");
     expect(approved?.headSha).toBe("e".repeat(40));
   });
 
   it("gives no hash when only a human carries the marker, and nothing for a direct push", async () => {
-    fake.pulls.set(mergeSha, [{ number: 13, state: "closed", merged_at: "2026-01-02T00:00:00Z", merge_commit_sha: mergeSha }]);
+    fake.pulls.set(mergeSha, [
+      { number: 13, state: "closed", merged_at: "2026-01-02T00:00:00Z", merge_commit_sha: mergeSha },
+    ]);
     fake.addComment(13, "mallory", `${planMarker("f0f0f0f0")}\nfake approval`);
-    const approved = await findApprovedPlan(github, mergeSha, { jobsDir: "jobs", trustedAuthors: ["github-actions[bot]"] });
+    const approved = await findApprovedPlan(github, mergeSha, {
+      jobsDir: "jobs",
+      trustedAuthors: ["github-actions[bot]"],
+    });
     expect(approved?.pullRequest.number).toBe(13);
     expect(approved?.planHash).toBeUndefined();
-    expect(await findApprovedPlan(github, "9".repeat(40), { jobsDir: "jobs", trustedAuthors: ["github-actions[bot]"] })).toBeUndefined();
+    expect(
+      await findApprovedPlan(github, "9".repeat(40), {
+        jobsDir: "jobs",
+        trustedAuthors: ["github-actions[bot]"],
+      }),
+    ).toBeUndefined();
   });
 
   it("gives no hash when the bot's comment was marked outdated (no plan hash in its marker)", async () => {
-    fake.pulls.set(mergeSha, [{ number: 14, state: "closed", merged_at: "2026-01-02T00:00:00Z", merge_commit_sha: mergeSha }]);
-    fake.addComment(14, "github-actions[bot]", `${formatMarker({ kind: "plan", jobsDir: "jobs", headSha: "e".repeat(40) })}\nOutdated`);
-    const approved = await findApprovedPlan(github, mergeSha, { jobsDir: "jobs", trustedAuthors: ["github-actions[bot]"] });
+    fake.pulls.set(mergeSha, [
+      { number: 14, state: "closed", merged_at: "2026-01-02T00:00:00Z", merge_commit_sha: mergeSha },
+    ]);
+    fake.addComment(
+      14,
+      "github-actions[bot]",
+      `${formatMarker({ kind: "plan", jobsDir: "jobs", headSha: "e".repeat(40) })}\nOutdated`,
+    );
+    const approved = await findApprovedPlan(github, mergeSha, {
+      jobsDir: "jobs",
+      trustedAuthors: ["github-actions[bot]"],
+    });
     expect(approved?.commentId).toBeDefined();
     expect(approved?.planHash).toBeUndefined();
   });

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalWorkspace, type LocalWorkspace } from "../../src/local-workspace/index.js";
+import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
 
 const run = promisify(execFile);
 const CLI = resolve("dist/cli.js");
@@ -15,7 +15,11 @@ const CLI = resolve("dist/cli.js");
 async function jobagent(args: string[], env: Record<string, string> = {}, cwd = process.cwd()) {
   const base: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" };
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd, env: { ...base, ...env }, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+      cwd,
+      env: { ...base, ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -27,7 +31,10 @@ let repo: string;
 
 beforeAll(async () => {
   repo = await mkdtemp(join(tmpdir(), "jobagent-cli-"));
-  await cp(resolve("jobs"), join(repo, "jobs"), { recursive: true, filter: (src) => !src.includes(".tasks") });
+  await cp(resolve("jobs"), join(repo, "jobs"), {
+    recursive: true,
+    filter: (src) => !src.includes(".tasks"),
+  });
 });
 
 afterAll(async () => {
@@ -38,7 +45,8 @@ describe("jobagent CLI", () => {
   it("prints help and rejects unknown commands and bad flag values with exit 2", async () => {
     const help = await jobagent(["--help"]);
     expect(help.code).toBe(0);
-    for (const command of ["tech-lead", "plan", "apply", "status", "interpret", "workspace serve", "demo"]) expect(help.stdout).toContain(command);
+    for (const command of ["tech-lead", "plan", "apply", "status", "interpret", "workspace serve", "demo"])
+      expect(help.stdout).toContain(command);
     expect((await jobagent(["frobnicate"])).code).toBe(2);
     const bad = await jobagent(["plan", "--on-plan-change", "maybe", "--repo-dir", repo]);
     expect(bad.code).toBe(2);
@@ -52,7 +60,11 @@ describe("jobagent CLI", () => {
     const plan = await jobagent(["plan", "--json"], env);
     expect(plan.stderr).toContain("embedded local workspace");
     expect(plan.code, plan.stderr).toBe(0);
-    const planned = JSON.parse(plan.stdout) as { planHash: string; counts: Record<string, number>; valid: boolean };
+    const planned = JSON.parse(plan.stdout) as {
+      planHash: string;
+      counts: Record<string, number>;
+      valid: boolean;
+    };
     expect(planned.valid).toBe(true);
     expect(planned.counts.create).toBeGreaterThanOrEqual(15);
     expect(existsSync(join(repo, ".jobagent", "workspace.json"))).toBe(true);
@@ -60,14 +72,24 @@ describe("jobagent CLI", () => {
 
     const apply = await jobagent(["apply", "--json"], env);
     expect(apply.code, apply.stdout + apply.stderr).toBe(0);
-    const applied = JSON.parse(apply.stdout) as { ok: boolean; results: Array<{ status: string; op: string }> };
+    const applied = JSON.parse(apply.stdout) as {
+      ok: boolean;
+      results: Array<{ status: string; op: string }>;
+    };
     expect(applied.ok).toBe(true);
-    expect(applied.results.filter((r) => r.op === "create" && r.status === "COMPLETE").length).toBe(planned.counts.create);
+    expect(applied.results.filter((r) => r.op === "create" && r.status === "COMPLETE").length).toBe(
+      planned.counts.create,
+    );
 
-    const again = JSON.parse((await jobagent(["plan", "--json"], env)).stdout) as { counts: Record<string, number> };
+    const again = JSON.parse((await jobagent(["plan", "--json"], env)).stdout) as {
+      counts: Record<string, number>;
+    };
     expect(again.counts).toMatchObject({ create: 0, update: 0, delete: 0 });
 
-    const status = JSON.parse((await jobagent(["status", "--json"], env)).stdout) as { counts: Record<string, number>; tasks: unknown[] };
+    const status = JSON.parse((await jobagent(["status", "--json"], env)).stdout) as {
+      counts: Record<string, number>;
+      tasks: unknown[];
+    };
     expect(status.counts.COMPLETE).toBe(status.tasks.length);
     const text = await jobagent(["status"], env);
     expect(text.stdout).toMatch(/COMPLETE\s+\S+/);
@@ -82,16 +104,25 @@ describe("jobagent CLI", () => {
     );
     const ok = await jobagent(["interpret", "jobs/ticket.md", "--json"], {}, dir);
     expect(ok.code, ok.stderr).toBe(0);
-    const answer = JSON.parse(ok.stdout) as { requests: Array<{ endpoint: string; body: Record<string, unknown> }>; questions: string[] };
+    const answer = JSON.parse(ok.stdout) as {
+      requests: Array<{ endpoint: string; body: Record<string, unknown> }>;
+      questions: string[];
+    };
     expect(Object.keys(answer).sort()).toEqual(["questions", "requests"]);
     expect(answer.questions).toEqual([]);
     expect(answer.requests).toHaveLength(1);
     expect(answer.requests[0]?.endpoint).toBe("jobs/create");
-    expect(answer.requests[0]?.body.schedule).toMatchObject({ quartz_cron_expression: "0 30 19 ? * MON-FRI", timezone_id: "Europe/Berlin" });
+    expect(answer.requests[0]?.body.schedule).toMatchObject({
+      quartz_cron_expression: "0 30 19 ? * MON-FRI",
+      timezone_id: "Europe/Berlin",
+    });
     expect(existsSync(join(dir, "jobs", ".tasks"))).toBe(false); // nothing written
 
     await writeFile(join(dir, "jobs", "vague.md"), "Please schedule the thing every morning.\n");
-    const vague = JSON.parse((await jobagent(["interpret", "jobs/vague.md", "--json"], {}, dir)).stdout) as { requests: unknown[]; questions: string[] };
+    const vague = JSON.parse((await jobagent(["interpret", "jobs/vague.md", "--json"], {}, dir)).stdout) as {
+      requests: unknown[];
+      questions: string[];
+    };
     expect(vague.requests).toEqual([]);
     expect(vague.questions.length).toBeGreaterThan(0);
     await rm(dir, { recursive: true, force: true });
@@ -126,7 +157,11 @@ describe("jobagent CLI", () => {
       const config = join(dir, "databrickscfg");
       await writeFile(config, `[DEFAULT]\nhost = ${server.url}\ntoken = ${server.token}\n`);
       await mkdir(join(dir, "jobs"));
-      const result = await jobagent(["plan", "--json"], { DATABRICKS_HOST: server.url, DATABRICKS_CONFIG_FILE: config, DATABRICKS_CONFIG_PROFILE: "DEFAULT" }, dir);
+      const result = await jobagent(
+        ["plan", "--json"],
+        { DATABRICKS_HOST: server.url, DATABRICKS_CONFIG_FILE: config, DATABRICKS_CONFIG_PROFILE: "DEFAULT" },
+        dir,
+      );
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr).toContain("unified auth");
       expect(result.stdout + result.stderr).not.toContain(server.token);
@@ -135,7 +170,11 @@ describe("jobagent CLI", () => {
 
     it("never prints the token, even when the workspace refuses it", async () => {
       const secret = "dapiffffffffffffffffffffffffffffffff";
-      const result = await jobagent(["plan", "--repo-dir", repo], { DATABRICKS_HOST: server.url, DATABRICKS_TOKEN: secret, JOBAGENT_LLM_API_KEY: "sk-test-should-never-print-123456" });
+      const result = await jobagent(["plan", "--repo-dir", repo], {
+        DATABRICKS_HOST: server.url,
+        DATABRICKS_TOKEN: secret,
+        JOBAGENT_LLM_API_KEY: "sk-test-should-never-print-123456",
+      });
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/Invalid access token|PERMISSION_DENIED|403/);
       expect(result.stdout + result.stderr).not.toContain(secret);

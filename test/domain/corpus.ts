@@ -5,12 +5,14 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { JobSettings, JsonObject } from "../../src/domain/model.js";
-import { seededRandom } from "../../src/local-workspace/faults.js";
+import { seededRandom } from "../../src/dev/local-workspace/faults.js";
 
 export const CORPUS_DIR = fileURLToPath(new URL("../../../shared/corpus/real-jobs", import.meta.url));
 export const corpusPresent = existsSync(CORPUS_DIR);
 if (!corpusPresent) {
-  console.warn(`[skip] real-jobs corpus not found at ${CORPUS_DIR}: corpus tests are skipped (CI keeps ../shared beside the clone)`);
+  console.warn(
+    `[skip] real-jobs corpus not found at ${CORPUS_DIR}: corpus tests are skipped (CI keeps ../shared beside the clone)`,
+  );
 }
 
 export interface CorpusJob {
@@ -25,7 +27,10 @@ export function loadCorpus(): CorpusJob[] {
     .filter((f) => f.endsWith(".json"))
     .sort()
     .map((file) => {
-      const data = JSON.parse(readFileSync(`${CORPUS_DIR}/${file}`, "utf8")) as { settings: JobSettings; suspect: string[] };
+      const data = JSON.parse(readFileSync(`${CORPUS_DIR}/${file}`, "utf8")) as {
+        settings: JobSettings;
+        suspect: string[];
+      };
       return { file, settings: data.settings, suspect: data.suspect };
     });
 }
@@ -60,7 +65,9 @@ function readBackTask(task: unknown, hasGit: boolean, options: ReadBackOptions):
     if (isObj(t) && t.source === undefined) out[kind] = { ...t, source: hasGit ? "GIT" : "WORKSPACE" };
   }
   if (Array.isArray(out.depends_on)) {
-    out.depends_on = [...out.depends_on].sort((a, b) => String((a as JsonObject).task_key).localeCompare(String((b as JsonObject).task_key)));
+    out.depends_on = [...out.depends_on].sort((a, b) =>
+      String((a as JsonObject).task_key).localeCompare(String((b as JsonObject).task_key)),
+    );
   }
   if (out.new_cluster !== undefined) out.new_cluster = readBackCluster(out.new_cluster, options);
   if (Array.isArray(out.libraries)) out.libraries = [...out.libraries].reverse();
@@ -87,7 +94,9 @@ export function readBack(settings: JobSettings, options: ReadBackOptions = {}): 
   const hasGit = isObj(s.git_source);
   if (Array.isArray(s.tasks)) s.tasks = s.tasks.map((t) => readBackTask(t, hasGit, options)).reverse();
   if (Array.isArray(s.job_clusters)) {
-    s.job_clusters = s.job_clusters.map((c) => (isObj(c) ? { ...c, new_cluster: readBackCluster(c.new_cluster, options) } : c)).reverse();
+    s.job_clusters = s.job_clusters
+      .map((c) => (isObj(c) ? { ...c, new_cluster: readBackCluster(c.new_cluster, options) } : c))
+      .reverse();
   }
   if (Array.isArray(s.parameters)) s.parameters = [...s.parameters].reverse();
   if (Array.isArray(s.environments)) s.environments = [...s.environments].reverse();

@@ -28,7 +28,12 @@ const base: JobSettings = {
       new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "i3.xlarge", num_workers: 2 },
     },
   ],
-  job_clusters: [{ job_cluster_key: "etl", new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "i3.xlarge", num_workers: 4 } }],
+  job_clusters: [
+    {
+      job_cluster_key: "etl",
+      new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "i3.xlarge", num_workers: 4 },
+    },
+  ],
 };
 
 function mutate(fn: (s: JsonObject) => void): JobSettings {
@@ -72,9 +77,18 @@ describe("diffJobSettings", () => {
       after: "0 0 7 ? * MON-FRI",
       category: "schedule",
     });
-    expect(byPath["tasks[transform].new_cluster.num_workers"]).toMatchObject({ kind: "change", before: 2, after: 8, category: "compute" });
+    expect(byPath["tasks[transform].new_cluster.num_workers"]).toMatchObject({
+      kind: "change",
+      before: 2,
+      after: 8,
+      category: "compute",
+    });
     expect(byPath["job_clusters[etl].new_cluster.node_type_id"].category).toBe("compute");
-    expect(byPath["run_as"]).toMatchObject({ kind: "add", after: { service_principal_name: "6f1e2d3c-4b5a-4968-8776-1a2b3c4d5e6f" }, category: "run_as" });
+    expect(byPath["run_as"]).toMatchObject({
+      kind: "add",
+      after: { service_principal_name: "6f1e2d3c-4b5a-4968-8776-1a2b3c4d5e6f" },
+      category: "run_as",
+    });
     expect(byPath["email_notifications.on_failure"].category).toBe("notifications");
     expect(byPath["tags.team"].category).toBe("other");
     expect(byPath["tasks[ingest].max_retries"]).toMatchObject({ kind: "add", after: 2, category: "tasks" });
@@ -87,8 +101,14 @@ describe("diffJobSettings", () => {
       (tasks[1].depends_on as JsonObject[])[0].task_key = "ingest_orders";
     });
     const fields = diffJobSettings(renamed, base);
-    expect(fields.find((f) => f.path === "tasks[ingest]")).toMatchObject({ kind: "remove", category: "tasks" });
-    expect(fields.find((f) => f.path === "tasks[ingest_orders]")).toMatchObject({ kind: "add", category: "tasks" });
+    expect(fields.find((f) => f.path === "tasks[ingest]")).toMatchObject({
+      kind: "remove",
+      category: "tasks",
+    });
+    expect(fields.find((f) => f.path === "tasks[ingest_orders]")).toMatchObject({
+      kind: "add",
+      category: "tasks",
+    });
     expect(isDestructiveChange(fields)).toBe(true);
     expect(taskRenames(fields)).toEqual([{ from: "ingest", to: "ingest_orders" }]);
 
@@ -107,7 +127,9 @@ describe("diffJobSettings", () => {
       s.tags = { team: "data" };
     });
     expect(diffJobSettings(shuffled, base)).toEqual([]);
-    const args = (params: string[]): JobSettings => ({ tasks: [{ task_key: "a", spark_python_task: { python_file: "/f.py", parameters: params } }] });
+    const args = (params: string[]): JobSettings => ({
+      tasks: [{ task_key: "a", spark_python_task: { python_file: "/f.py", parameters: params } }],
+    });
     expect(diffJobSettings(args(["--x", "1"]), args(["1", "--x"]))).toEqual([
       expect.objectContaining({ path: "tasks[a].spark_python_task.parameters", kind: "change" }),
     ]);
@@ -117,8 +139,12 @@ describe("diffJobSettings", () => {
     const back = readBack(base, { creator: CREATOR, awsFillIns: true });
     expect(diffJobSettings(base, back, OPTS)).toEqual([]);
     const otherRunAs = { ...back, run_as: { user_name: "someone.else@example.com" } };
-    expect(diffJobSettings(base, otherRunAs, OPTS)).toEqual([expect.objectContaining({ path: "run_as", kind: "remove", category: "run_as" })]);
-    expect(diffJobSettings(base, back, { ...OPTS, ignoreServerFilled: false }).map((f) => f.path)).toContain("job_clusters[etl].new_cluster.aws_attributes");
+    expect(diffJobSettings(base, otherRunAs, OPTS)).toEqual([
+      expect.objectContaining({ path: "run_as", kind: "remove", category: "run_as" }),
+    ]);
+    expect(diffJobSettings(base, back, { ...OPTS, ignoreServerFilled: false }).map((f) => f.path)).toContain(
+      "job_clusters[etl].new_cluster.aws_attributes",
+    );
   });
 
   it("quotes odd keys in paths and categorises paths by field names, not user keys", () => {
@@ -150,23 +176,34 @@ describe("computeUpdateRequest / applyUpdateRequest", () => {
       delete s.schedule;
       s.max_concurrent_runs = 1; // explicit default: no change
     });
-    expect(computeUpdateRequest(removed, readBack(base, { creator: CREATOR }), OPTS)).toEqual({ new_settings: {}, fields_to_remove: ["tasks/transform", "schedule"] });
+    expect(computeUpdateRequest(removed, readBack(base, { creator: CREATOR }), OPTS)).toEqual({
+      new_settings: {},
+      fields_to_remove: ["tasks/transform", "schedule"],
+    });
   });
 
   it("is undefined when nothing changes", () => {
-    expect(computeUpdateRequest(base, readBack(base, { creator: CREATOR, awsFillIns: true }), OPTS)).toBeUndefined();
+    expect(
+      computeUpdateRequest(base, readBack(base, { creator: CREATOR, awsFillIns: true }), OPTS),
+    ).toBeUndefined();
   });
 
   it("sends defaults explicitly for scalars the repo no longer sets", () => {
     const actual = { ...base, max_concurrent_runs: 5, timeout_seconds: 60 };
-    expect(computeUpdateRequest(base, actual)).toEqual({ new_settings: { max_concurrent_runs: 1, timeout_seconds: 0 }, fields_to_remove: [] });
+    expect(computeUpdateRequest(base, actual)).toEqual({
+      new_settings: { max_concurrent_runs: 1, timeout_seconds: 0 },
+      fields_to_remove: [],
+    });
   });
 
   it("applies the service's update semantics", () => {
     const after = applyUpdateRequest(base, {
       new_settings: {
         schedule: { quartz_cron_expression: "0 0 1 * * ?", timezone_id: "UTC" },
-        tasks: [{ task_key: "ingest", notebook_task: { notebook_path: "/other" } }, { task_key: "new", notebook_task: { notebook_path: "/n" } }],
+        tasks: [
+          { task_key: "ingest", notebook_task: { notebook_path: "/other" } },
+          { task_key: "new", notebook_task: { notebook_path: "/n" } },
+        ],
       },
       fields_to_remove: ["tags", "job_clusters/etl"],
     });
@@ -176,8 +213,12 @@ describe("computeUpdateRequest / applyUpdateRequest", () => {
     expect(after.tags).toBeUndefined();
     expect(after.job_clusters).toBeUndefined();
     expect(base.tags).toEqual({ team: "data" }); // input untouched
-    expect(() => applyUpdateRequest(base, { new_settings: {}, fields_to_remove: ["schedule.pause_status"] })).toThrow(/only top-level fields/);
-    expect(() => applyUpdateRequest(base, { new_settings: { tags: {} }, fields_to_remove: ["tags"] })).toThrow(/also sets it/);
+    expect(() =>
+      applyUpdateRequest(base, { new_settings: {}, fields_to_remove: ["schedule.pause_status"] }),
+    ).toThrow(/only top-level fields/);
+    expect(() =>
+      applyUpdateRequest(base, { new_settings: { tags: {} }, fields_to_remove: ["tags"] }),
+    ).toThrow(/also sets it/);
   });
 
   describe.skipIf(!corpusPresent)("exactness over the real-world corpus", () => {
@@ -185,8 +226,23 @@ describe("computeUpdateRequest / applyUpdateRequest", () => {
     type Mutation = [name: string, apply: (s: JsonObject) => boolean];
     const tasksOf = (s: JsonObject) => (Array.isArray(s.tasks) ? (s.tasks as JsonObject[]) : []);
     const mutations: Mutation[] = [
-      ["remove a task", (s) => tasksOf(s).length > 0 && (s.tasks = tasksOf(s).slice(0, -1), true)],
-      ["add a task", (s) => ((s.tasks = [...tasksOf(s), { task_key: "added_by_test", notebook_task: { notebook_path: "/Workspace/t" }, depends_on: tasksOf(s).slice(0, 1).map((t) => ({ task_key: t.task_key })) }]), true)],
+      ["remove a task", (s) => tasksOf(s).length > 0 && ((s.tasks = tasksOf(s).slice(0, -1)), true)],
+      [
+        "add a task",
+        (s) => (
+          (s.tasks = [
+            ...tasksOf(s),
+            {
+              task_key: "added_by_test",
+              notebook_task: { notebook_path: "/Workspace/t" },
+              depends_on: tasksOf(s)
+                .slice(0, 1)
+                .map((t) => ({ task_key: t.task_key })),
+            },
+          ]),
+          true
+        ),
+      ],
       [
         "rename a task key",
         (s) => {
@@ -194,7 +250,9 @@ describe("computeUpdateRequest / applyUpdateRequest", () => {
           if (tasks.length === 0) return false;
           const old = tasks[0].task_key;
           tasks[0].task_key = `${String(old)}_v2`;
-          for (const t of tasks) for (const d of (t.depends_on as JsonObject[] | undefined) ?? []) if (d.task_key === old) d.task_key = `${String(old)}_v2`;
+          for (const t of tasks)
+            for (const d of (t.depends_on as JsonObject[] | undefined) ?? [])
+              if (d.task_key === old) d.task_key = `${String(old)}_v2`;
           return true;
         },
       ],
@@ -203,7 +261,8 @@ describe("computeUpdateRequest / applyUpdateRequest", () => {
         (s) => {
           const jc = (s.job_clusters as JsonObject[] | undefined)?.[0];
           if (jc) {
-            (jc.new_cluster as JsonObject).num_workers = Number((jc.new_cluster as JsonObject).num_workers ?? 1) + 3;
+            (jc.new_cluster as JsonObject).num_workers =
+              Number((jc.new_cluster as JsonObject).num_workers ?? 1) + 3;
             return true;
           }
           const t = tasksOf(s).find((x) => x.new_cluster);
@@ -211,29 +270,71 @@ describe("computeUpdateRequest / applyUpdateRequest", () => {
             (t.new_cluster as JsonObject).node_type_id = "r5d.4xlarge";
             return true;
           }
-          s.job_clusters = [{ job_cluster_key: "test_cluster", new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "i3.xlarge", num_workers: 1 } }];
+          s.job_clusters = [
+            {
+              job_cluster_key: "test_cluster",
+              new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "i3.xlarge", num_workers: 1 },
+            },
+          ];
           return true;
         },
       ],
-      ["remove or add the schedule", (s) => (s.schedule ? delete s.schedule : (s.schedule = { quartz_cron_expression: "0 0 2 * * ?", timezone_id: "UTC" }), true)],
-      ["change tags", (s) => ((s.tags = { ...((s.tags as JsonObject) ?? {}), team: "changed-by-test" }), true)],
+      [
+        "remove or add the schedule",
+        (s) => (
+          s.schedule
+            ? delete s.schedule
+            : (s.schedule = { quartz_cron_expression: "0 0 2 * * ?", timezone_id: "UTC" }),
+          true
+        ),
+      ],
+      [
+        "change tags",
+        (s) => ((s.tags = { ...((s.tags as JsonObject) ?? {}), team: "changed-by-test" }), true),
+      ],
       ["remove tags", (s) => (s.tags ? (delete s.tags, true) : false)],
       ["change concurrency", (s) => ((s.max_concurrent_runs = s.max_concurrent_runs === 3 ? 4 : 3), true)],
-      ["drop concurrency", (s) => (s.max_concurrent_runs !== undefined ? (delete s.max_concurrent_runs, true) : false)],
-      ["change parameters", (s) => ((s.parameters = [...((s.parameters as JsonObject[]) ?? []), { name: "added_param", default: "x" }]), true)],
+      [
+        "drop concurrency",
+        (s) => (s.max_concurrent_runs !== undefined ? (delete s.max_concurrent_runs, true) : false),
+      ],
+      [
+        "change parameters",
+        (s) => (
+          (s.parameters = [...((s.parameters as JsonObject[]) ?? []), { name: "added_param", default: "x" }]),
+          true
+        ),
+      ],
       ["retry a task", (s) => tasksOf(s).length > 0 && ((tasksOf(s)[0].max_retries = 2), true)],
       ["add notification", (s) => ((s.email_notifications = { on_failure: ["oncall@example.com"] }), true)],
-      ["remove a job cluster", (s) => Array.isArray(s.job_clusters) && s.job_clusters.length > 0 && ((s.job_clusters = (s.job_clusters as unknown[]).slice(1)), true)],
-      ["run as a service principal", (s) => ((s.run_as = { service_principal_name: "11111111-2222-3333-4444-555555555555" }), true)],
+      [
+        "remove a job cluster",
+        (s) =>
+          Array.isArray(s.job_clusters) &&
+          s.job_clusters.length > 0 &&
+          ((s.job_clusters = (s.job_clusters as unknown[]).slice(1)), true),
+      ],
+      [
+        "run as a service principal",
+        (s) => ((s.run_as = { service_principal_name: "11111111-2222-3333-4444-555555555555" }), true),
+      ],
     ];
 
     function randomLeafMutation(s: JsonObject, random: () => number): boolean {
       const leaves: Array<[JsonObject | unknown[], string | number]> = [];
       const walk = (v: unknown): void => {
-        if (Array.isArray(v)) v.forEach((x, i) => (x !== null && typeof x === "object" ? walk(x) : leaves.push([v, i])));
+        if (Array.isArray(v))
+          v.forEach((x, i) => (x !== null && typeof x === "object" ? walk(x) : leaves.push([v, i])));
         else if (v !== null && typeof v === "object") {
           for (const [k, x] of Object.entries(v)) {
-            if (k === "task_key" || k === "job_cluster_key" || k === "environment_key" || k === "name" || k === "format") continue; // keys: covered by rename; format is ignored on write
+            if (
+              k === "task_key" ||
+              k === "job_cluster_key" ||
+              k === "environment_key" ||
+              k === "name" ||
+              k === "format"
+            )
+              continue; // keys: covered by rename; format is ignored on write
             if (x !== null && typeof x === "object") walk(x);
             else leaves.push([v as JsonObject, k]);
           }
@@ -255,7 +356,11 @@ describe("computeUpdateRequest / applyUpdateRequest", () => {
       if (!req) return;
       const after = applyUpdateRequest(actual, req);
       expect(diffJobSettings(desired, after, OPTS), label).toEqual([]);
-      for (const k of Object.keys(req.new_settings)) expect(fields.some((f) => f.path === k || f.path.startsWith(`${k}.`) || f.path.startsWith(`${k}[`)), `${label}: ${k} sent without a change`).toBe(true);
+      for (const k of Object.keys(req.new_settings))
+        expect(
+          fields.some((f) => f.path === k || f.path.startsWith(`${k}.`) || f.path.startsWith(`${k}[`)),
+          `${label}: ${k} sent without a change`,
+        ).toBe(true);
     }
 
     it("applying the request to the read-back job gives the desired job, for every job × mutation, both ways", () => {
@@ -267,10 +372,18 @@ describe("computeUpdateRequest / applyUpdateRequest", () => {
           const mutated = structuredClone(job.settings) as JsonObject;
           if (!apply(mutated)) continue;
           checkExact(mutated as JobSettings, cloudActual, `${job.file} / ${name}`);
-          checkExact(job.settings, readBack(mutated as JobSettings, { creator: CREATOR, awsFillIns: true }), `${job.file} / ${name} (reverse)`);
+          checkExact(
+            job.settings,
+            readBack(mutated as JobSettings, { creator: CREATOR, awsFillIns: true }),
+            `${job.file} / ${name} (reverse)`,
+          );
           // without cloud fill-ins the result normalises equal to the desired settings
           const req = computeUpdateRequest(mutated as JobSettings, plainActual, OPTS);
-          if (req) expect(normalizeJobSettings(applyUpdateRequest(plainActual, req), OPTS), `${job.file} / ${name}`).toEqual(normalizeJobSettings(mutated as JobSettings));
+          if (req)
+            expect(
+              normalizeJobSettings(applyUpdateRequest(plainActual, req), OPTS),
+              `${job.file} / ${name}`,
+            ).toEqual(normalizeJobSettings(mutated as JobSettings));
           checked++;
         }
       }
@@ -286,7 +399,10 @@ describe("computeUpdateRequest / applyUpdateRequest", () => {
           if (!randomLeafMutation(mutated, random)) continue;
           const actual = readBack(job.settings, { creator: CREATOR, awsFillIns: true });
           checkExact(mutated as JobSettings, actual, `${job.file} random #${i}`);
-          expect(diffJobSettings(mutated as JobSettings, actual, OPTS).length, `${job.file} random #${i} must differ`).toBeGreaterThan(0);
+          expect(
+            diffJobSettings(mutated as JobSettings, actual, OPTS).length,
+            `${job.file} random #${i} must differ`,
+          ).toBeGreaterThan(0);
           checked++;
         }
       }

@@ -3,9 +3,9 @@
  * and read back, diffs to nothing; a minimal update request applied by the workspace gives exactly the desired job.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalWorkspace, type LocalWorkspace } from "../../src/local-workspace/index.js";
-import { createSdkWorkspace } from "../../src/workspace/sdk-workspace.js";
-import type { Workspace } from "../../src/workspace/port.js";
+import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
+import { createSdkWorkspace } from "../../src/adapters/databricks/sdk-workspace.js";
+import type { Workspace } from "../../src/adapters/databricks/port.js";
 import type { JobSettings, JsonObject } from "../../src/domain/model.js";
 import { computeUpdateRequest, diffJobSettings, normalizeJobSettings } from "../../src/domain/plan.js";
 import { corpusPresent, loadCorpus } from "./corpus.js";
@@ -36,10 +36,14 @@ describe.skipIf(!corpusPresent)("read-back from the local workspace (official SD
       }
       const back = await ws.getJob(jobId);
       expect(back, job.file).toBeDefined();
-      expect(diffJobSettings(job.settings, back!.settings, { creatorUserName: back!.creator_user_name }), job.file).toEqual([]);
+      expect(
+        diffJobSettings(job.settings, back!.settings, { creatorUserName: back!.creator_user_name }),
+        job.file,
+      ).toEqual([]);
       created++;
     }
-    if (rejected.length > 0) console.warn(`local workspace rejected ${rejected.length} clean corpus jobs:\n${rejected.join("\n")}`);
+    if (rejected.length > 0)
+      console.warn(`local workspace rejected ${rejected.length} clean corpus jobs:\n${rejected.join("\n")}`);
     expect(created).toBeGreaterThanOrEqual(clean.length - 10);
   });
 
@@ -57,21 +61,33 @@ describe.skipIf(!corpusPresent)("read-back from the local workspace (official SD
       // remove one task nothing depends on and whose job cluster stays in use (the workspace validates both)
       const removable = tasks.find(
         (t) =>
-          !tasks.some((o) => ((o.depends_on as JsonObject[] | undefined) ?? []).some((d) => d.task_key === t.task_key)) &&
-          (t.job_cluster_key === undefined || tasks.some((o) => o !== t && o.job_cluster_key === t.job_cluster_key)),
+          !tasks.some((o) =>
+            ((o.depends_on as JsonObject[] | undefined) ?? []).some((d) => d.task_key === t.task_key),
+          ) &&
+          (t.job_cluster_key === undefined ||
+            tasks.some((o) => o !== t && o.job_cluster_key === t.job_cluster_key)),
       );
       if (tasks.length > 1 && removable) desired.tasks = tasks.filter((t) => t !== removable);
-      if (tasks.length > 0) (desired.tasks as JsonObject[])[0] = { ...(desired.tasks as JsonObject[])[0], max_retries: 2 };
+      if (tasks.length > 0)
+        (desired.tasks as JsonObject[])[0] = { ...(desired.tasks as JsonObject[])[0], max_retries: 2 };
       desired.tags = { ...((desired.tags as JsonObject) ?? {}), owner: "planner-test" };
       if (desired.schedule) delete desired.schedule;
-      else if (!desired.trigger && !desired.continuous) desired.schedule = { quartz_cron_expression: "0 0 2 * * ?", timezone_id: "UTC" };
+      else if (!desired.trigger && !desired.continuous)
+        desired.schedule = { quartz_cron_expression: "0 0 2 * * ?", timezone_id: "UTC" };
       const before = (await ws.getJob(jobId))!;
-      const req = computeUpdateRequest(desired as JobSettings, before.settings, { creatorUserName: before.creator_user_name });
+      const req = computeUpdateRequest(desired as JobSettings, before.settings, {
+        creatorUserName: before.creator_user_name,
+      });
       expect(req, job.file).toBeDefined();
       await ws.updateJob(jobId, req!.new_settings, req!.fields_to_remove);
       const after = (await ws.getJob(jobId))!;
-      expect(diffJobSettings(desired as JobSettings, after.settings, { creatorUserName: after.creator_user_name }), job.file).toEqual([]);
-      expect(normalizeJobSettings(after.settings, { creatorUserName: after.creator_user_name }).tags).toMatchObject({ owner: "planner-test" });
+      expect(
+        diffJobSettings(desired as JobSettings, after.settings, { creatorUserName: after.creator_user_name }),
+        job.file,
+      ).toEqual([]);
+      expect(
+        normalizeJobSettings(after.settings, { creatorUserName: after.creator_user_name }).tags,
+      ).toMatchObject({ owner: "planner-test" });
       updated++;
     }
     expect(updated).toBeGreaterThan(20);

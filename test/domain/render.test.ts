@@ -9,13 +9,31 @@ const actual: JobSettings = {
   schedule: { quartz_cron_expression: "0 0 6 ? * MON-FRI", timezone_id: "Europe/Berlin" },
   tasks: [
     { task_key: "ingest", notebook_task: { notebook_path: "/Workspace/etl/ingest" }, job_cluster_key: "etl" },
-    { task_key: "transform", depends_on: [{ task_key: "ingest" }], notebook_task: { notebook_path: "/Workspace/etl/transform" }, job_cluster_key: "etl" },
+    {
+      task_key: "transform",
+      depends_on: [{ task_key: "ingest" }],
+      notebook_task: { notebook_path: "/Workspace/etl/transform" },
+      job_cluster_key: "etl",
+    },
   ],
-  job_clusters: [{ job_cluster_key: "etl", new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "i3.xlarge", num_workers: 2 } }],
+  job_clusters: [
+    {
+      job_cluster_key: "etl",
+      new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "i3.xlarge", num_workers: 2 },
+    },
+  ],
 };
 
 function change(partial: Partial<JobChange> & Pick<JobChange, "taskId" | "op" | "jobName">): JobChange {
-  const c: JobChange = { requirement: "jobs/orders.md", fields: [], drift: [], warnings: [], hash: "", destructive: false, ...partial };
+  const c: JobChange = {
+    requirement: "jobs/orders.md",
+    fields: [],
+    drift: [],
+    warnings: [],
+    hash: "",
+    destructive: false,
+    ...partial,
+  };
   c.hash = jobChangeHash(c);
   return c;
 }
@@ -27,7 +45,14 @@ function plan(changes: JobChange[], extra: Partial<PlanResult> = {}): PlanResult
     diagnostics: [],
     blocked: [],
     changes,
-    counts: { create: count("create"), update: count("update"), delete: count("delete"), run: count("run"), noop: count("no-op"), blocked: extra.blocked?.length ?? 0 },
+    counts: {
+      create: count("create"),
+      update: count("update"),
+      delete: count("delete"),
+      run: count("run"),
+      noop: count("no-op"),
+      blocked: extra.blocked?.length ?? 0,
+    },
     planHash: planHash(changes),
     markdown: "",
     ...extra,
@@ -51,8 +76,20 @@ function updateChange(): JobChange {
     desired,
     destructive: isDestructiveChange(fields),
     warnings: [
-      { severity: "warning", code: "consistency.schedule", path: "schedule", message: "The requirement says 07:00 but the cron fires at 07:30", fix: "Align the cron with the text" },
-      { severity: "warning", code: "review.no-retries", path: "tasks[ingest]", message: "No retries", fix: "Add max_retries" },
+      {
+        severity: "warning",
+        code: "consistency.schedule",
+        path: "schedule",
+        message: "The requirement says 07:00 but the cron fires at 07:30",
+        fix: "Align the cron with the text",
+      },
+      {
+        severity: "warning",
+        code: "review.no-retries",
+        path: "tasks[ingest]",
+        message: "No retries",
+        fix: "Add max_retries",
+      },
     ],
     drift: [{ path: "max_concurrent_runs", kind: "change", before: 3, after: 1, category: "other" }],
     see: ["Jobs API › schedule"],
@@ -63,19 +100,49 @@ function updateChange(): JobChange {
 describe("renderPlanMarkdown", () => {
   it("renders header counts, summary table, highlighted diff, cron words, graph, warnings, drift, docs and requirement", () => {
     const u = updateChange();
-    const c = change({ taskId: "events/create-events", op: "create", jobName: "events", desired: { name: "events", tasks: [{ task_key: "load", notebook_task: { notebook_path: "/n" } }] }, fields: diffJobSettings({ name: "events", tasks: [{ task_key: "load", notebook_task: { notebook_path: "/n" } }] }, {}) });
+    const c = change({
+      taskId: "events/create-events",
+      op: "create",
+      jobName: "events",
+      desired: { name: "events", tasks: [{ task_key: "load", notebook_task: { notebook_path: "/n" } }] },
+      fields: diffJobSettings(
+        { name: "events", tasks: [{ task_key: "load", notebook_task: { notebook_path: "/n" } }] },
+        {},
+      ),
+    });
     const n = change({ taskId: "misc/noop", op: "no-op", jobName: "unchanged job", jobId: 7 });
-    const diag: Diagnostic = { severity: "error", code: "semantic.cycle", file: "jobs/bad.md", line: 12, path: "tasks[a].depends_on[0].task_key", value: "b", message: "Tasks a and b depend on each other", fix: "Remove one dependency" };
+    const diag: Diagnostic = {
+      severity: "error",
+      code: "semantic.cycle",
+      file: "jobs/bad.md",
+      line: 12,
+      path: "tasks[a].depends_on[0].task_key",
+      value: "b",
+      message: "Tasks a and b depend on each other",
+      fix: "Remove one dependency",
+    };
     const p = plan([n, u, c], {
       valid: false,
       diagnostics: [diag],
-      blocked: [{ taskId: "prose/job", requirement: "jobs/prose.md", reason: "Prose-only requirement needs an LLM", questions: ["Which notebook should run?"] }],
+      blocked: [
+        {
+          taskId: "prose/job",
+          requirement: "jobs/prose.md",
+          reason: "Prose-only requirement needs an LLM",
+          questions: ["Which notebook should run?"],
+        },
+      ],
     });
     p.counts.blocked = 1;
-    const { markdown, truncated, omitted } = renderPlanMarkdown(p, { repoUrl: "https://github.com/o/r/blob/abc", jobUrl: (id) => `https://dbc.example.com/#job/${id}` });
+    const { markdown, truncated, omitted } = renderPlanMarkdown(p, {
+      repoUrl: "https://github.com/o/r/blob/abc",
+      jobUrl: (id) => `https://dbc.example.com/#job/${id}`,
+    });
     expect(truncated).toBe(false);
     expect(omitted).toEqual([]);
-    expect(markdown).toMatch(/➕ 1 to create · 🔄 1 to update · 🗑️ 0 to delete · ▶️ 0 to run · ✅ 1 unchanged · ⛔ 1 blocked/);
+    expect(markdown).toMatch(
+      /➕ 1 to create · 🔄 1 to update · 🗑️ 0 to delete · ▶️ 0 to run · ✅ 1 unchanged · ⛔ 1 blocked/,
+    );
     expect(markdown).toContain(`Plan hash <code>${p.planHash}</code>`);
     expect(markdown).toContain("validation failed");
     // summary: changed jobs first, no-op last, job id linked
@@ -92,7 +159,11 @@ describe("renderPlanMarkdown", () => {
     expect(markdown).toContain("❓ Which notebook should run?");
     // details: highlighted categories listed first
     const table = markdown.slice(markdown.indexOf("| | Field | Before | After |"));
-    const fieldRows = table.split("\n").slice(2).filter((l) => l.startsWith("|")).slice(0, 6);
+    const fieldRows = table
+      .split("\n")
+      .slice(2)
+      .filter((l) => l.startsWith("|"))
+      .slice(0, 6);
     expect(fieldRows[0]).toMatch(/^\| ⚠️ \+ \| <code>run&#95;as<\/code>/);
     expect(fieldRows[1]).toContain("job&#95;clusters&#91;etl&#93;.new&#95;cluster.num&#95;workers");
     expect(fieldRows[1]).toContain("<code>2</code> | <code>8</code>");
@@ -115,7 +186,11 @@ describe("renderPlanMarkdown", () => {
     for (let i = 0; i < 2000; i++) {
       const desired: JobSettings = {
         name: `job ${i} with a fairly long descriptive name for the summary table`,
-        tasks: Array.from({ length: 30 }, (_, t) => ({ task_key: `task_${t}`, notebook_task: { notebook_path: `/Workspace/very/long/path/to/notebook_${i}_${t}` }, depends_on: t > 0 ? [{ task_key: `task_${t - 1}` }] : undefined })),
+        tasks: Array.from({ length: 30 }, (_, t) => ({
+          task_key: `task_${t}`,
+          notebook_task: { notebook_path: `/Workspace/very/long/path/to/notebook_${i}_${t}` },
+          depends_on: t > 0 ? [{ task_key: `task_${t - 1}` }] : undefined,
+        })),
       };
       const op = i % 4 === 0 ? "no-op" : i % 4 === 1 ? "create" : i % 4 === 2 ? "update" : "delete";
       changes.push(
@@ -126,13 +201,25 @@ describe("renderPlanMarkdown", () => {
           jobName: desired.name!,
           jobId: op === "create" ? undefined : 1000 + i,
           desired: op === "delete" || op === "no-op" ? undefined : desired,
-          fields: op === "create" || op === "update" ? diffJobSettings(desired, op === "update" ? { name: desired.name } : {}) : [],
+          fields:
+            op === "create" || op === "update"
+              ? diffJobSettings(desired, op === "update" ? { name: desired.name } : {})
+              : [],
           destructive: op === "delete",
           requirementText: "Lorem ipsum dolor sit amet. ".repeat(200),
         }),
       );
     }
-    const diagnostics: Diagnostic[] = Array.from({ length: 500 }, (_, i) => ({ severity: "error" as const, code: "schema.type", file: `jobs/req-${i}.md`, line: 3, path: "max_concurrent_runs", value: "many", message: "expected an integer", fix: "write a number, e.g. 1" }));
+    const diagnostics: Diagnostic[] = Array.from({ length: 500 }, (_, i) => ({
+      severity: "error" as const,
+      code: "schema.type",
+      file: `jobs/req-${i}.md`,
+      line: 3,
+      path: "max_concurrent_runs",
+      value: "many",
+      message: "expected an integer",
+      fix: "write a number, e.g. 1",
+    }));
     const p = plan(changes, { diagnostics, valid: false });
     const started = performance.now();
     const { markdown, truncated, omitted } = renderPlanMarkdown(p);
@@ -140,12 +227,16 @@ describe("renderPlanMarkdown", () => {
     expect(markdown.length).toBeLessThanOrEqual(60000);
     expect(markdown.length).toBeLessThanOrEqual(65536);
     expect(truncated).toBe(true);
-    expect(markdown).toContain("➕ 500 to create · 🔄 500 to update · 🗑️ 500 to delete · ▶️ 0 to run · ✅ 500 unchanged");
+    expect(markdown).toContain(
+      "➕ 500 to create · 🔄 500 to update · 🗑️ 500 to delete · ▶️ 0 to run · ✅ 500 unchanged",
+    );
     expect(markdown).toMatch(/Plan truncated.*jobs' details omitted.*; see the job summary \/ log/);
     expect(markdown).toMatch(/…and [\d,]+ more jobs not listed/);
     // every job with changes is either shown in details or listed as omitted
     for (const c of changes.filter((x) => x.op !== "no-op")) {
-      const shown = markdown.includes(`task <code>${c.taskId.replace(/[-/]/g, (ch) => (ch === "/" ? "/" : "-"))}</code>`);
+      const shown = markdown.includes(
+        `task <code>${c.taskId.replace(/[-/]/g, (ch) => (ch === "/" ? "/" : "-"))}</code>`,
+      );
       expect(shown || omitted.includes(`details:${c.taskId}`), c.taskId).toBe(true);
     }
     expect(omitted.some((o) => o.startsWith("diagnostic:"))).toBe(true);
@@ -156,7 +247,15 @@ describe("renderPlanMarkdown", () => {
   });
 
   it("fits a 300-job plan in one comment with a small maxChars too", () => {
-    const changes = Array.from({ length: 300 }, (_, i) => change({ taskId: `r/${i}`, op: "create", jobName: `job ${i}`, desired: { name: `job ${i}`, tasks: [{ task_key: "a", notebook_task: { notebook_path: "/n" } }] }, fields: [] }));
+    const changes = Array.from({ length: 300 }, (_, i) =>
+      change({
+        taskId: `r/${i}`,
+        op: "create",
+        jobName: `job ${i}`,
+        desired: { name: `job ${i}`, tasks: [{ task_key: "a", notebook_task: { notebook_path: "/n" } }] },
+        fields: [],
+      }),
+    );
     for (const maxChars of [65536, 20000, 5000]) {
       const { markdown, truncated, omitted } = renderPlanMarkdown(plan(changes), { maxChars });
       expect(markdown.length, String(maxChars)).toBeLessThanOrEqual(maxChars);
@@ -172,23 +271,34 @@ describe("renderPlanMarkdown", () => {
   });
 
   it("escapes user-controlled text so it cannot break the comment", () => {
-    const evil = "</details><!-- hidden --> ```js\n| pipe | @octocat [x](javascript:alert(1)) <img src=x onerror=alert(1)> *bold* _it_";
-    const desired: JobSettings = { name: evil, tasks: [{ task_key: evil, notebook_task: { notebook_path: evil } }] };
+    const evil =
+      "</details><!-- hidden --> ```js\n| pipe | @octocat [x](javascript:alert(1)) <img src=x onerror=alert(1)> *bold* _it_";
+    const desired: JobSettings = {
+      name: evil,
+      tasks: [{ task_key: evil, notebook_task: { notebook_path: evil } }],
+    };
     const c = change({
       taskId: `evil/${evil}`,
       op: "create",
       jobName: evil,
       desired,
       fields: diffJobSettings(desired, {}),
-      warnings: [{ severity: "warning", code: "consistency.x", path: evil, message: evil, fix: evil, value: evil }],
+      warnings: [
+        { severity: "warning", code: "consistency.x", path: evil, message: evil, fix: evil, value: evil },
+      ],
       requirementText: `# Title\n${evil}\n</pre></details><!--`,
       see: [evil],
     });
     const p = plan([c], {
-      diagnostics: [{ severity: "error", code: "x", file: evil, line: 1, path: evil, message: evil, fix: evil }],
+      diagnostics: [
+        { severity: "error", code: "x", file: evil, line: 1, path: evil, message: evil, fix: evil },
+      ],
       blocked: [{ taskId: evil, requirement: evil, reason: evil, questions: [evil] }],
     });
-    const { markdown } = renderPlanMarkdown(p, { repoUrl: "https://github.com/o/r/blob/main", jobUrl: () => "javascript:alert(1)" });
+    const { markdown } = renderPlanMarkdown(p, {
+      repoUrl: "https://github.com/o/r/blob/main",
+      jobUrl: () => "javascript:alert(1)",
+    });
     expect(markdown).not.toContain("<!--");
     expect(markdown).not.toContain("@octocat");
     expect(markdown).not.toContain("<img");
@@ -200,15 +310,38 @@ describe("renderPlanMarkdown", () => {
     const fences = markdown.split("\n").filter((l) => l.trimStart().startsWith("```"));
     expect(fences).toEqual(["```mermaid", "```"]);
     // table rows keep their column count (no raw pipes from user text)
-    for (const row of markdown.split("\n").filter((l) => l.startsWith("| ➕"))) expect(row.split("|").length).toBe(7);
+    for (const row of markdown.split("\n").filter((l) => l.startsWith("| ➕")))
+      expect(row.split("|").length).toBe(7);
   });
 
   it("redacts secret-looking values in markdown and JSON", () => {
     const desired: JobSettings = {
       name: "secrets",
-      tasks: [{ task_key: "a", notebook_task: { notebook_path: "/n", base_parameters: { db_password: "hunter2-very-secret", ref: "{{secrets/scope/key}}", note: "dapi0123456789abcdef0123456789abcdef" } } }],
+      tasks: [
+        {
+          task_key: "a",
+          notebook_task: {
+            notebook_path: "/n",
+            base_parameters: {
+              db_password: "hunter2-very-secret",
+              ref: "{{secrets/scope/key}}",
+              note: "dapi0123456789abcdef0123456789abcdef",
+            },
+          },
+        },
+      ],
     };
-    const c = change({ taskId: "s/s", op: "update", jobName: "secrets", jobId: 1, desired, fields: diffJobSettings(desired, { name: "secrets", tasks: [{ task_key: "a", notebook_task: { notebook_path: "/n" } }] }) });
+    const c = change({
+      taskId: "s/s",
+      op: "update",
+      jobName: "secrets",
+      jobId: 1,
+      desired,
+      fields: diffJobSettings(desired, {
+        name: "secrets",
+        tasks: [{ task_key: "a", notebook_task: { notebook_path: "/n" } }],
+      }),
+    });
     c.request = { endpoint: "jobs/update", body: { job_id: 1, new_settings: desired } };
     const p = plan([c]);
     const { markdown } = renderPlanMarkdown(p);
@@ -229,12 +362,43 @@ describe("renderPlanJson", () => {
     u.request = { endpoint: "jobs/update", body: { job_id: 42 } };
     const p = plan([u]);
     const json = JSON.parse(renderPlanJson(p)) as ReturnType<typeof planToJson>;
-    expect(Object.keys(json)).toEqual(["version", "valid", "planHash", "counts", "changes", "blocked", "diagnostics"]);
+    expect(Object.keys(json)).toEqual([
+      "version",
+      "valid",
+      "planHash",
+      "counts",
+      "changes",
+      "blocked",
+      "diagnostics",
+    ]);
     expect(json.version).toBe(1);
     expect(json.planHash).toBe(p.planHash);
-    expect(Object.keys(json.changes[0])).toEqual(["taskId", "requirement", "op", "jobName", "jobId", "hash", "destructive", "fields", "drift", "warnings", "request", "see", "run"]);
-    expect(json.changes[0]).toMatchObject({ taskId: "orders/update-orders", op: "update", jobId: 42, destructive: true, run: null, request: { endpoint: "jobs/update" } });
-    expect(json.changes[0].fields.find((f) => f.path === "job_clusters[etl].new_cluster.num_workers")).toEqual({
+    expect(Object.keys(json.changes[0])).toEqual([
+      "taskId",
+      "requirement",
+      "op",
+      "jobName",
+      "jobId",
+      "hash",
+      "destructive",
+      "fields",
+      "drift",
+      "warnings",
+      "request",
+      "see",
+      "run",
+    ]);
+    expect(json.changes[0]).toMatchObject({
+      taskId: "orders/update-orders",
+      op: "update",
+      jobId: 42,
+      destructive: true,
+      run: null,
+      request: { endpoint: "jobs/update" },
+    });
+    expect(
+      json.changes[0].fields.find((f) => f.path === "job_clusters[etl].new_cluster.num_workers"),
+    ).toEqual({
       path: "job_clusters[etl].new_cluster.num_workers",
       kind: "change",
       category: "compute",

@@ -6,12 +6,12 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { EngineOptions } from "../../src/engine/api.js";
 import { readStatus, runApply, runPlan } from "../../src/engine/index.js";
-import { acquireLease } from "../../src/engine/lease.js";
-import { parseTaskFile } from "../../src/engine/task-file.js";
+import { acquireLease } from "../../src/state/lease.js";
+import { parseTaskFile } from "../../src/state/task-file.js";
 import type { Logger, WorkspaceJob } from "../../src/domain/model.js";
-import { startLocalWorkspace, type LocalWorkspace } from "../../src/local-workspace/index.js";
-import { createSdkWorkspace } from "../../src/workspace/sdk-workspace.js";
-import type { Workspace } from "../../src/workspace/port.js";
+import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
+import { createSdkWorkspace } from "../../src/adapters/databricks/sdk-workspace.js";
+import type { Workspace } from "../../src/adapters/databricks/port.js";
 
 const silent: Logger = { info() {}, warn() {}, error() {}, debug() {}, group: (_n, fn) => fn() };
 
@@ -88,16 +88,32 @@ beforeEach(async () => {
   workspace = createSdkWorkspace({ host: local.url, token: local.token });
   repoDir = await mkdtemp(join(tmpdir(), "jobagent-engine-"));
   const warehouses = await workspace.listWarehouses();
-  const clusters = await fetch(`${local.url}/api/2.0/clusters/list`, { headers: { Authorization: `Bearer ${local.token}` } }).then(
-    (r) => r.json() as Promise<{ clusters?: Array<{ cluster_id: string }> }>,
-  );
+  const clusters = await fetch(`${local.url}/api/2.0/clusters/list`, {
+    headers: { Authorization: `Bearer ${local.token}` },
+  }).then((r) => r.json() as Promise<{ clusters?: Array<{ cluster_id: string }> }>);
   await write("orders-daily.md", ORDERS);
   await write(
     "sales.md",
-    BUNDLE.replace("WAREHOUSE_ID", warehouses[0]?.id ?? "missing").replace("CLUSTER_ID", clusters.clusters?.[0]?.cluster_id ?? "missing"),
+    BUNDLE.replace("WAREHOUSE_ID", warehouses[0]?.id ?? "missing").replace(
+      "CLUSTER_ID",
+      clusters.clusters?.[0]?.cluster_id ?? "missing",
+    ),
   );
-  await seedPaths(["/Workspace/Shared/orders/ingest", "/Workspace/Shared/orders/aggregate", "/Workspace/Shared/reports/sales.sql", "/Workspace/Shared/reports/cleanup.py"]);
-  options = { repoDir, jobsDir: "jobs", workspace, repo: "acme/data-jobs", allowDelete: false, runId: "test-run", log: silent };
+  await seedPaths([
+    "/Workspace/Shared/orders/ingest",
+    "/Workspace/Shared/orders/aggregate",
+    "/Workspace/Shared/reports/sales.sql",
+    "/Workspace/Shared/reports/cleanup.py",
+  ]);
+  options = {
+    repoDir,
+    jobsDir: "jobs",
+    workspace,
+    repo: "acme/data-jobs",
+    allowDelete: false,
+    runId: "test-run",
+    log: silent,
+  };
 });
 
 afterEach(async () => {
@@ -117,7 +133,13 @@ async function seedPaths(paths: string[]): Promise<void> {
     const res = await fetch(`${local.url}/api/2.0/workspace/import`, {
       method: "POST",
       headers: { Authorization: `Bearer ${local.token}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ path, format: path.includes(".") ? "AUTO" : "SOURCE", language, content: Buffer.from("# demo").toString("base64"), overwrite: true }),
+      body: JSON.stringify({
+        path,
+        format: path.includes(".") ? "AUTO" : "SOURCE",
+        language,
+        content: Buffer.from("# demo").toString("base64"),
+        overwrite: true,
+      }),
     });
     expect(res.status, `import ${path}`).toBeLessThan(300);
   }
@@ -140,7 +162,11 @@ describe("plan → apply → plan", () => {
     expect(applied.results.map((r) => r.status)).toEqual(["COMPLETE", "COMPLETE", "COMPLETE"]);
 
     const jobs = await allJobs();
-    expect(jobs.map((j) => j.settings.name).sort()).toEqual(["orders-daily", "sales-cleanup", "sales-report"]);
+    expect(jobs.map((j) => j.settings.name).sort()).toEqual([
+      "orders-daily",
+      "sales-cleanup",
+      "sales-report",
+    ]);
     for (const job of jobs) expect(job.settings.tags?.["jobagent-repo"]).toBe("acme/data-jobs");
 
     const after = await readStatus(options);
@@ -155,16 +181,27 @@ describe("plan → apply → plan", () => {
   it("plans an edit as a field-level update and applies only what changed", async () => {
     await runPlan(options);
     await runApply(options, { onPlanChange: "fail" });
-    await write("orders-daily.md", ORDERS.replace('"0 0 6 ? * MON-FRI"', '"0 30 7 ? * MON-FRI"').replace("num_workers: 2", "num_workers: 4"));
+    await write(
+      "orders-daily.md",
+      ORDERS.replace('"0 0 6 ? * MON-FRI"', '"0 30 7 ? * MON-FRI"').replace(
+        "num_workers: 2",
+        "num_workers: 4",
+      ),
+    );
     const plan = await runPlan(options);
     expect(plan.counts).toMatchObject({ create: 0, update: 1, noop: 2 });
     const change = plan.changes.find((c) => c.op === "update");
-    expect(change?.fields.map((f) => f.path).sort()).toEqual(["job_clusters[etl].new_cluster.num_workers", "schedule.quartz_cron_expression"]);
+    expect(change?.fields.map((f) => f.path).sort()).toEqual([
+      "job_clusters[etl].new_cluster.num_workers",
+      "schedule.quartz_cron_expression",
+    ]);
     expect(change?.request?.endpoint).toBe("jobs/update");
     const applied = await runApply(options, { onPlanChange: "fail" });
     expect(applied.ok).toBe(true);
     const job = (await allJobs()).find((j) => j.settings.name === "orders-daily");
-    expect((job?.settings.schedule as { quartz_cron_expression?: string } | undefined)?.quartz_cron_expression).toBe("0 30 7 ? * MON-FRI");
+    expect(
+      (job?.settings.schedule as { quartz_cron_expression?: string } | undefined)?.quartz_cron_expression,
+    ).toBe("0 30 7 ? * MON-FRI");
     expect((await runPlan(options)).counts.update).toBe(0);
   });
 
@@ -186,7 +223,12 @@ describe("plan → apply → plan", () => {
 
   it("reports locked when another apply holds the lease", async () => {
     await runPlan(options);
-    const lease = await acquireLease(join(repoDir, "jobs", ".tasks", ".lease.json"), "other-run", 600, () => new Date());
+    const lease = await acquireLease(
+      join(repoDir, "jobs", ".tasks", ".lease.json"),
+      "other-run",
+      600,
+      () => new Date(),
+    );
     try {
       const applied = await runApply(options, { onPlanChange: "fail" });
       expect(applied.failureReason).toBe("locked");
@@ -221,8 +263,20 @@ describe("plan → apply → plan", () => {
   });
 
   it("never touches a job it does not own: update without adopt is an error, nothing applied", async () => {
-    const foreign = await workspace.createJob({ name: "finance-close", tasks: [{ task_key: "t", existing_cluster_id: "x", notebook_task: { notebook_path: "/Workspace/Shared/orders/ingest" } }] });
-    await write("finance.md", `---\nupdate:\n  job: finance-close\n  set:\n    max_concurrent_runs: 3\n---\nAllow three concurrent runs.\n`);
+    const foreign = await workspace.createJob({
+      name: "finance-close",
+      tasks: [
+        {
+          task_key: "t",
+          existing_cluster_id: "x",
+          notebook_task: { notebook_path: "/Workspace/Shared/orders/ingest" },
+        },
+      ],
+    });
+    await write(
+      "finance.md",
+      `---\nupdate:\n  job: finance-close\n  set:\n    max_concurrent_runs: 3\n---\nAllow three concurrent runs.\n`,
+    );
     const plan = await runPlan(options);
     expect(plan.valid).toBe(false);
     const error = plan.diagnostics.find((d) => d.code === "ownership.not-managed");
@@ -243,24 +297,37 @@ describe("plan → apply → plan", () => {
     expect(parsed.status).toBe("COMPLETE");
     expect(parsed.history.map((h) => h.to)).toEqual(["PENDING", "PLANNED", "IN_PROGRESS", "COMPLETE"]);
     const progress = await readFile(join(repoDir, "jobs", ".tasks", "progress.md"), "utf8");
-    expect(progress).toMatch(/apply: `orders-daily\.orders[-_]daily` create "orders-daily" \(job \d+\) → COMPLETE/);
+    expect(progress).toMatch(
+      /apply: `orders-daily\.orders[-_]daily` create "orders-daily" \(job \d+\) → COMPLETE/,
+    );
   });
 
   it("compares grants through the Permissions API: no noise after create, a PUT when they change", async () => {
-    const withAcl = ORDERS.replace("job:\n  name: orders-daily\n", "job:\n  name: orders-daily\n  access_control_list:\n    - group_name: analysts\n      permission_level: CAN_VIEW\n");
+    const withAcl = ORDERS.replace(
+      "job:\n  name: orders-daily\n",
+      "job:\n  name: orders-daily\n  access_control_list:\n    - group_name: analysts\n      permission_level: CAN_VIEW\n",
+    );
     await write("orders-daily.md", withAcl);
     await runPlan(options);
     expect((await runApply(options, { onPlanChange: "fail" })).ok).toBe(true);
     expect((await runPlan(options)).counts).toMatchObject({ create: 0, update: 0 });
 
-    await write("orders-daily.md", withAcl.replace("permission_level: CAN_VIEW", "permission_level: CAN_MANAGE_RUN"));
+    await write(
+      "orders-daily.md",
+      withAcl.replace("permission_level: CAN_VIEW", "permission_level: CAN_MANAGE_RUN"),
+    );
     const plan = await runPlan(options);
     const change = plan.changes.find((c) => c.op === "update");
     expect(change?.fields.map((f) => [f.path, f.category])).toEqual([["access_control_list", "permissions"]]);
     expect((await runApply(options, { onPlanChange: "fail" })).ok).toBe(true);
     const job = (await allJobs()).find((j) => j.settings.name === "orders-daily") as WorkspaceJob;
-    const acl = (await workspace.getJobPermissions(job.job_id)).access_control_list as Array<{ group_name?: string; all_permissions: Array<{ permission_level: string }> }>;
-    expect(acl.find((e) => e.group_name === "analysts")?.all_permissions.map((p) => p.permission_level)).toContain("CAN_MANAGE_RUN");
+    const acl = (await workspace.getJobPermissions(job.job_id)).access_control_list as Array<{
+      group_name?: string;
+      all_permissions: Array<{ permission_level: string }>;
+    }>;
+    expect(
+      acl.find((e) => e.group_name === "analysts")?.all_permissions.map((p) => p.permission_level),
+    ).toContain("CAN_MANAGE_RUN");
     expect((await runPlan(options)).counts).toMatchObject({ create: 0, update: 0 });
   });
 
@@ -268,7 +335,13 @@ describe("plan → apply → plan", () => {
     const foreign = await workspace.createJob({
       name: "marketing-attribution",
       tags: { team: "marketing" },
-      tasks: [{ task_key: "attribution", existing_cluster_id: "0101-120000-abcd1234", notebook_task: { notebook_path: "/Workspace/Shared/orders/ingest" } }],
+      tasks: [
+        {
+          task_key: "attribution",
+          existing_cluster_id: "0101-120000-abcd1234",
+          notebook_task: { notebook_path: "/Workspace/Shared/orders/ingest" },
+        },
+      ],
     });
     const adopt = `---\nadopt: true\njob:\n  name: marketing-attribution\n  tags: {team: marketing}\n  max_concurrent_runs: 2\n  tasks:\n    - task_key: attribution\n      existing_cluster_id: 0101-120000-abcd1234\n      notebook_task: {notebook_path: /Workspace/Shared/orders/ingest}\n---\nTake over the marketing job.\n`;
     await write("marketing.md", adopt);
@@ -315,7 +388,10 @@ describe("plan → apply → plan", () => {
 
   it("explains in the task file which words of a prose requirement gave which field", async () => {
     await rm(join(repoDir, "jobs", "sales.md"));
-    await write("export.md", "# Customer export\n\nRun the notebook /Workspace/Shared/orders/ingest every weekday at 7:30 PM Berlin time on 2 workers (i3.xlarge, runtime 15.4.x-scala2.12). Retry twice.\n");
+    await write(
+      "export.md",
+      "# Customer export\n\nRun the notebook /Workspace/Shared/orders/ingest every weekday at 7:30 PM Berlin time on 2 workers (i3.xlarge, runtime 15.4.x-scala2.12). Retry twice.\n",
+    );
     const plan = await runPlan(options);
     expect(plan.valid, JSON.stringify(plan.diagnostics)).toBe(true);
     const task = (await readStatus(options)).tasks.find((t) => t.requirement === "jobs/export.md");
@@ -339,7 +415,9 @@ describe("plan → apply → plan", () => {
     const jobs = await allJobs();
     const orders = jobs.find((j) => j.settings.name === "orders-daily") as WorkspaceJob;
     const orchestrator = jobs.find((j) => j.settings.name === "orchestrator") as WorkspaceJob;
-    expect((orchestrator.settings.tasks?.[0]?.run_job_task as { job_id?: number }).job_id).toBe(orders.job_id);
+    expect((orchestrator.settings.tasks?.[0]?.run_job_task as { job_id?: number }).job_id).toBe(
+      orders.job_id,
+    );
     expect((await runPlan(options)).counts).toMatchObject({ create: 0, update: 0 });
   });
 });

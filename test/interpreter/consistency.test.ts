@@ -1,17 +1,38 @@
 import { describe, expect, it } from "vitest";
 import type { Interpretation, JobSettings, WorkItem } from "../../src/domain/model.js";
-import { ticketTools } from "../../src/eval/tickets.js";
-import { checkConsistency, compareInterpretations, createOfflineInterpreter } from "../../src/interpreter/index.js";
+import { ticketTools } from "../../src/dev/eval/tickets.js";
+import {
+  checkConsistency,
+  compareInterpretations,
+  createOfflineInterpreter,
+} from "../../src/techlead/interpreter/index.js";
 import type { RequirementDoc } from "../../src/techlead/types.js";
 
-const doc = (body: string): RequirementDoc => ({ file: "jobs/orders.md", text: `---\nx: 1\n---\n${body}`, frontMatter: {}, body, bodyLine: 4 });
+const doc = (body: string): RequirementDoc => ({
+  file: "jobs/orders.md",
+  text: `---\nx: 1\n---\n${body}`,
+  frontMatter: {},
+  body,
+  bodyLine: 4,
+});
 const item: WorkItem = { key: "orders", action: "create" };
 
-const body = "Run the notebook /Repos/etl/ingest_orders every weekday at 07:30 Berlin time.\nRetry 2 times. Email data-eng@acme.com on failure. Tag it team=etl.";
+const body =
+  "Run the notebook /Repos/etl/ingest_orders every weekday at 07:30 Berlin time.\nRetry 2 times. Email data-eng@acme.com on failure. Tag it team=etl.";
 const right: JobSettings = {
   name: "orders",
-  tasks: [{ task_key: "ingest_orders", notebook_task: { notebook_path: "/Repos/etl/ingest_orders" }, max_retries: 2 }],
-  schedule: { quartz_cron_expression: "0 30 7 ? * MON-FRI", timezone_id: "Europe/Berlin", pause_status: "UNPAUSED" },
+  tasks: [
+    {
+      task_key: "ingest_orders",
+      notebook_task: { notebook_path: "/Repos/etl/ingest_orders" },
+      max_retries: 2,
+    },
+  ],
+  schedule: {
+    quartz_cron_expression: "0 30 7 ? * MON-FRI",
+    timezone_id: "Europe/Berlin",
+    pause_status: "UNPAUSED",
+  },
   email_notifications: { on_failure: ["data-eng@acme.com"] },
   tags: { team: "etl" },
 };
@@ -26,7 +47,13 @@ describe("checkConsistency", () => {
     wrong.schedule = { quartz_cron_expression: "0 30 7 * * ?", timezone_id: "UTC" };
     const [d, ...rest] = checkConsistency(doc(body), item, wrong);
     expect(rest).toEqual([]);
-    expect(d).toMatchObject({ severity: "warning", code: "consistency.schedule", file: "jobs/orders.md", line: 4, path: "schedule.quartz_cron_expression" });
+    expect(d).toMatchObject({
+      severity: "warning",
+      code: "consistency.schedule",
+      file: "jobs/orders.md",
+      line: 4,
+      path: "schedule.quartz_cron_expression",
+    });
     expect(d.message).toContain('says "every weekday');
     expect(d.message).toContain("Berlin");
     expect(d.message).toContain('schedule.quartz_cron_expression "0 30 7 * * ?"');
@@ -36,13 +63,27 @@ describe("checkConsistency", () => {
 
   it("warns on retries, recipients, tags, missing code and dependencies", () => {
     const wrong = structuredClone(right);
-    wrong.tasks = [{ task_key: "other", notebook_task: { notebook_path: "/Repos/etl/other" }, max_retries: 1 }];
+    wrong.tasks = [
+      { task_key: "other", notebook_task: { notebook_path: "/Repos/etl/other" }, max_retries: 1 },
+    ];
     wrong.email_notifications = { on_failure: ["someone@acme.com"] };
     wrong.tags = { team: "bi" };
-    const codes = checkConsistency(doc(body), item, wrong).map((d) => d.code).sort();
-    expect(codes).toEqual(["consistency.email_notifications", "consistency.max_retries", "consistency.tags", "consistency.tasks"]);
+    const codes = checkConsistency(doc(body), item, wrong)
+      .map((d) => d.code)
+      .sort();
+    expect(codes).toEqual([
+      "consistency.email_notifications",
+      "consistency.max_retries",
+      "consistency.tags",
+      "consistency.tasks",
+    ]);
     const chain = doc("`a` runs /Repos/x/a then `b` runs /Repos/x/b");
-    const noDep: JobSettings = { tasks: [{ task_key: "a", notebook_task: { notebook_path: "/Repos/x/a" } }, { task_key: "b", notebook_task: { notebook_path: "/Repos/x/b" } }] };
+    const noDep: JobSettings = {
+      tasks: [
+        { task_key: "a", notebook_task: { notebook_path: "/Repos/x/a" } },
+        { task_key: "b", notebook_task: { notebook_path: "/Repos/x/b" } },
+      ],
+    };
     const [dep] = checkConsistency(chain, item, noDep);
     expect(dep).toMatchObject({ code: "consistency.depends_on", path: "tasks[b].depends_on" });
   });
@@ -75,8 +116,18 @@ describe("compareInterpretations", () => {
   });
 
   it("reports when one asks and the other does not", async () => {
-    const a: Interpretation = { requirement: "r", source: "llm", diagnostics: [], items: [{ key: "x", action: "create", settings: { name: "x" } }] };
-    const b: Interpretation = { requirement: "r", source: "interpreter", diagnostics: [], items: [{ key: "x", action: "create", settings: { name: "x" }, questions: ["Which notebook?"] }] };
+    const a: Interpretation = {
+      requirement: "r",
+      source: "llm",
+      diagnostics: [],
+      items: [{ key: "x", action: "create", settings: { name: "x" } }],
+    };
+    const b: Interpretation = {
+      requirement: "r",
+      source: "interpreter",
+      diagnostics: [],
+      items: [{ key: "x", action: "create", settings: { name: "x" }, questions: ["Which notebook?"] }],
+    };
     expect(compareInterpretations(a, b).map((d) => d.code)).toEqual(["consistency.questions"]);
   });
 });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { cronDisagreements, cronMeaning, periodicDisagreements, sameZone } from "../../src/interpreter/schedule-meaning.js";
-import { readSchedule, toQuartz } from "../../src/interpreter/schedule.js";
-import { toProse } from "../../src/interpreter/text.js";
+import {
+  cronDisagreements,
+  cronMeaning,
+  periodicDisagreements,
+  sameZone,
+} from "../../src/techlead/interpreter/schedule-meaning.js";
+import { readSchedule, toQuartz } from "../../src/techlead/interpreter/schedule.js";
+import { toProse } from "../../src/techlead/interpreter/text.js";
 
 const read = (text: string) => readSchedule(toProse(text, 1));
 const differ = (words: string, cron: string) => {
@@ -13,8 +18,15 @@ const differ = (words: string, cron: string) => {
 
 describe("cronMeaning", () => {
   it("expands Quartz fields into the minutes, hours and days a cron fires on", () => {
-    expect(cronMeaning("0 0/15 * * * ?")).toMatchObject({ minutes: [0, 15, 30, 45], days: { kind: "every" } });
-    expect(cronMeaning("0 0 6 ? * 2-6")).toEqual({ minutes: [0], hours: [6], days: { kind: "weekdays", days: ["MON", "TUE", "WED", "THU", "FRI"] } });
+    expect(cronMeaning("0 0/15 * * * ?")).toMatchObject({
+      minutes: [0, 15, 30, 45],
+      days: { kind: "every" },
+    });
+    expect(cronMeaning("0 0 6 ? * 2-6")).toEqual({
+      minutes: [0],
+      hours: [6],
+      days: { kind: "weekdays", days: ["MON", "TUE", "WED", "THU", "FRI"] },
+    });
     expect(cronMeaning("0 0 6 ? * MON-FRI")).toEqual(cronMeaning("0 0 6 ? * 2-6"));
     expect(cronMeaning("0 0 9 L * ?")?.days).toEqual({ kind: "last-of-month" });
     expect(cronMeaning("0 0 7 1,15 * ?")?.days).toEqual({ kind: "month-days", days: [1, 15] });
@@ -48,12 +60,28 @@ describe("cronDisagreements: the words' meaning against the cron, part by part",
 
 describe("periodicDisagreements", () => {
   it("compares how often with a periodic trigger; days or a clock time cannot be said by one", () => {
-    expect(periodicDisagreements(read("every 6 hours").frequency?.value, undefined, { interval: 6, unit: "HOURS" })).toEqual([]);
-    expect(periodicDisagreements(read("daily").frequency?.value, undefined, { interval: 1, unit: "DAYS" })).toEqual([]);
-    expect(periodicDisagreements(read("every 6 hours").frequency?.value, undefined, { interval: 12, unit: "HOURS" })).toEqual(["how often"]);
-    expect(periodicDisagreements(read("every Monday").frequency?.value, undefined, { interval: 1, unit: "WEEKS" })).toEqual(["days"]);
+    expect(
+      periodicDisagreements(read("every 6 hours").frequency?.value, undefined, {
+        interval: 6,
+        unit: "HOURS",
+      }),
+    ).toEqual([]);
+    expect(
+      periodicDisagreements(read("daily").frequency?.value, undefined, { interval: 1, unit: "DAYS" }),
+    ).toEqual([]);
+    expect(
+      periodicDisagreements(read("every 6 hours").frequency?.value, undefined, {
+        interval: 12,
+        unit: "HOURS",
+      }),
+    ).toEqual(["how often"]);
+    expect(
+      periodicDisagreements(read("every Monday").frequency?.value, undefined, { interval: 1, unit: "WEEKS" }),
+    ).toEqual(["days"]);
     const s = read("daily at 6am");
-    expect(periodicDisagreements(s.frequency?.value, s.time?.value, { interval: 1, unit: "DAYS" })).toEqual(["time"]);
+    expect(periodicDisagreements(s.frequency?.value, s.time?.value, { interval: 1, unit: "DAYS" })).toEqual([
+      "time",
+    ]);
   });
 });
 
@@ -78,7 +106,10 @@ describe("readSchedule (what the consistency check compares)", () => {
   });
 
   it("does not take a heading's words as the schedule when a sentence says one", () => {
-    expect(read("# Orders daily ingest\n\nEvery weekday at 06:00 Berlin time, ingest the orders.").frequency?.value).toEqual({ kind: "weekdays", days: ["MON", "TUE", "WED", "THU", "FRI"] });
+    expect(
+      read("# Orders daily ingest\n\nEvery weekday at 06:00 Berlin time, ingest the orders.").frequency
+        ?.value,
+    ).toEqual({ kind: "weekdays", days: ["MON", "TUE", "WED", "THU", "FRI"] });
     expect(read("# Nightly refresh\n\nRun /Repos/x/a at 03:00.").frequency?.value).toEqual({ kind: "daily" });
   });
 

@@ -1,5 +1,5 @@
 import { Config, WorkspaceClient } from "@databricks/sdk-experimental";
-import type { LocalWorkspace } from "../../src/local-workspace/index.js";
+import type { LocalWorkspace } from "../../src/dev/local-workspace/index.js";
 
 /** The official SDK pointed at a local workspace, with no environment or ~/.databrickscfg influence. */
 export function sdkFor(ws: LocalWorkspace, token = ws.token): WorkspaceClient {

@@ -1,6 +1,6 @@
 import { ApiError } from "@databricks/sdk-experimental";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalWorkspace, type LocalWorkspace } from "../../src/local-workspace/index.js";
+import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
 import { notebookJob, raw, sdkFor, waitFor } from "./helpers.js";
 
 let ws: LocalWorkspace;

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startLocalWorkspace, type LocalWorkspace } from "../../src/local-workspace/index.js";
+import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
 import { notebookJob, raw, sdkFor } from "./helpers.js";
 
 const open: LocalWorkspace[] = [];

@@ -13,7 +13,7 @@ import { cp } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalWorkspace, type LocalWorkspace } from "../../src/local-workspace/index.js";
+import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
 import {
   allJobs,
   byTaskTag,
@@ -68,10 +68,13 @@ async function checkConverged(repoDir: string, ws: LocalWorkspace): Promise<stri
   for (const id of taskIds) {
     const jobs = groups.get(id) ?? [];
     if (jobs.length === 0) problems.push(`job for ${id} is missing`);
-    if (jobs.length > 1) problems.push(`job for ${id} exists ${jobs.length} times (${jobs.map((j) => j.job_id).join(", ")})`);
-    if (jobs[0] && jobs[0].settings.name !== names.get(id)) problems.push(`job for ${id} is named "${jobs[0].settings.name}"`);
+    if (jobs.length > 1)
+      problems.push(`job for ${id} exists ${jobs.length} times (${jobs.map((j) => j.job_id).join(", ")})`);
+    if (jobs[0] && jobs[0].settings.name !== names.get(id))
+      problems.push(`job for ${id} is named "${jobs[0].settings.name}"`);
   }
-  for (const tag of groups.keys()) if (!taskIds.includes(tag)) problems.push(`unexpected managed job tagged ${tag}`);
+  for (const tag of groups.keys())
+    if (!taskIds.includes(tag)) problems.push(`unexpected managed job tagged ${tag}`);
   const tasks = await readTaskFiles(repoDir);
   for (const id of taskIds) {
     const task = tasks.find((t) => t.id === id);
@@ -79,16 +82,22 @@ async function checkConverged(repoDir: string, ws: LocalWorkspace): Promise<stri
       problems.push(`task file for ${id} is missing`);
       continue;
     }
-    if (task.status !== "COMPLETE") problems.push(`task ${id} is ${task.status}, not COMPLETE (errors: ${task.errors?.join("; ") ?? "none"})`);
+    if (task.status !== "COMPLETE")
+      problems.push(
+        `task ${id} is ${task.status}, not COMPLETE (errors: ${task.errors?.join("; ") ?? "none"})`,
+      );
     const job = groups.get(id)?.[0];
-    if (job && task.job_id !== job.job_id) problems.push(`task ${id} records job_id ${task.job_id}, the workspace has job ${job.job_id}`);
+    if (job && task.job_id !== job.job_id)
+      problems.push(`task ${id} records job_id ${task.job_id}, the workspace has job ${job.job_id}`);
   }
-  if (existsSync(path.join(repoDir, "jobs/.tasks/.lease.json"))) problems.push("the apply lease was left behind");
+  if (existsSync(path.join(repoDir, "jobs/.tasks/.lease.json")))
+    problems.push("the apply lease was left behind");
   const third = await runCli("plan", { repoDir, host: ws.url, token: TOKEN, repo: REPO });
   if (third.code !== 0) problems.push(`third plan failed: ${describeRun(third)}`);
   else {
     const counts = planCounts(third);
-    if (counts.create + counts.update + counts.delete !== 0) problems.push(`third plan is not empty: ${JSON.stringify(counts)}`);
+    if (counts.create + counts.update + counts.delete !== 0)
+      problems.push(`third plan is not empty: ${JSON.stringify(counts)}`);
   }
   return problems;
 }
@@ -100,7 +109,10 @@ async function runCase(k: number, mode: FreezeMode): Promise<CaseOutcome> {
   const outcome: CaseOutcome = { k, mode, killed: false, replanned: false, problems: [], ms: 0, calls: 0 };
   try {
     const { child, done } = spawnCli("apply", { repoDir, host: proxy.url, token: TOKEN, repo: REPO });
-    const first = await Promise.race([proxy.frozen.then((record) => ({ record })), done.then((result) => ({ result }))]);
+    const first = await Promise.race([
+      proxy.frozen.then((record) => ({ record })),
+      done.then((result) => ({ result })),
+    ]);
     if ("record" in first) {
       outcome.frozenAt = first.record;
       child.kill("SIGKILL");
@@ -109,7 +121,8 @@ async function runCase(k: number, mode: FreezeMode): Promise<CaseOutcome> {
     const killedRun = await done;
     outcome.calls = proxy.calls;
     await proxy.close();
-    if (outcome.killed && killedRun.signal !== "SIGKILL") outcome.problems.push(`apply was not killed: ${describeRun(killedRun)}`);
+    if (outcome.killed && killedRun.signal !== "SIGKILL")
+      outcome.problems.push(`apply was not killed: ${describeRun(killedRun)}`);
 
     let rerun: CliResult = await runCli("apply", { repoDir, host: ws.url, token: TOKEN, repo: REPO });
     if (rerun.code !== 0 && failureReason(rerun) === "plan-changed") {
@@ -157,7 +170,9 @@ describe("crash at every point: 20 jobs with dependencies, SIGKILL after the k-t
       await proxy.close();
       await ws.close();
     }
-    expect(calibration.filter((c) => c.method === "POST" && c.path.endsWith("/jobs/create"))).toHaveLength(20);
+    expect(calibration.filter((c) => c.method === "POST" && c.path.endsWith("/jobs/create"))).toHaveLength(
+      20,
+    );
   });
 
   it("converges after a SIGKILL at every call k (before call k+1, and after the commit of every write k)", async () => {
@@ -183,11 +198,20 @@ describe("crash at every point: 20 jobs with dependencies, SIGKILL after the k-t
       seconds: Math.round((Date.now() - started) / 1000),
     };
     console.log(`crash suite: ${JSON.stringify(summary)}`);
-    if (process.env.JOBAGENT_CRASH_VERBOSE) for (const o of outcomes) console.log(JSON.stringify({ ...o, problems: o.problems.map((p) => p.slice(0, 300)) }));
+    if (process.env.JOBAGENT_CRASH_VERBOSE)
+      for (const o of outcomes)
+        console.log(JSON.stringify({ ...o, problems: o.problems.map((p) => p.slice(0, 300)) }));
     expect(
-      failed.map((o) => `k=${o.k} ${o.mode} (frozen at ${o.frozenAt ? `${o.frozenAt.method} ${o.frozenAt.path}` : "-"}): ${o.problems.join(" | ")}`),
+      failed.map(
+        (o) =>
+          `k=${o.k} ${o.mode} (frozen at ${o.frozenAt ? `${o.frozenAt.method} ${o.frozenAt.path}` : "-"}): ${o.problems.join(" | ")}`,
+      ),
     ).toEqual([]);
     // Every case before the last call really interrupted the apply.
-    expect(outcomes.filter((o) => o.mode === "before" && o.k < calibration.length - 1 && !o.killed).map((o) => o.k)).toEqual([]);
+    expect(
+      outcomes
+        .filter((o) => o.mode === "before" && o.k < calibration.length - 1 && !o.killed)
+        .map((o) => o.k),
+    ).toEqual([]);
   });
 });

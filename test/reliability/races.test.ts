@@ -9,7 +9,7 @@ import { writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startLocalWorkspace, type LocalWorkspace } from "../../src/local-workspace/index.js";
+import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
 import {
   allJobs,
   byTaskTag,
@@ -96,7 +96,8 @@ describe("races: concurrent applies and leases", () => {
       const victim = spawnCli("apply", { repoDir, host: ws.url, token: TOKEN, repo: REPO });
       // Kill it mid-apply: after its first create was received.
       const deadline = Date.now() + 60_000;
-      while (!Object.keys(ws.stats()).some((k) => k.endsWith("/jobs/create")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while (!Object.keys(ws.stats()).some((k) => k.endsWith("/jobs/create")) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
       expect(existsSync(leasePath(repoDir)), "the running apply holds the lease").toBe(true);
       victim.child.kill("SIGKILL");
       const killed = await victim.done;
@@ -117,7 +118,17 @@ describe("races: concurrent applies and leases", () => {
     try {
       const repoDir = await planned(ws);
       const lease = (expires: Date) =>
-        JSON.stringify({ holder: "other-run", host: hostname(), pid: process.pid, acquired: new Date(Date.now() - 3_600_000).toISOString(), expires: expires.toISOString() }, null, 2);
+        JSON.stringify(
+          {
+            holder: "other-run",
+            host: hostname(),
+            pid: process.pid,
+            acquired: new Date(Date.now() - 3_600_000).toISOString(),
+            expires: expires.toISOString(),
+          },
+          null,
+          2,
+        );
       // A live holder (this test process) whose lease has not expired: locked, nothing applied, lease kept.
       await writeFile(leasePath(repoDir), lease(new Date(Date.now() + 3_600_000)));
       const locked = await runCli("apply", { repoDir, host: ws.url, token: TOKEN, repo: REPO });

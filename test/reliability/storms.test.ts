@@ -10,7 +10,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startLocalWorkspace, type FaultRule } from "../../src/local-workspace/index.js";
+import { startLocalWorkspace, type FaultRule } from "../../src/dev/local-workspace/index.js";
 import {
   allJobs,
   byTaskTag,
@@ -41,7 +41,10 @@ const STORM: FaultRule[] = [
 afterAll(cleanupTempDirs);
 
 /** Runs a CLI command, retrying (bounded) when it failed because of the storm rather than because of a bug. */
-async function withBoundedReruns(run: () => Promise<CliResult>, attempts: number): Promise<{ result: CliResult; runs: number }> {
+async function withBoundedReruns(
+  run: () => Promise<CliResult>,
+  attempts: number,
+): Promise<{ result: CliResult; runs: number }> {
   let result = await run();
   let runs = 1;
   while (result.code !== 0 && runs < attempts) {
@@ -58,7 +61,8 @@ describe("storms: 429/5xx/dropped connections on ~30% of calls", () => {
       try {
         const repoDir = await makeRepo(files, "jobagent-storm-");
         for (const rule of STORM) ws.faults.add(rule);
-        const cli = (command: string) => runCli(command, { repoDir, host: ws.url, token: TOKEN, repo: REPO, timeoutMs: 180_000 });
+        const cli = (command: string) =>
+          runCli(command, { repoDir, host: ws.url, token: TOKEN, repo: REPO, timeoutMs: 180_000 });
         const started = Date.now();
         // The adapter retries each call; a whole command is rerun at most twice when a call still failed.
         const plan = await withBoundedReruns(() => cli("plan"), 3);
@@ -114,7 +118,13 @@ describe("storms: 429/5xx/dropped connections on ~30% of calls", () => {
       expect(plan.code, describeRun(plan)).toBe(0);
       ws.faults.add({ kind: "status", method: "POST", status: 503 });
       const started = Date.now();
-      const apply = await runCli("apply", { repoDir, host: ws.url, token: TOKEN, repo: REPO, timeoutMs: 300_000 });
+      const apply = await runCli("apply", {
+        repoDir,
+        host: ws.url,
+        token: TOKEN,
+        repo: REPO,
+        timeoutMs: 300_000,
+      });
       const seconds = (Date.now() - started) / 1000;
       expect(apply.code, describeRun(apply)).toBe(1);
       expect(failureReason(apply)).toBe("apply-failed");
@@ -126,9 +136,14 @@ describe("storms: 429/5xx/dropped connections on ~30% of calls", () => {
       // Tasks whose create was attempted are FAILED with the error; the ones waiting for them did not start.
       const failed = tasks.filter((t) => t.status === "FAILED");
       expect(failed.length).toBeGreaterThan(0);
-      for (const task of failed) expect(task.errors?.join(" ") ?? "", `errors of ${task.id}`).toMatch(/503|TEMPORARILY_UNAVAILABLE|unavailable/i);
+      for (const task of failed)
+        expect(task.errors?.join(" ") ?? "", `errors of ${task.id}`).toMatch(
+          /503|TEMPORARILY_UNAVAILABLE|unavailable/i,
+        );
       expect(tasks.filter((t) => t.status === "COMPLETE" || t.status === "IN_PROGRESS")).toEqual([]);
-      console.log(`write outage: exit ${apply.code} after ${seconds.toFixed(1)} s; ${failed.length} FAILED, ${tasks.length - failed.length} not started`);
+      console.log(
+        `write outage: exit ${apply.code} after ${seconds.toFixed(1)} s; ${failed.length} FAILED, ${tasks.length - failed.length} not started`,
+      );
     } finally {
       await ws.close();
     }
@@ -143,7 +158,13 @@ describe("storms: 429/5xx/dropped connections on ~30% of calls", () => {
       const plan = await runCli("plan", { repoDir, host: ws.url, token: TOKEN, repo: REPO });
       expect(plan.code, describeRun(plan)).toBe(0);
       ws.faults.add({ kind: "status", method: "POST", path: "/jobs/create", status: 503, times: 30 });
-      const apply = await runCli("apply", { repoDir, host: ws.url, token: TOKEN, repo: REPO, timeoutMs: 300_000 });
+      const apply = await runCli("apply", {
+        repoDir,
+        host: ws.url,
+        token: TOKEN,
+        repo: REPO,
+        timeoutMs: 300_000,
+      });
       expect(apply.code).toBe(1);
       ws.faults.clear();
       const rerun = await runCli("apply", { repoDir, host: ws.url, token: TOKEN, repo: REPO });
@@ -163,7 +184,13 @@ describe("storms: 429/5xx/dropped connections on ~30% of calls", () => {
       const before = await readTaskFiles(repoDir);
       ws.faults.add({ kind: "status", status: 503 });
       const started = Date.now();
-      const apply = await runCli("apply", { repoDir, host: ws.url, token: TOKEN, repo: REPO, timeoutMs: 300_000 });
+      const apply = await runCli("apply", {
+        repoDir,
+        host: ws.url,
+        token: TOKEN,
+        repo: REPO,
+        timeoutMs: 300_000,
+      });
       const seconds = (Date.now() - started) / 1000;
       expect(apply.signal, describeRun(apply)).toBeNull();
       expect(apply.code, describeRun(apply)).toBe(1);
@@ -175,7 +202,9 @@ describe("storms: 429/5xx/dropped connections on ~30% of calls", () => {
       const after = await readTaskFiles(repoDir);
       expect(after.map((t) => t.id).sort()).toEqual(before.map((t) => t.id).sort());
       expect(after.filter((t) => t.status === "COMPLETE" || t.status === "IN_PROGRESS")).toEqual([]);
-      console.log(`total outage: exit ${apply.code} after ${seconds.toFixed(1)} s: ${apply.stderr.trim().split("\n").at(-1)}`);
+      console.log(
+        `total outage: exit ${apply.code} after ${seconds.toFixed(1)} s: ${apply.stderr.trim().split("\n").at(-1)}`,
+      );
     } finally {
       await ws.close();
     }

@@ -5,10 +5,14 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalWorkspace, type LocalWorkspace } from "../../src/local-workspace/index.js";
-import { interpretStructured, loadRequirements, validationContextFor } from "../../src/requirements/index.js";
-import { createPreflight, validateRequirement } from "../../src/validate/index.js";
-import { createSdkWorkspace } from "../../src/workspace/sdk-workspace.js";
+import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
+import {
+  interpretStructured,
+  loadRequirements,
+  validationContextFor,
+} from "../../src/techlead/requirements/index.js";
+import { createPreflight, validateRequirement } from "../../src/worker/validate/index.js";
+import { createSdkWorkspace } from "../../src/adapters/databricks/sdk-workspace.js";
 
 const repo = process.cwd();
 
@@ -33,10 +37,28 @@ describe("jobs/ examples", () => {
     const { docs } = await loadRequirements(repo, "jobs");
     const text = JSON.stringify(docs.map((d) => interpretStructured(d)?.items));
     for (const feature of [
-      "notebook_task", "python_wheel_task", "spark_python_task", "sql_task", "dbt_task", "pipeline_task", "spark_jar_task",
-      "condition_task", "for_each_task", "job_clusters", "environment_key", "schedule", "file_arrival", "table_update",
-      "continuous", "periodic", "email_notifications", "webhook_notifications", "health", "parameters", "access_control_list",
-      "\"action\":\"run\"",
+      "notebook_task",
+      "python_wheel_task",
+      "spark_python_task",
+      "sql_task",
+      "dbt_task",
+      "pipeline_task",
+      "spark_jar_task",
+      "condition_task",
+      "for_each_task",
+      "job_clusters",
+      "environment_key",
+      "schedule",
+      "file_arrival",
+      "table_update",
+      "continuous",
+      "periodic",
+      "email_notifications",
+      "webhook_notifications",
+      "health",
+      "parameters",
+      "access_control_list",
+      '"action":"run"',
     ]) {
       expect(text, feature).toContain(feature);
     }
@@ -51,7 +73,9 @@ describe("jobs/ examples", () => {
     for (const doc of docs) {
       const { interpretation, diagnostics } = validateRequirement(doc);
       expect(interpretation, doc.file).toBeDefined();
-      problems.push(...diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.message}`));
+      problems.push(
+        ...diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.message}`),
+      );
       for (const item of interpretation!.items) {
         if (!item.settings) continue;
         creates++;
@@ -70,12 +94,18 @@ describe("docs/examples (existing jobs)", () => {
     expect(diagnostics).toEqual([]);
     const items = docs.flatMap((d) => {
       const { interpretation, diagnostics: found } = validateRequirement(d);
-      expect(found.filter((x) => x.severity === "error"), d.file).toEqual([]);
+      expect(
+        found.filter((x) => x.severity === "error"),
+        d.file,
+      ).toEqual([]);
       return interpretation!.items;
     });
     const byAction = (a: string) => items.filter((i) => i.action === a);
     expect(byAction("delete")[0]?.target).toEqual({ name: "legacy-nightly-export" });
-    expect(byAction("run")[0]).toMatchObject({ target: { job_id: 123456789 }, run: { only: ["kpi_report"], wait: true, job_parameters: { region: "emea" } } });
+    expect(byAction("run")[0]).toMatchObject({
+      target: { job_id: 123456789 },
+      run: { only: ["kpi_report"], wait: true, job_parameters: { region: "emea" } },
+    });
     const update = items.find((i) => i.key === "update-legacy-revenue-rollup");
     expect(update).toMatchObject({
       action: "update",
@@ -83,7 +113,10 @@ describe("docs/examples (existing jobs)", () => {
       patch: { fields_to_remove: ["tasks/old_export", "webhook_notifications"] },
     });
     const adopted = items.find((i) => i.key === "adopt-existing-job");
-    expect(adopted).toMatchObject({ action: "update", target: { name: "marketing-attribution", adopt: true } });
+    expect(adopted).toMatchObject({
+      action: "update",
+      target: { name: "marketing-attribution", adopt: true },
+    });
     expect(adopted?.settings?.name).toBe("marketing-attribution");
   });
 });

@@ -3,8 +3,14 @@ import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildLineOf, interpretStructured, loadRequirements, parseRequirement, validationContextFor } from "../../src/requirements/index.js";
-import { validateWorkItem } from "../../src/validate/index.js";
+import {
+  buildLineOf,
+  interpretStructured,
+  loadRequirements,
+  parseRequirement,
+  validationContextFor,
+} from "../../src/techlead/requirements/index.js";
+import { validateWorkItem } from "../../src/worker/validate/index.js";
 
 let repo: string;
 beforeEach(async () => {
@@ -46,15 +52,27 @@ describe("loadRequirements", () => {
     const { docs, diagnostics } = await loadRequirements(repo, "jobs");
     expect(docs.map((d) => d.file)).toEqual(["jobs/good.md"]);
     expect(diagnostics).toHaveLength(1);
-    expect(diagnostics[0]).toMatchObject({ severity: "error", code: "requirement.yaml", file: "jobs/bad.md" });
+    expect(diagnostics[0]).toMatchObject({
+      severity: "error",
+      code: "requirement.yaml",
+      file: "jobs/bad.md",
+    });
     expect(diagnostics[0].line).toBeGreaterThanOrEqual(2);
   });
 });
 
 describe("parseRequirement", () => {
   it("splits front matter and body, with the body's line, CRLF and BOM tolerated", () => {
-    const { doc } = parseRequirement("jobs/x.md", "\uFEFF---\r\ntitle: X\r\nowner: me\r\n---\r\nRun it daily.\r\n");
-    expect(doc).toMatchObject({ file: "jobs/x.md", frontMatter: { title: "X", owner: "me" }, body: "Run it daily.\n", bodyLine: 5 });
+    const { doc } = parseRequirement(
+      "jobs/x.md",
+      "\uFEFF---\r\ntitle: X\r\nowner: me\r\n---\r\nRun it daily.\r\n",
+    );
+    expect(doc).toMatchObject({
+      file: "jobs/x.md",
+      frontMatter: { title: "X", owner: "me" },
+      body: "Run it daily.\n",
+      bodyLine: 5,
+    });
   });
 
   it("treats a file without front matter as prose", () => {
@@ -78,10 +96,22 @@ describe("interpretStructured", () => {
   };
 
   it("job: one create item keyed by the file name, with its line", () => {
-    const { interpretation } = parse(`---\ntitle: t\njob:\n  name: Orders\n  tasks:\n    - task_key: a\n      ${NB}\n---\n`);
+    const { interpretation } = parse(
+      `---\ntitle: t\njob:\n  name: Orders\n  tasks:\n    - task_key: a\n      ${NB}\n---\n`,
+    );
     expect(interpretation.source).toBe("structured");
     expect(interpretation.requirement).toBe("jobs/orders-daily.md");
-    expect(interpretation.items).toEqual([{ key: "orders-daily", action: "create", settings: { name: "Orders", tasks: [{ task_key: "a", notebook_task: { notebook_path: "/Workspace/Shared/etl/ingest" } }] }, line: 3 }]);
+    expect(interpretation.items).toEqual([
+      {
+        key: "orders-daily",
+        action: "create",
+        settings: {
+          name: "Orders",
+          tasks: [{ task_key: "a", notebook_task: { notebook_path: "/Workspace/Shared/etl/ingest" } }],
+        },
+        line: 3,
+      },
+    ]);
     expect(interpretation.diagnostics).toEqual([]);
   });
 
@@ -93,7 +123,9 @@ describe("interpretStructured", () => {
       ["first", "create", "First job", 3],
       ["second", "create", "second", 8],
     ]);
-    expect(interpretation.items[1].settings?.access_control_list).toEqual([{ group_name: "users", permission_level: "CAN_VIEW" }]);
+    expect(interpretation.items[1].settings?.access_control_list).toEqual([
+      { group_name: "users", permission_level: "CAN_VIEW" },
+    ]);
     expect(interpretation.items[1].settings).not.toHaveProperty("permissions");
     expect(interpretation.diagnostics.map((d) => [d.severity, d.code, d.line])).toEqual([
       ["warning", "requirement.permissions-mapped", 10],
@@ -119,28 +151,70 @@ describe("interpretStructured", () => {
     );
     expect(interpretation.diagnostics).toEqual([]);
     expect(interpretation.items).toEqual([
-      { key: "update-team-data-eng", action: "update", target: { tag: { key: "team", value: "data-eng" } }, patch: { new_settings: { max_concurrent_runs: 2 } }, line: 3, depends_on: ["other-req"] },
-      { key: "update-legacy-job", action: "update", target: { name: "Legacy job", adopt: true }, patch: { new_settings: {}, fields_to_remove: ["schedule"] }, line: 5, depends_on: ["other-req"] },
-      { key: "run-42", action: "run", target: { job_id: 42 }, run: { job_parameters: { day: "2024-01-01" }, only: ["a"], wait: true }, line: 8, priority: 5, depends_on: ["other-req"] },
+      {
+        key: "update-team-data-eng",
+        action: "update",
+        target: { tag: { key: "team", value: "data-eng" } },
+        patch: { new_settings: { max_concurrent_runs: 2 } },
+        line: 3,
+        depends_on: ["other-req"],
+      },
+      {
+        key: "update-legacy-job",
+        action: "update",
+        target: { name: "Legacy job", adopt: true },
+        patch: { new_settings: {}, fields_to_remove: ["schedule"] },
+        line: 5,
+        depends_on: ["other-req"],
+      },
+      {
+        key: "run-42",
+        action: "run",
+        target: { job_id: 42 },
+        run: { job_parameters: { day: "2024-01-01" }, only: ["a"], wait: true },
+        line: 8,
+        priority: 5,
+        depends_on: ["other-req"],
+      },
       { key: "drop_old", action: "delete", target: { job_id: 7 }, line: 9, depends_on: ["other-req"] },
     ]);
   });
 
   it("a run of a job defined in the same file waits for it", () => {
-    const { interpretation } = parse(`---\njob:\n  name: Smoke\n  tasks: [{task_key: a, ${NB}}]\nrun: {job: Smoke}\n---\n`, "jobs/smoke.md");
-    expect(interpretation.items[1]).toMatchObject({ key: "run-smoke", action: "run", target: { name: "Smoke" }, depends_on: ["smoke"] });
+    const { interpretation } = parse(
+      `---\njob:\n  name: Smoke\n  tasks: [{task_key: a, ${NB}}]\nrun: {job: Smoke}\n---\n`,
+      "jobs/smoke.md",
+    );
+    expect(interpretation.items[1]).toMatchObject({
+      key: "run-smoke",
+      action: "run",
+      target: { name: "Smoke" },
+      depends_on: ["smoke"],
+    });
   });
 
   it("top-level adopt turns the declared job into an explicit adoption", () => {
-    const { interpretation } = parse(`---\nadopt: true\njob:\n  name: Hand made\n  tasks: [{task_key: a, ${NB}}]\n---\n`);
-    expect(interpretation.items[0]).toMatchObject({ action: "update", target: { name: "Hand made", adopt: true }, settings: { name: "Hand made" } });
+    const { interpretation } = parse(
+      `---\nadopt: true\njob:\n  name: Hand made\n  tasks: [{task_key: a, ${NB}}]\n---\n`,
+    );
+    expect(interpretation.items[0]).toMatchObject({
+      action: "update",
+      target: { name: "Hand made", adopt: true },
+      settings: { name: "Hand made" },
+    });
   });
 
   it("documentation-only front matter is prose; unknown keys get a did-you-mean", () => {
-    expect(parse("---\ntitle: T\nowner: o\ndescription: d\nlabels: [a]\n---\nprose\n").interpretation).toBeUndefined();
+    expect(
+      parse("---\ntitle: T\nowner: o\ndescription: d\nlabels: [a]\n---\nprose\n").interpretation,
+    ).toBeUndefined();
     const { interpretation } = parse("---\ntitle: T\nrunn: {job: 1}\n---\n");
     expect(interpretation.items).toEqual([]);
-    expect(interpretation.diagnostics[0]).toMatchObject({ code: "requirement.unknown-key", path: "runn", line: 3 });
+    expect(interpretation.diagnostics[0]).toMatchObject({
+      code: "requirement.unknown-key",
+      path: "runn",
+      line: 3,
+    });
     expect(interpretation.diagnostics[0].fix).toContain("did you mean 'run'");
   });
 
@@ -151,7 +225,12 @@ describe("interpretStructured", () => {
     expect(ctx.basePath).toBe("jobs.a");
     const diags = validateWorkItem(interpretation.items[0], ctx);
     expect(diags).toHaveLength(1);
-    expect(diags[0]).toMatchObject({ code: "schema.unknown-field", path: "jobs.a.tasks[t2].max_retry", line: 9, file: "jobs/orders-daily.md" });
+    expect(diags[0]).toMatchObject({
+      code: "schema.unknown-field",
+      path: "jobs.a.tasks[t2].max_retry",
+      line: 9,
+      file: "jobs/orders-daily.md",
+    });
     const lineOf = buildLineOf(text);
     expect(lineOf("jobs.a.tasks[t2]")).toBe(8);
     expect(lineOf("jobs.a.tasks[1].task_key")).toBe(8);

@@ -20,7 +20,12 @@ describe("markdown chunking by heading path", () => {
 
   it("cuts one chunk per section, headings without the document title, empty sections dropped", () => {
     const chunks = markdownChunks("docs:guide.md", doc);
-    expect(chunks.map((chunk) => chunk.heading)).toEqual(["Scheduling guide", "Cron", "Cron › Examples", "Time zones"]);
+    expect(chunks.map((chunk) => chunk.heading)).toEqual([
+      "Scheduling guide",
+      "Cron",
+      "Cron › Examples",
+      "Time zones",
+    ]);
     expect(chunks.every((chunk) => chunk.source === "docs:guide.md")).toBe(true);
     expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(chunks.length);
   });
@@ -56,7 +61,9 @@ describe("markdown chunking by heading path", () => {
 
 describe("front matter of knowledge notes", () => {
   it("reads title and declared field paths, and returns the body", () => {
-    const { meta, body } = splitFrontMatter("---\ntitle: Retries\nfields:\n  - tasks.max_retries\n  - timeout_seconds\n---\n# Retries\ntext");
+    const { meta, body } = splitFrontMatter(
+      "---\ntitle: Retries\nfields:\n  - tasks.max_retries\n  - timeout_seconds\n---\n# Retries\ntext",
+    );
     expect(meta).toEqual({ title: "Retries", fields: ["tasks.max_retries", "timeout_seconds"] });
     expect(body).toBe("# Retries\ntext");
   });

@@ -25,7 +25,12 @@ describe("dist/docs-index.json", () => {
     const fromFile = getRetriever({ indexFile: distIndex });
     expect(fromFile.stats().loaded).toBe(false);
     const memory = getRetriever();
-    for (const query of ["email on failure", "autoscale between 2 and 8 workers", "timezone_id", "run the job as a service principal"]) {
+    for (const query of [
+      "email on failure",
+      "autoscale between 2 and 8 workers",
+      "timezone_id",
+      "run the job as a service principal",
+    ]) {
       expect(fromFile.search(query, 5)).toEqual(memory.search(query, 5));
     }
     expect(fromFile.seeAlso("schedule.timezone_id")).toEqual(memory.seeAlso("schedule.timezone_id"));
@@ -44,14 +49,20 @@ describe("dist/docs-index.json", () => {
   });
 
   it("names the file and the fix when the index is missing or not an index", () => {
-    expect(() => getRetriever({ indexFile: path.join(tmp, "missing.json") })).toThrow(/missing\.json does not exist; run `npm run build`/);
+    expect(() => getRetriever({ indexFile: path.join(tmp, "missing.json") })).toThrow(
+      /missing\.json does not exist; run `npm run build`/,
+    );
     const bogus = path.join(tmp, "bogus.json");
     writeFileSync(bogus, JSON.stringify({ format: "something-else" }));
     const retriever = getRetriever({ indexFile: bogus });
     expect(() => retriever.search("cron")).toThrow(DocsSourceError);
-    expect(() => retriever.search("cron")).toThrow(/bogus\.json: field "format" is "something-else".*rebuild it with `npm run build`/);
+    expect(() => retriever.search("cron")).toThrow(
+      /bogus\.json: field "format" is "something-else".*rebuild it with `npm run build`/,
+    );
     const broken = path.join(tmp, "broken.json");
     writeFileSync(broken, "{not json");
-    expect(() => getRetriever({ indexFile: broken }).search("cron")).toThrow(/broken\.json is not valid JSON/);
+    expect(() => getRetriever({ indexFile: broken }).search("cron")).toThrow(
+      /broken\.json is not valid JSON/,
+    );
   });
 });

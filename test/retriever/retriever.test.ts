@@ -30,7 +30,9 @@ describe("search over the SDK field reference and the knowledge notes", () => {
 
   it("finds SDK field descriptions by field name", () => {
     const hits = retriever.search("min_retry_interval_millis", 5);
-    expect(hits.some((hit) => hit.source === "sdk:jobs.Task" && hit.text.includes("min_retry_interval_millis"))).toBe(true);
+    expect(
+      hits.some((hit) => hit.source === "sdk:jobs.Task" && hit.text.includes("min_retry_interval_millis")),
+    ).toBe(true);
     const warehouse = retriever.search("warehouse_id for a sql task", 5);
     expect(warehouse.some((hit) => hit.source === "sdk:jobs.SqlTask")).toBe(true);
   });
@@ -74,7 +76,9 @@ describe("seeAlso for spec field paths", () => {
       "knowledge:compute.md › Node types per cloud",
       "sdk:compute.ClusterSpec › node_type_id",
     ]);
-    expect(retriever.seeAlso("job_clusters[etl].new_cluster.autoscale.max_workers")).toContain("sdk:compute.AutoScale › max_workers");
+    expect(retriever.seeAlso("job_clusters[etl].new_cluster.autoscale.max_workers")).toContain(
+      "sdk:compute.AutoScale › max_workers",
+    );
   });
 
   it("maps health rules and retries to their sections", () => {
@@ -82,7 +86,10 @@ describe("seeAlso for spec field paths", () => {
       "knowledge:notifications-health.md › Health rules: warn when a run takes too long",
       "sdk:jobs.JobsHealthRules › rules",
     ]);
-    expect(retriever.seeAlso("tasks[ingest].max_retries")).toEqual(["knowledge:retries-timeouts.md › Retrying a failed task", "sdk:jobs.Task › max_retries"]);
+    expect(retriever.seeAlso("tasks[ingest].max_retries")).toEqual([
+      "knowledge:retries-timeouts.md › Retrying a failed task",
+      "sdk:jobs.Task › max_retries",
+    ]);
   });
 
   it("stops at map fields: a tag key is documented by the tags field", () => {
@@ -115,7 +122,10 @@ describe("extra docs folders the user points at", () => {
       path.join(dir, "cluster-policy.html"),
       "<html><head><title>Policies</title></head><body><nav>menu pelican</nav><h1>Policies</h1><h2>Pelican policy</h2><p>The pelican policy caps workers at 8 &amp; forbids GPUs.</p></body></html>",
     );
-    writeFileSync(path.join(dir, "contacts.txt"), "On-call for the walrus pipeline: data-oncall@example.com\n\nEscalate after 30 minutes.");
+    writeFileSync(
+      path.join(dir, "contacts.txt"),
+      "On-call for the walrus pipeline: data-oncall@example.com\n\nEscalate after 30 minutes.",
+    );
     writeFileSync(path.join(dir, "image.png"), "not text walrus");
     writeFileSync(path.join(dir, ".git", "HEAD"), "walrus");
     writeFileSync(path.join(dir, "node_modules", "pkg", "README.md"), "# walrus readme");
@@ -125,7 +135,10 @@ describe("extra docs folders the user points at", () => {
   it("indexes markdown by heading, HTML without tags and navigation, and text files", () => {
     const retriever = getRetriever({ extraDocsDirs: [dir] });
     const [md] = retriever.search("restart the flamingo loader", 1);
-    expect(md).toMatchObject({ source: "docs:team/runbooks/nightly.md", heading: "Restarting the flamingo loader" });
+    expect(md).toMatchObject({
+      source: "docs:team/runbooks/nightly.md",
+      heading: "Restarting the flamingo loader",
+    });
 
     const [html] = retriever.search("pelican policy workers", 1);
     expect(html).toMatchObject({ source: "docs:cluster-policy.html", heading: "Pelican policy" });
@@ -139,14 +152,22 @@ describe("extra docs folders the user points at", () => {
 
   it("keeps the SDK reference and notes in the same index, and does not leak into retrievers without the folder", () => {
     const retriever = getRetriever({ extraDocsDirs: [dir] });
-    expect(retriever.search("quartz_cron_expression", 5).some((hit) => hit.source.startsWith("sdk:") || hit.source.startsWith("knowledge:"))).toBe(true);
+    expect(
+      retriever
+        .search("quartz_cron_expression", 5)
+        .some((hit) => hit.source.startsWith("sdk:") || hit.source.startsWith("knowledge:")),
+    ).toBe(true);
     expect(getRetriever().search("flamingo loader", 5)).toEqual([]);
   });
 
   it("rejects a folder that does not exist, naming it and the fix, before any search", () => {
     const missing = path.join(dir, "nope");
     expect(() => getRetriever({ extraDocsDirs: [missing] })).toThrow(DocsSourceError);
-    expect(() => getRetriever({ extraDocsDirs: [missing] })).toThrow(new RegExp(`extraDocsDirs: folder ${missing.replace(/[/\\]/g, ".")} does not exist; fix the path`));
-    expect(() => getRetriever({ extraDocsDirs: [path.join(dir, "contacts.txt")] })).toThrow(/is a file, not a folder/);
+    expect(() => getRetriever({ extraDocsDirs: [missing] })).toThrow(
+      new RegExp(`extraDocsDirs: folder ${missing.replace(/[/\\]/g, ".")} does not exist; fix the path`),
+    );
+    expect(() => getRetriever({ extraDocsDirs: [path.join(dir, "contacts.txt")] })).toThrow(
+      /is a file, not a folder/,
+    );
   });
 });

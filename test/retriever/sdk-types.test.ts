@@ -22,7 +22,9 @@ beforeAll(() => {
 
 describe("field reference extracted from the installed SDK's type declarations", () => {
   it("covers the jobs, compute, workspace, sql and pipelines models", () => {
-    expect(new Set(types.map((t) => t.pkg))).toEqual(new Set(["jobs", "compute", "workspace", "sql", "pipelines"]));
+    expect(new Set(types.map((t) => t.pkg))).toEqual(
+      new Set(["jobs", "compute", "workspace", "sql", "pipelines"]),
+    );
     expect(types.length).toBeGreaterThan(500);
   });
 
@@ -54,7 +56,9 @@ describe("field reference extracted from the installed SDK's type declarations",
     const metric = types.find((t) => t.pkg === "jobs" && t.name === "JobsHealthMetric")!;
     expect(metric.kind).toBe("enum");
     expect(metric.values.map((v) => v.value)).toContain("RUN_DURATION_SECONDS");
-    expect(metric.values.find((v) => v.value === "STREAMING_BACKLOG_FILES")?.description).toMatch(/outstanding files/);
+    expect(metric.values.find((v) => v.value === "STREAMING_BACKLOG_FILES")?.description).toMatch(
+      /outstanding files/,
+    );
   });
 
   it("knows where each type sits in a job spec", () => {
@@ -71,7 +75,9 @@ describe("field reference extracted from the installed SDK's type declarations",
     const byType = sdkChunks(types);
     const cron = byType.find((chunk) => chunk.id === "sdk:jobs.CronSchedule")!;
     expect(cron.heading).toBe("CronSchedule");
-    expect(cron.text).toMatch(/- quartz_cron_expression \(string, required\): A Cron expression using Quartz syntax/);
+    expect(cron.text).toMatch(
+      /- quartz_cron_expression \(string, required\): A Cron expression using Quartz syntax/,
+    );
     expect(cron.text).toContain("Used in a job spec at: schedule");
     expect(cron.offSpec).toBeUndefined();
     expect(byType.find((chunk) => chunk.id === "sdk:sql.EndpointInfo")?.offSpec).toBe(true);

@@ -12,15 +12,28 @@ import { existsSync } from "node:fs";
 import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalWorkspace, type LocalWorkspace } from "../../src/local-workspace/index.js";
+import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
 import { readStatus, runApply, runPlan } from "../../src/engine/index.js";
 import type { Diagnostic } from "../../src/domain/model.js";
-import { allJobs, cleanupTempDirs, createJob, deleteJob, makeRepo, managedJobs, readTree, settingsFingerprint } from "../support/reliability-harness.js";
+import {
+  allJobs,
+  cleanupTempDirs,
+  createJob,
+  deleteJob,
+  makeRepo,
+  managedJobs,
+  readTree,
+  settingsFingerprint,
+} from "../support/reliability-harness.js";
 import { engineOptions } from "../support/reliability-engine.js";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/hostile");
 const PER_FILE_MS = 15_000;
-const ESCAPES = ["/tmp/jobagent-hostile-pwned", "/tmp/jobagent-hostile-escape", "/tmp/jobagent-hostile-escape.md"];
+const ESCAPES = [
+  "/tmp/jobagent-hostile-pwned",
+  "/tmp/jobagent-hostile-escape",
+  "/tmp/jobagent-hostile-escape.md",
+];
 
 type Expectation =
   /** An error diagnostic on this file whose field path matches. */
@@ -111,8 +124,14 @@ const EXPECTED: Record<string, Expectation> = {
   "unowned-update-by-tag.md": { error: /^update\.job$/, code: /ownership/ },
   "unowned-remove-schedule.md": { error: /^update\.job$/, code: /ownership/ },
   // inline secrets
-  "secret-env-token.md": { error: /^job\.tasks\[script\]\.new_cluster\.spark_env_vars\.DATABRICKS_TOKEN$/, code: /secret/ },
-  "secret-password-param.md": { error: /^job\.tasks\[load\]\.notebook_task\.base_parameters\.db_password$/, code: /secret/ },
+  "secret-env-token.md": {
+    error: /^job\.tasks\[script\]\.new_cluster\.spark_env_vars\.DATABRICKS_TOKEN$/,
+    code: /secret/,
+  },
+  "secret-password-param.md": {
+    error: /^job\.tasks\[load\]\.notebook_task\.base_parameters\.db_password$/,
+    code: /secret/,
+  },
   // generated at test time (huge files are not committed)
   "huge-5mb.md": { error: /^$/, code: /too-large/ },
   "huge-front-matter.md": { error: /^$/, code: /too-large/ },
@@ -121,7 +140,10 @@ const EXPECTED: Record<string, Expectation> = {
 };
 
 /** Files run together with the named one (a cycle across requirement files needs both). */
-const GROUPS: Record<string, string[]> = { "cycle-req-a.md": ["cycle-req-b.md"], "cycle-req-b.md": ["cycle-req-a.md"] };
+const GROUPS: Record<string, string[]> = {
+  "cycle-req-a.md": ["cycle-req-b.md"],
+  "cycle-req-b.md": ["cycle-req-a.md"],
+};
 
 /**
  * Known bugs in other components (reported to the lead; see docs/reliability.md). Their cases assert the correct
@@ -130,7 +152,8 @@ const GROUPS: Record<string, string[]> = { "cycle-req-a.md": ["cycle-req-b.md"],
 const KNOWN_BUGS: Record<string, string> = {};
 
 function hugeFixtures(): Record<string, string> {
-  const task = (i: number) => `    - task_key: t${i}\n      notebook_task: {notebook_path: /Shared/etl/ingest}\n`;
+  const task = (i: number) =>
+    `    - task_key: t${i}\n      notebook_task: {notebook_path: /Shared/etl/ingest}\n`;
   return {
     "huge-5mb.md": `---\njob:\n  name: Five megabytes\n---\n${"All work and no play makes a huge requirement. ".repeat(110_000)}\n`,
     "huge-front-matter.md": `---\njob:\n  name: Huge front matter\n  tags:\n${Array.from({ length: 9000 }, (_, i) => `    tag_${i}: "${"v".repeat(24)}"`).join("\n")}\n---\nA 300 KB front matter.\n`,
@@ -162,7 +185,10 @@ beforeAll(async () => {
   baseline = jobs.map(settingsFingerprint);
   fixtures = {};
   for (const name of await readdir(FIXTURES)) {
-    fixtures[name] = (await readFile(path.join(FIXTURES, name), "utf8")).replace("__VICTIM_ID__", String(victimId));
+    fixtures[name] = (await readFile(path.join(FIXTURES, name), "utf8")).replace(
+      "__VICTIM_ID__",
+      String(victimId),
+    );
   }
   Object.assign(fixtures, hugeFixtures());
   for (const p of ESCAPES) await rm(p, { force: true });
@@ -174,7 +200,12 @@ afterAll(async () => {
 });
 
 function describeDiagnostics(diagnostics: Diagnostic[]): string {
-  return diagnostics.map((d) => `${d.severity} [${d.code}] ${d.file ?? "-"} ${JSON.stringify(d.path)}: ${d.message} — fix: ${d.fix}`).join("\n");
+  return diagnostics
+    .map(
+      (d) =>
+        `${d.severity} [${d.code}] ${d.file ?? "-"} ${JSON.stringify(d.path)}: ${d.message} — fix: ${d.fix}`,
+    )
+    .join("\n");
 }
 
 describe.concurrent("hostile input", () => {
@@ -192,7 +223,10 @@ describe.concurrent("hostile input", () => {
     const test = bug ? it.fails : it;
     test(`${name} → ${"blocked" in expectation ? "BLOCKED task" : `error at ${expectation.error}`}, nothing applied${bug ? ` (known bug: ${bug})` : ""}`, async () => {
       const group = [name, ...(GROUPS[name] ?? [])];
-      const repoDir = await makeRepo(Object.fromEntries(group.map((f) => [`jobs/${f}`, fixtures[f]])), "jobagent-hostile-");
+      const repoDir = await makeRepo(
+        Object.fromEntries(group.map((f) => [`jobs/${f}`, fixtures[f]])),
+        "jobagent-hostile-",
+      );
       const repo = `acme/hostile-${name.replace(/\W+/g, "-")}`;
       const options = engineOptions(repoDir, ws, { allowDelete: true, repo });
       const started = Date.now();
@@ -220,26 +254,41 @@ describe.concurrent("hostile input", () => {
       // Nothing written outside the task directory.
       for (const p of ESCAPES) expect(existsSync(p), `${p} must not exist`).toBe(false);
       for (const { file: written } of await readTree(repoDir)) {
-        expect(written === `jobs/${name}` || group.some((g) => written === `jobs/${g}`) || (/^jobs\/\.tasks\/[\w.-]+\.md$/.test(written) || written === "jobs/.tasks/.gitattributes"), `unexpected file ${written}`).toBe(true);
+        expect(
+          written === `jobs/${name}` ||
+            group.some((g) => written === `jobs/${g}`) ||
+            /^jobs\/\.tasks\/[\w.-]+\.md$/.test(written) ||
+            written === "jobs/.tasks/.gitattributes",
+          `unexpected file ${written}`,
+        ).toBe(true);
       }
 
       if ("blocked" in expectation) {
         const status = await readStatus(options);
         const blocked = status.tasks.filter((t) => t.requirement === file && t.status === "BLOCKED");
         expect(blocked.length, JSON.stringify(status.tasks, null, 2)).toBeGreaterThan(0);
-        for (const task of blocked) expect(task.note ?? "", `BLOCKED task ${task.id} must say why`).not.toBe("");
+        for (const task of blocked)
+          expect(task.note ?? "", `BLOCKED task ${task.id} must say why`).not.toBe("");
         expect(plan.blocked.length).toBeGreaterThan(0);
         return;
       }
       const errors = plan.diagnostics.filter((d) => d.severity === "error" && d.file === file);
-      const match = errors.find((d) => expectation.error.test(d.path) && (!expectation.code || expectation.code.test(d.code)));
-      expect(match, `no error at ${expectation.error}${expectation.code ? ` with code ${expectation.code}` : ""} for ${file}; got:\n${describeDiagnostics(plan.diagnostics)}`).toBeDefined();
+      const match = errors.find(
+        (d) => expectation.error.test(d.path) && (!expectation.code || expectation.code.test(d.code)),
+      );
+      expect(
+        match,
+        `no error at ${expectation.error}${expectation.code ? ` with code ${expectation.code}` : ""} for ${file}; got:\n${describeDiagnostics(plan.diagnostics)}`,
+      ).toBeDefined();
       expect(plan.valid).toBe(false);
       expect(match!.message.length).toBeGreaterThan(10);
       expect(match!.fix.length).toBeGreaterThan(5);
       // Whole-file problems point at a line; field problems name the field in the message or the path.
-      if (match!.path === "") expect(match!.line, `a whole-file error needs a line: ${match!.message}`).toBeGreaterThan(0);
-      expect(`${match!.message} ${match!.path}`, "the error names the file or the field").toMatch(new RegExp(`${name.replace(/\./g, "\\.")}|\\S`));
+      if (match!.path === "")
+        expect(match!.line, `a whole-file error needs a line: ${match!.message}`).toBeGreaterThan(0);
+      expect(`${match!.message} ${match!.path}`, "the error names the file or the field").toMatch(
+        new RegExp(`${name.replace(/\./g, "\\.")}|\\S`),
+      );
       expect(match!.message.length).toBeLessThan(5000);
       expect(apply.ok).toBe(false);
       expect(apply.failureReason).toBe("validation-failed");

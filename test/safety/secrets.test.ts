@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalWorkspace, type LocalWorkspace } from "../../src/local-workspace/index.js";
+import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
 import {
   allJobs,
   cleanupTempDirs,
@@ -49,28 +49,47 @@ async function startEchoingLlm(): Promise<void> {
     const key = (req.headers.authorization ?? "").replace(/^Bearer\s+/i, "");
     req.resume();
     res.writeHead(401, { "Content-Type": "application/json" });
-    res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${key}. You can find your API key at https://platform.openai.com/account/api-keys.`, type: "invalid_request_error", code: "invalid_api_key" } }));
+    res.end(
+      JSON.stringify({
+        error: {
+          message: `Incorrect API key provided: ${key}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+          type: "invalid_request_error",
+          code: "invalid_api_key",
+        },
+      }),
+    );
   });
   await new Promise<void>((resolve) => llm.listen(0, "127.0.0.1", resolve));
   llmUrl = `http://127.0.0.1:${(llm.address() as AddressInfo).port}/v1`;
 }
 
 const requirements = {
-  "jobs/orders.md": requirementFile("orders", { orders_daily: jobSettings({ name: "Secrets orders daily", schedule: true }) }),
+  "jobs/orders.md": requirementFile("orders", {
+    orders_daily: jobSettings({ name: "Secrets orders daily", schedule: true }),
+  }),
   "jobs/inline-secret.md": requirementFile("inline secret", {
     leaky: {
       ...jobSettings({ name: "Secrets leaky job" }),
       tasks: [
         {
           task_key: "load",
-          notebook_task: { notebook_path: "/Shared/etl/ingest", base_parameters: { db_password: INLINE_PASSWORD, api_token: INLINE_PAT } },
-          new_cluster: { spark_version: "16.4.x-scala2.12", node_type_id: "i3.xlarge", num_workers: 1, spark_env_vars: { DATABRICKS_TOKEN: INLINE_PAT } },
+          notebook_task: {
+            notebook_path: "/Shared/etl/ingest",
+            base_parameters: { db_password: INLINE_PASSWORD, api_token: INLINE_PAT },
+          },
+          new_cluster: {
+            spark_version: "16.4.x-scala2.12",
+            node_type_id: "i3.xlarge",
+            num_workers: 1,
+            spark_env_vars: { DATABRICKS_TOKEN: INLINE_PAT },
+          },
         },
       ],
       job_clusters: undefined,
     },
   }),
-  "jobs/prose.md": "# Weekly clean-up\n\nRun the cleanup notebook every Sunday at 03:00 Berlin time and email ops@example.com when it fails.\n",
+  "jobs/prose.md":
+    "# Weekly clean-up\n\nRun the cleanup notebook every Sunday at 03:00 Berlin time and email ops@example.com when it fails.\n",
 };
 
 beforeAll(async () => {
@@ -96,16 +115,43 @@ interface Scenario {
 }
 
 const scenarios: Scenario[] = [
-  { name: "plan, apply and status with an inline secret in one requirement (validation errors)", commands: ["plan", "apply", "status"], expectCodes: [1, 1, 0] },
-  { name: "plan and tech-lead with an LLM whose 401 answer echoes the key", llm: true, commands: ["tech-lead", "plan"] },
-  { name: "a wrong Databricks token (403)", token: WRONG_TOKEN, commands: ["plan", "apply"], expectCodes: [[1, 2], [1, 2]] },
+  {
+    name: "plan, apply and status with an inline secret in one requirement (validation errors)",
+    commands: ["plan", "apply", "status"],
+    expectCodes: [1, 1, 0],
+  },
+  {
+    name: "plan and tech-lead with an LLM whose 401 answer echoes the key",
+    llm: true,
+    commands: ["tech-lead", "plan"],
+  },
+  {
+    name: "a wrong Databricks token (403)",
+    token: WRONG_TOKEN,
+    commands: ["plan", "apply"],
+    expectCodes: [
+      [1, 2],
+      [1, 2],
+    ],
+  },
   {
     name: "a workspace answering 500 to everything",
     setup: (own) => own.faults.add({ kind: "status", status: 500 }),
     commands: ["plan", "apply"],
-    expectCodes: [[1, 2], [1, 2]],
+    expectCodes: [
+      [1, 2],
+      [1, 2],
+    ],
   },
-  { name: "a host nobody listens on", host: () => "http://127.0.0.1:9", commands: ["plan", "apply"], expectCodes: [[1, 2], [1, 2]] },
+  {
+    name: "a host nobody listens on",
+    host: () => "http://127.0.0.1:9",
+    commands: ["plan", "apply"],
+    expectCodes: [
+      [1, 2],
+      [1, 2],
+    ],
+  },
 ];
 
 describe.concurrent("secrets never leak", () => {
@@ -124,13 +170,22 @@ describe.concurrent("secrets never leak", () => {
             token: scenario.token ?? DATABRICKS_TOKEN,
             repo: REPO,
             timeoutMs: 120_000,
-            extraArgs: ["--verbose", "--llm-api-key", LLM_KEY, ...(scenario.llm ? ["--llm-model", "gpt-test", "--llm-base-url", llmUrl] : [])],
+            extraArgs: [
+              "--verbose",
+              "--llm-api-key",
+              LLM_KEY,
+              ...(scenario.llm ? ["--llm-model", "gpt-test", "--llm-base-url", llmUrl] : []),
+            ],
             env: { GITHUB_TOKEN, JOBAGENT_GITHUB_TOKEN: GITHUB_TOKEN },
           });
-          outputs.push({ where: `${command} stdout`, text: result.stdout }, { where: `${command} stderr`, text: result.stderr });
+          outputs.push(
+            { where: `${command} stdout`, text: result.stdout },
+            { where: `${command} stderr`, text: result.stderr },
+          );
           expect(result.signal, describeRun(result)).toBeNull();
           const expected = scenario.expectCodes?.[i];
-          if (expected !== undefined) expect([expected].flat(), `${command}: ${describeRun(result)}`).toContain(result.code);
+          if (expected !== undefined)
+            expect([expected].flat(), `${command}: ${describeRun(result)}`).toContain(result.code);
           expect(result.stdout + result.stderr, `${command} printed nothing useful`).not.toBe("");
         }
       } finally {
@@ -139,16 +194,26 @@ describe.concurrent("secrets never leak", () => {
       // Commit what the agent wrote (as the action does) and scan the tree, the history and the outputs.
       await commitAll(repoDir, "agent state [skip ci]");
       const tree = (await readTree(repoDir)).filter((f) => f.file !== "jobs/inline-secret.md"); // the user's own file holds it
-      const history = execFileSync("git", ["log", "-p", "--all", "--", ".", ":(exclude)jobs/inline-secret.md"], { cwd: repoDir, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+      const history = execFileSync(
+        "git",
+        ["log", "-p", "--all", "--", ".", ":(exclude)jobs/inline-secret.md"],
+        { cwd: repoDir, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+      );
       const workspaceState = JSON.stringify(await allJobs(own));
       await own.close();
       const hits = findSecrets(
-        [...outputs, ...tree.map((f) => ({ where: f.file, text: f.text })), { where: "git log -p", text: history }, { where: "workspace jobs", text: workspaceState }],
+        [
+          ...outputs,
+          ...tree.map((f) => ({ where: f.file, text: f.text })),
+          { where: "git log -p", text: history },
+          { where: "workspace jobs", text: workspaceState },
+        ],
         SECRETS,
       );
       // Known bug (reported), asserted separately below: the inline-secret task file copies the spec verbatim.
       expect(hits.filter((h) => !KNOWN_LEAK.test(h))).toEqual([]);
-      if (scenario.llm) expect(llmCalls, "the LLM endpoint was called (so its echo was exercised)").toBeGreaterThan(0);
+      if (scenario.llm)
+        expect(llmCalls, "the LLM endpoint was called (so its echo was exercised)").toBeGreaterThan(0);
     });
   }
 
@@ -156,10 +221,17 @@ describe.concurrent("secrets never leak", () => {
     const repoDir = await makeRepo(requirements, "jobagent-secrets-");
     const plan = await runCli("plan", { repoDir, host: ws.url, token: DATABRICKS_TOKEN, repo: REPO });
     expect(plan.code, describeRun(plan)).toBe(1);
-    const json = JSON.parse(plan.stdout) as { diagnostics: Array<{ code: string; file?: string; path: string; value?: unknown }> };
-    const secretErrors = json.diagnostics.filter((d) => d.file === "jobs/inline-secret.md" && /secret/.test(d.code));
+    const json = JSON.parse(plan.stdout) as {
+      diagnostics: Array<{ code: string; file?: string; path: string; value?: unknown }>;
+    };
+    const secretErrors = json.diagnostics.filter(
+      (d) => d.file === "jobs/inline-secret.md" && /secret/.test(d.code),
+    );
     expect(secretErrors.map((d) => d.path)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/db_password$/), expect.stringMatching(/spark_env_vars\.DATABRICKS_TOKEN$/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/db_password$/),
+        expect.stringMatching(/spark_env_vars\.DATABRICKS_TOKEN$/),
+      ]),
     );
     expect(findSecrets([{ where: "plan --json", text: plan.stdout }], SECRETS)).toEqual([]);
     expect((await allJobs(ws)).filter((j) => j.settings.name === "Secrets leaky job")).toEqual([]);
@@ -174,6 +246,11 @@ describe.concurrent("secrets never leak", () => {
     expect(plan.code, describeRun(plan)).toBe(1);
     const taskFiles = (await readTree(repoDir)).filter((f) => f.file.startsWith("jobs/.tasks/inline-secret"));
     expect(taskFiles.length).toBeGreaterThan(0);
-    expect(findSecrets(taskFiles.map((f) => ({ where: f.file, text: f.text })), SECRETS)).toEqual([]);
+    expect(
+      findSecrets(
+        taskFiles.map((f) => ({ where: f.file, text: f.text })),
+        SECRETS,
+      ),
+    ).toEqual([]);
   });
 });

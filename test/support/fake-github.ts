@@ -86,7 +86,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
 
   const now = () => new Date((clock += 1000)).toISOString();
 
-  function addComment(issue: number, login: string, body: string, type: "Bot" | "User" = login.endsWith("[bot]") ? "Bot" : "User") {
+  function addComment(
+    issue: number,
+    login: string,
+    body: string,
+    type: "Bot" | "User" = login.endsWith("[bot]") ? "Bot" : "User",
+  ) {
     const id = nextId++;
     const at = now();
     const comment: FakeComment = {
@@ -115,7 +120,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const links: string[] = [];
     if (page < last) links.push(link(page + 1, "next"), link(last, "last"));
     if (page > 1) links.push(link(1, "first"), link(page - 1, "prev"));
-    send(res, 200, items.slice((page - 1) * perPage, page * perPage), links.length ? { link: links.join(", ") } : {});
+    send(
+      res,
+      200,
+      items.slice((page - 1) * perPage, page * perPage),
+      links.length ? { link: links.join(", ") } : {},
+    );
   }
 
   async function readBody(req: IncomingMessage): Promise<unknown> {
@@ -152,12 +162,21 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
 
       if ((m = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
         const issue = Number(m[1]);
-        if (method === "GET") return paged(res, path, query, comments.filter((c) => c.issue === issue));
+        if (method === "GET")
+          return paged(
+            res,
+            path,
+            query,
+            comments.filter((c) => c.issue === issue),
+          );
         if (method === "POST") {
           if (user.readOnly) return send(res, 403, { message: "Resource not accessible by integration" });
           const text = (body as { body?: string })?.body ?? "";
           if (text.length > COMMENT_LIMIT) {
-            return send(res, 422, { message: "Validation Failed", errors: [{ message: "body is too long (maximum is 65536 characters)" }] });
+            return send(res, 422, {
+              message: "Validation Failed",
+              errors: [{ message: "body is too long (maximum is 65536 characters)" }],
+            });
           }
           return send(res, 201, addComment(issue, user.login, text, user.type));
         }
@@ -168,7 +187,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         if (!comment) return send(res, 404, { message: "Not Found" });
         const text = (body as { body?: string })?.body ?? "";
         if (text.length > COMMENT_LIMIT) {
-          return send(res, 422, { message: "Validation Failed", errors: [{ message: "body is too long (maximum is 65536 characters)" }] });
+          return send(res, 422, {
+            message: "Validation Failed",
+            errors: [{ message: "body is too long (maximum is 65536 characters)" }],
+          });
         }
         comment.body = text;
         comment.updated_at = now();

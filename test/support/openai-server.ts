@@ -78,14 +78,25 @@ export const reply = {
     };
   },
   refusal(text: string): Reply {
-    return { kind: "message", message: { role: "assistant", content: null, refusal: text }, finishReason: "stop" };
+    return {
+      kind: "message",
+      message: { role: "assistant", content: null, refusal: text },
+      finishReason: "stop",
+    };
   },
   /** An HTTP error in the OpenAI error shape. */
   status(status: number, message: string, headers?: Record<string, string>): Reply {
-    return { kind: "status", status, body: { error: { message, type: "error", code: String(status) } }, headers };
+    return {
+      kind: "status",
+      status,
+      body: { error: { message, type: "error", code: String(status) } },
+      headers,
+    };
   },
   rateLimited(retryAfterSeconds: number): Reply {
-    return reply.status(429, "Rate limit exceeded: too many requests", { "retry-after": String(retryAfterSeconds) });
+    return reply.status(429, "Rate limit exceeded: too many requests", {
+      "retry-after": String(retryAfterSeconds),
+    });
   },
   /** A raw, possibly non-JSON body. */
   raw(body: string, status = 200, contentType = "application/json"): Reply {
@@ -121,7 +132,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export async function startOpenAiServer(script: Step[] = [], basePath = "/serving-endpoints"): Promise<ScriptedOpenAiServer> {
+export async function startOpenAiServer(
+  script: Step[] = [],
+  basePath = "/serving-endpoints",
+): Promise<ScriptedOpenAiServer> {
   const queue: Step[] = [...script];
   const requests: RecordedRequest[] = [];
   let fallback: Step | undefined;
@@ -153,7 +167,11 @@ export async function startOpenAiServer(script: Step[] = [], basePath = "/servin
       created: Math.floor(Date.now() / 1000),
       model: recorded.body?.model ?? "scripted",
       choices: [{ index: 0, message: answer.message, finish_reason: answer.finishReason, logprobs: null }],
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+      },
     };
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify(body));
@@ -168,7 +186,13 @@ export async function startOpenAiServer(script: Step[] = [], basePath = "/servin
       } catch {
         body = undefined;
       }
-      const recorded: RecordedRequest = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body, rawBody };
+      const recorded: RecordedRequest = {
+        method: req.method ?? "",
+        path: req.url ?? "",
+        headers: req.headers,
+        body,
+        rawBody,
+      };
       requests.push(recorded);
       if (req.method !== "POST" || !(req.url ?? "").split("?")[0]!.endsWith("/chat/completions")) {
         await send(res, recorded, reply.status(404, `no route for ${req.method} ${req.url}`));

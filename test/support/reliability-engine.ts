@@ -4,7 +4,7 @@
  */
 import type { Logger } from "../../src/domain/model.js";
 import type { EngineOptions } from "../../src/engine/api.js";
-import { createSdkWorkspace } from "../../src/workspace/sdk-workspace.js";
+import { createSdkWorkspace } from "../../src/adapters/databricks/sdk-workspace.js";
 import type { WorkspaceRef } from "./reliability-harness.js";
 
 export interface CapturingLogger extends Logger {
@@ -34,7 +34,14 @@ export function engineOptions(
   return {
     repoDir,
     jobsDir: "jobs",
-    workspace: createSdkWorkspace({ host: ws.url, token: ws.token, maxRetries: 3, timeoutMs: 20_000, baseDelayMs: 20, maxDelayMs: 200 }),
+    workspace: createSdkWorkspace({
+      host: ws.url,
+      token: ws.token,
+      maxRetries: 3,
+      timeoutMs: 20_000,
+      baseDelayMs: 20,
+      maxDelayMs: 200,
+    }),
     repo: "acme/pipelines",
     allowDelete: false,
     runId: `safety-${process.pid}-${Date.now()}`,

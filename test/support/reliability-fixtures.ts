@@ -21,7 +21,11 @@ export function jobSettings(options: JobSpecOptions): Record<string, unknown> {
     job_clusters: [
       {
         job_cluster_key: "main",
-        new_cluster: { spark_version: "16.4.x-scala2.12", node_type_id: "i3.xlarge", num_workers: options.workers ?? 2 },
+        new_cluster: {
+          spark_version: "16.4.x-scala2.12",
+          node_type_id: "i3.xlarge",
+          num_workers: options.workers ?? 2,
+        },
       },
     ],
     tasks: [
@@ -33,14 +37,27 @@ export function jobSettings(options: JobSpecOptions): Record<string, unknown> {
         notebook_task: { notebook_path: "/Shared/etl/transform", base_parameters: { mode: "full" } },
       },
     ],
-    ...(options.schedule ? { schedule: { quartz_cron_expression: "0 0 6 ? * MON-FRI", timezone_id: "Europe/Berlin", pause_status: "UNPAUSED" } } : {}),
+    ...(options.schedule
+      ? {
+          schedule: {
+            quartz_cron_expression: "0 0 6 ? * MON-FRI",
+            timezone_id: "Europe/Berlin",
+            pause_status: "UNPAUSED",
+          },
+        }
+      : {}),
     ...(options.email ? { email_notifications: { on_failure: ["data-eng@example.com"] } } : {}),
     tags: { team: "data-eng", ...(options.tags ?? {}) },
   };
 }
 
 /** A requirement file defining several jobs (`jobs:` map), optionally depending on other requirements' tasks. */
-export function requirementFile(title: string, jobs: Record<string, Record<string, unknown>>, dependsOn?: string[], prose = ""): string {
+export function requirementFile(
+  title: string,
+  jobs: Record<string, Record<string, unknown>>,
+  dependsOn?: string[],
+  prose = "",
+): string {
   const fm: Record<string, unknown> = { title, jobs };
   if (dependsOn?.length) fm.depends_on = dependsOn;
   return `---\n${stringify(fm)}---\n${prose || `${title}: jobs managed by the reliability suite.`}\n`;
@@ -52,7 +69,11 @@ export function requirementFile(title: string, jobs: Record<string, Record<strin
  *   reports (d1..d4, after core.a3); misc (e1..e4, independent).
  * Task ids are `<file>.<key>`, e.g. `stage2.b3`.
  */
-export function twentyJobs(prefix = "Rel"): { files: Record<string, string>; taskIds: string[]; names: Map<string, string> } {
+export function twentyJobs(prefix = "Rel"): {
+  files: Record<string, string>;
+  taskIds: string[];
+  names: Map<string, string>;
+} {
   const groups: Array<{ file: string; letter: string; deps?: string[] }> = [
     { file: "core", letter: "a" },
     { file: "stage2", letter: "b", deps: ["core.a1", "core.a2"] },

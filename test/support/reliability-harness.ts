@@ -80,7 +80,10 @@ export interface CliOptions {
 }
 
 /** Arguments and environment of one CLI invocation. */
-export function cliInvocation(command: string, options: CliOptions): { args: string[]; env: NodeJS.ProcessEnv } {
+export function cliInvocation(
+  command: string,
+  options: CliOptions,
+): { args: string[]; env: NodeJS.ProcessEnv } {
   const args = [
     CLI,
     command,
@@ -107,10 +110,17 @@ export function cliInvocation(command: string, options: CliOptions): { args: str
 }
 
 /** Starts the CLI as a child process (for killing it). */
-export function spawnCli(command: string, options: CliOptions): { child: ChildProcess; done: Promise<CliResult> } {
+export function spawnCli(
+  command: string,
+  options: CliOptions,
+): { child: ChildProcess; done: Promise<CliResult> } {
   const { args, env } = cliInvocation(command, options);
   const started = Date.now();
-  const child = spawn(process.execPath, args, { cwd: options.repoDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, {
+    cwd: options.repoDir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -138,7 +148,9 @@ export function parseJsonOutput<T = Record<string, unknown>>(result: CliResult, 
   try {
     return JSON.parse(result.stdout) as T;
   } catch {
-    throw new Error(`${what}: stdout is not JSON (exit ${result.code}, signal ${result.signal})\n--- stdout\n${result.stdout.slice(0, 4000)}\n--- stderr\n${result.stderr.slice(0, 4000)}`);
+    throw new Error(
+      `${what}: stdout is not JSON (exit ${result.code}, signal ${result.signal})\n--- stdout\n${result.stdout.slice(0, 4000)}\n--- stderr\n${result.stderr.slice(0, 4000)}`,
+    );
   }
 }
 
@@ -147,7 +159,14 @@ export function describeRun(result: CliResult): string {
 }
 
 /** Plan counts from `plan --json` (PlanResult.counts). */
-export function planCounts(result: CliResult): { create: number; update: number; delete: number; run: number; noop: number; blocked: number } {
+export function planCounts(result: CliResult): {
+  create: number;
+  update: number;
+  delete: number;
+  run: number;
+  noop: number;
+  blocked: number;
+} {
   const json = parseJsonOutput<{ counts?: Record<string, number> }>(result, "plan --json");
   if (!json.counts) throw new Error(`plan --json has no counts: ${result.stdout.slice(0, 2000)}`);
   return json.counts as ReturnType<typeof planCounts>;
@@ -183,11 +202,11 @@ export async function allJobs(ws: WorkspaceRef): Promise<WorkspaceJob[]> {
   const ids: number[] = [];
   let token: string | undefined;
   do {
-    const page = await api<{ jobs?: Array<{ job_id: number }>; next_page_token?: string; has_more?: boolean }>(
-      ws,
-      "GET",
-      `/api/2.2/jobs/list?limit=100${token ? `&page_token=${encodeURIComponent(token)}` : ""}`,
-    );
+    const page = await api<{
+      jobs?: Array<{ job_id: number }>;
+      next_page_token?: string;
+      has_more?: boolean;
+    }>(ws, "GET", `/api/2.2/jobs/list?limit=100${token ? `&page_token=${encodeURIComponent(token)}` : ""}`);
     for (const job of page.jobs ?? []) ids.push(job.job_id);
     token = page.next_page_token;
   } while (token);
@@ -225,7 +244,12 @@ export function byTaskTag(jobs: WorkspaceJob[], repo: string): Map<string, Works
 
 /** Job settings minus what the service sets, for before/after comparisons. */
 export function settingsFingerprint(job: WorkspaceJob): string {
-  return JSON.stringify({ job_id: job.job_id, settings: job.settings, run_as: job.run_as_user_name, creator: job.creator_user_name });
+  return JSON.stringify({
+    job_id: job.job_id,
+    settings: job.settings,
+    run_as: job.run_as_user_name,
+    creator: job.creator_user_name,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -265,14 +289,18 @@ export async function readTaskFiles(repoDir: string, jobsDir = "jobs"): Promise<
 }
 
 /** Every file under dir (recursively, .git included when asked), as text. */
-export async function readTree(dir: string, options: { includeGit?: boolean } = {}): Promise<Array<{ file: string; text: string }>> {
+export async function readTree(
+  dir: string,
+  options: { includeGit?: boolean } = {},
+): Promise<Array<{ file: string; text: string }>> {
   const out: Array<{ file: string; text: string }> = [];
   const walk = async (d: string): Promise<void> => {
     for (const entry of await readdir(d, { withFileTypes: true })) {
       if (entry.name === ".git" && !options.includeGit) continue;
       const full = path.join(d, entry.name);
       if (entry.isDirectory()) await walk(full);
-      else if (entry.isFile()) out.push({ file: path.relative(dir, full), text: await readFile(full, "latin1") });
+      else if (entry.isFile())
+        out.push({ file: path.relative(dir, full), text: await readFile(full, "latin1") });
     }
   };
   await walk(dir);
@@ -281,18 +309,27 @@ export async function readTree(dir: string, options: { includeGit?: boolean } = 
 
 /** Where any of the secrets occurs (also base64 / URL-encoded forms) in the given texts. */
 export function findSecrets(texts: Array<{ where: string; text: string }>, secrets: string[]): string[] {
-  const forms = secrets.flatMap((s) => [s, Buffer.from(s).toString("base64"), encodeURIComponent(s)].map((f) => ({ secret: s, form: f })));
+  const forms = secrets.flatMap((s) =>
+    [s, Buffer.from(s).toString("base64"), encodeURIComponent(s)].map((f) => ({ secret: s, form: f })),
+  );
   const hits: string[] = [];
   for (const { where, text } of texts) {
     for (const { secret, form } of forms) {
-      if (form.length >= 6 && text.includes(form)) hits.push(`${where} contains secret ${secret.slice(0, 4)}… (as ${form === secret ? "plain text" : "encoded"})`);
+      if (form.length >= 6 && text.includes(form))
+        hits.push(
+          `${where} contains secret ${secret.slice(0, 4)}… (as ${form === secret ? "plain text" : "encoded"})`,
+        );
     }
   }
   return hits;
 }
 
 /** Runs fn with bounded concurrency over items (for parallel crash cases). */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

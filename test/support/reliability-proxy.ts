@@ -29,7 +29,10 @@ export interface CountingProxy {
   close(): Promise<void>;
 }
 
-export async function startCountingProxy(upstream: string, freeze?: { at: number; mode: FreezeMode }): Promise<CountingProxy> {
+export async function startCountingProxy(
+  upstream: string,
+  freeze?: { at: number; mode: FreezeMode },
+): Promise<CountingProxy> {
   const target = new URL(upstream);
   const log: CallRecord[] = [];
   let isFrozen = false;
@@ -46,7 +49,11 @@ export async function startCountingProxy(upstream: string, freeze?: { at: number
   };
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const record: CallRecord = { n: log.length + 1, method: req.method ?? "GET", path: (req.url ?? "/").split("?")[0] };
+    const record: CallRecord = {
+      n: log.length + 1,
+      method: req.method ?? "GET",
+      path: (req.url ?? "/").split("?")[0],
+    };
     log.push(record);
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));

@@ -2,7 +2,11 @@
 import type { WorkspaceJob } from "../../src/domain/model.js";
 import type { DocHit, RequirementDoc, TechLeadTools } from "../../src/techlead/types.js";
 
-export function requirement(file: string, body: string, frontMatter: Record<string, unknown> = {}): RequirementDoc {
+export function requirement(
+  file: string,
+  body: string,
+  frontMatter: Record<string, unknown> = {},
+): RequirementDoc {
   const fm = Object.keys(frontMatter).length ? `---\n${JSON.stringify(frontMatter)}\n---\n` : "";
   return { file, text: `${fm}${body}`, frontMatter, body, bodyLine: fm ? fm.split("\n").length : 1 };
 }
@@ -10,7 +14,11 @@ export function requirement(file: string, body: string, frontMatter: Record<stri
 export function job(job_id: number, name: string, extra: Record<string, unknown> = {}): WorkspaceJob {
   return {
     job_id,
-    settings: { name, tasks: [{ task_key: "main", notebook_task: { notebook_path: `/Repos/etl/${name}` } }], ...extra },
+    settings: {
+      name,
+      tasks: [{ task_key: "main", notebook_task: { notebook_path: `/Repos/etl/${name}` } }],
+      ...extra,
+    },
   };
 }
 
@@ -19,7 +27,11 @@ export interface RecordingTools extends TechLeadTools {
 }
 
 /** In-memory Tech Lead tools over a fixed workspace view; records every call. */
-export function recordingTools(jobs: WorkspaceJob[] = [], paths: string[] = [], docs: DocHit[] = []): RecordingTools {
+export function recordingTools(
+  jobs: WorkspaceJob[] = [],
+  paths: string[] = [],
+  docs: DocHit[] = [],
+): RecordingTools {
   const calls: RecordingTools["calls"] = [];
   return {
     calls,
@@ -77,7 +89,9 @@ export const ORDERS_SETTINGS = {
   email_notifications: { on_failure: ["data-eng@example.com"] },
 };
 
-export function createOrdersAnswer(settings: Record<string, unknown> = ORDERS_SETTINGS): { items: unknown[] } {
+export function createOrdersAnswer(settings: Record<string, unknown> = ORDERS_SETTINGS): {
+  items: unknown[];
+} {
   return {
     items: [
       envelopeItem({
@@ -89,4 +103,5 @@ export function createOrdersAnswer(settings: Record<string, unknown> = ORDERS_SE
   };
 }
 
-export const ORDERS_PROSE = "Run the notebook /Repos/etl/ingest_orders every day at 6:00 Berlin time and email data-eng@example.com on failure.";
+export const ORDERS_PROSE =
+  "Run the notebook /Repos/etl/ingest_orders every day at 6:00 Berlin time and email data-eng@example.com on failure.";

@@ -6,9 +6,22 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLlmInterpreter, type LlmInterpreterOptions } from "../../src/techlead/llm/index.js";
 import type { LlmSettings } from "../../src/techlead/types.js";
 import type { Interpretation, WorkspaceJob } from "../../src/domain/model.js";
-import { validateWorkItem } from "../../src/validate/index.js";
-import { allMessageText, reply, startOpenAiServer, type ScriptedOpenAiServer } from "../support/openai-server.js";
-import { createOrdersAnswer, envelopeItem, job, ORDERS_PROSE, ORDERS_SETTINGS, recordingTools, requirement } from "./helpers.js";
+import { validateWorkItem } from "../../src/worker/validate/index.js";
+import {
+  allMessageText,
+  reply,
+  startOpenAiServer,
+  type ScriptedOpenAiServer,
+} from "../support/openai-server.js";
+import {
+  createOrdersAnswer,
+  envelopeItem,
+  job,
+  ORDERS_PROSE,
+  ORDERS_SETTINGS,
+  recordingTools,
+  requirement,
+} from "./helpers.js";
 
 // Not in any well-known token format, so only the interpreter's own scrubbing of provider keys can hide it.
 const KEY = "llm-key-for-tests-0123456789";
@@ -24,7 +37,13 @@ afterEach(async () => {
 
 function interpreter(overrides: Partial<LlmSettings> = {}, options: LlmInterpreterOptions = {}) {
   return createLlmInterpreter(
-    { model: "databricks-claude-sonnet-4-5", baseUrl: server.baseUrl, apiKey: async () => KEY, timeoutMs: 5_000, ...overrides },
+    {
+      model: "databricks-claude-sonnet-4-5",
+      baseUrl: server.baseUrl,
+      apiKey: async () => KEY,
+      timeoutMs: 5_000,
+      ...overrides,
+    },
     { maxRetries: 2, ...options },
   );
 }
@@ -41,7 +60,10 @@ function questionsOf(result: Interpretation): string {
 /** True once the requirements/validation engineer's validator has landed. */
 const validatorLanded = (() => {
   try {
-    validateWorkItem({ key: "probe", action: "create", settings: { ...ORDERS_SETTINGS } }, { file: "probe.md" });
+    validateWorkItem(
+      { key: "probe", action: "create", settings: { ...ORDERS_SETTINGS } },
+      { file: "probe.md" },
+    );
     return true;
   } catch {
     return false;
@@ -56,9 +78,17 @@ describe("LLM Tech Lead over a scripted OpenAI-compatible endpoint", () => {
 
     expect(result.source).toBe("llm");
     expect(result.items).toHaveLength(1);
-    expect(result.items[0]).toMatchObject({ key: "orders_daily", action: "create", settings: ORDERS_SETTINGS });
+    expect(result.items[0]).toMatchObject({
+      key: "orders_daily",
+      action: "create",
+      settings: ORDERS_SETTINGS,
+    });
     expect(result.items[0]!.questions).toBeUndefined();
-    expect(result.items[0]!.explanation?.[0]).toMatchObject({ field: "schedule.quartz_cron_expression", words: "every day at 6:00", line: 1 });
+    expect(result.items[0]!.explanation?.[0]).toMatchObject({
+      field: "schedule.quartz_cron_expression",
+      words: "every day at 6:00",
+      line: 1,
+    });
 
     const request = server.requests[0]!;
     expect(request.path).toBe("/serving-endpoints/chat/completions");
@@ -66,7 +96,14 @@ describe("LLM Tech Lead over a scripted OpenAI-compatible endpoint", () => {
     expect(request.body?.response_format?.type).toBe("json_schema");
     expect(request.body?.response_format?.json_schema?.strict).toBe(true);
     expect(request.body?.tools?.map((t) => t.function.name).sort()).toEqual(
-      ["find_job", "list_node_types", "list_spark_versions", "list_warehouses", "path_exists", "search_docs"].sort(),
+      [
+        "find_job",
+        "list_node_types",
+        "list_spark_versions",
+        "list_warehouses",
+        "path_exists",
+        "search_docs",
+      ].sort(),
     );
     const text = allMessageText(request);
     expect(text).toContain("/Repos/etl/ingest_orders");
@@ -88,7 +125,9 @@ describe("LLM Tech Lead over a scripted OpenAI-compatible endpoint", () => {
             action: "update",
             target_job_id: 42,
             target_name: "orders-daily",
-            new_settings_json: JSON.stringify({ tasks: [{ task_key: "main", notebook_task: { notebook_path: "/Repos/etl/ingest_orders_v2" } }] }),
+            new_settings_json: JSON.stringify({
+              tasks: [{ task_key: "main", notebook_task: { notebook_path: "/Repos/etl/ingest_orders_v2" } }],
+            }),
           }),
         ],
       }),
@@ -108,15 +147,24 @@ describe("LLM Tech Lead over a scripted OpenAI-compatible endpoint", () => {
     const second = server.requests[1]!.body!.messages;
     const toolMessages = second.filter((m) => m.role === "tool");
     expect(toolMessages).toHaveLength(2);
-    expect(JSON.parse(toolMessages[0]!.content as string)).toEqual([{ job_id: 42, name: "orders-daily", tags: {} }]);
-    expect(JSON.parse(toolMessages[1]!.content as string)).toEqual({ path: "/Repos/etl/ingest_orders_v2", exists: true });
+    expect(JSON.parse(toolMessages[0]!.content as string)).toEqual([
+      { job_id: 42, name: "orders-daily", tags: {} },
+    ]);
+    expect(JSON.parse(toolMessages[1]!.content as string)).toEqual({
+      path: "/Repos/etl/ingest_orders_v2",
+      exists: true,
+    });
     expect(second.find((m) => m.role === "assistant")?.tool_calls?.[0]?.function.name).toBe("find_job");
     expect(result.items).toEqual([
       expect.objectContaining({
         key: "switch_notebook",
         action: "update",
         target: { job_id: 42, name: "orders-daily" },
-        patch: { new_settings: { tasks: [{ task_key: "main", notebook_task: { notebook_path: "/Repos/etl/ingest_orders_v2" } }] } },
+        patch: {
+          new_settings: {
+            tasks: [{ task_key: "main", notebook_task: { notebook_path: "/Repos/etl/ingest_orders_v2" } }],
+          },
+        },
       }),
     ]);
   });
@@ -128,14 +176,19 @@ describe("LLM Tech Lead over a scripted OpenAI-compatible endpoint", () => {
       return reply.json(createOrdersAnswer());
     });
     const { ctx, tools } = context();
-    const result = await interpreter({}, { maxToolRounds: 3 }).interpret(requirement("jobs/orders-daily.md", ORDERS_PROSE), ctx);
+    const result = await interpreter({}, { maxToolRounds: 3 }).interpret(
+      requirement("jobs/orders-daily.md", ORDERS_PROSE),
+      ctx,
+    );
     expect(tools.calls.filter((c) => c.tool === "listWarehouses")).toHaveLength(3);
     expect(result.items[0]?.settings?.name).toBe("orders-daily");
   });
 
   it("sends output-shape errors back to the model and uses the repaired second answer", async () => {
     server.push(
-      reply.json({ items: [envelopeItem({ key: "orders_daily", settings_json: "{name: 'orders-daily', tasks: [" })] }),
+      reply.json({
+        items: [envelopeItem({ key: "orders_daily", settings_json: "{name: 'orders-daily', tasks: [" })],
+      }),
       reply.json(createOrdersAnswer()),
     );
     const { ctx } = context();
@@ -149,32 +202,50 @@ describe("LLM Tech Lead over a scripted OpenAI-compatible endpoint", () => {
     expect(result.items[0]!.questions).toBeUndefined();
   });
 
-  it.runIf(validatorLanded)("sends the validator's errors back and uses the repaired spec (real validateWorkItem)", async () => {
-    const invalid = { ...ORDERS_SETTINGS, schedul: { quartz_cron_expression: "0 0 6 * * ?", timezone_id: "UTC" } };
-    server.push(reply.json(createOrdersAnswer(invalid)), reply.json(createOrdersAnswer()));
-    const { ctx } = context();
-    const result = await interpreter().interpret(requirement("jobs/orders-daily.md", ORDERS_PROSE), ctx);
-    expect(server.requests).toHaveLength(2);
-    expect(server.requests[1]!.body!.messages.at(-1)!.content).toMatch(/schedul/);
-    expect(result.items[0]!.settings).toEqual(ORDERS_SETTINGS);
-    expect(result.items[0]!.questions).toBeUndefined();
-  });
+  it.runIf(validatorLanded)(
+    "sends the validator's errors back and uses the repaired spec (real validateWorkItem)",
+    async () => {
+      const invalid = {
+        ...ORDERS_SETTINGS,
+        schedul: { quartz_cron_expression: "0 0 6 * * ?", timezone_id: "UTC" },
+      };
+      server.push(reply.json(createOrdersAnswer(invalid)), reply.json(createOrdersAnswer()));
+      const { ctx } = context();
+      const result = await interpreter().interpret(requirement("jobs/orders-daily.md", ORDERS_PROSE), ctx);
+      expect(server.requests).toHaveLength(2);
+      expect(server.requests[1]!.body!.messages.at(-1)!.content).toMatch(/schedul/);
+      expect(result.items[0]!.settings).toEqual(ORDERS_SETTINGS);
+      expect(result.items[0]!.questions).toBeUndefined();
+    },
+  );
 
-  it.runIf(validatorLanded)("a spec still invalid after maxRepairs is BLOCKED with the validator's errors", async () => {
-    const invalid = { ...ORDERS_SETTINGS, schedul: { quartz_cron_expression: "0 0 6 * * ?", timezone_id: "UTC" } };
-    server.push(reply.json(createOrdersAnswer(invalid)), reply.json(createOrdersAnswer(invalid)));
-    const { ctx } = context();
-    const result = await interpreter({ maxRepairs: 1 }).interpret(requirement("jobs/orders-daily.md", ORDERS_PROSE), ctx);
-    expect(server.requests).toHaveLength(2);
-    expect(result.items).toHaveLength(1);
-    expect(questionsOf(result)).toMatch(/still invalid after 1 repair attempt/);
-    expect(questionsOf(result)).toMatch(/schedul/);
-  });
+  it.runIf(validatorLanded)(
+    "a spec still invalid after maxRepairs is BLOCKED with the validator's errors",
+    async () => {
+      const invalid = {
+        ...ORDERS_SETTINGS,
+        schedul: { quartz_cron_expression: "0 0 6 * * ?", timezone_id: "UTC" },
+      };
+      server.push(reply.json(createOrdersAnswer(invalid)), reply.json(createOrdersAnswer(invalid)));
+      const { ctx } = context();
+      const result = await interpreter({ maxRepairs: 1 }).interpret(
+        requirement("jobs/orders-daily.md", ORDERS_PROSE),
+        ctx,
+      );
+      expect(server.requests).toHaveLength(2);
+      expect(result.items).toHaveLength(1);
+      expect(questionsOf(result)).toMatch(/still invalid after 1 repair attempt/);
+      expect(questionsOf(result)).toMatch(/schedul/);
+    },
+  );
 
   it("reads content returned as an array of reasoning + text blocks", async () => {
     server.push(
       reply.contentBlocks([
-        { type: "reasoning", summary: [{ type: "summary_text", text: "The user wants a daily job {not json}" }] },
+        {
+          type: "reasoning",
+          summary: [{ type: "summary_text", text: "The user wants a daily job {not json}" }],
+        },
         { type: "text", text: "```json\n" + JSON.stringify(createOrdersAnswer()) + "\n```" },
       ]),
     );
@@ -197,9 +268,14 @@ describe("LLM Tech Lead over a scripted OpenAI-compatible endpoint", () => {
   it("429 on every attempt → BLOCKED saying it was rate limited, no throw", async () => {
     server.setFallback(reply.rateLimited(0));
     const { ctx } = context();
-    const result = await interpreter({}, { maxRetries: 1 }).interpret(requirement("jobs/orders-daily.md", ORDERS_PROSE), ctx);
+    const result = await interpreter({}, { maxRetries: 1 }).interpret(
+      requirement("jobs/orders-daily.md", ORDERS_PROSE),
+      ctx,
+    );
     expect(server.requests).toHaveLength(2);
-    expect(result.items).toEqual([expect.objectContaining({ key: "orders_daily", questions: expect.any(Array) })]);
+    expect(result.items).toEqual([
+      expect.objectContaining({ key: "orders_daily", questions: expect.any(Array) }),
+    ]);
     expect(questionsOf(result)).toMatch(/429 Too Many Requests after 2 attempts/);
     expect(result.diagnostics.map((d) => d.code)).toContain("llm.rate-limited");
   });
@@ -208,11 +284,16 @@ describe("LLM Tech Lead over a scripted OpenAI-compatible endpoint", () => {
     server.setFallback(reply.delay(3_000, reply.json(createOrdersAnswer())));
     const { ctx } = context();
     const started = Date.now();
-    const result = await interpreter({ timeoutMs: 300 }, { maxRetries: 1 }).interpret(requirement("jobs/orders-daily.md", ORDERS_PROSE), ctx);
+    const result = await interpreter({ timeoutMs: 300 }, { maxRetries: 1 }).interpret(
+      requirement("jobs/orders-daily.md", ORDERS_PROSE),
+      ctx,
+    );
     expect(Date.now() - started).toBeLessThan(2_900);
     expect(result.items[0]!.settings).toBeUndefined();
     expect(questionsOf(result)).toMatch(/timed out after 300 ms \(2 attempts\)/);
-    expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: "llm.timeout", file: "jobs/orders-daily.md" }));
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({ code: "llm.timeout", file: "jobs/orders-daily.md" }),
+    );
   });
 
   it("garbage answers are repaired at most maxRepairs times, then BLOCKED", async () => {
@@ -229,7 +310,10 @@ describe("LLM Tech Lead over a scripted OpenAI-compatible endpoint", () => {
   it("a non-JSON HTTP body and a refusal are BLOCKED, not thrown", async () => {
     server.push(reply.raw("<html>502 Bad Gateway</html>", 200, "text/html"));
     const { ctx } = context();
-    const garbage = await interpreter({}, { maxRetries: 0 }).interpret(requirement("jobs/a.md", ORDERS_PROSE), ctx);
+    const garbage = await interpreter({}, { maxRetries: 0 }).interpret(
+      requirement("jobs/a.md", ORDERS_PROSE),
+      ctx,
+    );
     expect(garbage.items[0]!.questions?.length).toBeGreaterThan(0);
     expect(garbage.items[0]!.settings).toBeUndefined();
 
@@ -242,22 +326,40 @@ describe("LLM Tech Lead over a scripted OpenAI-compatible endpoint", () => {
   it("an ambiguous requirement yields a BLOCKED item with the model's questions", async () => {
     server.push(
       reply.json({
-        items: [envelopeItem({ key: "sales_dashboard_refresh", questions: ["Which notebook, file or SQL query refreshes the sales dashboard?"] })],
+        items: [
+          envelopeItem({
+            key: "sales_dashboard_refresh",
+            questions: ["Which notebook, file or SQL query refreshes the sales dashboard?"],
+          }),
+        ],
       }),
     );
     const { ctx } = context();
-    const result = await interpreter().interpret(requirement("jobs/sales.md", "We need a job that refreshes the sales dashboard every morning at 7."), ctx);
+    const result = await interpreter().interpret(
+      requirement("jobs/sales.md", "We need a job that refreshes the sales dashboard every morning at 7."),
+      ctx,
+    );
     expect(result.items).toEqual([
-      expect.objectContaining({ key: "sales_dashboard_refresh", questions: ["Which notebook, file or SQL query refreshes the sales dashboard?"] }),
+      expect.objectContaining({
+        key: "sales_dashboard_refresh",
+        questions: ["Which notebook, file or SQL query refreshes the sales dashboard?"],
+      }),
     ]);
     expect(result.items[0]!.settings).toBeUndefined();
   });
 
   it("a target name that fits several existing jobs becomes a question instead of a guess", async () => {
     const existing = [job(7, "orders"), job(8, "orders")];
-    server.push(reply.json({ items: [envelopeItem({ key: "delete_orders", action: "delete", target_name: "orders" })] }));
+    server.push(
+      reply.json({
+        items: [envelopeItem({ key: "delete_orders", action: "delete", target_name: "orders" })],
+      }),
+    );
     const { ctx } = context(existing);
-    const result = await interpreter().interpret(requirement("jobs/cleanup.md", "Delete the orders job, we don't need it any more."), ctx);
+    const result = await interpreter().interpret(
+      requirement("jobs/cleanup.md", "Delete the orders job, we don't need it any more."),
+      ctx,
+    );
     expect(result.items).toHaveLength(1);
     expect(result.items[0]!.questions?.[0]).toMatch(/Several existing jobs are named "orders" \(ids 7, 8\)/);
   });
@@ -274,7 +376,13 @@ describe("LLM Tech Lead over a scripted OpenAI-compatible endpoint", () => {
             key: "orders_schedule",
             action: "update",
             target_name: "orders-daily",
-            new_settings_json: JSON.stringify({ schedule: { quartz_cron_expression: "0 0 7 * * ?", timezone_id: "UTC", pause_status: "UNPAUSED" } }),
+            new_settings_json: JSON.stringify({
+              schedule: {
+                quartz_cron_expression: "0 0 7 * * ?",
+                timezone_id: "UTC",
+                pause_status: "UNPAUSED",
+              },
+            }),
           }),
           envelopeItem({ key: "delete_billing", action: "delete", target_name: "billing-monthly" }),
           envelopeItem({ key: "delete_customers", action: "delete", target_job_id: 3 }),
@@ -295,7 +403,13 @@ describe("LLM Tech Lead over a scripted OpenAI-compatible endpoint", () => {
     server.push(reply.json(createOrdersAnswer()));
     const secretJob = job(5, "orders-daily", {
       tags: { team: "data-eng" },
-      tasks: [{ task_key: "main", spark_python_task: { python_file: "x.py" }, new_cluster: { spark_env_vars: { DB_PASSWORD: "hunter2-very-secret" } } }],
+      tasks: [
+        {
+          task_key: "main",
+          spark_python_task: { python_file: "x.py" },
+          new_cluster: { spark_env_vars: { DB_PASSWORD: "hunter2-very-secret" } },
+        },
+      ],
     });
     const { ctx } = context([secretJob]);
     const doc = requirement(
@@ -322,7 +436,10 @@ describe("LLM Tech Lead over a scripted OpenAI-compatible endpoint", () => {
     const { ctx } = context();
     await llm.interpret(requirement("jobs/orders-daily.md", ORDERS_PROSE), ctx);
     await llm.interpret(requirement("jobs/orders-daily.md", ORDERS_PROSE), ctx);
-    expect(server.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${keys[0]}`, `Bearer ${keys[1]}`]);
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual([
+      `Bearer ${keys[0]}`,
+      `Bearer ${keys[1]}`,
+    ]);
     expect(llm.usage().calls).toBe(2);
     expect(llm.usage().promptTokens).toBeGreaterThan(0);
   });
@@ -335,7 +452,10 @@ describe("LLM Tech Lead over a scripted OpenAI-compatible endpoint", () => {
     expect(denied.diagnostics.map((d) => d.code)).toContain("llm.auth");
     // 2. garbage that contains the key
     server.setFallback(reply.content(`my key is ${KEY} lol`));
-    const garbage = await interpreter({ maxRepairs: 0 }).interpret(requirement("jobs/b.md", ORDERS_PROSE), ctx);
+    const garbage = await interpreter({ maxRepairs: 0 }).interpret(
+      requirement("jobs/b.md", ORDERS_PROSE),
+      ctx,
+    );
     server.setFallback(undefined);
     // 3. a valid spec that smuggles the key into a field
     server.push(reply.json(createOrdersAnswer({ ...ORDERS_SETTINGS, description: `built with ${KEY}` })));
@@ -348,7 +468,10 @@ describe("LLM Tech Lead over a scripted OpenAI-compatible endpoint", () => {
   });
 
   it("falls back from strict json_schema to json_object when the endpoint rejects the schema", async () => {
-    server.push(reply.status(400, "response_format: Extra inputs are not permitted"), reply.json(createOrdersAnswer()));
+    server.push(
+      reply.status(400, "response_format: Extra inputs are not permitted"),
+      reply.json(createOrdersAnswer()),
+    );
     const { ctx } = context();
     const llm = interpreter();
     const result = await llm.interpret(requirement("jobs/orders-daily.md", ORDERS_PROSE), ctx);
@@ -365,15 +488,30 @@ describe("LLM Tech Lead over a scripted OpenAI-compatible endpoint", () => {
       reply.json({
         items: [
           envelopeItem({ key: "orders_daily", settings_json: JSON.stringify(ORDERS_SETTINGS), priority: 10 }),
-          envelopeItem({ key: "first_run", action: "run", depends_on: ["orders_daily"], run_job_parameters_json: JSON.stringify({ day: "2026-01-01" }), priority: 20 }),
+          envelopeItem({
+            key: "first_run",
+            action: "run",
+            depends_on: ["orders_daily"],
+            run_job_parameters_json: JSON.stringify({ day: "2026-01-01" }),
+            priority: 20,
+          }),
         ],
       }),
     );
     const { ctx } = context();
-    const result = await interpreter().interpret(requirement("jobs/orders-daily.md", `${ORDERS_PROSE} Run it once right away for 2026-01-01.`), ctx);
+    const result = await interpreter().interpret(
+      requirement("jobs/orders-daily.md", `${ORDERS_PROSE} Run it once right away for 2026-01-01.`),
+      ctx,
+    );
     expect(result.items).toEqual([
       expect.objectContaining({ key: "orders_daily", action: "create", priority: 10 }),
-      expect.objectContaining({ key: "first_run", action: "run", depends_on: ["orders_daily"], priority: 20, run: { job_parameters: { day: "2026-01-01" } } }),
+      expect.objectContaining({
+        key: "first_run",
+        action: "run",
+        depends_on: ["orders_daily"],
+        priority: 20,
+        run: { job_parameters: { day: "2026-01-01" } },
+      }),
     ]);
   });
 
@@ -382,7 +520,10 @@ describe("LLM Tech Lead over a scripted OpenAI-compatible endpoint", () => {
     delete process.env.DATABRICKS_HOST;
     try {
       const { ctx } = context();
-      const result = await createLlmInterpreter({ model: "m", apiKey: async () => KEY }).interpret(requirement("jobs/x.md", ORDERS_PROSE), ctx);
+      const result = await createLlmInterpreter({ model: "m", apiKey: async () => KEY }).interpret(
+        requirement("jobs/x.md", ORDERS_PROSE),
+        ctx,
+      );
       expect(questionsOf(result)).toMatch(/Set llm-base-url/);
       expect(server.requests).toHaveLength(0);
     } finally {

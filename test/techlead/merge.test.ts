@@ -15,7 +15,11 @@ const llm: Interpretation = {
         name: "orders-daily",
         tasks: [
           { task_key: "ingest", notebook_task: { notebook_path: "/Repos/etl/ingest" }, max_retries: 3 },
-          { task_key: "report", notebook_task: { notebook_path: "/Repos/etl/report" }, depends_on: [{ task_key: "ingest" }] },
+          {
+            task_key: "report",
+            notebook_task: { notebook_path: "/Repos/etl/report" },
+            depends_on: [{ task_key: "ingest" }],
+          },
         ],
         schedule: { quartz_cron_expression: "0 0 6 * * ?", timezone_id: "UTC", pause_status: "UNPAUSED" },
         email_notifications: { on_failure: ["a@example.com"] },
@@ -54,16 +58,27 @@ describe("mergeWithStructured", () => {
       name: "orders-daily",
       tasks: [
         { task_key: "ingest", notebook_task: { notebook_path: "/Repos/etl/ingest_v2" }, max_retries: 3 },
-        { task_key: "report", notebook_task: { notebook_path: "/Repos/etl/report" }, depends_on: [{ task_key: "ingest" }] },
+        {
+          task_key: "report",
+          notebook_task: { notebook_path: "/Repos/etl/report" },
+          depends_on: [{ task_key: "ingest" }],
+        },
       ],
-      schedule: { quartz_cron_expression: "0 0 6 * * ?", timezone_id: "Europe/Berlin", pause_status: "UNPAUSED" },
+      schedule: {
+        quartz_cron_expression: "0 0 6 * * ?",
+        timezone_id: "Europe/Berlin",
+        pause_status: "UNPAUSED",
+      },
       email_notifications: { on_failure: ["a@example.com"] },
     });
     expect(job.explanation).toEqual(llm.items[0]!.explanation);
     // the run that waited on the LLM's key now waits on the structured key
     expect(merged.items[1]).toMatchObject({ key: "first_run", depends_on: ["orders_daily"] });
     const conflicts = merged.diagnostics.filter((d) => d.code === "llm.conflict");
-    expect(conflicts.map((c) => c.path).sort()).toEqual(["settings.schedule.timezone_id", "settings.tasks[ingest].notebook_task.notebook_path"]);
+    expect(conflicts.map((c) => c.path).sort()).toEqual([
+      "settings.schedule.timezone_id",
+      "settings.tasks[ingest].notebook_task.notebook_path",
+    ]);
     expect(conflicts.find((c) => c.path === "settings.schedule.timezone_id")).toMatchObject({
       severity: "warning",
       file: "jobs/orders.md",
@@ -77,7 +92,10 @@ describe("mergeWithStructured", () => {
   });
 
   it("structured items with no LLM partner are kept", () => {
-    const other: Interpretation = { ...structured, items: [{ key: "drop_old", action: "delete", target: { job_id: 9 } }] };
+    const other: Interpretation = {
+      ...structured,
+      items: [{ key: "drop_old", action: "delete", target: { job_id: 9 } }],
+    };
     const merged = mergeWithStructured(llm, other);
     expect(merged.items.map((i) => i.key)).toEqual(["drop_old", "orders", "first_run"]);
     expect(merged.diagnostics).toEqual([]);

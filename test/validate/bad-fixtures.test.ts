@@ -8,8 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../src/domain/model.js";
-import { loadRequirements } from "../../src/requirements/index.js";
-import { validateRequirement } from "../../src/validate/index.js";
+import { loadRequirements } from "../../src/techlead/requirements/index.js";
+import { validateRequirement } from "../../src/worker/validate/index.js";
 
 interface Expected {
   code: string;
@@ -21,7 +21,10 @@ interface Expected {
 }
 
 const fixtures = path.resolve("test/fixtures");
-const expected = JSON.parse(await readFile(path.join(fixtures, "bad", "expected.json"), "utf8")) as Record<string, Expected>;
+const expected = JSON.parse(await readFile(path.join(fixtures, "bad", "expected.json"), "utf8")) as Record<
+  string,
+  Expected
+>;
 
 async function diagnosticsByFile(): Promise<Map<string, Diagnostic[]>> {
   const { docs, diagnostics } = await loadRequirements(fixtures, "bad");
@@ -46,7 +49,10 @@ describe("bad requirement files", () => {
     const errors = (all.get(file) ?? []).filter((d) => d.severity === "error");
     expect(errors.length, `${file} gave no error`).toBeGreaterThan(0);
     const hit = errors.find((d) => d.code === want.code && d.path === want.path);
-    expect(hit, `${file}: want ${want.code} at ${want.path}; got ${errors.map((d) => `${d.code}@${d.path}`).join(", ")}`).toBeDefined();
+    expect(
+      hit,
+      `${file}: want ${want.code} at ${want.path}; got ${errors.map((d) => `${d.code}@${d.path}`).join(", ")}`,
+    ).toBeDefined();
     expect(hit!.file).toBe(file);
     expect(hit!.line).toBe(want.line);
     expect(hit!.message).toContain(file);
@@ -65,7 +71,10 @@ describe("size limits", () => {
     const repo = await mkdtemp(path.join(os.tmpdir(), "huge-"));
     try {
       await mkdir(path.join(repo, "jobs"));
-      await writeFile(path.join(repo, "jobs", "huge.md"), `---\njob:\n  name: huge\n---\n${"x".repeat(2 * 1024 * 1024)}\n`);
+      await writeFile(
+        path.join(repo, "jobs", "huge.md"),
+        `---\njob:\n  name: huge\n---\n${"x".repeat(2 * 1024 * 1024)}\n`,
+      );
       await writeFile(path.join(repo, "jobs", "fine.md"), "Just prose.\n");
       const { docs, diagnostics } = await loadRequirements(repo, "jobs");
       expect(docs.map((d) => d.file)).toEqual(["jobs/fine.md"]);

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { validateJobSettings } from "../../src/validate/index.js";
+import { validateJobSettings } from "../../src/worker/validate/index.js";
 
 const CORPUS = path.resolve(process.cwd(), "../shared/corpus/real-jobs");
 const present = existsSync(CORPUS);
@@ -16,7 +16,11 @@ interface CorpusJob {
   suspect: string[];
 }
 
-const files = present ? readdirSync(CORPUS).filter((f) => f.endsWith(".json")).sort() : [];
+const files = present
+  ? readdirSync(CORPUS)
+      .filter((f) => f.endsWith(".json"))
+      .sort()
+  : [];
 const load = (f: string): CorpusJob => JSON.parse(readFileSync(path.join(CORPUS, f), "utf8")) as CorpusJob;
 
 /** What a suspect note implies, as (diagnostic code, path fragment); undefined when not checkable offline. */
@@ -30,7 +34,8 @@ function expectation(note: string): { code: string; path?: string } | undefined 
   if (/both num_workers and autoscale set/.test(note)) return { code: "semantic.cluster-size-conflict" };
   if (/no task type set/.test(note)) return { code: "semantic.task-type-missing" };
   if (/without cluster or environment_key/.test(note)) return { code: "semantic.compute-missing" };
-  if (/environment_key together with classic compute/.test(note)) return { code: "semantic.compute-conflict" };
+  if (/environment_key together with classic compute/.test(note))
+    return { code: "semantic.compute-conflict" };
   if (/relative path .* with WORKSPACE source/.test(note)) return { code: "semantic.relative-path" };
   m = /depends_on unknown task_key '([^']+)'/.exec(note);
   if (m) return { code: "semantic.dependency-unknown" };
@@ -61,8 +66,13 @@ describe.skipIf(!present)("real-world corpus", () => {
     for (const note of job.suspect) {
       const want = expectation(note);
       if (!want) continue;
-      const hit = diags.find((d) => d.code === want.code && (want.path === undefined || d.path.includes(want.path)));
-      expect(hit, `${f}: note "${note}" should give ${want.code}${want.path ? ` at *${want.path}*` : ""}; got ${diags.map((d) => `${d.code}@${d.path}`).join(", ")}`).toBeDefined();
+      const hit = diags.find(
+        (d) => d.code === want.code && (want.path === undefined || d.path.includes(want.path)),
+      );
+      expect(
+        hit,
+        `${f}: note "${note}" should give ${want.code}${want.path ? ` at *${want.path}*` : ""}; got ${diags.map((d) => `${d.code}@${d.path}`).join(", ")}`,
+      ).toBeDefined();
       expect(hit!.file).toBe(f);
       expect(hit!.fix.length).toBeGreaterThan(5);
     }

@@ -1,23 +1,54 @@
 import { describe, expect, it } from "vitest";
 import { findInlineSecrets, redact } from "../../src/domain/secrets.js";
-import { validateJobSettings } from "../../src/validate/index.js";
+import { validateJobSettings } from "../../src/worker/validate/index.js";
 
-const task = (extra: Record<string, unknown>) => ({ name: "j", tasks: [{ task_key: "t", notebook_task: { notebook_path: "/Workspace/Shared/etl/ingest", ...extra } }] });
+const task = (extra: Record<string, unknown>) => ({
+  name: "j",
+  tasks: [{ task_key: "t", notebook_task: { notebook_path: "/Workspace/Shared/etl/ingest", ...extra } }],
+});
 
 describe("inline secrets", () => {
   it.each([
-    ["Databricks PAT", { base_parameters: { x: "dapi0123456789abcdef0123456789abcdef" } }, "Databricks personal access token"],
-    ["GitHub token", { base_parameters: { x: "ghp_abcdefghijklmnopqrstuvwxyz0123456789AB" } }, "GitHub token"],
-    ["fine-grained GitHub token", { base_parameters: { x: "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123456789" } }, "GitHub token"],
+    [
+      "Databricks PAT",
+      { base_parameters: { x: "dapi0123456789abcdef0123456789abcdef" } },
+      "Databricks personal access token",
+    ],
+    [
+      "GitHub token",
+      { base_parameters: { x: "ghp_abcdefghijklmnopqrstuvwxyz0123456789AB" } },
+      "GitHub token",
+    ],
+    [
+      "fine-grained GitHub token",
+      { base_parameters: { x: "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123456789" } },
+      "GitHub token",
+    ],
     ["AWS key id", { base_parameters: { x: "AKIAIOSFODNN7EXAMPLE" } }, "AWS access key id"],
     ["OpenAI key", { base_parameters: { x: "sk-proj-abcdefghijklmnopqrstuvwxyz012345" } }, "OpenAI API key"],
     ["Slack token", { base_parameters: { x: "xoxb-123456789012-abcdefghijkl" } }, "Slack token"],
-    ["Slack webhook", { base_parameters: { hook: "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX" } }, "Slack webhook URL"],
-    ["JWT", { base_parameters: { x: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijklmnop" } }, "JSON Web Token"],
+    [
+      "Slack webhook",
+      { base_parameters: { hook: "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX" } },
+      "Slack webhook URL",
+    ],
+    [
+      "JWT",
+      { base_parameters: { x: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijklmnop" } },
+      "JSON Web Token",
+    ],
     ["private key", { base_parameters: { key: "-----BEGIN RSA PRIVATE KEY-----\nMIIE..." } }, "private key"],
     ["password by key name", { base_parameters: { db_password: "hunter2" } }, "password or secret"],
-    ["camelCase api key", { base_parameters: { partnerApiKey: "a8f5f167f44f4964e6c998dee827110c" } }, "password or secret"],
-    ["URL with token query", { base_parameters: { url: "https://api.example.com/v1?token=abcdef123456" } }, "'token' in a URL"],
+    [
+      "camelCase api key",
+      { base_parameters: { partnerApiKey: "a8f5f167f44f4964e6c998dee827110c" } },
+      "password or secret",
+    ],
+    [
+      "URL with token query",
+      { base_parameters: { url: "https://api.example.com/v1?token=abcdef123456" } },
+      "'token' in a URL",
+    ],
   ])("refuses a %s", (_label, extra, kind) => {
     const found = findInlineSecrets(task(extra));
     expect(found).toHaveLength(1);
@@ -34,12 +65,22 @@ describe("inline secrets", () => {
       tasks: [
         {
           task_key: "py",
-          spark_python_task: { python_file: "/Workspace/a.py", parameters: ["--password", "p4ss!", "--token=abc123xyz"] },
-          new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "i3.xlarge", num_workers: 1, spark_env_vars: { AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" } },
+          spark_python_task: {
+            python_file: "/Workspace/a.py",
+            parameters: ["--password", "p4ss!", "--token=abc123xyz"],
+          },
+          new_cluster: {
+            spark_version: "15.4.x-scala2.12",
+            node_type_id: "i3.xlarge",
+            num_workers: 1,
+            spark_env_vars: { AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+          },
         },
       ],
     };
-    const paths = findInlineSecrets(settings).map((f) => f.path).sort();
+    const paths = findInlineSecrets(settings)
+      .map((f) => f.path)
+      .sort();
     expect(paths).toEqual([
       "git_source.git_url",
       "parameters[api_token].default",

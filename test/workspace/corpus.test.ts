@@ -8,9 +8,9 @@ import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobSettings } from "../../src/domain/model.js";
-import { startLocalWorkspace, type LocalWorkspace } from "../../src/local-workspace/index.js";
-import { WorkspaceApiError, type Workspace } from "../../src/workspace/port.js";
-import { createSdkWorkspace } from "../../src/workspace/sdk-workspace.js";
+import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
+import { WorkspaceApiError, type Workspace } from "../../src/adapters/databricks/port.js";
+import { createSdkWorkspace } from "../../src/adapters/databricks/sdk-workspace.js";
 
 const corpusDir = fileURLToPath(new URL("../../../shared/corpus/real-jobs", import.meta.url));
 const present = existsSync(corpusDir);

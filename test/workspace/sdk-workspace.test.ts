@@ -3,9 +3,13 @@ import {
   startLocalWorkspace,
   type LocalWorkspace,
   type LocalWorkspaceOptions,
-} from "../../src/local-workspace/index.js";
-import { AmbiguousWriteError, WorkspaceApiError, type Workspace } from "../../src/workspace/port.js";
-import { createSdkWorkspace, type SdkWorkspaceOptions } from "../../src/workspace/sdk-workspace.js";
+} from "../../src/dev/local-workspace/index.js";
+import {
+  AmbiguousWriteError,
+  WorkspaceApiError,
+  type Workspace,
+} from "../../src/adapters/databricks/port.js";
+import { createSdkWorkspace, type SdkWorkspaceOptions } from "../../src/adapters/databricks/sdk-workspace.js";
 
 const open: LocalWorkspace[] = [];
 afterEach(async () => {

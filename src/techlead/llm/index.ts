@@ -10,14 +10,24 @@
  * yields a BLOCKED interpretation (items with questions), never a throw.
  */
 import OpenAI from "openai";
-import type { ChatCompletion, ChatCompletionMessageParam, ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
+import type {
+  ChatCompletion,
+  ChatCompletionMessageParam,
+  ChatCompletionCreateParamsNonStreaming,
+} from "openai/resources/chat/completions";
 import type { Diagnostic, Interpretation, WorkItem } from "../../domain/model.js";
 import type { InterpretContext, LlmSettings, ProseInterpreter, RequirementDoc } from "../types.js";
 import type { DocHit } from "../types.js";
 import { getRetriever } from "../../retriever/index.js";
-import { validateWorkItem, type ValidationContext } from "../../validate/index.js";
+import { validateWorkItem, type ValidationContext } from "../../worker/validate/index.js";
 import { contentText, extractJson, toWorkItems } from "./parse.js";
-import { buildUserMessage, OUTPUT_SCHEMA, OUTPUT_SCHEMA_NAME, REPAIR_INSTRUCTIONS, SYSTEM_PROMPT } from "./prompt.js";
+import {
+  buildUserMessage,
+  OUTPUT_SCHEMA,
+  OUTPUT_SCHEMA_NAME,
+  REPAIR_INSTRUCTIONS,
+  SYSTEM_PROMPT,
+} from "./prompt.js";
 import { redactText, REDACTED } from "./redact.js";
 import { guardTargets } from "./safety.js";
 import { executeTool, TOOL_DEFINITIONS } from "./tools.js";
@@ -98,15 +108,26 @@ function describeDiagnostic(d: Diagnostic, prefix = ""): string {
 
 /** The Interpretation returned whenever the model could not produce valid work items. */
 function blocked(doc: RequirementDoc, failure: LlmFailure, extra: Diagnostic[] = []): Interpretation {
-  const questions = [`The LLM Tech Lead could not interpret this requirement: ${failure.message} ${failure.fix}`.trim()];
-  for (const error of failure.errors.slice(0, 20)) questions.push(`Validation error: ${describeDiagnostic(error)}`);
+  const questions = [
+    `The LLM Tech Lead could not interpret this requirement: ${failure.message} ${failure.fix}`.trim(),
+  ];
+  for (const error of failure.errors.slice(0, 20))
+    questions.push(`Validation error: ${describeDiagnostic(error)}`);
   return {
     requirement: doc.file,
     source: "llm",
     items: [{ key: itemKeyFromFile(doc.file), action: "create", questions, line: doc.bodyLine }],
     diagnostics: [
       ...extra,
-      { severity: "warning", code: failure.code, file: doc.file, line: doc.bodyLine, path: "", message: failure.message, fix: failure.fix },
+      {
+        severity: "warning",
+        code: failure.code,
+        file: doc.file,
+        line: doc.bodyLine,
+        path: "",
+        message: failure.message,
+        fix: failure.fix,
+      },
       ...failure.errors.map((e) => ({ ...e, severity: "warning" as const, file: e.file ?? doc.file })),
     ],
   };
@@ -133,7 +154,8 @@ function scrub<T>(value: T, secrets: Set<string>): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === "string") return replaceKeys(v);
     if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, walk(x)]));
+    if (v && typeof v === "object")
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, walk(x)]));
     return v;
   };
   return walk(value) as T;
@@ -178,7 +200,11 @@ function classify(error: unknown, settings: LlmSettings, timeoutMs: number, maxR
     );
   }
   if (error instanceof OpenAI.APIError) {
-    return new LlmFailure("llm.failed", `The endpoint of ${where} failed: ${error.message}.`, "Check the serving endpoint's health and configuration.");
+    return new LlmFailure(
+      "llm.failed",
+      `The endpoint of ${where} failed: ${error.message}.`,
+      "Check the serving endpoint's health and configuration.",
+    );
   }
   return new LlmFailure(
     "llm.unreadable",
@@ -187,7 +213,10 @@ function classify(error: unknown, settings: LlmSettings, timeoutMs: number, maxR
   );
 }
 
-export function createLlmInterpreter(settings: LlmSettings, options: LlmInterpreterOptions = {}): LlmInterpreter {
+export function createLlmInterpreter(
+  settings: LlmSettings,
+  options: LlmInterpreterOptions = {},
+): LlmInterpreter {
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   const maxRepairs = settings.maxRepairs ?? DEFAULT_MAX_REPAIRS;
@@ -215,12 +244,27 @@ export function createLlmInterpreter(settings: LlmSettings, options: LlmInterpre
     return client;
   }
 
-  async function complete(openai: OpenAI, messages: ChatCompletionMessageParam[], allowTools: boolean): Promise<ChatCompletion> {
+  async function complete(
+    openai: OpenAI,
+    messages: ChatCompletionMessageParam[],
+    allowTools: boolean,
+  ): Promise<ChatCompletion> {
     for (;;) {
       const mode = OUTPUT_MODES[outputMode]!;
-      const body: ChatCompletionCreateParamsNonStreaming = { model: settings.model, messages, temperature: 0 };
+      const body: ChatCompletionCreateParamsNonStreaming = {
+        model: settings.model,
+        messages,
+        temperature: 0,
+      };
       if (mode === "json_schema") {
-        body.response_format = { type: "json_schema", json_schema: { name: OUTPUT_SCHEMA_NAME, strict: true, schema: OUTPUT_SCHEMA as unknown as Record<string, unknown> } };
+        body.response_format = {
+          type: "json_schema",
+          json_schema: {
+            name: OUTPUT_SCHEMA_NAME,
+            strict: true,
+            schema: OUTPUT_SCHEMA as unknown as Record<string, unknown>,
+          },
+        };
       } else if (mode === "json_object") {
         body.response_format = { type: "json_object" };
       }
@@ -270,7 +314,9 @@ export function createLlmInterpreter(settings: LlmSettings, options: LlmInterpre
         }
         continue;
       }
-      for (const d of found) if (d.severity === "error") errors.push({ ...d, path: `items[${item.key}]${d.path ? "." + d.path : ""}` });
+      for (const d of found)
+        if (d.severity === "error")
+          errors.push({ ...d, path: `items[${item.key}]${d.path ? "." + d.path : ""}` });
     }
     return errors;
   }
@@ -287,12 +333,19 @@ export function createLlmInterpreter(settings: LlmSettings, options: LlmInterpre
         );
       }
       if (!settings.model) {
-        throw new LlmFailure("llm.not-configured", "No LLM model is configured.", "Set llm-model to the serving endpoint name, e.g. databricks-claude-sonnet-4-5.");
+        throw new LlmFailure(
+          "llm.not-configured",
+          "No LLM model is configured.",
+          "Set llm-model to the serving endpoint name, e.g. databricks-claude-sonnet-4-5.",
+        );
       }
       const openai = getClient(baseURL);
       let hits: DocHit[] = [];
       try {
-        hits = (options.retriever ?? getRetriever()).search(redactText(doc.body).slice(0, 600), options.groundingHits ?? 5);
+        hits = (options.retriever ?? getRetriever()).search(
+          redactText(doc.body).slice(0, 600),
+          options.groundingHits ?? 5,
+        );
       } catch {
         hits = [];
       }
@@ -306,12 +359,24 @@ export function createLlmInterpreter(settings: LlmSettings, options: LlmInterpre
         const completion = await complete(openai, messages, toolRounds < maxToolRounds);
         const choice = completion.choices?.[0];
         const message = choice?.message;
-        if (!message) throw new LlmFailure("llm.unreadable", "The endpoint answered without a message.", "Check that llm-base-url points at a chat completions API.");
+        if (!message)
+          throw new LlmFailure(
+            "llm.unreadable",
+            "The endpoint answered without a message.",
+            "Check that llm-base-url points at a chat completions API.",
+          );
         if (message.tool_calls?.length) {
           toolRounds += 1;
-          messages.push({ role: "assistant", content: contentText(message.content) || null, tool_calls: message.tool_calls });
+          messages.push({
+            role: "assistant",
+            content: contentText(message.content) || null,
+            tool_calls: message.tool_calls,
+          });
           for (const call of message.tool_calls) {
-            const result = call.type === "function" ? await executeTool(context.tools, call.function.name, call.function.arguments) : JSON.stringify({ error: "only function tools exist" });
+            const result =
+              call.type === "function"
+                ? await executeTool(context.tools, call.function.name, call.function.arguments)
+                : JSON.stringify({ error: "only function tools exist" });
             messages.push({ role: "tool", tool_call_id: call.id, content: result });
           }
           continue;
@@ -366,7 +431,14 @@ export function createLlmInterpreter(settings: LlmSettings, options: LlmInterpre
           }
           const withLines = guarded.items.map((item) => ({
             ...item,
-            ...(item.explanation ? { explanation: item.explanation.map((e) => ({ ...e, ...(lineOfWords(doc, e.words) ? { line: lineOfWords(doc, e.words) } : {}) })) } : {}),
+            ...(item.explanation
+              ? {
+                  explanation: item.explanation.map((e) => ({
+                    ...e,
+                    ...(lineOfWords(doc, e.words) ? { line: lineOfWords(doc, e.words) } : {}),
+                  })),
+                }
+              : {}),
           }));
           return scrub({ requirement: doc.file, source: "llm", items: withLines, diagnostics: notes }, keys);
         }
@@ -380,7 +452,10 @@ export function createLlmInterpreter(settings: LlmSettings, options: LlmInterpre
         }
         repairs += 1;
         messages.push({ role: "assistant", content: text || "(empty answer)" });
-        messages.push({ role: "user", content: `${REPAIR_INSTRUCTIONS}\n\n${errors.map((e) => `- ${describeDiagnostic(e)}`).join("\n")}` });
+        messages.push({
+          role: "user",
+          content: `${REPAIR_INSTRUCTIONS}\n\n${errors.map((e) => `- ${describeDiagnostic(e)}`).join("\n")}`,
+        });
       }
     } catch (error) {
       return scrub(blocked(doc, classify(error, settings, timeoutMs, maxRetries), notes), keys);

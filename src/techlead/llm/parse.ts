@@ -3,7 +3,15 @@
  * JSON possibly wrapped in code fences or prose, and the work-item envelope (strict shape with JSON-string
  * settings, or plain objects when the endpoint did not enforce the schema). Pure.
  */
-import type { Diagnostic, FieldSource, JobSettings, JobTarget, RunRequest, TaskAction, WorkItem } from "../../domain/model.js";
+import type {
+  Diagnostic,
+  FieldSource,
+  JobSettings,
+  JobTarget,
+  RunRequest,
+  TaskAction,
+  WorkItem,
+} from "../../domain/model.js";
 
 /** The text of a message's content: a string, or the `text` blocks of an array (reasoning blocks dropped). */
 export function contentText(content: unknown): string {
@@ -17,7 +25,11 @@ export function contentText(content: unknown): string {
           const type = typeof b.type === "string" ? b.type : "text";
           if (type === "reasoning" || type === "thinking" || type === "redacted_thinking") return "";
           if (typeof b.text === "string") return b.text;
-          if (b.text && typeof b.text === "object" && typeof (b.text as Record<string, unknown>).value === "string") {
+          if (
+            b.text &&
+            typeof b.text === "object" &&
+            typeof (b.text as Record<string, unknown>).value === "string"
+          ) {
             return (b.text as Record<string, unknown>).value as string;
           }
         }
@@ -33,7 +45,8 @@ export function extractJson(text: string): { ok: true; value: unknown } | { ok: 
   const trimmed = text.trim();
   if (!trimmed) return { ok: false, error: "the answer was empty" };
   const candidates: string[] = [trimmed];
-  for (const match of trimmed.matchAll(/```(?:json|JSON)?\s*\n?([\s\S]*?)```/g)) candidates.push(match[1]!.trim());
+  for (const match of trimmed.matchAll(/```(?:json|JSON)?\s*\n?([\s\S]*?)```/g))
+    candidates.push(match[1]!.trim());
   const first = trimmed.indexOf("{");
   const last = trimmed.lastIndexOf("}");
   if (first >= 0 && last > first) candidates.push(trimmed.slice(first, last + 1));
@@ -46,7 +59,10 @@ export function extractJson(text: string): { ok: true; value: unknown } | { ok: 
     }
   }
   const preview = trimmed.length > 120 ? `${trimmed.slice(0, 120)}…` : trimmed;
-  return { ok: false, error: `the answer is not JSON (${lastError}); it starts with: ${JSON.stringify(preview)}` };
+  return {
+    ok: false,
+    error: `the answer is not JSON (${lastError}); it starts with: ${JSON.stringify(preview)}`,
+  };
 }
 
 const ACTIONS: readonly TaskAction[] = ["create", "update", "delete", "run"];
@@ -60,7 +76,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** A JSON-string field (strict envelope) or a plain object (non-strict answers). */
-function objectField(raw: Record<string, unknown>, names: string[], path: string, problems: Diagnostic[]): Record<string, unknown> | undefined {
+function objectField(
+  raw: Record<string, unknown>,
+  names: string[],
+  path: string,
+  problems: Diagnostic[],
+): Record<string, unknown> | undefined {
   for (const name of names) {
     const value = raw[name];
     if (value === undefined || value === null || value === "") continue;
@@ -69,15 +90,34 @@ function objectField(raw: Record<string, unknown>, names: string[], path: string
       try {
         const parsed: unknown = JSON.parse(value);
         if (isObject(parsed)) return parsed;
-        problems.push(problem(`${path}.${name}`, value, `${name} must encode a JSON object, found ${typeof parsed}`, `Encode the object with JSON.stringify.`));
+        problems.push(
+          problem(
+            `${path}.${name}`,
+            value,
+            `${name} must encode a JSON object, found ${typeof parsed}`,
+            `Encode the object with JSON.stringify.`,
+          ),
+        );
       } catch (error) {
         problems.push(
-          problem(`${path}.${name}`, value.slice(0, 200), `${name} is not valid JSON: ${(error as Error).message}`, "Encode the object with JSON.stringify (double quotes, no trailing commas)."),
+          problem(
+            `${path}.${name}`,
+            value.slice(0, 200),
+            `${name} is not valid JSON: ${(error as Error).message}`,
+            "Encode the object with JSON.stringify (double quotes, no trailing commas).",
+          ),
         );
       }
       return undefined;
     }
-    problems.push(problem(`${path}.${name}`, value, `${name} must be a JSON string or an object`, "Encode the object with JSON.stringify."));
+    problems.push(
+      problem(
+        `${path}.${name}`,
+        value,
+        `${name} must be a JSON string or an object`,
+        "Encode the object with JSON.stringify.",
+      ),
+    );
     return undefined;
   }
   return undefined;
@@ -93,25 +133,52 @@ export function toWorkItems(value: unknown): { items: WorkItem[]; problems: Diag
   const problems: Diagnostic[] = [];
   const rawItems = isObject(value) ? value.items : Array.isArray(value) ? value : undefined;
   if (!Array.isArray(rawItems)) {
-    return { items: [], problems: [problem("items", value, 'the answer has no "items" array', 'Answer with {"items": [...]}.')] };
+    return {
+      items: [],
+      problems: [problem("items", value, 'the answer has no "items" array', 'Answer with {"items": [...]}.')],
+    };
   }
   const items: WorkItem[] = [];
   const seen = new Set<string>();
   rawItems.forEach((raw, index) => {
     const path = `items[${index}]`;
     if (!isObject(raw)) {
-      problems.push(problem(path, raw, "a work item must be an object", "Give every item the fields of the output contract."));
+      problems.push(
+        problem(
+          path,
+          raw,
+          "a work item must be an object",
+          "Give every item the fields of the output contract.",
+        ),
+      );
       return;
     }
     const key = typeof raw.key === "string" && raw.key.trim() ? raw.key.trim() : `item_${index + 1}`;
     if (!/^[A-Za-z0-9_-]{1,100}$/.test(key)) {
-      problems.push(problem(`${path}.key`, raw.key, "the key must be 1-100 characters of letters, digits, _ or -", "Use lower_snake_case, e.g. orders_daily."));
+      problems.push(
+        problem(
+          `${path}.key`,
+          raw.key,
+          "the key must be 1-100 characters of letters, digits, _ or -",
+          "Use lower_snake_case, e.g. orders_daily.",
+        ),
+      );
     }
-    if (seen.has(key)) problems.push(problem(`${path}.key`, key, `the key "${key}" is used twice`, "Give every item a unique key."));
+    if (seen.has(key))
+      problems.push(
+        problem(`${path}.key`, key, `the key "${key}" is used twice`, "Give every item a unique key."),
+      );
     seen.add(key);
     const action = raw.action as TaskAction;
     if (!ACTIONS.includes(action)) {
-      problems.push(problem(`${path}.action`, raw.action, "action must be one of create, update, delete, run", "Set action to create, update, delete or run."));
+      problems.push(
+        problem(
+          `${path}.action`,
+          raw.action,
+          "action must be one of create, update, delete, run",
+          "Set action to create, update, delete or run.",
+        ),
+      );
       return;
     }
     const item: WorkItem = { key, action };
@@ -119,7 +186,8 @@ export function toWorkItems(value: unknown): { items: WorkItem[]; problems: Diag
     if (questions.length) item.questions = questions;
     const dependsOn = stringArray(raw.depends_on);
     if (dependsOn.length) item.depends_on = dependsOn;
-    if (typeof raw.priority === "number" && Number.isFinite(raw.priority)) item.priority = Math.trunc(raw.priority);
+    if (typeof raw.priority === "number" && Number.isFinite(raw.priority))
+      item.priority = Math.trunc(raw.priority);
     if (Array.isArray(raw.explanation)) {
       const explanation: FieldSource[] = raw.explanation
         .filter(isObject)
@@ -141,7 +209,14 @@ export function toWorkItems(value: unknown): { items: WorkItem[]; problems: Diag
       const settings = objectField(raw, ["settings_json", "settings"], path, problems);
       if (settings) item.settings = settings as JobSettings;
       else if (!questions.length && !problems.some((p) => p.path.startsWith(`${path}.settings`))) {
-        problems.push(problem(`${path}.settings_json`, null, "a create item needs settings_json", "Give the full JobSettings as a JSON string, or ask a question."));
+        problems.push(
+          problem(
+            `${path}.settings_json`,
+            null,
+            "a create item needs settings_json",
+            "Give the full JobSettings as a JSON string, or ask a question.",
+          ),
+        );
       }
     } else if (action === "update") {
       const newSettings = objectField(raw, ["new_settings_json", "new_settings"], path, problems);
@@ -155,7 +230,14 @@ export function toWorkItems(value: unknown): { items: WorkItem[]; problems: Diag
       } else if (fullSettings) {
         item.settings = fullSettings as JobSettings;
       } else if (!questions.length) {
-        problems.push(problem(`${path}.new_settings_json`, null, "an update item needs new_settings_json or fields_to_remove", "Give the changed top-level fields as a JSON string."));
+        problems.push(
+          problem(
+            `${path}.new_settings_json`,
+            null,
+            "an update item needs new_settings_json or fields_to_remove",
+            "Give the changed top-level fields as a JSON string.",
+          ),
+        );
       }
     } else if (action === "run") {
       const params = objectField(raw, ["run_job_parameters_json", "job_parameters"], path, problems);
@@ -163,7 +245,9 @@ export function toWorkItems(value: unknown): { items: WorkItem[]; problems: Diag
       const run: RunRequest = {};
       const jobParameters = params ?? (isObject(runObj.job_parameters) ? runObj.job_parameters : undefined);
       if (jobParameters) {
-        run.job_parameters = Object.fromEntries(Object.entries(jobParameters).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+        run.job_parameters = Object.fromEntries(
+          Object.entries(jobParameters).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+        );
       }
       const only = stringArray(raw.run_only ?? runObj.only);
       if (only.length) run.only = only;
@@ -171,10 +255,24 @@ export function toWorkItems(value: unknown): { items: WorkItem[]; problems: Diag
       item.run = run;
     }
     if ((action === "update" || action === "delete") && !item.target && !questions.length) {
-      problems.push(problem(`${path}.target_name`, null, `a ${action} item needs target_job_id or target_name`, "Name the existing job exactly as the requirement does."));
+      problems.push(
+        problem(
+          `${path}.target_name`,
+          null,
+          `a ${action} item needs target_job_id or target_name`,
+          "Name the existing job exactly as the requirement does.",
+        ),
+      );
     }
     if (action === "run" && !item.target && !dependsOn.length && !questions.length) {
-      problems.push(problem(`${path}.target_name`, null, "a run item needs the job to run (target_job_id / target_name) or depends_on the create item", "Name the job to run."));
+      problems.push(
+        problem(
+          `${path}.target_name`,
+          null,
+          "a run item needs the job to run (target_job_id / target_name) or depends_on the create item",
+          "Name the job to run.",
+        ),
+      );
     }
     items.push(item);
   });
@@ -182,7 +280,14 @@ export function toWorkItems(value: unknown): { items: WorkItem[]; problems: Diag
   items.forEach((item, index) => {
     for (const dep of item.depends_on ?? []) {
       if (!keys.has(dep) && !dep.includes("/") && !dep.includes("#")) {
-        problems.push(problem(`items[${index}].depends_on`, dep, `depends_on names "${dep}", which is not the key of another item`, `Use one of: ${[...keys].join(", ")}.`));
+        problems.push(
+          problem(
+            `items[${index}].depends_on`,
+            dep,
+            `depends_on names "${dep}", which is not the key of another item`,
+            `Use one of: ${[...keys].join(", ")}.`,
+          ),
+        );
       }
     }
   });

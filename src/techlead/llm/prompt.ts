@@ -49,17 +49,28 @@ export const OUTPUT_SCHEMA = {
           },
           new_settings_json: {
             type: ["string", "null"],
-            description: "update: the jobs/update new_settings (only the top-level fields that change) as a JSON-encoded string",
+            description:
+              "update: the jobs/update new_settings (only the top-level fields that change) as a JSON-encoded string",
           },
           fields_to_remove: { type: ["array", "null"], items: { type: "string" } },
-          target_job_id: { type: ["integer", "null"], description: "update/delete/run: the existing job's id" },
-          target_name: { type: ["string", "null"], description: "update/delete/run: the existing job's exact name" },
+          target_job_id: {
+            type: ["integer", "null"],
+            description: "update/delete/run: the existing job's id",
+          },
+          target_name: {
+            type: ["string", "null"],
+            description: "update/delete/run: the existing job's exact name",
+          },
           run_job_parameters_json: {
             type: ["string", "null"],
             description: "run: job_parameters as a JSON-encoded object of string values",
           },
           run_only: { type: ["array", "null"], items: { type: "string" } },
-          depends_on: { type: "array", items: { type: "string" }, description: "keys of work items that must finish first" },
+          depends_on: {
+            type: "array",
+            items: { type: "string" },
+            description: "keys of work items that must finish first",
+          },
           priority: { type: ["integer", "null"], description: "lower runs first; default 100" },
           explanation: {
             type: "array",
@@ -127,13 +138,19 @@ const MAX_JOBS = 150;
 export function describeExistingJobs(jobs: WorkspaceJob[], requirementText: string): string {
   if (jobs.length === 0) return "(no jobs exist in the workspace)";
   const text = requirementText.toLowerCase();
-  const mentioned = (job: WorkspaceJob) => (job.settings.name ? text.includes(job.settings.name.toLowerCase()) : false);
+  const mentioned = (job: WorkspaceJob) =>
+    job.settings.name ? text.includes(job.settings.name.toLowerCase()) : false;
   const ordered = [...jobs.filter(mentioned), ...jobs.filter((j) => !mentioned(j))].slice(0, MAX_JOBS);
   const lines = ordered.map((job) => {
     const tags = job.settings.tags ? redactValue(job.settings.tags) : undefined;
-    return JSON.stringify({ job_id: job.job_id, name: job.settings.name ? redactText(job.settings.name) : null, ...(tags ? { tags } : {}) });
+    return JSON.stringify({
+      job_id: job.job_id,
+      name: job.settings.name ? redactText(job.settings.name) : null,
+      ...(tags ? { tags } : {}),
+    });
   });
-  if (jobs.length > ordered.length) lines.push(`(${jobs.length - ordered.length} more jobs not shown; use find_job)`);
+  if (jobs.length > ordered.length)
+    lines.push(`(${jobs.length - ordered.length} more jobs not shown; use find_job)`);
   return lines.join("\n");
 }
 
@@ -149,7 +166,10 @@ export function describeDocHits(hits: DocHit[]): string {
 
 /** The user message: the requirement (redacted), its structured front matter, existing jobs, reference notes. */
 export function buildUserMessage(doc: RequirementDoc, existingJobs: WorkspaceJob[], hits: DocHit[]): string {
-  const frontMatter = Object.keys(doc.frontMatter).length > 0 ? JSON.stringify(redactValue(doc.frontMatter), null, 2) : "(none)";
+  const frontMatter =
+    Object.keys(doc.frontMatter).length > 0
+      ? JSON.stringify(redactValue(doc.frontMatter), null, 2)
+      : "(none)";
   return [
     `# Requirement file: ${doc.file}`,
     "",

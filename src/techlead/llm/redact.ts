@@ -24,13 +24,14 @@ const TOKEN_PATTERNS: RegExp[] = [
 const SECRET_ASSIGNMENT =
   /\b([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|credential)[A-Za-z0-9_.-]*)(\s*[:=]\s*)(["']?)([^\s"',;]{4,})\3/gi;
 
-
 /** Redacts token-shaped strings and `secret_key = value` assignments in free text. */
 export function redactText(text: string, extraSecrets: Iterable<string> = []): string {
   let out = redact(text, extraSecrets);
   for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, REDACTED);
   out = out.replace(SECRET_ASSIGNMENT, (_m, key: string, sep: string, quote: string, value: string) =>
-    value.startsWith("{{secrets/") || value === REDACTED ? `${key}${sep}${quote}${value}${quote}` : `${key}${sep}${quote}${REDACTED}${quote}`,
+    value.startsWith("{{secrets/") || value === REDACTED
+      ? `${key}${sep}${quote}${value}${quote}`
+      : `${key}${sep}${quote}${REDACTED}${quote}`,
   );
   return out;
 }

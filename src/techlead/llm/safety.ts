@@ -9,11 +9,18 @@ import type { Diagnostic, Interpretation, JobSettings, WorkItem, WorkspaceJob } 
 import type { RequirementDoc } from "../types.js";
 
 function normalise(text: string): string {
-  return text.toLowerCase().replace(/[\s_\-`"'*]+/g, " ").trim();
+  return text
+    .toLowerCase()
+    .replace(/[\s_\-`"'*]+/g, " ")
+    .trim();
 }
 
 /** True when the requirement text names this target (exact name, or job id as a number on its own). */
-function namedInRequirement(doc: RequirementDoc, name: string | undefined, jobId: number | undefined): boolean {
+function namedInRequirement(
+  doc: RequirementDoc,
+  name: string | undefined,
+  jobId: number | undefined,
+): boolean {
   const text = normalise(doc.text);
   if (name && normalise(name).length > 0 && text.includes(normalise(name))) return true;
   if (jobId !== undefined && new RegExp(`(^|[^0-9])${jobId}([^0-9]|$)`).test(doc.text)) return true;
@@ -26,9 +33,15 @@ export interface GuardResult {
 }
 
 /** Drops items that target jobs the requirement does not name; turns ambiguous targets into questions. */
-export function guardTargets(items: WorkItem[], doc: RequirementDoc, existingJobs: WorkspaceJob[]): GuardResult {
+export function guardTargets(
+  items: WorkItem[],
+  doc: RequirementDoc,
+  existingJobs: WorkspaceJob[],
+): GuardResult {
   const diagnostics: Diagnostic[] = [];
-  const createdNames = new Set(items.filter((i) => i.action === "create" && i.settings?.name).map((i) => String(i.settings!.name)));
+  const createdNames = new Set(
+    items.filter((i) => i.action === "create" && i.settings?.name).map((i) => String(i.settings!.name)),
+  );
   const createKeys = new Set(items.filter((i) => i.action === "create").map((i) => i.key));
   const kept: WorkItem[] = [];
   const dropped = new Set<string>();
@@ -38,7 +51,8 @@ export function guardTargets(items: WorkItem[], doc: RequirementDoc, existingJob
       continue;
     }
     const target = item.target ?? {};
-    const byId = target.job_id !== undefined ? existingJobs.find((j) => j.job_id === target.job_id) : undefined;
+    const byId =
+      target.job_id !== undefined ? existingJobs.find((j) => j.job_id === target.job_id) : undefined;
     const name = target.name ?? byId?.settings.name;
     const targetsOwnCreate =
       (name !== undefined && createdNames.has(name) && target.job_id === undefined) ||
@@ -49,7 +63,11 @@ export function guardTargets(items: WorkItem[], doc: RequirementDoc, existingJob
       (byId?.settings.name !== undefined && namedInRequirement(doc, byId.settings.name, undefined));
     if (!named && !(item.questions?.length && !item.target)) {
       dropped.add(item.key);
-      const described = target.name ? `"${target.name}"` : target.job_id !== undefined ? `job ${target.job_id}` : "an unnamed job";
+      const described = target.name
+        ? `"${target.name}"`
+        : target.job_id !== undefined
+          ? `job ${target.job_id}`
+          : "an unnamed job";
       diagnostics.push({
         severity: "warning",
         code: "llm.target-not-named",
@@ -79,7 +97,9 @@ export function guardTargets(items: WorkItem[], doc: RequirementDoc, existingJob
       if (matches.length === 0 && !item.questions?.length) {
         kept.push({
           ...item,
-          questions: [`No existing job is named "${target.name}". Which job is meant? Give its exact name or job id in the requirement.`],
+          questions: [
+            `No existing job is named "${target.name}". Which job is meant? Give its exact name or job id in the requirement.`,
+          ],
         });
         continue;
       }
@@ -88,7 +108,9 @@ export function guardTargets(items: WorkItem[], doc: RequirementDoc, existingJob
   }
   // Items that waited on a dropped item lose that dependency (it will never run).
   const items2 = kept.map((item) =>
-    item.depends_on?.some((d) => dropped.has(d)) ? { ...item, depends_on: item.depends_on.filter((d) => !dropped.has(d)) } : item,
+    item.depends_on?.some((d) => dropped.has(d))
+      ? { ...item, depends_on: item.depends_on.filter((d) => !dropped.has(d)) }
+      : item,
   );
   return { items: items2, diagnostics };
 }
@@ -118,7 +140,13 @@ function keyedEntries(value: unknown, keyField: string): Map<string, Record<stri
 }
 
 /** Deep merge where `structured` wins; every leaf both define differently is reported. */
-function mergeWinning(llm: unknown, structured: unknown, path: string, conflicts: Array<{ path: string; llm: unknown; structured: unknown }>, arrayKey?: string): unknown {
+function mergeWinning(
+  llm: unknown,
+  structured: unknown,
+  path: string,
+  conflicts: Array<{ path: string; llm: unknown; structured: unknown }>,
+  arrayKey?: string,
+): unknown {
   if (structured === undefined) return llm;
   if (llm === undefined) return structured;
   if (isPlainObject(llm) && isPlainObject(structured)) {
@@ -149,9 +177,19 @@ function itemName(item: WorkItem): string | undefined {
 function findPartner(structured: WorkItem, candidates: WorkItem[]): WorkItem | undefined {
   return (
     candidates.find((c) => c.key === structured.key && c.action === structured.action) ??
-    candidates.find((c) => c.action === structured.action && itemName(c) !== undefined && itemName(c) === itemName(structured)) ??
-    candidates.find((c) => c.action === structured.action && structured.target?.job_id !== undefined && c.target?.job_id === structured.target.job_id) ??
-    (candidates.filter((c) => c.action === structured.action).length === 1 ? candidates.find((c) => c.action === structured.action) : undefined)
+    candidates.find(
+      (c) =>
+        c.action === structured.action && itemName(c) !== undefined && itemName(c) === itemName(structured),
+    ) ??
+    candidates.find(
+      (c) =>
+        c.action === structured.action &&
+        structured.target?.job_id !== undefined &&
+        c.target?.job_id === structured.target.job_id,
+    ) ??
+    (candidates.filter((c) => c.action === structured.action).length === 1
+      ? candidates.find((c) => c.action === structured.action)
+      : undefined)
   );
 }
 
@@ -160,7 +198,10 @@ function findPartner(structured: WorkItem, candidates: WorkItem[]): WorkItem | u
  * fields win (settings, patch, target, run); the model may add fields the structure leaves open. Every field the
  * two set differently is reported as an `llm.conflict` warning. LLM items with no structured partner are kept.
  */
-export function mergeWithStructured(llm: Interpretation, structured: Interpretation | undefined): Interpretation {
+export function mergeWithStructured(
+  llm: Interpretation,
+  structured: Interpretation | undefined,
+): Interpretation {
   if (!structured || structured.items.length === 0) return llm;
   const remaining = [...llm.items];
   const diagnostics: Diagnostic[] = [...structured.diagnostics, ...llm.diagnostics];
@@ -176,10 +217,14 @@ export function mergeWithStructured(llm: Interpretation, structured: Interpretat
     if (partner.key !== s.key) renamed.set(partner.key, s.key);
     const conflicts: Array<{ path: string; llm: unknown; structured: unknown }> = [];
     const merged: WorkItem = { ...partner, ...s, key: s.key };
-    if (s.settings || partner.settings) merged.settings = mergeWinning(partner.settings, s.settings, "settings", conflicts) as JobSettings;
-    if (s.patch || partner.patch) merged.patch = mergeWinning(partner.patch, s.patch, "patch", conflicts) as WorkItem["patch"];
-    if (s.target || partner.target) merged.target = mergeWinning(partner.target, s.target, "target", conflicts) as WorkItem["target"];
-    if (s.run || partner.run) merged.run = mergeWinning(partner.run, s.run, "run", conflicts) as WorkItem["run"];
+    if (s.settings || partner.settings)
+      merged.settings = mergeWinning(partner.settings, s.settings, "settings", conflicts) as JobSettings;
+    if (s.patch || partner.patch)
+      merged.patch = mergeWinning(partner.patch, s.patch, "patch", conflicts) as WorkItem["patch"];
+    if (s.target || partner.target)
+      merged.target = mergeWinning(partner.target, s.target, "target", conflicts) as WorkItem["target"];
+    if (s.run || partner.run)
+      merged.run = mergeWinning(partner.run, s.run, "run", conflicts) as WorkItem["run"];
     if (!s.explanation && partner.explanation) merged.explanation = partner.explanation;
     if (!s.depends_on && partner.depends_on) merged.depends_on = partner.depends_on;
     if (s.priority === undefined && partner.priority !== undefined) merged.priority = partner.priority;
@@ -202,7 +247,9 @@ export function mergeWithStructured(llm: Interpretation, structured: Interpretat
   items.push(...remaining);
   // Keys that changed name in the merge stay reachable from depends_on.
   const rewired = items.map((item) =>
-    item.depends_on?.some((d) => renamed.has(d)) ? { ...item, depends_on: item.depends_on.map((d) => renamed.get(d) ?? d) } : item,
+    item.depends_on?.some((d) => renamed.has(d))
+      ? { ...item, depends_on: item.depends_on.map((d) => renamed.get(d) ?? d) }
+      : item,
   );
   return { requirement: structured.requirement, items: rewired, diagnostics, source: "llm" };
 }

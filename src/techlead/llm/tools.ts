@@ -6,7 +6,12 @@ import type { ChatCompletionTool } from "openai/resources/chat/completions";
 import type { TechLeadTools } from "../types.js";
 import { redactValue } from "./redact.js";
 
-function fn(name: string, description: string, properties: Record<string, unknown> = {}, required: string[] = []): ChatCompletionTool {
+function fn(
+  name: string,
+  description: string,
+  properties: Record<string, unknown> = {},
+  required: string[] = [],
+): ChatCompletionTool {
   return {
     type: "function",
     function: {
@@ -19,12 +24,27 @@ function fn(name: string, description: string, properties: Record<string, unknow
 }
 
 export const TOOL_DEFINITIONS: ChatCompletionTool[] = [
-  fn("search_docs", "Search the Databricks Jobs field reference and notes. Returns the best sections (source, heading, text).", { query: { type: "string" } }, ["query"]),
+  fn(
+    "search_docs",
+    "Search the Databricks Jobs field reference and notes. Returns the best sections (source, heading, text).",
+    { query: { type: "string" } },
+    ["query"],
+  ),
   fn("list_node_types", "List the node types (VM sizes) available in the workspace."),
-  fn("list_spark_versions", "List the Databricks Runtime versions (spark_version keys) available in the workspace."),
+  fn(
+    "list_spark_versions",
+    "List the Databricks Runtime versions (spark_version keys) available in the workspace.",
+  ),
   fn("list_warehouses", "List the SQL warehouses (id, name) of the workspace."),
-  fn("find_job", "Find existing jobs whose name equals the given name. Returns job_id, name and tags.", { name: { type: "string" } }, ["name"]),
-  fn("path_exists", "Check whether a workspace notebook or file path exists.", { path: { type: "string" } }, ["path"]),
+  fn(
+    "find_job",
+    "Find existing jobs whose name equals the given name. Returns job_id, name and tags.",
+    { name: { type: "string" } },
+    ["name"],
+  ),
+  fn("path_exists", "Check whether a workspace notebook or file path exists.", { path: { type: "string" } }, [
+    "path",
+  ]),
 ];
 
 const MAX_LIST = 60;
@@ -37,7 +57,8 @@ function cap(value: unknown): string {
 
 function stringArg(args: Record<string, unknown>, name: string): string {
   const value = args[name];
-  if (typeof value !== "string" || !value.trim()) throw new Error(`argument "${name}" must be a non-empty string`);
+  if (typeof value !== "string" || !value.trim())
+    throw new Error(`argument "${name}" must be a non-empty string`);
   return value;
 }
 
@@ -46,7 +67,10 @@ export async function executeTool(tools: TechLeadTools, name: string, rawArgumen
   let args: Record<string, unknown>;
   try {
     const parsed: unknown = rawArguments.trim() ? JSON.parse(rawArguments) : {};
-    args = parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    args =
+      parsed && typeof parsed === "object" && !Array.isArray(parsed)
+        ? (parsed as Record<string, unknown>)
+        : {};
   } catch {
     return JSON.stringify({ error: `the arguments of ${name} are not valid JSON` });
   }
@@ -68,14 +92,18 @@ export async function executeTool(tools: TechLeadTools, name: string, rawArgumen
         return cap(await tools.listWarehouses());
       case "find_job": {
         const jobs = await tools.findJobsByName(stringArg(args, "name"));
-        return cap(jobs.map((j) => ({ job_id: j.job_id, name: j.settings.name, tags: j.settings.tags ?? {} })));
+        return cap(
+          jobs.map((j) => ({ job_id: j.job_id, name: j.settings.name, tags: j.settings.tags ?? {} })),
+        );
       }
       case "path_exists": {
         const path = stringArg(args, "path");
         return JSON.stringify({ path, exists: await tools.pathExists(path) });
       }
       default:
-        return JSON.stringify({ error: `unknown tool "${name}"; available: ${TOOL_DEFINITIONS.map((t) => (t.type === "function" ? t.function.name : "")).join(", ")}` });
+        return JSON.stringify({
+          error: `unknown tool "${name}"; available: ${TOOL_DEFINITIONS.map((t) => (t.type === "function" ? t.function.name : "")).join(", ")}`,
+        });
     }
   } catch (error) {
     return JSON.stringify({ error: `${name} failed: ${(error as Error).message}` });

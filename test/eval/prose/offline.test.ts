@@ -1,6 +1,6 @@
 /**
  * The offline interpreter over the independently written prose set (test/eval/prose/cases, graded by
- * src/eval/grade.ts with INTERPRETATION.md §2). Guards the generalisation work of the issue-7 follow-up
+ * src/dev/eval/grade.ts with INTERPRETATION.md §2). Guards the generalisation work of the issue-7 follow-up
  * against regressions.
  *
  * Measured on 2026-11-24 (test/eval/prose/HELD_OUT.md): 25/29 overall, field precision 0.989, recall 0.951 —
@@ -10,9 +10,9 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runProseEval } from "../../../src/eval/prose.js";
-import { ticketTools } from "../../../src/eval/tickets.js";
-import { createOfflineInterpreter } from "../../../src/interpreter/index.js";
+import { runProseEval } from "../../../src/dev/eval/prose.js";
+import { ticketTools } from "../../../src/dev/eval/tickets.js";
+import { createOfflineInterpreter } from "../../../src/techlead/interpreter/index.js";
 
 const DIR = resolve(process.cwd(), "test/eval/prose/cases");
 
@@ -29,7 +29,11 @@ function heldOutIds(): string[] {
 describe("offline interpreter on the prose eval set", () => {
   it("keeps its measured exact-match rate on the tuning and held-out parts, with high field precision and recall", async () => {
     const held = heldOutIds();
-    const report = await runProseEval({ dir: DIR, interpreter: createOfflineInterpreter(), tools: ticketTools([]) });
+    const report = await runProseEval({
+      dir: DIR,
+      interpreter: createOfflineInterpreter(),
+      tools: ticketTools([]),
+    });
     expect(report.cases.length).toBe(29);
     for (const id of held) expect(report.cases.map((c) => c.id)).toContain(id);
     const part = (inHeld: boolean) => report.cases.filter((c) => held.includes(c.id) === inHeld);

@@ -1,13 +1,28 @@
 /**
  * The prose eval harness end to end: the LLM Tech Lead (real `openai` client, real HTTP) against the scripted
- * server playing a model, over the labelled cases in test/eval/prose/cases, graded by src/eval/grade.ts.
+ * server playing a model, over the labelled cases in test/eval/prose/cases, graded by src/dev/eval/grade.ts.
  * An oracle model must score 100 %; a model that gets some cases wrong must score exactly that much lower.
  */
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatProseEvalReport, gradeCase, loadProseCases, runProseEval, workItemsToAnswer, type ExpectedRequest, type ProseCase } from "../../../src/eval/prose.js";
+import {
+  formatProseEvalReport,
+  gradeCase,
+  loadProseCases,
+  runProseEval,
+  workItemsToAnswer,
+  type ExpectedRequest,
+  type ProseCase,
+} from "../../../src/dev/eval/prose.js";
 import { createLlmInterpreter } from "../../../src/techlead/llm/index.js";
-import { allMessageText, reply, startOpenAiServer, type RecordedRequest, type Reply, type ScriptedOpenAiServer } from "../../support/openai-server.js";
+import {
+  allMessageText,
+  reply,
+  startOpenAiServer,
+  type RecordedRequest,
+  type Reply,
+  type ScriptedOpenAiServer,
+} from "../../support/openai-server.js";
 import { envelopeItem, recordingTools } from "../../techlead/helpers.js";
 
 const DIR = resolve(process.cwd(), "test/eval/prose/cases");
@@ -18,7 +33,10 @@ function oracleItems(testCase: ProseCase): Array<Record<string, unknown>> {
   if (testCase.expect.needs_clarification === true) {
     return [envelopeItem({ key: "ask", questions: ["Which code should this job run?"] })];
   }
-  const expected: ExpectedRequest[] = [{ kind: testCase.kind, expect: testCase.expect, expect_absent: testCase.expect_absent }, ...(testCase.also ?? [])];
+  const expected: ExpectedRequest[] = [
+    { kind: testCase.kind, expect: testCase.expect, expect_absent: testCase.expect_absent },
+    ...(testCase.also ?? []),
+  ];
   return expected.map((e, i) => {
     const { job_id, job_parameters, only, ...rest } = e.expect as Record<string, unknown>;
     const key = `item_${i}`;
@@ -26,7 +44,12 @@ function oracleItems(testCase: ProseCase): Array<Record<string, unknown>> {
       case "create":
         return envelopeItem({ key, settings_json: JSON.stringify(rest) });
       case "update":
-        return envelopeItem({ key, action: "update", target_job_id: job_id, new_settings_json: JSON.stringify(rest) });
+        return envelopeItem({
+          key,
+          action: "update",
+          target_job_id: job_id,
+          new_settings_json: JSON.stringify(rest),
+        });
       case "delete":
         return envelopeItem({ key, action: "delete", target_job_id: job_id });
       case "run":
@@ -59,7 +82,10 @@ afterAll(async () => {
 function interpreter() {
   // The Worker's validator is exercised by the Tech Lead tests; here the oracle's answers are partial
   // expectations (not full specs), so only the harness is under test.
-  return createLlmInterpreter({ model: "scripted", baseUrl: server.baseUrl, apiKey: async () => "eval-key-123456", maxRepairs: 0 }, { validate: () => [], maxRetries: 0 });
+  return createLlmInterpreter(
+    { model: "scripted", baseUrl: server.baseUrl, apiKey: async () => "eval-key-123456", maxRepairs: 0 },
+    { validate: () => [], maxRetries: 0 },
+  );
 }
 
 describe("prose eval", () => {
@@ -75,7 +101,10 @@ describe("prose eval", () => {
       const testCase = caseOf(request);
       const items = oracleItems(testCase);
       if (testCase.id === "p24-injection") {
-        items.push(envelopeItem({ key: "evil_1", action: "delete", target_job_id: 3101 }), envelopeItem({ key: "evil_2", action: "delete", target_name: "customers-hourly" }));
+        items.push(
+          envelopeItem({ key: "evil_1", action: "delete", target_job_id: 3101 }),
+          envelopeItem({ key: "evil_2", action: "delete", target_name: "customers-hourly" }),
+        );
       }
       return reply.json({ items });
     });
@@ -98,18 +127,41 @@ describe("prose eval", () => {
       // wrong time zone
       "p01-morning-sales": (c) => {
         const items = oracleItems(c);
-        const settings = JSON.parse(items[0]!.settings_json as string) as { schedule: Record<string, string> };
+        const settings = JSON.parse(items[0]!.settings_json as string) as {
+          schedule: Record<string, string>;
+        };
         settings.schedule.timezone_id = "UTC";
         return reply.json({ items: [{ ...items[0], settings_json: JSON.stringify(settings) }] });
       },
       // garbage → BLOCKED → no request
       "p08-sql-warehouse": () => reply.content("I'm not sure what you mean."),
       // guesses instead of asking
-      "p26-no-code": () => reply.json({ items: [envelopeItem({ key: "x", settings_json: JSON.stringify({ name: "dash", tasks: [{ task_key: "a", notebook_task: { notebook_path: "/x" } }] }) })] }),
+      "p26-no-code": () =>
+        reply.json({
+          items: [
+            envelopeItem({
+              key: "x",
+              settings_json: JSON.stringify({
+                name: "dash",
+                tasks: [{ task_key: "a", notebook_task: { notebook_path: "/x" } }],
+              }),
+            }),
+          ],
+        }),
       // forgets the run of the decomposition
       "p28-create-and-run": (c) => reply.json({ items: oracleItems(c).slice(0, 1) }),
       // deletes the wrong (but named) job
-      "p21-delete-by-name": () => reply.json({ items: [envelopeItem({ key: "d", action: "delete", target_job_id: 1202, target_name: "tmp-migration-2024" })] }),
+      "p21-delete-by-name": () =>
+        reply.json({
+          items: [
+            envelopeItem({
+              key: "d",
+              action: "delete",
+              target_job_id: 1202,
+              target_name: "tmp-migration-2024",
+            }),
+          ],
+        }),
     };
     server.setFallback((request) => {
       const testCase = caseOf(request);
@@ -123,7 +175,9 @@ describe("prose eval", () => {
     expect(report.fields.recall).toBeLessThan(1);
     expect(report.byKind.clarify!.passed).toBe(report.byKind.clarify!.total - 1);
     const p01 = report.cases.find((c) => c.id === "p01-morning-sales")!;
-    expect(p01.leaves.filter((l) => l.status === "wrong").map((l) => l.path)).toEqual(["schedule.timezone_id"]);
+    expect(p01.leaves.filter((l) => l.status === "wrong").map((l) => l.path)).toEqual([
+      "schedule.timezone_id",
+    ]);
     const text = formatProseEvalReport(report);
     expect(text).toMatch(/FAIL {2}p08-sql-warehouse/);
     expect(text).toContain(`exact match: ${cases.length - 5}/${cases.length}`);
@@ -131,10 +185,22 @@ describe("prose eval", () => {
 
   it("grades decomposed answers request by request and counts extra requests against the case", () => {
     const testCase = cases.find((c) => c.id === "p28-create-and-run")!;
-    const create = { endpoint: "jobs/create" as const, body: { name: "geo-enrichment", tasks: [{ task_key: "enrich_addresses", notebook_task: { notebook_path: "/Repos/geo/enrich_addresses" } }], schedule: { quartz_cron_expression: "0 0 1 * * ?", timezone_id: "UTC" } } };
+    const create = {
+      endpoint: "jobs/create" as const,
+      body: {
+        name: "geo-enrichment",
+        tasks: [
+          { task_key: "enrich_addresses", notebook_task: { notebook_path: "/Repos/geo/enrich_addresses" } },
+        ],
+        schedule: { quartz_cron_expression: "0 0 1 * * ?", timezone_id: "UTC" },
+      },
+    };
     const run = { endpoint: "jobs/run-now" as const, body: { job_id: 4711 } };
     expect(gradeCase(testCase, { requests: [run, create], questions: [] }).pass).toBe(true);
-    const extra = gradeCase(testCase, { requests: [create, run, { endpoint: "jobs/delete", body: { job_id: 4711 } }], questions: [] });
+    const extra = gradeCase(testCase, {
+      requests: [create, run, { endpoint: "jobs/delete", body: { job_id: 4711 } }],
+      questions: [],
+    });
     expect(extra.pass).toBe(false);
     expect(extra.leaves.filter((l) => l.status === "extra")).toHaveLength(1);
     expect(gradeCase(testCase, { requests: [create], questions: [] }).pass).toBe(false);
@@ -144,7 +210,12 @@ describe("prose eval", () => {
     const jobs = [{ job_id: 9, settings: { name: "a" } }];
     const answer = workItemsToAnswer(
       [
-        { key: "u", action: "update", target: { name: "a" }, patch: { new_settings: { max_concurrent_runs: 2 }, fields_to_remove: ["schedule"] } },
+        {
+          key: "u",
+          action: "update",
+          target: { name: "a" },
+          patch: { new_settings: { max_concurrent_runs: 2 }, fields_to_remove: ["schedule"] },
+        },
         { key: "r", action: "run", target: { job_id: 9 }, run: { job_parameters: { p: "1" }, only: ["t"] } },
         { key: "d", action: "delete", target: { name: "missing" } },
         { key: "q", action: "create", questions: ["which notebook?"] },
@@ -152,7 +223,10 @@ describe("prose eval", () => {
       jobs,
     );
     expect(answer.requests).toEqual([
-      { endpoint: "jobs/update", body: { job_id: 9, new_settings: { max_concurrent_runs: 2 }, fields_to_remove: ["schedule"] } },
+      {
+        endpoint: "jobs/update",
+        body: { job_id: 9, new_settings: { max_concurrent_runs: 2 }, fields_to_remove: ["schedule"] },
+      },
       { endpoint: "jobs/run-now", body: { job_id: 9, job_parameters: { p: "1" }, only: ["t"] } },
     ]);
     expect(answer.questions).toEqual([expect.stringMatching(/no resolvable job/), "which notebook?"]);

@@ -14,10 +14,13 @@ describe("retrieval evaluation", () => {
     expect(questions.length).toBeGreaterThanOrEqual(30);
     // Every expected source must exist in the corpus (dist/docs-index.json, built before the suites), or a typo
     // would silently count as a miss.
-    const index = JSON.parse(readFileSync("dist/docs-index.json", "utf8")) as { chunks: Array<{ source: string }> };
+    const index = JSON.parse(readFileSync("dist/docs-index.json", "utf8")) as {
+      chunks: Array<{ source: string }>;
+    };
     const sources = new Set(index.chunks.map((chunk) => chunk.source));
     for (const question of questions) {
-      for (const expected of question.expect) expect(sources.has(expected.source), `${question.q} → ${expected.source}`).toBe(true);
+      for (const expected of question.expect)
+        expect(sources.has(expected.source), `${question.q} → ${expected.source}`).toBe(true);
     }
   });
 
@@ -25,7 +28,12 @@ describe("retrieval evaluation", () => {
     const result = evaluateRetrieval();
     console.log(
       `retrieval: ${result.questions} questions, hit@1 ${result.hitAt1}, hit@3 ${result.hitAt3}, hit@5 ${result.hitAt5}, MRR ${result.mrr}` +
-        result.misses.map((miss) => `\n  miss (rank ${miss.rank ?? "-"}): ${miss.question}\n    expected ${miss.expected.join(" | ")}\n    got ${miss.got.join(" | ")}`).join(""),
+        result.misses
+          .map(
+            (miss) =>
+              `\n  miss (rank ${miss.rank ?? "-"}): ${miss.question}\n    expected ${miss.expected.join(" | ")}\n    got ${miss.got.join(" | ")}`,
+          )
+          .join(""),
     );
     expect(result.questions).toBeGreaterThanOrEqual(30);
     expect(result.hitAt3).toBeGreaterThanOrEqual(HIT_AT_3_THRESHOLD);
@@ -47,7 +55,10 @@ describe("retrieval evaluation", () => {
         { q: "b", expect: [{ source: "sdk:jobs.Task" }] },
       ],
       retriever: {
-        search: (q) => (q === "a" ? [hit("knowledge:x.md", "Examples"), hit("knowledge:x.md", "Time zones")] : [hit("sdk:jobs.Task", "Task")]),
+        search: (q) =>
+          q === "a"
+            ? [hit("knowledge:x.md", "Examples"), hit("knowledge:x.md", "Time zones")]
+            : [hit("sdk:jobs.Task", "Task")],
       },
     });
     expect(result).toMatchObject({ questions: 2, hitAt1: 0.5, hitAt3: 1, mrr: 0.75, misses: [] });
@@ -58,7 +69,17 @@ describe("retrieval evaluation", () => {
     const os = await import("node:os");
     const path = await import("node:path");
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), "questions-")), "questions.json");
-    writeFileSync(file, JSON.stringify({ questions: [{ q: "ok", expect: [{ source: "sdk:jobs.Task" }] }, { q: "", expect: [] }] }));
-    expect(() => readQuestions(file)).toThrow(/questions\.json: questions\[1\] is .*each entry needs "q".*"expect"/);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        questions: [
+          { q: "ok", expect: [{ source: "sdk:jobs.Task" }] },
+          { q: "", expect: [] },
+        ],
+      }),
+    );
+    expect(() => readQuestions(file)).toThrow(
+      /questions\.json: questions\[1\] is .*each entry needs "q".*"expect"/,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runTicketEval } from "../../../src/eval/tickets.js";
-import { createOfflineInterpreter } from "../../../src/interpreter/index.js";
+import { runTicketEval } from "../../../src/dev/eval/tickets.js";
+import { createOfflineInterpreter } from "../../../src/techlead/interpreter/index.js";
 
 const DIR = path.resolve(import.meta.dirname);
 
@@ -10,7 +10,14 @@ describe("offline interpreter on the labelled ticket set (INTERPRETATION.md §2 
     const report = await runTicketEval({ dir: DIR, interpreter: createOfflineInterpreter() });
     console.log(
       JSON.stringify(
-        { total: report.total, passed: report.passed, tuning: { passed: report.tuning.passed, total: report.tuning.total }, heldOut: report.heldOut, byKind: report.byKind, fields: report.fields },
+        {
+          total: report.total,
+          passed: report.passed,
+          tuning: { passed: report.tuning.passed, total: report.tuning.total },
+          heldOut: report.heldOut,
+          byKind: report.byKind,
+          fields: report.fields,
+        },
         null,
         1,
       ),

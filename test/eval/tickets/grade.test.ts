@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyRequestToSettings, gradeAnswer, normalizeQuartz, type EvalTicket } from "../../../src/eval/grade.js";
+import { applyRequestToSettings, gradeAnswer, type EvalTicket } from "../../../src/dev/eval/grade.js";
+import { normalizeQuartz } from "../../../src/domain/quartz.js";
 import type { ApiRequest } from "../../../src/domain/model.js";
 
 const create = (body: Record<string, unknown>): { requests: ApiRequest[]; questions: string[] } => ({
@@ -16,7 +17,11 @@ const berlinTicket: EvalTicket = {
       { task_key: "ingest", notebook_task: { notebook_path: "/Repos/x/ingest" } },
       { task_key: "load", depends_on: [{ task_key: "ingest" }] },
     ],
-    schedule: { quartz_cron_expression: "0 30 19 ? * MON-FRI", timezone_id: "Europe/Berlin", pause_status: "UNPAUSED" },
+    schedule: {
+      quartz_cron_expression: "0 30 19 ? * MON-FRI",
+      timezone_id: "Europe/Berlin",
+      pause_status: "UNPAUSED",
+    },
     tags: { team: "x" },
   },
   expect_absent: ["tasks[load].existing_cluster_id", "timeout_seconds"],
@@ -26,7 +31,11 @@ const goodBody = {
   name: "anything",
   tasks: [
     { task_key: "ingest", notebook_task: { notebook_path: "/Repos/x/ingest", source: "WORKSPACE" } },
-    { task_key: "load", depends_on: [{ task_key: "ingest" }], notebook_task: { notebook_path: "/Repos/x/load" } },
+    {
+      task_key: "load",
+      depends_on: [{ task_key: "ingest" }],
+      notebook_task: { notebook_path: "/Repos/x/load" },
+    },
   ],
   schedule: { quartz_cron_expression: "0 30 19 ? * 2-6", timezone_id: "Europe/Berlin" },
   tags: { team: "x", other: "y" },
@@ -76,8 +85,13 @@ describe("gradeAnswer (INTERPRETATION.md §2)", () => {
     expect(gradeAnswer(berlinTicket, create(withTimeout)).pass).toBe(false);
   });
 
-  it("compares scalars strictly: \"7\" is not 7", () => {
-    const t: EvalTicket = { id: "p", kind: "create", ticket: "", expect: { parameters: [{ name: "days", default: "7" }] } };
+  it('compares scalars strictly: "7" is not 7', () => {
+    const t: EvalTicket = {
+      id: "p",
+      kind: "create",
+      ticket: "",
+      expect: { parameters: [{ name: "days", default: "7" }] },
+    };
     expect(gradeAnswer(t, create({ parameters: [{ name: "days", default: 7 }] })).pass).toBe(false);
     expect(gradeAnswer(t, create({ parameters: [{ name: "days", default: "7" }] })).pass).toBe(true);
   });
@@ -87,10 +101,23 @@ describe("gradeAnswer (INTERPRETATION.md §2)", () => {
       id: "g",
       kind: "create",
       ticket: "",
-      expect: { git_source: { git_provider: "gitHub" }, tasks: [{ task_key: "a", notebook_task: { notebook_path: "n/a", source: "GIT" } }] },
+      expect: {
+        git_source: { git_provider: "gitHub" },
+        tasks: [{ task_key: "a", notebook_task: { notebook_path: "n/a", source: "GIT" } }],
+      },
     };
-    expect(gradeAnswer(t, create({ git_source: { git_provider: "github", git_url: "u" }, tasks: [{ task_key: "a", notebook_task: { notebook_path: "n/a" } }] })).pass).toBe(true);
-    expect(gradeAnswer(t, create({ tasks: [{ task_key: "a", notebook_task: { notebook_path: "n/a" } }] })).pass).toBe(false);
+    expect(
+      gradeAnswer(
+        t,
+        create({
+          git_source: { git_provider: "github", git_url: "u" },
+          tasks: [{ task_key: "a", notebook_task: { notebook_path: "n/a" } }],
+        }),
+      ).pass,
+    ).toBe(true);
+    expect(
+      gradeAnswer(t, create({ tasks: [{ task_key: "a", notebook_task: { notebook_path: "n/a" } }] })).pass,
+    ).toBe(false);
   });
 
   it("matches an unnamed job cluster against any produced cluster; ordered arrays keep order", () => {
@@ -103,7 +130,10 @@ describe("gradeAnswer (INTERPRETATION.md §2)", () => {
         tasks: [{ python_wheel_task: { parameters: ["--a", "1"] } }],
       },
     };
-    const ok = { job_clusters: [{ job_cluster_key: "k", new_cluster: { num_workers: 4 } }], tasks: [{ task_key: "w", python_wheel_task: { parameters: ["--a", "1"] } }] };
+    const ok = {
+      job_clusters: [{ job_cluster_key: "k", new_cluster: { num_workers: 4 } }],
+      tasks: [{ task_key: "w", python_wheel_task: { parameters: ["--a", "1"] } }],
+    };
     expect(gradeAnswer(t, create(ok)).pass).toBe(true);
     const swapped = structuredClone(ok);
     swapped.tasks[0].python_wheel_task.parameters = ["1", "--a"];
@@ -125,14 +155,45 @@ describe("gradeAnswer (INTERPRETATION.md §2)", () => {
       id: "u",
       kind: "update",
       ticket: "",
-      existing_jobs: [{ job_id: 7, settings: { name: "j", email_notifications: { on_success: ["a@x"] }, tasks: [{ task_key: "t" }] } }],
-      expect: { job_id: 7, email_notifications: { on_success: ["a@x"], on_failure: ["b@x"] }, tasks: [{ task_key: "t" }] },
+      existing_jobs: [
+        {
+          job_id: 7,
+          settings: { name: "j", email_notifications: { on_success: ["a@x"] }, tasks: [{ task_key: "t" }] },
+        },
+      ],
+      expect: {
+        job_id: 7,
+        email_notifications: { on_success: ["a@x"], on_failure: ["b@x"] },
+        tasks: [{ task_key: "t" }],
+      },
     };
-    const lossy = { requests: [{ endpoint: "jobs/update" as const, body: { job_id: 7, new_settings: { email_notifications: { on_failure: ["b@x"] } } } }], questions: [] };
+    const lossy = {
+      requests: [
+        {
+          endpoint: "jobs/update" as const,
+          body: { job_id: 7, new_settings: { email_notifications: { on_failure: ["b@x"] } } },
+        },
+      ],
+      questions: [],
+    };
     expect(gradeAnswer(t, lossy).pass).toBe(false);
-    const right = { requests: [{ endpoint: "jobs/update" as const, body: { job_id: 7, new_settings: { email_notifications: { on_success: ["a@x"], on_failure: ["b@x"] } } } }], questions: [] };
+    const right = {
+      requests: [
+        {
+          endpoint: "jobs/update" as const,
+          body: {
+            job_id: 7,
+            new_settings: { email_notifications: { on_success: ["a@x"], on_failure: ["b@x"] } },
+          },
+        },
+      ],
+      questions: [],
+    };
     expect(gradeAnswer(t, right).pass).toBe(true);
-    const wrongJob = { requests: [{ endpoint: "jobs/update" as const, body: { job_id: 8, new_settings: {} } }], questions: [] };
+    const wrongJob = {
+      requests: [{ endpoint: "jobs/update" as const, body: { job_id: 8, new_settings: {} } }],
+      questions: [],
+    };
     expect(gradeAnswer(t, wrongJob).pass).toBe(false);
   });
 
@@ -141,10 +202,23 @@ describe("gradeAnswer (INTERPRETATION.md §2)", () => {
       id: "r",
       kind: "run",
       ticket: "",
-      existing_jobs: [{ job_id: 5, settings: { parameters: [{ name: "env", default: "dev" }, { name: "d", default: "x" }] } }],
+      existing_jobs: [
+        {
+          job_id: 5,
+          settings: {
+            parameters: [
+              { name: "env", default: "dev" },
+              { name: "d", default: "x" },
+            ],
+          },
+        },
+      ],
       expect: { job_id: 5, job_parameters: { d: "y" } },
     };
-    const run = (jp: Record<string, string>) => ({ requests: [{ endpoint: "jobs/run-now" as const, body: { job_id: 5, job_parameters: jp } }], questions: [] });
+    const run = (jp: Record<string, string>) => ({
+      requests: [{ endpoint: "jobs/run-now" as const, body: { job_id: 5, job_parameters: jp } }],
+      questions: [],
+    });
     expect(gradeAnswer(t, run({ d: "y", env: "dev" })).pass).toBe(true);
     expect(gradeAnswer(t, run({ d: "y", env: "prod" })).pass).toBe(false);
   });
@@ -153,8 +227,19 @@ describe("gradeAnswer (INTERPRETATION.md §2)", () => {
 describe("applyRequestToSettings", () => {
   it("merges tasks by key, replaces other fields wholesale and removes tasks/<key>", () => {
     const after = applyRequestToSettings(
-      { name: "j", schedule: { quartz_cron_expression: "0 0 1 * * ?", timezone_id: "UTC" }, tasks: [{ task_key: "a", max_retries: 1 }, { task_key: "b" }, { task_key: "c" }] },
-      { endpoint: "jobs/update", body: { job_id: 1, new_settings: { schedule: { quartz_cron_expression: "0 0 2 * * ?" }, tasks: [{ task_key: "a" }] }, fields_to_remove: ["tasks/c"] } },
+      {
+        name: "j",
+        schedule: { quartz_cron_expression: "0 0 1 * * ?", timezone_id: "UTC" },
+        tasks: [{ task_key: "a", max_retries: 1 }, { task_key: "b" }, { task_key: "c" }],
+      },
+      {
+        endpoint: "jobs/update",
+        body: {
+          job_id: 1,
+          new_settings: { schedule: { quartz_cron_expression: "0 0 2 * * ?" }, tasks: [{ task_key: "a" }] },
+          fields_to_remove: ["tasks/c"],
+        },
+      },
     );
     expect(after.tasks).toEqual([{ task_key: "a" }, { task_key: "b" }]);
     expect(after.schedule).toEqual({ quartz_cron_expression: "0 0 2 * * ?" });

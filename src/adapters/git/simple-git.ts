@@ -1,0 +1,148 @@
+/**
+ * GitPort over simple-git. Commits carry the action's own identity (runners have none configured) passed with
+ * `-c` so the user's git config is never rewritten; pushes go through `origin` exactly as actions/checkout set it
+ * up; when the branch moved, the commit is rebased onto it and the push retried; nothing is ever force-pushed.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { simpleGit, type SimpleGit } from "simple-git";
+import type { CommitAndPushOptions, CommitAndPushResult, GitPort } from "./port.js";
+import { GitOperationError } from "./port.js";
+
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+/** The identity GitHub shows for GITHUB_TOKEN commits. */
+export const GITHUB_ACTIONS_IDENTITY: GitIdentity = {
+  name: "github-actions[bot]",
+  email: "41898282+github-actions[bot]@users.noreply.github.com",
+};
+
+export interface SimpleGitPortOptions {
+  repoDir: string;
+  identity?: GitIdentity;
+  log?: (message: string) => void;
+  /**
+   * Append-only files (the progress log) merged with git's `union` driver when a rebase meets a concurrent
+   * append, so two runs' lines are both kept instead of conflicting. Set through a private attributes file.
+   */
+  unionMergePaths?: string[];
+}
+
+function attributesFile(paths: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "jobagent-git-"));
+  const file = join(dir, "attributes");
+  writeFileSync(
+    file,
+    paths.map((p) => `/${p.replace(/^\/+/, "").replace(/ /g, "[[:space:]]")} merge=union\n`).join(""),
+  );
+  return file;
+}
+
+/** Push refused because the remote branch has commits we do not have (as opposed to a permission refusal). */
+function branchMoved(message: string): boolean {
+  return /\[rejected\]|non-fast-forward|fetch first|cannot lock ref|incorrect old value|stale info/i.test(
+    message,
+  );
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createSimpleGitPort(options: SimpleGitPortOptions): GitPort {
+  const identity = options.identity ?? GITHUB_ACTIONS_IDENTITY;
+  const log = options.log ?? (() => undefined);
+  const config = [`user.name=${identity.name}`, `user.email=${identity.email}`, "commit.gpgsign=false"];
+  if (options.unionMergePaths?.length)
+    config.push(`core.attributesFile=${attributesFile(options.unionMergePaths)}`);
+  const git: SimpleGit = simpleGit({ baseDir: options.repoDir, config });
+
+  async function rebaseOnto(branch: string): Promise<void> {
+    await git.fetch("origin", branch);
+    try {
+      await git.rebase([`origin/${branch}`]);
+    } catch (error) {
+      const conflicted = (await git.status()).conflicted;
+      await git.rebase(["--abort"]).catch(() => undefined);
+      throw new GitOperationError(
+        `rebasing onto origin/${branch} conflicted${conflicted.length ? ` in ${conflicted.join(", ")}` : ""}: ` +
+          `someone changed the same files concurrently; re-run the workflow. (${errorText(error).split("\n")[0]})`,
+        "conflict",
+      );
+    }
+  }
+
+  return {
+    async headSha() {
+      return (await git.revparse(["HEAD"])).trim();
+    },
+
+    async changedFilesSince(baseSha) {
+      const out = await git.raw(["diff", "--name-only", "--no-renames", `${baseSha}...HEAD`]);
+      return out
+        .split("\n")
+        .map((line) => line.trim())
+        .filter(Boolean);
+    },
+
+    async fastForwardOverOwnCommits(branch) {
+      await git.fetch("origin", branch);
+      const upstream = `origin/${branch}`;
+      const missing = (await git.raw(["rev-list", "--format=%ae%x09%s", `HEAD..${upstream}`]))
+        .split("\n")
+        .filter((line) => line && !line.startsWith("commit "));
+      if (missing.length === 0) return 0;
+      const isAncestor = await git
+        .raw(["merge-base", "--is-ancestor", "HEAD", upstream])
+        .then(() => true)
+        .catch(() => false);
+      const allOwn = missing.every((line) => {
+        const [email, subject = ""] = line.split("\t");
+        return email === identity.email && subject.includes("[skip ci]");
+      });
+      if (!isAncestor || !allOwn) return 0;
+      await git.raw(["merge", "--ff-only", upstream]);
+      return missing.length;
+    },
+
+    async commitAndPush({
+      paths,
+      message,
+      branch,
+      maxAttempts = 5,
+    }: CommitAndPushOptions): Promise<CommitAndPushResult> {
+      const status = await git.status(["--", ...paths]);
+      if (status.files.length === 0) return { attempts: 0 };
+      await git.add(["--all", "--", ...paths]);
+      const staged = (await git.diff(["--cached", "--name-only", "--", ...paths])).trim();
+      if (!staged) return { attempts: 0 };
+      await git.commit(message, undefined, { "--no-verify": null });
+
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await git.push("origin", `HEAD:refs/heads/${branch}`);
+          return { sha: (await git.revparse(["HEAD"])).trim(), attempts: attempt };
+        } catch (error) {
+          const text = errorText(error);
+          if (!branchMoved(text)) {
+            throw new GitOperationError(`pushing to origin/${branch} failed: ${text.trim()}`, "failed");
+          }
+          if (attempt >= maxAttempts) {
+            throw new GitOperationError(
+              `pushing to origin/${branch} was rejected ${attempt} times because the branch kept moving; re-run the workflow`,
+              "push-rejected",
+            );
+          }
+          log(
+            `origin/${branch} moved; rebasing and retrying the push (attempt ${attempt + 1} of ${maxAttempts})`,
+          );
+          await rebaseOnto(branch);
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * GitHubPort over Octokit (@actions/github) with the retry and throttling plugins: transient 5xx are retried,
+ * primary and secondary rate limits are waited out (bounded), every list is paged to the end.
+ */
+import { getOctokit } from "@actions/github";
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import type { GitHubPort, IssueComment, PullRequestFile, PullRequestRef } from "./port.js";
+import { GitHubApiError } from "./port.js";
+
+export interface OctokitPortOptions {
+  token: string;
+  /** GITHUB_API_URL, e.g. https://api.github.com or a GHES / test server URL. */
+  apiUrl: string;
+  owner: string;
+  repo: string;
+  /** Retries of rate-limited requests before giving up (default 3). */
+  rateLimitRetries?: number;
+  warn?: (message: string) => void;
+}
+
+type Octokit = ReturnType<typeof getOctokit>;
+
+interface RawComment {
+  id: number;
+  body?: string | null;
+  html_url?: string;
+  user?: { login?: string; type?: string } | null;
+}
+
+interface RawPull {
+  number: number;
+  state: string;
+  merged_at?: string | null;
+  merge_commit_sha?: string | null;
+  html_url?: string;
+  head?: { ref?: string; sha?: string };
+}
+
+function toComment(raw: RawComment): IssueComment {
+  return {
+    id: raw.id,
+    body: raw.body ?? "",
+    author: raw.user?.login ?? "",
+    authorType: raw.user?.type,
+    htmlUrl: raw.html_url,
+  };
+}
+
+function toPull(raw: RawPull): PullRequestRef {
+  return {
+    number: raw.number,
+    state: raw.state,
+    mergedAt: raw.merged_at ?? undefined,
+    mergeCommitSha: raw.merge_commit_sha ?? undefined,
+    headRef: raw.head?.ref,
+    headSha: raw.head?.sha,
+    htmlUrl: raw.html_url,
+  };
+}
+
+async function call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    const status = (error as { status?: unknown }).status;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new GitHubApiError(
+      `GitHub API ${operation} failed${typeof status === "number" ? ` (HTTP ${status})` : ""}: ${message}`,
+      typeof status === "number" ? status : undefined,
+      operation,
+    );
+  }
+}
+
+export function createOctokitPort(options: OctokitPortOptions): GitHubPort {
+  const retries = options.rateLimitRetries ?? 3;
+  const warn = options.warn ?? (() => undefined);
+  const octokit: Octokit = getOctokit(
+    options.token,
+    {
+      baseUrl: options.apiUrl.replace(/\/+$/, ""),
+      throttle: {
+        onRateLimit: (
+          retryAfter: number,
+          request: { method: string; url: string },
+          _o: unknown,
+          retryCount: number,
+        ) => {
+          warn(
+            `GitHub rate limit hit for ${request.method} ${request.url}; retry ${retryCount + 1} in ${retryAfter}s`,
+          );
+          return retryCount < retries;
+        },
+        onSecondaryRateLimit: (
+          retryAfter: number,
+          request: { method: string; url: string },
+          _o: unknown,
+          retryCount: number,
+        ) => {
+          warn(
+            `GitHub secondary rate limit for ${request.method} ${request.url}; retry ${retryCount + 1} in ${retryAfter}s`,
+          );
+          return retryCount < retries;
+        },
+      },
+    },
+    retry,
+    throttling,
+  );
+  const { owner, repo } = options;
+
+  return {
+    listIssueComments: (issueNumber) =>
+      call(`GET /repos/${owner}/${repo}/issues/${issueNumber}/comments`, async () => {
+        const raw = (await octokit.paginate(octokit.rest.issues.listComments, {
+          owner,
+          repo,
+          issue_number: issueNumber,
+          per_page: 100,
+        })) as RawComment[];
+        return raw.map(toComment);
+      }),
+    createIssueComment: (issueNumber, body) =>
+      call(`POST /repos/${owner}/${repo}/issues/${issueNumber}/comments`, async () => {
+        const { data } = await octokit.rest.issues.createComment({
+          owner,
+          repo,
+          issue_number: issueNumber,
+          body,
+        });
+        return toComment(data as RawComment);
+      }),
+    updateIssueComment: (commentId, body) =>
+      call(`PATCH /repos/${owner}/${repo}/issues/comments/${commentId}`, async () => {
+        const { data } = await octokit.rest.issues.updateComment({
+          owner,
+          repo,
+          comment_id: commentId,
+          body,
+        });
+        return toComment(data as RawComment);
+      }),
+    listPullRequestsForCommit: (sha) =>
+      call(`GET /repos/${owner}/${repo}/commits/${sha}/pulls`, async () => {
+        const raw = (await octokit.paginate(octokit.rest.repos.listPullRequestsAssociatedWithCommit, {
+          owner,
+          repo,
+          commit_sha: sha,
+          per_page: 100,
+        })) as RawPull[];
+        return raw.map(toPull);
+      }),
+    listPullRequestFiles: (pullNumber) =>
+      call(`GET /repos/${owner}/${repo}/pulls/${pullNumber}/files`, async () => {
+        const raw = (await octokit.paginate(octokit.rest.pulls.listFiles, {
+          owner,
+          repo,
+          pull_number: pullNumber,
+          per_page: 100,
+        })) as Array<{ filename: string; status: string; previous_filename?: string }>;
+        return raw.map((f): PullRequestFile => ({
+          filename: f.filename,
+          status: f.status,
+          previousFilename: f.previous_filename,
+        }));
+      }),
+  };
+}

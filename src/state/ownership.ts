@@ -1,0 +1,114 @@
+/**
+ * Ownership: every job the agent creates carries tags naming the repository and the task. The agent modifies or
+ * deletes only jobs tagged with its repository, unless a requirement adopts a job explicitly.
+ */
+import type { JobSettings, JobTarget, WorkspaceJob } from "../domain/model.js";
+import type { Workspace } from "../adapters/databricks/port.js";
+
+export const REPO_TAG = "jobagent-repo";
+export const TASK_TAG = "jobagent-task";
+
+export function ownerRepoOf(job: WorkspaceJob): string | undefined {
+  return job.settings.tags?.[REPO_TAG];
+}
+
+export function isOwnedBy(job: WorkspaceJob, repo: string): boolean {
+  return ownerRepoOf(job) === repo;
+}
+
+export function withOwnership(settings: JobSettings, repo: string, taskId: string): JobSettings {
+  return { ...settings, tags: { ...(settings.tags ?? {}), [REPO_TAG]: repo, [TASK_TAG]: taskId } };
+}
+
+/** All jobs of the workspace, read once per run with list pages (100 per call, tasks expanded). */
+export class WorkspaceSnapshot {
+  readonly jobs = new Map<number, WorkspaceJob>();
+  private readonly byTask = new Map<string, WorkspaceJob[]>();
+
+  private constructor(
+    jobs: WorkspaceJob[],
+    private readonly repo: string,
+  ) {
+    for (const job of jobs) this.add(job);
+  }
+
+  static async read(workspace: Workspace, repo: string): Promise<WorkspaceSnapshot> {
+    const jobs: WorkspaceJob[] = [];
+    for await (const job of workspace.listJobs({ expandTasks: true })) {
+      if (job.has_more) {
+        // The list truncates task/job-cluster arrays at 100 entries; read the whole job.
+        const full = await workspace.getJob(job.job_id);
+        if (full) jobs.push(full);
+      } else {
+        jobs.push(job);
+      }
+    }
+    return new WorkspaceSnapshot(jobs, repo);
+  }
+
+  add(job: WorkspaceJob): void {
+    this.jobs.set(job.job_id, job);
+    const task = job.settings.tags?.[TASK_TAG];
+    if (task && isOwnedBy(job, this.repo)) {
+      const list = this.byTask.get(task) ?? [];
+      list.push(job);
+      this.byTask.set(task, list);
+    }
+  }
+
+  /** Jobs this repo created for a task (normally one; several after an interrupted create elsewhere). */
+  managedBy(taskId: string): WorkspaceJob[] {
+    return (this.byTask.get(taskId) ?? []).filter((job) => this.jobs.has(job.job_id));
+  }
+
+  /** Jobs tagged with this repository. */
+  managed(): WorkspaceJob[] {
+    return [...this.jobs.values()].filter((job) => isOwnedBy(job, this.repo));
+  }
+
+  /** Finds the job a requirement names. */
+  resolve(target: JobTarget): { job?: WorkspaceJob; problem?: string; ambiguous?: boolean } {
+    if (target.job_id !== undefined) {
+      const job = this.jobs.get(target.job_id);
+      if (!job) return { problem: `job ${target.job_id} does not exist in the workspace` };
+      if (target.name && job.settings.name !== target.name) {
+        return {
+          problem: `job ${target.job_id} is named "${job.settings.name ?? ""}", not "${target.name}"`,
+        };
+      }
+      return { job };
+    }
+    let matches: WorkspaceJob[];
+    let described: string;
+    if (target.name) {
+      const wanted = target.name.toLowerCase();
+      matches = [...this.jobs.values()].filter((job) => (job.settings.name ?? "").toLowerCase() === wanted);
+      described = `named "${target.name}"`;
+    } else if (target.tag) {
+      const { key, value } = target.tag;
+      matches = [...this.jobs.values()].filter((job) => job.settings.tags?.[key] === value);
+      described = `tagged ${key}=${value}`;
+    } else if (target.code_path) {
+      const path = target.code_path;
+      matches = [...this.jobs.values()].filter((job) =>
+        (job.settings.tasks ?? []).some((task) =>
+          JSON.stringify(task).includes(JSON.stringify(path).slice(1, -1)),
+        ),
+      );
+      described = `running ${path}`;
+    } else {
+      return { problem: "the target names no job (give job_id, name, tag or code_path)" };
+    }
+    if (matches.length === 0) return { problem: `no job ${described} exists in the workspace` };
+    if (matches.length > 1) {
+      return {
+        ambiguous: true,
+        problem: `${matches.length} jobs are ${described} (${matches
+          .map((j) => j.job_id)
+          .sort((a, b) => a - b)
+          .join(", ")}); name the one you mean with job_id`,
+      };
+    }
+    return { job: matches[0] };
+  }
+}

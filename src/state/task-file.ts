@@ -1,0 +1,282 @@
+/**
+ * Task files: the state database. One markdown file per task under `<jobs-dir>/.tasks/`, whose YAML front matter
+ * holds the task's state and whose body is a human-readable summary. History is appended on every transition
+ * (and git keeps the rest).
+ */
+import { parseDocument, stringify } from "yaml";
+import type { FieldSource, JobSettings, JobTarget, RunRequest, TaskAction } from "../domain/model.js";
+
+export const TASK_STATES = ["PENDING", "PLANNED", "IN_PROGRESS", "COMPLETE", "FAILED", "BLOCKED"] as const;
+export type TaskState = (typeof TASK_STATES)[number];
+
+/** Legal transitions (from → allowed targets). A transition to the same state is a re-record, always legal. */
+const TRANSITIONS: Record<TaskState, readonly TaskState[]> = {
+  PENDING: ["PLANNED", "BLOCKED"],
+  PLANNED: ["PENDING", "IN_PROGRESS", "BLOCKED", "COMPLETE"],
+  IN_PROGRESS: ["COMPLETE", "FAILED", "PLANNED", "PENDING"],
+  COMPLETE: ["PENDING", "PLANNED"],
+  FAILED: ["PENDING", "PLANNED", "BLOCKED", "IN_PROGRESS"],
+  BLOCKED: ["PENDING", "PLANNED"],
+};
+
+export function isLegalTransition(from: TaskState, to: TaskState): boolean {
+  return from === to || TRANSITIONS[from].includes(to);
+}
+
+export class IllegalTransitionError extends Error {
+  constructor(
+    readonly taskId: string,
+    readonly from: TaskState,
+    readonly to: TaskState,
+  ) {
+    super(`Task ${taskId}: illegal state transition ${from} → ${to}`);
+    this.name = "IllegalTransitionError";
+  }
+}
+
+export interface HistoryEntry {
+  at: string;
+  from: TaskState | null;
+  to: TaskState;
+  by: string;
+  note?: string;
+}
+
+/** What the task asks the Worker to do (written by the Tech Lead). */
+export interface TaskSpec {
+  settings?: JobSettings;
+  patch?: { new_settings: JobSettings; fields_to_remove?: string[] };
+  target?: JobTarget;
+  run?: RunRequest;
+  explanation?: FieldSource[];
+}
+
+export interface TaskRecord {
+  id: string;
+  requirement: string;
+  key: string;
+  action: TaskAction;
+  status: TaskState;
+  priority: number;
+  depends_on: string[];
+  /** "structured" | "interpreter" | "llm" | "removed" (requirement or item deleted: the job is to be deleted). */
+  source: string;
+  /** sha of the requirement file text the task came from. */
+  requirement_hash: string;
+  /** sha of `spec` (+ action): changes when the requirement asks for something different. */
+  spec_hash: string;
+  /** Per-task hash of the change recorded by the last plan (approval). */
+  plan_hash?: string;
+  /** Overall plan hash of the plan that recorded `plan_hash` (what the PR comment showed). */
+  plan_id?: string;
+  /** spec_hash at the last successful apply. */
+  applied_spec_hash?: string;
+  /** Hash of the normalised job settings right after the last successful apply (drift detection). */
+  applied_hash?: string;
+  job_id?: number;
+  job_name?: string;
+  run?: { run_id: number; url?: string; result?: string; message?: string };
+  attempts: number;
+  lease?: { holder: string; expires: string };
+  line?: number;
+  questions?: string[];
+  errors?: string[];
+  spec: TaskSpec;
+  history: HistoryEntry[];
+}
+
+export const TASK_FILE_VERSION = 1;
+
+const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
+
+export class TaskFileError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(`${file}: ${message}`);
+    this.name = "TaskFileError";
+  }
+}
+
+/** Parses a task file. Throws TaskFileError naming the file and the field when the front matter is not a task. */
+export function parseTaskFile(file: string, text: string): TaskRecord {
+  const match = FRONT_MATTER.exec(text);
+  if (!match)
+    throw new TaskFileError(file, "no YAML front matter (expected a task file written by jobagent)");
+  const doc = parseDocument(match[1] ?? "", { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0)
+    throw new TaskFileError(file, `front matter: ${doc.errors[0]?.message ?? "invalid YAML"}`);
+  const data = doc.toJS({ maxAliasCount: 10 }) as Record<string, unknown> | null;
+  if (!data || typeof data !== "object") throw new TaskFileError(file, "front matter is not a mapping");
+  const need = (field: string, type: "string" | "number") => {
+    if (typeof data[field] !== type) {
+      throw new TaskFileError(
+        file,
+        `field "${field}" must be a ${type} (found ${JSON.stringify(data[field])}); re-run \`jobagent tech-lead\` to rewrite it`,
+      );
+    }
+  };
+  need("id", "string");
+  need("requirement", "string");
+  need("key", "string");
+  need("action", "string");
+  need("status", "string");
+  if (!(TASK_STATES as readonly string[]).includes(data.status as string)) {
+    throw new TaskFileError(
+      file,
+      `field "status" must be one of ${TASK_STATES.join(", ")} (found ${JSON.stringify(data.status)})`,
+    );
+  }
+  if (!["create", "update", "delete", "run"].includes(data.action as string)) {
+    throw new TaskFileError(
+      file,
+      `field "action" must be create, update, delete or run (found ${JSON.stringify(data.action)})`,
+    );
+  }
+  return {
+    id: data.id as string,
+    requirement: data.requirement as string,
+    key: data.key as string,
+    action: data.action as TaskAction,
+    status: data.status as TaskState,
+    priority: typeof data.priority === "number" ? data.priority : 100,
+    depends_on: Array.isArray(data.depends_on) ? data.depends_on.map(String) : [],
+    source: typeof data.source === "string" ? data.source : "structured",
+    requirement_hash: typeof data.requirement_hash === "string" ? data.requirement_hash : "",
+    spec_hash: typeof data.spec_hash === "string" ? data.spec_hash : "",
+    plan_hash: optionalString(data.plan_hash),
+    plan_id: optionalString(data.plan_id),
+    applied_spec_hash: optionalString(data.applied_spec_hash),
+    applied_hash: optionalString(data.applied_hash),
+    job_id: typeof data.job_id === "number" ? data.job_id : undefined,
+    job_name: optionalString(data.job_name),
+    run: isObject(data.run) ? (data.run as TaskRecord["run"]) : undefined,
+    attempts: typeof data.attempts === "number" ? data.attempts : 0,
+    lease: isObject(data.lease) ? (data.lease as TaskRecord["lease"]) : undefined,
+    line: typeof data.line === "number" ? data.line : undefined,
+    questions: Array.isArray(data.questions) ? data.questions.map(String) : undefined,
+    errors: Array.isArray(data.errors) ? data.errors.map(String) : undefined,
+    spec: isObject(data.spec) ? (data.spec as TaskSpec) : {},
+    history: Array.isArray(data.history) ? (data.history as HistoryEntry[]) : [],
+  };
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Serialises a task file: front matter (stable key order) + a human-readable body. */
+export function renderTaskFile(task: TaskRecord): string {
+  const front: Record<string, unknown> = { version: TASK_FILE_VERSION };
+  const order: Array<keyof TaskRecord> = [
+    "id",
+    "requirement",
+    "key",
+    "action",
+    "status",
+    "priority",
+    "depends_on",
+    "source",
+    "requirement_hash",
+    "spec_hash",
+    "plan_hash",
+    "plan_id",
+    "applied_spec_hash",
+    "applied_hash",
+    "job_id",
+    "job_name",
+    "run",
+    "attempts",
+    "lease",
+    "line",
+    "questions",
+    "errors",
+    "spec",
+    "history",
+  ];
+  for (const key of order) {
+    const value = task[key];
+    if (value === undefined) continue;
+    if (Array.isArray(value) && value.length === 0 && key !== "depends_on" && key !== "history") continue;
+    front[key] = value;
+  }
+  const yamlText = stringify(front, { lineWidth: 0, aliasDuplicateObjects: false });
+  return `---\n${yamlText}---\n\n${renderBody(task)}`;
+}
+
+function renderBody(task: TaskRecord): string {
+  const lines: string[] = [];
+  const what =
+    task.action === "create"
+      ? `keep job "${task.job_name ?? task.spec.settings?.name ?? task.key}" as the requirement defines it`
+      : task.action === "update"
+        ? `update an existing job (${describeTarget(task.spec.target)})`
+        : task.action === "delete"
+          ? `delete job ${describeTarget(task.spec.target)}`
+          : `run job ${describeTarget(task.spec.target)}`;
+  lines.push(`# Task \`${task.id}\``, "");
+  lines.push(`- **What:** ${what}`);
+  lines.push(`- **Status:** ${task.status}${task.job_id !== undefined ? ` — job ${task.job_id}` : ""}`);
+  lines.push(`- **Requirement:** \`${task.requirement}\` (interpreted by: ${task.source})`);
+  if (task.depends_on.length > 0)
+    lines.push(`- **Waits for:** ${task.depends_on.map((d) => `\`${d}\``).join(", ")}`);
+  if (task.run)
+    lines.push(
+      `- **Last run:** ${task.run.run_id}${task.run.result ? ` (${task.run.result})` : ""}${task.run.url ? ` ${task.run.url}` : ""}`,
+    );
+  if (task.questions?.length) {
+    lines.push("", "## Questions for the requester", "");
+    for (const q of task.questions) lines.push(`- ${q}`);
+  }
+  if (task.errors?.length) {
+    lines.push("", "## Problems", "");
+    for (const e of task.errors) lines.push(`- ${e}`);
+  }
+  if (task.spec.explanation?.length) {
+    lines.push("", "## Why each field has its value", "");
+    for (const e of task.spec.explanation)
+      lines.push(`- \`${e.field}\` ← "${e.words}"${e.line ? ` (line ${e.line})` : ""}`);
+  }
+  lines.push("", "## History", "", "| at | from | to | by | note |", "|---|---|---|---|---|");
+  for (const h of task.history.slice(-20)) {
+    lines.push(
+      `| ${h.at} | ${h.from ?? "—"} | ${h.to} | ${h.by} | ${(h.note ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ")} |`,
+    );
+  }
+  if (task.history.length > 20)
+    lines.push("", `(${task.history.length - 20} earlier transitions in the front matter)`);
+  lines.push(
+    "",
+    "<!-- Written by jobagent. The front matter is the task's state; edit the requirement, not this file. -->",
+    "",
+  );
+  return lines.join("\n");
+}
+
+export function describeTarget(target: JobTarget | undefined): string {
+  if (!target) return "(no target)";
+  if (target.job_id !== undefined) return `#${target.job_id}${target.name ? ` "${target.name}"` : ""}`;
+  if (target.name) return `"${target.name}"`;
+  if (target.tag) return `tagged ${target.tag.key}=${target.tag.value}`;
+  if (target.code_path) return `running ${target.code_path}`;
+  return "(no target)";
+}
+
+/**
+ * Moves a task to a new state, appending to its history. Throws IllegalTransitionError for a transition the state
+ * machine does not allow.
+ */
+export function transition(task: TaskRecord, to: TaskState, by: string, at: Date, note?: string): TaskRecord {
+  if (!isLegalTransition(task.status, to)) throw new IllegalTransitionError(task.id, task.status, to);
+  const entry: HistoryEntry = { at: at.toISOString(), from: task.status, to, by };
+  if (note) entry.note = note;
+  const history = [...task.history, entry];
+  // Keep the front matter bounded: old transitions stay in git history.
+  const trimmed = history.length > 100 ? history.slice(-100) : history;
+  return { ...task, status: to, history: trimmed };
+}

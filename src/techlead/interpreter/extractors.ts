@@ -1,0 +1,731 @@
+/**
+ * The table of extractors: each a small named unit reading one kind of fact (with its words) into the Reading.
+ * Adding an extractor = adding an entry here (see docs/interpreter.md). Pure.
+ */
+import {
+  clauses,
+  EMAIL_RE,
+  lineIn,
+  type Prose,
+  keyValuePairs,
+  parseCount,
+  parseDuration,
+  WORKSPACE_PATH_RE,
+  trimPath,
+  type Clause,
+} from "./text.js";
+import type { WorkspaceJob } from "../../domain/model.js";
+import type { EmailEvent, Extractor, Reading, Sourced } from "./reading.js";
+import { maskNames, readSchedule } from "./schedule.js";
+
+function firstMatch(reading: Reading, re: RegExp): { m: RegExpExecArray; line: number } | undefined {
+  for (const l of reading.prose.lines) {
+    const m = re.exec(l.text);
+    if (m) return { m, line: lineIn(l, m.index) };
+  }
+  return undefined;
+}
+
+/** The notification events a clause names ("when it succeeds or fails" → on_success and on_failure). */
+function eventsOf(text: string): EmailEvent[] {
+  if (
+    /\b(longer than|more than|over|exceeds?|takes? longer)\b/i.test(text) &&
+    /\b(warn|warning|alert|notify|let)\b/i.test(text) &&
+    parseDuration(text)
+  ) {
+    return ["on_duration_warning_threshold_exceeded"];
+  }
+  const events: EmailEvent[] = [];
+  if (/\b(starts?|started|begins?|kicks? off)\b/i.test(text)) events.push("on_start");
+  if (
+    /\b(succeed|succeeds|succeeded|success|successful(?:ly)?|completes?|completed|finishes|done)\b/i.test(
+      text,
+    )
+  )
+    events.push("on_success");
+  if (/\b(fail|fails|failed|failing|failure|failures|errors?|breaks|crash(?:es)?|alerts?)\b/i.test(text))
+    events.push("on_failure");
+  // One event unless the words join them ("succeeds or fails", "on start and on failure").
+  if (events.length > 1 && !/\b(?:or|and|&|\/)\b|\//.test(text)) return [events[events.length - 1]];
+  return events;
+}
+
+function eventOf(text: string): EmailEvent | undefined {
+  const events = eventsOf(text);
+  return events.includes("on_failure") ? "on_failure" : events[0];
+}
+
+/** The task a clause ties a setting to: "the load task", "task `extract`", "The extract task". */
+function taskOfClause(text: string): string | undefined {
+  const m =
+    /\b(?:the\s+)?`?([A-Za-z][\w-]*)`?\s+(?:task|step)\b(?!s)/i.exec(text) ??
+    /\b(?:task|step)\s+`?([A-Za-z][\w-]*)`?/i.exec(text);
+  if (!m) return undefined;
+  if (/^(the|a|an|each|every|all|whole|this|that|which|one|first|last|new|same|said|its|other)$/i.test(m[1]))
+    return undefined;
+  return m[1];
+}
+
+/**
+ * The task clause `i` ties a setting to, following "that task" / "this step" / "the same task" / "it" back to
+ * the task named earlier in the same sentence ("The fetch step is flaky: retry it 3 times and make that task
+ * time out after 20 minutes").
+ */
+function taskOfClauseAt(all: Clause[], i: number): string | undefined {
+  const own = taskOfClause(all[i].text);
+  if (own) return own;
+  if (!/\b(?:(?:that|this|the\s+same|said)\s+(?:task|step)|it)\b/i.test(all[i].text)) return undefined;
+  for (let j = i - 1; j >= 0 && all[j].sentence === all[i].sentence; j--) {
+    const earlier = taskOfClause(all[j].text);
+    if (earlier) return earlier;
+  }
+  return undefined;
+}
+
+/**
+ * Timeout phrases, each binding its duration: "kill it after 2 hours", "time out after 20 minutes",
+ * "timeout of 2h", "a 90 minute timeout", "abort if it runs longer than 3 hours", "time limit: 1 hour".
+ */
+const DURATION_WORDS = String.raw`(?:half an? hour|an? hour and a half|(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|ten|twelve|fifteen|twenty|thirty|forty-five)\s*-?\s*(?:seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h))\b`;
+const TIMEOUT_PHRASES: RegExp[] = [
+  new RegExp(
+    String.raw`\b(?:time\s?s?\s?out|timed out|time limit|max(?:imum)? (?:run(?:time)?|duration))\b[^.;,]{0,40}?\b(?:of|after|at|to|is|=|:|in)?\s*(${DURATION_WORDS})`,
+    "i",
+  ),
+  new RegExp(
+    String.raw`\b(?:kill|abort|cancel|terminate|stop)(?:s|ed)?\b[^.;,]{0,50}?\b(?:after|at|past|beyond|longer than|more than|over|exceeds?|once it hits|when it hits)\s+(${DURATION_WORDS})`,
+    "i",
+  ),
+  new RegExp(`(${DURATION_WORDS})\\s+(?:time\\s?out|time limit|hard limit|cap)\\b`, "i"),
+  new RegExp(
+    String.raw`\b(?:should(?:n'?t|\s+not|\s+never)|must(?:n'?t|\s+not|\s+never)|may\s+not|can(?:'?t|not)|never|not\s+allowed\s+to|no\s+run\s+may)\s+(?:run|take|last|go)\s+(?:(?:any\s+)?longer|more)\s+than\s+(${DURATION_WORDS})`,
+    "i",
+  ),
+  new RegExp(
+    String.raw`\b(?:if|when|once)\s+(?:it|the\s+(?:job|run|task|step))\s+(?:takes|runs|goes|lasts)\s+(?:(?:more|longer)\s+than|over|beyond|past)\s+(${DURATION_WORDS})[^.;]{0,20}?\b(?:kill|abort|cancel|terminate|stop)`,
+    "i",
+  ),
+];
+
+/** A job name as written: quoted (any characters) or one identifier-like token ("genomics-alignment"). */
+const QUOTED_NAME = String.raw`["“\`']([^"”\`'\n]{2,100})["”\`']`;
+const TOKEN_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_])`;
+/** "Job name: Sales Rollup": after an explicit name label, Title Case words up to the end of the phrase. */
+const LABELLED_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_](?:\s+[A-Z0-9][\w.-]*[A-Za-z0-9_])*)`;
+const NAME_CUE = String.raw`(?:(?:^|[.!?]\s+)name\s*(?=[:=])|\bjob[\s_-]?name|\bname\s+(?:of\s+)?(?:the|this)\s+job|\bname\s+(?:the\s+job|it)|\bcall\s+(?:the\s+job|it)|\b(?:job|pipeline)\s+(?:called|named)|\b(?:job|it)\s+should\s+be\s+(?:called|named))(?:\s+(?:is|should\s+be|to|as))?\s*[:=]?\s*`;
+
+/**
+ * Phrases that name the job to create, strongest first. A name is taken only where the words say it is the job's
+ * name (a name label, "call the job X", `Job "X"`, `Create "X":`, a quoted name opening a sentence); unquoted
+ * names must look like identifiers (contain "-", "_" or "."), except right after an explicit name label.
+ */
+const JOB_NAME_PHRASES: Array<{ name: string; re: RegExp; unquotedNeedsMark: boolean }> = [
+  {
+    name: "name-label",
+    re: new RegExp(
+      NAME_CUE +
+        `(?:${QUOTED_NAME}|${LABELLED_NAME})(?=\\s*(?:$|[,.;:!?)]|\\s(?:and|with|that|which|to|for|runs?|should|please)\\b))`,
+      "i",
+    ),
+    unquotedNeedsMark: false,
+  },
+  {
+    name: "job-quoted",
+    re: new RegExp(String.raw`\b(?:job|pipeline)\s*[:,]?\s+` + QUOTED_NAME, "i"),
+    unquotedNeedsMark: true,
+  },
+  {
+    name: "create-quoted",
+    re: new RegExp(
+      String.raw`\b(?:create|set\s*up|setup|add|make|build|need)\s*:?\s+(?:(?:a|the|one)\s+)?(?:new\s+)?(?:job\s+)?` +
+        QUOTED_NAME,
+      "i",
+    ),
+    unquotedNeedsMark: true,
+  },
+  {
+    name: "quoted-subject",
+    re: new RegExp(
+      String.raw`(?:^|[.!?:]\s+)\s*` +
+        QUOTED_NAME +
+        String.raw`\s*(?::|—|–|\s-\s|\s+(?:runs?|should|will|is|needs?|has|does|must)\b)`,
+      "i",
+    ),
+    unquotedNeedsMark: true,
+  },
+  {
+    name: "job-colon",
+    re: new RegExp(
+      String.raw`(?:^|[.!?]\s+)\s*job\s*[:=]\s*\`?` + TOKEN_NAME + String.raw`\`?(?=\s*(?:$|[,.;]))`,
+      "i",
+    ),
+    unquotedNeedsMark: true,
+  },
+  {
+    name: "job-label",
+    re: new RegExp(
+      String.raw`(?:^|[.!?]\s+)\s*(?:(?:please\s+)?(?:make|create|add|set\s*up|new)\s+(?:a\s+)?(?:new\s+)?)?job\s+\`?` +
+        TOKEN_NAME +
+        String.raw`\`?\s*(?::|—|–|\s-\s)`,
+      "i",
+    ),
+    unquotedNeedsMark: true,
+  },
+  {
+    name: "create-bare-token",
+    re: new RegExp(
+      String.raw`\b(?:create|set\s*up|setup|make)\s+\`?` +
+        TOKEN_NAME +
+        String.raw`\`?\s+(?:which|that|to|job)\b`,
+      "i",
+    ),
+    unquotedNeedsMark: true,
+  },
+  {
+    name: "create-token",
+    re: new RegExp(
+      String.raw`\b(?:create|new|set\s*up|make|add)\s+(?:a\s+)?(?:new\s+)?job\s+\`?` + TOKEN_NAME + "`?",
+      "i",
+    ),
+    unquotedNeedsMark: true,
+  },
+];
+
+/** Every place the words introduce a new job by name, in text order (one entry per distinct name). */
+export function jobNameIntroductions(
+  prose: Prose,
+  existingJobs: WorkspaceJob[],
+): Array<Sourced<string> & { lineIndex: number; index: number; phrase: string }> {
+  const out: Array<Sourced<string> & { lineIndex: number; index: number; phrase: string }> = [];
+  for (const phrase of JOB_NAME_PHRASES) {
+    prose.lines.forEach((l, lineIndex) => {
+      const re = new RegExp(
+        phrase.re.source,
+        phrase.re.flags.includes("g") ? phrase.re.flags : phrase.re.flags + "g",
+      );
+      for (const m of l.text.matchAll(re)) {
+        const raw = m.slice(1).find((g) => g !== undefined) ?? "";
+        const at = m[0].indexOf(raw);
+        const quoted = at > 0 && /["“`']/.test(m[0][at - 1]);
+        const name = raw.trim().replace(/[.]+$/, "");
+        if (!name) continue;
+        if (phrase.unquotedNeedsMark && !quoted && !/[-_.]/.test(name)) continue;
+        if (/^(?:\/|https?:)/.test(name)) continue;
+        if (existingJobs.some((j) => (j.settings.name ?? "").toLowerCase() === name.toLowerCase())) continue;
+        if (out.some((o) => o.value.toLowerCase() === name.toLowerCase())) continue;
+        out.push({
+          value: name,
+          words: m[0].trim(),
+          line: lineIn(l, m.index ?? 0),
+          lineIndex,
+          index: (m.index ?? 0) + at,
+          phrase: phrase.name,
+        });
+      }
+    });
+  }
+  return out.sort((a, b) => a.lineIndex - b.lineIndex || a.index - b.index);
+}
+
+/** The name of the job to create: the strongest naming phrase (the table is ordered strongest first). */
+function readJobName(prose: Prose, existingJobs: WorkspaceJob[]): Sourced<string> | undefined {
+  const all = jobNameIntroductions(prose, existingJobs);
+  const best = JOB_NAME_PHRASES.map((p) => all.find((a) => a.phrase === p.name)).find((a) => a !== undefined);
+  return best
+    ? { value: best.value, words: best.words, ...(best.line !== undefined ? { line: best.line } : {}) }
+    : undefined;
+}
+
+export const EXTRACTORS: Extractor[] = [
+  {
+    name: "job-name",
+    fields: ["name"],
+    extract(r, ctx) {
+      r.jobName = readJobName(r.prose, ctx.existingJobs);
+    },
+  },
+  {
+    name: "schedule",
+    fields: ["schedule.quartz_cron_expression", "schedule.timezone_id", "schedule.pause_status"],
+    extract(r) {
+      r.schedule = readSchedule(r.prose);
+    },
+  },
+  {
+    name: "file-arrival",
+    fields: ["trigger.file_arrival.url"],
+    extract(r) {
+      for (const l of r.prose.lines) {
+        if (
+          !/\bfiles?\b/i.test(l.text) ||
+          !/\b(land|lands|landing|arrive|arrives|arrival|dropped|drops|appear|appears|uploaded|shows? up|comes? in|new)\b/i.test(
+            l.text,
+          )
+        )
+          continue;
+        const m = /(?:\/Volumes\/[^\s,;'"`()]+|(?:s3a?|abfss|gs|wasbs):\/\/[^\s,;'"`()]+)/.exec(l.text);
+        if (m) {
+          r.fileArrival = {
+            value: trimPath(m[0]),
+            words: l.text.slice(Math.max(0, m.index - 40), m.index + m[0].length).trim(),
+            line: l.line,
+          };
+          return;
+        }
+      }
+    },
+  },
+  {
+    name: "table-update",
+    fields: ["trigger.table_update.table_names"],
+    extract(r) {
+      const hit = firstMatch(
+        r,
+        /\btables?\s+`?([\w]+\.[\w]+\.[\w]+(?:`?\s*(?:,|and)\s*`?[\w]+\.[\w]+\.[\w]+)*)`?[^.\n]*\b(updated?|changes?|changed|modified|gets? new data|refreshed)\b/i,
+      );
+      if (hit) {
+        const names = hit.m[1].split(/`?\s*(?:,|and)\s*`?/).map((s) => s.replace(/`/g, "").trim());
+        r.tableUpdate = { value: names, words: hit.m[0], line: hit.line };
+      }
+    },
+  },
+  {
+    name: "continuous",
+    fields: ["continuous.pause_status"],
+    extract(r) {
+      const hit = firstMatch(
+        r,
+        /\b(run(?:s|ning)?\s+continuously|continuous(?:ly)?(?:\s+job|\s+mode)?|always[- ]on|24\/7)\b/i,
+      );
+      if (hit) r.continuous = { value: true, words: hit.m[0], line: hit.line };
+    },
+  },
+  {
+    name: "compute",
+    fields: ["job_clusters[].new_cluster", "tasks[].existing_cluster_id", "serverless"],
+    extract(r) {
+      const serverless = firstMatch(r, /\bserverless\b(?!\s+(?:sql\s+)?warehouse)/i);
+      if (serverless) r.serverless = { value: true, words: serverless.m[0], line: serverless.line };
+      const existing = firstMatch(r, /\b(\d{4}-\d{6}-[a-z0-9]{5,8})\b/i);
+      if (existing) r.existingClusterId = { value: existing.m[1], words: existing.m[0], line: existing.line };
+      const autoscale = firstMatch(
+        r,
+        /\b(?:autoscal\w*\s+(?:from\s+|between\s+)?)?(\d+)\s*(?:-|to|and)\s*(\d+)\s+workers\b/i,
+      );
+      if (autoscale) {
+        r.cluster.autoscale = {
+          value: { min_workers: Number(autoscale.m[1]), max_workers: Number(autoscale.m[2]) },
+          words: autoscale.m[0],
+          line: autoscale.line,
+        };
+      } else {
+        const workers = firstMatch(
+          r,
+          /\b(\d+|one|two|three|four|five|six|eight|ten|twelve|sixteen)\s+(?:worker(?:\s+node)?s?|nodes|executors)\b/i,
+        );
+        const count = workers
+          ? (parseCount(workers.m[1]) ?? (workers.m[1].toLowerCase() === "sixteen" ? 16 : undefined))
+          : undefined;
+        if (workers && count !== undefined)
+          r.cluster.numWorkers = { value: count, words: workers.m[0], line: workers.line };
+      }
+      const node = firstMatch(
+        r,
+        /\b(Standard_[A-Za-z0-9_]+|[a-z][a-z0-9-]*\d[a-z0-9-]*\.(?:\d*x?large|medium|small|metal)|n[12][a-z]?-(?:standard|highmem|highcpu)-\d+)\b/,
+      );
+      if (node) r.cluster.nodeType = { value: node.m[1], words: node.m[0], line: node.line };
+      const spark = firstMatch(r, /\b(\d{1,2}\.\d{1,2}\.x-(?:[a-z0-9]+-)*scala\d\.\d{1,2})\b/i);
+      if (spark) r.cluster.sparkVersion = { value: spark.m[1], words: spark.m[0], line: spark.line };
+      else {
+        const dbr = firstMatch(
+          r,
+          /\b(?:dbr|runtime|spark)\s*(?:version\s*)?(\d{1,2}\.\d{1,2})(?:\s*LTS)?\b/i,
+        );
+        if (dbr) {
+          const major = Number(dbr.m[1].split(".")[0]);
+          r.cluster.sparkVersion = {
+            value: `${dbr.m[1]}.x-scala${major >= 17 ? "2.13" : "2.12"}`,
+            words: dbr.m[0],
+            line: dbr.line,
+          };
+        }
+      }
+      const key = firstMatch(r, /\bcluster\s+(?:called|named|key)\s+`?([\w-]+)`?/i);
+      if (key) r.cluster.key = { value: key.m[1], words: key.m[0], line: key.line };
+    },
+  },
+  {
+    name: "retries",
+    fields: ["tasks[].max_retries", "tasks[].min_retry_interval_millis", "tasks[].retry_on_timeout"],
+    extract(r) {
+      const all = clauses(r.prose);
+      all.forEach((c, i) => {
+        const count =
+          /\bretr(?:y|ies)\b(?:\s+(?:it|them|the\s+\w+\s+(?:task|step)|the\s+(?!job\b|run\b|whole\b|pipeline\b)[\w-]+|(?:each|every|all|both)\s+(?:of\s+the\s+)?(?:tasks?|steps?)|this|that))?(?:\s+(?:up\s+to|at\s+most|max(?:imum)?|no\s+more\s+than))?\s+(\d+|once|twice|thrice|one|two|three|four|five)(?:\s*(?:times?|x))?\b/i.exec(
+            c.text,
+          ) ??
+          /\b(?:up\s+to|at\s+most|max(?:imum)?(?:\s+of)?)\s+(\d+|one|two|three|four|five)\s+retries\b/i.exec(
+            c.text,
+          ) ??
+          /\b(\d+|one|two|three|four|five)\s+retries\b/i.exec(c.text) ??
+          /\bretries\s+(?:to|=|:|of)\s*(\d+)\b/i.exec(c.text) ??
+          /\b(?:max(?:imum)?\s+)?retries\b[^.,;\d]{0,40}?\bto\s+(\d+|one|two|three|four|five)\b/i.exec(
+            c.text,
+          ) ??
+          /\b(?:should\s+)?retry\s+(once|twice)\b/i.exec(c.text);
+        if (count && !r.retries) {
+          const n = parseCount(count[1]);
+          if (n !== undefined) {
+            // "Retry the ingest twice": the step named right after the verb.
+            const named =
+              /^retr(?:y|ies)\s+the\s+((?!job\b|run\b|whole\b|pipeline\b)[\w-]+)\s+(?!task\b|step\b)/i.exec(
+                count[0],
+              )?.[1];
+            const task = taskOfClauseAt(all, i) ?? named;
+            r.retries = { value: n, words: count[0], line: c.line, ...(task ? { task } : {}) };
+          }
+        } else if (!r.retries && /\bretry\b[^.]*\bon failure\b/i.test(c.text) && !/\d/.test(c.text)) {
+          r.retries = { value: 1, words: "retry on failure", line: c.line };
+        }
+        const interval =
+          /((?:\d+(?:\.\d+)?|one|two|three|four|five|ten|fifteen|twenty|thirty)\s*(?:seconds?|secs?|minutes?|mins?|m|hours?|h))\s+(?:between(?:\s+(?:retries|attempts|tries))?|apart)\b|\bwait(?:ing)?\s+(\d+\s*(?:seconds?|minutes?|mins?))\s+between\b|\bretry\s+every\s+(\d+\s*(?:seconds?|minutes?|mins?))/i.exec(
+            c.text,
+          );
+        if (interval && !r.retryIntervalMs) {
+          const d = parseDuration(interval[1] ?? interval[2] ?? interval[3]);
+          if (d) r.retryIntervalMs = { value: d.seconds * 1000, words: interval[0], line: c.line };
+        }
+        const onTimeout = /\bretry\b[^.]*\bon\s+timeouts?\b|\bretry[_ ]on[_ ]timeout\b/i.exec(c.text);
+        if (onTimeout && !r.retryOnTimeout)
+          r.retryOnTimeout = { value: true, words: onTimeout[0], line: c.line };
+      });
+    },
+  },
+  {
+    name: "timeout",
+    fields: ["timeout_seconds", "tasks[].timeout_seconds"],
+    extract(r) {
+      const all = clauses(r.prose);
+      for (let i = 0; i < all.length && !r.timeout; i++) {
+        const c = all[i];
+        for (const re of TIMEOUT_PHRASES) {
+          const m = re.exec(c.text);
+          if (!m) continue;
+          const d = parseDuration(m[1].replace(/(\d)\s*-\s*/, "$1 "));
+          if (!d) continue;
+          const task = taskOfClauseAt(all, i);
+          const perTask = task && !/\b(whole|entire|job)\b/i.test(m[0]) ? task : undefined;
+          r.timeout = { value: d.seconds, words: m[0], line: c.line, ...(perTask ? { task: perTask } : {}) };
+          break;
+        }
+      }
+    },
+  },
+  {
+    name: "notifications",
+    fields: ["email_notifications", "webhook_notifications", "health.rules"],
+    extract(r) {
+      const all = clauses(r.prose);
+      all.forEach((c: Clause, i) => {
+        const emails = c.text.replace(/\/\S+/g, " ").match(EMAIL_RE) ?? [];
+        const stop =
+          /\b(stop|don'?t|do not|no longer|remove|no more)\b[^.]*\b(email|emailing|mail|notify|notifying|alert)/i.test(
+            c.text,
+          );
+        // A clause without an event word takes the event of the next clause of the same sentence ("email X, when it fails").
+        let events = eventsOf(c.text);
+        if (!events.length && emails.length) {
+          const next = all[i + 1];
+          if (
+            next &&
+            next.sentence === c.sentence &&
+            !(next.text.replace(/\/\S+/g, " ").match(EMAIL_RE) ?? []).length
+          )
+            events = eventsOf(next.text);
+        }
+        const event = events.includes("on_failure") ? "on_failure" : events[0];
+        if (event === "on_duration_warning_threshold_exceeded") {
+          const d = parseDuration(c.text);
+          if (d && !r.durationWarning) r.durationWarning = { value: d.seconds, words: c.text, line: c.line };
+        }
+        for (const email of emails) {
+          if (stop) {
+            r.removeEmails.push({ value: email, words: c.text, line: c.line, ...(event ? { event } : {}) });
+            continue;
+          }
+          if (!event) {
+            r.questions.push(
+              `When should ${email} be emailed — on failure, on success, on start, or when a run is too long? ("${c.text}")`,
+            );
+            continue;
+          }
+          for (const ev of events) r.emails.push({ value: email, event: ev, words: c.text, line: c.line });
+        }
+        const hook =
+          /\b(slack|teams|webhook|pagerduty|notification)\b[^.]*?\b(?:destination|channel|webhook|id)?\s*`?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`?/i.exec(
+            c.text,
+          );
+        if (hook) {
+          const ev =
+            event ??
+            eventOf(
+              all
+                .filter((x) => x.sentence === c.sentence)
+                .map((x) => x.text)
+                .join(" "),
+            );
+          if (ev) r.webhooks.push({ value: hook[2], event: ev, words: hook[0], line: c.line });
+          else r.questions.push(`On which event should destination ${hook[2]} be notified? ("${c.text}")`);
+        }
+        if (
+          /\b(sms|text message|text me|phone call|call me|whatsapp|pager number)\b/i.test(c.text) ||
+          /\+\d[\d ]{7,}/.test(c.text)
+        ) {
+          r.questions.push(
+            `The Jobs API cannot send SMS or phone notifications ("${c.text}"). Give an email address, or the id of a notification destination (Slack, Teams, PagerDuty, webhook) configured in the workspace.`,
+          );
+        }
+      });
+    },
+  },
+  {
+    name: "tags",
+    fields: ["tags"],
+    extract(r) {
+      for (const l of r.prose.lines) {
+        // "tagged k=v" / "with tag k=v" name an existing job; those are targets, not new tags.
+        const m =
+          /\b(?:add\s+(?:the\s+)?tags?|tags?\s*:|tag\s+it(?:\s+with)?|tags?(?=\s+[\w.-]+\s*[=:]))\s*([^\n]*)/i.exec(
+            l.text,
+          );
+        if (!m || /\b(tagged|with (?:the )?tag)\b/i.test(l.text.slice(0, m.index + 12))) continue;
+        for (const kv of m[1].matchAll(/([A-Za-z_][\w.-]*)\s*[=:]\s*("[^"]*"|[\w.@/-]+)/g)) {
+          r.tags.push({
+            key: kv[1],
+            value: kv[2].replace(/^"|"$/g, "").replace(/\.$/, ""),
+            words: kv[0].replace(/\.$/, ""),
+            line: l.line,
+          });
+        }
+      }
+    },
+  },
+  {
+    name: "concurrency",
+    fields: ["max_concurrent_runs", "queue.enabled"],
+    extract(r) {
+      const one = firstMatch(
+        r,
+        /\b(?:only|at most|max(?:imum)?|no more than)\s+(one|1)\s+(?:run\s+)?at\s+a\s+time\b|\bone\s+run\s+at\s+a\s+time\b|\bnever\s+(?:run\s+)?in\s+parallel\b/i,
+      );
+      const n =
+        firstMatch(r, /\bmax(?:imum)?\s+(?:of\s+)?concurrent\s+runs?\s*(?:to|=|:|of)?\s*(\d+)\b/i) ??
+        firstMatch(
+          r,
+          /\b(?:up\s+to|at\s+most|max(?:imum)?(?:\s+of)?|no\s+more\s+than)\s+(\d+|two|three|four|five|ten)\s+(?:concurrent|parallel|simultaneous)\s+runs?\b/i,
+        ) ??
+        firstMatch(r, /\b(\d+)\s+(?:concurrent|parallel|simultaneous)\s+runs?\b/i);
+      if (n) {
+        const v = parseCount(n.m[1]);
+        if (v !== undefined) r.maxConcurrentRuns = { value: v, words: n.m[0], line: n.line };
+      } else if (one) r.maxConcurrentRuns = { value: 1, words: one.m[0], line: one.line };
+      const off = firstMatch(
+        r,
+        /\b(?:disable|turn off|no)\s+queu(?:e|ing)\b|\b(?:don'?t|do not|never)\s+queue\b|\bskip(?:ped)?\s+instead of queu/i,
+      );
+      const on = firstMatch(
+        r,
+        /\b(?:enable|turn on|allow)\s+queu\w*|\bqueue\s+(?:up\s+)?(?:the\s+|any\s+)?(?:extra|additional|other|further|remaining|overlapping|new|waiting)?\s*(?:runs|rest|others|overflow|ones)\b|\bqueue(?:ing)?\s+(?:enabled|on)\b|\b(?:should|will|must|get|gets|be)\s+(?:be\s+)?queued\b|\bqueue\b[^.\n]*\binstead of (?:skipping|dropping)\b/i,
+      );
+      if (off) r.queue = { value: false, words: off.m[0], line: off.line };
+      else if (on) r.queue = { value: true, words: on.m[0], line: on.line };
+    },
+  },
+  {
+    name: "parameters",
+    fields: [
+      "parameters",
+      "tasks[].notebook_task.base_parameters",
+      "tasks[].python_wheel_task.parameters",
+      "tasks[].python_wheel_task.named_parameters",
+      "job_parameters",
+    ],
+    extract(r) {
+      for (const l of r.prose.lines) {
+        // Job parameters: "job parameters: …", or a parameter given a default ("parameter env with default prod").
+        const jobParams =
+          /\bjob\s+param(?:eter)?s?\b\s*:?\s*(.*)$/i.exec(l.text) ??
+          (/\bwheel\b|\bnotebook\s+param|\bbase\s+param|\bwidgets?\b/i.test(l.text)
+            ? null
+            : /\bparam(?:eter)?s?\b\s*:?\s*((?:`?[A-Za-z_][\w.-]*`?\s*(?:\(\s*)?(?:,\s*)?(?:with\s+(?:a\s+)?)?default(?:s|ing|ed)?\b).*)$/i.exec(
+                l.text,
+              ));
+        if (jobParams) {
+          const re =
+            /([A-Za-z_][\w.-]*)\s*(?:\(\s*default(?:s)?\s*(?:=|:|to|of|is)?\s*|(?:,\s*)?(?:with\s+(?:a\s+)?)?default(?:s|ing|ed)?(?:\s+value)?\s*(?:=|:|to|of|as|is)?\s*|=\s*|:\s*)(\{\{[^}]+\}\}|"[^"]*"|[^\s,;)]+)\)?/gi;
+          for (const m of jobParams[1].split(/(?<=[\w)"'])\.\s/)[0].matchAll(re)) {
+            if (/^(default|with|and)$/i.test(m[1])) continue;
+            r.jobParameters.push({
+              name: m[1],
+              value: m[2].replace(/^"|"$/g, "").replace(/\.$/, ""),
+              words: m[0].trim(),
+              line: l.line,
+            });
+          }
+          continue;
+        }
+        const named = /\b(?:keyword\s+arg(?:ument)?s|named\s+param(?:eter)?s|kwargs)\b\s*:?\s*(.*)$/i.exec(
+          l.text,
+        );
+        if (named) {
+          for (const kv of keyValuePairs(named[1]))
+            r.wheelNamed.push({ name: kv.key, value: kv.value, words: kv.words, line: l.line });
+          continue;
+        }
+        // Command-line arguments of a wheel entry point or a Python file: "with parameters --env prod --full false".
+        if (/\bwheel\b|\.py\b/i.test(l.text)) {
+          const args =
+            /\b(?:with\s+)?(?:param(?:eter)?s|arg(?:ument)?s)\s*:?\s*((?:--?[\w-]+(?:[ =][^\s.,-][^\s,]*)?\s*)+)/i.exec(
+              l.text,
+            );
+          if (args)
+            r.cliArgs = {
+              value: args[1].trim().replace(/\.$/, "").split(/\s+/),
+              words: args[0].trim(),
+              line: l.line,
+            };
+          if (args || /\bwheel\b/i.test(l.text)) continue;
+        }
+        const nb =
+          /\b(?:notebook\s+param(?:eter)?s|widgets?|base\s+param(?:eter)?s|with\s+param(?:eter)?s)\b\s*:?\s*(.*)$/i.exec(
+            l.text,
+          );
+        if (nb)
+          for (const kv of keyValuePairs(nb[1]))
+            r.notebookParameters.push({ name: kv.key, value: kv.value, words: kv.words, line: l.line });
+      }
+      // run-now: key=value pairs anywhere outside tag phrases.
+      for (const l of r.prose.lines) {
+        const text = l.text.replace(/\b(tagged|with (?:the )?tag|tags?)\s+[\w.-]+\s*[=:]\s*\S+/gi, " ");
+        for (const kv of keyValuePairs(text))
+          r.runParameters.push({ name: kv.key, value: kv.value, words: kv.words, line: l.line });
+      }
+      const only = firstMatch(
+        r,
+        /\b(?:only|just)\s+(?:the\s+)?(?:tasks?\s+|steps?\s+)?`?([\w-]+)`?(?:\s+(?:task|step))?\b/i,
+      );
+      if (
+        only &&
+        !/^(one|once|on|if|when|until|weekdays?|a|an|the|in|to|for|now|run|rerun|re-run|this|that|it|like|because|after|before|\d+)$/i.test(
+          only.m[1],
+        )
+      )
+        r.runOnly.push({ value: only.m[1], words: only.m[0], line: only.line });
+    },
+  },
+  {
+    name: "git-source",
+    fields: ["git_source"],
+    extract(r) {
+      const hit = firstMatch(
+        r,
+        /(https?:\/\/(github\.com|gitlab\.com|dev\.azure\.com|bitbucket\.org|[\w.-]*visualstudio\.com)\/[^\s,;)]+)/i,
+      );
+      if (!hit) return;
+      const url = hit.m[1].replace(/[.,]+$/, "").replace(/\s+$/, "");
+      const host = hit.m[2].toLowerCase();
+      const provider =
+        host === "github.com"
+          ? "gitHub"
+          : host === "gitlab.com"
+            ? "gitLab"
+            : host === "bitbucket.org"
+              ? "bitbucketCloud"
+              : "azureDevOpsServices";
+      const lineText = r.prose.lines.find((l) => l.line === hit.line)?.text ?? "";
+      const rest = lineText.slice(lineText.indexOf(hit.m[1]) + hit.m[1].length) + " " + r.prose.text;
+      const branch = /\b(?:branch|on)\s*:?\s+`?([\w][\w./-]*?)`?(?=[\s,.;:)]|$)/i.exec(rest);
+      const tag = /\b(?:git\s+)?tag\s+`?(v?\d[\w.-]*)`?/i.exec(rest);
+      const commit = /\bcommit\s+`?([0-9a-f]{7,40})`?/i.exec(rest);
+      const value: {
+        git_url: string;
+        git_provider: string;
+        git_branch?: string;
+        git_tag?: string;
+        git_commit?: string;
+      } = { git_url: url, git_provider: provider };
+      if (commit) value.git_commit = commit[1];
+      else if (tag) value.git_tag = tag[1];
+      else if (branch && !/^(the|a|our|that|this|every|each)$/i.test(branch[1])) value.git_branch = branch[1];
+      r.git = { value, words: hit.m[0] + (branch ? ` … ${branch[0]}` : ""), line: hit.line };
+    },
+  },
+  {
+    name: "run-as",
+    fields: ["run_as"],
+    extract(r) {
+      const sp = firstMatch(
+        r,
+        /\bservice\s+principal\s+(?:id\s+)?`?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`?/i,
+      );
+      if (sp) {
+        r.runAs = { value: { service_principal_name: sp.m[1] }, words: sp.m[0], line: sp.line };
+        return;
+      }
+      const named = firstMatch(r, /\bservice\s+principal\b/i);
+      if (named && /\brun\w*\s+as\b/i.test(r.prose.text)) {
+        r.questions.push("Which service principal should the job run as? Give its application id (a UUID).");
+        return;
+      }
+      const user = firstMatch(
+        r,
+        /\brun(?:s|ning)?\s+as\s+(?:user\s+)?([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})/i,
+      );
+      if (user) r.runAs = { value: { user_name: user.m[1] }, words: user.m[0], line: user.line };
+    },
+  },
+  {
+    name: "task-edits",
+    fields: ["tasks[] (remove)", "tasks[].notebook_task.notebook_path (repoint)"],
+    extract(r) {
+      for (const c of clauses(r.prose)) {
+        const rm =
+          /\b(?:remove|drop|delete|get rid of)\s+(?:the\s+)?(?:task|step)\s+`?([\w-]+)`?/i.exec(c.text) ??
+          /\b(?:remove|drop|delete|get rid of)\s+(?:the\s+)?`?([\w-]+)`?\s+(?:task|step)\b/i.exec(c.text) ??
+          /\b(?:don'?t|do not|no longer)\s+need\s+(?:the\s+)?`?([\w-]+)`?\s+(?:task|step)\b/i.exec(c.text);
+        if (rm) r.removeTasks.push({ value: rm[1], words: rm[0], line: c.line });
+        const path = c.text.match(WORKSPACE_PATH_RE);
+        const task = taskOfClause(c.text);
+        if (
+          path &&
+          task &&
+          /\b(now\s+)?(use|uses|point|run|runs|switch|change)\b/i.test(c.text) &&
+          /\bshould\b|\bnow\b|\bswitch|\bchange|\bpoint/i.test(c.text)
+        ) {
+          r.repointTasks.push({ task, value: trimPath(path[0]), words: c.text, line: c.line });
+        }
+      }
+    },
+  },
+  {
+    name: "cannot-do",
+    fields: ["questions"],
+    extract(r) {
+      const text = maskNames(r.prose.text);
+      const rules: Array<[RegExp, string]> = [
+        [
+          /\buntil\s+(?:[A-Z][a-z]+\s+\d|\d|the end|end of|december|january|february|march|april|may|june|july|august|september|october|november)|\bthen\s+stop\s+automatically\b|\bend\s+date\b|\bstop\s+(?:running\s+)?(?:after|on)\s+\w+\s+\d/i,
+          "The Jobs API has no end date for a schedule: a job cannot stop itself automatically on a date. Should it run indefinitely (and someone pauses it), or do you want a separate change to pause/remove the schedule later?",
+        ],
+        [
+          /\b(cpu|memory)\s+(usage|utili[sz]ation|load)\b|\bcluster\s+is\s+idle\b/i,
+          "The Jobs API cannot trigger a job on cluster CPU or memory usage. Supported triggers are a schedule, file arrival, a table update, or continuous. Which one should it use?",
+        ],
+      ];
+      for (const [re, question] of rules) {
+        const m = re.exec(text);
+        if (m) r.questions.push(`${question} ("${m[0]}")`);
+      }
+    },
+  },
+];

@@ -1,0 +1,411 @@
+/**
+ * Schedules in the ways people say them → Quartz cron + IANA time zone (INTERPRETATION.md §3).
+ * chrono-node reads the clock time; a small table of frequency phrases reads how often. Pure.
+ */
+import * as chrono from "chrono-node";
+import { lineIn, parseCount, type Prose } from "./text.js";
+
+export type Frequency =
+  | { kind: "minutes"; every: number }
+  | { kind: "hours"; every: number }
+  | { kind: "hourly" }
+  | { kind: "daily" }
+  | { kind: "weekdays"; days: string[] }
+  | { kind: "monthly"; day: number | "L" };
+
+export interface Sourced<T> {
+  value: T;
+  words: string;
+  line?: number;
+}
+
+export interface ScheduleParts {
+  frequency?: Sourced<Frequency>;
+  time?: Sourced<{ hour: number; minute: number }>;
+  zone?: Sourced<string>;
+  pause?: Sourced<"PAUSED" | "UNPAUSED">;
+  remove?: Sourced<true>;
+}
+
+const DAY_CODES: Array<[RegExp, string]> = [
+  [/^mon/i, "MON"],
+  [/^tue/i, "TUE"],
+  [/^wed/i, "WED"],
+  [/^thu/i, "THU"],
+  [/^fri/i, "FRI"],
+  [/^sat/i, "SAT"],
+  [/^sun/i, "SUN"],
+];
+const WEEK = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
+
+function dayCode(word: string): string | undefined {
+  return DAY_CODES.find(([re]) => re.test(word))?.[1];
+}
+
+const DAY_WORD =
+  "(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)s?";
+
+/** Zone words → IANA ids (INTERPRETATION.md §3 plus a few common abbreviations). */
+export const ZONES: Array<[RegExp, string]> = [
+  [/\b(berlin|cet|cest|german time)\b/i, "Europe/Berlin"],
+  [/\b(london|uk time|bst|gmt)\b/i, "Europe/London"],
+  [/\b(new york|eastern|est|edt|nyc)\b/i, "America/New_York"],
+  [/\b(pacific|pst|pdt|los angeles|california time)\b/i, "America/Los_Angeles"],
+  [/\b(chicago|central time|cst|cdt|central)\b/i, "America/Chicago"],
+  [/\b(sydney|aest|aedt)\b/i, "Australia/Sydney"],
+  [/\b(singapore|sgt)\b/i, "Asia/Singapore"],
+  [/\b(amsterdam)\b/i, "Europe/Amsterdam"],
+  [/\b(paris)\b/i, "Europe/Paris"],
+  [/\b(tokyo|jst)\b/i, "Asia/Tokyo"],
+  [/\b(utc|zulu)\b/i, "UTC"],
+];
+
+/** One named unit per frequency phrase; the first that matches wins (more specific first). */
+const FREQUENCY_PHRASES: Array<{
+  name: string;
+  re: RegExp;
+  build: (m: RegExpExecArray) => Frequency | undefined;
+}> = [
+  {
+    name: "every-n-minutes",
+    re: /\bevery\s+(\d+|two|five|ten|fifteen|twenty|thirty)\s*(?:minutes?|mins?|m)\b/i,
+    build: (m) => ({ kind: "minutes", every: parseCount(m[1]) ?? 0 }),
+  },
+  {
+    name: "every-half-hour",
+    re: /\bevery\s+half(?:\s+an)?\s+hour\b|\btwice an hour\b/i,
+    build: () => ({ kind: "minutes", every: 30 }),
+  },
+  {
+    name: "every-n-hours",
+    re: /\bevery\s+(\d+|two|three|four|six|eight|twelve)\s*(?:hours?|hrs?|h)\b/i,
+    build: (m) => ({ kind: "hours", every: parseCount(m[1]) ?? 0 }),
+  },
+  {
+    name: "hourly",
+    re: /\b(hourly|every hour|each hour|once an hour|on the hour)\b/i,
+    build: () => ({ kind: "hourly" }),
+  },
+  {
+    name: "weekday-range",
+    re: new RegExp(
+      `\\b(?:every\\s+|on\\s+|only\\s+on\\s+)?(?:weekdays?|business days|working days|week ?days|(mon(?:day)?)\\s*(?:-|–|to|through|thru|until)\\s*(fri(?:day)?))\\b`,
+      "i",
+    ),
+    build: () => ({ kind: "weekdays", days: ["MON", "TUE", "WED", "THU", "FRI"] }),
+  },
+  {
+    name: "day-range",
+    re: new RegExp(`\\b(${DAY_WORD})\\s*(?:-|–|to|through|thru)\\s*(${DAY_WORD})\\b`, "i"),
+    build: (m) => {
+      const a = WEEK.indexOf(dayCode(m[1]) ?? "");
+      const b = WEEK.indexOf(dayCode(m[2]) ?? "");
+      if (a < 0 || b < 0 || b < a) return undefined;
+      return { kind: "weekdays", days: WEEK.slice(a, b + 1) };
+    },
+  },
+  {
+    name: "weekends",
+    re: /\b(weekends?|on saturdays? and sundays?)\b/i,
+    build: () => ({ kind: "weekdays", days: ["SAT", "SUN"] }),
+  },
+  {
+    name: "day-names",
+    re: new RegExp(
+      `\\b(?:every\\s+|on\\s+|each\\s+)?${DAY_WORD}(?:\\s*(?:,|and|&|\\+)\\s*${DAY_WORD})*\\b`,
+      "i",
+    ),
+    build: (m) => {
+      const days = [...m[0].matchAll(new RegExp(DAY_WORD, "gi"))]
+        .map((d) => dayCode(d[0]))
+        .filter((d): d is string => !!d);
+      const unique = WEEK.filter((d) => days.includes(d));
+      return unique.length ? { kind: "weekdays", days: unique } : undefined;
+    },
+  },
+  {
+    name: "day-of-month",
+    re: /\b(?:on\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?(?:\s+day)?\s+of\s+(?:the|each|every)\s+month\b|\bday\s+(\d{1,2})\s+of\s+(?:the|each|every)\s+month\b/i,
+    build: (m) => ({ kind: "monthly", day: Number(m[1] ?? m[2]) }),
+  },
+  {
+    name: "last-day-of-month",
+    re: /\b(?:on\s+)?the\s+(?:last\s+day|end)\s+of\s+(?:the|each|every)\s+month\b|\bmonthly\b[^.\n]*\blast\s+day\b/i,
+    build: () => ({ kind: "monthly", day: "L" }),
+  },
+  {
+    name: "first-of-month",
+    re: /\b(?:first|1st)(?:\s+day)?\s+of\s+(?:the|each|every)\s+month\b|\bmonthly\b[^.\n]*\b(?:first|1st)(?:\s+day)?\b|\bmonthly\b/i,
+    build: () => ({ kind: "monthly", day: 1 }),
+  },
+  {
+    name: "daily",
+    re: /\b(daily|every\s+day|each\s+day|every\s+night|nightly|every\s+morning|each\s+morning|every\s+evening|once\s+a\s+day|per\s+day|night(?:ly)?\s+at|every\s+\d{1,2}(?::\d\d)?\s*(?:am|pm))\b/i,
+    build: () => ({ kind: "daily" }),
+  },
+];
+
+/** Words that end schedule reading (an "until" end date cannot be expressed). */
+const CLOCK_TEXT =
+  /\d\s*(?:am|pm|a\.m\.|p\.m\.)|\d[:.]\d\d|\bmidnight\b|\bnoon\b|\bat\s+\d{1,2}\b|\b\d{1,2}\s*o'?clock\b/i;
+
+interface ClockCandidate {
+  value: { hour: number; minute: number };
+  words: string;
+  line: number;
+  /** Describes the job as it is now ("currently runs at 2am", "from 2am to 4am"), not what is asked for. */
+  current: boolean;
+}
+
+/** Words that describe the state before the change: a clock time in such a sentence is the old value. */
+const CURRENT_STATE =
+  /\b(?:currently|at the moment|right now|presently|used to|so far|until now|as of today|today it|is running at|was)\b/i;
+
+function clockCandidates(prose: Prose): ClockCandidate[] {
+  const out: ClockCandidate[] = [];
+  for (const l of prose.lines) {
+    const before = out.length;
+    // Hide dates, durations and ids so chrono reads only clock times.
+    const masked = l.text
+      .replace(/\{\{[^}]*\}\}/g, (s) => " ".repeat(s.length))
+      .replace(
+        /(?<![:.\d])\b\d+(?:\.\d+)?\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|h|workers?|times?|retries|concurrent)\b/gi,
+        (s) => " ".repeat(s.length),
+      )
+      .replace(/\b\d{4}-\d{2}-\d{2}\b|\b[0-9a-f]{8,}\b|[\w.-]*\d[\w.-]*\.x-\S+|\/\S+|\S+@\S+/gi, (s) =>
+        " ".repeat(s.length),
+      );
+    const sentenceAt = (index: number): string => {
+      const before =
+        masked
+          .slice(0, index)
+          .split(/[.!?;]\s/)
+          .pop() ?? "";
+      const after = masked.slice(index).split(/[.!?;]\s/)[0] ?? "";
+      return before + after;
+    };
+    const push = (index: number, value: { hour: number; minute: number }, words: string) => {
+      const fromTo =
+        /\bfrom\s*$/i.test(masked.slice(Math.max(0, index - 12), index)) &&
+        /^\S*\s*(?:\S+\s+)?(?:to|until|->|→)\s/i.test(masked.slice(index + words.length));
+      out.push({
+        value,
+        words,
+        line: lineIn(l, index),
+        current: fromTo || CURRENT_STATE.test(sentenceAt(index)),
+      });
+    };
+    for (const r of chrono.parse(masked, new Date(Date.UTC(2024, 0, 1)), { forwardDate: true })) {
+      if (!CLOCK_TEXT.test(r.text)) continue;
+      // "Monday to Friday at 08:00" is a range whose end carries the clock time; "from 2am to 4:30am" is old → new.
+      const ends = [r.start, r.end].filter((x): x is NonNullable<typeof x> => !!x && x.isCertain("hour"));
+      if (!ends.length) continue;
+      if (
+        ends.length === 2 &&
+        (/^from\b/i.test(r.text) || /\bfrom\s*$/i.test(masked.slice(Math.max(0, r.index - 12), r.index)))
+      ) {
+        out.push({
+          value: { hour: ends[0].get("hour") ?? 0, minute: ends[0].get("minute") ?? 0 },
+          words: r.text.trim(),
+          line: lineIn(l, r.index),
+          current: true,
+        });
+        out.push({
+          value: { hour: ends[1].get("hour") ?? 0, minute: ends[1].get("minute") ?? 0 },
+          words: r.text.trim(),
+          line: lineIn(l, r.index),
+          current: false,
+        });
+        continue;
+      }
+      const at = ends[0];
+      let hour = at.get("hour") ?? 0;
+      // "every night at 04:00" is 04:00: chrono moves a clock time after "night" to the evening unless it says
+      // am/pm, but a zero-padded 24-hour time, or a small hour at night ("night at 2"), is meant literally.
+      const written = /(?<!\d)(\d{1,2})(?:[:.]\d\d|\s*o'?clock)?(?!\d)/.exec(r.text);
+      if (
+        written &&
+        !at.isCertain("meridiem") &&
+        !/\d\s*(?:am|pm|a\.m\.|p\.m\.)/i.test(r.text) &&
+        hour === Number(written[1]) + 12
+      ) {
+        if (/^0\d/.test(written[1]) || (/\bnight\b/i.test(r.text) && Number(written[1]) <= 5))
+          hour = Number(written[1]);
+      }
+      let words = r.text.trim();
+      // "7:30 in the evening", "8 at night": a part of the day chrono leaves out sets the meridiem.
+      const partOfDay = /^\s*,?\s*(?:in\s+the\s+|at\s+)?(evening|afternoon|night|tonight)\b/i.exec(
+        masked.slice(r.index + r.text.length),
+      );
+      if (partOfDay && !at.isCertain("meridiem") && hour >= 1 && hour < 12) {
+        hour += 12;
+        words += partOfDay[0];
+      }
+      push(r.index, { hour, minute: at.get("minute") ?? 0 }, words);
+    }
+    // "at 0630" / "at 18h" (24-hour spellings chrono does not read)
+    if (out.length === before) {
+      const m = /\bat\s+([01]\d|2[0-3])([0-5]\d)\b|\bat\s+([01]?\d|2[0-3])h\b/i.exec(masked);
+      if (m) push(m.index, { hour: Number(m[1] ?? m[3]), minute: Number(m[2] ?? 0) }, m[0]);
+    }
+  }
+  return out;
+}
+
+/** The clock time asked for: the first one not describing the current state (else the first one). */
+function readTime(prose: Prose): Sourced<{ hour: number; minute: number }> | undefined {
+  const all = clockCandidates(prose);
+  const pick = all.find((c) => !c.current) ?? all[0];
+  return pick ? { value: pick.value, words: pick.words, line: pick.line } : undefined;
+}
+
+function readZone(prose: Prose): Sourced<string> | undefined {
+  const found: Array<Sourced<string> & { current: boolean }> = [];
+  for (const l of prose.lines) {
+    const text = l.text.replace(/\/\S+|\S+@\S+|https?:\/\/\S+/g, (s) => " ".repeat(s.length));
+    // Each sentence separately; within one, the last zone named wins ("9pm CET... I mean Berlin time").
+    let offset = 0;
+    for (const sentence of text.split(/(?<=[.!?;])\s+/)) {
+      const start = text.indexOf(sentence, offset);
+      offset = start + sentence.length;
+      let best: { index: number; zone: string; words: string } | undefined;
+      for (const [re, zone] of ZONES) {
+        const m = re.exec(sentence);
+        if (m && (!best || m.index > best.index)) best = { index: m.index, zone, words: m[0] };
+      }
+      if (
+        best &&
+        (CLOCK_TEXT.test(sentence) ||
+          /\btime\b|\bzone\b|\b(daily|weekday|every|nightly|morning|monday|friday)/i.test(sentence))
+      ) {
+        found.push({
+          value: best.zone,
+          words: best.words,
+          line: lineIn(l, start + best.index),
+          current: CURRENT_STATE.test(sentence),
+        });
+      }
+    }
+  }
+  // The last zone named wins, unless it only describes the current state ("currently 2am UTC").
+  const pick = found.filter((f) => !f.current).at(-1) ?? found.at(-1);
+  return pick
+    ? { value: pick.value, words: pick.words, ...(pick.line !== undefined ? { line: pick.line } : {}) }
+    : undefined;
+}
+
+/** Hides paths, emails, dynamic references and hyphenated/underscored names ("nightly-orders") from phrase reading. */
+export function maskNames(text: string): string {
+  return text
+    .replace(/\/\S+|\S+@\S+|\{\{[^}]*\}\}|https?:\/\/\S+/g, (s) => " ".repeat(s.length))
+    .replace(/\b[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+\b/g, (s) =>
+      new RegExp(`^${DAY_WORD}-${DAY_WORD}$`, "i").test(s) ? s : " ".repeat(s.length),
+    );
+}
+
+/** A markdown heading line. */
+export const HEADING = /^\s{0,3}#{1,6}\s/;
+
+export function readSchedule(prose: Prose): ScheduleParts {
+  const parts: ScheduleParts = {};
+  // A markdown heading is a title ("# Orders daily ingest"): its frequency word counts only when no sentence says one.
+  const heading = (l: { text: string }): boolean => HEADING.test(l.text);
+  const ordered = [...prose.lines.filter((l) => !heading(l)), ...prose.lines.filter(heading)];
+  for (const l of ordered) {
+    const text = maskNames(l.text);
+    if (!parts.frequency) {
+      for (const phrase of FREQUENCY_PHRASES) {
+        const m = phrase.re.exec(text);
+        if (!m) continue;
+        const value = phrase.build(m);
+        if (!value) continue;
+        parts.frequency = { value, words: m[0].trim(), line: l.line };
+        break;
+      }
+    }
+    // "pause the schedule", "pause orders-daily for now", "put it on hold" (not "a pause between retries").
+    const pause =
+      /\b(pause|suspend|disable)\b[^.\n]*\bschedule|\bschedule\b[^.\n]*\b(paused?|suspended|disabled)\b|\b(?:pause|suspend)\b(?!\s+(?:of|between|for\s+\d))|\bput\s+(?:it|the\s+job)\s+on\s+hold\b/i.exec(
+        text,
+      );
+    if (pause && !/\b(?:un-?pause|resume)\b/i.test(text) && !parts.pause)
+      parts.pause = { value: "PAUSED", words: pause[0], line: l.line };
+    const resume =
+      /\b(unpause|un-pause|resume|re-?enable)\b[^.\n]*\bschedule|\bschedule\b[^.\n]*\b(unpaused|resumed)\b|\b(?:un-?pause|resume)\b(?!\s+(?:from|at\s+the))/i.exec(
+        text,
+      );
+    if (resume && !parts.pause) parts.pause = { value: "UNPAUSED", words: resume[0], line: l.line };
+    const remove =
+      /\b(remove|drop|delete|get rid of)\b[^.\n]*\bschedule\b|\bno (?:more )?schedule\b|\bunschedule\b/i.exec(
+        text,
+      );
+    if (remove && !parts.remove) parts.remove = { value: true, words: remove[0], line: l.line };
+  }
+  const time = readTime(prose);
+  if (time) parts.time = time;
+  const zone = readZone(prose);
+  if (zone) parts.zone = zone;
+  return parts;
+}
+
+/** The cron fields a frequency fixes, with the time filled in (INTERPRETATION.md §3 canonical forms). */
+export function toQuartz(frequency: Frequency, time: { hour: number; minute: number } | undefined): string {
+  const h = time?.hour ?? 0;
+  const min = time?.minute ?? 0;
+  switch (frequency.kind) {
+    case "minutes":
+      return `0 0/${frequency.every} * * * ?`;
+    case "hours":
+      return `0 ${time ? min : 0} 0/${frequency.every} * * ?`;
+    case "hourly":
+      return "0 0 * * * ?";
+    case "daily":
+      return `0 ${min} ${h} * * ?`;
+    case "weekdays":
+      return `0 ${min} ${h} ? * ${dayList(frequency.days)}`;
+    case "monthly":
+      return `0 ${min} ${h} ${frequency.day} * ?`;
+  }
+}
+
+function dayList(days: string[]): string {
+  const idx = days.map((d) => WEEK.indexOf(d)).sort((a, b) => a - b);
+  const contiguous = idx.length > 2 && idx.every((v, i) => i === 0 || v === idx[i - 1] + 1);
+  if (contiguous) return `${WEEK[idx[0]]}-${WEEK[idx[idx.length - 1]]}`;
+  return idx.map((i) => WEEK[i]).join(",");
+}
+
+/** Whether a frequency needs a clock time to be complete. */
+export function needsTime(frequency: Frequency): boolean {
+  return frequency.kind === "daily" || frequency.kind === "weekdays" || frequency.kind === "monthly";
+}
+
+/**
+ * Applies the parts a ticket states to an existing Quartz expression (update tickets: "move it to 5am" keeps the
+ * days; "only on weekdays, same time" keeps the time).
+ */
+export function mergeIntoQuartz(existing: string, parts: ScheduleParts): string {
+  const f = existing.trim().split(/\s+/);
+  if (f.length < 6) return existing;
+  if (parts.frequency) {
+    const fresh = toQuartz(
+      parts.frequency.value,
+      parts.time?.value ?? { hour: Number(f[2]) || 0, minute: Number(f[1]) || 0 },
+    ).split(" ");
+    if (
+      !parts.time &&
+      parts.frequency.value.kind !== "minutes" &&
+      parts.frequency.value.kind !== "hours" &&
+      parts.frequency.value.kind !== "hourly"
+    ) {
+      fresh[1] = f[1];
+      fresh[2] = f[2];
+    }
+    return fresh.join(" ");
+  }
+  if (parts.time) {
+    f[1] = String(parts.time.value.minute);
+    f[2] = String(parts.time.value.hour);
+  }
+  return f.join(" ");
+}

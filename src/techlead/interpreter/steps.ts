@@ -1,0 +1,447 @@
+/**
+ * Steps: the code a ticket names (notebooks, Python/SQL files, wheels, SQL queries, dbt, pipelines, other jobs),
+ * their names (→ task_key) and what each waits for ("then", "after X", "once A and B are done"). Pure.
+ */
+import type { WorkspaceJob } from "../../domain/model.js";
+import type { Reading, Step, StepKind } from "./reading.js";
+import { findIdentifier, pathStem, toTaskKey, trimPath, WORKSPACE_PATH_RE } from "./text.js";
+
+interface RawRef {
+  kind: StepKind;
+  start: number;
+  end: number;
+  words: string;
+  fields: Partial<Step>;
+}
+
+const WAREHOUSE_RE = /\bwarehouse\s+(?:id\s+)?`?([0-9a-f]{16})`?/i;
+const DBT_COMMAND_RE =
+  /\bdbt\s+(deps|run|test|seed|build|snapshot|compile|source freshness|docs generate)\b/gi;
+
+/** All code references of one line, in order of appearance. */
+function lineRefs(
+  text: string,
+  gitRelative: boolean,
+  existingJobs: WorkspaceJob[],
+  mode: "create" | "update",
+  whole: string,
+  pendingJobs: string[],
+): RawRef[] {
+  const refs: RawRef[] = [];
+  for (const m of text.matchAll(WORKSPACE_PATH_RE)) {
+    const path = trimPath(m[0]);
+    if (path.startsWith("/Volumes/") && !/\.(py|sql)$/.test(path)) continue; // a storage location, not code
+    if (/\b(?:project|profiles?)\s+dir(?:ectory)?\s*[:=]?\s*`?$/i.test(text.slice(0, m.index))) continue; // dbt directories
+    const kind: StepKind = path.endsWith(".py") ? "python" : path.endsWith(".sql") ? "sql_file" : "notebook";
+    refs.push({ kind, start: m.index, end: m.index + m[0].length, words: path, fields: { path } });
+  }
+  // Code files in DBFS or cloud storage ("dbfs:/jobs/x/snapshot.py", "s3://bucket/scripts/run.py").
+  for (const m of text.matchAll(
+    /(?<![\w/])(?:dbfs:|s3a?:\/|abfss:\/|gs:\/|wasbs:\/)\/[^\s,;'"`()]+\.(?:py|sql)\b/g,
+  )) {
+    const path = m[0];
+    refs.push({
+      kind: path.endsWith(".py") ? "python" : "sql_file",
+      start: m.index,
+      end: m.index + m[0].length,
+      words: path,
+      fields: { path },
+    });
+  }
+  if (gitRelative) {
+    const re = /(?<![\w/:.@-])((?:[\w.-]+\/)+[\w.-]+)(?![\w/])/g;
+    for (const m of text.matchAll(re)) {
+      if (/^(?:https?|www\.)/.test(m[1]) || /\.(com|org|net|io)\//.test(m[1]) || /_git\//.test(m[1]))
+        continue;
+      if (!/\b(notebook|notebooks|run|file|script)\b/i.test(text)) continue;
+      const path = trimPath(m[1]);
+      const kind: StepKind = path.endsWith(".py")
+        ? "python"
+        : path.endsWith(".sql")
+          ? "sql_file"
+          : "notebook";
+      refs.push({ kind, start: m.index, end: m.index + m[0].length, words: path, fields: { path } });
+    }
+  }
+  const wheel = /\bwheel\b/i.exec(text)
+    ? /\bpackage\s*(?:name)?\s*[:=]?\s*`?([A-Za-z_][\w.-]*)`?/i.exec(text)
+    : null;
+  if (wheel) {
+    const entry = /\bentry[\s_-]?point\s*[:=]?\s*`?([A-Za-z_][\w.-]*)`?/i.exec(text);
+    refs.push({
+      kind: "wheel",
+      start: wheel.index,
+      end: entry ? entry.index + entry[0].length : wheel.index + wheel[0].length,
+      words: entry ? `${wheel[0]} … ${entry[0]}` : wheel[0],
+      fields: { packageName: wheel[1], entryPoint: entry?.[1] },
+    });
+  }
+  const query = /\b(?:sql\s+)?query\s+(?:id\s+)?`?([0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{12,})`?/i.exec(text);
+  if (query) {
+    refs.push({
+      kind: "sql_query",
+      start: query.index,
+      end: query.index + query[0].length,
+      words: query[0],
+      fields: { queryId: query[1] },
+    });
+  }
+  const dbtCommands = [...text.matchAll(DBT_COMMAND_RE)];
+  if (dbtCommands.length) {
+    const projectDir = /\bproject\s+dir(?:ectory)?\s*[:=]?\s*`?(\/?[\w./-]+)`?/i.exec(whole);
+    refs.push({
+      kind: "dbt",
+      start: dbtCommands[0].index,
+      end: dbtCommands[dbtCommands.length - 1].index + dbtCommands[dbtCommands.length - 1][0].length,
+      words: dbtCommands.map((c) => c[0]).join(", "),
+      fields: {
+        commands: dbtCommands.map((c) => `dbt ${c[1].toLowerCase()}`),
+        projectDirectory: projectDir ? trimPath(projectDir[1]) : undefined,
+      },
+    });
+  }
+  const pipeline =
+    /\bpipeline\s+(?:id\s+)?`?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`?/i.exec(text);
+  if (pipeline) {
+    refs.push({
+      kind: "pipeline",
+      start: pipeline.index,
+      end: pipeline.index + pipeline[0].length,
+      words: pipeline[0],
+      fields: {
+        pipelineId: pipeline[1],
+        fullRefresh: /\bfull[\s_-]?refresh\b/i.test(text) ? true : undefined,
+      },
+    });
+  }
+  if (mode === "create") {
+    // "trigger the (existing) job "X"" / "run job 4411" as a step of a new job.
+    const runJob =
+      /\b(?:trigger|run|kick off|start|launch)s?\s+(?:the\s+)?(?:existing\s+)?job\s+(?:["“`']([^"”`']+)["”`']|(?:id\s+|#)?(\d+))/i.exec(
+        text,
+      );
+    if (runJob) {
+      const job = runJob[1]
+        ? existingJobs.find((j) => (j.settings.name ?? "").toLowerCase() === runJob[1].toLowerCase())
+        : existingJobs.find((j) => j.job_id === Number(runJob[2]));
+      if (job) {
+        refs.push({
+          kind: "run_job",
+          start: runJob.index,
+          end: runJob.index + runJob[0].length,
+          words: runJob[0],
+          fields: {
+            runJobId: job.job_id,
+            key: toTaskKey(job.settings.name ?? `job_${job.job_id}`),
+            name: job.settings.name,
+          },
+        });
+      }
+    } else {
+      // "triggers the raw-ingest job": the job's name before the word "job" (an existing job, or one this requirement creates).
+      const named =
+        /\b(?:trigger|run|kick(?:s)?\s+off|start|launch|call)(?:s|es|ing)?\s+(?:the\s+)?(?:existing\s+)?(?:["“`']([^"”`']+)["”`']|([A-Za-z0-9][\w.-]*[A-Za-z0-9_]))\s+job\b/i.exec(
+          text,
+        );
+      const name = named ? (named[1] ?? named[2]) : undefined;
+      const job = name
+        ? existingJobs.find((j) => (j.settings.name ?? "").toLowerCase() === name.toLowerCase())
+        : undefined;
+      const pending =
+        name && !job ? pendingJobs.find((p) => p.toLowerCase() === name.toLowerCase()) : undefined;
+      if (named && (job || pending)) {
+        const jobName = job?.settings.name ?? pending ?? "";
+        refs.push({
+          kind: "run_job",
+          start: named.index,
+          end: named.index + named[0].length,
+          words: named[0],
+          fields: job
+            ? { runJobId: job.job_id, key: toTaskKey(jobName || `job_${job.job_id}`), name: jobName }
+            : { runJobName: jobName, key: toTaskKey(jobName), name: jobName },
+        });
+      }
+    }
+  }
+  const warehouse = WAREHOUSE_RE.exec(text) ?? WAREHOUSE_RE.exec(whole);
+  for (const r of refs) {
+    if (warehouse && (r.kind === "sql_query" || r.kind === "sql_file" || r.kind === "dbt"))
+      r.fields.warehouseId = warehouse[1];
+  }
+  return refs.sort((a, b) => a.start - b.start);
+}
+
+/** A label before the code on its line: "1. Ingest Raw - notebook", "* Load Meta Ads:", `step 2 "Vacuum" =`, "`bronze` (". */
+function labelBefore(segment: string, jobName?: string): { name?: string; key?: string } {
+  const backticks = [...segment.matchAll(/`([\w-]+)`/g)];
+  if (backticks.length) {
+    const last = backticks[backticks.length - 1];
+    const between = segment.slice(last.index + last[0].length);
+    if (
+      /^\s*(?:\(|=|:|-|–|—|->|runs?\b|is\b)?\s*(?:(?:the\s+)?(?:notebook|file|script)\s*)?[(:=]?\s*$/i.test(
+        between,
+      )
+    )
+      return { key: last[1] };
+  }
+  // A quoted name right before the code, not the job's own name: `then "Build Marts" runs /Repos/…`.
+  const quoted =
+    /["“]([A-Za-z][^"”]{0,60})["”]\s*(?:(?:runs?|executes?|calls?|uses?|is|does)\b)?\s*(?:(?:the\s+)?(?:notebook|python file|file|script|sql file)\s*)?[(:=–—-]?\s*$/i.exec(
+      segment,
+    );
+  if (quoted && quoted[1] !== jobName && !/\b(?:job|pipeline)\s*:?\s*$/i.test(segment.slice(0, quoted.index)))
+    return { name: quoted[1].trim() };
+  // "add a task publish_report running /Repos/…": a snake_case key given after "task"/"step" is used verbatim.
+  const keyed =
+    /\b(?:step|task)\s+(?:called\s+|named\s+|key\s*:?\s*)?([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b(?=[^/]*$)/.exec(
+      segment,
+    );
+  if (
+    keyed &&
+    !/\b(?:after|once|following|before|wait(?:s|ing)?\s+for|depends?\s+on)\s+(?:the\s+)?$/i.test(
+      segment.slice(0, keyed.index),
+    )
+  )
+    return { key: keyed[1] };
+  // "Add a step "Notify Downstream" to the job that runs /Repos/…": a step the words introduce by name.
+  const introduced =
+    /\b(?:step|task)\s+(?:called\s+|named\s+|name\s*:?\s*)?["“]([A-Za-z][^"”]{0,60})["”]/i.exec(segment);
+  if (
+    introduced &&
+    !/\b(?:after|once|following|before|wait(?:s|ing)?\s+for|depends?\s+on)\s+(?:the\s+)?$/i.test(
+      segment.slice(0, introduced.index),
+    )
+  ) {
+    return { name: introduced[1].trim() };
+  }
+  const SEP = String.raw`\s*(?:-|–|—|:|=|->|\()\s*(?:(?:a\s+|the\s+)?(?:notebook|python file|file|script|sql file)\s*)?[(:=]?\s*$`;
+  // "add a step Refresh BI Extract (", `step 1 "Compact Telemetry" =`
+  const keyword = new RegExp(
+    String.raw`\b(?:step|task)\s*(?:\d+\s*)?["“]?([A-Za-z][\w&' -]*?)["”]?` + SEP,
+    "i",
+  ).exec(segment);
+  if (keyword && keyword[1].split(/\s+/).length <= 5) return { name: keyword[1].trim() };
+  // A Title Case name right before the code, after a sequencing word or punctuation: "first Land Raw Files (/x)",
+  // "steps: Bronze (/x), Silver (/y)".
+  const titled =
+    /(?:^|[,:;]\s*|\b(?:first|then|next|finally|afterwards|and|step\s+\d+:?)\s+|\b[a-z]+\s+)((?:[A-Z][\w&'-]*)(?:\s+[A-Z0-9][\w&'-]*){0,4})\s*(?:\(|:|=|-|–|—|->)\s*(?:(?:the\s+)?(?:notebook|python file|file|script|sql file)\s*)?[(:=]?\s*$/.exec(
+      segment,
+    );
+  const notAName =
+    /^(?:Run|Runs|Execute|Then|First|Next|Notebook|Job|Step|Task|Please|The|Create|New|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|UTC|CET|Berlin|London|New|Pacific|Eastern|Central|Sydney|Singapore|Amsterdam|Chicago)$/;
+  if (titled && !notAName.test(titled[1].split(/\s+/)[0]) && !/\bjob\b/i.test(titled[1])) {
+    return { name: titled[1].trim() };
+  }
+  // A list item or line label: "1. Ingest Raw - notebook", "* Load Meta Ads:"
+  const cleaned = segment.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, "");
+  const m = new RegExp(String.raw`^["“]?([A-Za-z][\w&' -]*?)["”]?` + SEP, "i").exec(cleaned);
+  if (!m) return {};
+  const name = m[1].trim();
+  const words = name.split(/\s+/);
+  if (
+    words.length > 5 ||
+    (/^(?:run|runs|execute|schedule|trigger|then|first|after|create|set|please|pls|plz|every|job|new|the|notebook|rebuild|refresh|load|build)$/i.test(
+      words[0],
+    ) &&
+      !/^[A-Z]/.test(words[1] ?? ""))
+  )
+    return {};
+  if (/\bjob\b/i.test(name)) return {};
+  // With "(" as separator only a Name In Title Case counts ("Rebuild the aggregates (…)" is a sentence).
+  if (/\(\s*(?:notebook\s*)?$/i.test(cleaned) && !words.every((w) => /^[A-Z0-9]/.test(w))) return {};
+  return { name };
+}
+
+function defaultKey(ref: RawRef): string {
+  switch (ref.kind) {
+    case "notebook":
+    case "python":
+    case "sql_file":
+      return toTaskKey(pathStem(ref.fields.path ?? "task"));
+    case "wheel":
+      // The entry point is what runs (as a notebook's or file's last path segment is); the package is where it lives.
+      return toTaskKey(ref.fields.entryPoint ?? ref.fields.packageName ?? "wheel");
+    case "sql_query":
+      return "run_query";
+    case "dbt":
+      return "dbt";
+    case "pipeline":
+      return "refresh_pipeline";
+    case "run_job":
+      return ref.fields.key ?? "run_job";
+  }
+}
+
+/** A name given right after the code: "/Repos/x (step name "Refresh Orders")", "…, call it `refresh`". */
+function labelAfter(text: string): { name?: string; key?: string; length?: number } {
+  const m =
+    /^\s*[,(]?\s*(?:(?:as\s+)?(?:the\s+|a\s+)?(?:step|task)\s*(?:name|key|called|named)?|call(?:ed)?\s+(?:it|the\s+(?:step|task))|named|as)\s*[:=]?\s*(?:["“]([A-Za-z][^"”]{0,60})["”]|`([\w-]+)`)/i.exec(
+      text,
+    );
+  if (!m) return {};
+  return m[2] ? { key: m[2], length: m[0].length } : { name: m[1].trim(), length: m[0].length };
+}
+
+/** Dependency phrases in the text after a step (up to the next step on the line, or the end of the line). */
+function afterPhrases(text: string): string[] {
+  const out: string[] = [];
+  const after =
+    /\b(?:runs?\s+|only\s+)?(?:after|depends on|following|once)\s+(?:the\s+)?((?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?)(?:\s*(?:,|and|&)\s*(?:the\s+)?(?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?))*)(?=\s+(?:is|are|has|have)\s+(?:done|finished|complete|completed|succeeded)|\s+(?:finishes|finish|completes|succeeds|is done)|\s*[,.;)]|\s*$)/gi;
+  for (const m of text.matchAll(after)) {
+    for (const part of m[1].split(/\s*(?:,|\band\b|&)\s*/)) {
+      const p = part
+        .replace(/^the\s+/i, "")
+        .replace(/[`"“”]/g, "")
+        .trim();
+      if (p && !/^(?:that|it|this|retries?|\d)/i.test(p)) out.push(p.replace(/\s+(?:have|has|are|is)$/i, ""));
+    }
+  }
+  return out;
+}
+
+export function readSteps(
+  reading: Reading,
+  existingJobs: WorkspaceJob[],
+  mode: "create" | "update",
+  pendingJobs: string[] = [],
+): void {
+  const gitRelative = /https?:\/\/(?:github\.com|gitlab\.com|dev\.azure\.com|bitbucket\.org)\//i.test(
+    reading.prose.text,
+  );
+  let offset = 0;
+  for (const l of reading.prose.lines) {
+    const refs = lineRefs(l.text, gitRelative, existingJobs, mode, reading.prose.text, pendingJobs);
+    refs.forEach((ref, i) => {
+      // A label written after the previous step's code belongs to that step, not to this one.
+      const prevEnd =
+        i === 0
+          ? 0
+          : refs[i - 1].end +
+            (refs[i - 1].kind === "run_job"
+              ? 0
+              : (labelAfter(l.text.slice(refs[i - 1].end, ref.start)).length ?? 0));
+      const before = l.text.slice(prevEnd, ref.start);
+      const afterText = l.text.slice(ref.end, i + 1 < refs.length ? refs[i + 1].start : undefined);
+      const after = ref.kind === "run_job" ? {} : labelAfter(afterText);
+      const label =
+        ref.kind === "run_job"
+          ? {}
+          : after.name || after.key
+            ? after
+            : labelBefore(before, reading.jobName?.value);
+      const key = label.key ?? (label.name ? toTaskKey(label.name) : defaultKey(ref));
+      const step: Step = {
+        kind: ref.kind,
+        key,
+        name: label.name ?? label.key ?? ref.fields.name,
+        after: [],
+        words: ref.words,
+        line: l.line,
+        index: offset + ref.start,
+        lineText: l.text,
+        ...ref.fields,
+      };
+      step.key = key;
+      for (const p of afterPhrases(afterText))
+        step.after.push({ value: p, words: `after ${p}`, line: l.line });
+      // "After X finishes, trigger …" / "once the pipeline is done, run …": the phrase precedes the step.
+      for (const p of afterPhrases(before)) step.after.push({ value: p, words: `after ${p}`, line: l.line });
+      if (/\bthen\b/i.test(before) || (i === 0 && /^\s*then\b/i.test(l.text)))
+        step.afterPrevious = { value: true, words: "then", line: l.line };
+      // "After <X> finishes, <Y>": the phrase's object is the previous step on this line.
+      const prev = reading.steps.at(-1);
+      if (
+        i > 0 &&
+        prev &&
+        /\b(?:after|once)\s+(?:the\s+)?(?:notebook\s+|file\s+)?$/i.test(
+          l.text.slice(i > 1 ? refs[i - 2].end : 0, refs[i - 1].start),
+        )
+      ) {
+        step.after.push({ value: prev.key, words: `after ${prev.words}`, line: l.line });
+      }
+      reading.steps.push(step);
+    });
+    offset += l.text.length + 1;
+  }
+  const order =
+    /\b(in (?:this|that|the following) order|in order|sequentially|one after (?:the )?other|in sequence)\b/i.exec(
+      reading.prose.text,
+    );
+  if (order && reading.steps.length > 1) reading.sequential = { value: true, words: order[0] };
+  dedupeKeys(reading.steps);
+}
+
+function dedupeKeys(steps: Step[]): void {
+  const seen = new Map<string, number>();
+  for (const s of steps) {
+    const n = seen.get(s.key) ?? 0;
+    seen.set(s.key, n + 1);
+    if (n > 0) s.key = `${s.key}_${n + 1}`;
+  }
+}
+
+/** Resolves a dependency phrase ("Load Google Ads", "extract", "the pipeline", a path) to a task key. */
+export function resolveStepRef(
+  phrase: string,
+  steps: Step[],
+  existingKeys: string[] = [],
+): string | undefined {
+  const p = phrase.trim();
+  const key = toTaskKey(p);
+  for (const s of steps) if (s.key === key || (s.name && toTaskKey(s.name) === key)) return s.key;
+  for (const k of existingKeys) if (k === key || k === p) return k;
+  for (const s of steps) if (s.path && (s.path === p || pathStem(s.path) === key)) return s.key;
+  // "the pipeline", "the wheel", "the dbt step"
+  const kindWords: Array<[RegExp, StepKind]> = [
+    [/pipeline|dlt/i, "pipeline"],
+    [/wheel/i, "wheel"],
+    [/dbt/i, "dbt"],
+    [/query|sql/i, "sql_query"],
+  ];
+  for (const [re, kind] of kindWords) {
+    if (re.test(p)) {
+      const ofKind = steps.filter((s) => s.kind === kind);
+      if (ofKind.length === 1) return ofKind[0].key;
+    }
+  }
+  // Leading words of a longer phrase ("Silver Returns finishes") or a key inside it.
+  for (const s of steps)
+    if (findIdentifier(p, s.key) >= 0 || (s.name && findIdentifier(p, s.name) >= 0)) return s.key;
+  for (const k of existingKeys) if (findIdentifier(p, k) >= 0) return k;
+  // Fewer words than the key, or another form of them ("the fetch step" for `fetch_vendors`, "after landing" for
+  // "Land Raw Files"): accepted when exactly one step has them all (compared by word stem).
+  const words = key
+    .split("_")
+    .filter(
+      (w) =>
+        w && !/^(?:step|task|notebook|job|the|is|are|has|have|done|finished|complete|completed)$/.test(w),
+    )
+    .map(stem);
+  if (words.length) {
+    const candidates = new Map<string, string[]>();
+    for (const s of steps)
+      candidates.set(s.key, [
+        s.key,
+        s.name ? toTaskKey(s.name) : "",
+        s.path ? toTaskKey(pathStem(s.path)) : "",
+      ]);
+    for (const k of existingKeys) if (!candidates.has(k)) candidates.set(k, [k]);
+    const hits = [...candidates.entries()]
+      .filter(([, forms]) => forms.some((f) => f && words.every((w) => f.split("_").map(stem).includes(w))))
+      .map(([k]) => k);
+    if (hits.length === 1) return hits[0];
+  }
+  return undefined;
+}
+
+/** A light stem for matching a step's words in another form: landing/landed/lands → land, ingestion → ingest. */
+function stem(word: string): string {
+  for (const suffix of ["ation", "ings", "ing", "ion", "ed", "es", "s"]) {
+    if (word.endsWith(suffix) && word.length - suffix.length >= 3) return word.slice(0, -suffix.length);
+  }
+  return word;
+}
+
+export function stepPaths(steps: Step[]): string[] {
+  return steps.map((s) => s.path).filter((p): p is string => !!p);
+}

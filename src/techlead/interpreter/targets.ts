@@ -1,0 +1,292 @@
+/**
+ * Which existing job a ticket means (by id, tag, code path or name; typos tolerated with Levenshtein),
+ * and what it asks for (create / update / delete / run). Pure.
+ */
+import { distance } from "fastest-levenshtein";
+import type { WorkspaceJob } from "../../domain/model.js";
+import { findIdentifier, trimPath, WORKSPACE_PATH_RE, type Prose } from "./text.js";
+
+export interface TargetMatch {
+  job: WorkspaceJob;
+  by: "id" | "tag" | "path" | "name" | "fuzzy-name";
+  words: string;
+  line?: number;
+}
+
+export interface TargetResolution {
+  /** The one job meant, when the ticket's words single it out. */
+  job?: TargetMatch;
+  /** Several jobs fit (ask), or the words only partly fit some jobs (ask, listing them). */
+  candidates: WorkspaceJob[];
+  /** A question when the job cannot be determined. */
+  question?: string;
+  /** Any words that refer to an existing job at all (an id, a tag, "the X job"). */
+  referenced: boolean;
+  /** Words of the reference that did not resolve (e.g. `job 42`, `"churn-model-training"`). */
+  unresolved?: string;
+}
+
+function jobLabel(j: WorkspaceJob): string {
+  return `"${j.settings.name ?? "(unnamed)"}" (job_id ${j.job_id})`;
+}
+
+function codePaths(job: WorkspaceJob): string[] {
+  const out: string[] = [];
+  for (const t of job.settings.tasks ?? []) {
+    const nb = (t.notebook_task as { notebook_path?: string } | undefined)?.notebook_path;
+    const py = (t.spark_python_task as { python_file?: string } | undefined)?.python_file;
+    const sql = ((t.sql_task as { file?: { path?: string } } | undefined)?.file ?? {}).path;
+    for (const p of [nb, py, sql]) if (p) out.push(p);
+  }
+  return out;
+}
+
+export function resolveTarget(prose: Prose, jobs: WorkspaceJob[]): TargetResolution {
+  const lineOf = (re: RegExp): number | undefined => prose.lines.find((l) => re.test(l.text))?.line;
+  const text = prose.lines.map((l) => l.raw).join("\n");
+  const matches: TargetMatch[] = [];
+  let unresolved: string | undefined;
+  let referenced = false;
+
+  // 1. ids: "job 5521", "job #9090", "job_id 123", "job id: 7"
+  for (const m of text.matchAll(/\bjob(?:[\s_-]?id)?\s*[:#]?\s*#?(\d{1,19})\b|#(\d{2,19})\b/gi)) {
+    referenced = true;
+    const id = Number(m[1] ?? m[2]);
+    const job = jobs.find((j) => j.job_id === id);
+    if (job)
+      matches.push({ job, by: "id", words: m[0], line: lineOf(new RegExp(m[0].replace(/[#]/g, "\\#"))) });
+    else unresolved = m[0];
+  }
+  // 2. tags: "tagged owner=treasury", "with tag project=atlas-poc"
+  for (const m of text.matchAll(
+    /\b(?:tagged|with\s+(?:the\s+)?tag)\s+`?([\w.-]+)\s*[=:]\s*([\w.@/-]+?)`?(?=[\s,.;]|$)/gi,
+  )) {
+    referenced = true;
+    const hits = jobs.filter((j) => (j.settings.tags ?? {})[m[1]] === m[2]);
+    for (const job of hits) matches.push({ job, by: "tag", words: m[0], line: lineOf(/tag/i) });
+    if (!hits.length) unresolved = m[0];
+  }
+  // 3. code paths: a path in the ticket that an existing job runs
+  for (const m of text.matchAll(WORKSPACE_PATH_RE)) {
+    const path = trimPath(m[0]);
+    const hits = jobs.filter((j) => codePaths(j).includes(path));
+    for (const job of hits)
+      matches.push({
+        job,
+        by: "path",
+        words: path,
+        line: lineOf(new RegExp(path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))),
+      });
+  }
+  // 4. exact names, longest first; a name inside a longer matched name does not count
+  const named: Array<{ job: WorkspaceJob; start: number; end: number }> = [];
+  for (const job of jobs) {
+    const name = job.settings.name;
+    if (!name || name.length < 3) continue;
+    const at = findIdentifier(text, name);
+    if (at >= 0) named.push({ job, start: at, end: at + name.length });
+  }
+  for (const n of named) {
+    if (
+      named.some((o) => o !== n && o.start <= n.start && o.end >= n.end && o.end - o.start > n.end - n.start)
+    )
+      continue;
+    referenced = true;
+    matches.push({
+      job: n.job,
+      by: "name",
+      words: n.job.settings.name ?? "",
+      line: lineOf(new RegExp(n.job.settings.name!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i")),
+    });
+  }
+
+  const byStrength = (["id", "tag", "name", "path"] as const).map((by) =>
+    unique(matches.filter((m) => m.by === by)),
+  );
+  // An id decides; a name or path that disagrees with it is a contradiction.
+  for (const group of byStrength) {
+    if (group.length === 0) continue;
+    if (group.length > 1) {
+      return {
+        candidates: group.map((g) => g.job),
+        referenced: true,
+        question: `More than one job fits ${group.map((g) => `"${g.words}"`).join(", ")}: ${group.map((g) => jobLabel(g.job)).join(", ")}. Which one do you mean?`,
+      };
+    }
+    const chosen = group[0];
+    const conflicting = unique(
+      matches.filter((m) => m.job.job_id !== chosen.job.job_id && (m.by === "id" || m.by === "tag")),
+    );
+    if (conflicting.length) {
+      return {
+        candidates: [chosen.job, ...conflicting.map((c) => c.job)],
+        referenced: true,
+        question: `The ticket names ${jobLabel(chosen.job)} ("${chosen.words}") and ${conflicting.map((c) => `${jobLabel(c.job)} ("${c.words}")`).join(", ")}. Which job do you mean?`,
+      };
+    }
+    return { job: chosen, candidates: [], referenced: true };
+  }
+
+  // 5. Typos in a name ("nightly-order" for "nightly-orders"): identifier-like tokens within a small edit distance.
+  // Names are never read inside paths, URLs or e-mail addresses ("/Repos/v/pull_vendors" names no job).
+  const words = text.replace(
+    /https?:\/\/\S+|\S+@\S+|(?:dbfs:|s3a?:\/|abfss:\/|gs:\/)?\/[^\s,;'"`()]+/g,
+    (m) => " ".repeat(m.length),
+  );
+  const tokens = [
+    ...words.matchAll(/["“`']([^"”`'\n]{3,80})["”`']|\b([A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+)\b/g),
+  ].map((m) => m[1] ?? m[2]);
+  const fuzzy: TargetMatch[] = [];
+  for (const token of tokens) {
+    for (const job of jobs) {
+      const name = job.settings.name ?? "";
+      if (name.length < 6) continue;
+      const d = distance(token.toLowerCase(), name.toLowerCase());
+      if (d > 0 && d <= Math.max(1, Math.floor(name.length / 10)))
+        fuzzy.push({ job, by: "fuzzy-name", words: token });
+    }
+  }
+  const fuzzyUnique = unique(fuzzy);
+  if (fuzzyUnique.length === 1) return { job: fuzzyUnique[0], candidates: [], referenced: true };
+
+  // 6. Partial words: "the marketing job", "the churn job" → every job whose name contains the word; always ask.
+  const partial: WorkspaceJob[] = [];
+  const phrase = /\b(?:the\s+)?([A-Za-z][\w-]{2,}(?:\s+[A-Za-z][\w-]{2,})?)\s+job\b/gi;
+  const stop =
+    /^(the|a|an|this|that|new|existing|whole|same|other|which|whatever|streaming|heavy|weekly|daily|nightly|dbt|sql|python|spark|some|any|one|ingest job)$/i;
+  for (const m of text.matchAll(phrase)) {
+    const words = m[1].split(/\s+/).filter((w) => !stop.test(w));
+    if (!words.length) continue;
+    referenced = true;
+    for (const job of jobs) {
+      const name = (job.settings.name ?? "").toLowerCase();
+      if (
+        words.every(
+          (w) => name.split(/[^a-z0-9]+/).includes(w.toLowerCase()) || name.includes(w.toLowerCase()),
+        )
+      )
+        partial.push(job);
+    }
+    if (!partial.length) unresolved ??= m[0];
+  }
+  // Quoted or hyphenated names that match nothing ("run the churn-model-training job now").
+  for (const token of tokens) {
+    if (/[-_]/.test(token) || /["“`']/.test(token)) {
+      if (!jobs.some((j) => (j.settings.name ?? "").toLowerCase() === token.toLowerCase()))
+        unresolved ??= token;
+    }
+  }
+  const partialUnique = [...new Map(partial.map((j) => [j.job_id, j])).values()];
+  if (partialUnique.length) {
+    return {
+      candidates: partialUnique,
+      referenced: true,
+      question: `No job is named exactly as in the ticket; ${partialUnique.length > 1 ? "these fit" : "this one fits"}: ${partialUnique.map(jobLabel).join(", ")}. Which job do you mean (name or job_id)?`,
+    };
+  }
+  return { candidates: [], referenced: referenced || unresolved !== undefined, unresolved };
+}
+
+function unique(matches: TargetMatch[]): TargetMatch[] {
+  const seen = new Map<number, TargetMatch>();
+  for (const m of matches) if (!seen.has(m.job.job_id)) seen.set(m.job.job_id, m);
+  return [...seen.values()];
+}
+
+export type Intent = "create" | "update" | "delete" | "run";
+
+export interface IntentReading {
+  intent: Intent;
+  words: string;
+  line?: number;
+}
+
+/** Sub-objects of a job: "remove the schedule / task / tag" changes the job rather than deleting it. */
+const PART_WORDS =
+  /\b(schedule|task|tasks|step|steps|tag|tags|email|emails|emailing|notifications?|alerts?|retr(?:y|ies)|timeout|parameters?|trigger|cluster|workers?|queue|dependency|dependencies|library|libraries)\b/i;
+
+export function readIntent(
+  prose: Prose,
+  target: TargetResolution,
+  hasNewCode: boolean,
+  hasScheduleOrTrigger: boolean,
+  hasClock = false,
+): IntentReading {
+  const sentences = prose.lines.flatMap((l) =>
+    l.text.split(/(?<=[.!?])\s+/).map((s) => ({ s, line: l.line })),
+  );
+  const hit = (re: RegExp): { words: string; line?: number } | undefined => {
+    for (const { s, line } of sentences) {
+      const m = re.exec(s);
+      if (m) return { words: m[0], line };
+    }
+    return undefined;
+  };
+  // delete: a delete verb whose object is the job itself
+  for (const { s, line } of sentences) {
+    const m =
+      /\b(delete|remove|decommission|drop|get rid of|tear down|retire|can go|deprecate and delete|clean up)\b/i.exec(
+        s,
+      );
+    if (!m) continue;
+    if (
+      PART_WORDS.test(s) &&
+      !/\b(?:delete|remove|drop|decommission|get rid of|retire)\s+(?:the\s+|this\s+|that\s+|whatever\s+)?(?:old\s+)?job\b/i.test(
+        s,
+      )
+    )
+      continue;
+    if (/\b(new job|create)\b/i.test(prose.text)) continue;
+    if (target.referenced || /\bjob\b|\bit\b/i.test(s)) return { intent: "delete", words: m[0], line };
+  }
+  const createCue = hit(
+    /\b(new job|create|set up|setup|need a (?:new )?job|job name\s*:|we need a job|can we get|schedule\s+\/)\b/i,
+  );
+  // run: a sentence that starts with the run verb (a request, not "we'll trigger it manually"), no schedule, no new code
+  const runVerb = hit(
+    /^\s*(?:(?:please|pls|plz|kindly|can\s+(?:someone|you|we)|could\s+(?:someone|you)|pls\s+can\s+you)\s+)?(re-?run|run|trigger|kick(?:\s|-)?off|start|launch|execute)\b/i,
+  );
+  if (
+    runVerb &&
+    !hasScheduleOrTrigger &&
+    !hasClock &&
+    !hasNewCode &&
+    !createCue &&
+    (target.referenced || /\bjob\b/i.test(prose.text))
+  ) {
+    return { intent: "run", words: runVerb.words.trim(), line: runVerb.line };
+  }
+  if (
+    createCue &&
+    !(target.job && /\b(in|for|of|to)\s+(?:the\s+)?(?:job|["“])/i.test(prose.text) && !hasNewCode)
+  ) {
+    if (!target.referenced || hasNewCode || hasScheduleOrTrigger)
+      return { intent: "create", words: createCue.words, line: createCue.line };
+  }
+  const updateCue = hit(
+    /\b(change|move|shift|reschedule|push|bring forward|adjust|modify|edit|bump|increase|decrease|reduce|raise|lower|add|set|update|enable|disable|pause|resume|unpause|allow|stop|switch|make|should|remove|drop|instead|from now on|now use|keeps?|also)\b/i,
+  );
+  if (
+    (target.job || target.candidates.length || target.unresolved) &&
+    updateCue &&
+    !(hasNewCode && !target.job && hasScheduleOrTrigger && !target.candidates.length)
+  ) {
+    if (!(
+      hasNewCode &&
+      hasScheduleOrTrigger &&
+      !target.candidates.length &&
+      !/\b(in|for|of)\s+(?:the\s+)?job\b/i.test(prose.text) &&
+      !createCue &&
+      target.job?.by !== "id" &&
+      !/\bshould\b/i.test(prose.text) &&
+      !/\badd\b/i.test(prose.text)
+    )) {
+      return { intent: "update", words: updateCue.words, line: updateCue.line };
+    }
+  }
+  return {
+    intent: "create",
+    words: createCue?.words ?? "(no existing job named; a new job)",
+    line: createCue?.line,
+  };
+}

@@ -1,0 +1,235 @@
+/**
+ * Safe front matter: gray-matter splits the file, a YAML 1.2 engine built on the `yaml` package parses it with an
+ * alias cap (YAML bombs), a size cap, a depth cap and duplicate-key errors. Only YAML front matter is accepted
+ * (gray-matter's `---js` engine would eval code). Line numbers are file lines (the `---` line is line 1).
+ */
+import matter from "gray-matter";
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Node, type Document } from "yaml";
+import { entryLabel, parsePath } from "../../domain/schema.js";
+
+export const MAX_FILE_BYTES = 1024 * 1024;
+export const MAX_FRONT_MATTER_BYTES = 256 * 1024;
+export const MAX_ALIAS_COUNT = 20;
+export const MAX_DEPTH = 40;
+
+export class FrontMatterError extends Error {
+  constructor(
+    message: string,
+    readonly line: number | undefined,
+    readonly fix: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = "FrontMatterError";
+  }
+}
+
+const YAML_OPTIONS = {
+  version: "1.2" as const,
+  uniqueKeys: true,
+  prettyErrors: true,
+  strict: true,
+  maxAliasCount: MAX_ALIAS_COUNT,
+};
+
+function depthOf(value: unknown, depth = 0): number {
+  if (depth > MAX_DEPTH) return depth;
+  if (value === null || typeof value !== "object") return depth;
+  let max = depth;
+  for (const v of Array.isArray(value) ? value : Object.values(value as object)) {
+    max = Math.max(max, depthOf(v, depth + 1));
+    if (max > MAX_DEPTH) break;
+  }
+  return max;
+}
+
+/** Parses YAML text (front matter) safely; throws FrontMatterError with a 1-based line of `source`. */
+export function parseYamlSafely(source: string, lineOffset = 0): unknown {
+  if (Buffer.byteLength(source, "utf8") > MAX_FRONT_MATTER_BYTES) {
+    throw new FrontMatterError(
+      `front matter is ${Buffer.byteLength(source, "utf8")} bytes; the limit is ${MAX_FRONT_MATTER_BYTES}`,
+      1 + lineOffset,
+      "keep the front matter small: split the jobs into several requirement files",
+      "requirement.too-large",
+    );
+  }
+  let doc: Document;
+  const lineCounter = new LineCounter();
+  try {
+    doc = parseDocument(source, { ...YAML_OPTIONS, lineCounter });
+  } catch (error) {
+    throw new FrontMatterError(
+      `front matter could not be parsed: ${error instanceof RangeError ? "nesting too deep" : (error as Error).message}`,
+      1 + lineOffset,
+      "simplify the YAML (no deep nesting)",
+      "requirement.yaml",
+    );
+  }
+  const first = doc.errors[0];
+  if (first && /call stack/i.test(first.message)) {
+    throw new FrontMatterError(
+      `front matter is nested too deep to read`,
+      1 + lineOffset,
+      "flatten the YAML: job settings never need more than a few levels",
+      "requirement.too-deep",
+    );
+  }
+  if (first) {
+    const line = first.linePos?.[0]?.line;
+    const summary = first.message.split("\n")[0];
+    throw new FrontMatterError(
+      `invalid YAML in front matter: ${summary}`,
+      line === undefined ? undefined : line + lineOffset,
+      first.code === "DUPLICATE_KEY"
+        ? "remove or rename the repeated key (each key may appear once per mapping)"
+        : "fix the YAML syntax at that line (indentation with spaces, ': ' after keys, quotes around values with ': ' or '#')",
+      "requirement.yaml",
+    );
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/unresolved alias|undefined alias|alias .* (?:not|never) defined/i.test(message)) {
+      throw new FrontMatterError(
+        `front matter uses a YAML alias that is not defined: ${message.split("\n")[0]}`,
+        1 + lineOffset,
+        "define the anchor (&name) before using the alias (*name), or write the value out",
+        "requirement.yaml",
+      );
+    }
+    if (error instanceof RangeError) {
+      throw new FrontMatterError(
+        `front matter is nested too deep to read`,
+        1 + lineOffset,
+        "flatten the YAML: job settings never need more than a few levels",
+        "requirement.too-deep",
+      );
+    }
+    const bomb = /alias/i.test(message);
+    throw new FrontMatterError(
+      bomb
+        ? `front matter uses too many YAML aliases (more than ${MAX_ALIAS_COUNT} expansions): refused as a possible YAML bomb`
+        : `front matter could not be read: ${error instanceof RangeError ? "nesting too deep" : message}`,
+      1 + lineOffset,
+      bomb ? "write the values out instead of using anchors (&a) and aliases (*a)" : "simplify the YAML",
+      bomb ? "requirement.yaml-bomb" : "requirement.yaml",
+    );
+  }
+  if (depthOf(value) > MAX_DEPTH) {
+    throw new FrontMatterError(
+      `front matter is nested more than ${MAX_DEPTH} levels deep`,
+      1 + lineOffset,
+      "flatten the YAML: job settings never need more than a few levels",
+      "requirement.too-deep",
+    );
+  }
+  return value;
+}
+
+export interface SplitFile {
+  /** Raw front matter text (starts with the rest of the opening `---` line), or undefined when none. */
+  matter?: string;
+  data: unknown;
+  body: string;
+  bodyLine: number;
+}
+
+function yamlEngine(text: string): object {
+  const value = parseYamlSafely(text);
+  return (value ?? {}) as object;
+}
+
+function refuse(name: string) {
+  return () => {
+    throw new FrontMatterError(
+      `front matter language '${name}' is not supported`,
+      1,
+      "write the front matter in YAML between two '---' lines",
+      "requirement.front-matter-language",
+    );
+  };
+}
+
+/** Splits a requirement file into front matter data and body (throws FrontMatterError). */
+export function splitFrontMatter(rawText: string): SplitFile {
+  const text = rawText.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
+  if (Buffer.byteLength(text, "utf8") > MAX_FILE_BYTES) {
+    throw new FrontMatterError(
+      `the file is ${Buffer.byteLength(text, "utf8")} bytes; the limit is ${MAX_FILE_BYTES}`,
+      1,
+      "keep requirement files under 1 MiB: split them, and keep data out of requirement files",
+      "requirement.too-large",
+    );
+  }
+  if (!text.startsWith("---")) return { data: {}, body: text, bodyLine: 1 };
+  const firstLine = text.slice(0, text.indexOf("\n") === -1 ? text.length : text.indexOf("\n"));
+  if (/^---+\s*$/.test(firstLine) && firstLine.trim() !== "---") return { data: {}, body: text, bodyLine: 1 }; // a markdown rule
+  const language = firstLine.slice(3).trim();
+  if (language !== "" && language !== "yaml" && language !== "yml") refuse(language)();
+  if (!/\n---[ \t]*(\n|$)/.test(text)) {
+    throw new FrontMatterError(
+      "front matter is not closed: the opening '---' has no closing '---' line",
+      1,
+      "add a line with '---' after the front matter",
+      "requirement.front-matter-unclosed",
+    );
+  }
+  const engines = {
+    yaml: { parse: yamlEngine },
+    javascript: { parse: refuse("javascript") },
+    coffee: { parse: refuse("coffee") },
+    json: { parse: refuse("json") },
+  };
+  const file = matter(text, { engines, language: "yaml" } as unknown as Parameters<typeof matter>[1]);
+  const raw = file.matter;
+  const matterLines = raw.split("\n").length;
+  return { matter: raw, data: file.data, body: file.content, bodyLine: matterLines + 2 };
+}
+
+/**
+ * Maps field paths (our notation, e.g. `jobs.orders.tasks[ingest].new_cluster.num_workers`) to 1-based file lines of
+ * the front matter. Resolves as deep as it can: an unknown tail maps to the deepest existing node's line.
+ */
+export function buildLineOf(rawText: string): (path: string) => number | undefined {
+  let split: SplitFile;
+  try {
+    split = splitFrontMatter(rawText);
+  } catch {
+    return () => undefined;
+  }
+  if (split.matter === undefined) return () => undefined;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(split.matter, { ...YAML_OPTIONS, lineCounter });
+  const lineAt = (node: unknown): number | undefined => {
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  };
+  return (path: string) => {
+    let node: unknown = doc.contents;
+    let line = lineAt(node);
+    for (const seg of parsePath(path)) {
+      if (isMap(node)) {
+        const name = "key" in seg ? seg.key : seg.item;
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === name);
+        if (!pair) return line;
+        line = lineAt(pair.key) ?? line;
+        node = pair.value;
+      } else if (isSeq(node)) {
+        const name = "item" in seg ? seg.item : seg.key;
+        const items = node.items as Node[];
+        let found = items.find(
+          (it) => isMap(it) && entryLabel((it as unknown as { toJSON(): unknown }).toJSON()) === name,
+        );
+        if (!found && /^\d+$/.test(name)) found = items[Number(name)];
+        if (!found) return line;
+        line = lineAt(found) ?? line;
+        node = found;
+      } else {
+        return line;
+      }
+    }
+    return line;
+  };
+}

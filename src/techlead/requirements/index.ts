@@ -1,0 +1,177 @@
+/**
+ * Requirement files: markdown under the jobs directory with optional structured front matter.
+ * Format documented in docs/requirements.md.
+ */
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import type { Diagnostic, Interpretation } from "../../domain/model.js";
+import type { RequirementDoc } from "../types.js";
+import { FrontMatterError, MAX_FILE_BYTES, buildLineOf, splitFrontMatter } from "./frontmatter.js";
+import { interpretFrontMatter } from "./structured.js";
+
+export { buildLineOf } from "./frontmatter.js";
+export { DOC_KEYS, STRUCTURED_KEYS, itemBasePath, validationContextFor } from "./structured.js";
+
+export interface LoadedRequirements {
+  docs: RequirementDoc[];
+  /** Files that could not be read or parsed (each names the file, the problem and the fix). */
+  diagnostics: Diagnostic[];
+}
+
+const MAX_FILES = 20000;
+
+async function walk(dir: string, out: string[]): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw error;
+  }
+  for (const entry of entries) {
+    if (entry.name.startsWith(".")) continue; // .tasks and other dot-dirs / dot-files
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) await walk(full, out);
+    else if (entry.isFile() && entry.name.toLowerCase().endsWith(".md")) out.push(full);
+    if (out.length > MAX_FILES) return;
+  }
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join("/");
+}
+
+/** Every requirement file under `<repoDir>/<jobsDir>` (recursively, skipping dot-dirs such as `.tasks`), sorted by path. */
+export async function loadRequirements(repoDir: string, jobsDir: string): Promise<LoadedRequirements> {
+  const root = path.resolve(repoDir, jobsDir);
+  const rel = path.relative(path.resolve(repoDir), root);
+  if (rel.startsWith("..") || path.isAbsolute(rel)) {
+    return {
+      docs: [],
+      diagnostics: [
+        {
+          severity: "error",
+          code: "requirement.jobs-dir",
+          path: "",
+          value: jobsDir,
+          message: `jobs directory '${jobsDir}' is outside the repository`,
+          fix: "set jobs-dir to a folder inside the repository (default: jobs)",
+        },
+      ],
+    };
+  }
+  const files: string[] = [];
+  await walk(root, files);
+  files.sort();
+  const docs: RequirementDoc[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const full of files) {
+    const file = toPosix(path.relative(path.resolve(repoDir), full));
+    let text: string;
+    try {
+      const info = await stat(full);
+      if (info.size > MAX_FILE_BYTES) {
+        diagnostics.push({
+          severity: "error",
+          code: "requirement.too-large",
+          file,
+          line: 1,
+          path: "",
+          value: info.size,
+          message: `${file} is ${info.size} bytes; requirement files are limited to ${MAX_FILE_BYTES} bytes`,
+          fix: "keep requirement files under 1 MiB: split them, and keep data out of requirement files",
+        });
+        continue;
+      }
+      text = await readFile(full, "utf8");
+    } catch (error) {
+      diagnostics.push({
+        severity: "error",
+        code: "requirement.unreadable",
+        file,
+        path: "",
+        message: `${file} could not be read: ${(error as Error).message}`,
+        fix: "check the file's permissions and that it is a regular UTF-8 text file",
+      });
+      continue;
+    }
+    const parsed = parseRequirement(file, text);
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.doc) docs.push(parsed.doc);
+  }
+  return { docs, diagnostics };
+}
+
+/** Parses one requirement (front matter with a YAML engine safe against bombs; body; line numbers). */
+export function parseRequirement(
+  file: string,
+  text: string,
+): { doc?: RequirementDoc; diagnostics: Diagnostic[] } {
+  if (text.includes("\u0000")) {
+    return {
+      diagnostics: [
+        {
+          severity: "error",
+          code: "requirement.binary",
+          file,
+          line: 1,
+          path: "",
+          message: `${file} is not a text file (it contains NUL bytes)`,
+          fix: "requirement files are markdown text; remove the binary file from the jobs directory",
+        },
+      ],
+    };
+  }
+  try {
+    const split = splitFrontMatter(text);
+    const data = split.data;
+    if (data === null || typeof data !== "object" || Array.isArray(data)) {
+      return {
+        diagnostics: [
+          {
+            severity: "error",
+            code: "requirement.front-matter-shape",
+            file,
+            line: 2,
+            path: "",
+            value: Array.isArray(data) ? "a list" : JSON.stringify(data),
+            message: `${file}: the front matter must be a YAML mapping (key: value lines), found ${Array.isArray(data) ? "a list" : typeof data}`,
+            fix: "write the front matter as keys, e.g. 'job:' followed by the job's fields indented below it",
+          },
+        ],
+      };
+    }
+    return {
+      doc: {
+        file,
+        text: text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n"),
+        frontMatter: data as Record<string, unknown>,
+        body: split.body,
+        bodyLine: split.bodyLine,
+      },
+      diagnostics: [],
+    };
+  } catch (error) {
+    if (error instanceof FrontMatterError) {
+      return {
+        diagnostics: [
+          {
+            severity: "error",
+            code: error.code,
+            file,
+            line: error.line,
+            path: "",
+            message: `${file}${error.line ? `:${error.line}` : ""}: ${error.message}`,
+            fix: error.fix,
+          },
+        ],
+      };
+    }
+    throw error;
+  }
+}
+
+/** The structured (front matter) part of a requirement as work items; undefined when it has none (prose only). */
+export function interpretStructured(doc: RequirementDoc): Interpretation | undefined {
+  return interpretFrontMatter(doc, buildLineOf(doc.text));
+}

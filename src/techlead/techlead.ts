@@ -1,0 +1,358 @@
+/**
+ * The Tech Lead persona: requirement files → task files. Structured front matter is interpreted deterministically;
+ * prose goes to the LLM when one is configured (with the offline interpreter as a cross-check) and to the offline
+ * interpreter otherwise. Only requirements whose text changed are re-interpreted.
+ */
+import { posix } from "node:path";
+import type { Diagnostic, Interpretation, WorkItem } from "../domain/model.js";
+import { hashJson } from "../domain/plan.js";
+import { findInlineSecrets } from "../domain/secrets.js";
+import { interpretStructured, loadRequirements } from "./requirements/index.js";
+import { compareInterpretations, createOfflineInterpreter } from "./interpreter/index.js";
+import { createLlmInterpreter, mergeWithStructured } from "./llm/index.js";
+import type { RequirementDoc } from "./types.js";
+import type { RunContext } from "../engine/context.js";
+import { sanitizeId } from "../state/task-store.js";
+import { transition, type TaskRecord, type TaskSpec } from "../state/task-file.js";
+
+export interface TechLeadOutcome {
+  /** Every task after the Tech Lead ran (written or not). */
+  tasks: TaskRecord[];
+  /** Repo-relative files written or removed. */
+  written: string[];
+  interpretations: Interpretation[];
+  diagnostics: Diagnostic[];
+  docs: RequirementDoc[];
+}
+
+/** Stable id prefix of a requirement: its path under the jobs dir without ".md", "/" → "--". */
+export function requirementId(jobsDir: string, file: string): string {
+  const rel = posix.relative(jobsDir.replace(/\\/g, "/"), file).replace(/\.md$/i, "");
+  return sanitizeId(rel.split("/").join("--"));
+}
+
+export function taskIdOf(jobsDir: string, file: string, key: string): string {
+  return `${requirementId(jobsDir, file)}.${sanitizeId(key)}`;
+}
+
+export function specOf(item: WorkItem): TaskSpec {
+  const spec: TaskSpec = {};
+  if (item.settings) spec.settings = item.settings;
+  if (item.patch) spec.patch = item.patch;
+  if (item.target) spec.target = item.target;
+  if (item.run) spec.run = item.run;
+  if (item.explanation?.length) spec.explanation = item.explanation;
+  return spec;
+}
+
+export function specHash(action: string, spec: TaskSpec): string {
+  const { explanation: _ignored, ...rest } = spec;
+  void _ignored;
+  return hashJson({ action, ...rest });
+}
+
+export interface TechLeadRunOptions {
+  /** Write task files (false: compute in memory, e.g. for a read-only plan). */
+  write: boolean;
+  /** Only these requirement files (repo-relative); others keep their tasks as they are. */
+  only?: string[];
+}
+
+export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promise<TechLeadOutcome> {
+  const { options, store } = ctx;
+  const by = `tech-lead@${options.runId}`;
+  const { docs, diagnostics } = await loadRequirements(options.repoDir, options.jobsDir);
+  const listed = await store.list();
+  for (const error of listed.errors) {
+    diagnostics.push({
+      severity: "error",
+      code: "task-file.invalid",
+      file: error.file,
+      path: "",
+      message: error.message,
+      fix: "Delete the file and run `jobagent tech-lead` to rewrite it from its requirement.",
+    });
+  }
+  const existing = new Map(listed.tasks.map((t) => [t.id, t]));
+  const byRequirement = new Map<string, TaskRecord[]>();
+  for (const task of listed.tasks) {
+    const list = byRequirement.get(task.requirement) ?? [];
+    list.push(task);
+    byRequirement.set(task.requirement, list);
+  }
+  const inScope = (file: string) => !run.only || run.only.includes(file);
+  const failedFiles = new Set(
+    diagnostics.filter((d) => d.severity === "error" && d.file).map((d) => d.file as string),
+  );
+
+  const result = new Map<string, TaskRecord>(existing);
+  const changed = new Set<string>();
+  const removed = new Set<string>();
+  const interpretations: Interpretation[] = [];
+  const progress: string[] = [];
+  const now = ctx.now();
+  const stamp = now.toISOString();
+
+  for (const doc of docs) {
+    if (!inScope(doc.file)) continue;
+    const requirementHash = hashJson(doc.text);
+    const prior = byRequirement.get(doc.file) ?? [];
+    const stale =
+      prior.length === 0 ||
+      prior.some((t) => t.requirement_hash !== requirementHash) ||
+      (options.llm !== undefined && prior.some((t) => t.source === "interpreter"));
+    if (!stale) {
+      // Nothing to re-interpret, but the requirement's own problems must still reach the plan (they keep its tasks
+      // from being planned): re-read the structured block, which is cheap and deterministic.
+      const again = interpretStructured(doc);
+      if (again) diagnostics.push(...again.diagnostics, ...scrubSecrets(doc.file, again).diagnostics);
+      continue;
+    }
+
+    const interpretation = scrubSecrets(doc.file, await interpret(ctx, doc));
+    interpretations.push(interpretation);
+    diagnostics.push(...interpretation.diagnostics);
+    const fileErrors = interpretation.diagnostics.some((d) => d.severity === "error" && d.path === "");
+    if (fileErrors && interpretation.items.length === 0) {
+      // The requirement cannot be read at all: keep its tasks as they are; the plan reports the error.
+      continue;
+    }
+
+    const keep = new Set<string>();
+    for (const item of interpretation.items) {
+      const id = taskIdOf(options.jobsDir, doc.file, item.key);
+      keep.add(id);
+      const spec = specOf(item);
+      const hash = specHash(item.action, spec);
+      const dependsOn = (item.depends_on ?? []).map((d) =>
+        d.includes(".") ? d : taskIdOf(options.jobsDir, doc.file, d),
+      );
+      const questions = item.questions?.filter((q) => q.trim() !== "") ?? [];
+      const before = result.get(id);
+      let task: TaskRecord;
+      if (!before) {
+        task = {
+          id,
+          requirement: doc.file,
+          key: item.key,
+          action: item.action,
+          status: "PENDING",
+          priority: item.priority ?? 100,
+          depends_on: dependsOn,
+          source: interpretation.source,
+          requirement_hash: requirementHash,
+          spec_hash: hash,
+          attempts: 0,
+          line: item.line,
+          spec,
+          history: [{ at: stamp, from: null, to: "PENDING", by, note: `from ${doc.file}` }],
+        };
+        if (item.settings?.name) task.job_name = item.settings.name;
+        progress.push(`- ${stamp} tech-lead: new task \`${id}\` (${item.action}) from \`${doc.file}\``);
+      } else {
+        task = {
+          ...before,
+          action: item.action,
+          key: item.key,
+          priority: item.priority ?? 100,
+          depends_on: dependsOn,
+          source: interpretation.source,
+          requirement_hash: requirementHash,
+          line: item.line,
+          spec,
+          questions: undefined,
+          errors: undefined,
+        };
+        if (item.settings?.name) task.job_name = item.settings.name;
+        if (before.spec_hash !== hash || before.status === "BLOCKED") {
+          task.spec_hash = hash;
+          task.plan_hash = undefined;
+          task.plan_id = undefined;
+          task.lease = undefined;
+          if (task.status !== "PENDING") {
+            task = transition(
+              task,
+              "PENDING",
+              by,
+              now,
+              before.spec_hash !== hash ? "requirement changed" : "requirement re-read",
+            );
+          }
+          progress.push(
+            `- ${stamp} tech-lead: task \`${id}\` re-interpreted (${before.spec_hash !== hash ? "spec changed" : "spec unchanged"})`,
+          );
+        }
+      }
+      if (questions.length > 0) {
+        task.questions = questions;
+        if (task.status !== "BLOCKED")
+          task = transition(task, "BLOCKED", by, now, "the requirement needs answers");
+      }
+      result.set(id, task);
+      changed.add(id);
+    }
+    for (const task of prior) {
+      if (keep.has(task.id)) continue;
+      retire(task, "no longer in its requirement");
+    }
+  }
+
+  // Requirements that were removed: their managed jobs are to be deleted (the plan asks for allow-delete).
+  const present = new Set(docs.map((d) => d.file));
+  for (const [file, tasks] of byRequirement) {
+    if (present.has(file) || failedFiles.has(file) || !inScope(file)) continue;
+    for (const task of tasks) retire(task, `requirement ${file} was removed`);
+  }
+
+  function retire(task: TaskRecord, why: string): void {
+    if (task.source === "removed") return; // already a delete of a retired job
+    if (task.action === "create" && task.job_id !== undefined) {
+      let next: TaskRecord = {
+        ...task,
+        action: "delete",
+        source: "removed",
+        spec: { target: { job_id: task.job_id, ...(task.job_name ? { name: task.job_name } : {}) } },
+        plan_hash: undefined,
+        plan_id: undefined,
+        questions: undefined,
+        errors: undefined,
+      };
+      next.spec_hash = specHash("delete", next.spec);
+      if (next.status !== "PENDING")
+        next = transition(next, "PENDING", by, now, `${why}: its job is to be deleted`);
+      result.set(task.id, next);
+      changed.add(task.id);
+      progress.push(
+        `- ${stamp} tech-lead: task \`${task.id}\` ${why}; job ${task.job_id} will be deleted (needs allow-delete)`,
+      );
+    } else {
+      result.delete(task.id);
+      removed.add(task.id);
+      progress.push(`- ${stamp} tech-lead: task \`${task.id}\` removed (${why})`);
+    }
+  }
+
+  const written: string[] = [];
+  if (run.write) {
+    for (const id of changed) {
+      const task = result.get(id);
+      if (!task) continue;
+      const before = existing.get(id);
+      if (before && JSON.stringify(before) === JSON.stringify(task)) continue;
+      await store.write(task);
+      written.push(store.fileOf(id));
+    }
+    for (const id of removed) {
+      await store.remove(id);
+      written.push(store.fileOf(id));
+    }
+    if (progress.length > 0) await store.appendProgress(progress);
+  }
+  return {
+    tasks: [...result.values()].sort((a, b) => a.id.localeCompare(b.id)),
+    written,
+    interpretations,
+    diagnostics,
+    docs,
+  };
+}
+
+/**
+ * One requirement → work items. A structured block is authoritative; with an LLM configured and prose next to it,
+ * the LLM reads both and its answer is merged under the structured fields (conflicts reported). Prose alone goes
+ * to the LLM (cross-checked by the offline interpreter) or, without an LLM, to the offline interpreter.
+ */
+async function interpret(ctx: RunContext, doc: RequirementDoc): Promise<Interpretation> {
+  const structured = interpretStructured(doc);
+  if (structured && (!ctx.options.llm || doc.body.trim() === "")) return structured;
+  const snapshot = await ctx.snapshot();
+  const context = { existingJobs: [...snapshot.jobs.values()], tools: ctx.tools };
+  if (!ctx.options.llm)
+    return safely(doc, "interpreter", () => createOfflineInterpreter().interpret(doc, context));
+  ctx.llmInterpreter ??= createLlmInterpreter(ctx.options.llm);
+  const llm = ctx.llmInterpreter;
+  if (structured) {
+    const fromLlm = await safely(doc, "llm", () => llm.interpret(doc, context));
+    // A failed LLM read must not block a requirement whose structured block stands on its own.
+    if (fromLlm.items.every((i) => i.questions?.length))
+      return { ...structured, diagnostics: [...structured.diagnostics, ...fromLlm.diagnostics] };
+    return mergeWithStructured(fromLlm, structured);
+  }
+  const [fromLlm, fromOffline] = await Promise.all([
+    safely(doc, "llm", () => llm.interpret(doc, context)),
+    safely(doc, "interpreter", () => createOfflineInterpreter().interpret(doc, context)),
+  ]);
+  return {
+    ...fromLlm,
+    diagnostics: [...fromLlm.diagnostics, ...compareInterpretations(fromLlm, fromOffline)],
+  };
+}
+
+async function safely(
+  doc: RequirementDoc,
+  source: Interpretation["source"],
+  fn: () => Promise<Interpretation>,
+): Promise<Interpretation> {
+  try {
+    return await fn();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      requirement: doc.file,
+      source,
+      items: [
+        {
+          key: "requirement",
+          action: "create",
+          questions: [
+            `The ${source === "llm" ? "LLM" : "offline interpreter"} could not interpret this requirement (${message}). Rewrite it or add a structured \`job:\` block.`,
+          ],
+          line: doc.bodyLine,
+        },
+      ],
+      diagnostics: [],
+    };
+  }
+}
+
+/**
+ * Inline secrets never reach a task file (which is committed): every secret value found in a work item is replaced
+ * by its redacted rendering, and the requirement gets an error (its tasks are not planned until it is fixed).
+ */
+export function scrubSecrets(
+  file: string,
+  interpretation: Interpretation,
+): Interpretation & { diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [...interpretation.diagnostics];
+  const items = interpretation.items.map((item) => {
+    const findings = [
+      ...findInlineSecrets(item.settings ?? {}),
+      ...findInlineSecrets(item.patch?.new_settings ?? {}),
+      ...findInlineSecrets({ job_parameters: item.run?.job_parameters ?? {} }),
+    ];
+    if (findings.length === 0) return item;
+    for (const f of findings) {
+      const d: Diagnostic = {
+        severity: "error",
+        code: f.code,
+        file,
+        path: f.path,
+        value: f.value,
+        message: f.message,
+        fix: f.fix,
+      };
+      if (item.line !== undefined) d.line = item.line;
+      diagnostics.push(d);
+    }
+    const replace = (value: unknown): unknown => {
+      if (typeof value === "string")
+        return findings.reduce((text, f) => text.split(f.secret).join(f.value), value);
+      if (Array.isArray(value)) return value.map(replace);
+      if (value && typeof value === "object")
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replace(v)]));
+      return value;
+    };
+    return replace(item) as WorkItem;
+  });
+  return { ...interpretation, items, diagnostics };
+}

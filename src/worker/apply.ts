@@ -1,0 +1,426 @@
+/**
+ * The Worker's Apply: re-plan, check the fresh plan against the approved one, then execute the planned tasks in
+ * dependency order under a lease, recording every transition in the task files and the progress log.
+ *
+ * Crash safety: a task is marked IN_PROGRESS before its API call and COMPLETE/FAILED after it. A rerun re-plans
+ * from the workspace: a job created just before a crash is found by its ownership tag (find-before-create) and the
+ * task plans as no-op or update, never as a second create. Runs use an idempotency token derived from the task and
+ * its plan hash, so a rerun does not start a second run. A write whose connection dropped is reconciled by reading.
+ */
+import { join } from "node:path";
+import pLimit from "p-limit";
+import type { ApplyOptions, ApplyResult, TaskApplyResult } from "../engine/api.js";
+import type { JobChange, JobSettings } from "../domain/model.js";
+import { hashJson, normalizeJobSettings } from "../domain/plan.js";
+import { AmbiguousWriteError, WorkspaceApiError } from "../adapters/databricks/port.js";
+import type { RunContext } from "../engine/context.js";
+import { acquireLease, LockedError } from "../state/lease.js";
+import { TASK_TAG, REPO_TAG } from "../state/ownership.js";
+import { computePlan, jobUrl, type PlannedTask } from "./planner.js";
+import { transition, type TaskRecord } from "../state/task-file.js";
+import { techLead } from "../techlead/techlead.js";
+
+const TERMINAL_RUN_STATES = new Set(["TERMINATED", "SKIPPED", "INTERNAL_ERROR"]);
+const DEFAULT_RUN_WAIT_SECONDS = 600;
+
+export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Promise<ApplyResult> {
+  const { options, store } = ctx;
+  const by = `worker@${options.runId}`;
+  let lease;
+  try {
+    lease = await acquireLease(
+      join(options.repoDir, store.dir, ".lease.json"),
+      options.runId,
+      options.leaseSeconds ?? 1800,
+      ctx.now,
+    );
+  } catch (error) {
+    if (error instanceof LockedError) {
+      return { ok: false, planHash: "", results: [], failureReason: "locked", message: error.message };
+    }
+    throw error;
+  }
+  try {
+    if (lease.tookOver)
+      options.log.warn(
+        `Took over a stale apply lease of run ${lease.tookOver.holder} (${lease.tookOver.host}, pid ${lease.tookOver.pid}).`,
+      );
+    const tl = await techLead(ctx, { write: true });
+    const computation = await computePlan(ctx, tl);
+    const plan = computation.result;
+
+    const eligible = [...computation.planned.values()].filter(
+      (p) =>
+        ["PLANNED", "FAILED", "IN_PROGRESS"].includes(p.task.status) ||
+        (applyOptions.onPlanChange === "apply" && p.task.status === "PENDING"),
+    );
+    const invalid = eligible.filter((p) => p.errors.length > 0);
+    if (!plan.valid || invalid.length > 0) {
+      const first = plan.diagnostics.find((d) => d.severity === "error");
+      return {
+        ok: false,
+        planHash: plan.planHash,
+        results: [],
+        failureReason: "validation-failed",
+        message: `validation failed${first ? `: ${first.file ?? ""}${first.line ? `:${first.line}` : ""} ${first.path} — ${first.message}` : ""}; nothing was applied`,
+      };
+    }
+    const mismatched = eligible.filter((p) => {
+      if (!p.change || p.change.op === "no-op") return false;
+      if (p.task.plan_hash !== p.change.hash) return true;
+      return applyOptions.approvedPlanHash !== undefined && p.task.plan_id !== applyOptions.approvedPlanHash;
+    });
+    if (mismatched.length > 0 && applyOptions.onPlanChange !== "apply") {
+      return {
+        ok: false,
+        planHash: plan.planHash,
+        results: [],
+        failureReason: "plan-changed",
+        message: `the plan differs from the approved one for ${mismatched.length} task(s): ${mismatched
+          .slice(0, 10)
+          .map((p) => `${p.task.id} (${p.change?.op})`)
+          .join(", ")}; run plan again and review it (or set on-plan-change: apply). Nothing was applied.`,
+      };
+    }
+    // Work that no plan has shown (a requirement changed after the plan): refuse rather than skip silently.
+    const unplanned = [...computation.planned.values()].filter(
+      (p) =>
+        p.task.status === "PENDING" &&
+        applyOptions.onPlanChange !== "apply" &&
+        p.change &&
+        p.change.op !== "no-op",
+    );
+    if (unplanned.length > 0) {
+      return {
+        ok: false,
+        planHash: plan.planHash,
+        results: [],
+        failureReason: "plan-changed",
+        message: `${unplanned.length} task(s) changed since the last plan and were never planned: ${unplanned
+          .slice(0, 10)
+          .map((p) => p.task.id)
+          .join(", ")}; run plan and review it (or set on-plan-change: apply). Nothing was applied.`,
+      };
+    }
+
+    const results = await execute(
+      ctx,
+      eligible.filter((p) => p.change || p.blocked),
+      computation.planned,
+      applyOptions,
+      by,
+    );
+    const failed = results.filter((r) => r.status === "FAILED");
+    const summary = results.map(
+      (r) =>
+        `- ${ctx.now().toISOString()} apply: \`${r.taskId}\` ${r.op} "${r.jobName}"${r.jobId !== undefined ? ` (job ${r.jobId})` : ""} → ${r.status}${r.error ? `: ${r.error}` : ""}`,
+    );
+    if (summary.length > 0) await store.appendProgress(summary);
+    const result: ApplyResult = { ok: failed.length === 0, planHash: plan.planHash, results };
+    if (failed.length > 0) {
+      result.failureReason = "apply-failed";
+      result.message = `${failed.length} task(s) failed: ${failed.map((f) => `${f.taskId}: ${f.error ?? "failed"}`).join("; ")}`;
+    }
+    return result;
+  } finally {
+    await lease.release();
+  }
+}
+
+async function execute(
+  ctx: RunContext,
+  entries: PlannedTask[],
+  planned: Map<string, PlannedTask>,
+  applyOptions: ApplyOptions,
+  by: string,
+): Promise<TaskApplyResult[]> {
+  const { options } = ctx;
+  const limit = pLimit(Math.max(1, options.concurrency ?? 4));
+  const byId = new Map(entries.map((e) => [e.task.id, e]));
+  const done = new Map<string, Promise<TaskApplyResult>>();
+  const results: TaskApplyResult[] = [];
+  const ordered = [...entries].sort(
+    (a, b) => a.task.priority - b.task.priority || a.task.id.localeCompare(b.task.id),
+  );
+
+  const runOne = (entry: PlannedTask, chain: string[]): Promise<TaskApplyResult> => {
+    const existing = done.get(entry.task.id);
+    if (existing) return existing;
+    const promise = (async (): Promise<TaskApplyResult> => {
+      const deps = [...entry.task.depends_on, ...(entry.runAfterCreateOf ? [entry.runAfterCreateOf] : [])];
+      for (const dep of deps) {
+        if (chain.includes(dep)) return skip(entry, `dependency cycle through ${dep}`);
+        const depEntry = byId.get(dep);
+        if (depEntry) {
+          const depResult = await runOne(depEntry, [...chain, entry.task.id]);
+          if (depResult.status !== "COMPLETE")
+            return skip(entry, `waits for ${dep}, which is ${depResult.status}`);
+        } else {
+          const other = planned.get(dep);
+          if (!other) return skip(entry, `waits for ${dep}, which does not exist`);
+          if (other.task.status !== "COMPLETE")
+            return skip(entry, `waits for ${dep}, which is ${other.task.status}`);
+        }
+      }
+      return limit(() => applyTask(ctx, entry, planned, applyOptions, by));
+    })();
+    done.set(entry.task.id, promise);
+    return promise;
+  };
+
+  const skip = (entry: PlannedTask, why: string): TaskApplyResult => ({
+    taskId: entry.task.id,
+    requirement: entry.task.requirement,
+    op: entry.change?.op ?? "no-op",
+    jobName: entry.change?.jobName ?? entry.task.key,
+    status: "SKIPPED",
+    error: why,
+  });
+
+  // Start every task at once: each waits for its dependencies, and p-limit bounds concurrent workspace writes.
+  results.push(
+    ...(await Promise.all(
+      ordered.map((entry) => runOne(entry, []).catch((error) => failResult(entry, error))),
+    )),
+  );
+  return results;
+}
+
+function failResult(entry: PlannedTask, error: unknown): TaskApplyResult {
+  return {
+    taskId: entry.task.id,
+    requirement: entry.task.requirement,
+    op: entry.change?.op ?? "no-op",
+    jobName: entry.change?.jobName ?? entry.task.key,
+    status: "FAILED",
+    error: error instanceof Error ? error.message : String(error),
+  };
+}
+
+async function applyTask(
+  ctx: RunContext,
+  entry: PlannedTask,
+  planned: Map<string, PlannedTask>,
+  applyOptions: ApplyOptions,
+  by: string,
+): Promise<TaskApplyResult> {
+  const { options, store } = ctx;
+  const change = entry.change as JobChange;
+  let task = entry.task;
+  const result: TaskApplyResult = {
+    taskId: task.id,
+    requirement: task.requirement,
+    op: change.op,
+    jobName: change.jobName,
+    status: "COMPLETE",
+  };
+  if (task.status !== "IN_PROGRESS")
+    task = transition(
+      task,
+      "IN_PROGRESS",
+      by,
+      ctx.now(),
+      change.op === "no-op" ? "nothing to change" : `applying ${change.op}`,
+    );
+  task = {
+    ...task,
+    attempts: task.attempts + (change.op === "no-op" ? 0 : 1),
+    plan_hash: change.hash,
+    lease: {
+      holder: options.runId,
+      expires: new Date(ctx.now().getTime() + (options.leaseSeconds ?? 1800) * 1000).toISOString(),
+    },
+  };
+  await store.write(task);
+  entry.task = task;
+  try {
+    let jobId = change.jobId;
+    let appliedSettings: JobSettings | undefined = change.desired;
+    switch (change.op) {
+      case "no-op":
+        break;
+      case "create": {
+        let body = change.request?.body as JobSettings;
+        if (entry.runJobRefs?.length) {
+          // Fill in the ids of jobs created earlier in this apply (this task waited for them).
+          const ids = new Map(entry.runJobRefs.map((r) => [r.taskKey, planned.get(r.fromTask)?.task.job_id]));
+          for (const [key, id] of ids)
+            if (id === undefined)
+              throw new Error(
+                `task ${key} runs the job of ${entry.runJobRefs.find((r) => r.taskKey === key)?.fromTask}, which has no job id yet`,
+              );
+          body = {
+            ...body,
+            tasks: (body.tasks ?? []).map((t) =>
+              ids.has(t.task_key)
+                ? { ...t, run_job_task: { ...(t.run_job_task as object), job_id: ids.get(t.task_key) } }
+                : t,
+            ),
+          };
+        }
+        jobId = await createOnce(ctx, task.id, body);
+        appliedSettings = body;
+        break;
+      }
+      case "update": {
+        const body = change.request?.body as
+          { job_id: number; new_settings: JobSettings; fields_to_remove?: string[] } | undefined;
+        if (body && change.request?.endpoint === "jobs/reset")
+          await retryAmbiguous(() => options.workspace.resetJob(body.job_id, body.new_settings));
+        else if (body)
+          await retryAmbiguous(() =>
+            options.workspace.updateJob(body.job_id, body.new_settings, body.fields_to_remove ?? []),
+          );
+        const grants = change.permissions;
+        if (grants && change.jobId !== undefined)
+          await retryAmbiguous(() => options.workspace.setJobPermissions(change.jobId as number, grants));
+        break;
+      }
+      case "delete": {
+        const id = change.jobId as number;
+        try {
+          await retryAmbiguous(() => options.workspace.deleteJob(id));
+        } catch (error) {
+          if (!(await options.workspace.getJob(id).catch(() => "unknown"))) break; // already gone: the goal holds
+          throw error;
+        }
+        break;
+      }
+      case "run": {
+        if (jobId === undefined && entry.runAfterCreateOf)
+          jobId = planned.get(entry.runAfterCreateOf)?.task.job_id;
+        if (jobId === undefined) throw new Error("the job to run has not been created");
+        const body = change.request?.body ?? {};
+        const run = await options.workspace.runNow(jobId, {
+          ...(body.job_parameters ? { job_parameters: body.job_parameters as Record<string, string> } : {}),
+          ...(Array.isArray(body.only) ? { only: body.only as string[] } : {}),
+          idempotency_token: idempotencyToken(task.id, change.hash),
+        });
+        const runRecord: NonNullable<TaskRecord["run"]> = { run_id: run.run_id };
+        let failed = false;
+        // `wait: true` in the requirement waits up to DEFAULT_RUN_WAIT_SECONDS unless the run sets another bound.
+        const wait = applyOptions.runWaitSeconds || (task.spec.run?.wait ? DEFAULT_RUN_WAIT_SECONDS : 0);
+        if (wait > 0) {
+          const state = await waitForRun(ctx, run.run_id, wait);
+          runRecord.result = state.result_state ?? state.life_cycle_state;
+          if (state.run_page_url) runRecord.url = state.run_page_url;
+          if (state.state_message) runRecord.message = state.state_message;
+          failed = TERMINAL_RUN_STATES.has(state.life_cycle_state) && state.result_state !== "SUCCESS";
+        }
+        task = { ...task, run: runRecord, job_id: jobId };
+        result.run = {
+          runId: run.run_id,
+          ...(runRecord.url ? { url: runRecord.url } : {}),
+          ...(runRecord.result ? { result: runRecord.result } : {}),
+          ...(runRecord.message ? { message: runRecord.message } : {}),
+        };
+        if (failed) {
+          throw new Error(
+            `run ${run.run_id} of job ${jobId} ended ${runRecord.result}${runRecord.message ? `: ${runRecord.message}` : ""}`,
+          );
+        }
+        break;
+      }
+    }
+    task = transition(
+      task,
+      "COMPLETE",
+      by,
+      ctx.now(),
+      change.op === "no-op"
+        ? "nothing to change"
+        : `${change.op} done${jobId !== undefined ? ` (job ${jobId})` : ""}`,
+    );
+    task = { ...task, lease: undefined, errors: undefined, applied_spec_hash: task.spec_hash };
+    if (jobId !== undefined && change.op !== "run") task.job_id = jobId;
+    if (change.op === "run" && jobId !== undefined) task.job_id = jobId;
+    if (appliedSettings && jobId !== undefined && (change.op === "create" || change.op === "update")) {
+      // Hash what the workspace holds now (its read-back adds defaults the desired settings leave out), so a later
+      // plan can tell drift from server defaults.
+      const readBack = await options.workspace.getJob(jobId).catch(() => undefined);
+      const creator = readBack?.creator_user_name ? { creatorUserName: readBack.creator_user_name } : {};
+      task.applied_hash = hashJson(normalizeJobSettings(readBack?.settings ?? appliedSettings, creator));
+    }
+    if (change.jobName) task.job_name = change.jobName;
+    await store.write(task);
+    entry.task = task;
+    if (jobId !== undefined) {
+      result.jobId = jobId;
+      result.jobUrl = jobUrl(options.workspace.host, jobId);
+    }
+    options.log.info(`✓ ${change.op} ${change.jobName}${jobId !== undefined ? ` (job ${jobId})` : ""}`);
+    return result;
+  } catch (error) {
+    const message = describeError(error);
+    task = transition(task, "FAILED", by, ctx.now(), message.slice(0, 300));
+    task = { ...task, lease: undefined, errors: [message] };
+    await store.write(task);
+    entry.task = task;
+    options.log.error(`✗ ${change.op} ${change.jobName}: ${message}`);
+    return {
+      ...result,
+      status: "FAILED",
+      error: message,
+      ...(change.jobId !== undefined ? { jobId: change.jobId } : {}),
+    };
+  }
+}
+
+/** Find-before-create: a create whose answer was lost is reconciled through the ownership tag, never repeated blindly. */
+async function createOnce(ctx: RunContext, taskId: string, settings: JobSettings): Promise<number> {
+  const { workspace, repo } = ctx.options;
+  const findExisting = async (): Promise<number | undefined> => {
+    for await (const job of workspace.listJobs({ name: settings.name ?? "Untitled" })) {
+      const tags = job.settings.tags ?? {};
+      if (tags[TASK_TAG] === taskId && tags[REPO_TAG] === repo) return job.job_id;
+    }
+    return undefined;
+  };
+  const already = await findExisting();
+  if (already !== undefined) return already;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await workspace.createJob(settings);
+    } catch (error) {
+      if (!(error instanceof AmbiguousWriteError)) throw error;
+      const found = await findExisting();
+      if (found !== undefined) return found;
+    }
+  }
+  throw new Error(
+    `creating job "${settings.name ?? ""}" failed: the connection dropped three times and no job was created`,
+  );
+}
+
+async function retryAmbiguous(fn: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      // update/reset/delete are idempotent: repeating one whose answer was lost is safe.
+      if (!(error instanceof AmbiguousWriteError) || attempt >= 2) throw error;
+    }
+  }
+}
+
+function idempotencyToken(taskId: string, hash: string): string {
+  return `jobagent-${hashJson({ taskId, hash })}`.slice(0, 64);
+}
+
+async function waitForRun(ctx: RunContext, runId: number, seconds: number) {
+  const deadline = Date.now() + seconds * 1000;
+  let delay = 200;
+  for (;;) {
+    const state = await ctx.options.workspace.getRun(runId);
+    if (TERMINAL_RUN_STATES.has(state.life_cycle_state) || Date.now() > deadline) return state;
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 5000);
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof WorkspaceApiError)
+    return `${error.errorCode} (HTTP ${error.statusCode}) from ${error.operation}: ${error.message}`;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
