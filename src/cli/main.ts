@@ -24,10 +24,11 @@ import { getRetriever } from "../retriever/index.js";
 import type { LlmSettings } from "../techlead/types.js";
 import { createCliLogger, createRedactor } from "./logger.js";
 import { renderPlanText } from "./text.js";
+import { cliSource, readSettings, SettingsError, type Settings } from "../settings/index.js";
 
 export const LOCAL_WORKSPACE_TOKEN = "dapi-local-workspace-not-a-secret";
 
-const HELP = `jobagent — GitOps for Databricks jobs (requirements in markdown → planned, reviewed, applied jobs)
+export const HELP = `jobagent — GitOps for Databricks jobs (requirements in markdown → planned, reviewed, applied jobs)
 
 Usage: jobagent <command> [flags]
 
@@ -54,9 +55,9 @@ Flags (same names as the action's inputs; each also read from JOBAGENT_<NAME>, e
   --allow-delete            allow deleting jobs whose requirement was removed
   --on-plan-change MODE     fail | apply (default: fail)
   --strict-consistency      requirement-vs-plan disagreements are errors, not warnings
-  --run-wait-seconds N      wait up to N s for runs started by run tasks and report their result
-                            (default: 0; a run: block with wait: true waits up to 600 s)
-  --repo-dir DIR            repository root (default: current directory)
+  --run-wait-seconds N      wait up to N s (0–3600) for runs started by run tasks and report their
+                            result (default: 300, as the action; 0: only runs with wait: true, up to 600 s)
+  --repo-dir DIR            repository root (default: ., the current directory)
   --repo OWNER/NAME         repository identity recorded in ownership tags (default: GITHUB_REPOSITORY, git remote, dir name)
   --json                    machine-readable output on stdout (documented in docs/plan-format.md)
   --verbose                 more logging
@@ -65,7 +66,7 @@ Flags (same names as the action's inputs; each also read from JOBAGENT_<NAME>, e
 Exit codes: 0 success; 1 validation failed, plan changed, apply failed or locked; 2 usage or configuration error.
 `;
 
-const FLAGS = {
+export const FLAGS = {
   "jobs-dir": { type: "string" },
   "databricks-host": { type: "string" },
   "databricks-token": { type: "string" },
@@ -100,24 +101,6 @@ export class UsageError extends Error {
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
-function setting(values: Values, name: string, env: NodeJS.ProcessEnv): string | undefined {
-  const flag = values[name];
-  if (typeof flag === "string" && flag !== "") return flag;
-  const fromEnv = env[`JOBAGENT_${name.toUpperCase().replace(/-/g, "_")}`];
-  return fromEnv !== undefined && fromEnv !== "" ? fromEnv : undefined;
-}
-
-function booleanSetting(values: Values, name: string, env: NodeJS.ProcessEnv): boolean {
-  if (values[name] === true) return true;
-  const raw = env[`JOBAGENT_${name.toUpperCase().replace(/-/g, "_")}`];
-  if (raw === undefined || raw === "") return false;
-  if (/^(true|1|yes)$/i.test(raw)) return true;
-  if (/^(false|0|no)$/i.test(raw)) return false;
-  throw new UsageError(
-    `JOBAGENT_${name.toUpperCase().replace(/-/g, "_")} must be true or false (found "${raw}")`,
-  );
-}
-
 export interface CliIO {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
@@ -143,18 +126,25 @@ export async function main(
     return command || values.help ? 0 : 2;
   }
   const env = io.env;
-  const host = setting(values, "databricks-host", env) ?? env.DATABRICKS_HOST;
-  const token = setting(values, "databricks-token", env) ?? env.DATABRICKS_TOKEN;
-  const llmKey = setting(values, "llm-api-key", env);
+  let secrets: string[] = [];
+  let settings: Settings | undefined;
+  let settingsError: unknown;
+  try {
+    settings = readSettings(cliSource(values, env), (found) => (secrets = found));
+  } catch (error) {
+    settingsError = error;
+  }
   const redact = createRedactor([
-    token,
-    llmKey,
+    ...secrets,
     env.GITHUB_TOKEN,
     typeof values.token === "string" ? values.token : undefined,
   ]);
   const log = createCliLogger({ verbose: values.verbose === true, redact, stream: io.stderr });
   const out = (text: string) => io.stdout.write(redact(text.endsWith("\n") ? text : `${text}\n`));
   try {
+    if (!settings) throw settingsError;
+    const host = settings.databricksHost;
+    const token = settings.databricksToken;
     switch (command) {
       case "workspace":
         return await serveWorkspace(rest, values, out, log);
@@ -187,8 +177,8 @@ export async function main(
           await import("./eval.js")
         ).runEval(rest[0] ?? "all", { out, json: values.json === true, cwd: io.cwd });
       case "status": {
-        const repoDir = resolve(io.cwd, setting(values, "repo-dir", env) ?? ".");
-        const status = await readStatus({ repoDir, jobsDir: setting(values, "jobs-dir", env) ?? "jobs" });
+        const repoDir = resolve(io.cwd, settings.repoDir);
+        const status = await readStatus({ repoDir, jobsDir: settings.jobsDir });
         if (values.json) out(JSON.stringify(status, null, 2));
         else out(renderStatus(status));
         return 0;
@@ -202,36 +192,30 @@ export async function main(
         throw new UsageError(`unknown command "${command}". Run \`jobagent --help\` for the list.`);
     }
 
-    const onPlanChange = setting(values, "on-plan-change", env) ?? "fail";
-    if (onPlanChange !== "fail" && onPlanChange !== "apply")
-      throw new UsageError(`--on-plan-change must be "fail" or "apply" (found "${onPlanChange}")`);
-    const repoDir = resolve(io.cwd, setting(values, "repo-dir", env) ?? ".");
-    const jobsDir = setting(values, "jobs-dir", env) ?? "jobs";
+    const repoDir = resolve(io.cwd, settings.repoDir);
+    const jobsDir = settings.jobsDir;
     const { workspace, local } = await connect(host, token, repoDir, log);
     try {
-      const llmModel = setting(values, "llm-model", env);
       let llm: LlmSettings | undefined;
-      if (llmModel) {
-        const baseUrl =
-          setting(values, "llm-base-url", env) ??
-          (host ? `${host.replace(/\/+$/, "")}/serving-endpoints` : undefined);
+      if (settings.llm) {
+        const baseUrl = settings.llm.baseUrl ?? (host ? `${host}/serving-endpoints` : undefined);
         if (!baseUrl)
           throw new UsageError(
             "--llm-model needs --llm-base-url (or a Databricks host whose serving endpoints to use)",
           );
-        const key = llmKey ?? token;
+        const key = settings.llm.apiKey ?? token;
         if (!key) throw new UsageError("--llm-model needs --llm-api-key (or a Databricks token)");
-        llm = { model: llmModel, baseUrl, apiKey: async () => key };
+        llm = { model: settings.llm.model, baseUrl, apiKey: async () => key };
       }
       const options: EngineOptions = {
         repoDir,
         jobsDir,
         workspace,
-        repo: setting(values, "repo", env) ?? env.GITHUB_REPOSITORY ?? (await repoIdentity(repoDir)),
-        allowDelete: booleanSetting(values, "allow-delete", env),
+        repo: settings.repo ?? (await repoIdentity(repoDir)),
+        allowDelete: settings.allowDelete,
         runId: env.GITHUB_RUN_ID ?? `cli-${process.pid}-${randomBytes(3).toString("hex")}`,
         log,
-        strictConsistency: booleanSetting(values, "strict-consistency", env),
+        strictConsistency: settings.strictConsistency,
       };
       if (llm) options.llm = llm;
       switch (command) {
@@ -260,11 +244,10 @@ export async function main(
         }
         case "apply": {
           const planHash = typeof values["plan-hash"] === "string" ? values["plan-hash"] : undefined;
-          const waitRaw = setting(values, "run-wait-seconds", env);
           const result = await runApply(options, {
-            onPlanChange,
+            onPlanChange: settings.onPlanChange,
             ...(planHash ? { approvedPlanHash: planHash } : {}),
-            runWaitSeconds: waitRaw ? Number(waitRaw) : 0,
+            runWaitSeconds: settings.runWaitSeconds,
           });
           if (values.json) out(JSON.stringify(result, null, 2));
           else out(renderApply(result));
@@ -281,7 +264,7 @@ export async function main(
       await local?.close();
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof SettingsError) {
       io.stderr.write(`error: ${redact(error.message)}\n`);
       return 2;
     }

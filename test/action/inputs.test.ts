@@ -109,6 +109,6 @@ describe("parseInputs", () => {
 
   it("asks for llm-model when only other LLM inputs are set", () => {
     const { src } = source({ "llm-base-url": "https://example.net/serving-endpoints" });
-    expect(() => parseInputs(src)).toThrow(/input "llm-model" is empty although "llm-base-url" is set/);
+    expect(() => parseInputs(src)).toThrow(/input "llm-model" is empty although input "llm-base-url" is set/);
   });
 });

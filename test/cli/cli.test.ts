@@ -50,7 +50,12 @@ describe("jobagent CLI", () => {
     expect((await jobagent(["frobnicate"])).code).toBe(2);
     const bad = await jobagent(["plan", "--on-plan-change", "maybe", "--repo-dir", repo]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--on-plan-change must be "fail" or "apply" \(found "maybe"\)/);
+    expect(bad.stderr).toMatch(/--on-plan-change has the value "maybe"; use one of: fail, apply/);
+    const badDir = await jobagent(["plan", "--repo-dir", repo], { JOBAGENT_JOBS_DIR: "../outside" });
+    expect(badDir.code).toBe(2);
+    expect(badDir.stderr).toMatch(
+      /JOBAGENT_JOBS_DIR has the value "..\/outside"; use a directory inside the repository/,
+    );
   });
 
   it("plans, applies and re-plans every example requirement against the embedded local workspace", async () => {
@@ -173,9 +178,10 @@ describe("jobagent CLI", () => {
       const result = await jobagent(["plan", "--repo-dir", repo], {
         DATABRICKS_HOST: server.url,
         DATABRICKS_TOKEN: secret,
+        JOBAGENT_LLM_MODEL: "test-model",
         JOBAGENT_LLM_API_KEY: "sk-test-should-never-print-123456",
       });
-      expect(result.code).toBe(1);
+      expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toMatch(/Invalid access token|PERMISSION_DENIED|403/);
       expect(result.stdout + result.stderr).not.toContain(secret);
       expect(result.stdout + result.stderr).not.toContain("sk-test-should-never-print");
