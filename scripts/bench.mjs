@@ -1,19 +1,36 @@
 // `npm run bench`: engine figures (plan/apply/re-plan of N jobs against the local workspace: time, API calls per
-// phase, peak memory, validation throughput) and the retriever benchmark. Prints figures; no pass/fail.
+// phase, peak memory, validation throughput), the CLI's start-up beside a bare node and the bundle sizes, and the
+// retriever benchmark. Prints figures; no pass/fail.
 // Usage: npm run bench [-- --jobs N] [--json]
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { root, withTsModule } from "./lib/import-ts.mjs";
+import { bundleSizes, measureStartup } from "./lib/startup.mjs";
 
 const args = process.argv.slice(2);
 const jobsAt = args.indexOf("--jobs");
 const jobs = jobsAt >= 0 && Number(args[jobsAt + 1]) > 0 ? Number(args[jobsAt + 1]) : 1000;
 const json = args.includes("--json");
 
+const startup = measureStartup(root);
+const bundles = bundleSizes(root);
+if (!json) {
+  const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+  console.log(
+    `Start-up: jobagent --help ${startup.helpMs.toFixed(0)} ms vs node -e 0 ${startup.nodeMs.toFixed(0)} ms ` +
+      `(median of ${startup.runs}) = ${startup.ratio.toFixed(2)}× (goal ≤ 3×)`,
+  );
+  console.log(
+    `Bundles: dist/index.js ${mb(bundles.indexJs)} (goal ≤ 3 MB), dist/cli.js ${mb(bundles.cliJs)}, ` +
+      `${bundles.chunkCount} lazy chunks ${mb(bundles.chunks)} in dist/chunks/`,
+  );
+  console.log("");
+}
+
 await withTsModule("src/dev/bench/engine-bench.ts", async ({ benchEngine }) => {
   const result = await benchEngine(jobs);
   if (json) {
-    console.log(JSON.stringify(result, null, 2));
+    console.log(JSON.stringify({ startup, bundles, ...result }, null, 2));
   } else {
     console.log(
       `Engine: ${result.jobs} jobs × 3 tasks against the local workspace (official SDK over HTTP, concurrency 8)`,

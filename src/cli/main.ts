@@ -7,24 +7,19 @@ import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { basename, join, relative, resolve } from "node:path";
-import type { EngineOptions } from "../engine/api.js";
-import { readStatus, runApply, runPlan, runTechLead } from "../engine/index.js";
-import { createRunContext } from "../engine/context.js";
-import { taskIdOf } from "../techlead/techlead.js";
-import { withOwnership } from "../state/ownership.js";
+// Only light modules are imported statically: `--help` and usage errors must not load the engine, the SDK, the
+// LLM client or the docs index. Each command loads what it needs with a dynamic import.
+import type { ApplyResult, EngineOptions } from "../engine/api.js";
+import type { StatusResult } from "../engine/index.js";
+import type { Workspace } from "../adapters/databricks/port.js";
 import type { Logger } from "../domain/model.js";
-import { renderPlanJson } from "../domain/render.js";
 import type { LocalWorkspace } from "../dev/local-workspace/index.js";
-import { createSdkWorkspace } from "../adapters/databricks/sdk-workspace.js";
-import { interpretStructured, parseRequirement } from "../techlead/requirements/index.js";
-import { createOfflineInterpreter, toApiRequests } from "../techlead/interpreter/index.js";
-
-import { createLlmInterpreter } from "../techlead/llm/index.js";
-import { getRetriever } from "../retriever/index.js";
 import type { LlmSettings } from "../techlead/types.js";
 import { createCliLogger, createRedactor } from "./logger.js";
-import { renderPlanText } from "./text.js";
+import { formatDiagnostic, renderPlanText } from "./text.js";
 import { cliSource, readSettings, SettingsError, type Settings } from "../settings/index.js";
+
+export { formatDiagnostic } from "./text.js";
 
 export const LOCAL_WORKSPACE_TOKEN = "dapi-local-workspace-not-a-secret";
 
@@ -159,6 +154,7 @@ export async function main(
       case "docs": {
         if (rest[0] !== "search" || rest.length < 2)
           throw new UsageError('usage: jobagent docs search "QUERY" [--k N] [--docs-dir DIR] [--json]');
+        const { getRetriever } = await import("../retriever/index.js");
         const retriever = getRetriever({
           extraDocsDirs: ((values["docs-dir"] as string[] | undefined) ?? []).map((d) => resolve(io.cwd, d)),
         });
@@ -178,6 +174,7 @@ export async function main(
         ).runEval(rest[0] ?? "all", { out, json: values.json === true, cwd: io.cwd });
       case "status": {
         const repoDir = resolve(io.cwd, settings.repoDir);
+        const { readStatus } = await import("../engine/index.js");
         const status = await readStatus({ repoDir, jobsDir: settings.jobsDir });
         if (values.json) out(JSON.stringify(status, null, 2));
         else out(renderStatus(status));
@@ -218,6 +215,7 @@ export async function main(
         strictConsistency: settings.strictConsistency,
       };
       if (llm) options.llm = llm;
+      const { runApply, runPlan, runTechLead } = await import("../engine/index.js");
       switch (command) {
         case "tech-lead": {
           const result = await runTechLead(options);
@@ -235,7 +233,7 @@ export async function main(
         }
         case "plan": {
           const plan = await runPlan(options, { record: true });
-          if (values.json) out(renderPlanJson(plan));
+          if (values.json) out((await import("../domain/render.js")).renderPlanJson(plan));
           else if (values.markdown) out(plan.markdown);
           else out(renderPlanText(plan));
           for (const d of plan.diagnostics.filter((x) => x.severity === "error"))
@@ -256,6 +254,7 @@ export async function main(
         case "interpret": {
           const file = rest[0];
           if (!file) throw new UsageError("usage: jobagent interpret FILE [--json]");
+          const { interpretOne } = await import("./interpret.js");
           return await interpretOne(resolve(io.cwd, file), options, values.json === true, out);
         }
       }
@@ -278,7 +277,8 @@ async function connect(
   token: string | undefined,
   repoDir: string,
   log: Logger,
-): Promise<{ workspace: ReturnType<typeof createSdkWorkspace>; local?: LocalWorkspace }> {
+): Promise<{ workspace: Workspace; local?: LocalWorkspace }> {
+  const { createSdkWorkspace } = await import("../adapters/databricks/sdk-workspace.js");
   if (host) {
     if (token) return { workspace: createSdkWorkspace({ host, token }) };
     log.info(
@@ -347,68 +347,7 @@ async function serveWorkspace(
   return 0;
 }
 
-async function interpretOne(
-  file: string,
-  options: EngineOptions,
-  json: boolean,
-  out: (t: string) => void,
-): Promise<number> {
-  const text = await readFile(file, "utf8");
-  const rel = relative(options.repoDir, file).split("\\").join("/");
-  const { doc, diagnostics } = parseRequirement(rel, text);
-  if (!doc) {
-    for (const d of diagnostics) options.log.error(formatDiagnostic(d));
-    return 1;
-  }
-  const ctx = createRunContext(options);
-  const snapshot = await ctx.snapshot();
-  const existingJobs = [...snapshot.jobs.values()];
-  const interpretation =
-    interpretStructured(doc) ??
-    (await (options.llm ? createLlmInterpreter(options.llm) : createOfflineInterpreter()).interpret(doc, {
-      existingJobs,
-      tools: ctx.tools,
-    }));
-  const { requests, questions } = toApiRequests(interpretation, existingJobs);
-  for (const request of requests) {
-    if (request.endpoint === "jobs/create") {
-      const item = interpretation.items.find(
-        (i) =>
-          i.action === "create" && i.settings && JSON.stringify(i.settings) === JSON.stringify(request.body),
-      );
-      if (item)
-        request.body = withOwnership(request.body, options.repo, taskIdOf(options.jobsDir, rel, item.key));
-    }
-  }
-  if (json) {
-    out(JSON.stringify({ requests, questions }, null, 2));
-  } else {
-    out(`${rel}: interpreted by ${interpretation.source}`);
-    for (const request of requests)
-      out(`\nPOST /api/2.2/${request.endpoint}\n${JSON.stringify(request.body, null, 2)}`);
-    if (questions.length > 0)
-      out(`\nQuestions before this can be planned:\n${questions.map((q) => `  - ${q}`).join("\n")}`);
-    for (const item of interpretation.items)
-      for (const e of item.explanation ?? []) out(`  ${e.field} ← "${e.words}"`);
-  }
-  for (const d of interpretation.diagnostics)
-    options.log[d.severity === "error" ? "error" : "warn"](formatDiagnostic(d));
-  return interpretation.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
-}
-
-export function formatDiagnostic(d: {
-  file?: string;
-  line?: number;
-  path: string;
-  message: string;
-  fix: string;
-  value?: unknown;
-}): string {
-  const where = `${d.file ?? ""}${d.line ? `:${d.line}` : ""}`;
-  return `${where}${where ? " " : ""}${d.path ? `${d.path}: ` : ""}${d.message}${d.value !== undefined ? ` (found ${JSON.stringify(d.value)})` : ""} — fix: ${d.fix}`;
-}
-
-function renderStatus(status: Awaited<ReturnType<typeof readStatus>>): string {
+function renderStatus(status: StatusResult): string {
   if (status.tasks.length === 0) return "No task files yet. Run `jobagent tech-lead` or `jobagent plan`.";
   const lines = [
     Object.entries(status.counts)
@@ -427,7 +366,7 @@ function renderStatus(status: Awaited<ReturnType<typeof readStatus>>): string {
   return lines.join("\n");
 }
 
-function renderApply(result: Awaited<ReturnType<typeof runApply>>): string {
+function renderApply(result: ApplyResult): string {
   const lines: string[] = [];
   if (result.failureReason && result.results.length === 0)
     return `Apply refused (${result.failureReason}): ${result.message ?? ""}`;

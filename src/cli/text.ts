@@ -60,3 +60,16 @@ export function renderPlanText(plan: PlanResult): string {
   }
   return lines.join("\n");
 }
+
+/** One diagnostic as one line: `file:line path: message (found value) — fix: …`. */
+export function formatDiagnostic(d: {
+  file?: string;
+  line?: number;
+  path: string;
+  message: string;
+  fix: string;
+  value?: unknown;
+}): string {
+  const where = `${d.file ?? ""}${d.line ? `:${d.line}` : ""}`;
+  return `${where}${where ? " " : ""}${d.path ? `${d.path}: ` : ""}${d.message}${d.value !== undefined ? ` (found ${JSON.stringify(d.value)})` : ""} — fix: ${d.fix}`;
+}

@@ -137,8 +137,10 @@ function loadBase(options: RetrieverOptions): Base {
 }
 
 function defaultIndexFile(): string | undefined {
-  const candidate = fileURLToPath(new URL("./docs-index.json", import.meta.url));
-  return existsSync(candidate) ? candidate : undefined;
+  // Bundled, this module is dist/index.js, dist/cli.js or a lazy chunk in dist/chunks/.
+  return ["./docs-index.json", "../docs-index.json"]
+    .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+    .find((candidate) => existsSync(candidate));
 }
 
 /** Reads a prebuilt index (dist/docs-index.json). */

@@ -9,7 +9,7 @@ import { hashJson } from "../domain/plan.js";
 import { findInlineSecrets } from "../domain/secrets.js";
 import { interpretStructured, loadRequirements } from "./requirements/index.js";
 import { compareInterpretations, createOfflineInterpreter } from "./interpreter/index.js";
-import { createLlmInterpreter, mergeWithStructured } from "./llm/index.js";
+import { mergeWithStructured } from "./llm/safety.js";
 import type { RequirementDoc } from "./types.js";
 import type { RunContext } from "../engine/context.js";
 import { sanitizeId } from "../state/task-store.js";
@@ -269,7 +269,8 @@ async function interpret(ctx: RunContext, doc: RequirementDoc): Promise<Interpre
   const context = { existingJobs: [...snapshot.jobs.values()], tools: ctx.tools };
   if (!ctx.options.llm)
     return safely(doc, "interpreter", () => createOfflineInterpreter().interpret(doc, context));
-  ctx.llmInterpreter ??= createLlmInterpreter(ctx.options.llm);
+  // The LLM client (openai) is loaded only when a requirement needs it.
+  ctx.llmInterpreter ??= (await import("./llm/index.js")).createLlmInterpreter(ctx.options.llm);
   const llm = ctx.llmInterpreter;
   if (structured) {
     const fromLlm = await safely(doc, "llm", () => llm.interpret(doc, context));

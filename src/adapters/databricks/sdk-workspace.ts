@@ -16,7 +16,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { ClientRequest, IncomingMessage } from "node:http";
 import * as http from "node:http";
 import * as https from "node:https";
-import { ApiError, Config, Context as ContextClass, WorkspaceClient } from "@databricks/sdk-experimental";
+import { ApiError, Config, Context as ContextClass, createSdkClient } from "./sdk-client.js";
 import type { JobSettings, JsonObject, WorkspaceJob } from "../../domain/model.js";
 import {
   AmbiguousWriteError,
@@ -180,7 +180,7 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
       })
     : // Unified auth: the SDK's own loaders (environment, config file) and credential providers pick the method.
       new Config({ host, retryTimeoutSeconds: 0.001 });
-  const client = new WorkspaceClient(config, { agent, product: "jobagent", productVersion: "0.1.0" });
+  const client = createSdkClient(config, { agent, product: "jobagent", productVersion: "0.1.0" });
 
   // When the workspace answers 429 with Retry-After, every call of this client waits until then (not only the
   // one that was refused), so concurrent callers slow down together instead of hammering the limit.
