@@ -1,0 +1,73 @@
+// What each entry loads at start (the entry and the chunks it imports statically) against what it loads only
+// when a run needs it (dynamic import), from the esbuild metafile of the same build options as scripts/build.mjs.
+import { statSync } from "node:fs";
+import { build, type Metafile } from "esbuild";
+import { beforeAll, describe, expect, it } from "vitest";
+
+async function metafileOf(entry: string): Promise<Metafile> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    splitting: true,
+    outdir: "/nonexistent",
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+  });
+  return result.metafile;
+}
+
+/** The source inputs (files) of the entry's output and every chunk it imports statically. */
+function loadedAtStart(metafile: Metafile, entryPoint: string): string[] {
+  const entry = Object.keys(metafile.outputs).find((o) => metafile.outputs[o]!.entryPoint === entryPoint)!;
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const i of metafile.outputs[file]!.imports)
+      if (i.kind === "import-statement" && !i.external) visit(i.path);
+  };
+  visit(entry);
+  return [...seen].flatMap((file) => Object.keys(metafile.outputs[file]!.inputs));
+}
+
+describe("lazy loading", () => {
+  let action: string[];
+  let cli: string[];
+  beforeAll(async () => {
+    [action, cli] = await Promise.all(
+      ["src/index.ts", "src/cli.ts"].map(async (entry) => loadedAtStart(await metafileOf(entry), entry)),
+    );
+  });
+
+  it("the action does not load the LLM client or dev tools until a requirement needs them", () => {
+    expect(action.filter((f) => f.includes("node_modules/openai/"))).toEqual([]);
+    expect(action.filter((f) => f.startsWith("src/techlead/llm/index.ts"))).toEqual([]);
+    expect(action.filter((f) => f.startsWith("src/dev/"))).toEqual([]);
+    expect(action.some((f) => f.includes("sdk-experimental/dist/apis/jobs/"))).toBe(true);
+  });
+
+  it("the CLI's --help loads no SDK, LLM client, retriever or engine", () => {
+    for (const heavy of [
+      "node_modules/@databricks/",
+      "node_modules/openai/",
+      "src/retriever/",
+      "src/engine/",
+      "src/dev/",
+    ])
+      expect(cli.filter((f) => f.includes(heavy))).toEqual([]);
+    expect(cli).toContain("src/settings/read.ts");
+  });
+
+  it("imports only the SDK services it calls (no WorkspaceClient with every API)", () => {
+    expect(
+      action.filter((f) => /sdk-experimental\/dist\/(WorkspaceClient|apis\/(catalog|ml|serving))/.test(f)),
+    ).toEqual([]);
+  });
+
+  it("keeps dist/index.js within 3 MB", () => {
+    expect(statSync("dist/index.js").size).toBeLessThanOrEqual(3 * 1024 * 1024);
+  });
+});
