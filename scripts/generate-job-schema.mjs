@@ -1,5 +1,5 @@
 // Generates src/domain/generated/job-settings.schema.json: the JSON Schema of the Jobs API job settings
-// (CreateJob = JobSettings + access_control_list, and JobSettings itself), from the installed
+// (CreateJob = JobSettings + access_control_list, JobSettings itself, and Job as jobs/get returns it), from the installed
 // @databricks/sdk-experimental type declarations, with the SDK's field docs as descriptions, then customised by
 // path with src/domain/job-schema.overrides.json (what the .d.ts cannot say: integers, documented limits).
 //
@@ -15,7 +15,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
 export const OUTPUT = path.join(root, "src/domain/generated/job-settings.schema.json");
 const OVERRIDES = path.join(root, "src/domain/job-schema.overrides.json");
-const ROOT_TYPES = ["CreateJob", "JobSettings"];
+const ROOT_TYPES = ["CreateJob", "JobSettings", "Job"];
 
 function sdkInfo() {
   const pkgJson = require.resolve("@databricks/sdk-experimental/package.json", { paths: [root] });
@@ -47,23 +47,27 @@ function generate(modelFile) {
 
 /** Replaces `$ref`s to generic helper definitions (`Record<string,string>`) by their content. */
 function inlineGenerics(definitions) {
-  const generic = Object.keys(definitions).filter((name) => /[<>]/.test(name));
+  const generic = Object.fromEntries(
+    Object.keys(definitions)
+      .filter((name) => /[<>]/.test(name))
+      .map((name) => [name, definitions[name]]),
+  );
   const visit = (node) => {
     if (Array.isArray(node)) return node.forEach(visit);
     if (node === null || typeof node !== "object") return;
     const ref =
       typeof node.$ref === "string" ? decodeURIComponent(node.$ref.replace("#/definitions/", "")) : "";
-    if (generic.includes(ref)) {
+    if (ref in generic) {
       delete node.$ref;
       Object.assign(
         node,
-        structuredClone(definitions[ref]),
+        structuredClone(generic[ref]),
         node.description ? { description: node.description } : {},
       );
     }
     Object.values(node).forEach(visit);
   };
-  for (const name of generic) delete definitions[name];
+  for (const name of Object.keys(generic)) delete definitions[name];
   visit(definitions);
 }
 
@@ -86,6 +90,23 @@ function targetsOf(definitions, key) {
     throw new Error(`${OVERRIDES}: '${key}' names a field the SDK does not declare; update the overrides`);
   }
   return props;
+}
+
+function addFields(definitions, additions) {
+  for (const [key, entry] of Object.entries(additions)) {
+    if (key.startsWith("$")) continue;
+    const [typeName, field] = key.split(".");
+    const type = definitions[typeName];
+    if (!type?.properties)
+      throw new Error(`${OVERRIDES}: additions '${key}': the SDK has no type ${typeName}`);
+    if (type.properties[field]) {
+      throw new Error(
+        `${OVERRIDES}: additions '${key}': the SDK now declares it; remove it from the additions`,
+      );
+    }
+    if (!entry.source) throw new Error(`${OVERRIDES}: additions '${key}' has no source`);
+    type.properties[field] = structuredClone(entry.schema);
+  }
 }
 
 function applyOverrides(definitions, fields) {
@@ -120,6 +141,7 @@ export function buildSchemaText() {
   const overrides = JSON.parse(readFileSync(OVERRIDES, "utf8"));
   const definitions = generate(sdk.modelFile);
   inlineGenerics(definitions);
+  addFields(definitions, overrides.additions ?? {});
   integers(definitions, overrides.numbers);
   applyOverrides(definitions, overrides.fields);
   const schema = {
