@@ -823,7 +823,7 @@ function checkWebhooks(value: unknown, path: string, out: RuleViolation[]): void
         code: "semantic.webhook-limit",
         path: `${path}.${event}`,
         value: list.length,
-        message: `At most 3 webhook destinations can be set for ${event}; found ${list.length}.`,
+        message: `Too many webhook destinations for ${event}: ${list.length} given, at most 3 are allowed per event.`,
         fix: `keep at most 3 destinations in ${path}.${event}`,
       });
     }
