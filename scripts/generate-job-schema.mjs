@@ -5,6 +5,7 @@
 //
 //   node scripts/generate-job-schema.mjs           writes the file
 //   node scripts/generate-job-schema.mjs --check   exits 1 when the committed file differs (stale vs. the SDK)
+//   ... --check --against FILE                      the same check for another copy
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -157,14 +158,17 @@ export function buildSchemaText() {
 function main() {
   const text = buildSchemaText();
   if (process.argv.includes("--check")) {
-    const current = existsSync(OUTPUT) ? readFileSync(OUTPUT, "utf8") : "";
+    // --against FILE checks another copy (the test of this check uses it); default: the committed file.
+    const at = process.argv.indexOf("--against");
+    const file = at > 0 ? path.resolve(process.argv[at + 1]) : OUTPUT;
+    const current = existsSync(file) ? readFileSync(file, "utf8") : "";
     if (current !== text) {
       console.error(
-        `${path.relative(root, OUTPUT)} is stale: it does not match the installed @databricks/sdk-experimental and src/domain/job-schema.overrides.json. Run 'npm run schema:generate' and commit the result.`,
+        `${path.relative(root, file)} is stale: it does not match the installed @databricks/sdk-experimental and src/domain/job-schema.overrides.json. Run 'npm run schema:generate' and commit the result.`,
       );
       process.exit(1);
     }
-    console.log(`${path.relative(root, OUTPUT)} is up to date`);
+    console.log(`${path.relative(root, file)} is up to date`);
     return;
   }
   mkdirSync(path.dirname(OUTPUT), { recursive: true });
