@@ -24,3 +24,11 @@ export const JOB_OUTPUT_FIELDS: readonly string[] = fieldsOf("Job");
 
 /** Webhook notification events (WebhookNotifications). */
 export const WEBHOOK_EVENTS: readonly string[] = fieldsOf("WebhookNotifications");
+
+/** access_control_list[].permission_level values (JobPermissionLevel). */
+export const PERMISSION_LEVELS: readonly string[] = enumValues("JobPermissionLevel");
+
+/** The principal fields of an access control entry (JobAccessControlRequest minus permission_level). */
+export const PRINCIPAL_FIELDS: readonly string[] = fieldsOf("JobAccessControlRequest").filter(
+  (f) => f !== "permission_level",
+);
