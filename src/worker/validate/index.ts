@@ -130,7 +130,6 @@ export function validateJobSettings(settings: unknown, ctx: ValidationContext): 
   return settingsDiagnostics(settings, ctx, ctx.basePath, false);
 }
 
-
 function issue(code: string, path: string, message: string, fix: string, value?: unknown) {
   return { code, path, message, fix, ...(value === undefined ? {} : { value }) };
 }
