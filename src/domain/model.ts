@@ -3,26 +3,54 @@
  * Tech Lead, interpreter, engine, action) speaks these.
  */
 
+import type { jobs } from "@databricks/sdk-experimental";
+
 export type JsonObject = { [key: string]: unknown };
 
-/** Jobs API 2.2 task settings (loosely typed; the JSON Schema in src/domain/schema.ts is the authority). */
-export interface TaskSettings extends JsonObject {
-  task_key: string;
-  depends_on?: Array<{ task_key: string; outcome?: string }>;
-}
+/**
+ * An SDK type as it appears in a requirement, a task file or a read-back, before validation: the SDK's field
+ * names with their declared value types, every field optional, enums widened to string (the generated schema
+ * checks the values), and room for fields this SDK version does not declare (the schema validator reports them).
+ */
+export type Loose<T> = T extends string
+  ? string
+  : T extends number | boolean
+    ? T
+    : T extends Array<infer U>
+      ? Array<Loose<U>>
+      : T extends object
+        ? string extends keyof T
+          ? T // a map (Record<string, string>) stays as declared
+          : LooseFields<T> & JsonObject
+        : T;
 
-export interface JobClusterSettings extends JsonObject {
+/** The fields of an SDK object type, each optional and loose. */
+export type LooseFields<T> = { [K in keyof T]?: Loose<T[K]> };
+
+/** Jobs API 2.2 task settings: the SDK's `jobs.Task` (generated schema: definitions.Task). */
+export type TaskSettings = Loose<jobs.Task> & { task_key: string };
+
+/** A job cluster: the SDK's `jobs.JobCluster`. */
+export type JobClusterSettings = Loose<jobs.JobCluster> & {
   job_cluster_key: string;
   new_cluster: JsonObject;
-}
+};
 
-/** Jobs API 2.2 JobSettings, the body of POST /api/2.2/jobs/create (without access_control_list). */
-export interface JobSettings extends JsonObject {
-  name?: string;
-  tasks?: TaskSettings[];
-  job_clusters?: JobClusterSettings[];
-  tags?: Record<string, string>;
-}
+/**
+ * Left open (unknown) for now: the local workspace's pageSettings assigns the four paged arrays through one
+ * union-typed key, which only compiles while these two are untyped. Type them once it assigns each by name.
+ */
+type UntypedYet = "environments" | "parameters";
+
+/**
+ * Jobs API 2.2 JobSettings, the body of POST /api/2.2/jobs/create (without access_control_list): the SDK's
+ * `jobs.JobSettings`, whose JSON Schema is src/domain/generated/job-settings.schema.json.
+ */
+export type JobSettings = Omit<LooseFields<jobs.JobSettings>, "tasks" | "job_clusters" | UntypedYet> &
+  JsonObject & {
+    tasks?: TaskSettings[];
+    job_clusters?: JobClusterSettings[];
+  };
 
 /** A job as read back from the workspace (jobs/get or an expanded jobs/list entry). */
 export interface WorkspaceJob {

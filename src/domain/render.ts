@@ -226,10 +226,8 @@ function scheduleLines(change: JobChange): string[] {
   const scheduleField = change.fields.find((f) => /^(schedule|continuous|trigger)(\.|$)/.test(f.path));
   if (after) {
     const cron =
-      desired &&
-      typeof (desired.schedule as { quartz_cron_expression?: unknown } | undefined)
-        ?.quartz_cron_expression === "string"
-        ? ` <code>${escapeMarkdown((desired.schedule as { quartz_cron_expression: string }).quartz_cron_expression)}</code>`
+      desired && typeof desired.schedule?.quartz_cron_expression === "string"
+        ? ` <code>${escapeMarkdown(desired.schedule.quartz_cron_expression)}</code>`
         : "";
     lines.push(
       `**When:** ${escapeMarkdown(after)}${cron}${scheduleField && change.op === "update" ? " (changed)" : ""}`,

@@ -5,7 +5,7 @@
  */
 import type { JobSettings } from "./model.js";
 import { checkQuartzCron } from "./quartz.js";
-import { GIT_PROVIDERS, TASK_TYPES } from "./vocabulary.js";
+import { GIT_PROVIDERS, TASK_TYPES, WEBHOOK_EVENTS } from "./vocabulary.js";
 import { didYouMean, formatPath } from "./schema.js";
 
 export interface RuleViolation {
@@ -50,13 +50,6 @@ const NO_COMPUTE = new Set([
   "clean_rooms_notebook_task",
   "power_bi_task",
 ]);
-const WEBHOOK_EVENTS = [
-  "on_start",
-  "on_success",
-  "on_failure",
-  "on_duration_warning_threshold_exceeded",
-  "on_streaming_backlog_exceeded",
-];
 
 let zoneCache: Set<string> | undefined;
 function knownZones(): Set<string> {
@@ -830,7 +823,7 @@ function checkWebhooks(value: unknown, path: string, out: RuleViolation[]): void
         code: "semantic.webhook-limit",
         path: `${path}.${event}`,
         value: list.length,
-        message: `At most 3 webhook destinations can be set for ${event}; found ${list.length}.`,
+        message: `Too many webhook destinations for ${event}: ${list.length} given, at most 3 are allowed per event.`,
         fix: `keep at most 3 destinations in ${path}.${event}`,
       });
     }

@@ -1,35 +1,34 @@
-/** Jobs API vocabularies shared by the schema, the service rules, normalisation and rendering. */
+/**
+ * Jobs API vocabularies shared by the schema, the service rules, normalisation, rendering and the interpreter —
+ * all read from the generated job schema (./job-schema.ts), none typed by hand.
+ */
+import { enumValues, fieldsOf } from "./job-schema.js";
 
-/** Every task type field of a Jobs API 2.2 task (a task has exactly one). */
-export const TASK_TYPES = [
-  "notebook_task",
-  "spark_python_task",
-  "python_wheel_task",
-  "spark_jar_task",
-  "spark_submit_task",
-  "pipeline_task",
-  "run_job_task",
-  "sql_task",
-  "dbt_task",
-  "condition_task",
-  "for_each_task",
-  "dashboard_task",
-  "clean_rooms_notebook_task",
-  "power_bi_task",
-  "alert_task",
-  "gen_ai_compute_task",
-  "dbt_cloud_task",
-  "dbt_platform_task",
-] as const;
+/** Every task type field of a Jobs API 2.2 task (a task has exactly one): the Task fields named `*_task`. */
+export const TASK_TYPES: readonly string[] = fieldsOf("Task").filter((f) => f.endsWith("_task"));
 
 /** git_source.git_provider values (the API compares them case-insensitively). */
-export const GIT_PROVIDERS = [
-  "gitHub",
-  "bitbucketCloud",
-  "azureDevOpsServices",
-  "gitHubEnterprise",
-  "bitbucketServer",
-  "gitLab",
-  "gitLabEnterpriseEdition",
-  "awsCodeCommit",
-];
+export const GIT_PROVIDERS: readonly string[] = enumValues("GitProvider");
+
+/** tasks[].run_if values. */
+export const RUN_IF_VALUES: readonly string[] = enumValues("RunIf");
+
+/** Top-level fields of the job settings (JobSettings). */
+export const JOB_SETTINGS_FIELDS: readonly string[] = fieldsOf("JobSettings");
+
+/** Fields of a task (Task). */
+export const TASK_FIELDS: readonly string[] = fieldsOf("Task");
+
+/** Fields jobs/get returns beside `settings` (Job): never part of a jobs/create body. */
+export const JOB_OUTPUT_FIELDS: readonly string[] = fieldsOf("Job");
+
+/** Webhook notification events (WebhookNotifications). */
+export const WEBHOOK_EVENTS: readonly string[] = fieldsOf("WebhookNotifications");
+
+/** access_control_list[].permission_level values (JobPermissionLevel). */
+export const PERMISSION_LEVELS: readonly string[] = enumValues("JobPermissionLevel");
+
+/** The principal fields of an access control entry (JobAccessControlRequest minus permission_level). */
+export const PRINCIPAL_FIELDS: readonly string[] = fieldsOf("JobAccessControlRequest").filter(
+  (f) => f !== "permission_level",
+);

@@ -100,7 +100,7 @@ export function sdkChunks(types: SdkType[], options: ChunkingOptions = DEFAULT_C
     }
 
     const fieldLine = (field: SdkType["fields"][number]): string =>
-      `- ${field.name} (${field.type}${field.required ? ", required" : ""})${field.description ? `: ${field.description}` : ""}`;
+      `- ${field.name} (${field.type}${field.required ? ", required" : ""})${field.description ? `: ${field.description}` : ""}${field.limits ? ` Limits: ${field.limits}.` : ""}`;
 
     if (options.sdk === "field" && type.fields.length > 0) {
       for (const field of type.fields) {
@@ -112,6 +112,7 @@ export function sdkChunks(types: SdkType[], options: ChunkingOptions = DEFAULT_C
           text: [
             `${qualified}.${field.name} (${field.type}${field.required ? ", required" : ""})`,
             field.description,
+            field.limits ? `Limits: ${field.limits}.` : "",
             at.length ? `Spec path: ${at.join("; ")}.` : "",
             type.description ? `Part of ${type.name}: ${firstSentence(type.description)}` : "",
           ]

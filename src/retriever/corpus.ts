@@ -21,6 +21,7 @@ import {
   type SdkType,
   type TypeScriptModule,
 } from "./sdk-types.js";
+import { withSchemaFacts } from "./schema-facts.js";
 
 /** A problem with a docs folder or file the user pointed at. */
 export class DocsSourceError extends Error {
@@ -60,7 +61,7 @@ export function readSdkTypes(ts: TypeScriptModule, apisDir: string): SdkType[] {
       );
     types.push(...extractSdkTypes(ts, pkg, file, readFileSync(file, "utf8")));
   }
-  return types;
+  return withSchemaFacts(types);
 }
 
 /** SDK type → field → referenced SDK type (first reference, "" for scalars); used by seeAlso. */

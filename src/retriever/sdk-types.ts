@@ -16,6 +16,8 @@ export interface SdkField {
   refs: string[];
   description: string;
   required: boolean;
+  /** Limits from the generated job schema the declarations cannot express ("integer, at least 0"). */
+  limits?: string;
 }
 
 export interface SdkEnumValue {

@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { sdkChunks, specPaths } from "../../src/retriever/chunks.js";
 import { fieldGraphOf, readSdkTypes } from "../../src/retriever/corpus.js";
 import type { SdkType, TypeScriptModule } from "../../src/retriever/sdk-types.js";
+import { JOB_SETTINGS_SCHEMA } from "../../src/domain/job-schema.js";
+import { schemaDefinitionOf } from "../../src/retriever/schema-facts.js";
 
 const require = createRequire(import.meta.url);
 let types: SdkType[];
@@ -86,5 +88,36 @@ describe("field reference extracted from the installed SDK's type declarations",
     const tz = byField.find((chunk) => chunk.id === "sdk:jobs.CronSchedule.timezone_id")!;
     expect(tz.heading).toBe("CronSchedule.timezone_id");
     expect(tz.text).toContain("Spec path: schedule.timezone_id");
+  });
+});
+
+describe("the field reference and the generated job schema agree", () => {
+  it("every field of every job schema type is in the reference, with the same required flag", () => {
+    const definitions = JOB_SETTINGS_SCHEMA.definitions ?? {};
+    const mismatches: string[] = [];
+    for (const [name, def] of Object.entries(definitions)) {
+      if (!def.properties || name === "CreateJob") continue;
+      const candidates = types.filter((t) => (t.pkg === "jobs" || t.pkg === "compute") && t.name === name);
+      const type = candidates.find((t) => schemaDefinitionOf(t)) ?? candidates[0];
+      for (const fieldName of Object.keys(def.properties)) {
+        if (name === "Task" && fieldName === "compute") continue; // a schema addition, see job-schema.overrides.json
+        const found = type?.fields.find((f) => f.name === fieldName);
+        const required = (def.required ?? []).includes(fieldName);
+        if (!found || found.required !== required) mismatches.push(`${name}.${fieldName}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it("carries the schema's limits into the field reference and its chunks", () => {
+    expect(field("jobs.JobSettings", "tags")?.limits).toBe("at most 25 entries");
+    expect(field("compute.ClusterSpec", "num_workers")?.limits).toBe("integer, at least 0");
+    expect(field("jobs.Task", "max_retries")?.limits).toBe("integer, at least -1");
+    expect(field("jobs.ClusterSpec", "new_cluster")?.limits).toBeUndefined(); // same name, other package
+    expect(field("jobs.JobSettings", "max_concurrent_runs")?.limits).toBe(
+      "integer, at least 0, at most 1000",
+    );
+    const settings = sdkChunks(types).find((chunk) => chunk.id === "sdk:jobs.JobSettings")!;
+    expect(settings.text).toMatch(/- tags \(Record<string, string>\): .* Limits: at most 25 entries\./);
   });
 });

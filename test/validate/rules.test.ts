@@ -191,11 +191,12 @@ describe("schema", () => {
       trigger: { periodic: { interval: 1, unit: "MINUTES" } },
       tasks: [{ task_key: "a", new_cluster: { spark_conf: { "spark.x": 1 } }, notebook_task: nb }],
     });
+    // listed in document order (health, trigger, tasks as written above)
     expect(bad.map((i) => i.path)).toEqual([
-      'tasks[a].new_cluster.spark_conf["spark.x"]',
-      "trigger.periodic.unit",
       "health.rules[0].metric",
       "health.rules[0].op",
+      "trigger.periodic.unit",
+      'tasks[a].new_cluster.spark_conf["spark.x"]',
     ]);
   });
 });

@@ -12,6 +12,7 @@ import type {
   ValidationContext,
 } from "../../domain/model.js";
 import { didYouMean, formatPath, joinPath } from "../../domain/schema.js";
+import { PERMISSION_LEVELS, PRINCIPAL_FIELDS } from "../../domain/vocabulary.js";
 import type { RequirementDoc } from "../types.js";
 
 import { buildLineOf } from "./frontmatter.js";
@@ -150,8 +151,7 @@ function checkInterpolation(
     for (const [k, v] of Object.entries(value)) checkInterpolation(ctx, v, [...segments, k], root, basePath);
 }
 
-const PERMISSION_LEVELS = ["CAN_VIEW", "CAN_MANAGE_RUN", "CAN_MANAGE", "IS_OWNER"];
-const PRINCIPALS = ["user_name", "group_name", "service_principal_name"];
+const PRINCIPALS = PRINCIPAL_FIELDS;
 
 /** Bundle `permissions: [{level, user_name|group_name|service_principal_name}]` → Jobs API access_control_list. */
 function mapPermissions(ctx: Ctx, settings: Obj, basePath: string): void {

@@ -15,6 +15,7 @@ import { buildLineOf, interpretStructured, itemBasePath } from "../../techlead/r
 import type { RequirementDoc } from "../../techlead/types.js";
 import { checkJobRules } from "../../domain/rules.js";
 import { checkJobSchema, joinPath } from "../../domain/schema.js";
+import { JOB_SETTINGS_FIELDS } from "../../domain/vocabulary.js";
 import { findInlineSecrets, redact } from "../../domain/secrets.js";
 import type { Workspace } from "../../adapters/databricks/port.js";
 import { createPreflight as createWorkspacePreflight, type Preflight } from "./preflight.js";
@@ -129,34 +130,6 @@ export function validateJobSettings(settings: unknown, ctx: ValidationContext): 
   return settingsDiagnostics(settings, ctx, ctx.basePath, false);
 }
 
-const TOP_LEVEL_FIELDS = [
-  "name",
-  "description",
-  "tags",
-  "tasks",
-  "job_clusters",
-  "environments",
-  "max_concurrent_runs",
-  "timeout_seconds",
-  "schedule",
-  "continuous",
-  "trigger",
-  "email_notifications",
-  "webhook_notifications",
-  "notification_settings",
-  "health",
-  "parameters",
-  "git_source",
-  "run_as",
-  "queue",
-  "deployment",
-  "edit_mode",
-  "format",
-  "budget_policy_id",
-  "usage_policy_id",
-  "performance_target",
-];
-
 function issue(code: string, path: string, message: string, fix: string, value?: unknown) {
   return { code, path, message, fix, ...(value === undefined ? {} : { value }) };
 }
@@ -218,7 +191,7 @@ export function validateWorkItem(item: WorkItem, ctx: ValidationContext): Diagno
         (item.patch.fields_to_remove ?? []).forEach((field, i) => {
           const p = at(`remove[${i}]`, `patch.fields_to_remove[${i}]`);
           const keyed = /^(tasks|job_clusters)\/[\w-]{1,100}$/.test(field);
-          if (!keyed && !TOP_LEVEL_FIELDS.includes(field)) {
+          if (!keyed && !JOB_SETTINGS_FIELDS.includes(field)) {
             push(
               issue(
                 "item.fields-to-remove",
