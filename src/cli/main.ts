@@ -6,12 +6,13 @@
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { basename, join, relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { EngineOptions } from "../engine/api.js";
 import { readStatus, runApply, runPlan, runTechLead } from "../engine/index.js";
 import { createRunContext } from "../engine/context.js";
 import { taskIdOf } from "../techlead/techlead.js";
 import { withOwnership } from "../state/ownership.js";
+import { resolveProjectIdentity } from "../state/project-config.js";
 import type { Logger } from "../domain/model.js";
 import { renderPlanJson } from "../domain/render.js";
 import type { LocalWorkspace } from "../dev/local-workspace/index.js";
@@ -57,7 +58,7 @@ Flags (same names as the action's inputs; each also read from JOBAGENT_<NAME>, e
   --run-wait-seconds N      wait up to N s for runs started by run tasks and report their result
                             (default: 0; a run: block with wait: true waits up to 600 s)
   --repo-dir DIR            repository root (default: current directory)
-  --repo OWNER/NAME         repository identity recorded in ownership tags (default: GITHUB_REPOSITORY, git remote, dir name)
+  --repo OWNER/NAME         repository identity recorded in ownership tags (default: project: in jobagent.yml, GITHUB_REPOSITORY, origin remote)
   --json                    machine-readable output on stdout (documented in docs/plan-format.md)
   --verbose                 more logging
   -h, --help                this help
@@ -206,7 +207,8 @@ export async function main(
     if (onPlanChange !== "fail" && onPlanChange !== "apply")
       throw new UsageError(`--on-plan-change must be "fail" or "apply" (found "${onPlanChange}")`);
     const repoDir = resolve(io.cwd, setting(values, "repo-dir", env) ?? ".");
-    const jobsDir = setting(values, "jobs-dir", env) ?? "jobs";
+    const identity = await resolveProjectIdentity(repoDir, env, setting(values, "repo", env));
+    const jobsDir = setting(values, "jobs-dir", env) ?? identity.config.jobs_dir ?? "jobs";
     const { workspace, local } = await connect(host, token, repoDir, log);
     try {
       const llmModel = setting(values, "llm-model", env);
@@ -227,7 +229,7 @@ export async function main(
         repoDir,
         jobsDir,
         workspace,
-        repo: setting(values, "repo", env) ?? env.GITHUB_REPOSITORY ?? (await repoIdentity(repoDir)),
+        repo: identity.id,
         allowDelete: booleanSetting(values, "allow-delete", env),
         runId: env.GITHUB_RUN_ID ?? `cli-${process.pid}-${randomBytes(3).toString("hex")}`,
         log,
@@ -315,18 +317,6 @@ async function connect(
     `Using the embedded local workspace (state: ${relative(process.cwd(), join(stateDir, "workspace.json")) || ".jobagent/workspace.json"}); set DATABRICKS_HOST to use a real one.`,
   );
   return { workspace: createSdkWorkspace({ host: local.url, token: local.token }), local };
-}
-
-async function repoIdentity(repoDir: string): Promise<string> {
-  try {
-    const config = await readFile(join(repoDir, ".git", "config"), "utf8");
-    const url = /\[remote "origin"\][^[]*?url\s*=\s*(\S+)/.exec(config)?.[1];
-    const match = url ? /[:/]([^/:]+\/[^/]+?)(?:\.git)?$/.exec(url) : null;
-    if (match?.[1]) return match[1];
-  } catch {
-    // not a git repo
-  }
-  return `local/${basename(repoDir)}`;
 }
 
 async function serveWorkspace(
