@@ -16,6 +16,7 @@ export async function engineOptions(deps: ActionDeps, workspace: Workspace): Pro
     repo: (await loadProjectConfig(deps.context.workspace)).project ?? deps.context.repository,
     allowDelete: deps.inputs.allowDelete,
     runId: `${deps.context.runId}${attempt}`,
+    runUrl: `${deps.context.serverUrl}/${deps.context.repository}/actions/runs/${deps.context.runId}`,
     log: deps.log,
     llm: await deps.llm(),
   };

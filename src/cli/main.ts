@@ -12,7 +12,8 @@ import { readStatus, runApply, runPlan, runTechLead } from "../engine/index.js";
 import { createRunContext } from "../engine/context.js";
 import { taskIdOf } from "../techlead/techlead.js";
 import { withOwnership } from "../state/ownership.js";
-import { resolveProjectIdentity } from "../state/project-config.js";
+import { PROJECT_UNSET_MESSAGE, resolveProjectIdentity } from "../state/project-config.js";
+import { forceUnlock } from "../state/workspace-lock.js";
 import type { Logger } from "../domain/model.js";
 import { renderPlanJson } from "../domain/render.js";
 import type { LocalWorkspace } from "../dev/local-workspace/index.js";
@@ -37,6 +38,7 @@ Commands
   plan [--json|--markdown]  validate + plan; records the plan in the task files; exit 0 valid, 1 invalid
                             (--markdown prints the PR comment body)
   apply [--json]            apply the planned tasks (refuses with plan-changed if the plan moved)
+  unlock                    release the project's apply lock in the workspace (after a killed run)
   status [--json]           tasks by state (the task files queried)
   interpret FILE [--json]   the Jobs API requests one requirement would produce (nothing written or applied)
   docs search QUERY         search the Databricks documentation index (--k N, --docs-dir DIR, --json)
@@ -197,6 +199,7 @@ export async function main(
       case "tech-lead":
       case "plan":
       case "apply":
+      case "unlock":
       case "interpret":
         break;
       default:
@@ -272,6 +275,8 @@ export async function main(
           else out(renderApply(result));
           return result.ok ? 0 : 1;
         }
+        case "unlock":
+          return await unlock(options, out);
         case "interpret": {
           const file = rest[0];
           if (!file) throw new UsageError("usage: jobagent interpret FILE [--json]");
@@ -317,6 +322,17 @@ async function connect(
     `Using the embedded local workspace (state: ${relative(process.cwd(), join(stateDir, "workspace.json")) || ".jobagent/workspace.json"}); set DATABRICKS_HOST to use a real one.`,
   );
   return { workspace: createSdkWorkspace({ host: local.url, token: local.token }), local };
+}
+
+async function unlock(options: EngineOptions, out: (text: string) => void): Promise<number> {
+  if (!options.repo) throw new UsageError(PROJECT_UNSET_MESSAGE);
+  const { path, released } = await forceUnlock(options.workspace, options.repo);
+  out(
+    released
+      ? `Released the workspace lock ${path} held by run ${released.holder} (${released.where}, since ${released.acquired}). If that run is still going, it may now race another apply.`
+      : `No workspace lock at ${path}: nothing to release.`,
+  );
+  return 0;
 }
 
 async function serveWorkspace(

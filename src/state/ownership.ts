@@ -13,7 +13,7 @@ export function ownerRepoOf(job: WorkspaceJob): string | undefined {
 }
 
 export function isOwnedBy(job: WorkspaceJob, repo: string): boolean {
-  return ownerRepoOf(job) === repo;
+  return repo !== "" && ownerRepoOf(job) === repo;
 }
 
 export function withOwnership(settings: JobSettings, repo: string, taskId: string): JobSettings {

@@ -7,14 +7,14 @@
  * task plans as no-op or update, never as a second create. Runs use an idempotency token derived from the task and
  * its plan hash, so a rerun does not start a second run. A write whose connection dropped is reconciled by reading.
  */
-import { join } from "node:path";
 import pLimit from "p-limit";
 import type { ApplyOptions, ApplyResult, TaskApplyResult } from "../engine/api.js";
 import type { JobChange, JobSettings } from "../domain/model.js";
 import { hashJson, normalizeJobSettings } from "../domain/plan.js";
 import { AmbiguousWriteError, WorkspaceApiError } from "../adapters/databricks/port.js";
 import type { RunContext } from "../engine/context.js";
-import { acquireLease, LockedError } from "../state/lease.js";
+import { acquireWorkspaceLock, WorkspaceLockedError } from "../state/workspace-lock.js";
+import { PROJECT_UNSET_MESSAGE } from "../state/project-config.js";
 import { TASK_TAG, REPO_TAG } from "../state/ownership.js";
 import { computePlan, jobUrl, type PlannedTask } from "./planner.js";
 import { transition, type TaskRecord } from "../state/task-file.js";
@@ -26,25 +26,38 @@ const DEFAULT_RUN_WAIT_SECONDS = 600;
 export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Promise<ApplyResult> {
   const { options, store } = ctx;
   const by = `worker@${options.runId}`;
-  let lease;
+  if (!options.repo) {
+    return {
+      ok: false,
+      planHash: "",
+      results: [],
+      failureReason: "configuration",
+      message: PROJECT_UNSET_MESSAGE,
+    };
+  }
+  let lock;
   try {
-    lease = await acquireLease(
-      join(options.repoDir, store.dir, ".lease.json"),
-      options.runId,
-      options.leaseSeconds ?? 1800,
-      ctx.now,
-    );
+    lock = await acquireWorkspaceLock(options.workspace, {
+      project: options.repo,
+      holder: options.runId,
+      ...(options.runUrl ? { where: options.runUrl } : {}),
+      seconds: options.leaseSeconds ?? 1800,
+      waitSeconds: options.lockWaitSeconds ?? 0,
+      now: ctx.now,
+    });
   } catch (error) {
-    if (error instanceof LockedError) {
+    if (error instanceof WorkspaceLockedError) {
       return { ok: false, planHash: "", results: [], failureReason: "locked", message: error.message };
     }
     throw error;
   }
   try {
-    if (lease.tookOver)
+    if (lock.tookOver)
       options.log.warn(
-        `Took over a stale apply lease of run ${lease.tookOver.holder} (${lease.tookOver.host}, pid ${lease.tookOver.pid}).`,
+        `Took over the expired workspace lock of run ${lock.tookOver.holder} (${lock.tookOver.where}, expired ${lock.tookOver.expires}).`,
       );
+    // Find-before-create under the lock: the workspace is listed again now that no other apply can write.
+    ctx.invalidate();
     const tl = await techLead(ctx, { write: true });
     const computation = await computePlan(ctx, tl);
     const plan = computation.result;
@@ -123,7 +136,7 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
     }
     return result;
   } finally {
-    await lease.release();
+    await lock.release();
   }
 }
 
