@@ -13,7 +13,13 @@ import { hostname } from "node:os";
 import type { Workspace } from "../adapters/databricks/port.js";
 import { hashJson } from "../domain/plan.js";
 
-export const LOCK_ROOT = "/Workspace/Shared/.jobagent/locks";
+/** Where the agent keeps its per-project files in the workspace (the lock, the ownership ledger). */
+export const STATE_ROOT = "/Workspace/Shared/.jobagent/projects";
+
+/** The workspace folder of a project's files. */
+export function projectFolderOf(project: string, root = STATE_ROOT): string {
+  return `${root}/${project.replace(/[^A-Za-z0-9._-]+/g, "--")}`;
+}
 
 export interface LockInfo {
   project: string;
@@ -58,10 +64,10 @@ export interface LockRequest {
   root?: string;
 }
 
-/** The lock file of a project (and target): `<root>/<project with / as -->[.<target>].lock.json`. */
-export function lockPathOf(project: string, root = LOCK_ROOT, target?: string): string {
-  const name = project.replace(/[^A-Za-z0-9._-]+/g, "--");
-  return `${root}/${name}${target ? `.${target.replace(/[^A-Za-z0-9._-]+/g, "-")}` : ""}.lock.json`;
+/** The lock file of a project (and target): `<root>/<project with / as -->/apply[.<target>].lock.json`. */
+export function lockPathOf(project: string, root = STATE_ROOT, target?: string): string {
+  const suffix = target ? `.${target.replace(/[^A-Za-z0-9._-]+/g, "-")}` : "";
+  return `${projectFolderOf(project, root)}/apply${suffix}.lock.json`;
 }
 
 export async function acquireWorkspaceLock(
