@@ -5,7 +5,7 @@
  */
 import type { JobSettings, JsonObject, WorkspaceJob } from "../../domain/model.js";
 import { computeUpdateRequest, diffJobSettings, hashJson, normalizeJobSettings } from "../../domain/plan.js";
-import { foreignOwnerOf, withOwnership } from "../../state/ownership.js";
+import { foreignOwnerOf, TASK_TAG, withOwnership } from "../../state/ownership.js";
 import { comparePermissions, consistency, runPreflight } from "./checks.js";
 import { block, diag, makeChange, noop, type PlannedTask, type TaskScope } from "./scope.js";
 
@@ -28,8 +28,11 @@ export async function planCreate(s: TaskScope): Promise<PlannedTask> {
 function ownedCandidates(s: TaskScope): WorkspaceJob[] {
   const candidates = s.snapshot.managedBy(s.task.id);
   if (s.task.job_id !== undefined) {
+    // The recorded id counts only for a job this project owns that was made for this very task (a task file cannot
+    // point the task at another task's job).
     const known = s.snapshot.jobs.get(s.task.job_id);
-    if (known && s.snapshot.owns(known) && !candidates.includes(known)) candidates.push(known);
+    const forThisTask = known?.settings.tags?.[TASK_TAG] === s.task.id;
+    if (known && forThisTask && s.snapshot.owns(known) && !candidates.includes(known)) candidates.push(known);
   }
   return candidates.sort((a, b) => a.job_id - b.job_id);
 }

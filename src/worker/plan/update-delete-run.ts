@@ -10,7 +10,7 @@ import {
   diffJobSettings,
   normalizeJobSettings,
 } from "../../domain/plan.js";
-import { foreignOwnerOf, withOwnership } from "../../state/ownership.js";
+import { foreignOwnerOf, TASK_TAG, withOwnership } from "../../state/ownership.js";
 import { describeTarget, type TaskRecord } from "../../state/task-file.js";
 import { consistency, notManaged, runPreflight } from "./checks.js";
 import { planCreate } from "./create.js";
@@ -112,6 +112,21 @@ export function planDelete(s: TaskScope): PlannedTask {
     s.errors.push(notManaged(s, job, "delete"));
     return s.entry;
   }
+  const keeper = liveClaimOf(s, job);
+  if (keeper) {
+    s.errors.push(
+      diag(
+        s,
+        "error",
+        "ownership.claimed",
+        "delete.job",
+        `job ${job.job_id} ("${name}") belongs to task ${keeper.id} of ${keeper.requirement}, which still defines it; it is not deleted`,
+        "Remove the job from that requirement to retire it, or delete this task file if it was not written by jobagent.",
+        job.job_id,
+      ),
+    );
+    return s.entry;
+  }
   if (!s.ctx.options.allowDelete)
     return block(
       s,
@@ -127,6 +142,19 @@ export function planDelete(s: TaskScope): PlannedTask {
     request,
   );
   return s.entry;
+}
+
+/** Another live task (its requirement still defines it) whose job this is, for the delete of a removed task. */
+function liveClaimOf(s: TaskScope, job: WorkspaceJob): TaskRecord | undefined {
+  if (s.task.source !== "removed") return undefined;
+  const tag = job.settings.tags?.[TASK_TAG];
+  return s.all.find(
+    (t) =>
+      t.id !== s.task.id &&
+      t.source !== "removed" &&
+      (t.action === "create" || t.action === "update") &&
+      (t.job_id === job.job_id || t.id === tag),
+  );
 }
 
 /** The create task of this plan whose job a run targets (it depends on it, or names its job). */
