@@ -21,7 +21,24 @@ export async function planCreate(s: TaskScope): Promise<PlannedTask> {
     if (stop) return block(s, stop);
     return planNewJob(s, settings, desired, name);
   }
+  warnUnrecorded(s, actual);
   return planExistingJob(s, desired, name, actual);
+}
+
+/** Copies of the task's job that carry its tags but that the project never recorded (e.g. "Clone job"). */
+function warnUnrecorded(s: TaskScope, actual: WorkspaceJob): void {
+  const copies = s.snapshot.unrecordedFor(s.task.id);
+  if (copies.length === 0) return;
+  s.warnings.push(
+    diag(
+      s,
+      "warning",
+      "ownership.unrecorded-copy",
+      "",
+      `job(s) ${copies.map((j) => j.job_id).join(", ")} carry this project's ownership tags for this task but were not created by it (made by hand or copied with Clone job); only job ${actual.job_id} is managed, the others are never changed or deleted by the agent`,
+      "Delete the copies in the workspace if they are not wanted, or remove their jobagent tags.",
+    ),
+  );
 }
 
 /** The jobs this project owns for the task: by tags + evidence, and the job id its task file records. */
