@@ -5,6 +5,7 @@ import type { Diagnostic } from "../domain/model.js";
 import type { EngineOptions, PlanResult } from "../engine/api.js";
 import type { Workspace } from "../adapters/databricks/port.js";
 import type { ActionDeps } from "./deps.js";
+import { loadProjectConfig } from "../state/project-config.js";
 
 export async function engineOptions(deps: ActionDeps, workspace: Workspace): Promise<EngineOptions> {
   const attempt = process.env.GITHUB_RUN_ATTEMPT ? `-${process.env.GITHUB_RUN_ATTEMPT}` : "";
@@ -12,9 +13,10 @@ export async function engineOptions(deps: ActionDeps, workspace: Workspace): Pro
     repoDir: deps.context.workspace,
     jobsDir: deps.inputs.jobsDir,
     workspace,
-    repo: deps.context.repository,
+    repo: (await loadProjectConfig(deps.context.workspace)).project ?? deps.context.repository,
     allowDelete: deps.inputs.allowDelete,
     runId: `${deps.context.runId}${attempt}`,
+    runUrl: `${deps.context.serverUrl}/${deps.context.repository}/actions/runs/${deps.context.runId}`,
     log: deps.log,
     llm: await deps.llm(),
   };

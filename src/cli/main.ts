@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { basename, join, relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 // Only light modules are imported statically: `--help` and usage errors must not load the engine, the SDK, the
 // LLM client or the docs index. Each command loads what it needs with a dynamic import.
 import type { ApplyResult, EngineOptions } from "../engine/api.js";
@@ -32,6 +32,7 @@ Commands
   plan [--json|--markdown]  validate + plan; records the plan in the task files; exit 0 valid, 1 invalid
                             (--markdown prints the PR comment body)
   apply [--json]            apply the planned tasks (refuses with plan-changed if the plan moved)
+  unlock                    release the project's apply lock in the workspace (after a killed run)
   status [--json]           tasks by state (the task files queried)
   interpret FILE [--json]   the Jobs API requests one requirement would produce (nothing written or applied)
   docs search QUERY         search the Databricks documentation index (--k N, --docs-dir DIR, --json)
@@ -53,7 +54,8 @@ Flags (same names as the action's inputs; each also read from JOBAGENT_<NAME>, e
   --run-wait-seconds N      wait up to N s (0–3600) for runs started by run tasks and report their
                             result (default: 300, as the action; 0: only runs with wait: true, up to 600 s)
   --repo-dir DIR            repository root (default: ., the current directory)
-  --repo OWNER/NAME         repository identity recorded in ownership tags (default: GITHUB_REPOSITORY, git remote, dir name)
+  --repo OWNER/NAME         project id recorded in ownership tags (default: project: in jobagent.yml,
+                            GITHUB_REPOSITORY, the origin remote; never the folder name)
   --json                    machine-readable output on stdout (documented in docs/plan-format.md)
   --verbose                 more logging
   -h, --help                this help
@@ -183,6 +185,7 @@ export async function main(
       case "tech-lead":
       case "plan":
       case "apply":
+      case "unlock":
       case "interpret":
         break;
       default:
@@ -190,7 +193,10 @@ export async function main(
     }
 
     const repoDir = resolve(io.cwd, settings.repoDir);
-    const jobsDir = settings.jobsDir;
+    const { PROJECT_UNSET_MESSAGE, resolveProjectIdentity } = await import("../state/project-config.js");
+    const identity = await resolveProjectIdentity(repoDir, env, settings.repo);
+    if (command === "apply" && !identity.id) throw new UsageError(PROJECT_UNSET_MESSAGE);
+    const jobsDir = settings.jobsDirExplicit ? settings.jobsDir : (identity.config.jobs_dir ?? settings.jobsDir);
     const { workspace, local } = await connect(host, token, repoDir, log);
     try {
       let llm: LlmSettings | undefined;
@@ -208,7 +214,7 @@ export async function main(
         repoDir,
         jobsDir,
         workspace,
-        repo: settings.repo ?? (await repoIdentity(repoDir)),
+        repo: identity.id,
         allowDelete: settings.allowDelete,
         runId: env.GITHUB_RUN_ID ?? `cli-${process.pid}-${randomBytes(3).toString("hex")}`,
         log,
@@ -251,6 +257,8 @@ export async function main(
           else out(renderApply(result));
           return result.ok ? 0 : 1;
         }
+        case "unlock":
+          return await unlock(options, out);
         case "interpret": {
           const file = rest[0];
           if (!file) throw new UsageError("usage: jobagent interpret FILE [--json]");
@@ -300,16 +308,17 @@ async function connect(
   return { workspace: createSdkWorkspace({ host: local.url, token: local.token }), local };
 }
 
-async function repoIdentity(repoDir: string): Promise<string> {
-  try {
-    const config = await readFile(join(repoDir, ".git", "config"), "utf8");
-    const url = /\[remote "origin"\][^[]*?url\s*=\s*(\S+)/.exec(config)?.[1];
-    const match = url ? /[:/]([^/:]+\/[^/]+?)(?:\.git)?$/.exec(url) : null;
-    if (match?.[1]) return match[1];
-  } catch {
-    // not a git repo
-  }
-  return `local/${basename(repoDir)}`;
+async function unlock(options: EngineOptions, out: (text: string) => void): Promise<number> {
+  const { PROJECT_UNSET_MESSAGE } = await import("../state/project-config.js");
+  if (!options.repo) throw new UsageError(PROJECT_UNSET_MESSAGE);
+  const { forceUnlock } = await import("../state/workspace-lock.js");
+  const { path, released } = await forceUnlock(options.workspace, options.repo);
+  out(
+    released
+      ? `Released the workspace lock ${path} held by run ${released.holder} (${released.where}, since ${released.acquired}). If that run is still going, it may now race another apply.`
+      : `No workspace lock at ${path}: nothing to release.`,
+  );
+  return 0;
 }
 
 async function serveWorkspace(

@@ -12,7 +12,10 @@ export interface EngineOptions {
   /** Jobs directory relative to repoDir (default "jobs"). */
   jobsDir: string;
   workspace: Workspace;
-  /** "owner/name" of the repository; recorded in ownership tags on every job the agent creates. */
+  /**
+   * The project id ("owner/name": `project:` in jobagent.yml, else the GitHub repository); recorded in ownership tags
+   * on every job the agent creates. "" when unknown: plans own nothing and apply refuses.
+   */
   repo: string;
   allowDelete: boolean;
   /** Identifies this run (lease holder), e.g. GITHUB_RUN_ID or a random id for the CLI. */
@@ -22,8 +25,12 @@ export interface EngineOptions {
   llm?: LlmSettings;
   /** Make requirement-vs-plan inconsistencies blocking errors instead of warnings. */
   strictConsistency?: boolean;
-  /** Lease length for apply (seconds). */
+  /** Lifetime of the workspace apply lock (seconds, default 1800). */
   leaseSeconds?: number;
+  /** How long apply waits for a workspace lock another run holds (seconds, default 0: report `locked` at once). */
+  lockWaitSeconds?: number;
+  /** Where this run can be seen (e.g. the workflow run URL); recorded in the workspace lock. */
+  runUrl?: string;
   /** Maximum concurrent workspace writes during apply. */
   concurrency?: number;
 }

@@ -17,6 +17,8 @@ export interface Settings {
   mode: Mode;
   /** Repo-relative jobs directory, no trailing slash. */
   jobsDir: string;
+  /** The jobs directory was given (not the default): it wins over `jobs_dir:` in jobagent.yml. */
+  jobsDirExplicit: boolean;
   /** Workspace URL without trailing slash; undefined when neither the setting nor DATABRICKS_HOST is set. */
   databricksHost?: string;
   databricksToken?: string;
@@ -166,6 +168,7 @@ export function readSettings(source: SettingsSource, onSecrets?: (secrets: strin
   return {
     mode: value(source, "mode") as Mode,
     jobsDir: value(source, "jobs-dir") as string,
+    jobsDirExplicit: rawOf(source, "jobs-dir") !== undefined,
     databricksHost: text(source, "databricks-host"),
     databricksToken: text(source, "databricks-token"),
     databricksClientId: text(source, "databricks-client-id"),

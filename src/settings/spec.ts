@@ -69,7 +69,7 @@ export const SETTINGS = [
   { name: "run-wait-seconds", kind: "integer", min: 0, max: 3600, default: "300", surfaces: BOTH },
   { name: "strict-consistency", kind: "boolean", default: "false", surfaces: CLI },
   { name: "repo-dir", kind: "string", default: ".", surfaces: CLI },
-  { name: "repo", kind: "string", default: "", surfaces: CLI, envFallback: ["GITHUB_REPOSITORY"] },
+  { name: "repo", kind: "string", default: "", surfaces: CLI },
 ] as const satisfies readonly SettingSpec[];
 
 export type SettingName = (typeof SETTINGS)[number]["name"];

@@ -1,9 +1,13 @@
 /**
- * Ownership: every job the agent creates carries tags naming the repository and the task. The agent modifies or
- * deletes only jobs tagged with its repository, unless a requirement adopts a job explicitly.
+ * Ownership: every job the agent creates carries tags naming the project and the task. A tag alone is never proof
+ * (anyone can set one, and the UI's "Clone job" copies it): a job is the project's own when it carries the tags AND
+ * the project recorded its id — in the workspace ledger (state/ledger.ts) or in a task file of the repository — or
+ * it was created while the ledger marked its task as being created (an apply that died before recording it).
+ * The agent modifies or deletes only such jobs, unless a requirement adopts a job explicitly.
  */
 import type { JobSettings, JobTarget, WorkspaceJob } from "../domain/model.js";
 import type { Workspace } from "../adapters/databricks/port.js";
+import { OwnershipLedger } from "./ledger.js";
 
 export const REPO_TAG = "jobagent-repo";
 export const TASK_TAG = "jobagent-task";
@@ -13,7 +17,17 @@ export function ownerRepoOf(job: WorkspaceJob): string | undefined {
 }
 
 export function isOwnedBy(job: WorkspaceJob, repo: string): boolean {
-  return ownerRepoOf(job) === repo;
+  return repo !== "" && ownerRepoOf(job) === repo;
+}
+
+/** Who else owns a job, in words (another project's tags, a Databricks Asset Bundle), or undefined. */
+export function foreignOwnerOf(job: WorkspaceJob, repo: string): string | undefined {
+  const deployment = job.settings.deployment as { kind?: string; metadata_file_path?: string } | undefined;
+  if (deployment?.kind === "BUNDLE")
+    return `a Databricks Asset Bundle (deployment metadata ${deployment.metadata_file_path ?? "in the job"})`;
+  const owner = ownerRepoOf(job);
+  if (owner !== undefined && owner !== repo) return `project ${owner} (its ${REPO_TAG} tag)`;
+  return undefined;
 }
 
 export function withOwnership(settings: JobSettings, repo: string, taskId: string): JobSettings {
@@ -25,9 +39,12 @@ export class WorkspaceSnapshot {
   readonly jobs = new Map<number, WorkspaceJob>();
   private readonly byTask = new Map<string, WorkspaceJob[]>();
 
+  private readonly recordedIds = new Set<number>();
+
   private constructor(
     jobs: WorkspaceJob[],
     private readonly repo: string,
+    readonly ledger: OwnershipLedger,
   ) {
     for (const job of jobs) this.add(job);
   }
@@ -43,7 +60,7 @@ export class WorkspaceSnapshot {
         jobs.push(job);
       }
     }
-    return new WorkspaceSnapshot(jobs, repo);
+    return new WorkspaceSnapshot(jobs, repo, await OwnershipLedger.read(workspace, repo));
   }
 
   add(job: WorkspaceJob): void {
@@ -56,14 +73,45 @@ export class WorkspaceSnapshot {
     }
   }
 
-  /** Jobs this repo created for a task (normally one; several after an interrupted create elsewhere). */
-  managedBy(taskId: string): WorkspaceJob[] {
-    return (this.byTask.get(taskId) ?? []).filter((job) => this.jobs.has(job.job_id));
+  /** Job ids the repository's task files record (evidence from the project's own history). */
+  noteRecorded(ids: Iterable<number>): void {
+    for (const id of ids) this.recordedIds.add(id);
   }
 
-  /** Jobs tagged with this repository. */
+  /** Did the project itself record this job (ledger, task files, or a create it marked as under way)? */
+  isRecorded(job: WorkspaceJob): boolean {
+    if (this.ledger.has(job.job_id) || this.recordedIds.has(job.job_id)) return true;
+    const task = job.settings.tags?.[TASK_TAG];
+    return task !== undefined && this.ledger.createdWhilePending(task, job.created_time);
+  }
+
+  /** Is this job the project's own: its tags name the project and the project recorded it. */
+  owns(job: WorkspaceJob): boolean {
+    return isOwnedBy(job, this.repo) && this.isRecorded(job);
+  }
+
+  /** Jobs this project created for a task (normally one; several after a race or an interrupted create). */
+  managedBy(taskId: string): WorkspaceJob[] {
+    return this.taggedFor(taskId).filter((job) => this.isRecorded(job));
+  }
+
+  /** Jobs carrying this task's ownership tags that the project never recorded (hand-made or cloned). */
+  unrecordedFor(taskId: string): WorkspaceJob[] {
+    return this.taggedFor(taskId).filter((job) => !this.isRecorded(job));
+  }
+
+  /** Jobs this project owns (tags and evidence). */
   managed(): WorkspaceJob[] {
-    return [...this.jobs.values()].filter((job) => isOwnedBy(job, this.repo));
+    return [...this.jobs.values()].filter((job) => this.owns(job));
+  }
+
+  /** Jobs carrying this project's tag that it never recorded. */
+  unrecorded(): WorkspaceJob[] {
+    return [...this.jobs.values()].filter((job) => isOwnedBy(job, this.repo) && !this.isRecorded(job));
+  }
+
+  private taggedFor(taskId: string): WorkspaceJob[] {
+    return (this.byTask.get(taskId) ?? []).filter((job) => this.jobs.has(job.job_id));
   }
 
   /** Finds the job a requirement names. */

@@ -9,12 +9,24 @@ import type { FieldSource, JobSettings, JobTarget, RunRequest, TaskAction } from
 export const TASK_STATES = ["PENDING", "PLANNED", "IN_PROGRESS", "COMPLETE", "FAILED", "BLOCKED"] as const;
 export type TaskState = (typeof TASK_STATES)[number];
 
-/** Legal transitions (from → allowed targets). A transition to the same state is a re-record, always legal. */
-const TRANSITIONS: Record<TaskState, readonly TaskState[]> = {
-  PENDING: ["PLANNED", "BLOCKED"],
+/**
+ * The one transition table of task states (from → allowed targets); a transition to the same state is a re-record,
+ * always legal. Why each edge exists:
+ * - PENDING → PLANNED (plan), BLOCKED (validation, questions, a conflict), IN_PROGRESS (apply with on-plan-change: apply).
+ * - PLANNED → PENDING (requirement changed), IN_PROGRESS (apply), BLOCKED, COMPLETE (nothing to change).
+ * - IN_PROGRESS → COMPLETE / FAILED (apply's outcome), PLANNED / PENDING (re-planned after a crash), BLOCKED.
+ * - COMPLETE → PENDING (requirement changed), PLANNED (drift, job deleted outside), BLOCKED (a new conflict, e.g.
+ *   the job was deleted and a same-name job appeared).
+ * - FAILED → PENDING, PLANNED, BLOCKED, IN_PROGRESS (retried).
+ * - BLOCKED → PENDING (requirement changed), PLANNED (conflict resolved).
+ * Forbidden: reaching COMPLETE or FAILED without IN_PROGRESS (except PLANNED → COMPLETE for a no-op), and applying a
+ * COMPLETE or BLOCKED task without planning it again.
+ */
+export const TRANSITIONS: Readonly<Record<TaskState, readonly TaskState[]>> = {
+  PENDING: ["PLANNED", "BLOCKED", "IN_PROGRESS"],
   PLANNED: ["PENDING", "IN_PROGRESS", "BLOCKED", "COMPLETE"],
-  IN_PROGRESS: ["COMPLETE", "FAILED", "PLANNED", "PENDING"],
-  COMPLETE: ["PENDING", "PLANNED"],
+  IN_PROGRESS: ["COMPLETE", "FAILED", "PLANNED", "PENDING", "BLOCKED"],
+  COMPLETE: ["PENDING", "PLANNED", "BLOCKED"],
   FAILED: ["PENDING", "PLANNED", "BLOCKED", "IN_PROGRESS"],
   BLOCKED: ["PENDING", "PLANNED"],
 };

@@ -2,7 +2,9 @@
  * The TaskStore port and its file implementation: task files under `<repo>/<jobs-dir>/.tasks/<id>.md`, written
  * atomically (temp file + rename), and the progress log `<repo>/<jobs-dir>/.tasks/progress.md`.
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile, appendFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { assertNoLink, SymlinkError } from "./safe-path.js";
 import { join, posix } from "node:path";
 import { randomBytes } from "node:crypto";
 import { parseTaskFile, renderTaskFile, TaskFileError, type TaskRecord } from "./task-file.js";
@@ -49,18 +51,24 @@ export class FileTaskStore implements TaskStore {
   }
 
   async list(): Promise<{ tasks: TaskRecord[]; errors: TaskFileError[] }> {
-    let names: string[];
+    await assertNoLink(this.repoDir, this.dir);
+    let entries;
     try {
-      names = await readdir(this.absDir);
+      entries = await readdir(this.absDir, { withFileTypes: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return { tasks: [], errors: [] };
       throw error;
     }
     const tasks: TaskRecord[] = [];
     const errors: TaskFileError[] = [];
-    for (const name of names.sort()) {
+    const links = new Set(entries.filter((e) => e.isSymbolicLink()).map((e) => e.name));
+    for (const name of entries.map((e) => e.name).sort()) {
       if (!name.endsWith(".md") || name === PROGRESS_FILE || name.startsWith(".")) continue;
       const file = posix.join(this.dir, name);
+      if (links.has(name)) {
+        errors.push(new TaskFileError(file, new SymlinkError(file, "is a symbolic link").message));
+        continue;
+      }
       try {
         tasks.push(parseTaskFile(file, await readFile(join(this.absDir, name), "utf8")));
       } catch (error) {
@@ -71,6 +79,7 @@ export class FileTaskStore implements TaskStore {
   }
 
   async write(task: TaskRecord): Promise<void> {
+    await assertNoLink(this.repoDir, this.fileOf(task.id));
     await mkdir(this.absDir, { recursive: true });
     const target = join(this.repoDir, this.fileOf(task.id));
     const temp = join(this.absDir, `.${sanitizeId(task.id)}.${randomBytes(6).toString("hex")}.tmp`);
@@ -79,12 +88,14 @@ export class FileTaskStore implements TaskStore {
   }
 
   async remove(id: string): Promise<void> {
+    await assertNoLink(this.repoDir, this.dir);
     await rm(join(this.repoDir, this.fileOf(id)), { force: true });
   }
 
   /** Appends lines to the progress log (serialised within this process; each append is one write). */
   appendProgress(lines: string[]): Promise<void> {
     const next = this.progressChain.then(async () => {
+      await assertNoLink(this.repoDir, posix.join(this.dir, PROGRESS_FILE));
       await mkdir(this.absDir, { recursive: true });
       const path = join(this.absDir, PROGRESS_FILE);
       let header = "";
@@ -98,9 +109,33 @@ export class FileTaskStore implements TaskStore {
           flag: "wx",
         }).catch(() => undefined);
       }
-      await appendFile(path, header + lines.map((l) => `${l.replace(/\n/g, " ")}\n`).join(""), "utf8");
+      await appendNoFollow(
+        path,
+        posix.join(this.dir, PROGRESS_FILE),
+        header + lines.map((l) => `${l.replace(/\n/g, " ")}\n`).join(""),
+      );
     });
     this.progressChain = next.catch(() => undefined);
     return next;
+  }
+}
+
+/** Appends to a file, refusing a symbolic link even if one appeared since the check (O_NOFOLLOW). */
+async function appendNoFollow(path: string, shown: string, text: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(
+      path,
+      constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW,
+    );
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ELOOP")
+      throw new SymlinkError(shown, "is a symbolic link");
+    throw error;
+  }
+  try {
+    await handle.writeFile(text, "utf8");
+  } finally {
+    await handle.close();
   }
 }

@@ -14,6 +14,7 @@ import type { RequirementDoc } from "./types.js";
 import type { RunContext } from "../engine/context.js";
 import { sanitizeId } from "../state/task-store.js";
 import { transition, type TaskRecord, type TaskSpec } from "../state/task-file.js";
+import { duplicateJobNames, taskIdCollision, type Origin } from "./collisions.js";
 
 export interface TechLeadOutcome {
   /** Every task after the Tech Lead ran (written or not). */
@@ -93,15 +94,21 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
   const now = ctx.now();
   const stamp = now.toISOString();
 
+  const present = new Set(docs.map((d) => d.file));
+  const claimed = new Map<string, Origin>();
   for (const doc of docs) {
-    if (!inScope(doc.file)) continue;
+    // Task files are state, never authority: a requirement read deterministically (structured block, offline
+    // interpreter) is re-derived on every run, so a hand-edited task file is rewritten, never applied. Only an LLM's
+    // reading of unchanged prose is kept as recorded (the plan hash ties it to the approved plan).
+    const rederive = !options.llm || doc.body.trim() === "";
+    if (!inScope(doc.file) && !rederive) continue;
     const requirementHash = hashJson(doc.text);
     const prior = byRequirement.get(doc.file) ?? [];
-    const stale =
+    const changedText =
       prior.length === 0 ||
       prior.some((t) => t.requirement_hash !== requirementHash) ||
       (options.llm !== undefined && prior.some((t) => t.source === "interpreter"));
-    if (!stale) {
+    if (!changedText && !rederive) {
       // Nothing to re-interpret, but the requirement's own problems must still reach the plan (they keep its tasks
       // from being planned): re-read the structured block, which is cheap and deterministic.
       const again = interpretStructured(doc);
@@ -121,6 +128,13 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
     const keep = new Set<string>();
     for (const item of interpretation.items) {
       const id = taskIdOf(options.jobsDir, doc.file, item.key);
+      const origin: Origin = { file: doc.file, ...(item.line !== undefined ? { line: item.line } : {}) };
+      const other = claimed.get(id) ?? foreignClaim(result.get(id), doc.file, present);
+      if (other && other.file !== doc.file) {
+        diagnostics.push(taskIdCollision(id, other, origin));
+        continue;
+      }
+      claimed.set(id, origin);
       keep.add(id);
       const spec = specOf(item);
       const hash = specHash(item.action, spec);
@@ -160,11 +174,13 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
           requirement_hash: requirementHash,
           line: item.line,
           spec,
-          questions: undefined,
-          errors: undefined,
+          questions: changedText ? undefined : before.questions,
+          errors: changedText ? undefined : before.errors,
         };
         if (item.settings?.name) task.job_name = item.settings.name;
-        if (before.spec_hash !== hash || before.status === "BLOCKED") {
+        const edited = editedByHand(before, requirementHash, item.action, hash);
+        if (edited) diagnostics.push(rewrittenDiagnostic(store.fileOf(id), doc.file, edited));
+        if (before.spec_hash !== hash || (before.status === "BLOCKED" && changedText) || edited) {
           task.spec_hash = hash;
           task.plan_hash = undefined;
           task.plan_id = undefined;
@@ -175,7 +191,11 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
               "PENDING",
               by,
               now,
-              before.spec_hash !== hash ? "requirement changed" : "requirement re-read",
+              edited
+                ? `task file disagreed with its requirement (${edited}): rewritten from it`
+                : before.spec_hash !== hash
+                  ? "requirement changed"
+                  : "requirement re-read",
             );
           }
           progress.push(
@@ -198,7 +218,6 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
   }
 
   // Requirements that were removed: their managed jobs are to be deleted (the plan asks for allow-delete).
-  const present = new Set(docs.map((d) => d.file));
   for (const [file, tasks] of byRequirement) {
     if (present.has(file) || failedFiles.has(file) || !inScope(file)) continue;
     for (const task of tasks) retire(task, `requirement ${file} was removed`);
@@ -232,6 +251,7 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
     }
   }
 
+  diagnostics.push(...duplicateJobNames([...result.values()]));
   const written: string[] = [];
   if (run.write) {
     for (const id of changed) {
@@ -254,6 +274,40 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
     interpretations,
     diagnostics,
     docs,
+  };
+}
+
+/** Another requirement file (still present) that already holds task `task`, or undefined. */
+function foreignClaim(task: TaskRecord | undefined, file: string, present: Set<string>): Origin | undefined {
+  if (!task || task.requirement === file || !present.has(task.requirement)) return undefined;
+  return { file: task.requirement, ...(task.line !== undefined ? { line: task.line } : {}) };
+}
+
+/**
+ * What of a task file disagrees with its requirement although the requirement did not change (the file was edited
+ * by hand or in a pull request), or undefined when it agrees.
+ */
+function editedByHand(
+  before: TaskRecord,
+  requirementHash: string,
+  action: string,
+  hash: string,
+): string | undefined {
+  if (before.requirement_hash !== requirementHash || before.source === "removed") return undefined;
+  const what: string[] = [];
+  if (before.action !== action) what.push("action");
+  if (specHash(before.action, before.spec) !== hash || before.spec_hash !== hash) what.push("spec");
+  return what.length > 0 ? what.join(" and ") : undefined;
+}
+
+function rewrittenDiagnostic(taskFile: string, requirement: string, what: string): Diagnostic {
+  return {
+    severity: "warning",
+    code: "task-file.rewritten",
+    file: taskFile,
+    path: "",
+    message: `the ${what} in ${taskFile} disagreed with ${requirement}, which did not change (edited by hand, or written by another version of jobagent); the task was rewritten from the requirement and nothing was taken from the task file`,
+    fix: "Edit the requirement, not the task file (task files hold state; what is applied always comes from the requirement).",
   };
 }
 

@@ -7,14 +7,15 @@
  * task plans as no-op or update, never as a second create. Runs use an idempotency token derived from the task and
  * its plan hash, so a rerun does not start a second run. A write whose connection dropped is reconciled by reading.
  */
-import { join } from "node:path";
 import pLimit from "p-limit";
 import type { ApplyOptions, ApplyResult, TaskApplyResult } from "../engine/api.js";
 import type { JobChange, JobSettings } from "../domain/model.js";
 import { hashJson, normalizeJobSettings } from "../domain/plan.js";
 import { AmbiguousWriteError, WorkspaceApiError } from "../adapters/databricks/port.js";
 import type { RunContext } from "../engine/context.js";
-import { acquireLease, LockedError } from "../state/lease.js";
+import { acquireWorkspaceLock, WorkspaceLockedError } from "../state/workspace-lock.js";
+import { PROJECT_UNSET_MESSAGE } from "../state/project-config.js";
+import type { OwnershipLedger } from "../state/ledger.js";
 import { TASK_TAG, REPO_TAG } from "../state/ownership.js";
 import { computePlan, jobUrl, type PlannedTask } from "./planner.js";
 import { transition, type TaskRecord } from "../state/task-file.js";
@@ -26,25 +27,38 @@ const DEFAULT_RUN_WAIT_SECONDS = 600;
 export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Promise<ApplyResult> {
   const { options, store } = ctx;
   const by = `worker@${options.runId}`;
-  let lease;
+  if (!options.repo) {
+    return {
+      ok: false,
+      planHash: "",
+      results: [],
+      failureReason: "configuration",
+      message: PROJECT_UNSET_MESSAGE,
+    };
+  }
+  let lock;
   try {
-    lease = await acquireLease(
-      join(options.repoDir, store.dir, ".lease.json"),
-      options.runId,
-      options.leaseSeconds ?? 1800,
-      ctx.now,
-    );
+    lock = await acquireWorkspaceLock(options.workspace, {
+      project: options.repo,
+      holder: options.runId,
+      ...(options.runUrl ? { where: options.runUrl } : {}),
+      seconds: options.leaseSeconds ?? 1800,
+      waitSeconds: options.lockWaitSeconds ?? 0,
+      now: ctx.now,
+    });
   } catch (error) {
-    if (error instanceof LockedError) {
+    if (error instanceof WorkspaceLockedError) {
       return { ok: false, planHash: "", results: [], failureReason: "locked", message: error.message };
     }
     throw error;
   }
   try {
-    if (lease.tookOver)
+    if (lock.tookOver)
       options.log.warn(
-        `Took over a stale apply lease of run ${lease.tookOver.holder} (${lease.tookOver.host}, pid ${lease.tookOver.pid}).`,
+        `Took over the expired workspace lock of run ${lock.tookOver.holder} (${lock.tookOver.where}, expired ${lock.tookOver.expires}).`,
       );
+    // Find-before-create under the lock: the workspace is listed again now that no other apply can write.
+    ctx.invalidate();
     const tl = await techLead(ctx, { write: true });
     const computation = await computePlan(ctx, tl);
     const plan = computation.result;
@@ -103,8 +117,10 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
       };
     }
 
+    const { ledger } = await ctx.snapshot();
     const results = await execute(
       ctx,
+      ledger,
       eligible.filter((p) => p.change || p.blocked),
       computation.planned,
       applyOptions,
@@ -123,12 +139,13 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
     }
     return result;
   } finally {
-    await lease.release();
+    await lock.release();
   }
 }
 
 async function execute(
   ctx: RunContext,
+  ledger: OwnershipLedger,
   entries: PlannedTask[],
   planned: Map<string, PlannedTask>,
   applyOptions: ApplyOptions,
@@ -162,7 +179,8 @@ async function execute(
             return skip(entry, `waits for ${dep}, which is ${other.task.status}`);
         }
       }
-      return limit(() => applyTask(ctx, entry, planned, applyOptions, by));
+      if (!entry.change) return blockedResult(entry);
+      return limit(() => applyTask(ctx, ledger, entry, planned, applyOptions, by));
     })();
     done.set(entry.task.id, promise);
     return promise;
@@ -186,6 +204,18 @@ async function execute(
   return results;
 }
 
+/** A task the fresh plan blocks (a conflict found under the lock): nothing is done for it. */
+function blockedResult(entry: PlannedTask): TaskApplyResult {
+  return {
+    taskId: entry.task.id,
+    requirement: entry.task.requirement,
+    op: "no-op",
+    jobName: entry.task.job_name ?? entry.task.key,
+    status: "BLOCKED",
+    error: entry.blocked?.reason ?? "blocked",
+  };
+}
+
 function failResult(entry: PlannedTask, error: unknown): TaskApplyResult {
   return {
     taskId: entry.task.id,
@@ -199,6 +229,7 @@ function failResult(entry: PlannedTask, error: unknown): TaskApplyResult {
 
 async function applyTask(
   ctx: RunContext,
+  ledger: OwnershipLedger,
   entry: PlannedTask,
   planned: Map<string, PlannedTask>,
   applyOptions: ApplyOptions,
@@ -258,7 +289,7 @@ async function applyTask(
             ),
           };
         }
-        jobId = await createOnce(ctx, task.id, body);
+        jobId = await createOnce(ctx, ledger, task.id, body);
         appliedSettings = body;
         break;
       }
@@ -281,9 +312,10 @@ async function applyTask(
         try {
           await retryAmbiguous(() => options.workspace.deleteJob(id));
         } catch (error) {
-          if (!(await options.workspace.getJob(id).catch(() => "unknown"))) break; // already gone: the goal holds
-          throw error;
+          if (await options.workspace.getJob(id).catch(() => "unknown")) throw error;
+          // already gone: the goal holds
         }
+        await ledger.forget(id);
         break;
       }
       case "run": {
@@ -342,6 +374,8 @@ async function applyTask(
       task.applied_hash = hashJson(normalizeJobSettings(readBack?.settings ?? appliedSettings, creator));
     }
     if (change.jobName) task.job_name = change.jobName;
+    if (jobId !== undefined && change.op !== "run" && change.op !== "delete")
+      await ledger.record(jobId, task.id, ctx.now());
     await store.write(task);
     entry.task = task;
     if (jobId !== undefined) {
@@ -366,21 +400,40 @@ async function applyTask(
   }
 }
 
-/** Find-before-create: a create whose answer was lost is reconciled through the ownership tag, never repeated blindly. */
-async function createOnce(ctx: RunContext, taskId: string, settings: JobSettings): Promise<number> {
+/**
+ * Find-before-create: the task is marked pending in the ownership ledger first, so a job carrying its tags that was
+ * created after the mark is this project's own (a create whose answer was lost, or an apply killed before it
+ * recorded the id) and is reconciled instead of created twice. The new id is recorded at once.
+ */
+async function createOnce(
+  ctx: RunContext,
+  ledger: OwnershipLedger,
+  taskId: string,
+  settings: JobSettings,
+): Promise<number> {
   const { workspace, repo } = ctx.options;
   const findExisting = async (): Promise<number | undefined> => {
     for await (const job of workspace.listJobs({ name: settings.name ?? "Untitled" })) {
       const tags = job.settings.tags ?? {};
-      if (tags[TASK_TAG] === taskId && tags[REPO_TAG] === repo) return job.job_id;
+      if (tags[TASK_TAG] !== taskId || tags[REPO_TAG] !== repo) continue;
+      if (ledger.has(job.job_id) || ledger.createdWhilePending(taskId, job.created_time)) return job.job_id;
     }
     return undefined;
   };
-  const already = await findExisting();
-  if (already !== undefined) return already;
+  await ledger.markPending(taskId, ctx.now());
+  const created = (await findExisting()) ?? (await createWithRetries(ctx, settings, findExisting));
+  await ledger.record(created, taskId, ctx.now());
+  return created;
+}
+
+async function createWithRetries(
+  ctx: RunContext,
+  settings: JobSettings,
+  findExisting: () => Promise<number | undefined>,
+): Promise<number> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await workspace.createJob(settings);
+      return await ctx.options.workspace.createJob(settings);
     } catch (error) {
       if (!(error instanceof AmbiguousWriteError)) throw error;
       const found = await findExisting();

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { EngineOptions } from "../../src/engine/api.js";
 import { readStatus, runApply, runPlan } from "../../src/engine/index.js";
-import { acquireLease } from "../../src/state/lease.js";
+import { acquireWorkspaceLock } from "../../src/state/workspace-lock.js";
 import { parseTaskFile } from "../../src/state/task-file.js";
 import type { Logger, WorkspaceJob } from "../../src/domain/model.js";
 import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
@@ -221,17 +221,20 @@ describe("plan → apply → plan", () => {
     expect((await allJobs()).length).toBe(0);
   });
 
-  it("reports locked when another apply holds the lease", async () => {
+  it("reports locked, naming the holder, when another apply holds the workspace lock", async () => {
     await runPlan(options);
-    const lease = await acquireLease(
-      join(repoDir, "jobs", ".tasks", ".lease.json"),
-      "other-run",
-      600,
-      () => new Date(),
-    );
+    const lease = await acquireWorkspaceLock(workspace, {
+      project: options.repo,
+      holder: "other-run",
+      where: "https://github.com/acme/x/actions/runs/1",
+      seconds: 600,
+      now: () => new Date(),
+    });
     try {
       const applied = await runApply(options, { onPlanChange: "fail" });
       expect(applied.failureReason).toBe("locked");
+      expect(applied.message).toContain("other-run");
+      expect(applied.message).toContain("jobagent unlock");
       expect((await allJobs()).length).toBe(0);
     } finally {
       await lease.release();

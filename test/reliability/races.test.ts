@@ -1,13 +1,11 @@
 /**
  * Suite 3 — races. Two applies of the same repository state start at once (two CLI child processes, the same repo
  * directory, the same workspace): each job is applied exactly once, the loser exits 1 with failure reason `locked`
- * (in --json) and leaves the task files correct. A lease left behind by a SIGKILLed apply is taken over by the next
- * run (dead pid on this host), as is an expired lease of a live process; an unexpired lease of a live process locks.
+ * (in --json) and leaves the task files correct. The lock lives in the workspace: a lock left behind by a SIGKILLed
+ * apply is taken over by the next run (dead pid on this host) or after its expiry, an unexpired lock of a live process
+ * locks, and `jobagent unlock` releases a stuck one.
  */
-import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
 import {
@@ -19,7 +17,9 @@ import {
   makeRepo,
   parseJsonOutput,
   planCounts,
+  putWorkspaceFile,
   readTaskFiles,
+  workspaceFile,
   runCli,
   spawnCli,
 } from "../support/reliability-harness.js";
@@ -48,13 +48,13 @@ async function expectConverged(repoDir: string, ws: LocalWorkspace): Promise<voi
     expect(task?.status, `task ${id}`).toBe("COMPLETE");
     expect(task?.job_id).toBe(groups.get(id)?.[0].job_id);
   }
-  expect(existsSync(path.join(repoDir, "jobs/.tasks/.lease.json")), "lease left behind").toBe(false);
+  expect(await workspaceFile(ws, LOCK), "lock left behind").toBeUndefined();
   const plan = await runCli("plan", { repoDir, host: ws.url, token: TOKEN, repo: REPO });
   const counts = planCounts(plan);
   expect(counts.create + counts.update + counts.delete).toBe(0);
 }
 
-const leasePath = (repoDir: string) => path.join(repoDir, "jobs/.tasks/.lease.json");
+const LOCK = "/Workspace/Shared/.jobagent/projects/acme--race-suite/apply.lock.json";
 
 describe("races: concurrent applies and leases", () => {
   for (const round of [1, 2, 3]) {
@@ -75,7 +75,7 @@ describe("races: concurrent applies and leases", () => {
         expect(losers[0].code).toBe(1);
         expect(failureReason(losers[0])).toBe("locked");
         expect(parseJsonOutput<{ results?: unknown[] }>(losers[0], "apply --json").results ?? []).toEqual([]);
-        expect(losers[0].stdout + losers[0].stderr).toMatch(/lease|locked/i);
+        expect(losers[0].stdout + losers[0].stderr).toMatch(/holds the workspace lock/);
         await expectConverged(repoDir, ws);
         // The creates happened once each: 20 POST /jobs/create in total across both processes.
         const creates = Object.entries(ws.stats())
@@ -88,7 +88,7 @@ describe("races: concurrent applies and leases", () => {
     });
   }
 
-  it("a lease left by a SIGKILLed apply is taken over by the next run", async () => {
+  it("a lock left by a SIGKILLed apply is taken over by the next run", async () => {
     const ws = await startLocalWorkspace({ token: TOKEN });
     try {
       const repoDir = await planned(ws);
@@ -98,11 +98,11 @@ describe("races: concurrent applies and leases", () => {
       const deadline = Date.now() + 60_000;
       while (!Object.keys(ws.stats()).some((k) => k.endsWith("/jobs/create")) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 20));
-      expect(existsSync(leasePath(repoDir)), "the running apply holds the lease").toBe(true);
+      expect(await workspaceFile(ws, LOCK), "the running apply holds the lock").toBeDefined();
       victim.child.kill("SIGKILL");
       const killed = await victim.done;
       expect(killed.signal).toBe("SIGKILL");
-      expect(existsSync(leasePath(repoDir)), "the killed apply left its lease").toBe(true);
+      expect(await workspaceFile(ws, LOCK), "the killed apply left its lock").toBeDefined();
       ws.faults.clear();
       const next = await runCli("apply", { repoDir, host: ws.url, token: TOKEN, repo: REPO });
       expect(next.code, describeRun(next)).toBe(0);
@@ -113,34 +113,40 @@ describe("races: concurrent applies and leases", () => {
     }
   });
 
-  it("an expired lease of a live process is taken over; an unexpired one locks", async () => {
+  it("an expired lock of a live process is taken over; an unexpired one locks until unlock", async () => {
     const ws = await startLocalWorkspace({ token: TOKEN });
     try {
       const repoDir = await planned(ws);
-      const lease = (expires: Date) =>
-        JSON.stringify(
-          {
-            holder: "other-run",
-            host: hostname(),
-            pid: process.pid,
-            acquired: new Date(Date.now() - 3_600_000).toISOString(),
-            expires: expires.toISOString(),
-          },
-          null,
-          2,
-        );
-      // A live holder (this test process) whose lease has not expired: locked, nothing applied, lease kept.
-      await writeFile(leasePath(repoDir), lease(new Date(Date.now() + 3_600_000)));
+      const lock = (expires: Date, nonce: string) =>
+        JSON.stringify({
+          project: REPO,
+          holder: "other-run",
+          where: "https://github.com/acme/race-suite/actions/runs/42",
+          host: hostname(),
+          pid: process.pid,
+          acquired: new Date(Date.now() - 3_600_000).toISOString(),
+          expires: expires.toISOString(),
+          nonce,
+        });
+      // A live holder (this test process) whose lock has not expired: locked, nothing applied, lock kept.
+      await putWorkspaceFile(ws, LOCK, lock(new Date(Date.now() + 3_600_000), "live"));
       const locked = await runCli("apply", { repoDir, host: ws.url, token: TOKEN, repo: REPO });
       expect(locked.code, describeRun(locked)).toBe(1);
       expect(failureReason(locked)).toBe("locked");
+      expect(locked.stdout).toContain("actions/runs/42");
       expect(await allJobs(ws)).toEqual([]);
       expect((await readTaskFiles(repoDir)).every((t) => t.status === "PLANNED")).toBe(true);
-      expect(existsSync(leasePath(repoDir))).toBe(true);
+      expect(await workspaceFile(ws, LOCK)).toContain("other-run");
+      // `jobagent unlock` releases it, saying whose it was.
+      const unlock = await runCli("unlock", { repoDir, host: ws.url, token: TOKEN, repo: REPO });
+      expect(unlock.code, describeRun(unlock)).toBe(0);
+      expect(unlock.stdout).toMatch(/Released the workspace lock .* held by run other-run/);
+      expect(await workspaceFile(ws, LOCK)).toBeUndefined();
       // The same holder, expired: taken over.
-      await writeFile(leasePath(repoDir), lease(new Date(Date.now() - 1000)));
+      await putWorkspaceFile(ws, LOCK, lock(new Date(Date.now() - 1000), "expired"));
       const next = await runCli("apply", { repoDir, host: ws.url, token: TOKEN, repo: REPO });
       expect(next.code, describeRun(next)).toBe(0);
+      expect(next.stderr).toMatch(/took over/i);
       await expectConverged(repoDir, ws);
     } finally {
       await ws.close();

@@ -61,9 +61,12 @@ async function expectForeignUntouched(step: string): Promise<void> {
 beforeAll(async () => {
   ws = await startLocalWorkspace({ token: "dapi-blast-radius-0123456789abcdef" });
   foreignIds = [];
-  for (let i = 0; i < 100; i++) foreignIds.push(await createJob(ws, foreignSettings(i)));
+  // The namesakes of the managed jobs (60–89) appear after the first apply: a create whose name a foreign job
+  // already has is blocked (step 5 shows it), so they are made by hand next to the managed jobs.
+  for (let i = 0; i < 100; i++)
+    if (i < 60 || i >= 90) foreignIds.push(await createJob(ws, foreignSettings(i)));
   foreignBefore = new Map((await allJobs(ws)).map((j) => [j.job_id, settingsFingerprint(j)]));
-  expect(foreignBefore.size).toBe(100);
+  expect(foreignBefore.size).toBe(70);
 });
 
 afterAll(async () => {
@@ -99,6 +102,12 @@ describe("blast radius: 100 jobs the repo does not own", () => {
     expect(first.plan.counts.create).toBe(20);
     expect(first.plan.counts.delete).toBe(0);
     expect(managedJobs(await allJobs(ws), REPO)).toHaveLength(20);
+    for (let i = 60; i < 90; i++) {
+      const id = await createJob(ws, foreignSettings(i));
+      foreignIds.push(id);
+      foreignBefore.set(id, settingsFingerprint((await allJobs(ws)).find((j) => j.job_id === id)!));
+    }
+    expect(foreignBefore.size).toBe(100);
 
     // 2. Edit one requirement: only the managed job is updated.
     const stage2 = files["jobs/stage2.md"].replace(/num_workers: (\d)/, "num_workers: 9");
@@ -129,20 +138,26 @@ describe("blast radius: 100 jobs the repo does not own", () => {
       await rm(file);
     }
 
-    // 5. A requirement creating a job with a foreign job's exact name creates a new, owned job; the namesake stays.
+    // 5. A requirement creating a job with a foreign job's exact name is blocked (adopt it or rename), never a
+    //    silent second job of that name; the namesake stays.
     await writeFile(
       path.join(repoDir, "jobs/namesake.md"),
       requirementFile("namesake", { team_job_7: jobSettings({ name: "Team job 7" }) }),
     );
     const namesake = await step("a namesake create");
-    expect(namesake.plan.counts.create).toBe(1);
+    expect(namesake.plan.counts.create).toBe(0);
     expect(namesake.plan.counts.update).toBe(0);
+    const reason = namesake.plan.blocked.find((b) => b.requirement === "jobs/namesake.md")?.reason ?? "";
+    const team7 = (await allJobs(ws)).find((j) => j.settings.name === "Team job 7")?.job_id;
+    expect(reason).toContain(`job ${team7}`);
+    expect(reason).toMatch(/adopt: true/);
+    expect(reason).toMatch(/another name/);
 
     // 6. Delete every requirement file with delete allowed: all managed jobs go, the 100 foreign ones stay.
     for (const file of ["core", "stage2", "reports", "misc", "namesake"])
       await rm(path.join(repoDir, `jobs/${file}.md`));
     const teardown = await step("deleting every requirement");
-    expect(teardown.plan.counts.delete).toBe(17);
+    expect(teardown.plan.counts.delete).toBe(16);
     expect(managedJobs(await allJobs(ws), REPO)).toEqual([]);
     expect((await allJobs(ws)).map((j) => j.job_id).sort((a, b) => a - b)).toEqual(
       [...foreignIds].sort((a, b) => a - b),

@@ -197,6 +197,28 @@ async function api<T>(ws: WorkspaceRef, method: string, apiPath: string, body?: 
   return (text ? JSON.parse(text) : {}) as T;
 }
 
+/** A workspace file's text over raw HTTP (workspace/export), undefined when it does not exist. */
+export async function workspaceFile(ws: WorkspaceRef, filePath: string): Promise<string | undefined> {
+  const response = await fetch(`${ws.url}/api/2.0/workspace/export?path=${encodeURIComponent(filePath)}`, {
+    headers: { Authorization: `Bearer ${ws.token}` },
+  });
+  if (response.status === 404) return undefined;
+  const body = (await response.json()) as { content?: string };
+  return Buffer.from(body.content ?? "", "base64").toString("utf8");
+}
+
+/** Writes a workspace file over raw HTTP (workspace/import, overwrite), as a person or another tool would. */
+export async function putWorkspaceFile(ws: WorkspaceRef, filePath: string, text: string): Promise<void> {
+  const folder = filePath.replace(/\/[^/]*$/, "");
+  await api(ws, "POST", "/api/2.0/workspace/mkdirs", { path: folder });
+  await api(ws, "POST", "/api/2.0/workspace/import", {
+    path: filePath,
+    format: "AUTO",
+    overwrite: true,
+    content: Buffer.from(text).toString("base64"),
+  });
+}
+
 /** Every job with full settings (list pages, then jobs/get for each so nothing is truncated). */
 export async function allJobs(ws: WorkspaceRef): Promise<WorkspaceJob[]> {
   const ids: number[] = [];

@@ -75,6 +75,17 @@ export interface Workspace {
   listClusterPolicies(): Promise<Array<{ policy_id: string; name: string }>>;
   getJobPermissions(jobId: number): Promise<JsonObject>;
   setJobPermissions(jobId: number, accessControlList: JsonObject[]): Promise<void>;
+  /**
+   * Creates a workspace file only if none exists at `path` (workspace/import with overwrite=false; parents made
+   * with workspace/mkdirs). false when a file is already there (RESOURCE_ALREADY_EXISTS).
+   */
+  createFileIfAbsent(path: string, content: string): Promise<boolean>;
+  /** Writes a workspace file, replacing it (workspace/import with overwrite=true). */
+  writeFile(path: string, content: string): Promise<void>;
+  /** The text of a workspace file (workspace/export), undefined when it does not exist. */
+  readFile(path: string): Promise<string | undefined>;
+  /** Deletes a workspace file (workspace/delete); false when it did not exist. */
+  deleteFile(path: string): Promise<boolean>;
   /** Number of API calls made through this instance (benchmarks and tests). */
   readonly callCount: number;
 }

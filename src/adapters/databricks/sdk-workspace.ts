@@ -612,6 +612,55 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
         ),
       );
     },
+
+    async createFileIfAbsent(path: string, content: string): Promise<boolean> {
+      await makeParent(path);
+      try {
+        await importFile(path, content, false);
+        return true;
+      } catch (error) {
+        if (error instanceof WorkspaceApiError && error.errorCode === "RESOURCE_ALREADY_EXISTS") return false;
+        // The answer was lost: the file is ours exactly when it holds what we sent.
+        if (error instanceof AmbiguousWriteError) return (await workspace.readFile(path)) === content;
+        throw error;
+      }
+    },
+
+    async writeFile(path: string, content: string): Promise<void> {
+      await makeParent(path);
+      await importFile(path, content, true);
+    },
+
+    async readFile(path: string): Promise<string | undefined> {
+      const response = await orUndefined(
+        call("workspace/export", "read", (ctx) =>
+          client.workspace.export({ path, format: "AUTO" as never }, contextOf(ctx)),
+        ),
+      );
+      if (!response) return undefined;
+      return Buffer.from(String(response.content ?? ""), "base64").toString("utf8");
+    },
+
+    async deleteFile(path: string): Promise<boolean> {
+      const done = await orUndefined(
+        call("workspace/delete", "write", (ctx) => client.workspace.delete({ path }, contextOf(ctx))),
+      );
+      return done !== undefined;
+    },
   };
   return workspace;
+
+  async function makeParent(path: string): Promise<void> {
+    const parent = path.replace(/\/[^/]*$/, "") || "/";
+    await call("workspace/mkdirs", "write", (ctx) => client.workspace.mkdirs({ path: parent }, contextOf(ctx)));
+  }
+
+  async function importFile(path: string, content: string, overwrite: boolean): Promise<void> {
+    await call("workspace/import", "write", (ctx) =>
+      client.workspace.import(
+        { path, format: "AUTO" as never, overwrite, content: Buffer.from(content, "utf8").toString("base64") },
+        contextOf(ctx),
+      ),
+    );
+  }
 }

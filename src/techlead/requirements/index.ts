@@ -2,6 +2,7 @@
  * Requirement files: markdown under the jobs directory with optional structured front matter.
  * Format documented in docs/requirements.md.
  */
+import { assertNoLink } from "../../state/safe-path.js";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Diagnostic, Interpretation } from "../../domain/model.js";
@@ -20,7 +21,10 @@ export interface LoadedRequirements {
 
 const MAX_FILES = 20000;
 
-async function walk(dir: string, out: string[]): Promise<void> {
+/** Characters that make a file name show something else than it is (bidirectional overrides, invisible marks). */
+const UNSAFE_NAME = /[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u;
+
+async function walk(dir: string, out: string[], refused: string[] = []): Promise<void> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -31,7 +35,8 @@ async function walk(dir: string, out: string[]): Promise<void> {
   for (const entry of entries) {
     if (entry.name.startsWith(".")) continue; // .tasks and other dot-dirs / dot-files
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) await walk(full, out);
+    if (entry.isSymbolicLink()) refused.push(full);
+    else if (entry.isDirectory()) await walk(full, out, refused);
     else if (entry.isFile() && entry.name.toLowerCase().endsWith(".md")) out.push(full);
     if (out.length > MAX_FILES) return;
   }
@@ -60,13 +65,22 @@ export async function loadRequirements(repoDir: string, jobsDir: string): Promis
       ],
     };
   }
+  // A linked jobs directory would make the tool read (and write task files) outside the repository: refuse the run.
+  await assertNoLink(path.resolve(repoDir), rel);
   const files: string[] = [];
-  await walk(root, files);
+  const refused: string[] = [];
+  await walk(root, files, refused);
   files.sort();
   const docs: RequirementDoc[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = refused.map((full) =>
+    linkDiagnostic(toPosix(path.relative(path.resolve(repoDir), full))),
+  );
   for (const full of files) {
     const file = toPosix(path.relative(path.resolve(repoDir), full));
+    if (UNSAFE_NAME.test(file)) {
+      diagnostics.push(unsafeNameDiagnostic(file));
+      continue;
+    }
     let text: string;
     try {
       const info = await stat(full);
@@ -100,6 +114,34 @@ export async function loadRequirements(repoDir: string, jobsDir: string): Promis
     if (parsed.doc) docs.push(parsed.doc);
   }
   return { docs, diagnostics };
+}
+
+function linkDiagnostic(file: string): Diagnostic {
+  return {
+    severity: "error",
+    code: "requirement.symlink",
+    file,
+    path: "",
+    message: `${file} is a symbolic link; jobagent never follows links in the repository (one could point outside it)`,
+    fix: "replace the link with the requirement file itself",
+  };
+}
+
+function unsafeNameDiagnostic(file: string): Diagnostic {
+  const shown = JSON.stringify(file)
+    .slice(1, -1)
+    .replace(
+      /[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+  return {
+    severity: "error",
+    code: "requirement.unsafe-name",
+    file: shown,
+    path: "",
+    message: `the file name "${shown}" contains invisible or bidirectional control characters, so it does not read as what it is`,
+    fix: "rename the file using visible characters only",
+  };
 }
 
 /** Parses one requirement (front matter with a YAML engine safe against bombs; body; line numbers). */

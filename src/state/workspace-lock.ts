@@ -1,0 +1,201 @@
+/**
+ * The apply lock lives in the workspace, not in the checkout, so two clones, two runners or a person at a laptop
+ * exclude each other. It is a workspace file created with the service's own create-if-absent semantics
+ * (workspace/import with overwrite=false answers RESOURCE_ALREADY_EXISTS when the file is there), at a path derived
+ * from the project id, holding who holds it, where, since when and until when.
+ *
+ * A lock past its expiry (or, on the same host, one whose process is gone) is taken over: the taker first creates a
+ * takeover marker named after the stale lock's nonce (again create-if-absent, so only one taker wins), re-reads the
+ * lock to check it is still the stale one, deletes it and creates its own. `jobagent unlock` deletes it explicitly.
+ */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type { Workspace } from "../adapters/databricks/port.js";
+import { hashJson } from "../domain/plan.js";
+
+/** Where the agent keeps its per-project files in the workspace (the lock, the ownership ledger). */
+export const STATE_ROOT = "/Workspace/Shared/.jobagent/projects";
+
+/** The workspace folder of a project's files. */
+export function projectFolderOf(project: string, root = STATE_ROOT): string {
+  return `${root}/${project.replace(/[^A-Za-z0-9._-]+/g, "--")}`;
+}
+
+export interface LockInfo {
+  project: string;
+  holder: string;
+  where: string;
+  host: string;
+  pid: number;
+  acquired: string;
+  expires: string;
+  nonce: string;
+}
+
+export class WorkspaceLockedError extends Error {
+  constructor(
+    readonly lock: LockInfo,
+    readonly path: string,
+  ) {
+    super(
+      `another apply holds the workspace lock ${path} (run ${lock.holder} at ${lock.where}, since ${lock.acquired}, until ${lock.expires}); wait for it to finish, or release a stuck lock with \`jobagent unlock\``,
+    );
+    this.name = "WorkspaceLockedError";
+  }
+}
+
+export interface WorkspaceLock {
+  readonly path: string;
+  readonly info: LockInfo;
+  /** The stale lock this apply took over, if any. */
+  readonly tookOver?: LockInfo;
+  release(): Promise<void>;
+}
+
+export interface LockRequest {
+  project: string;
+  holder: string;
+  /** Run URL or host description shown to whoever finds the lock held. */
+  where?: string;
+  seconds: number;
+  /** How long to wait for a held lock before giving up (default 0: fail at once). */
+  waitSeconds?: number;
+  now: () => Date;
+  root?: string;
+}
+
+/** The lock file of a project (and target): `<root>/<project with / as -->/apply[.<target>].lock.json`. */
+export function lockPathOf(project: string, root = STATE_ROOT, target?: string): string {
+  const suffix = target ? `.${target.replace(/[^A-Za-z0-9._-]+/g, "-")}` : "";
+  return `${projectFolderOf(project, root)}/apply${suffix}.lock.json`;
+}
+
+export async function acquireWorkspaceLock(
+  workspace: Workspace,
+  request: LockRequest,
+): Promise<WorkspaceLock> {
+  const path = lockPathOf(request.project, request.root);
+  const info = newLockInfo(request);
+  const text = JSON.stringify(info, null, 2);
+  const deadline = Date.now() + (request.waitSeconds ?? 0) * 1000;
+  let tookOver: LockInfo | undefined;
+  for (let attempt = 0; ; attempt++) {
+    if (await workspace.createFileIfAbsent(path, text)) return held(workspace, path, info, tookOver);
+    const current = await readLock(workspace, path);
+    if (current === undefined) continue; // released (or deleted by hand) between the two calls
+    if (isStale(current, request.now())) {
+      if (await takeOver(workspace, path, current, request.now())) tookOver = current;
+      continue;
+    }
+    if (Date.now() >= deadline || attempt > 10_000) throw new WorkspaceLockedError(current, path);
+    await new Promise((r) => setTimeout(r, 200 + Math.random() * 300));
+  }
+}
+
+function newLockInfo(request: LockRequest): LockInfo {
+  const now = request.now();
+  return {
+    project: request.project,
+    holder: request.holder,
+    where: request.where ?? `${hostname()} (pid ${process.pid})`,
+    host: hostname(),
+    pid: process.pid,
+    acquired: now.toISOString(),
+    expires: new Date(now.getTime() + request.seconds * 1000).toISOString(),
+    nonce: randomBytes(8).toString("hex"),
+  };
+}
+
+function held(workspace: Workspace, path: string, info: LockInfo, tookOver?: LockInfo): WorkspaceLock {
+  return {
+    path,
+    info,
+    ...(tookOver ? { tookOver } : {}),
+    async release() {
+      const current = await readLock(workspace, path).catch(() => undefined);
+      if (current?.nonce === info.nonce) await workspace.deleteFile(path);
+      if (tookOver) await workspace.deleteFile(markerOf(path, tookOver)).catch(() => undefined);
+    },
+  };
+}
+
+/** The lock as recorded; a file that is not a lock (edited by hand) reads as an expired lock of "unknown". */
+async function readLock(workspace: Workspace, path: string): Promise<LockInfo | undefined> {
+  const text = await workspace.readFile(path);
+  if (text === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(text) as Partial<LockInfo>;
+    if (typeof parsed.expires === "string" && typeof parsed.nonce === "string") return parsed as LockInfo;
+  } catch {
+    // fall through
+  }
+  const epoch = new Date(0).toISOString();
+  return {
+    project: "",
+    holder: "unknown",
+    where: "unknown (the lock file is not readable)",
+    host: "",
+    pid: 0,
+    acquired: epoch,
+    expires: epoch,
+    nonce: hashJson(text).slice(0, 16),
+  };
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function isStale(lock: LockInfo, now: Date): boolean {
+  const expired = !(new Date(lock.expires).getTime() > now.getTime());
+  return expired || (lock.host === hostname() && lock.pid > 0 && !processAlive(lock.pid));
+}
+
+function markerOf(path: string, stale: LockInfo): string {
+  return path.replace(/\.lock\.json$/, `.takeover-${stale.nonce}.json`);
+}
+
+/**
+ * Removes a stale lock so that exactly one taker can create the next one. true when this caller removed it. A marker
+ * left by a taker that died midway expires after a minute.
+ */
+async function takeOver(workspace: Workspace, path: string, stale: LockInfo, now: Date): Promise<boolean> {
+  const marker = markerOf(path, stale);
+  const until = new Date(now.getTime() + 60_000).toISOString();
+  if (!(await workspace.createFileIfAbsent(marker, JSON.stringify({ expires: until })))) {
+    const expires = markerExpiry((await workspace.readFile(marker)) ?? "{}");
+    if (!(new Date(expires).getTime() > now.getTime())) await workspace.deleteFile(marker);
+    await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+    return false;
+  }
+  const again = await readLock(workspace, path);
+  if (again?.nonce !== stale.nonce) return false;
+  await workspace.deleteFile(path);
+  return true;
+}
+
+function markerExpiry(text: string): string {
+  try {
+    return String((JSON.parse(text) as { expires?: unknown }).expires ?? "");
+  } catch {
+    return "";
+  }
+}
+
+/** Deletes the project's lock whoever holds it (`jobagent unlock`); the lock that was released, if any. */
+export async function forceUnlock(
+  workspace: Workspace,
+  project: string,
+  root?: string,
+): Promise<{ path: string; released?: LockInfo }> {
+  const path = lockPathOf(project, root);
+  const current = await readLock(workspace, path);
+  if (current === undefined) return { path };
+  await workspace.deleteFile(path);
+  return { path, released: current };
+}

@@ -1,0 +1,202 @@
+/**
+ * Planning a job the requirement defines (action create): create it, keep it in sync, or stop for a person when the
+ * workspace holds something the project cannot decide alone (duplicates, a same-name job it does not own, a job
+ * carrying its tags that it never recorded).
+ */
+import type { JobSettings, JsonObject, WorkspaceJob } from "../../domain/model.js";
+import { computeUpdateRequest, diffJobSettings, hashJson, normalizeJobSettings } from "../../domain/plan.js";
+import { foreignOwnerOf, TASK_TAG, withOwnership } from "../../state/ownership.js";
+import { comparePermissions, consistency, runPreflight } from "./checks.js";
+import { block, diag, makeChange, noop, type PlannedTask, type TaskScope } from "./scope.js";
+
+export async function planCreate(s: TaskScope): Promise<PlannedTask> {
+  const settings = s.item.settings ?? {};
+  const desired = withOwnership(settings, s.ctx.options.repo, s.task.id);
+  const name = settings.name ?? s.task.key;
+  const candidates = ownedCandidates(s);
+  if (candidates.length > 1) return blockDuplicates(s, name, candidates);
+  const actual = candidates[0];
+  if (!actual) {
+    const stop = workspaceConflict(s, name);
+    if (stop) return block(s, stop);
+    return planNewJob(s, settings, desired, name);
+  }
+  warnUnrecorded(s, actual);
+  return planExistingJob(s, desired, name, actual);
+}
+
+/** Copies of the task's job that carry its tags but that the project never recorded (e.g. "Clone job"). */
+function warnUnrecorded(s: TaskScope, actual: WorkspaceJob): void {
+  const copies = s.snapshot.unrecordedFor(s.task.id);
+  if (copies.length === 0) return;
+  s.warnings.push(
+    diag(
+      s,
+      "warning",
+      "ownership.unrecorded-copy",
+      "",
+      `job(s) ${copies.map((j) => j.job_id).join(", ")} carry this project's ownership tags for this task but were not created by it (made by hand or copied with Clone job); only job ${actual.job_id} is managed, the others are never changed or deleted by the agent`,
+      "Delete the copies in the workspace if they are not wanted, or remove their jobagent tags.",
+    ),
+  );
+}
+
+/** The jobs this project owns for the task: by tags + evidence, and the job id its task file records. */
+function ownedCandidates(s: TaskScope): WorkspaceJob[] {
+  const candidates = s.snapshot.managedBy(s.task.id);
+  if (s.task.job_id !== undefined) {
+    // The recorded id counts only for a job this project owns that was made for this very task (a task file cannot
+    // point the task at another task's job).
+    const known = s.snapshot.jobs.get(s.task.job_id);
+    const forThisTask = known?.settings.tags?.[TASK_TAG] === s.task.id;
+    if (known && forThisTask && s.snapshot.owns(known) && !candidates.includes(known)) candidates.push(known);
+  }
+  return candidates.sort((a, b) => a.job_id - b.job_id);
+}
+
+function blockDuplicates(s: TaskScope, name: string, jobs: WorkspaceJob[]): PlannedTask {
+  const ids = jobs.map((j) => j.job_id);
+  const keep = s.task.job_id !== undefined && ids.includes(s.task.job_id) ? s.task.job_id : ids[0];
+  const extra = ids.filter((id) => id !== keep);
+  return block(
+    s,
+    `duplicates: ${ids.length} jobs (${ids.join(", ")}) carry this requirement's ownership for "${name}"; nothing is changed until one is kept. Keep job ${keep} and delete job(s) ${extra.join(", ")} in the workspace (after checking their run history), then run the plan again`,
+  );
+}
+
+/** Why a new job cannot simply be created, or undefined when it can. */
+function workspaceConflict(s: TaskScope, name: string): string | undefined {
+  const unrecorded = s.snapshot.unrecordedFor(s.task.id);
+  if (unrecorded.length > 0) {
+    const ids = unrecorded.map((j) => j.job_id).join(", ");
+    return `job(s) ${ids} carry this project's ownership tags for this task but were not created by it (made by hand or copied with Clone job); they are left alone and no second job is created. Adopt one explicitly (\`adopt: true\` at the top of the requirement, next to \`job:\`), or remove those jobs' jobagent tags, then run the plan again`;
+  }
+  const wanted = name.toLowerCase();
+  const sameName = [...s.snapshot.jobs.values()].filter(
+    (job) => (job.settings.name ?? "").toLowerCase() === wanted && !s.snapshot.owns(job),
+  );
+  const taken = sameName[0];
+  if (!taken) return undefined;
+  const owner = foreignOwnerOf(taken, s.ctx.options.repo);
+  return `a job named "${name}" already exists (job ${taken.job_id}${owner ? `, owned by ${owner}` : ", not created by this project"}); a second job of that name is not created. Either take job ${taken.job_id} over explicitly (\`adopt: true\` at the top of the requirement, next to \`job:\`), or give this job another name`;
+}
+
+async function planNewJob(
+  s: TaskScope,
+  settings: JobSettings,
+  desired: JobSettings,
+  name: string,
+): Promise<PlannedTask> {
+  if (s.task.job_id !== undefined && ["COMPLETE", "PLANNED", "FAILED"].includes(s.task.status)) {
+    s.warnings.push(
+      diag(
+        s,
+        "warning",
+        "drift.deleted",
+        "",
+        `job ${s.task.job_id} ("${name}") was deleted in the workspace: it will be re-created`,
+        "Apply creates it again; remove the requirement instead to retire it.",
+      ),
+    );
+  }
+  await runPreflight(s, checkableNow(s, settings));
+  consistency(s, desired);
+  s.entry.change = makeChange(
+    s,
+    "create",
+    name,
+    undefined,
+    diffJobSettings(desired, {}),
+    { endpoint: "jobs/create", body: desired },
+    { desired: normalizeJobSettings(desired) },
+  );
+  if (s.runJobRefs?.deferred.length) s.entry.runJobRefs = s.runJobRefs.deferred;
+  return s.entry;
+}
+
+/** Tasks that run a job not created yet are checked once its id is known. */
+function checkableNow(s: TaskScope, settings: JobSettings): JobSettings {
+  const deferred = new Set((s.runJobRefs?.deferred ?? []).map((r) => r.taskKey));
+  if (deferred.size === 0) return settings;
+  return { ...settings, tasks: (settings.tasks ?? []).filter((t) => !deferred.has(t.task_key)) };
+}
+
+async function planExistingJob(
+  s: TaskScope,
+  desired: JobSettings,
+  name: string,
+  actual: WorkspaceJob,
+): Promise<PlannedTask> {
+  // Grants are not job settings: jobs/get never returns them. They go in the create body, and for an existing job
+  // they are compared with the Permissions API and set with a PUT.
+  const { access_control_list: wantedAcl, ...desiredSettings } = desired;
+  const diffOptions = actual.creator_user_name ? { creatorUserName: actual.creator_user_name } : {};
+  const fields = diffJobSettings(desiredSettings, actual.settings, diffOptions);
+  const grants = Array.isArray(wantedAcl)
+    ? await comparePermissions(s, actual.job_id, wantedAcl as JsonObject[])
+    : undefined;
+  if (grants?.field) fields.push(grants.field);
+  if (fields.length === 0) return noop(s, name, actual.job_id);
+  const settingsChanged = fields.some((f) => f.category !== "permissions");
+  const update = settingsChanged
+    ? computeUpdateRequest(desiredSettings, actual.settings, diffOptions)
+    : undefined;
+  await runPreflight(s, checkableNow(s, s.item.settings ?? {}));
+  consistency(s, desired);
+  const driftFields = reportDrift(s, name, actual, fields, diffOptions);
+  s.entry.change = makeChange(
+    s,
+    "update",
+    name,
+    actual.job_id,
+    fields,
+    update
+      ? { endpoint: "jobs/update", body: { job_id: actual.job_id, ...update } }
+      : settingsChanged
+        ? { endpoint: "jobs/reset", body: { job_id: actual.job_id, new_settings: desiredSettings } }
+        : undefined,
+    {
+      drift: driftFields,
+      desired: normalizeJobSettings(desiredSettings),
+      ...(grants?.field ? { permissions: grants.put } : {}),
+    },
+  );
+  return s.entry;
+}
+
+/**
+ * Drift: the job differs from what the last apply left. When the requirement did not change since, every difference
+ * is drift; otherwise a drift check still says the job was touched. Returns the drifted fields.
+ */
+function reportDrift(
+  s: TaskScope,
+  name: string,
+  actual: WorkspaceJob,
+  fields: ReturnType<typeof diffJobSettings>,
+  diffOptions: { creatorUserName?: string },
+): ReturnType<typeof diffJobSettings> {
+  const { task } = s;
+  const changedOutside =
+    task.applied_hash !== undefined &&
+    task.applied_hash !== hashJson(normalizeJobSettings(actual.settings, diffOptions));
+  const driftFields =
+    s.unchangedSinceApply || (changedOutside && task.applied_spec_hash === task.spec_hash) ? fields : [];
+  const where = `job ${actual.job_id} ("${name}") was changed outside the repo since the last apply`;
+  if (driftFields.length > 0) {
+    s.warnings.push(
+      diag(
+        s,
+        "warning",
+        "drift.changed",
+        "",
+        `${where} (${driftFields.length} field(s))`,
+        "Apply restores what the requirement says; change the requirement instead to keep the new values.",
+      ),
+    );
+  } else if (s.drift && changedOutside) {
+    s.warnings.push(
+      diag(s, "warning", "drift.changed", "", where, "Apply restores what the requirement says."),
+    );
+  }
+  return driftFields;
+}

@@ -1,0 +1,157 @@
+/**
+ * The project's identity (jobagent.yml, the GitHub repository, the origin remote — never a folder name) and the
+ * apply lock that lives in the workspace: exclusive across checkouts, taken over when expired, released by unlock.
+ */
+import { cp, mkdir, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { simpleGit } from "simple-git";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
+import { runApply, runPlan } from "../../src/engine/index.js";
+import {
+  parseProjectConfig,
+  ProjectConfigError,
+  resolveProjectIdentity,
+} from "../../src/state/project-config.js";
+import {
+  acquireWorkspaceLock,
+  forceUnlock,
+  lockPathOf,
+  WorkspaceLockedError,
+} from "../../src/state/workspace-lock.js";
+import { allJobs, cleanupTempDirs, makeRepo, tempDir } from "../support/reliability-harness.js";
+import { jobSettings, requirementFile } from "../support/reliability-fixtures.js";
+import { engineOptions } from "../support/reliability-engine.js";
+
+const FILES = {
+  "jobs/orders.md": requirementFile("orders", { orders: jobSettings({ name: "Orders daily" }) }),
+  "jobs/billing.md": requirementFile("billing", { billing: jobSettings({ name: "Billing" }) }),
+};
+
+let ws: LocalWorkspace;
+beforeEach(async () => {
+  ws = await startLocalWorkspace({ token: "dapi-identity-0123456789abcdef" });
+});
+afterEach(async () => ws.close());
+afterAll(cleanupTempDirs);
+
+describe("jobagent.yml", () => {
+  it("reads project and jobs_dir, keeps targets reserved", () => {
+    expect(parseProjectConfig("project: acme/data-jobs\njobs_dir: pipelines/\ntargets: {}\n")).toEqual({
+      project: "acme/data-jobs",
+      jobs_dir: "pipelines",
+      targets: {},
+    });
+    expect(parseProjectConfig("")).toEqual({});
+  });
+
+  it.each([
+    [
+      "project: acme/data-jobs\nprojcet: x\n",
+      /jobagent\.yml:2: projcet: unknown key — Did you mean `project`\?/,
+    ],
+    ["project: [1, 2]\n", /jobagent\.yml:1: project: must be a project id/],
+    ["project: ../escape\n", /jobagent\.yml:1: project: must be a project id/],
+    ["jobs_dir: ../outside\n", /jobagent\.yml:1: jobs_dir: must be a directory inside the repository/],
+    ["project: a\nproject: b\n", /jobagent\.yml:2: not valid YAML/],
+    ["- project\n", /jobagent\.yml:1: the file must be a mapping/],
+  ])("refuses %j with file, line, field and fix", (text, message) => {
+    expect(() => parseProjectConfig(text)).toThrow(ProjectConfigError);
+    expect(() => parseProjectConfig(text)).toThrow(message);
+  });
+
+  it("resolves the id from the file, then GITHUB_REPOSITORY, then the origin remote — never the folder name", async () => {
+    const dir = await makeRepo({ "jobs/.keep": "" }, "jobagent-id-");
+    expect((await resolveProjectIdentity(dir, {})).source).toBe("unset");
+    expect((await resolveProjectIdentity(dir, {})).id).toBe("");
+    await simpleGit(dir).addRemote("origin", "git@github.com:acme/from-remote.git");
+    expect(await resolveProjectIdentity(dir, {})).toMatchObject({ id: "acme/from-remote", source: "origin" });
+    expect(await resolveProjectIdentity(dir, { GITHUB_REPOSITORY: "acme/from-env" })).toMatchObject({
+      id: "acme/from-env",
+      source: "github",
+    });
+    await writeFile(path.join(dir, "jobagent.yml"), "project: acme/from-file\n");
+    expect(await resolveProjectIdentity(dir, { GITHUB_REPOSITORY: "acme/from-env" })).toMatchObject({
+      id: "acme/from-file",
+      source: "config",
+    });
+  });
+
+  it("apply refuses without a project id, saying how to set one; nothing is created", async () => {
+    const repoDir = await makeRepo(FILES, "jobagent-noid-");
+    const options = engineOptions(repoDir, ws, { repo: "" });
+    await runPlan(options);
+    const applied = await runApply(options, { onPlanChange: "apply" });
+    expect(applied.failureReason).toBe("configuration");
+    expect(applied.message).toMatch(
+      /create jobagent\.yml at the repository root with `project: <owner>\/<name>`/,
+    );
+    expect(await allJobs(ws)).toEqual([]);
+  });
+
+  it("moving the checkout, renaming its folder or cloning it again plans zero creates", async () => {
+    const repoDir = await makeRepo({ ...FILES, "jobagent.yml": "project: acme/moving\n" }, "jobagent-move-");
+    const first = engineOptions(repoDir, ws, { repo: (await resolveProjectIdentity(repoDir, {})).id });
+    await runPlan(first);
+    expect((await runApply(first, { onPlanChange: "fail" })).ok).toBe(true);
+    await simpleGit(repoDir).add(".").commit("applied");
+    const moved = path.join(await tempDir("jobagent-moved-"), "renamed-folder");
+    await rename(repoDir, moved);
+    const fresh = path.join(await tempDir("jobagent-reclone-"), "another-name");
+    await simpleGit().clone(moved, fresh);
+    const copied = path.join(await tempDir("jobagent-copy-"), "copy");
+    await mkdir(copied);
+    await cp(moved, copied, { recursive: true });
+    for (const dir of [moved, fresh, copied]) {
+      const id = (await resolveProjectIdentity(dir, {})).id;
+      expect(id).toBe("acme/moving");
+      const plan = await runPlan(engineOptions(dir, ws, { repo: id }), { record: false });
+      expect(plan.counts.create, dir).toBe(0);
+      expect(plan.counts.delete, dir).toBe(0);
+    }
+    expect(await allJobs(ws)).toHaveLength(2);
+  });
+});
+
+describe("the workspace lock", () => {
+  const project = "acme/locking";
+  const request = (holder: string, seconds = 600) => ({ project, holder, seconds, now: () => new Date() });
+
+  it("is exclusive, names its holder, is taken over once expired, and unlock releases it", async () => {
+    const workspace = engineOptions(".", ws).workspace;
+    const held = await acquireWorkspaceLock(workspace, { ...request("run-1"), where: "https://ci/run/1" });
+    const error = await acquireWorkspaceLock(workspace, request("run-2")).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkspaceLockedError);
+    expect((error as Error).message).toMatch(/run run-1 at https:\/\/ci\/run\/1/);
+    expect((error as Error).message).toContain(lockPathOf(project));
+    await held.release();
+    const second = await acquireWorkspaceLock(workspace, request("run-2", -1)); // already expired
+    const third = await acquireWorkspaceLock(workspace, request("run-3"));
+    expect(third.tookOver?.holder).toBe("run-2");
+    await second.release(); // not its lock any more: leaves run-3's in place
+    expect(await workspace.readFile(lockPathOf(project))).toContain("run-3");
+    const unlocked = await forceUnlock(workspace, project);
+    expect(unlocked.released?.holder).toBe("run-3");
+    expect(await workspace.readFile(lockPathOf(project))).toBeUndefined();
+    expect((await forceUnlock(workspace, project)).released).toBeUndefined();
+  });
+
+  it("a lock file edited into garbage by hand counts as expired and is taken over", async () => {
+    const workspace = engineOptions(".", ws).workspace;
+    await workspace.writeFile(lockPathOf(project), "not json");
+    const lock = await acquireWorkspaceLock(workspace, request("run-4"));
+    expect(lock.tookOver?.holder).toBe("unknown");
+    await lock.release();
+  });
+
+  it("waits a bounded time for a held lock when asked to", async () => {
+    const workspace = engineOptions(".", ws).workspace;
+    const held = await acquireWorkspaceLock(workspace, request("run-5"));
+    setTimeout(() => void held.release(), 400);
+    const started = Date.now();
+    const next = await acquireWorkspaceLock(workspace, { ...request("run-6"), waitSeconds: 10 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(next.info.holder).toBe("run-6");
+    await next.release();
+  });
+});
