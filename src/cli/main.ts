@@ -12,7 +12,12 @@ import { readStatus, runApply, runPlan, runTechLead } from "../engine/index.js";
 import { createRunContext } from "../engine/context.js";
 import { taskIdOf } from "../techlead/techlead.js";
 import { withOwnership } from "../state/ownership.js";
-import { PROJECT_UNSET_MESSAGE, resolveProjectIdentity } from "../state/project-config.js";
+import {
+  PROJECT_UNSET_MESSAGE,
+  resolveProjectIdentity,
+  type ProjectIdentity,
+} from "../state/project-config.js";
+import { resolveCliTarget, TargetError, type CliTarget } from "./target.js";
 import { forceUnlock } from "../state/workspace-lock.js";
 import type { Logger } from "../domain/model.js";
 import { renderPlanJson } from "../domain/render.js";
@@ -61,6 +66,8 @@ Flags (same names as the action's inputs; each also read from JOBAGENT_<NAME>, e
                             (default: 0; a run: block with wait: true waits up to 600 s)
   --repo-dir DIR            repository root (default: current directory)
   --repo OWNER/NAME         repository identity recorded in ownership tags (default: project: in jobagent.yml, GITHUB_REPOSITORY, origin remote)
+  --target NAME             deployment target declared under targets: in jobagent.yml (default: JOBAGENT_TARGET,
+                            else the target with default: true, else the first); its task files are <jobs>/.tasks/NAME/
   --json                    machine-readable output on stdout (documented in docs/plan-format.md)
   --verbose                 more logging
   -h, --help                this help
@@ -82,6 +89,7 @@ const FLAGS = {
   "plan-hash": { type: "string" },
   "repo-dir": { type: "string" },
   repo: { type: "string" },
+  target: { type: "string" },
   json: { type: "boolean" },
   markdown: { type: "boolean" },
   verbose: { type: "boolean" },
@@ -108,6 +116,20 @@ function setting(values: Values, name: string, env: NodeJS.ProcessEnv): string |
   if (typeof flag === "string" && flag !== "") return flag;
   const fromEnv = env[`JOBAGENT_${name.toUpperCase().replace(/-/g, "_")}`];
   return fromEnv !== undefined && fromEnv !== "" ? fromEnv : undefined;
+}
+
+function cliTarget(
+  identity: ProjectIdentity,
+  name: string | undefined,
+  host: string | undefined,
+  env: NodeJS.ProcessEnv,
+): CliTarget {
+  try {
+    return resolveCliTarget(identity, name, host, env);
+  } catch (error) {
+    if (error instanceof TargetError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function booleanSetting(values: Values, name: string, env: NodeJS.ProcessEnv): boolean {
@@ -191,7 +213,14 @@ export async function main(
         ).runEval(rest[0] ?? "all", { out, json: values.json === true, cwd: io.cwd });
       case "status": {
         const repoDir = resolve(io.cwd, setting(values, "repo-dir", env) ?? ".");
-        const status = await readStatus({ repoDir, jobsDir: setting(values, "jobs-dir", env) ?? "jobs" });
+        const identity = await resolveProjectIdentity(repoDir, env, setting(values, "repo", env));
+        const chosen = cliTarget(identity, setting(values, "target", env), host, env);
+        const status = await readStatus({
+          repoDir,
+          jobsDir: setting(values, "jobs-dir", env) ?? identity.config.jobs_dir ?? "jobs",
+          ...(chosen.target ? { target: chosen.target } : {}),
+        });
+        if (chosen.target) out(`Target: ${chosen.target.name}`);
         if (values.json) out(JSON.stringify(status, null, 2));
         else out(renderStatus(status));
         return 0;
@@ -212,7 +241,8 @@ export async function main(
     const repoDir = resolve(io.cwd, setting(values, "repo-dir", env) ?? ".");
     const identity = await resolveProjectIdentity(repoDir, env, setting(values, "repo", env));
     const jobsDir = setting(values, "jobs-dir", env) ?? identity.config.jobs_dir ?? "jobs";
-    const { workspace, local } = await connect(host, token, repoDir, log);
+    const chosen = cliTarget(identity, setting(values, "target", env), host, env);
+    const { workspace, local } = await connect(chosen.host, token, repoDir, log, chosen.target?.name);
     try {
       const llmModel = setting(values, "llm-model", env);
       let llm: LlmSettings | undefined;
@@ -232,7 +262,8 @@ export async function main(
         repoDir,
         jobsDir,
         workspace,
-        repo: identity.id,
+        repo: chosen.repo,
+        ...(chosen.target ? { target: chosen.target } : {}),
         allowDelete: booleanSetting(values, "allow-delete", env),
         runId: env.GITHUB_RUN_ID ?? `cli-${process.pid}-${randomBytes(3).toString("hex")}`,
         log,
@@ -302,6 +333,8 @@ async function connect(
   token: string | undefined,
   repoDir: string,
   log: Logger,
+  /** With targets and no host, each target gets its own embedded local workspace (state file per target). */
+  target?: string,
 ): Promise<{ workspace: ReturnType<typeof createSdkWorkspace>; local?: LocalWorkspace }> {
   if (host) {
     if (token) return { workspace: createSdkWorkspace({ host, token }) };
@@ -310,16 +343,16 @@ async function connect(
     );
     return { workspace: createSdkWorkspace({ host, unifiedAuth: true }) };
   }
-  const stateDir = join(repoDir, ".jobagent");
+  const stateDir = join(repoDir, ".jobagent", ...(target ? [target] : []));
   await mkdir(stateDir, { recursive: true });
-  await writeFile(join(stateDir, ".gitignore"), "*\n").catch(() => undefined);
+  await writeFile(join(repoDir, ".jobagent", ".gitignore"), "*\n").catch(() => undefined);
   const { startLocalWorkspace } = await import("../dev/local-workspace/index.js");
   const local = await startLocalWorkspace({
     stateFile: join(stateDir, "workspace.json"),
     token: LOCAL_WORKSPACE_TOKEN,
   });
   log.info(
-    `Using the embedded local workspace (state: ${relative(process.cwd(), join(stateDir, "workspace.json")) || ".jobagent/workspace.json"}); set DATABRICKS_HOST to use a real one.`,
+    `Using the embedded local workspace${target ? ` of target ${target}` : ""} (state: ${relative(process.cwd(), join(stateDir, "workspace.json"))}); set DATABRICKS_HOST to use a real one.`,
   );
   return { workspace: createSdkWorkspace({ host: local.url, token: local.token }), local };
 }

@@ -112,7 +112,7 @@ describe("settingsForTarget", () => {
     const explicit = {
       ...base,
       max_concurrent_runs: 1,
-      schedule: { ...base.schedule, pause_status: "UNPAUSED" },
+      schedule: { ...(base.schedule as object), pause_status: "UNPAUSED" },
     };
     const out = settingsForTarget(explicit, { name: "dev", mode: "development" }, { user: "jane" });
     expect(out.schedule).toMatchObject({ pause_status: "UNPAUSED" });
