@@ -12,6 +12,8 @@ import { join, relative, resolve } from "node:path";
 import type { ApplyResult, EngineOptions } from "../engine/api.js";
 import type { StatusResult } from "../engine/index.js";
 import type { Workspace } from "../adapters/databricks/port.js";
+import type { ProjectIdentity } from "../state/project-config.js";
+import type { CliTarget } from "./target.js";
 import type { Logger } from "../domain/model.js";
 import type { LocalWorkspace } from "../dev/local-workspace/index.js";
 import type { LlmSettings } from "../techlead/types.js";
@@ -56,6 +58,8 @@ Flags (same names as the action's inputs; each also read from JOBAGENT_<NAME>, e
   --repo-dir DIR            repository root (default: ., the current directory)
   --repo OWNER/NAME         project id recorded in ownership tags (default: project: in jobagent.yml,
                             GITHUB_REPOSITORY, the origin remote; never the folder name)
+  --target NAME             deployment target declared under targets: in jobagent.yml (default: the one with
+                            default: true, else the first); its task files are <jobs>/.tasks/NAME/
   --json                    machine-readable output on stdout (documented in docs/plan-format.md)
   --verbose                 more logging
   -h, --help                this help
@@ -77,6 +81,7 @@ export const FLAGS = {
   "plan-hash": { type: "string" },
   "repo-dir": { type: "string" },
   repo: { type: "string" },
+  target: { type: "string" },
   json: { type: "boolean" },
   markdown: { type: "boolean" },
   verbose: { type: "boolean" },
@@ -97,6 +102,21 @@ export class UsageError extends Error {
 }
 
 type Values = Record<string, string | boolean | string[] | undefined>;
+
+async function cliTarget(
+  identity: ProjectIdentity,
+  name: string | undefined,
+  host: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<CliTarget> {
+  const { resolveCliTarget, TargetError } = await import("./target.js");
+  try {
+    return resolveCliTarget(identity, name, host, env);
+  } catch (error) {
+    if (error instanceof TargetError) throw new UsageError(error.message);
+    throw error;
+  }
+}
 
 export interface CliIO {
   stdout: NodeJS.WritableStream;
@@ -176,8 +196,18 @@ export async function main(
         ).runEval(rest[0] ?? "all", { out, json: values.json === true, cwd: io.cwd });
       case "status": {
         const repoDir = resolve(io.cwd, settings.repoDir);
+        const { resolveProjectIdentity } = await import("../state/project-config.js");
+        const identity = await resolveProjectIdentity(repoDir, env, settings.repo);
+        const chosen = await cliTarget(identity, settings.target, host, env);
         const { readStatus } = await import("../engine/index.js");
-        const status = await readStatus({ repoDir, jobsDir: settings.jobsDir });
+        const status = await readStatus({
+          repoDir,
+          jobsDir: settings.jobsDirExplicit
+            ? settings.jobsDir
+            : (identity.config.jobs_dir ?? settings.jobsDir),
+          ...(chosen.target ? { target: chosen.target } : {}),
+        });
+        if (chosen.target) out(`Target: ${chosen.target.name}`);
         if (values.json) out(JSON.stringify(status, null, 2));
         else out(renderStatus(status));
         return 0;
@@ -196,8 +226,11 @@ export async function main(
     const { PROJECT_UNSET_MESSAGE, resolveProjectIdentity } = await import("../state/project-config.js");
     const identity = await resolveProjectIdentity(repoDir, env, settings.repo);
     if (command === "apply" && !identity.id) throw new UsageError(PROJECT_UNSET_MESSAGE);
-    const jobsDir = settings.jobsDirExplicit ? settings.jobsDir : (identity.config.jobs_dir ?? settings.jobsDir);
-    const { workspace, local } = await connect(host, token, repoDir, log);
+    const jobsDir = settings.jobsDirExplicit
+      ? settings.jobsDir
+      : (identity.config.jobs_dir ?? settings.jobsDir);
+    const chosen = await cliTarget(identity, settings.target, host, env);
+    const { workspace, local } = await connect(chosen.host, token, repoDir, log, chosen.target?.name);
     try {
       let llm: LlmSettings | undefined;
       if (settings.llm) {
@@ -214,7 +247,8 @@ export async function main(
         repoDir,
         jobsDir,
         workspace,
-        repo: identity.id,
+        repo: chosen.repo,
+        ...(chosen.target ? { target: chosen.target } : {}),
         allowDelete: settings.allowDelete,
         runId: env.GITHUB_RUN_ID ?? `cli-${process.pid}-${randomBytes(3).toString("hex")}`,
         log,
@@ -285,6 +319,8 @@ async function connect(
   token: string | undefined,
   repoDir: string,
   log: Logger,
+  /** With targets and no host, each target gets its own embedded local workspace (state file per target). */
+  target?: string,
 ): Promise<{ workspace: Workspace; local?: LocalWorkspace }> {
   const { createSdkWorkspace } = await import("../adapters/databricks/sdk-workspace.js");
   if (host) {
@@ -294,9 +330,9 @@ async function connect(
     );
     return { workspace: createSdkWorkspace({ host, unifiedAuth: true }) };
   }
-  const stateDir = join(repoDir, ".jobagent");
+  const stateDir = join(repoDir, ".jobagent", ...(target ? [target] : []));
   await mkdir(stateDir, { recursive: true });
-  await writeFile(join(stateDir, ".gitignore"), "*\n").catch(() => undefined);
+  await writeFile(join(repoDir, ".jobagent", ".gitignore"), "*\n").catch(() => undefined);
   const { startLocalWorkspace } = await import("../dev/local-workspace/index.js");
   const local = await startLocalWorkspace({
     stateFile: join(stateDir, "workspace.json"),

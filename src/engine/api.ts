@@ -5,6 +5,7 @@
 import type { Diagnostic, Interpretation, JobChange, Logger } from "../domain/model.js";
 import type { Workspace } from "../adapters/databricks/port.js";
 import type { LlmSettings } from "../techlead/types.js";
+import type { ActiveTarget } from "../techlead/targets.js";
 
 export interface EngineOptions {
   /** Absolute path of the repository root. */
@@ -33,6 +34,11 @@ export interface EngineOptions {
   runUrl?: string;
   /** Maximum concurrent workspace writes during apply. */
   concurrency?: number;
+  /**
+   * The deployment target of this run (jobagent.yml `targets:`): its overrides and mode shape every job, its task
+   * files live in `<jobs>/.tasks/<target>/`, and `repo` is the target's own project id (`<project>@<target>`).
+   */
+  target?: ActiveTarget;
 }
 
 export interface TechLeadResult {

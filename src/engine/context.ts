@@ -24,7 +24,7 @@ export function createRunContext(options: EngineOptions, store?: TaskStore): Run
   let snapshot: Promise<WorkspaceSnapshot> | undefined;
   const ctx: RunContext = {
     options,
-    store: store ?? new FileTaskStore(options.repoDir, options.jobsDir),
+    store: store ?? new FileTaskStore(options.repoDir, options.jobsDir, options.target?.name),
     now: options.now ?? (() => new Date()),
     snapshot() {
       snapshot ??= WorkspaceSnapshot.read(options.workspace, options.repo);

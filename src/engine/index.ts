@@ -71,8 +71,10 @@ export async function runApply(options: EngineOptions, applyOptions: ApplyOption
 }
 
 /** The task files queried. */
-export async function readStatus(options: Pick<EngineOptions, "repoDir" | "jobsDir">): Promise<StatusResult> {
-  const store = new FileTaskStore(options.repoDir, options.jobsDir);
+export async function readStatus(
+  options: Pick<EngineOptions, "repoDir" | "jobsDir"> & { target?: { name: string } },
+): Promise<StatusResult> {
+  const store = new FileTaskStore(options.repoDir, options.jobsDir, options.target?.name);
   const { tasks, errors } = await store.list();
   const counts = Object.fromEntries(TASK_STATES.map((s) => [s, 0])) as Record<TaskStatus, number>;
   const summaries: TaskSummary[] = tasks.map((task) => {

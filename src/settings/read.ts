@@ -39,6 +39,8 @@ export interface Settings {
   strictConsistency: boolean;
   repoDir: string;
   repo?: string;
+  /** Deployment target named with --target / JOBAGENT_TARGET (jobagent.yml `targets:`). */
+  target?: string;
   /** Every secret value read (to register with the runner and the redactor). */
   secrets: string[];
 }
@@ -185,6 +187,7 @@ export function readSettings(source: SettingsSource, onSecrets?: (secrets: strin
     strictConsistency: flag(source, "strict-consistency"),
     repoDir: value(source, "repo-dir") as string,
     repo: text(source, "repo"),
+    target: text(source, "target"),
     secrets,
   };
 }

@@ -16,14 +16,15 @@ import { join } from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import { didYouMean } from "../domain/schema.js";
 import { assertNoLink } from "./safe-path.js";
+import { parseTargets, type TargetConfig } from "./targets-config.js";
 
 export const CONFIG_FILE = "jobagent.yml";
 
 export interface ProjectConfig {
   project?: string;
   jobs_dir?: string;
-  /** Reserved for deployment targets (issue #19); passed through unvalidated here. */
-  targets?: unknown;
+  /** Deployment targets in promotion order (state/targets-config.ts). */
+  targets?: TargetConfig[];
 }
 
 export type ProjectIdSource = "flag" | "config" | "github" | "origin" | "unset";
@@ -35,7 +36,7 @@ export interface ProjectIdentity {
   config: ProjectConfig;
 }
 
-/** The keys the loader knows; a later issue adds `targets` handling (reserved already). */
+/** The keys the loader knows. */
 const KNOWN_KEYS = ["project", "jobs_dir", "targets"] as const;
 const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 
@@ -94,7 +95,21 @@ export function parseProjectConfig(text: string, file = CONFIG_FILE): ProjectCon
   const lineOf = (key: string) => lineAt(keyOffset(doc, key));
   if (data.project !== undefined) config.project = checkProject(data.project, file, lineOf("project"));
   if (data.jobs_dir !== undefined) config.jobs_dir = checkJobsDir(data.jobs_dir, file, lineOf("jobs_dir"));
-  if (data.targets !== undefined) config.targets = data.targets;
+  if (data.targets !== undefined)
+    config.targets = parseTargets(data.targets, {
+      file,
+      lineOf: (path) => {
+        const node = doc.getIn(path, true) as { range?: [number] } | undefined;
+        const parent =
+          path.length > 1
+            ? (doc.getIn(path.slice(0, -1), true) as { range?: [number] } | undefined)
+            : undefined;
+        return lineAt(node?.range?.[0] ?? parent?.range?.[0]);
+      },
+      fail: (line, field, problem, fix) => {
+        throw new ProjectConfigError(file, line, field, problem, fix);
+      },
+    });
   return config;
 }
 

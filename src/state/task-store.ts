@@ -41,8 +41,10 @@ export class FileTaskStore implements TaskStore {
   constructor(
     private readonly repoDir: string,
     jobsDir: string,
+    /** With deployment targets, each target keeps its task files (job ids, states) in `.tasks/<target>/`. */
+    target?: string,
   ) {
-    this.dir = posix.join(jobsDir.replace(/\\/g, "/"), TASKS_DIR);
+    this.dir = posix.join(jobsDir.replace(/\\/g, "/"), TASKS_DIR, ...(target ? [target] : []));
     this.absDir = join(repoDir, this.dir);
   }
 

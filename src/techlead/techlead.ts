@@ -15,6 +15,7 @@ import type { RunContext } from "../engine/context.js";
 import { sanitizeId } from "../state/task-store.js";
 import { transition, type TaskRecord, type TaskSpec } from "../state/task-file.js";
 import { duplicateJobNames, taskIdCollision, type Origin } from "./collisions.js";
+import { interpretationForTarget } from "./targets.js";
 
 export interface TechLeadOutcome {
   /** Every task after the Tech Lead ran (written or not). */
@@ -102,7 +103,8 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
     // reading of unchanged prose is kept as recorded (the plan hash ties it to the approved plan).
     const rederive = !options.llm || doc.body.trim() === "";
     if (!inScope(doc.file) && !rederive) continue;
-    const requirementHash = hashJson(doc.text);
+    // A target's settings (overrides, mode, prefix) are part of what a requirement means for that target.
+    const requirementHash = hashJson(options.target ? { text: doc.text, target: options.target } : doc.text);
     const prior = byRequirement.get(doc.file) ?? [];
     const changedText =
       prior.length === 0 ||
@@ -116,7 +118,10 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
       continue;
     }
 
-    const interpretation = scrubSecrets(doc.file, await interpret(ctx, doc));
+    const interpretation = scrubSecrets(
+      doc.file,
+      interpretationForTarget(doc, await interpret(ctx, doc), options.target),
+    );
     interpretations.push(interpretation);
     diagnostics.push(...interpretation.diagnostics);
     const fileErrors = interpretation.diagnostics.some((d) => d.severity === "error" && d.path === "");

@@ -30,12 +30,12 @@ export const STRUCTURED_KEYS = [
   "depends_on",
   "priority",
   "adopt",
+  "targets",
 ];
 const ACTION_KEYS = ["job", "jobs", "resources", "update", "run", "delete"];
 /** Bundle (databricks.yml) sections that are not Jobs API and cannot be applied here. */
 const BUNDLE_SECTIONS = [
   "bundle",
-  "targets",
   "variables",
   "include",
   "workspace",
