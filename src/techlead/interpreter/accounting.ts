@@ -17,6 +17,7 @@
  */
 import type { FieldSource, WorkItem, WorkspaceJob } from "../../domain/model.js";
 import type { Prose } from "./text.js";
+import { zoneMentions } from "./zones.js";
 
 export interface Token {
   text: string;
@@ -188,6 +189,7 @@ export function requirementTokens(text: string, line?: number): Token[] {
   for (const m of text.matchAll(PATH_RE)) if (/\//.test(m[0]) && m[0].length > 2) add("path", m[0], m.index);
   for (const m of text.matchAll(EMAIL_RE)) add("email", m[0], m.index);
   for (const m of text.matchAll(UUID_RE)) add("id", m[0], m.index);
+  for (const z of zoneMentions(text)) add("zone", z.words, z.index);
   const listMarker = /^\s*(?:[-*•+]\s+)?\d+[.)]\s/.exec(text);
   for (const m of text.matchAll(NUMBER_RE)) {
     if (listMarker && m.index < listMarker[0].length) continue;
@@ -288,11 +290,15 @@ function lineLeftovers(
       if (!hardOk.includes(t)) left.push(t.text);
       continue;
     }
-    if (provenance.some((p) => occursIn(t.text, p, false))) continue;
     const seg = segmentOf(text, t.at);
+    // "instead of X" is used only when X (the old value) is no longer sent, whatever words a field recorded.
+    if (t.text === "instead") {
+      if (!insteadAccounted(text.slice(t.at), seg, covered, sent)) left.push(t.text);
+      continue;
+    }
+    if (provenance.some((p) => occursIn(t.text, p, false))) continue;
     if (t.kind === "concept" && covered(seg)) continue;
     if (t.kind === "change" && t.text === "only" && covered(text.slice(t.at + 4, t.at + seg.length))) continue;
-    if (t.kind === "change" && t.text === "instead" && insteadAccounted(text.slice(t.at), seg, covered, sent)) continue;
     left.push(t.text);
   }
   return left;

@@ -108,7 +108,7 @@ const TIMEOUT_PHRASES: RegExp[] = [
 ];
 
 /** A job name as written: quoted (any characters) or one identifier-like token ("genomics-alignment"). */
-const QUOTED_NAME = String.raw`["“\`']([^"”\`'\n]{2,100})["”\`']`;
+const QUOTED_NAME = String.raw`(?:["“\`']([^"”\`'\n]{2,100})["”\`']|\*\*([^*\n]{2,100})\*\*)`;
 const TOKEN_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_])`;
 /** "Job name: Sales Rollup": after an explicit name label, Title Case words up to the end of the phrase. */
 const LABELLED_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_](?:\s+[A-Z0-9][\w.-]*[A-Za-z0-9_])*)`;
@@ -120,6 +120,12 @@ const NAME_CUE = String.raw`(?:(?:^|[.!?]\s+)name\s*(?=[:=])|\bjob[\s_-]?name|\b
  * names must look like identifiers (contain "-", "_" or "."), except right after an explicit name label.
  */
 const JOB_NAME_PHRASES: Array<{ name: string; re: RegExp; unquotedNeedsMark: boolean }> = [
+  {
+    // A ticket whose first line is a bold (or heading) title: "**Nightly Ledger Sync**", "# **Sales Flash**".
+    name: "bold-title",
+    re: /^\s*(?:#+\s*)?\*\*([^*\n]{2,100})\*\*\s*$/,
+    unquotedNeedsMark: false,
+  },
   {
     name: "name-label",
     re: new RegExp(
@@ -206,7 +212,7 @@ export function jobNameIntroductions(
       for (const m of l.text.matchAll(re)) {
         const raw = m.slice(1).find((g) => g !== undefined) ?? "";
         const at = m[0].indexOf(raw);
-        const quoted = at > 0 && /["“`']/.test(m[0][at - 1]);
+        const quoted = at > 0 && /["“`'*]/.test(m[0][at - 1]);
         const name = raw.trim().replace(/[.]+$/, "");
         if (!name) continue;
         if (phrase.unquotedNeedsMark && !quoted && !/[-_.]/.test(name)) continue;
