@@ -8,6 +8,7 @@ import {
   lineIn,
   type Prose,
   keyValuePairs,
+  parameterList,
   parseCount,
   parseDuration,
   WORKSPACE_PATH_RE,
@@ -243,6 +244,18 @@ function readJobName(prose: Prose, existingJobs: WorkspaceJob[]): Sourced<string
 }
 
 export const EXTRACTORS: Extractor[] = [
+  {
+    // "Job parameters:" / "with these parameters:" followed by "- name: value" lines (text.ts parameterList).
+    name: "parameter-list",
+    fields: ["parameters", "job_parameters"],
+    extract(r) {
+      for (const p of parameterList(r.prose)) {
+        const v = { name: p.key, value: p.value, words: p.words, line: p.line };
+        r.jobParameters.push(v);
+        r.runParameters.push({ ...v });
+      }
+    },
+  },
   {
     name: "job-name",
     fields: ["name"],
@@ -620,7 +633,15 @@ export const EXTRACTORS: Extractor[] = [
         r,
         /\b(?:only|just)\s+(?:the\s+)?(?:tasks?\s+|steps?\s+)?`?([\w-]+)`?(?:\s+(?:task|step))?\b/i,
       );
-      if (
+      // "rerun the clean and publish tasks", "the a, b and c steps": several tasks.
+      const several = firstMatch(
+        r,
+        /\b(?:only|just|the)\s+`?([\w-]+)`?((?:\s*,\s*`?[\w-]+`?)*\s+and\s+`?[\w-]+`?)\s+(?:tasks|steps)\b/i,
+      );
+      if (several) {
+        for (const name of `${several.m[1]} ${several.m[2]}`.split(/\s*,\s*|\s+and\s+|\s+/).filter(Boolean))
+          r.runOnly.push({ value: name.replace(/`/g, ""), words: several.m[0], line: several.line });
+      } else if (
         only &&
         !/^(one|once|on|if|when|until|weekdays?|a|an|the|in|to|for|now|run|rerun|re-run|this|that|it|like|because|after|before|\d+)$/i.test(
           only.m[1],

@@ -722,6 +722,14 @@ async function buildUpdate(
   void existingJobs;
   const existing = job.settings;
   const desired: JobSettings = structuredClone(existing);
+  // "rename X to Y" / "rename it to **Y**": the new name, verbatim.
+  const rename = /\brename\b[^.\n]*?\bto\s+(?:\*\*([^*\n]+)\*\*|["“`']([^"”`'\n]+)["”`']|([A-Za-z0-9][\w.-]*[A-Za-z0-9_]))/i.exec(
+    r.prose.text,
+  );
+  if (rename) {
+    desired.name = (rename[1] ?? rename[2] ?? rename[3]).trim();
+    explanation.push({ field: "name", words: rename[0] });
+  }
   // Schedule edits
   const s = r.schedule;
   if (s.remove) {

@@ -326,7 +326,7 @@ export function readSchedule(prose: Prose): ScheduleParts {
       );
     if (resume && !parts.pause) parts.pause = { value: "UNPAUSED", words: resume[0], line: l.line };
     const remove =
-      /\b(remove|drop|delete|get rid of)\b[^.\n]*\bschedule\b|\bno (?:more )?schedule\b|\bunschedule\b/i.exec(
+      /\b(remove|drop|delete|get rid of|take)\b[^.\n]*\bschedule\b(?:\s+off)?|\bschedule\b[^.\n]*\b(?:remove|drop|delete)\s+it\b|\bno (?:more |longer needs? a )?schedule\b|\bunschedule\b/i.exec(
         text,
       );
     if (remove && !parts.remove) parts.remove = { value: true, words: remove[0], line: l.line };
