@@ -1,15 +1,24 @@
 /**
  * `jobagent eval [interpreter|retrieval|prose|all]`: runs the evaluation sets that ship with the repository and
- * prints their scores. `prose` uses the LLM when JOBAGENT_LLM_MODEL (+ _BASE_URL, _API_KEY) is set, else the
- * offline interpreter.
+ * prints their scores. `interpreter` grades the labelled tickets (development set test/eval/tickets: tuning and
+ * held-out parts; sealed set test/eval/sealed) as exact / asked / wrong per kind with precision; `interpreter` and
+ * `prose` use the LLM path when JOBAGENT_LLM_MODEL (+ _BASE_URL, _API_KEY) is set, else the offline interpreter.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createOfflineInterpreter } from "../techlead/interpreter/index.js";
-import { runTicketEval, ticketTools } from "../dev/eval/tickets.js";
+import { formatOutcomes, runTicketEval, ticketTools } from "../dev/eval/tickets.js";
 import { formatProseEvalReport, llmSettingsFromEnv, runProseEval } from "../dev/eval/prose.js";
 import { createLlmInterpreter } from "../techlead/llm/index.js";
 import { evaluateRetrieval } from "../retriever/eval.js";
+
+/** The LLM path when JOBAGENT_LLM_MODEL (+ _BASE_URL, _API_KEY) is set, else the offline interpreter. */
+function interpreterForEval() {
+  const llm = llmSettingsFromEnv();
+  return llm
+    ? { interpreter: createLlmInterpreter(llm), path: `LLM ${llm.model}` }
+    : { interpreter: createOfflineInterpreter(), path: "offline" };
+}
 
 const pct = (n: number, d: number) => (d === 0 ? "n/a" : `${((100 * n) / d).toFixed(1)}%`);
 
@@ -38,14 +47,21 @@ export async function runEval(
     if (!existsSync(dir)) {
       io.out(`Interpreter eval: ${dir} not found (run from the repository root).`);
     } else {
-      const r = await runTicketEval({ dir, interpreter: createOfflineInterpreter() });
-      report.interpreter = r;
+      const interpreter = interpreterForEval();
+      const r = await runTicketEval({ dir, interpreter: interpreter.interpreter });
+      const sealedDir = evalDir("sealed");
+      const sealed = existsSync(sealedDir)
+        ? await runTicketEval({ dir: sealedDir, interpreter: interpreter.interpreter })
+        : undefined;
+      report.interpreter = { ...r, path: interpreter.path, ...(sealed ? { sealed } : {}) };
       if (!io.json) {
         io.out(
-          `Offline interpreter: ${r.passed}/${r.total} tickets (${pct(r.passed, r.total)}); tuning ${r.tuning.passed}/${r.tuning.total}, held-out ${r.heldOut.passed}/${r.heldOut.total}`,
+          `Interpreter (${interpreter.path}): ${r.passed}/${r.total} dev tickets (${pct(r.passed, r.total)}); tuning ${r.tuning.passed}/${r.tuning.total}, held-out ${r.heldOut.passed}/${r.heldOut.total}`,
         );
-        for (const [kind, score] of Object.entries(r.byKind))
-          io.out(`  ${kind.padEnd(7)} ${JSON.stringify(score)}`);
+        for (const line of formatOutcomes("Development set, tuning part", r.tuning.outcomes)) io.out(line);
+        for (const line of formatOutcomes("Development set, held-out part", r.heldOut.outcomes)) io.out(line);
+        if (sealed)
+          for (const line of formatOutcomes(`Sealed set (${sealed.total} tickets)`, sealed.outcomes)) io.out(line);
         for (const f of r.failed.slice(0, 15)) io.out(`  ✗ ${f.id}: ${f.reasons.slice(0, 2).join("; ")}`);
       }
     }

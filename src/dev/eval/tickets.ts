@@ -23,9 +23,32 @@ export interface FieldScore {
   recall: number;
 }
 
+/** What the tool did with one ticket: the right request, a question, or a wrong answer (INTERPRETATION.md §2). */
+export type Outcome = "exact" | "asked" | "wrong";
+
+export interface OutcomeRow {
+  exact: number;
+  asked: number;
+  wrong: number;
+}
+
+/**
+ * The figures issue #15 asks for: per kind (create, update, delete, run, and "question" for tickets whose right
+ * answer is a question) how many were exact / asked / wrong; precision = exact / every answer given (a request
+ * for a ticket that needs a question is a wrong answer); answered = share of answerable tickets given a request.
+ */
+export interface OutcomeTable {
+  byKind: Record<string, OutcomeRow>;
+  precision: number;
+  answered: number;
+  /** Tickets that need a question and got one / all such tickets. */
+  askedWhenNeeded: number;
+}
+
 export interface EvalSubset {
   total: number;
   passed: number;
+  outcomes: OutcomeTable;
   failed: Array<{ id: string; reasons: string[] }>;
   byKind: Record<string, KindScore>;
   fields: FieldScore;
@@ -130,13 +153,49 @@ export function ticketTools(jobs: WorkspaceJob[]): TechLeadTools {
 }
 
 function emptySubset(): EvalSubset {
-  return { total: 0, passed: 0, failed: [], byKind: {}, fields: { precision: 1, recall: 1 } };
+  return {
+    total: 0,
+    passed: 0,
+    outcomes: { byKind: {}, precision: 1, answered: 1, askedWhenNeeded: 1 },
+    failed: [],
+    byKind: {},
+    fields: { precision: 1, recall: 1 },
+  };
 }
 
-function summarize(
-  rows: Array<{ ticket: EvalTicket; pass: boolean; reasons: string[]; leaves: LeafOutcome[] }>,
-): EvalSubset {
+type Row = { ticket: EvalTicket; pass: boolean; reasons: string[]; leaves: LeafOutcome[]; outcome: Outcome };
+
+/** Classifies one graded answer: exact, asked (no request) or wrong (a request that does not match). */
+export function outcomeOf(ticket: EvalTicket, pass: boolean, requests: number): Outcome {
+  if (ticket.expect.needs_clarification === true) return pass ? "asked" : "wrong";
+  if (pass) return "exact";
+  return requests === 0 ? "asked" : "wrong";
+}
+
+function outcomeTable(rows: Row[]): OutcomeTable {
+  const byKind: Record<string, OutcomeRow> = {};
+  for (const r of rows) {
+    const kind = r.ticket.expect.needs_clarification === true ? "question" : r.ticket.kind;
+    byKind[kind] ??= { exact: 0, asked: 0, wrong: 0 };
+    byKind[kind][r.outcome]++;
+  }
+  const sum = (f: (r: OutcomeRow) => number, kinds = KINDS as string[]) =>
+    kinds.reduce((n, k) => n + (byKind[k] ? f(byKind[k]) : 0), 0);
+  const exact = sum((r) => r.exact);
+  const wrong = sum((r) => r.wrong, [...KINDS, "question"]);
+  const answerable = sum((r) => r.exact + r.asked + r.wrong);
+  const q = byKind.question;
+  return {
+    byKind,
+    precision: exact + wrong ? exact / (exact + wrong) : 1,
+    answered: answerable ? sum((r) => r.exact + r.wrong) / answerable : 1,
+    askedWhenNeeded: q ? q.asked / (q.asked + q.wrong + q.exact) : 1,
+  };
+}
+
+function summarize(rows: Row[]): EvalSubset {
   const s = emptySubset();
+  s.outcomes = outcomeTable(rows);
   let ok = 0;
   let wrongProduced = 0;
   let expected = 0;
@@ -167,7 +226,7 @@ export async function runTicketEval(options: {
   interpreter: ProseInterpreter;
 }): Promise<EvalReport> {
   const tickets = await loadTickets(options.dir);
-  const rows: Array<{ ticket: EvalTicket; pass: boolean; reasons: string[]; leaves: LeafOutcome[] }> = [];
+  const rows: Row[] = [];
   for (const ticket of tickets) {
     const jobs = ticket.existing_jobs ?? [];
     const context: InterpretContext = { existingJobs: jobs, tools: ticketTools(jobs) };
@@ -183,13 +242,15 @@ export async function runTicketEval(options: {
         context,
       );
       const answer = toApiRequests(interpretation, jobs);
-      rows.push({ ticket, ...gradeAnswer(ticket, answer) });
+      const graded = gradeAnswer(ticket, answer);
+      rows.push({ ticket, ...graded, outcome: outcomeOf(ticket, graded.pass, answer.requests.length) });
     } catch (error) {
       rows.push({
         ticket,
         pass: false,
         reasons: [`the interpreter threw: ${(error as Error).message}`],
         leaves: [{ path: "", status: "missing" }],
+        outcome: "wrong",
       });
     }
   }
@@ -199,4 +260,20 @@ export async function runTicketEval(options: {
     tuning: summarize(rows.filter((r) => !r.ticket.heldOut)),
     heldOut: summarize(rows.filter((r) => r.ticket.heldOut)),
   };
+}
+
+/** The outcome table as text lines: one row per kind, then precision / answered / asked-when-needed. */
+export function formatOutcomes(title: string, t: OutcomeTable): string[] {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const lines = [`${title}`, `  ${"kind".padEnd(9)} ${"exact".padStart(5)} ${"asked".padStart(5)} ${"wrong".padStart(5)}  precision`];
+  for (const kind of [...KINDS, "question"]) {
+    const r = t.byKind[kind];
+    if (!r) continue;
+    const p = kind === "question" ? "" : r.exact + r.wrong ? (r.exact / (r.exact + r.wrong)).toFixed(3) : "n/a";
+    lines.push(`  ${kind.padEnd(9)} ${String(r.exact).padStart(5)} ${String(r.asked).padStart(5)} ${String(r.wrong).padStart(5)}  ${p}`);
+  }
+  lines.push(
+    `  precision when answering ${t.precision.toFixed(3)}; answered ${pct(t.answered)} of answerable; asked on ${pct(t.askedWhenNeeded)} of tickets needing a question`,
+  );
+  return lines;
 }

@@ -8,6 +8,7 @@ import {
   lineIn,
   type Prose,
   keyValuePairs,
+  parameterList,
   parseCount,
   parseDuration,
   WORKSPACE_PATH_RE,
@@ -108,7 +109,7 @@ const TIMEOUT_PHRASES: RegExp[] = [
 ];
 
 /** A job name as written: quoted (any characters) or one identifier-like token ("genomics-alignment"). */
-const QUOTED_NAME = String.raw`["“\`']([^"”\`'\n]{2,100})["”\`']`;
+const QUOTED_NAME = String.raw`(?:["“\`']([^"”\`'\n]{2,100})["”\`']|\*\*([^*\n]{2,100})\*\*)`;
 const TOKEN_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_])`;
 /** "Job name: Sales Rollup": after an explicit name label, Title Case words up to the end of the phrase. */
 const LABELLED_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_](?:\s+[A-Z0-9][\w.-]*[A-Za-z0-9_])*)`;
@@ -120,6 +121,12 @@ const NAME_CUE = String.raw`(?:(?:^|[.!?]\s+)name\s*(?=[:=])|\bjob[\s_-]?name|\b
  * names must look like identifiers (contain "-", "_" or "."), except right after an explicit name label.
  */
 const JOB_NAME_PHRASES: Array<{ name: string; re: RegExp; unquotedNeedsMark: boolean }> = [
+  {
+    // A ticket whose first line is a bold (or heading) title: "**Nightly Ledger Sync**", "# **Sales Flash**".
+    name: "bold-title",
+    re: /^\s*(?:#+\s*)?\*\*([^*\n]{2,100})\*\*\s*$/,
+    unquotedNeedsMark: false,
+  },
   {
     name: "name-label",
     re: new RegExp(
@@ -206,7 +213,7 @@ export function jobNameIntroductions(
       for (const m of l.text.matchAll(re)) {
         const raw = m.slice(1).find((g) => g !== undefined) ?? "";
         const at = m[0].indexOf(raw);
-        const quoted = at > 0 && /["“`']/.test(m[0][at - 1]);
+        const quoted = at > 0 && /["“`'*]/.test(m[0][at - 1]);
         const name = raw.trim().replace(/[.]+$/, "");
         if (!name) continue;
         if (phrase.unquotedNeedsMark && !quoted && !/[-_.]/.test(name)) continue;
@@ -237,6 +244,18 @@ function readJobName(prose: Prose, existingJobs: WorkspaceJob[]): Sourced<string
 }
 
 export const EXTRACTORS: Extractor[] = [
+  {
+    // "Job parameters:" / "with these parameters:" followed by "- name: value" lines (text.ts parameterList).
+    name: "parameter-list",
+    fields: ["parameters", "job_parameters"],
+    extract(r) {
+      for (const p of parameterList(r.prose)) {
+        const v = { name: p.key, value: p.value, words: p.words, line: p.line };
+        r.jobParameters.push(v);
+        r.runParameters.push({ ...v });
+      }
+    },
+  },
   {
     name: "job-name",
     fields: ["name"],
@@ -614,7 +633,15 @@ export const EXTRACTORS: Extractor[] = [
         r,
         /\b(?:only|just)\s+(?:the\s+)?(?:tasks?\s+|steps?\s+)?`?([\w-]+)`?(?:\s+(?:task|step))?\b/i,
       );
-      if (
+      // "rerun the clean and publish tasks", "the a, b and c steps": several tasks.
+      const several = firstMatch(
+        r,
+        /\b(?:only|just|the)\s+`?([\w-]+)`?((?:\s*,\s*`?[\w-]+`?)*\s+and\s+`?[\w-]+`?)\s+(?:tasks|steps)\b/i,
+      );
+      if (several) {
+        for (const name of `${several.m[1]} ${several.m[2]}`.split(/\s*,\s*|\s+and\s+|\s+/).filter(Boolean))
+          r.runOnly.push({ value: name.replace(/`/g, ""), words: several.m[0], line: several.line });
+      } else if (
         only &&
         !/^(one|once|on|if|when|until|weekdays?|a|an|the|in|to|for|now|run|rerun|re-run|this|that|it|like|because|after|before|\d+)$/i.test(
           only.m[1],

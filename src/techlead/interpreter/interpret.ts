@@ -27,6 +27,7 @@ import {
 import { closestWithin, pathStem, toProse, toTaskKey, type Prose } from "./text.js";
 import { dropNonRequirements, splitJobs, splitRunRequests } from "./decompose.js";
 import { buildUpdateBody, stableJson } from "./update.js";
+import { accountingQuestion } from "./accounting.js";
 
 export interface ProseAnalysis {
   reading: Reading;
@@ -112,6 +113,12 @@ export async function interpretOffline(
       .filter((k): k is string => !!k && k !== item.key);
     if (waits.length) item.depends_on = [...new Set(waits)];
   });
+  const all = [...items, ...runs];
+  // Precision by construction: words no field accounts for block the answer with a question quoting them.
+  if (all.every((i) => !i.questions?.length)) {
+    const question = accountingQuestion(prose, all, context.existingJobs);
+    if (question) items[0].questions = [question];
+  }
   for (const d of dropped)
     items[0].explanation?.push({ field: "(ignored: not a requirement)", words: d.words, line: d.line });
   return { requirement: doc.file, items: [...items, ...runs], diagnostics: [], source: "interpreter" };
@@ -275,6 +282,12 @@ function stepTask(
         explanation.push(source(`tasks[${step.key}].python_wheel_task.parameters`, r.cliArgs));
       }
       task.python_wheel_task = wheel;
+      // The wheel file the ticket names is the task's library (the package must be installed to run).
+      const whl = /(?:dbfs:)?\/[^\s,;'"`()]+\.whl\b/.exec(r.prose.text);
+      if (whl) {
+        task.libraries = [{ whl: whl[0] }];
+        explanation.push({ field: `tasks[${step.key}].libraries`, words: whl[0] });
+      }
       break;
     }
     case "sql_query":
@@ -709,6 +722,14 @@ async function buildUpdate(
   void existingJobs;
   const existing = job.settings;
   const desired: JobSettings = structuredClone(existing);
+  // "rename X to Y" / "rename it to **Y**": the new name, verbatim.
+  const rename = /\brename\b[^.\n]*?\bto\s+(?:\*\*([^*\n]+)\*\*|["“`']([^"”`'\n]+)["”`']|([A-Za-z0-9][\w.-]*[A-Za-z0-9_]))/i.exec(
+    r.prose.text,
+  );
+  if (rename) {
+    desired.name = (rename[1] ?? rename[2] ?? rename[3]).trim();
+    explanation.push({ field: "name", words: rename[0] });
+  }
   // Schedule edits
   const s = r.schedule;
   if (s.remove) {

@@ -3,6 +3,7 @@
  * chrono-node reads the clock time; a small table of frequency phrases reads how often. Pure.
  */
 import * as chrono from "chrono-node";
+import { IANA_RE, zoneMentions } from "./zones.js";
 import { lineIn, parseCount, type Prose } from "./text.js";
 
 export type Frequency =
@@ -45,20 +46,8 @@ function dayCode(word: string): string | undefined {
 const DAY_WORD =
   "(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)s?";
 
-/** Zone words → IANA ids (INTERPRETATION.md §3 plus a few common abbreviations). */
-export const ZONES: Array<[RegExp, string]> = [
-  [/\b(berlin|cet|cest|german time)\b/i, "Europe/Berlin"],
-  [/\b(london|uk time|bst|gmt)\b/i, "Europe/London"],
-  [/\b(new york|eastern|est|edt|nyc)\b/i, "America/New_York"],
-  [/\b(pacific|pst|pdt|los angeles|california time)\b/i, "America/Los_Angeles"],
-  [/\b(chicago|central time|cst|cdt|central)\b/i, "America/Chicago"],
-  [/\b(sydney|aest|aedt)\b/i, "Australia/Sydney"],
-  [/\b(singapore|sgt)\b/i, "Asia/Singapore"],
-  [/\b(amsterdam)\b/i, "Europe/Amsterdam"],
-  [/\b(paris)\b/i, "Europe/Paris"],
-  [/\b(tokyo|jst)\b/i, "Asia/Tokyo"],
-  [/\b(utc|zulu)\b/i, "UTC"],
-];
+/** Zone words → IANA ids (INTERPRETATION.md §3 plus abbreviations and the zone database's cities): zones.ts. */
+export { ZONE_WORDS as ZONES } from "./zones.js";
 
 /** One named unit per frequency phrase; the first that matches wins (more specific first). */
 const FREQUENCY_PHRASES: Array<{
@@ -262,17 +251,18 @@ function readTime(prose: Prose): Sourced<{ hour: number; minute: number }> | und
 function readZone(prose: Prose): Sourced<string> | undefined {
   const found: Array<Sourced<string> & { current: boolean }> = [];
   for (const l of prose.lines) {
-    const text = l.text.replace(/\/\S+|\S+@\S+|https?:\/\/\S+/g, (s) => " ".repeat(s.length));
+    // Paths, emails and URLs are not zone words; IANA ids ("Europe/London") are kept.
+    const text = l.text.replace(/https?:\/\/\S+|\S+@\S+|\S*\/\S+/g, (s) =>
+      new RegExp(`^${IANA_RE.source}[.,;)]*$`).test(s) ? s : " ".repeat(s.length),
+    );
     // Each sentence separately; within one, the last zone named wins ("9pm CET... I mean Berlin time").
     let offset = 0;
     for (const sentence of text.split(/(?<=[.!?;])\s+/)) {
       const start = text.indexOf(sentence, offset);
       offset = start + sentence.length;
       let best: { index: number; zone: string; words: string } | undefined;
-      for (const [re, zone] of ZONES) {
-        const m = re.exec(sentence);
-        if (m && (!best || m.index > best.index)) best = { index: m.index, zone, words: m[0] };
-      }
+      const last = zoneMentions(sentence).at(-1);
+      if (last) best = { index: last.index, zone: last.zone, words: last.words };
       if (
         best &&
         (CLOCK_TEXT.test(sentence) ||
@@ -336,7 +326,7 @@ export function readSchedule(prose: Prose): ScheduleParts {
       );
     if (resume && !parts.pause) parts.pause = { value: "UNPAUSED", words: resume[0], line: l.line };
     const remove =
-      /\b(remove|drop|delete|get rid of)\b[^.\n]*\bschedule\b|\bno (?:more )?schedule\b|\bunschedule\b/i.exec(
+      /\b(remove|drop|delete|get rid of|take)\b[^.\n]*\bschedule\b(?:\s+off)?|\bschedule\b[^.\n]*\b(?:remove|drop|delete)\s+it\b|\bno (?:more |longer needs? a )?schedule\b|\bunschedule\b/i.exec(
         text,
       );
     if (remove && !parts.remove) parts.remove = { value: true, words: remove[0], line: l.line };

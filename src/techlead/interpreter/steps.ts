@@ -178,7 +178,7 @@ function labelBefore(segment: string, jobName?: string): { name?: string; key?: 
     const last = backticks[backticks.length - 1];
     const between = segment.slice(last.index + last[0].length);
     if (
-      /^\s*(?:\(|=|:|-|–|—|->|runs?\b|is\b)?\s*(?:(?:the\s+)?(?:notebook|file|script)\s*)?[(:=]?\s*$/i.test(
+      /^\s*(?:\(|=|:|-|–|—|->|(?:that\s+|which\s+)?(?:runs?|running|executes?|runs\s+the)\b|is\b)?\s*(?:(?:the\s+)?(?:notebook|file|script|python file)\s*)?[(:=]?\s*$/i.test(
         between,
       )
     )

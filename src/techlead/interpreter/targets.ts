@@ -239,6 +239,9 @@ export function readIntent(
     if (/\b(new job|create)\b/i.test(prose.text)) continue;
     if (target.referenced || /\bjob\b|\bit\b/i.test(s)) return { intent: "delete", words: m[0], line };
   }
+  // "rename X to Y": the new name belongs to an existing job, not to a new one.
+  const rename = hit(/\brename\b/i);
+  if (rename && target.job) return { intent: "update", words: rename.words, line: rename.line };
   const createCue = hit(
     /\b(new job|create|set up|setup|need a (?:new )?job|job name\s*:|we need a job|can we get|schedule\s+\/)\b/i,
   );
@@ -264,7 +267,7 @@ export function readIntent(
       return { intent: "create", words: createCue.words, line: createCue.line };
   }
   const updateCue = hit(
-    /\b(change|move|shift|reschedule|push|bring forward|adjust|modify|edit|bump|increase|decrease|reduce|raise|lower|add|set|update|enable|disable|pause|resume|unpause|allow|stop|switch|make|should|remove|drop|instead|from now on|now use|keeps?|also)\b/i,
+    /\b(rename|change|move|shift|reschedule|push|bring forward|adjust|modify|edit|bump|increase|decrease|reduce|raise|lower|add|set|update|enable|disable|pause|resume|unpause|allow|stop|switch|make|should|remove|drop|instead|from now on|now use|keeps?|also)\b/i,
   );
   if (
     (target.job || target.candidates.length || target.unresolved) &&

@@ -349,11 +349,33 @@ export function parseDuration(text: string): { seconds: number; words: string } 
 /** key=value pairs; values may be {{dynamic refs}} or quoted. */
 export function keyValuePairs(text: string): Array<{ key: string; value: string; words: string }> {
   const out: Array<{ key: string; value: string; words: string }> = [];
-  const re = /([A-Za-z_][\w.-]*)\s*=\s*(\{\{[^}]+\}\}|"[^"]*"|'[^']*'|[^\s,;]+)/g;
+  // `key` = `value` (backticks around either side) reads as key=value.
+  const re = /`?([A-Za-z_][\w.-]*)`?\s*=\s*(\{\{[^}]+\}\}|"[^"]*"|'[^']*'|`[^`]*`|[^\s,;`]+)/g;
   for (const m of text.matchAll(re)) {
-    let value = m[2].replace(/^["']|["']$/g, "");
+    let value = m[2].replace(/^["'`]|["'`]$/g, "");
     if (!value.startsWith("{{")) value = value.replace(/[.)]+$/, "");
     out.push({ key: m[1], value, words: m[0].replace(/[.)]+$/, "") });
+  }
+  return out;
+}
+
+/**
+ * A parameter list: list items or lines `name: value` / `name = value` under a line that introduces parameters
+ * ("Job parameters:", "with these parameters:", "Run X with"). Names must be identifiers (snake_case, lower case),
+ * so "Job name: X" or "notebook: /path" lines are never read as parameters.
+ */
+export function parameterList(prose: Prose): Array<{ key: string; value: string; words: string; line: number }> {
+  const out: Array<{ key: string; value: string; words: string; line: number }> = [];
+  let open: string | undefined;
+  for (const l of prose.lines) {
+    const item = /^\s*(?:[-*•+]\s+)?`?([a-z_][a-z0-9_.]*)`?\s*[:=]\s*`?([^\s`]+?)`?\s*$/.exec(l.text);
+    if (open && item && !/^(?:name|notebook|job|tags?|schedule|cluster|runtime|node|email|owner)$/.test(item[1])) {
+      const words = l.text.trim().replace(/^[-*•+]\s+/, "");
+      out.push({ key: item[1], value: item[2], words: `${open} … ${words}`, line: l.line });
+      continue;
+    }
+    const header = /\b(?:param(?:eter)?s|arguments|args|with(?:\s+(?:these|the\s+following|those))?)\s*:?\s*$/i.exec(l.text);
+    open = header ? l.text.trim() : undefined;
   }
   return out;
 }

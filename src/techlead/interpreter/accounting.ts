@@ -1,0 +1,350 @@
+/**
+ * Accounting for every part of a ticket (issue #15, "precision by construction"). After the extractors have read a
+ * requirement, every requirement-like token of its words must be consumed by some field: its text appears in the
+ * words a field records as its provenance (`WorkItem.explanation`), or its value appears verbatim in what the item
+ * sends. A token left over means the answer ignores something the ticket asked for; the item is then BLOCKED with a
+ * question quoting the unaccounted words, instead of a plausible answer that silently drops them.
+ *
+ * Requirement-like tokens (the classes `requirementTokens` finds):
+ *   - spans the ticket marks as exact: **bold**, `backticks`, "quotes" (checked verbatim, case-sensitive);
+ *   - emails, UUIDs and other ids, paths (workspace, dbfs:, volumes, relative files), URLs;
+ *   - numbers, clock times, dates, sizes (anything starting with a digit), except list markers ("1.", "2)");
+ *   - time-zone words: IANA ids, abbreviations (ET, PST, IST, CET…);
+ *   - verbs of change (pause, rename, remove, add, only, instead, except…) and Jobs API concept words (cluster,
+ *     workers, retry, timeout, email, notify, tag, parameter, holiday, every other…): `CHANGE_WORDS`, `CONCEPT_WORDS`.
+ * Filler (greetings, sign-offs, politeness, articles…) is never requirement-like, so it needs no accounting.
+ * Pure.
+ */
+import type { FieldSource, WorkItem, WorkspaceJob } from "../../domain/model.js";
+import type { Prose } from "./text.js";
+import { zoneMentions } from "./zones.js";
+
+export interface Token {
+  text: string;
+  kind: "marked" | "email" | "id" | "path" | "url" | "number" | "zone" | "change" | "concept";
+  line?: number;
+  /** Index in the line's text. */
+  at: number;
+}
+
+/** Verbs and adverbs that change what an answer must do; an answer that ignores them is wrong. */
+const CHANGE_WORDS = [
+  "pause",
+  "paused",
+  "unpause",
+  "resume",
+  "rename",
+  "renamed",
+  "remove",
+  "drop",
+  "add",
+  "only",
+  "instead",
+  "except",
+  "excluding",
+  "exclude",
+  "without",
+  "unless",
+  "replace",
+  "switch",
+  "stop",
+  "disable",
+  "enable",
+  "skip",
+];
+
+/** Jobs API concepts (a lexicon of the settings a ticket can ask for); unconsumed, they mean a lost requirement. */
+const CONCEPT_WORDS = [
+  "cluster",
+  "clusters",
+  "worker",
+  "workers",
+  "node",
+  "nodes",
+  "runtime",
+  "serverless",
+  "gpu",
+  "driver",
+  "email",
+  "emails",
+  "e-mail",
+  "mail",
+  "notify",
+  "notification",
+  "notifications",
+  "alert",
+  "alerts",
+  "ping",
+  "slack",
+  "teams",
+  "webhook",
+  "pagerduty",
+  "sms",
+  "retry",
+  "retries",
+  "timeout",
+  "tag",
+  "tags",
+  "tagged",
+  "label",
+  "parameter",
+  "parameters",
+  "param",
+  "params",
+  "argument",
+  "arguments",
+  "args",
+  "dates",
+  "warehouse",
+  "holiday",
+  "holidays",
+  "fortnight",
+  "fortnightly",
+  "biweekly",
+  "bi-weekly",
+  "alternate",
+  "concurrent",
+  "parallel",
+  "queue",
+  "principal",
+  "permission",
+  "permissions",
+  "failure",
+  "failures",
+  "fails",
+  "failed",
+  "success",
+  "succeeds",
+  "succeeded",
+];
+
+/** Zone abbreviations and region words a ticket may use; IANA ids are found by pattern. */
+const ZONE_WORDS = [
+  "UTC",
+  "GMT",
+  "ET",
+  "EST",
+  "EDT",
+  "CT",
+  "CST",
+  "CDT",
+  "MT",
+  "MST",
+  "MDT",
+  "PT",
+  "PST",
+  "PDT",
+  "BST",
+  "CET",
+  "CEST",
+  "EET",
+  "EEST",
+  "WET",
+  "IST",
+  "JST",
+  "KST",
+  "SGT",
+  "HKT",
+  "AEST",
+  "AEDT",
+  "NZST",
+  "NZDT",
+];
+
+const IANA_RE =
+  /\b(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|Pacific|Etc)\/[A-Za-z_]+(?:\/[A-Za-z_]+)?\b/g;
+const MARKED_RE = /\*\*([^*\n]+?)\*\*|`([^`\n]+)`|"([^"\n]+)"|“([^”\n]+)”/g;
+const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+const URL_RE = /\bhttps?:\/\/[^\s,;'"`()<>]+/g;
+const PATH_RE = /(?:\b(?:dbfs|s3|abfss|gs|file):\/?)?(?<![\w.])\/?(?:[\w.@-]+\/)+[\w.@-]+\/?/g;
+const UUID_RE = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+const NUMBER_RE = /(?<![\w@.:/-])#?\d[\w:.,-]*/g;
+const WORD_RE = /[A-Za-z][A-Za-z-]*/g;
+
+const CHANGE = new Set(CHANGE_WORDS);
+const CONCEPT = new Set(CONCEPT_WORDS);
+const ZONES = new Set(ZONE_WORDS);
+
+function trimToken(t: string): string {
+  return t.replace(/[.,:;!?)\]]+$/, "");
+}
+
+/** Requirement-like tokens of one line of text (see the module comment). */
+export function requirementTokens(text: string, line?: number): Token[] {
+  const out: Token[] = [];
+  const taken: Array<[number, number]> = [];
+  const free = (a: number, b: number) => taken.every(([x, y]) => b <= x || a >= y);
+  const add = (kind: Token["kind"], raw: string, at: number, len = raw.length) => {
+    if (!free(at, at + len)) return;
+    taken.push([at, at + len]);
+    const t = kind === "marked" ? raw.trim() : trimToken(raw);
+    if (t) out.push({ text: t, kind, at, ...(line === undefined ? {} : { line }) });
+  };
+  for (const m of text.matchAll(MARKED_RE)) {
+    const inner = m[1] ?? m[2] ?? m[3] ?? m[4];
+    add("marked", inner, m.index, m[0].length);
+  }
+  for (const m of text.matchAll(URL_RE)) add("url", m[0], m.index);
+  for (const m of text.matchAll(IANA_RE)) add("zone", m[0], m.index);
+  for (const m of text.matchAll(PATH_RE)) if (/\//.test(m[0]) && m[0].length > 2) add("path", m[0], m.index);
+  for (const m of text.matchAll(EMAIL_RE)) add("email", m[0], m.index);
+  for (const m of text.matchAll(UUID_RE)) add("id", m[0], m.index);
+  for (const z of zoneMentions(text)) add("zone", z.words, z.index);
+  const listMarker = /^\s*(?:[-*•+]\s+)?\d+[.)]\s/.exec(text);
+  for (const m of text.matchAll(NUMBER_RE)) {
+    if (listMarker && m.index < listMarker[0].length) continue;
+    // "step 2", "task 3": an ordinal label, not a value.
+    if (/\b(?:step|task|stage|phase|part)\s+$/i.test(text.slice(0, m.index))) continue;
+    add("number", m[0].replace(/^#/, ""), m.index);
+  }
+  for (const m of text.matchAll(/\bevery\s+(?:other|second|alternate)\b/gi)) add("concept", m[0], m.index);
+  for (const m of text.matchAll(WORD_RE)) {
+    const w = m[0];
+    if (ZONES.has(w)) add("zone", w, m.index);
+    else if (CHANGE.has(w.toLowerCase())) add("change", w.toLowerCase(), m.index);
+    else if (CONCEPT.has(w.toLowerCase())) add("concept", w.toLowerCase(), m.index);
+  }
+  return out;
+}
+
+/** Every string and number an item sends (names, keys, paths, ids, values), for verbatim checks. */
+function sentValues(item: WorkItem): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (typeof v === "string") out.push(v);
+    else if (typeof v === "number") out.push(String(v));
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") Object.values(v).forEach(walk);
+  };
+  walk([item.settings, item.patch, item.run, item.target]);
+  return out;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Whether `token` occurs in `text` as a whole token (not inside a longer number, path or word). */
+function occursIn(token: string, text: string, caseSensitive: boolean): boolean {
+  const re = new RegExp(`(?<![\\w:./@-])${escape(token)}(?![\\w:/@-]|\\.\\w)`, caseSensitive ? "" : "i");
+  return re.test(text);
+}
+
+function isAccounted(token: Token, provenance: string[], values: string[]): boolean {
+  if (token.kind === "marked") {
+    const t = token.text;
+    if (provenance.some((p) => p.includes(t)) || values.some((v) => v.includes(t))) return true;
+    // A marked span holding a key=value pair or a path is accounted when its parts are.
+    const parts = requirementTokens(t).filter((p) => p.kind !== "marked");
+    return parts.length > 0 && parts.every((p) => isAccounted(p, provenance, values));
+  }
+  const caseSensitive = token.kind === "zone";
+  if (provenance.some((p) => occursIn(token.text, p, caseSensitive))) return true;
+  return values.some((v) => v === token.text || (token.kind !== "change" && occursIn(token.text, v, false)));
+}
+
+/** Clause-like segments of a line: split at ", ", "; ", sentence ends and dashes, never inside a token. */
+function segmentOf(text: string, at: number): string {
+  const seps = [...text.matchAll(/[,;!?]\s|\.\s|\.$/g)].map((m) => m.index);
+  const start = Math.max(0, ...seps.filter((i) => i < at).map((i) => i + 1));
+  const end = Math.min(text.length, ...seps.filter((i) => i >= at));
+  return text.slice(start, end);
+}
+
+/**
+ * Words that describe the job as it is, not what should change: "currently runs at 2am", "it normally takes 10
+ * minutes", "the rest already succeeded", "from 6am (to 7am)"; and a suggestion the ticket itself retracts
+ * ("its own 8-node cluster? No: serverless").
+ */
+const STATE_RE: RegExp[] = [
+  /\b(?:currently|presently|right now|at the moment|normally|usually|typically|already|used to)\b[^,.;!?]*/gi,
+  /\bfrom\s+\S+(?=\s+to\b)/gi,
+  // "manual only", "on demand": no schedule (an answer with a schedule would use the words).
+  /\b(?:manual(?:ly)?\s+only|only\s+manually|on\s+demand|by\s+hand)\b/gi,
+  /[^.!?]*\?\s*(?=No\b)/g,
+];
+
+function stateSpans(text: string): Array<[number, number]> {
+  return STATE_RE.flatMap((re) => [...text.matchAll(re)].map((m): [number, number] => [m.index, m.index + m[0].length]));
+}
+
+const HARD = new Set<Token["kind"]>(["marked", "email", "id", "path", "url", "number", "zone"]);
+
+/** Words of one line that no field accounts for. */
+function lineLeftovers(
+  text: string,
+  line: number | undefined,
+  provenance: string[],
+  values: string[],
+  sent: string[],
+): string[] {
+  const tokens = requirementTokens(text, line);
+  const hardOk = tokens.filter((t) => HARD.has(t.kind) && isAccounted(t, provenance, values));
+  const pieces = provenance.flatMap((p) => p.split(/\s*…\s*/)).filter((p) => p.trim().length >= 4);
+  const covered = (seg: string) =>
+    hardOk.some((t) => seg.includes(t.text)) ||
+    pieces.some((p) => seg.toLowerCase().includes(p.toLowerCase()) || p.toLowerCase().includes(seg.trim().toLowerCase()));
+  const left: string[] = [];
+  const state = stateSpans(text);
+  for (const t of tokens) {
+    if (state.some(([a, b]) => t.at >= a && t.at < b)) continue;
+    if (HARD.has(t.kind)) {
+      if (!hardOk.includes(t)) left.push(t.text);
+      continue;
+    }
+    const seg = segmentOf(text, t.at);
+    // "instead of X" is used only when X (the old value) is no longer sent, whatever words a field recorded.
+    if (t.text === "instead") {
+      if (!insteadAccounted(text.slice(t.at), seg, covered, sent)) left.push(t.text);
+      continue;
+    }
+    if (provenance.some((p) => occursIn(t.text, p, false))) continue;
+    if (t.kind === "concept" && covered(seg)) continue;
+    if (t.kind === "change" && t.text === "only" && covered(text.slice(t.at + 4, t.at + seg.length))) continue;
+    left.push(t.text);
+  }
+  return left;
+}
+
+/** "… instead of X": accounted when its clause is used and X (the old value) is no longer sent. */
+function insteadAccounted(rest: string, seg: string, covered: (s: string) => boolean, values: string[]): boolean {
+  const old = /^instead\s+of\s+(\S+)/i.exec(rest)?.[1];
+  if (!old || !covered(seg)) return false;
+  const oldTokens = requirementTokens(old).filter((t) => HARD.has(t.kind));
+  return oldTokens.every((t) => !values.includes(t.text));
+}
+
+/**
+ * The words of a ticket no field accounts for, grouped per line (empty when everything is accounted). Values the
+ * target job has today (its current time, path, recipients) describe that job, so they count as accounted; the
+ * verbs of change around them still must be consumed.
+ */
+export function unaccountedWords(
+  prose: Prose,
+  items: WorkItem[],
+  existingJobs: WorkspaceJob[] = [],
+): Array<{ line?: number; tokens: string[] }> {
+  const provenance = items.flatMap((i) => (i.explanation ?? []).map((e: FieldSource) => e.words));
+  const targets = new Set(items.map((i) => i.target?.job_id).filter((id) => id !== undefined));
+  const current = existingJobs.filter((j) => targets.has(j.job_id)).flatMap((j) => sentValues({ key: "", action: "update", settings: j.settings }));
+  const sent = items.flatMap(sentValues);
+  const values = [...sent, ...current];
+  const out: Array<{ line?: number; tokens: string[] }> = [];
+  for (const l of prose.lines) {
+    const left = lineLeftovers(l.text, l.line, provenance, values, sent);
+    if (left.length) out.push({ line: l.line, tokens: [...new Set(left)] });
+  }
+  return out;
+}
+
+/** A question quoting the words no field used, or undefined when the answer accounts for all of them. */
+export function accountingQuestion(
+  prose: Prose,
+  items: WorkItem[],
+  existingJobs: WorkspaceJob[] = [],
+): string | undefined {
+  const left = unaccountedWords(prose, items, existingJobs);
+  if (!left.length) return undefined;
+  const quoted = left
+    .map((l) => `${l.tokens.map((t) => `"${t}"`).join(", ")}${l.line ? ` (line ${l.line})` : ""}`)
+    .join("; ");
+  return `I could not use every part of the ticket: ${quoted}. Say what these words should change, or rephrase them, so the plan does not ignore them.`;
+}

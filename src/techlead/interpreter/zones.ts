@@ -1,0 +1,87 @@
+/**
+ * Time-zone words → IANA ids (INTERPRETATION.md §3 "Zone words"). Covers, in this order:
+ *   1. IANA ids written in the text ("Europe/London", "America/Argentina/Buenos_Aires"), checked against the
+ *      runtime's zone database (`Intl.supportedValuesOf("timeZone")`);
+ *   2. region words and abbreviations with their daylight-saving meaning (ET/EST/EDT = New York, PT = Los Angeles,
+ *      CT/CST = Chicago, MT = Denver, CET/CEST = Berlin, BST/UK = London, AEST = Sydney…) — the curated table;
+ *   3. any city of the zone database, when the words say it is a time ("Lisbon time", "time in Denver",
+ *      "8am Madrid", "(Toronto)").
+ * Ambiguous abbreviations (IST: India, Ireland or Israel) are never mapped; they stay for the accounting
+ * (accounting.ts) to ask about. Pure.
+ */
+
+export interface ZoneMention {
+  index: number;
+  zone: string;
+  words: string;
+}
+
+const IANA_IDS: Set<string> = new Set(
+  (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.("timeZone") ?? [],
+);
+
+export const IANA_RE =
+  /\b(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|Pacific|Etc|US)\/[A-Za-z_]+(?:\/[A-Za-z_]+)?\b/g;
+
+/** Curated zone words (strongest signal after a written IANA id). */
+export const ZONE_WORDS: Array<[RegExp, string]> = [
+  [/\b(berlin|cet|cest|german time)\b/i, "Europe/Berlin"],
+  [/\b(london|uk time|british time|bst|gmt)\b/i, "Europe/London"],
+  [/\b(new york|eastern|est|edt|nyc)\b/i, "America/New_York"],
+  [/\bET\b/, "America/New_York"],
+  [/\b(pacific|pst|pdt|los angeles|california time)\b/i, "America/Los_Angeles"],
+  [/\bPT\b/, "America/Los_Angeles"],
+  [/\b(chicago|central time|cst|cdt|central)\b/i, "America/Chicago"],
+  [/\bCT\b/, "America/Chicago"],
+  [/\b(mountain time|mst|mdt|denver)\b/i, "America/Denver"],
+  [/\bMT\b/, "America/Denver"],
+  [/\b(sydney|aest|aedt)\b/i, "Australia/Sydney"],
+  [/\b(singapore|sgt)\b/i, "Asia/Singapore"],
+  [/\b(amsterdam)\b/i, "Europe/Amsterdam"],
+  [/\b(paris)\b/i, "Europe/Paris"],
+  [/\b(tokyo|jst)\b/i, "Asia/Tokyo"],
+  [/\b(hong kong|hkt)\b/i, "Asia/Hong_Kong"],
+  [/\b(utc|zulu)\b/i, "UTC"],
+];
+
+/** City name (lower case, spaces) → IANA id, from the zone database. */
+const CITIES: Map<string, string> = new Map(
+  [...IANA_IDS]
+    .filter((id) => /^(?:Africa|America|Asia|Atlantic|Australia|Europe|Indian|Pacific)\//.test(id))
+    .map((id) => [id.split("/").at(-1)!.replace(/_/g, " ").toLowerCase(), id] as [string, string]),
+);
+
+const CITY_CONTEXT = String.raw`([A-Z][a-z]+(?: [A-Z][a-z]+)?)`;
+const CITY_RES: RegExp[] = [
+  new RegExp(String.raw`\b${CITY_CONTEXT}(?=\s+(?:local\s+)?time\b)`, "g"),
+  new RegExp(String.raw`\btime\s+in\s+${CITY_CONTEXT}`, "g"),
+  new RegExp(String.raw`\d(?:\s*[ap]\.?m\.?)?\s+(?:in\s+)?${CITY_CONTEXT}\b`, "gi"),
+  new RegExp(String.raw`\(${CITY_CONTEXT}\)`, "g"),
+];
+
+export function isIanaZone(id: string): boolean {
+  return IANA_IDS.has(id) || id === "UTC";
+}
+
+/** Every zone the text names, in text order. */
+export function zoneMentions(text: string): ZoneMention[] {
+  const out: ZoneMention[] = [];
+  const taken = (i: number) => out.some((o) => i >= o.index && i < o.index + o.words.length);
+  for (const m of text.matchAll(IANA_RE)) {
+    if (isIanaZone(m[0])) out.push({ index: m.index, zone: m[0], words: m[0] });
+  }
+  for (const [re, zone] of ZONE_WORDS) {
+    for (const m of text.matchAll(new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g"))) {
+      if (!taken(m.index)) out.push({ index: m.index, zone, words: m[0] });
+    }
+  }
+  for (const re of CITY_RES) {
+    for (const m of text.matchAll(re)) {
+      const city = m[1];
+      const zone = CITIES.get(city.toLowerCase());
+      const index = m.index + m[0].indexOf(city);
+      if (zone && !taken(index)) out.push({ index, zone, words: city });
+    }
+  }
+  return out.sort((a, b) => a.index - b.index);
+}
