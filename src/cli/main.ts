@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 // Only light modules are imported statically: `--help` and usage errors must not load the engine, the SDK, the
 // LLM client or the docs index. Each command loads what it needs with a dynamic import.
