@@ -1,11 +1,15 @@
 // Bundles the action entry (dist/index.js) and the CLI (dist/cli.js) with esbuild.
 // Output is deterministic so CI can check that the committed dist/ is up to date.
 import { build } from "esbuild";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+
+// `jobagent --version` is the package version, baked in at build time.
+const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 
 const common = {
   bundle: true,
+  define: { __JOBAGENT_VERSION__: JSON.stringify(version) },
   platform: "node",
   target: "node24",
   format: "esm",

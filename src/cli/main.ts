@@ -24,6 +24,11 @@ import { getRetriever } from "../retriever/index.js";
 import type { LlmSettings } from "../techlead/types.js";
 import { createCliLogger, createRedactor } from "./logger.js";
 import { renderPlanText } from "./text.js";
+import { VERSION } from "./version.js";
+import { readOnlyLocalState, type CommandContext } from "./commands/context.js";
+import { runInit } from "./commands/init.js";
+import { runValidate } from "./commands/validate.js";
+import { runImport } from "./commands/import.js";
 
 export const LOCAL_WORKSPACE_TOKEN = "dapi-local-workspace-not-a-secret";
 
@@ -32,9 +37,15 @@ const HELP = `jobagent — GitOps for Databricks jobs (requirements in markdown 
 Usage: jobagent <command> [flags]
 
 Commands
+  init [--force]            write jobagent.yml, a first example requirement and the workflow for the action
+  validate [--json]         schema, semantics and workspace preflight of every requirement; writes nothing;
+                            exit 0 valid, 1 findings, 2 usage
+  import SELECTORS          existing jobs → requirement files that adopt them (--job-id N, --name X, --tag k=v,
+                            --all-unmanaged with --yes; --force overwrites files, --take-over adopts jobs
+                            owned by a bundle or another repository)
   tech-lead                 requirements → task files (no workspace changes)
   plan [--json|--markdown]  validate + plan; records the plan in the task files; exit 0 valid, 1 invalid
-                            (--markdown prints the PR comment body)
+                            (--markdown prints the PR comment body; --no-record writes no task file)
   apply [--json]            apply the planned tasks (refuses with plan-changed if the plan moved)
   status [--json]           tasks by state (the task files queried)
   interpret FILE [--json]   the Jobs API requests one requirement would produce (nothing written or applied)
@@ -61,6 +72,7 @@ Flags (same names as the action's inputs; each also read from JOBAGENT_<NAME>, e
   --json                    machine-readable output on stdout (documented in docs/plan-format.md)
   --verbose                 more logging
   -h, --help                this help
+  --version                 the version of jobagent
 
 Exit codes: 0 success; 1 validation failed, plan changed, apply failed or locked; 2 usage or configuration error.
 `;
@@ -89,6 +101,15 @@ const FLAGS = {
   k: { type: "string" },
   "docs-dir": { type: "string", multiple: true },
   dir: { type: "string" },
+  version: { type: "boolean" },
+  force: { type: "boolean" },
+  yes: { type: "boolean" },
+  "no-record": { type: "boolean" },
+  "job-id": { type: "string", multiple: true },
+  name: { type: "string", multiple: true },
+  tag: { type: "string", multiple: true },
+  "all-unmanaged": { type: "boolean" },
+  "take-over": { type: "boolean" },
 } as const;
 
 export class UsageError extends Error {
@@ -138,6 +159,10 @@ export async function main(
   }
   const values = parsed.values as Values;
   const [command, ...rest] = parsed.positionals;
+  if (values.version) {
+    io.stdout.write(`jobagent ${VERSION}\n`);
+    return 0;
+  }
   if (values.help || !command) {
     io.stdout.write(HELP);
     return command || values.help ? 0 : 2;
@@ -193,10 +218,14 @@ export async function main(
         else out(renderStatus(status));
         return 0;
       }
+      case "init":
+        return await runInit(commandContext(values, rest, io, out, log));
       case "tech-lead":
       case "plan":
       case "apply":
       case "interpret":
+      case "validate":
+      case "import":
         break;
       default:
         throw new UsageError(`unknown command "${command}". Run \`jobagent --help\` for the list.`);
@@ -207,7 +236,7 @@ export async function main(
       throw new UsageError(`--on-plan-change must be "fail" or "apply" (found "${onPlanChange}")`);
     const repoDir = resolve(io.cwd, setting(values, "repo-dir", env) ?? ".");
     const jobsDir = setting(values, "jobs-dir", env) ?? "jobs";
-    const { workspace, local } = await connect(host, token, repoDir, log);
+    const { workspace, local } = await connect(host, token, repoDir, log, command === "validate");
     try {
       const llmModel = setting(values, "llm-model", env);
       let llm: LlmSettings | undefined;
@@ -249,8 +278,12 @@ export async function main(
             );
           return result.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
         }
+        case "validate":
+          return await runValidate(commandContext(values, rest, io, out, log), options);
+        case "import":
+          return await runImport(commandContext(values, rest, io, out, log), options);
         case "plan": {
-          const plan = await runPlan(options, { record: true });
+          const plan = await runPlan(options, { record: values["no-record"] !== true });
           if (values.json) out(renderPlanJson(plan));
           else if (values.markdown) out(plan.markdown);
           else out(renderPlanText(plan));
@@ -290,11 +323,34 @@ export async function main(
   }
 }
 
+function commandContext(
+  values: Values,
+  args: string[],
+  io: CliIO,
+  out: (text: string) => void,
+  log: Logger,
+): CommandContext {
+  const repoDir = resolve(io.cwd, setting(values, "repo-dir", io.env) ?? ".");
+  return {
+    args,
+    values,
+    repoDir,
+    jobsDir: setting(values, "jobs-dir", io.env) ?? "jobs",
+    out,
+    log,
+    usage: (message) => new UsageError(message),
+    repoIdentity: async () =>
+      setting(values, "repo", io.env) ?? io.env.GITHUB_REPOSITORY ?? (await repoIdentity(repoDir)),
+    formatDiagnostic,
+  };
+}
+
 async function connect(
   host: string | undefined,
   token: string | undefined,
   repoDir: string,
   log: Logger,
+  readOnly = false,
 ): Promise<{ workspace: ReturnType<typeof createSdkWorkspace>; local?: LocalWorkspace }> {
   if (host) {
     if (token) return { workspace: createSdkWorkspace({ host, token }) };
@@ -304,6 +360,11 @@ async function connect(
     return { workspace: createSdkWorkspace({ host, unifiedAuth: true }) };
   }
   const stateDir = join(repoDir, ".jobagent");
+  if (readOnly) {
+    // validate: a throw-away copy of the local workspace's state, so nothing in the repository changes.
+    const local = await readOnlyLocalState(join(stateDir, "workspace.json"), LOCAL_WORKSPACE_TOKEN);
+    return { workspace: createSdkWorkspace({ host: local.url, token: local.token }), local };
+  }
   await mkdir(stateDir, { recursive: true });
   await writeFile(join(stateDir, ".gitignore"), "*\n").catch(() => undefined);
   const { startLocalWorkspace } = await import("../dev/local-workspace/index.js");
