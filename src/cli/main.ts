@@ -29,6 +29,7 @@ import { readOnlyLocalState, type CommandContext } from "./commands/context.js";
 import { runInit } from "./commands/init.js";
 import { runValidate } from "./commands/validate.js";
 import { runImport } from "./commands/import.js";
+import { runExport } from "./commands/export.js";
 
 export const LOCAL_WORKSPACE_TOKEN = "dapi-local-workspace-not-a-secret";
 
@@ -42,7 +43,10 @@ Commands
                             exit 0 valid, 1 findings, 2 usage
   import SELECTORS          existing jobs → requirement files that adopt them (--job-id N, --name X, --tag k=v,
                             --all-unmanaged with --yes; --force overwrites files, --take-over adopts jobs
-                            owned by a bundle or another repository)
+                            owned by a bundle or another repository; --bundle databricks.yml [--target T]
+                            reads the jobs of a Databricks Asset Bundle into requirement files)
+  export --bundle DIR       write the requirements as a Databricks Asset Bundle (databricks.yml +
+                            resources/<job>.yml), to leave for \`databricks bundle deploy\` at any time
   tech-lead                 requirements → task files (no workspace changes)
   plan [--json|--markdown]  validate + plan; records the plan in the task files; exit 0 valid, 1 invalid
                             (--markdown prints the PR comment body; --no-record writes no task file)
@@ -110,6 +114,8 @@ const FLAGS = {
   tag: { type: "string", multiple: true },
   "all-unmanaged": { type: "boolean" },
   "take-over": { type: "boolean" },
+  bundle: { type: "string" },
+  target: { type: "string" },
 } as const;
 
 export class UsageError extends Error {
@@ -220,6 +226,8 @@ export async function main(
       }
       case "init":
         return await runInit(commandContext(values, rest, io, out, log));
+      case "export":
+        return await runExport(commandContext(values, rest, io, out, log));
       case "tech-lead":
       case "plan":
       case "apply":

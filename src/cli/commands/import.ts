@@ -12,9 +12,10 @@ import type { WorkspaceJob } from "../../domain/model.js";
 import { ownerRepoOf, WorkspaceSnapshot } from "../../state/ownership.js";
 import type { CommandContext } from "./context.js";
 import { importedSettings, requirementText, slug } from "./import-format.js";
+import { runBundleImport } from "./import-bundle.js";
 
 const USAGE =
-  "usage: jobagent import (--job-id N | --name NAME | --tag KEY=VALUE)... | --all-unmanaged --yes  [--force] [--take-over]";
+  "usage: jobagent import (--job-id N | --name NAME | --tag KEY=VALUE)... | --all-unmanaged --yes | --bundle databricks.yml [--target T]  [--force] [--take-over]";
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 
@@ -79,6 +80,7 @@ function ownershipProblem(job: WorkspaceJob, repo: string): { skip?: string; ref
 
 export async function runImport(ctx: CommandContext, options: EngineOptions): Promise<number> {
   if (ctx.args.length > 0) throw ctx.usage(USAGE);
+  if (typeof ctx.values.bundle === "string") return runBundleImport(ctx, ctx.values.bundle);
   const snapshot = await WorkspaceSnapshot.read(options.workspace, options.repo);
   const { jobs, problems } = select(ctx, snapshot);
   for (const p of problems) ctx.log.error(p);
