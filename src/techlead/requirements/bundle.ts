@@ -106,7 +106,8 @@ class Reader {
       };
     } catch (error) {
       const line = (error as { line?: number }).line;
-      this.error(file, line, "", (error as Error).message, "fix the YAML syntax");
+      const message = (error as Error).message.replace(" in front matter", "");
+      this.error(file, line, "", message, "fix the YAML syntax (quote values that start with '{' or '${')");
       return undefined;
     }
   }
