@@ -4,13 +4,17 @@
 // Heavy modules behind a dynamic import() (the LLM client, the engine for the CLI, the local workspace) become
 // separate chunks next to the entries, loaded only when a run needs them.
 import { build } from "esbuild";
-import { existsSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { bundledPackageDirs, renderLicenses } from "./lib/licenses.mjs";
 
 const root = process.cwd();
+// `jobagent --version` is the package version, baked in at build time.
+const { version } = JSON.parse(readFileSync("package.json", "utf8"));
+
 const common = {
   bundle: true,
+  define: { __JOBAGENT_VERSION__: JSON.stringify(version) },
   platform: "node",
   target: "node24",
   format: "esm",

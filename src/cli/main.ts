@@ -22,6 +22,8 @@ import { formatDiagnostic, renderPlanText } from "./text.js";
 import { cliSource, readSettings, SettingsError, type Settings } from "../settings/index.js";
 
 export { formatDiagnostic } from "./text.js";
+import { VERSION } from "./version.js";
+import type { CommandContext } from "./commands/context.js";
 
 export const LOCAL_WORKSPACE_TOKEN = "dapi-local-workspace-not-a-secret";
 
@@ -30,9 +32,18 @@ export const HELP = `jobagent — GitOps for Databricks jobs (requirements in ma
 Usage: jobagent <command> [flags]
 
 Commands
+  init [--force]            write jobagent.yml, a first example requirement and the workflow for the action
+  validate [--json]         schema, semantics and workspace preflight of every requirement; writes nothing;
+                            exit 0 valid, 1 findings, 2 usage
+  import SELECTORS          existing jobs → requirement files that adopt them (--job-id N, --name X, --tag k=v,
+                            --all-unmanaged with --yes; --force overwrites files, --take-over adopts jobs
+                            owned by a bundle or another repository; --bundle databricks.yml [--target T]
+                            reads the jobs of a Databricks Asset Bundle into requirement files)
+  export --bundle DIR       write the requirements as a Databricks Asset Bundle (databricks.yml +
+                            resources/<job>.yml), to leave for \`databricks bundle deploy\` at any time
   tech-lead                 requirements → task files (no workspace changes)
   plan [--json|--markdown]  validate + plan; records the plan in the task files; exit 0 valid, 1 invalid
-                            (--markdown prints the PR comment body)
+                            (--markdown prints the PR comment body; --no-record writes no task file)
   apply [--json]            apply the planned tasks (refuses with plan-changed if the plan moved)
   unlock                    release the project's apply lock in the workspace (after a killed run)
   status [--json]           tasks by state (the task files queried)
@@ -63,6 +74,7 @@ Flags (same names as the action's inputs; each also read from JOBAGENT_<NAME>, e
   --json                    machine-readable output on stdout (documented in docs/plan-format.md)
   --verbose                 more logging
   -h, --help                this help
+  --version                 the version of jobagent
 
 Exit codes: 0 success; 1 validation failed, plan changed, apply failed or locked; 2 usage or configuration error.
 `;
@@ -92,6 +104,16 @@ export const FLAGS = {
   k: { type: "string" },
   "docs-dir": { type: "string", multiple: true },
   dir: { type: "string" },
+  version: { type: "boolean" },
+  force: { type: "boolean" },
+  yes: { type: "boolean" },
+  "no-record": { type: "boolean" },
+  "job-id": { type: "string", multiple: true },
+  name: { type: "string", multiple: true },
+  tag: { type: "string", multiple: true },
+  "all-unmanaged": { type: "boolean" },
+  "take-over": { type: "boolean" },
+  bundle: { type: "string" },
 } as const;
 
 export class UsageError extends Error {
@@ -138,6 +160,10 @@ export async function main(
   }
   const values = parsed.values as Values;
   const [command, ...rest] = parsed.positionals;
+  if (values.version) {
+    io.stdout.write(`jobagent ${VERSION}\n`);
+    return 0;
+  }
   if (values.help || !command) {
     io.stdout.write(HELP);
     return command || values.help ? 0 : 2;
@@ -212,11 +238,21 @@ export async function main(
         else out(renderStatus(status));
         return 0;
       }
+      case "init": {
+        const { runInit } = await import("./commands/init.js");
+        return await runInit(commandContext(settings, values, rest, io, out, log));
+      }
+      case "export": {
+        const { runExport } = await import("./commands/export.js");
+        return await runExport(commandContext(settings, values, rest, io, out, log));
+      }
       case "tech-lead":
       case "plan":
       case "apply":
       case "unlock":
       case "interpret":
+      case "validate":
+      case "import":
         break;
       default:
         throw new UsageError(`unknown command "${command}". Run \`jobagent --help\` for the list.`);
@@ -229,8 +265,21 @@ export async function main(
     const jobsDir = settings.jobsDirExplicit
       ? settings.jobsDir
       : (identity.config.jobs_dir ?? settings.jobsDir);
-    const chosen = await cliTarget(identity, settings.target, host, env);
-    const { workspace, local } = await connect(chosen.host, token, repoDir, log, chosen.target?.name);
+    // `import --bundle F --target T` names the bundle's target, not one of jobagent.yml.
+    const chosen = await cliTarget(
+      identity,
+      command === "import" && values.bundle ? undefined : settings.target,
+      host,
+      env,
+    );
+    const { workspace, local } = await connect(
+      chosen.host,
+      token,
+      repoDir,
+      log,
+      chosen.target?.name,
+      command === "validate",
+    );
     try {
       let llm: LlmSettings | undefined;
       if (settings.llm) {
@@ -271,8 +320,16 @@ export async function main(
             );
           return result.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
         }
+        case "validate": {
+          const { runValidate } = await import("./commands/validate.js");
+          return await runValidate(commandContext(settings, values, rest, io, out, log), options);
+        }
+        case "import": {
+          const { runImport } = await import("./commands/import.js");
+          return await runImport(commandContext(settings, values, rest, io, out, log), options);
+        }
         case "plan": {
-          const plan = await runPlan(options, { record: true });
+          const plan = await runPlan(options, { record: values["no-record"] !== true });
           if (values.json) out((await import("../domain/render.js")).renderPlanJson(plan));
           else if (values.markdown) out(plan.markdown);
           else out(renderPlanText(plan));
@@ -314,6 +371,31 @@ export async function main(
   }
 }
 
+function commandContext(
+  settings: Settings,
+  values: Values,
+  args: string[],
+  io: CliIO,
+  out: (text: string) => void,
+  log: Logger,
+): CommandContext {
+  const repoDir = resolve(io.cwd, settings.repoDir);
+  return {
+    args,
+    values,
+    repoDir,
+    jobsDir: settings.jobsDir,
+    out,
+    log,
+    usage: (message) => new UsageError(message),
+    repoIdentity: async () => {
+      const { resolveProjectIdentity } = await import("../state/project-config.js");
+      return (await resolveProjectIdentity(repoDir, io.env, settings.repo)).id;
+    },
+    formatDiagnostic,
+  };
+}
+
 async function connect(
   host: string | undefined,
   token: string | undefined,
@@ -321,6 +403,7 @@ async function connect(
   log: Logger,
   /** With targets and no host, each target gets its own embedded local workspace (state file per target). */
   target?: string,
+  readOnly = false,
 ): Promise<{ workspace: Workspace; local?: LocalWorkspace }> {
   const { createSdkWorkspace } = await import("../adapters/databricks/sdk-workspace.js");
   if (host) {
@@ -331,6 +414,15 @@ async function connect(
     return { workspace: createSdkWorkspace({ host, unifiedAuth: true }) };
   }
   const stateDir = join(repoDir, ".jobagent", ...(target ? [target] : []));
+  if (readOnly) {
+    // validate: a throw-away copy of the local workspace's state, so nothing in the repository changes.
+    const { readOnlyLocalState } = await import("./commands/context.js");
+    const local = await readOnlyLocalState(
+      join(repoDir, ".jobagent", "workspace.json"),
+      LOCAL_WORKSPACE_TOKEN,
+    );
+    return { workspace: createSdkWorkspace({ host: local.url, token: local.token }), local };
+  }
   await mkdir(stateDir, { recursive: true });
   await writeFile(join(repoDir, ".jobagent", ".gitignore"), "*\n").catch(() => undefined);
   const { startLocalWorkspace } = await import("../dev/local-workspace/index.js");

@@ -4,6 +4,7 @@
 import type { PlanResult } from "../engine/api.js";
 import type { FieldChange } from "../domain/model.js";
 import { cronToWords } from "../domain/cron-words.js";
+import { planToJson } from "../domain/render.js";
 
 const SYMBOL: Record<string, string> = { create: "+", update: "~", delete: "-", run: "▶", "no-op": "=" };
 
@@ -25,8 +26,11 @@ export function renderPlanText(plan: PlanResult): string {
   const lines = [
     `Plan ${plan.planHash}: ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.run} to run, ${c.noop} unchanged, ${c.blocked} blocked`,
   ];
-  for (const change of plan.changes) {
+  // field values as the JSON plan shows them: secret-looking values redacted (an imported job's old inline secret)
+  const safe = planToJson(plan).changes;
+  for (const [index, change] of plan.changes.entries()) {
     if (change.op === "no-op") continue;
+    const shown = (safe[index]?.fields ?? change.fields) as FieldChange[];
     lines.push(
       "",
       `  ${SYMBOL[change.op] ?? "?"} ${change.op} "${change.jobName}"${change.jobId !== undefined ? ` (job ${change.jobId})` : ""}  [${change.requirement}]`,
@@ -37,8 +41,7 @@ export function renderPlanText(plan: PlanResult): string {
     if (schedule?.quartz_cron_expression && (touchesSchedule || change.op === "create")) {
       lines.push(`      when: ${cronToWords(schedule.quartz_cron_expression, schedule.timezone_id)}`);
     }
-    const fields =
-      change.op === "create" ? change.fields.filter((f) => !f.path.startsWith("tags")) : change.fields;
+    const fields = change.op === "create" ? shown.filter((f) => !f.path.startsWith("tags")) : shown;
     for (const field of fields.slice(0, 25)) lines.push(fieldLine(field));
     if (fields.length > 25) lines.push(`      … ${fields.length - 25} more field(s) (see --json)`);
     for (const field of change.drift) lines.push(`      drift: ${field.path} was changed outside the repo`);

@@ -819,19 +819,30 @@ function build(
   }
 
   // adopt: take over existing jobs (same name) that this repo did not create, then manage them declaratively.
+  // `adopt: <job id>` (written by `jobagent import`) names the job by id, so a rename in the requirement stays one job.
+  const adoptId = typeof fm.adopt === "number" && Number.isInteger(fm.adopt) && fm.adopt > 0 ? fm.adopt : 0;
   if (fm.adopt !== undefined) {
-    if (typeof fm.adopt !== "boolean") {
+    if (typeof fm.adopt !== "boolean" && adoptId === 0) {
       diag(
         ctx,
         "error",
         "requirement.adopt",
         "adopt",
-        `adopt must be true or false, found ${JSON.stringify(fm.adopt)}`,
-        "write adopt: true",
+        `adopt must be true, false or the id of the job to take over, found ${JSON.stringify(fm.adopt)}`,
+        "write adopt: true (the job with the same name) or adopt: 123 (the job with that id)",
         fm.adopt,
       );
     } else if (fm.adopt) {
       const declared = built.filter((b) => b.item.action === "create");
+      if (adoptId > 0 && declared.length > 1)
+        diag(
+          ctx,
+          "error",
+          "requirement.adopt",
+          "adopt",
+          `adopt: ${adoptId} names one job, but this file defines ${declared.length}`,
+          "put each adopted job in its own file, or write adopt: true to adopt them by name",
+        );
       if (declared.length === 0)
         diag(
           ctx,
@@ -843,7 +854,10 @@ function build(
         );
       for (const b of declared) {
         b.item.action = "update";
-        b.item.target = { name: String(b.item.settings?.name), adopt: true };
+        b.item.target =
+          adoptId > 0
+            ? { job_id: adoptId, adopt: true }
+            : { name: String(b.item.settings?.name), adopt: true };
       }
     }
   }

@@ -1,0 +1,125 @@
+/**
+ * `jobagent init`: the three files a repository needs to start — `jobagent.yml` (project id, jobs directory), a first
+ * example requirement and the GitHub workflow that runs the action. Idempotent: an existing file is kept (and said
+ * so) unless `--force`.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import type { CommandContext } from "./context.js";
+
+export const CONFIG_FILE = "jobagent.yml";
+export const WORKFLOW_FILE = ".github/workflows/jobagent.yml";
+export const EXAMPLE_NAME = "example-daily-report.md";
+
+export function configText(project: string, jobsDir: string): string {
+  return `# jobagent configuration (written by \`jobagent init\`; see the README).
+# project: the repository identity recorded in the ownership tags of every job this repository manages.
+${project ? `project: ${project}` : "# project: <owner>/<name>   # set it: no origin remote or GITHUB_REPOSITORY was found, and apply refuses without it"}
+# jobs_dir: the directory of the requirement files (task files live in <jobs_dir>/.tasks/).
+jobs_dir: ${jobsDir}
+`;
+}
+
+export function exampleText(): string {
+  return `---
+title: Example daily report (written by jobagent init; edit or delete it)
+job:
+  name: example-daily-report
+  tags: {team: data}
+  schedule:
+    quartz_cron_expression: "0 0 7 * * ?"
+    timezone_id: UTC
+  tasks:
+    - task_key: report
+      notebook_task:
+        notebook_path: /Shared/etl/report
+---
+# Example daily report
+
+Runs the report notebook every day at 07:00 UTC. Change the notebook path to one in your workspace, or describe the
+job in words below the front matter instead (see docs/requirements.md).
+`;
+}
+
+export function workflowText(jobsDir: string): string {
+  return `# Written by \`jobagent init\`. Pull requests that touch ${jobsDir}/ get a plan as a sticky comment; the merge applies it.
+name: Databricks jobs
+
+on:
+  pull_request:
+    types: [opened, synchronize, reopened]
+    paths: ["${jobsDir}/**"]
+  push:
+    branches: [main]
+    paths: ["${jobsDir}/**"]
+  workflow_dispatch:
+
+permissions:
+  contents: write # commit task files and progress back
+  pull-requests: write # the sticky plan comment
+  # id-token: write    # OIDC workload identity federation instead of a token
+
+concurrency:
+  group: jobagent-\${{ github.head_ref || github.ref }}
+  cancel-in-progress: false
+
+jobs:
+  jobagent:
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    steps:
+      - uses: actions/checkout@v5
+        with:
+          ref: \${{ github.head_ref }}
+          fetch-depth: 0
+      - uses: databricks-job-agent/jobagent@v1 # pin by commit SHA for stricter supply-chain control
+        with:
+          jobs-dir: ${jobsDir}
+          databricks-host: \${{ vars.DATABRICKS_HOST }}
+          databricks-token: \${{ secrets.DATABRICKS_TOKEN }} # remove for OIDC (then set id-token: write)
+`;
+}
+
+interface Planned {
+  path: string;
+  text: string;
+}
+
+/** Writes the files that are missing (all with --force); prints what it wrote, kept and what to set next. */
+export async function runInit(ctx: CommandContext): Promise<number> {
+  if (ctx.args.length > 0)
+    throw ctx.usage("usage: jobagent init [--force] [--jobs-dir DIR] [--repo OWNER/NAME]");
+  const force = ctx.values.force === true;
+  const project = await ctx.repoIdentity();
+  const files: Planned[] = [
+    { path: CONFIG_FILE, text: configText(project, ctx.jobsDir) },
+    { path: join(ctx.jobsDir, EXAMPLE_NAME).split("\\").join("/"), text: exampleText() },
+    { path: WORKFLOW_FILE, text: workflowText(ctx.jobsDir) },
+  ];
+  for (const file of files) {
+    const abs = join(ctx.repoDir, file.path);
+    if (existsSync(abs) && !force) {
+      const same = (await readFile(abs, "utf8")) === file.text;
+      ctx.out(`kept    ${file.path}${same ? " (up to date)" : " (exists; --force overwrites it)"}`);
+      continue;
+    }
+    await mkdir(dirname(abs), { recursive: true });
+    await writeFile(abs, file.text);
+    ctx.out(`wrote   ${file.path}`);
+  }
+  ctx.out(nextSteps(project));
+  return 0;
+}
+
+function nextSteps(project: string): string {
+  return `
+Project: ${project} (recorded in the ownership tags of the jobs this repository manages)
+Next:
+  1. jobagent validate       check the requirements (no workspace: the embedded local one)
+  2. jobagent plan           see what would change; DATABRICKS_HOST / DATABRICKS_TOKEN select a real workspace
+  3. In GitHub, set the repository variable DATABRICKS_HOST and the secret DATABRICKS_TOKEN
+     (or, for OIDC workload identity federation, drop databricks-token, add 'id-token: write' and set
+     databricks-client-id to the service principal whose federation policy accepts this repository).
+  4. jobagent import --job-id N   adopt an existing job as a requirement file`;
+}
