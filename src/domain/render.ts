@@ -16,6 +16,7 @@ import type { Diagnostic, FieldChange, JobChange, JobSettings } from "./model.js
 import { taskRenames, wholeEntry } from "./diff.js";
 import { triggerToWords } from "./cron-words.js";
 import { jobMermaid } from "./mermaid.js";
+import { fieldDiffBlock, settingsYamlBlock } from "./render-yaml.js";
 
 export interface RenderOptions {
   /** Upper bound for the markdown length (default 60000; GitHub rejects comments over 65536). */
@@ -26,6 +27,10 @@ export interface RenderOptions {
   jobUrl?: (jobId: number) => string;
   /** Heading text (default "Databricks job plan"). */
   title?: string;
+  /** Where the full plan is when the markdown had to leave something out (the run page with its job summary). */
+  fullPlanUrl?: string;
+  /** Expand the per-job blocks when at most this many jobs have details and they are short (default 3). */
+  expandUpTo?: number;
 }
 
 export interface RenderedPlan {
@@ -139,6 +144,14 @@ function jobIdCell(change: JobChange, options: RenderOptions): string {
   return options.jobUrl ? link(String(change.jobId), options.jobUrl(change.jobId)) : String(change.jobId);
 }
 
+/** " (job 42)" for a `<summary>` (HTML: markdown links do not render there), linked when a URL is known. */
+function jobIdSummary(change: JobChange, options: RenderOptions): string {
+  if (change.jobId === undefined) return "";
+  const url = options.jobUrl?.(change.jobId);
+  if (!url || !/^https?:\/\//i.test(url)) return ` (job ${change.jobId})`;
+  return ` (<a href="${safeUrl(url)}">job ${change.jobId}</a>)`;
+}
+
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
@@ -198,11 +211,55 @@ interface DetailLimits {
   graphTasks: number;
   requirementChars: number;
   graph: boolean;
+  /** A created job's full settings as YAML (whole or not at all). */
+  settingsYaml: boolean;
 }
 
-const FULL: DetailLimits = { fields: 200, graphTasks: 150, requirementChars: 4000, graph: true };
-const COMPACT: DetailLimits = { fields: 40, graphTasks: 40, requirementChars: 1200, graph: true };
-const MINIMAL: DetailLimits = { fields: 10, graphTasks: 0, requirementChars: 0, graph: false };
+const FULL: DetailLimits = {
+  fields: 200,
+  graphTasks: 150,
+  requirementChars: 4000,
+  graph: true,
+  settingsYaml: true,
+};
+const COMPACT: DetailLimits = {
+  fields: 40,
+  graphTasks: 40,
+  requirementChars: 1200,
+  graph: true,
+  settingsYaml: true,
+};
+const REDUCED: DetailLimits = { ...COMPACT, settingsYaml: false, requirementChars: 0 };
+const MINIMAL: DetailLimits = {
+  fields: 10,
+  graphTasks: 0,
+  requirementChars: 0,
+  graph: false,
+  settingsYaml: false,
+};
+
+function elsewhere(options: RenderOptions): string {
+  return options.fullPlanUrl ? link("the full plan", options.fullPlanUrl) : "the full plan (job summary / log)";
+}
+
+/** What a job's change is: a created job's settings as YAML, an update's field diff per task_key. */
+function changeBody(change: JobChange, limits: DetailLimits, options: RenderOptions): string[] {
+  if (change.op === "create" && change.desired) {
+    if (!limits.settingsYaml)
+      return [`_Full settings left out to fit the comment: see ${elsewhere(options)}._`, ""];
+    return [settingsYamlBlock(redactSecrets(change.desired)), ""];
+  }
+  if (change.op === "update" && change.fields.length > 0) {
+    const diff = fieldDiffBlock(redactFields(change.fields), limits.fields);
+    const more =
+      diff.omitted > 0
+        ? [`_…${plural(diff.omitted, "more field change")} not shown here: see ${elsewhere(options)}._`, ""]
+        : [];
+    return ["**Changed fields** (`-` old, `+` new):", "", diff.text, "", ...more];
+  }
+  const table = fieldTable(change.fields, limits.fields);
+  return table.length > 0 ? [...table, ""] : [];
+}
 
 function taskKeysTouched(fields: readonly FieldChange[]): { added: string[]; changed: string[] } {
   const added: string[] = [];
@@ -245,9 +302,7 @@ function renderDetails(change: JobChange, options: RenderOptions, limits: Detail
   const count =
     change.op === "update" || change.op === "create" ? ` — ${plural(change.fields.length, "change")}` : "";
   const hl = highlightsOf(change);
-  const summary = `${OP_SYMBOL[change.op]} ${change.op} <b>${escapeMarkdown(change.jobName || "(unnamed)")}</b>${
-    change.jobId !== undefined ? ` (job ${change.jobId})` : ""
-  }${count}${hl.length > 0 ? ` ⚠️ ${hl.join(", ")}` : ""}${change.destructive ? " ⚠️ destructive" : ""}`;
+  const summary = `${OP_SYMBOL[change.op]} ${change.op} <b>${escapeMarkdown(change.jobName || "(unnamed)")}</b>${jobIdSummary(change, options)}${count}${hl.length > 0 ? ` ⚠️ ${hl.join(", ")}` : ""}${change.destructive ? " ⚠️ destructive" : ""}`;
   parts.push(`<details><summary>${summary}</summary>`, "");
   const req = fileLink(change.requirement, undefined, options);
   parts.push(
@@ -283,8 +338,7 @@ function renderDetails(change: JobChange, options: RenderOptions, limits: Detail
     parts.push(`**Run:** ${text.join("; ")}`, "");
   }
   parts.push(...scheduleLines(change).flatMap((l) => [l, ""]));
-  const table = fieldTable(change.fields, limits.fields);
-  if (table.length > 0) parts.push(...table, "");
+  parts.push(...changeBody(change, limits, options));
   const tasks = change.desired?.tasks;
   if (
     limits.graph &&
@@ -381,7 +435,7 @@ export function renderPlanMarkdown(plan: PlanResult, options: RenderOptions = {}
     const noopCut = ordered.slice(rows.length).filter((x) => x.op === "no-op").length;
     summaryParts.push(
       "",
-      `_…and ${plural(rowsCut, "more job")} not listed${noopCut > 0 ? ` (${noopCut.toLocaleString("en-US")} unchanged)` : ""}; see the job summary / log._`,
+      `_…and ${plural(rowsCut, "more job")} not listed${noopCut > 0 ? ` (${noopCut.toLocaleString("en-US")} unchanged)` : ""}; see ${elsewhere(options)}._`,
     );
   }
   summaryParts.push("");
@@ -413,7 +467,7 @@ export function renderPlanMarkdown(plan: PlanResult, options: RenderOptions = {}
           "",
           ...diagLines,
           ...(diagLines.length < diags.length
-            ? [`- _…${plural(diags.length - diagLines.length, "more message")}; see the job summary / log._`]
+            ? [`- _…${plural(diags.length - diagLines.length, "more message")}; see ${elsewhere(options)}._`]
             : []),
           "",
         ].join("\n");
@@ -446,7 +500,7 @@ export function renderPlanMarkdown(plan: PlanResult, options: RenderOptions = {}
           ...blockedLines,
           ...(blockedShown < plan.blocked.length
             ? [
-                `- _…${plural(plan.blocked.length - blockedShown, "more blocked task")}; see the job summary / log._`,
+                `- _…${plural(plan.blocked.length - blockedShown, "more blocked task")}; see ${elsewhere(options)}._`,
               ]
             : []),
           "",
@@ -466,6 +520,7 @@ export function renderPlanMarkdown(plan: PlanResult, options: RenderOptions = {}
     }
     let block = renderDetails(change, options, FULL);
     if (block.length > perBlockMax) block = renderDetails(change, options, COMPACT);
+    if (block.length > perBlockMax) block = renderDetails(change, options, REDUCED);
     if (block.length > perBlockMax) block = renderDetails(change, options, MINIMAL);
     if (detailsLen + block.length + 1 > remaining - 40) {
       stop = true;
@@ -475,7 +530,9 @@ export function renderPlanMarkdown(plan: PlanResult, options: RenderOptions = {}
     blocks.push(block);
     detailsLen += block.length + 1;
   }
-  const detailsSection = blocks.length > 0 ? ["#### Details", "", ...blocks].join("\n") : "";
+  const expand = blocks.length <= (options.expandUpTo ?? 3) && detailsLen < 12_000;
+  const shown = expand ? blocks.map((b) => b.replace(/^<details>/, "<details open>")) : blocks;
+  const detailsSection = shown.length > 0 ? ["#### Details", "", ...shown].join("\n") : "";
 
   const truncated = omitted.length > 0;
   let notice = "";
@@ -487,7 +544,7 @@ export function renderPlanMarkdown(plan: PlanResult, options: RenderOptions = {}
       cut("diagnostic:") > 0 ? `${plural(cut("diagnostic:"), "validation message")} omitted` : "",
       cut("blocked:") > 0 ? `${plural(cut("blocked:"), "blocked task")} omitted` : "",
     ].filter(Boolean);
-    notice = `> ✂️ **Plan truncated** to fit a comment: …${bits.join(", ")}; see the job summary / log for the full plan.\n\n`;
+    notice = `> ✂️ **Plan truncated** to fit a comment: …${bits.join(", ")}; see ${elsewhere(options)}.\n\n`;
   }
   const markdown = [header, notice, summary, diagSection, blockedSection, detailsSection]
     .filter(Boolean)
