@@ -98,6 +98,8 @@ function wire(inputs: ActionInputs, context: GitHubContext, redactor: Redactor):
         maxChars,
         repoUrl: `${context.serverUrl}/${context.repository}/blob/${context.pullRequest?.headRef || context.sha}`,
         jobUrl: inputs.databricksHost ? (jobId) => `${inputs.databricksHost}/jobs/${jobId}` : undefined,
+        // The run page shows the job summary, which holds the whole plan.
+        fullPlanUrl: context.runUrl,
       }),
   };
 }

@@ -30,9 +30,13 @@ export function fenced(text: string, lang: string): string {
 export function settingsYamlBlock(settings: unknown, summary = "Full settings (YAML)"): string {
   const yaml = toYaml(settings);
   const lines = yaml.split("\n").filter(Boolean).length;
-  return [`<details><summary>${summary} · ${lines} lines</summary>`, "", fenced(yaml, "yaml"), "", "</details>"].join(
-    "\n",
-  );
+  return [
+    `<details><summary>${summary} · ${lines} lines</summary>`,
+    "",
+    fenced(yaml, "yaml"),
+    "",
+    "</details>",
+  ].join("\n");
 }
 
 export interface ChangeGroup {

@@ -38,7 +38,8 @@ export interface RenderedPlan {
   truncated: boolean;
   /**
    * What is not in the markdown: `details:<taskId>` (a job's details block), `row:<taskId>` (its summary row),
-   * `diagnostic:<file>:<line>:<path>` and `blocked:<taskId>`.
+   * `settings:<taskId>` (a created job's full settings YAML), `diagnostic:<file>:<line>:<path>` and
+   * `blocked:<taskId>`.
    */
   omitted: string[];
 }
@@ -239,7 +240,9 @@ const MINIMAL: DetailLimits = {
 };
 
 function elsewhere(options: RenderOptions): string {
-  return options.fullPlanUrl ? link("the full plan", options.fullPlanUrl) : "the full plan (job summary / log)";
+  return options.fullPlanUrl
+    ? link("the full plan", options.fullPlanUrl)
+    : "the full plan (job summary / log)";
 }
 
 /** What a job's change is: a created job's settings as YAML, an update's field diff per task_key. */
@@ -393,6 +396,59 @@ function renderDetails(change: JobChange, options: RenderOptions, limits: Detail
   return parts.join("\n");
 }
 
+const LEVELS: readonly DetailLimits[] = [FULL, COMPACT, REDUCED, MINIMAL];
+
+function renderBlock(change: JobChange, options: RenderOptions, level: number, perBlockMax: number): string {
+  let block = "";
+  for (let i = level; i < LEVELS.length; i++) {
+    block = renderDetails(change, options, LEVELS[i]);
+    if (block.length <= perBlockMax) break;
+  }
+  return block;
+}
+
+/**
+ * The per-job blocks within `budget`: all at the richest level where they all fit (a large plan collapses the
+ * full settings YAML and the graphs before it drops a job); at the last level, blocks are dropped from the end.
+ * Records what is left out in `omitted` (`details:<taskId>`, `settings:<taskId>` for a create without its YAML).
+ */
+function detailBlocks(
+  changes: readonly JobChange[],
+  options: RenderOptions,
+  budget: number,
+  maxChars: number,
+  omitted: string[],
+): { blocks: string[]; length: number } {
+  const perBlockMax = Math.max(1500, Math.floor(maxChars / 3));
+  for (let level = 0; level < LEVELS.length; level++) {
+    const last = level === LEVELS.length - 1;
+    const blocks: string[] = [];
+    let length = 0;
+    let fits = true;
+    for (const change of changes) {
+      const block = renderBlock(change, options, level, perBlockMax);
+      if (length + block.length + 1 > budget) {
+        fits = false;
+        if (!last) break;
+        omitted.push(`details:${change.taskId}`);
+        continue;
+      }
+      if (!fits) {
+        omitted.push(`details:${change.taskId}`);
+        continue;
+      }
+      blocks.push(block);
+      length += block.length + 1;
+    }
+    if (fits || last) {
+      for (const [i, block] of blocks.entries())
+        if (block.includes("_Full settings left out")) omitted.push(`settings:${changes[i].taskId}`);
+      return { blocks, length };
+    }
+  }
+  return { blocks: [], length: 0 };
+}
+
 function shownInDetails(change: JobChange): boolean {
   return change.op !== "no-op" || change.drift.length > 0 || change.warnings.length > 0;
 }
@@ -507,29 +563,14 @@ export function renderPlanMarkdown(plan: PlanResult, options: RenderOptions = {}
         ].join("\n");
   remaining -= blockedSection.length;
 
-  // Details, dropped from the end when they do not fit.
-  const detailChanges = ordered.filter(shownInDetails);
-  const perBlockMax = Math.max(1500, Math.floor(maxChars / 3));
-  const blocks: string[] = [];
-  let detailsLen = 0;
-  let stop = false;
-  for (const change of detailChanges) {
-    if (stop) {
-      omitted.push(`details:${change.taskId}`);
-      continue;
-    }
-    let block = renderDetails(change, options, FULL);
-    if (block.length > perBlockMax) block = renderDetails(change, options, COMPACT);
-    if (block.length > perBlockMax) block = renderDetails(change, options, REDUCED);
-    if (block.length > perBlockMax) block = renderDetails(change, options, MINIMAL);
-    if (detailsLen + block.length + 1 > remaining - 40) {
-      stop = true;
-      omitted.push(`details:${change.taskId}`);
-      continue;
-    }
-    blocks.push(block);
-    detailsLen += block.length + 1;
-  }
+  // Details: the richest level at which every block fits; past the last level, dropped from the end.
+  const { blocks, length: detailsLen } = detailBlocks(
+    ordered.filter(shownInDetails),
+    options,
+    remaining - 40,
+    maxChars,
+    omitted,
+  );
   const expand = blocks.length <= (options.expandUpTo ?? 3) && detailsLen < 12_000;
   const shown = expand ? blocks.map((b) => b.replace(/^<details>/, "<details open>")) : blocks;
   const detailsSection = shown.length > 0 ? ["#### Details", "", ...shown].join("\n") : "";
@@ -540,6 +581,9 @@ export function renderPlanMarkdown(plan: PlanResult, options: RenderOptions = {}
     const cut = (prefix: string): number => omitted.filter((o) => o.startsWith(prefix)).length;
     const bits = [
       cut("details:") > 0 ? `${plural(cut("details:"), "job's details", "jobs' details")} omitted` : "",
+      cut("settings:") > 0
+        ? `${plural(cut("settings:"), "created job's", "created jobs'")} full settings left out`
+        : "",
       cut("row:") > 0 ? `${plural(cut("row:"), "summary row")} omitted` : "",
       cut("diagnostic:") > 0 ? `${plural(cut("diagnostic:"), "validation message")} omitted` : "",
       cut("blocked:") > 0 ? `${plural(cut("blocked:"), "blocked task")} omitted` : "",

@@ -262,7 +262,9 @@ describe("renderPlanMarkdown", () => {
     expect(markdown).toContain(
       "➕ 500 to create · 🔄 500 to update · 🗑️ 500 to delete · ▶️ 0 to run · ✅ 500 unchanged",
     );
-    expect(markdown).toMatch(/Plan truncated.*jobs' details omitted.*; see the full plan \(job summary \/ log\)/);
+    expect(markdown).toMatch(
+      /Plan truncated.*jobs' details omitted.*; see the full plan \(job summary \/ log\)/,
+    );
     expect(markdown).toMatch(/…and [\d,]+ more jobs not listed/);
     // every job with changes is either shown in details or listed as omitted
     for (const c of changes.filter((x) => x.op !== "no-op")) {
