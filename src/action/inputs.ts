@@ -39,6 +39,8 @@ export interface ActionInputs {
   failOnDrift: boolean;
   /** Bounded wait for runs started by `run` requirements (seconds). */
   runWaitSeconds: number;
+  /** `/jobagent apply` on an approved, mergeable pull request applies before the merge (Atlantis-style). */
+  commentApply: boolean;
 }
 
 export interface InputSource {
@@ -170,5 +172,6 @@ export function parseInputs(source: InputSource = actionInputSource): ActionInpu
     comment: oneOf(source, "comment", ["sticky", "off"] as const, "sticky"),
     failOnDrift: boolean(source, "fail-on-drift", false),
     runWaitSeconds: integer(source, "run-wait-seconds", 300, 0, 3600),
+    commentApply: boolean(source, "comment-apply", false),
   };
 }

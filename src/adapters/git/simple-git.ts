@@ -89,6 +89,12 @@ export function createSimpleGitPort(options: SimpleGitPortOptions): GitPort {
         .filter(Boolean);
     },
 
+    async checkoutBranch(branch) {
+      await git.fetch("origin", branch);
+      await git.raw(["checkout", "-q", "-B", branch, `origin/${branch}`]);
+      return (await git.revparse(["HEAD"])).trim();
+    },
+
     async fastForwardOverOwnCommits(branch) {
       await git.fetch("origin", branch);
       const upstream = `origin/${branch}`;

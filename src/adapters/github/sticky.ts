@@ -8,7 +8,8 @@ import type { GitHubPort, IssueComment, PullRequestRef } from "./port.js";
 /** The bot login of GITHUB_TOKEN. Another token (a GitHub App's) is configured with the `bot-login` input. */
 export const GITHUB_ACTIONS_BOT = "github-actions[bot]";
 
-export type MarkerKind = "plan" | "apply";
+/** plan: the sticky plan; apply: the result of an apply; command: the answer to the latest `/jobagent` command. */
+export type MarkerKind = "plan" | "apply" | "command";
 
 /** What the hidden header of one of the action's comments records. */
 export interface CommentMarker {
@@ -21,7 +22,7 @@ export interface CommentMarker {
   headSha?: string;
 }
 
-const MARKER_RE = /^<!-- jobagent:(plan|apply) ([^\n]*?) -->/;
+const MARKER_RE = /^<!-- jobagent:(plan|apply|command) ([^\n]*?) -->/;
 const VALUE_RE = /^[A-Za-z0-9._%-]+$/;
 
 export function formatMarker(marker: CommentMarker): string {
