@@ -145,6 +145,8 @@ async function decide(
     case "apply":
       return commandApply(deps, github, pr);
     case "run":
+      // The pull request's view of the managed jobs (its task files), as for plan and apply.
+      await checkoutHead(deps, pr);
       return commandRun(deps, command.args);
     case "unlock":
       return commandUnlock(deps, pr, c.author);
