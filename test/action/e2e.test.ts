@@ -614,6 +614,30 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
     expect(run.summary).toMatch(/jobagent failed \(`configuration`\)/);
   });
 
+  it("a pull_request run on the merge-ref checkout is refused before anything is written; the branch is untouched", async () => {
+    const { head, base } = openBranch("merge-ref", { "jobs/merge-ref.md": requirement("merge-ref-job", 1) });
+    github.files.set(33, [{ filename: "jobs/merge-ref.md", status: "added" }]);
+    // what actions/checkout does by default for pull_request: the synthetic merge of head into base, detached
+    const checkout = checkoutOf("main", "checkout-merge-ref");
+    git(checkout, "fetch", "-q", "origin", "merge-ref");
+    dev(checkout, "merge", "-q", "--no-ff", "FETCH_HEAD", "-m", "Merge head into base");
+    git(checkout, "checkout", "-q", "--detach");
+    const run = await runAction({
+      event: "pull_request",
+      payload: prPayload("opened", 33, "merge-ref", head, base),
+      checkout,
+      sha: git(checkout, "rev-parse", "HEAD"),
+      ref: "refs/pull/33/merge",
+    });
+    expect(run.code, run.stdout.slice(-3000)).toBe(1);
+    expect(run.outputs["failure-reason"]).toBe("configuration");
+    expect(run.stdout).toMatch(
+      /is not the pull request's head branch "merge-ref".*ref: \$\{\{ github.head_ref \}\}/,
+    );
+    expect(git(remote, "rev-parse", "merge-ref")).toBe(head);
+    expect(github.commentsOn(33)).toHaveLength(0);
+  });
+
   describe("comment commands (issue_comment, recorded payload)", () => {
     const recorded = JSON.parse(
       readFileSync(resolve("test/fixtures/webhooks/issue_comment.created.json"), "utf8"),

@@ -33,6 +33,8 @@ export interface GitPort {
    * needs the pull request's head); returns the checked-out commit.
    */
   checkoutBranch(branch: string): Promise<string>;
+  /** Fetches `branch` and tells whether HEAD is contained in origin/<branch> (false for a merge-ref checkout). */
+  headIsOnBranch(branch: string): Promise<boolean>;
   /** Commits the changes under `paths` with the action's identity and pushes through `origin` (never forced). */
   commitAndPush(options: CommitAndPushOptions): Promise<CommitAndPushResult>;
 }
