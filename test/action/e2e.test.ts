@@ -641,7 +641,11 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
   describe("comment commands (issue_comment, recorded payload)", () => {
     const recorded = JSON.parse(
       readFileSync(resolve("test/fixtures/webhooks/issue_comment.created.json"), "utf8"),
-    ) as Record<string, any>;
+    ) as {
+      issue: { number: number; pull_request?: unknown };
+      comment: { id: number; body: string; user: { login: string; type: string } };
+      repository: { full_name: string; name: string; default_branch: string };
+    };
     let commentId = 50_000;
     let pr: { head: string; base: string } = { head: "", base: "" };
     const NUMBER = 31;

@@ -197,7 +197,7 @@ describe("renderPlanMarkdown", () => {
     expect(markdown).toContain('(<a href="https://dbc.example.com/#job/42">job 42</a>)');
     // a created job's full settings, collapsed, as YAML
     expect(markdown).toMatch(
-      /<details><summary>Full settings \(YAML\) · \d+ lines<\/summary>\n\n```yaml\nname: events\ntasks:\n  - task_key: load/,
+      /<details><summary>Full settings \(YAML\) · \d+ lines<\/summary>\n\n```yaml\nname: events\ntasks:\n {2}- task_key: load/,
     );
     expect(markdown).toContain("**When:** At 07&#58;30 AM, Monday through Friday (Europe/Berlin)");
     expect(markdown).toContain("task <code>transform</code> becomes <code>transform&#95;v2</code>");
