@@ -11,6 +11,8 @@ import type { ActionDeps } from "./deps.js";
 import { ActionError, ConfigurationError } from "./errors.js";
 import { branchOfRef, engineOptions, shortSha } from "./shared.js";
 
+const APPROVAL_LOOKUP_RETRIES_MS = [1000, 2000, 4000];
+
 async function lookupApprovedPlan(deps: ActionDeps): Promise<ApprovedPlan | undefined> {
   if (!deps.github) {
     deps.log.warn('no "github-token": the approved plan is taken from the task files');
@@ -20,6 +22,8 @@ async function lookupApprovedPlan(deps: ActionDeps): Promise<ApprovedPlan | unde
     const approved = await findApprovedPlan(deps.github, deps.context.sha, {
       jobsDir: deps.inputs.jobsDir,
       trustedAuthors: deps.inputs.botLogins,
+      // Right after a merge GitHub may not list the pull request yet: ask again, at most ~7 s in all.
+      retryDelaysMs: APPROVAL_LOOKUP_RETRIES_MS,
     });
     if (!approved)
       deps.log.info(

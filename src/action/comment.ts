@@ -164,7 +164,9 @@ export function buildPlanComment(input: PlanCommentInput): { body: string; trunc
   header.push(status, "");
   const fixed = cutToFit(header.join("\n") + "\n", Math.floor(maxChars / 4), "…");
   const footer = `\n\n<sub>jobagent · plan hash \`${plan.planHash}\`</sub>`;
-  const budget = maxChars - fixed.text.length - footer.length;
+  const where = input.runUrl ? `[job summary of this workflow run](${input.runUrl})` : "job summary";
+  const cutNote = `\n\n> ✂️ **This comment shows part of the plan** (GitHub limits a comment to ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")} characters); the full plan is in the ${where}.`;
+  const budget = maxChars - fixed.text.length - footer.length - cutNote.length;
   const rendered = (input.render ?? renderPlanFromMarkdown)(plan, { maxChars: budget });
   const body = cutToFit(
     rendered.markdown,
@@ -172,10 +174,7 @@ export function buildPlanComment(input: PlanCommentInput): { body: string; trunc
     "**The plan was truncated to fit in a comment; the full plan is in the job summary and the workflow log.**",
   );
   const truncated = rendered.truncated || body.truncated || fixed.truncated;
-  const truncatedNote =
-    truncated && !body.text.includes("job summary")
-      ? "\n\n**Truncated: the full plan is in the job summary.**"
-      : "";
+  const truncatedNote = truncated ? cutNote : "";
   return { body: `${fixed.text}${body.text}${truncatedNote}${footer}`, truncated };
 }
 

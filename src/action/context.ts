@@ -15,6 +15,19 @@ export interface PullRequestContext {
   htmlUrl?: string;
 }
 
+/** An `issue_comment` event: the comment that may carry a `/jobagent` command. */
+export interface CommentContext {
+  id: number;
+  body: string;
+  author: string;
+  authorType?: string;
+  /** created | edited | deleted */
+  action: string;
+  issueNumber: number;
+  /** The comment is on a pull request (not a plain issue). */
+  onPullRequest: boolean;
+}
+
 export interface GitHubContext {
   eventName: string;
   /** "owner/name" */
@@ -31,7 +44,25 @@ export interface GitHubContext {
   /** Absolute path of the checkout. */
   workspace: string;
   pullRequest?: PullRequestContext;
+  comment?: CommentContext;
   payload: Record<string, unknown>;
+}
+
+function commentOf(payload: Json): CommentContext | undefined {
+  const comment = obj(payload.comment);
+  const issue = obj(payload.issue);
+  if (!comment || !issue || typeof comment.id !== "number" || typeof issue.number !== "number")
+    return undefined;
+  const user = obj(comment.user) ?? {};
+  return {
+    id: comment.id,
+    body: str(comment.body) ?? "",
+    author: str(user.login) ?? "",
+    authorType: str(user.type),
+    action: str(payload.action) ?? "",
+    issueNumber: issue.number,
+    onPullRequest: obj(issue.pull_request) !== undefined,
+  };
 }
 
 type Json = Record<string, unknown>;
@@ -117,6 +148,7 @@ export function readGitHubContext(env: Record<string, string | undefined> = proc
     runUrl: env.GITHUB_RUN_ID ? `${serverUrl}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
     pullRequest: pullRequestOf(payload, repository),
+    comment: commentOf(payload),
     payload,
   };
 }

@@ -1,5 +1,6 @@
 /** What the action's flows receive: parsed inputs, the run's context and a port for every tool. */
 import type { ApplyOptions, ApplyResult, EngineOptions, PlanResult, TechLeadResult } from "../engine/api.js";
+import type { StatusResult } from "../engine/index.js";
 import type { GitPort } from "../adapters/git/port.js";
 import type { GitHubPort } from "../adapters/github/port.js";
 import type { Workspace } from "../adapters/databricks/port.js";
@@ -13,6 +14,15 @@ export interface Engine {
   runTechLead(options: EngineOptions, requirements?: string[]): Promise<TechLeadResult>;
   runPlan(options: EngineOptions, planOptions?: { record?: boolean; drift?: boolean }): Promise<PlanResult>;
   runApply(options: EngineOptions, applyOptions: ApplyOptions): Promise<ApplyResult>;
+  readStatus(options: Pick<EngineOptions, "repoDir" | "jobsDir">): Promise<StatusResult>;
+  /**
+   * Releases a pull request's lock (`/jobagent unlock`). Optional: the engine facade gains it with the workspace
+   * lock (#14); until then the command answers that there is nothing to unlock.
+   */
+  unlock?(
+    options: EngineOptions,
+    request: { pullRequest: number; by: string },
+  ): Promise<{ released: boolean; message: string }>;
 }
 
 export interface ActionDeps {

@@ -16,7 +16,7 @@ import {
 
 export { MODES, type Mode } from "../settings/index.js";
 
-export type ActionInputs = Omit<Settings, "strictConsistency" | "repoDir" | "repo" | "secrets">;
+export type ActionInputs = Omit<Settings, "strictConsistency" | "repoDir" | "repo" | "target" | "jobsDirExplicit" | "secrets">;
 
 export interface InputSource {
   /** Raw input value ("" when not set), like core.getInput. */
@@ -53,6 +53,6 @@ export function parseInputs(source: InputSource = actionInputSource): ActionInpu
     throw error;
   }
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const { strictConsistency, repoDir, repo, secrets, ...inputs } = settings;
+  const { strictConsistency, repoDir, repo, target, jobsDirExplicit, secrets, ...inputs } = settings;
   return { ...inputs, botLogins: [...new Set([GITHUB_ACTIONS_BOT, ...settings.botLogins])] };
 }

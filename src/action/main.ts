@@ -16,6 +16,7 @@ import { runApplyFlow } from "./apply.js";
 import { readGitHubContext, type GitHubContext } from "./context.js";
 import { resolveDatabricksToken } from "./databricks-auth.js";
 import type { ActionDeps } from "./deps.js";
+import { runCommentCommandFlow } from "./commands.js";
 import { runDriftFlow } from "./drift.js";
 import { ActionError, type ActionFailureReason } from "./errors.js";
 import { parseInputs, type ActionInputs } from "./inputs.js";
@@ -98,12 +99,15 @@ function wire(inputs: ActionInputs, context: GitHubContext, redactor: Redactor):
         maxChars,
         repoUrl: `${context.serverUrl}/${context.repository}/blob/${context.pullRequest?.headRef || context.sha}`,
         jobUrl: inputs.databricksHost ? (jobId) => `${inputs.databricksHost}/jobs/${jobId}` : undefined,
+        // The run page shows the job summary, which holds the whole plan.
+        fullPlanUrl: context.runUrl,
       }),
   };
 }
 
 /** Which flow a run takes: the mode input, or (auto) the event. */
-export type Flow = "pull-request" | "tech-lead" | "apply" | "drift" | "plan-readonly" | "skip";
+export type Flow =
+  "pull-request" | "tech-lead" | "apply" | "drift" | "plan-readonly" | "comment-command" | "skip";
 
 export function chooseFlow(
   mode: ActionInputs["mode"],
@@ -123,6 +127,7 @@ export function chooseFlow(
       if (context.eventName === "pull_request" || context.eventName === "pull_request_target")
         return isPr ? "pull-request" : "skip";
       if (context.eventName === "push") return "apply";
+      if (context.eventName === "issue_comment") return "comment-command";
       if (context.eventName === "workflow_dispatch" || context.eventName === "schedule") return "drift";
       return "skip";
   }
@@ -164,6 +169,9 @@ export async function run(): Promise<void> {
         break;
       case "plan-readonly":
         await runDriftFlow(deps, { drift: false });
+        break;
+      case "comment-command":
+        await runCommentCommandFlow(deps);
         break;
       case "skip":
         deps.log.info(`event "${context.eventName}" has nothing for mode auto to do`);

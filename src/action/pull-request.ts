@@ -106,6 +106,7 @@ export async function runPullRequestFlow(
   else if (!deps.inputs.commitProgress)
     notes.push("`commit-progress: false`: task files were not committed to the branch.");
 
+  if (canPush) await assertHeadCheckout(deps, pr);
   const engineOpts = await engineOptions(deps, workspace);
   let plan: PlanResult | undefined;
   try {
@@ -191,6 +192,22 @@ export async function runPullRequestFlow(
       await markPlanOutdated(deps, pr, error);
     throw error;
   }
+}
+
+/**
+ * The task-file commit goes to the PR's head branch, so HEAD must be on it: a checkout of the merge ref
+ * (refs/pull/N/merge, actions/checkout's default for pull_request) would push the synthetic merge commit and base
+ * commits to the branch. Refuses before anything is written.
+ */
+async function assertHeadCheckout(deps: ActionDeps, pr: PullRequestContext): Promise<void> {
+  const head = await deps.git.headSha();
+  if (head === pr.headSha) return;
+  if (await deps.git.headIsOnBranch(pr.headRef).catch(() => false)) return;
+  throw new ConfigurationError(
+    `the checkout (HEAD ${shortSha(head)}) is not the pull request's head branch "${pr.headRef}" (head ${shortSha(pr.headSha)}); ` +
+      "it looks like the merge ref refs/pull/" +
+      `${pr.number}/merge. Check out the head branch: actions/checkout with \`ref: \${{ github.head_ref }}\` and \`fetch-depth: 0\`. Nothing was committed.`,
+  );
 }
 
 async function postPlanComment(

@@ -87,8 +87,34 @@ export class Outputs {
   }
 }
 
-/** GitHub caps a step's summary at 1 MiB. */
-const SUMMARY_LIMIT = 1_000_000;
+/** GitHub drops a step's whole summary past 1 MiB, counted in bytes (UTF-8). Kept with room for the notice. */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Cuts markdown to at most `maxBytes` UTF-8 bytes at a line boundary (never inside a character), closes an open
+ * code fence and open `<details>` blocks, and appends `note`.
+ */
+export function cutMarkdownToBytes(text: string, maxBytes: number, note: string): string {
+  if (Buffer.byteLength(text, "utf8") <= maxBytes) return text;
+  const room = Math.max(0, maxBytes - Buffer.byteLength(note, "utf8") - 256);
+  let cut = Buffer.from(text, "utf8").subarray(0, room).toString("utf8");
+  if (cut.endsWith("\uFFFD")) cut = cut.slice(0, -1); // a character cut in half
+  const lastNewline = cut.lastIndexOf("\n");
+  if (lastNewline > 0) cut = cut.slice(0, lastNewline);
+  let closing = "";
+  let fence: string | undefined;
+  for (const line of cut.split("\n")) {
+    const m = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+    if (!m) continue;
+    if (!fence) fence = m[1];
+    else if (m[1][0] === fence[0] && m[1].length >= fence.length && m[2].trim() === "") fence = undefined;
+  }
+  if (fence) closing += `\n${fence}`;
+  const outside = fence ? cut.slice(0, cut.lastIndexOf(fence)) : cut;
+  const open = (outside.match(/<details[\s>]/g) ?? []).length - (outside.match(/<\/details>/g) ?? []).length;
+  for (let i = 0; i < open; i++) closing += "\n\n</details>";
+  return `${cut}${closing}\n\n${note}`;
+}
 
 /** The job summary, collected during the run and written once at the end (on failure too). */
 export class JobSummary {
@@ -106,10 +132,11 @@ export class JobSummary {
 
   async write(): Promise<void> {
     if (!process.env.GITHUB_STEP_SUMMARY) return;
-    let text = this.text;
-    if (text.length > SUMMARY_LIMIT) {
-      text = `${text.slice(0, SUMMARY_LIMIT - 200)}\n\n**Summary truncated at GitHub's 1 MiB limit; the full plan is in the workflow log.**`;
-    }
+    const text = cutMarkdownToBytes(
+      this.text,
+      SUMMARY_LIMIT_BYTES,
+      "**Summary cut at GitHub's 1 MiB job summary limit; the full plan is in the workflow log.**",
+    );
     await core.summary.addRaw(text, true).write();
   }
 }

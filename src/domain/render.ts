@@ -16,6 +16,7 @@ import type { Diagnostic, FieldChange, JobChange, JobSettings } from "./model.js
 import { taskRenames, wholeEntry } from "./diff.js";
 import { triggerToWords } from "./cron-words.js";
 import { jobMermaid } from "./mermaid.js";
+import { fieldDiffBlock, settingsYamlBlock } from "./render-yaml.js";
 
 export interface RenderOptions {
   /** Upper bound for the markdown length (default 60000; GitHub rejects comments over 65536). */
@@ -26,6 +27,10 @@ export interface RenderOptions {
   jobUrl?: (jobId: number) => string;
   /** Heading text (default "Databricks job plan"). */
   title?: string;
+  /** Where the full plan is when the markdown had to leave something out (the run page with its job summary). */
+  fullPlanUrl?: string;
+  /** Expand the per-job blocks when at most this many jobs have details and they are short (default 3). */
+  expandUpTo?: number;
 }
 
 export interface RenderedPlan {
@@ -33,7 +38,8 @@ export interface RenderedPlan {
   truncated: boolean;
   /**
    * What is not in the markdown: `details:<taskId>` (a job's details block), `row:<taskId>` (its summary row),
-   * `diagnostic:<file>:<line>:<path>` and `blocked:<taskId>`.
+   * `settings:<taskId>` (a created job's full settings YAML), `diagnostic:<file>:<line>:<path>` and
+   * `blocked:<taskId>`.
    */
   omitted: string[];
 }
@@ -139,6 +145,14 @@ function jobIdCell(change: JobChange, options: RenderOptions): string {
   return options.jobUrl ? link(String(change.jobId), options.jobUrl(change.jobId)) : String(change.jobId);
 }
 
+/** " (job 42)" for a `<summary>` (HTML: markdown links do not render there), linked when a URL is known. */
+function jobIdSummary(change: JobChange, options: RenderOptions): string {
+  if (change.jobId === undefined) return "";
+  const url = options.jobUrl?.(change.jobId);
+  if (!url || !/^https?:\/\//i.test(url)) return ` (job ${change.jobId})`;
+  return ` (<a href="${safeUrl(url)}">job ${change.jobId}</a>)`;
+}
+
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
@@ -198,11 +212,57 @@ interface DetailLimits {
   graphTasks: number;
   requirementChars: number;
   graph: boolean;
+  /** A created job's full settings as YAML (whole or not at all). */
+  settingsYaml: boolean;
 }
 
-const FULL: DetailLimits = { fields: 200, graphTasks: 150, requirementChars: 4000, graph: true };
-const COMPACT: DetailLimits = { fields: 40, graphTasks: 40, requirementChars: 1200, graph: true };
-const MINIMAL: DetailLimits = { fields: 10, graphTasks: 0, requirementChars: 0, graph: false };
+const FULL: DetailLimits = {
+  fields: 200,
+  graphTasks: 150,
+  requirementChars: 4000,
+  graph: true,
+  settingsYaml: true,
+};
+const COMPACT: DetailLimits = {
+  fields: 40,
+  graphTasks: 40,
+  requirementChars: 1200,
+  graph: true,
+  settingsYaml: true,
+};
+const REDUCED: DetailLimits = { ...COMPACT, settingsYaml: false, requirementChars: 0 };
+const MINIMAL: DetailLimits = {
+  fields: 10,
+  graphTasks: 0,
+  requirementChars: 0,
+  graph: false,
+  settingsYaml: false,
+};
+
+function elsewhere(options: RenderOptions): string {
+  return options.fullPlanUrl
+    ? link("the full plan", options.fullPlanUrl)
+    : "the full plan (job summary / log)";
+}
+
+/** What a job's change is: a created job's settings as YAML, an update's field diff per task_key. */
+function changeBody(change: JobChange, limits: DetailLimits, options: RenderOptions): string[] {
+  if (change.op === "create" && change.desired) {
+    if (!limits.settingsYaml)
+      return [`_Full settings left out to fit the comment: see ${elsewhere(options)}._`, ""];
+    return [settingsYamlBlock(redactSecrets(change.desired)), ""];
+  }
+  if (change.op === "update" && change.fields.length > 0) {
+    const diff = fieldDiffBlock(redactFields(change.fields), limits.fields);
+    const more =
+      diff.omitted > 0
+        ? [`_…${plural(diff.omitted, "more field change")} not shown here: see ${elsewhere(options)}._`, ""]
+        : [];
+    return ["**Changed fields** (`-` old, `+` new):", "", diff.text, "", ...more];
+  }
+  const table = fieldTable(change.fields, limits.fields);
+  return table.length > 0 ? [...table, ""] : [];
+}
 
 function taskKeysTouched(fields: readonly FieldChange[]): { added: string[]; changed: string[] } {
   const added: string[] = [];
@@ -243,9 +303,7 @@ function renderDetails(change: JobChange, options: RenderOptions, limits: Detail
   const count =
     change.op === "update" || change.op === "create" ? ` — ${plural(change.fields.length, "change")}` : "";
   const hl = highlightsOf(change);
-  const summary = `${OP_SYMBOL[change.op]} ${change.op} <b>${escapeMarkdown(change.jobName || "(unnamed)")}</b>${
-    change.jobId !== undefined ? ` (job ${change.jobId})` : ""
-  }${count}${hl.length > 0 ? ` ⚠️ ${hl.join(", ")}` : ""}${change.destructive ? " ⚠️ destructive" : ""}`;
+  const summary = `${OP_SYMBOL[change.op]} ${change.op} <b>${escapeMarkdown(change.jobName || "(unnamed)")}</b>${jobIdSummary(change, options)}${count}${hl.length > 0 ? ` ⚠️ ${hl.join(", ")}` : ""}${change.destructive ? " ⚠️ destructive" : ""}`;
   parts.push(`<details><summary>${summary}</summary>`, "");
   const req = fileLink(change.requirement, undefined, options);
   parts.push(
@@ -281,8 +339,7 @@ function renderDetails(change: JobChange, options: RenderOptions, limits: Detail
     parts.push(`**Run:** ${text.join("; ")}`, "");
   }
   parts.push(...scheduleLines(change).flatMap((l) => [l, ""]));
-  const table = fieldTable(change.fields, limits.fields);
-  if (table.length > 0) parts.push(...table, "");
+  parts.push(...changeBody(change, limits, options));
   const tasks = change.desired?.tasks;
   if (
     limits.graph &&
@@ -337,6 +394,59 @@ function renderDetails(change: JobChange, options: RenderOptions, limits: Detail
   return parts.join("\n");
 }
 
+const LEVELS: readonly DetailLimits[] = [FULL, COMPACT, REDUCED, MINIMAL];
+
+function renderBlock(change: JobChange, options: RenderOptions, level: number, perBlockMax: number): string {
+  let block = "";
+  for (let i = level; i < LEVELS.length; i++) {
+    block = renderDetails(change, options, LEVELS[i]);
+    if (block.length <= perBlockMax) break;
+  }
+  return block;
+}
+
+/**
+ * The per-job blocks within `budget`: all at the richest level where they all fit (a large plan collapses the
+ * full settings YAML and the graphs before it drops a job); at the last level, blocks are dropped from the end.
+ * Records what is left out in `omitted` (`details:<taskId>`, `settings:<taskId>` for a create without its YAML).
+ */
+function detailBlocks(
+  changes: readonly JobChange[],
+  options: RenderOptions,
+  budget: number,
+  maxChars: number,
+  omitted: string[],
+): { blocks: string[]; length: number } {
+  const perBlockMax = Math.max(1500, Math.floor(maxChars / 3));
+  for (let level = 0; level < LEVELS.length; level++) {
+    const last = level === LEVELS.length - 1;
+    const blocks: string[] = [];
+    let length = 0;
+    let fits = true;
+    for (const change of changes) {
+      const block = renderBlock(change, options, level, perBlockMax);
+      if (length + block.length + 1 > budget) {
+        fits = false;
+        if (!last) break;
+        omitted.push(`details:${change.taskId}`);
+        continue;
+      }
+      if (!fits) {
+        omitted.push(`details:${change.taskId}`);
+        continue;
+      }
+      blocks.push(block);
+      length += block.length + 1;
+    }
+    if (fits || last) {
+      for (const [i, block] of blocks.entries())
+        if (block.includes("_Full settings left out")) omitted.push(`settings:${changes[i].taskId}`);
+      return { blocks, length };
+    }
+  }
+  return { blocks: [], length: 0 };
+}
+
 function shownInDetails(change: JobChange): boolean {
   return change.op !== "no-op" || change.drift.length > 0 || change.warnings.length > 0;
 }
@@ -379,7 +489,7 @@ export function renderPlanMarkdown(plan: PlanResult, options: RenderOptions = {}
     const noopCut = ordered.slice(rows.length).filter((x) => x.op === "no-op").length;
     summaryParts.push(
       "",
-      `_…and ${plural(rowsCut, "more job")} not listed${noopCut > 0 ? ` (${noopCut.toLocaleString("en-US")} unchanged)` : ""}; see the job summary / log._`,
+      `_…and ${plural(rowsCut, "more job")} not listed${noopCut > 0 ? ` (${noopCut.toLocaleString("en-US")} unchanged)` : ""}; see ${elsewhere(options)}._`,
     );
   }
   summaryParts.push("");
@@ -411,7 +521,7 @@ export function renderPlanMarkdown(plan: PlanResult, options: RenderOptions = {}
           "",
           ...diagLines,
           ...(diagLines.length < diags.length
-            ? [`- _…${plural(diags.length - diagLines.length, "more message")}; see the job summary / log._`]
+            ? [`- _…${plural(diags.length - diagLines.length, "more message")}; see ${elsewhere(options)}._`]
             : []),
           "",
         ].join("\n");
@@ -444,36 +554,24 @@ export function renderPlanMarkdown(plan: PlanResult, options: RenderOptions = {}
           ...blockedLines,
           ...(blockedShown < plan.blocked.length
             ? [
-                `- _…${plural(plan.blocked.length - blockedShown, "more blocked task")}; see the job summary / log._`,
+                `- _…${plural(plan.blocked.length - blockedShown, "more blocked task")}; see ${elsewhere(options)}._`,
               ]
             : []),
           "",
         ].join("\n");
   remaining -= blockedSection.length;
 
-  // Details, dropped from the end when they do not fit.
-  const detailChanges = ordered.filter(shownInDetails);
-  const perBlockMax = Math.max(1500, Math.floor(maxChars / 3));
-  const blocks: string[] = [];
-  let detailsLen = 0;
-  let stop = false;
-  for (const change of detailChanges) {
-    if (stop) {
-      omitted.push(`details:${change.taskId}`);
-      continue;
-    }
-    let block = renderDetails(change, options, FULL);
-    if (block.length > perBlockMax) block = renderDetails(change, options, COMPACT);
-    if (block.length > perBlockMax) block = renderDetails(change, options, MINIMAL);
-    if (detailsLen + block.length + 1 > remaining - 40) {
-      stop = true;
-      omitted.push(`details:${change.taskId}`);
-      continue;
-    }
-    blocks.push(block);
-    detailsLen += block.length + 1;
-  }
-  const detailsSection = blocks.length > 0 ? ["#### Details", "", ...blocks].join("\n") : "";
+  // Details: the richest level at which every block fits; past the last level, dropped from the end.
+  const { blocks, length: detailsLen } = detailBlocks(
+    ordered.filter(shownInDetails),
+    options,
+    remaining - 40,
+    maxChars,
+    omitted,
+  );
+  const expand = blocks.length <= (options.expandUpTo ?? 3) && detailsLen < 12_000;
+  const shown = expand ? blocks.map((b) => b.replace(/^<details>/, "<details open>")) : blocks;
+  const detailsSection = shown.length > 0 ? ["#### Details", "", ...shown].join("\n") : "";
 
   const truncated = omitted.length > 0;
   let notice = "";
@@ -481,11 +579,14 @@ export function renderPlanMarkdown(plan: PlanResult, options: RenderOptions = {}
     const cut = (prefix: string): number => omitted.filter((o) => o.startsWith(prefix)).length;
     const bits = [
       cut("details:") > 0 ? `${plural(cut("details:"), "job's details", "jobs' details")} omitted` : "",
+      cut("settings:") > 0
+        ? `${plural(cut("settings:"), "created job's", "created jobs'")} full settings left out`
+        : "",
       cut("row:") > 0 ? `${plural(cut("row:"), "summary row")} omitted` : "",
       cut("diagnostic:") > 0 ? `${plural(cut("diagnostic:"), "validation message")} omitted` : "",
       cut("blocked:") > 0 ? `${plural(cut("blocked:"), "blocked task")} omitted` : "",
     ].filter(Boolean);
-    notice = `> ✂️ **Plan truncated** to fit a comment: …${bits.join(", ")}; see the job summary / log for the full plan.\n\n`;
+    notice = `> ✂️ **Plan truncated** to fit a comment: …${bits.join(", ")}; see ${elsewhere(options)}.\n\n`;
   }
   const markdown = [header, notice, summary, diagSection, blockedSection, detailsSection]
     .filter(Boolean)

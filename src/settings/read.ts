@@ -34,6 +34,8 @@ export interface Settings {
   onPlanChange: "fail" | "apply";
   comment: "sticky" | "off";
   failOnDrift: boolean;
+  /** `/jobagent apply` on an approved, mergeable pull request applies before the merge (Atlantis-style). */
+  commentApply: boolean;
   /** Bounded wait for runs started by `run` requirements (seconds). */
   runWaitSeconds: number;
   strictConsistency: boolean;
@@ -183,6 +185,7 @@ export function readSettings(source: SettingsSource, onSecrets?: (secrets: strin
     onPlanChange: value(source, "on-plan-change") as Settings["onPlanChange"],
     comment: value(source, "comment") as Settings["comment"],
     failOnDrift: flag(source, "fail-on-drift"),
+    commentApply: flag(source, "comment-apply"),
     runWaitSeconds: value(source, "run-wait-seconds") as number,
     strictConsistency: flag(source, "strict-consistency"),
     repoDir: value(source, "repo-dir") as string,

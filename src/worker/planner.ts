@@ -122,7 +122,7 @@ export async function computePlan(
   const valid = !diagnostics.some((d) => d.severity === "error");
   const result: PlanResult = {
     valid,
-    diagnostics: dedupe(diagnostics),
+    diagnostics: withDocs(dedupe(diagnostics), retriever),
     changes,
     blocked,
     counts,
@@ -150,6 +150,16 @@ function safeSeeAlso(retriever: ReturnType<typeof getRetriever>, path: string): 
   } catch {
     return [];
   }
+}
+
+/** Validation messages without references get the Retriever's for their field (#16: `see` was always empty). */
+function withDocs(diagnostics: Diagnostic[], retriever: ReturnType<typeof getRetriever>): Diagnostic[] {
+  return diagnostics.map((d) => {
+    if ((d.see && d.see.length > 0) || !d.path) return d;
+    const field = d.path.replace(/^(jobs\.[^.[]+|job|update\[\d+\](\.set)?|patch\.new_settings)\./, "");
+    const see = safeSeeAlso(retriever, field);
+    return see.length > 0 ? { ...d, see } : d;
+  });
 }
 
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {

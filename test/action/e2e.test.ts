@@ -614,6 +614,198 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
     expect(run.summary).toMatch(/jobagent failed \(`configuration`\)/);
   });
 
+  it("a pull_request run on the merge-ref checkout is refused before anything is written; the branch is untouched", async () => {
+    const { head, base } = openBranch("merge-ref", { "jobs/merge-ref.md": requirement("merge-ref-job", 1) });
+    github.files.set(33, [{ filename: "jobs/merge-ref.md", status: "added" }]);
+    // what actions/checkout does by default for pull_request: the synthetic merge of head into base, detached
+    const checkout = checkoutOf("main", "checkout-merge-ref");
+    git(checkout, "fetch", "-q", "origin", "merge-ref");
+    dev(checkout, "merge", "-q", "--no-ff", "FETCH_HEAD", "-m", "Merge head into base");
+    git(checkout, "checkout", "-q", "--detach");
+    const run = await runAction({
+      event: "pull_request",
+      payload: prPayload("opened", 33, "merge-ref", head, base),
+      checkout,
+      sha: git(checkout, "rev-parse", "HEAD"),
+      ref: "refs/pull/33/merge",
+    });
+    expect(run.code, run.stdout.slice(-3000)).toBe(1);
+    expect(run.outputs["failure-reason"]).toBe("configuration");
+    expect(run.stdout).toMatch(
+      /is not the pull request's head branch "merge-ref".*ref: \$\{\{ github.head_ref \}\}/,
+    );
+    expect(git(remote, "rev-parse", "merge-ref")).toBe(head);
+    expect(github.commentsOn(33)).toHaveLength(0);
+  });
+
+  describe("comment commands (issue_comment, recorded payload)", () => {
+    const recorded = JSON.parse(
+      readFileSync(resolve("test/fixtures/webhooks/issue_comment.created.json"), "utf8"),
+    ) as {
+      issue: { number: number; pull_request?: unknown };
+      comment: { id: number; body: string; user: { login: string; type: string } };
+      repository: { full_name: string; name: string; default_branch: string };
+    };
+    let commentId = 50_000;
+    let pr: { head: string; base: string } = { head: "", base: "" };
+    const NUMBER = 31;
+
+    function commentPayload(login: string, body: string, number = NUMBER) {
+      const payload = structuredClone(recorded);
+      payload.issue.number = number;
+      payload.issue.pull_request = {
+        url: `${github.url}/repos/${OWNER}/${REPO}/pulls/${number}`,
+        html_url: `https://github.example/${OWNER}/${REPO}/pull/${number}`,
+        diff_url: `https://github.example/${OWNER}/${REPO}/pull/${number}.diff`,
+        patch_url: `https://github.example/${OWNER}/${REPO}/pull/${number}.patch`,
+        merged_at: null,
+      };
+      payload.comment.id = ++commentId;
+      payload.comment.body = body;
+      payload.comment.user.login = login;
+      payload.comment.user.type = "User";
+      payload.repository.full_name = `${OWNER}/${REPO}`;
+      payload.repository.name = REPO;
+      payload.repository.default_branch = "main";
+      return payload;
+    }
+
+    /** issue_comment workflows check out the default branch (actions/checkout's default for this event). */
+    function comment(login: string, body: string, inputs: Record<string, string> = {}, number = NUMBER) {
+      const main = git(remote, "rev-parse", "main");
+      return runAction({
+        event: "issue_comment",
+        payload: commentPayload(login, body, number),
+        checkout: checkoutOf("main", `checkout-cmd-${commentId + 1}`),
+        sha: main,
+        ref: "refs/heads/main",
+        inputs,
+      });
+    }
+
+    const answerOn = (n = NUMBER) =>
+      github.commentsOn(n).filter((c) => parseMarker(c.body)?.kind === "command");
+    const reactionsTo = (id: number) =>
+      github.reactions.filter((r) => r.commentId === id).map((r) => r.content);
+
+    beforeAll(() => {
+      pr = openBranch("cmd-orders", { "jobs/cmd-orders.md": requirement("cmd-orders", 1) });
+      github.files.set(NUMBER, [{ filename: "jobs/cmd-orders.md", status: "added" }]);
+      github.pullRequests.set(NUMBER, {
+        number: NUMBER,
+        state: "open",
+        merged: false,
+        mergeable: true,
+        mergeable_state: "clean",
+        html_url: `https://github.example/${OWNER}/${REPO}/pull/${NUMBER}`,
+        head: { ref: "cmd-orders", sha: pr.head, repo: { full_name: `${OWNER}/${REPO}` } },
+        base: { ref: "main", sha: pr.base, repo: { full_name: `${OWNER}/${REPO}` } },
+      });
+      github.permissions.set("dana", "write");
+      github.permissions.set("visitor", "read");
+    });
+
+    it("/jobagent help: anyone may ask; 👀 then 👍 and the list in the sticky answer", async () => {
+      const run = await comment("stranger-danger", "/jobagent help");
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(reactionsTo(commentId)).toEqual(["eyes", "+1"]);
+      const [answer] = answerOn();
+      expect(answer.user.login).toBe("github-actions[bot]");
+      expect(answer.body).toContain("`/jobagent apply`");
+      // no permission lookup was needed for help
+      expect(github.requests.some((r) => r.path.includes("/collaborators/stranger-danger/"))).toBe(false);
+    });
+
+    it("refuses a re-plan by someone without write access: 👎, who may and why, nothing pushed or planned", async () => {
+      const before = git(remote, "rev-parse", "cmd-orders");
+      const run = await comment("visitor", "Could you?\n/jobagent plan");
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(reactionsTo(commentId)).toEqual(["eyes", "-1"]);
+      const answers = answerOn();
+      expect(answers).toHaveLength(1); // the same sticky answer, edited
+      expect(answers[0].body).toMatch(/Refused.*`visitor` has `read` permission.*needs write access/);
+      expect(git(remote, "rev-parse", "cmd-orders")).toBe(before);
+      expect(github.commentsOn(NUMBER).filter((c) => parseMarker(c.body)?.kind === "plan")).toHaveLength(0);
+    });
+
+    it("/jobagent plan by a writer: the PR head is planned from the default-branch checkout and the plan comment posted", async () => {
+      const run = await comment("dana", "/jobagent plan");
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(reactionsTo(commentId)).toEqual(["eyes", "+1"]);
+      const plan = github.commentsOn(NUMBER).find((c) => parseMarker(c.body)?.kind === "plan");
+      expect(plan?.body).toContain("cmd-orders");
+      expect(parseMarker(plan!.body)?.planHash).toBe(run.outputs["plan-hash"]);
+      // task files went to the PR branch, not to main
+      expect(git(remote, "log", "-1", "--format=%s", "cmd-orders")).toMatch(/^jobagent: task files/);
+      expect(git(remote, "log", "-1", "--format=%s", "main")).not.toMatch(/cmd-orders/);
+      expect(answerOn()[0].body).toContain(`plan \`${run.outputs["plan-hash"]}\``);
+      expect(await jobsNamed("cmd-orders")).toHaveLength(0);
+    });
+
+    it("/jobagent apply: refused while off, then unapproved; applied once approved and mergeable", async () => {
+      const off = await comment("dana", "/jobagent apply");
+      expect(off.code).toBe(0);
+      expect(answerOn()[0].body).toMatch(/Refused.*`comment-apply` input is `false`/);
+      const on = { "comment-apply": "true" };
+      const unapproved = await comment("dana", "/jobagent apply", on);
+      expect(unapproved.code).toBe(0);
+      expect(answerOn()[0].body).toMatch(/Refused.*is not approved/);
+      expect(await jobsNamed("cmd-orders")).toHaveLength(0);
+
+      github.reviews.set(NUMBER, [{ user: { login: "rita" }, state: "APPROVED" }]);
+      github.pullRequests.get(NUMBER)!.mergeable_state = "dirty";
+      const conflicted = await comment("dana", "/jobagent apply", on);
+      expect(answerOn()[0].body).toMatch(/Refused.*not mergeable.*`dirty`/);
+      expect(conflicted.code).toBe(0);
+
+      github.pullRequests.get(NUMBER)!.mergeable_state = "clean";
+      const applied = await comment("dana", "/jobagent apply", on);
+      expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+      expect(reactionsTo(commentId)).toEqual(["eyes", "+1"]);
+      expect(answerOn()[0].body).toMatch(/Applied/);
+      expect(await jobsNamed("cmd-orders")).toHaveLength(1);
+      expect(git(remote, "log", "-1", "--format=%s", "cmd-orders")).toMatch(
+        /applied plan \S+ from a comment/,
+      );
+    });
+
+    it("/jobagent run <job> starts a run of a managed job; unknown jobs and forks are refused; unlock answers", async () => {
+      const run = await comment("dana", "/jobagent run cmd-orders");
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const [job] = await jobsNamed("cmd-orders");
+      expect(answerOn()[0].body).toMatch(
+        new RegExp(`Started \\[run \\d+\\]\\([^)]+\\) of \`cmd-orders\` \\(job ${job.job_id}\\)`),
+      );
+      const unknown = await comment("dana", "/jobagent run nobody-knows");
+      expect(unknown.code).toBe(0);
+      expect(answerOn()[0].body).toMatch(/Refused.*`nobody-knows` is not a job this repository manages/);
+
+      github.pullRequests.set(32, {
+        number: 32,
+        state: "open",
+        mergeable: true,
+        head: { ref: "fork-branch", sha: pr.head, repo: { full_name: "stranger/data-jobs" } },
+        base: { ref: "main", sha: pr.base },
+      });
+      const fork = await comment("dana", "/jobagent plan", {}, 32);
+      expect(fork.code).toBe(0);
+      expect(answerOn(32)[0].body).toMatch(/Refused.*comes from a fork/);
+
+      const unlock = await comment("dana", "/jobagent unlock");
+      expect(unlock.code).toBe(0);
+      expect(answerOn()[0].body).toMatch(/unlock/i);
+    });
+
+    it("ignores comments that are not commands and the action's own comments", async () => {
+      const before = github.requests.length;
+      const chat = await comment("dana", "> /jobagent apply\nplease don't");
+      expect(chat.code).toBe(0);
+      const own = await comment("github-actions[bot]", "/jobagent plan");
+      expect(own.code).toBe(0);
+      expect(github.requests.slice(before).filter((r) => r.method !== "GET")).toHaveLength(0);
+    });
+  });
+
   it("no token reaches any log line, output, summary, comment or commit", () => {
     expect(runs).toBeGreaterThan(5);
     const secrets = [local.token, GITHUB_TOKEN, FORK_TOKEN];

@@ -156,6 +156,41 @@ describe("approved plan lookup", () => {
     ).toBeUndefined();
   });
 
+  it("never takes an open pull request (or another merged one) listed for the pushed commit as approval", async () => {
+    const sha = "a1".repeat(20);
+    fake.pulls.set(sha, [
+      { number: 40, state: "open", merged_at: null, merge_commit_sha: "b2".repeat(20) },
+      { number: 41, state: "closed", merged_at: "2026-01-02T00:00:00Z", merge_commit_sha: "c3".repeat(20) },
+    ]);
+    fake.addComment(40, "github-actions[bot]", `${planMarker("40404040")}\n## Plan`);
+    fake.addComment(41, "github-actions[bot]", `${planMarker("41414141")}\n## Plan`);
+    expect(
+      await findApprovedPlan(github, sha, { jobsDir: "jobs", trustedAuthors: ["github-actions[bot]"] }),
+    ).toBeUndefined();
+  });
+
+  it("asks again while GitHub does not list the merged pull request yet", async () => {
+    const sha = "d4".repeat(20);
+    fake.addComment(42, "github-actions[bot]", `${planMarker("42424242")}\n## Plan`);
+    setTimeout(
+      () =>
+        fake.pulls.set(sha, [
+          { number: 42, state: "closed", merged_at: "2026-01-02T00:00:00Z", merge_commit_sha: sha },
+        ]),
+      150,
+    );
+    const approved = await findApprovedPlan(github, sha, {
+      jobsDir: "jobs",
+      trustedAuthors: ["github-actions[bot]"],
+      retryDelaysMs: [100, 200, 400],
+    });
+    expect(approved?.pullRequest.number).toBe(42);
+    expect(approved?.planHash).toBe("42424242");
+    const asked = fake.requests.filter((r) => r.path.endsWith(`/commits/${sha}/pulls`)).length;
+    expect(asked).toBeGreaterThanOrEqual(2);
+    expect(asked).toBeLessThanOrEqual(4);
+  });
+
   it("gives no hash when the bot's comment was marked outdated (no plan hash in its marker)", async () => {
     fake.pulls.set(mergeSha, [
       { number: 14, state: "closed", merged_at: "2026-01-02T00:00:00Z", merge_commit_sha: mergeSha },

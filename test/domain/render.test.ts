@@ -97,6 +97,34 @@ function updateChange(): JobChange {
   });
 }
 
+/** CommonMark fences: a fence closes only with the same character, at least as long, alone on its line. */
+function splitFences(markdown: string): {
+  outside: string;
+  fences: Array<{ open: string; closed: boolean }>;
+} {
+  const outside: string[] = [];
+  const fences: Array<{ open: string; closed: boolean }> = [];
+  let open: { marker: string; entry: { open: string; closed: boolean } } | undefined;
+  for (const line of markdown.split("\n")) {
+    const m = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+    if (open) {
+      if (m && m[1][0] === open.marker[0] && m[1].length >= open.marker.length && m[2].trim() === "") {
+        open.entry.closed = true;
+        open = undefined;
+      }
+      continue;
+    }
+    if (m) {
+      const entry = { open: line.trim(), closed: false };
+      fences.push(entry);
+      open = { marker: m[1], entry };
+      continue;
+    }
+    outside.push(line);
+  }
+  return { outside: outside.join("\n"), fences };
+}
+
 describe("renderPlanMarkdown", () => {
   it("renders header counts, summary table, highlighted diff, cron words, graph, warnings, drift, docs and requirement", () => {
     const u = updateChange();
@@ -157,16 +185,20 @@ describe("renderPlanMarkdown", () => {
     expect(markdown).toContain("**Fix:** Remove one dependency");
     // blocked with question
     expect(markdown).toContain("❓ Which notebook should run?");
-    // details: highlighted categories listed first
-    const table = markdown.slice(markdown.indexOf("| | Field | Before | After |"));
-    const fieldRows = table
-      .split("\n")
-      .slice(2)
-      .filter((l) => l.startsWith("|"))
-      .slice(0, 6);
-    expect(fieldRows[0]).toMatch(/^\| ⚠️ \+ \| <code>run&#95;as<\/code>/);
-    expect(fieldRows[1]).toContain("job&#95;clusters&#91;etl&#93;.new&#95;cluster.num&#95;workers");
-    expect(fieldRows[1]).toContain("<code>2</code> | <code>8</code>");
+    // details: the changed fields per task_key / job cluster as YAML, old (-) and new (+)
+    expect(markdown).toContain("**Changed fields** (`-` old, `+` new):");
+    expect(markdown).toContain(
+      "@@ job cluster etl (1 changed) @@\n- new_cluster.num_workers: 2\n+ new_cluster.num_workers: 8",
+    );
+    expect(markdown).toContain("+ run_as:\n+   service_principal_name: 6f1e2d3c-4b5a-4968-8776-1a2b3c4d5e6f");
+    expect(markdown).toMatch(/@@ task transform \(removed\) @@\n- depends_on:/);
+    expect(markdown).toMatch(/@@ task transform_v2 \(added\) @@\n\+ depends_on:/);
+    // the job id in the block's summary links to the workspace
+    expect(markdown).toContain('(<a href="https://dbc.example.com/#job/42">job 42</a>)');
+    // a created job's full settings, collapsed, as YAML
+    expect(markdown).toMatch(
+      /<details><summary>Full settings \(YAML\) · \d+ lines<\/summary>\n\n```yaml\nname: events\ntasks:\n {2}- task_key: load/,
+    );
     expect(markdown).toContain("**When:** At 07&#58;30 AM, Monday through Friday (Europe/Berlin)");
     expect(markdown).toContain("task <code>transform</code> becomes <code>transform&#95;v2</code>");
     expect(markdown).toContain("```mermaid\nflowchart TD");
@@ -178,7 +210,7 @@ describe("renderPlanMarkdown", () => {
     expect(markdown).toContain("**Docs:** Jobs API › schedule");
     expect(markdown).toContain("<details><summary>Requirement text</summary>");
     expect(markdown).toContain("<pre>Run the orders ETL every weekday at 07:30 Berlin time.</pre>");
-    expect(markdown.match(/<details>/g)!.length).toBe(markdown.match(/<\/details>/g)!.length);
+    expect(markdown.match(/<details[ >]/g)!.length).toBe(markdown.match(/<\/details>/g)!.length);
   });
 
   it("keeps a 2,000-job plan under the comment limit and says what was cut", () => {
@@ -230,7 +262,9 @@ describe("renderPlanMarkdown", () => {
     expect(markdown).toContain(
       "➕ 500 to create · 🔄 500 to update · 🗑️ 500 to delete · ▶️ 0 to run · ✅ 500 unchanged",
     );
-    expect(markdown).toMatch(/Plan truncated.*jobs' details omitted.*; see the job summary \/ log/);
+    expect(markdown).toMatch(
+      /Plan truncated.*jobs' details omitted.*; see the full plan \(job summary \/ log\)/,
+    );
     expect(markdown).toMatch(/…and [\d,]+ more jobs not listed/);
     // every job with changes is either shown in details or listed as omitted
     for (const c of changes.filter((x) => x.op !== "no-op")) {
@@ -299,16 +333,18 @@ describe("renderPlanMarkdown", () => {
       repoUrl: "https://github.com/o/r/blob/main",
       jobUrl: () => "javascript:alert(1)",
     });
-    expect(markdown).not.toContain("<!--");
-    expect(markdown).not.toContain("@octocat");
-    expect(markdown).not.toContain("<img");
-    expect(markdown).not.toContain("](javascript:");
-    expect(markdown).not.toMatch(/<\/pre><\/details>/);
-    expect(markdown.match(/<details>/g)!.length).toBe(markdown.match(/<\/details>/g)!.length);
-    expect(markdown.match(/<pre>/g)!.length).toBe(markdown.match(/<\/pre>/g)!.length);
-    // the only code fences are the mermaid block's
-    const fences = markdown.split("\n").filter((l) => l.trimStart().startsWith("```"));
-    expect(fences).toEqual(["```mermaid", "```"]);
+    // values inside code fences are literal (GitHub renders no HTML and sends no mention there); outside them,
+    // nothing of the user's text is markup
+    const { outside, fences } = splitFences(markdown);
+    expect(fences.map((f) => f.open)).toEqual(["````yaml", "```mermaid"]);
+    expect(fences.every((f) => f.closed)).toBe(true);
+    expect(outside).not.toContain("<!--");
+    expect(outside).not.toContain("@octocat");
+    expect(outside).not.toContain("<img");
+    expect(outside).not.toContain("](javascript:");
+    expect(outside).not.toMatch(/<\/pre><\/details>/);
+    expect(outside.match(/<details[ >]/g)!.length).toBe(outside.match(/<\/details>/g)!.length);
+    expect(outside.match(/<pre>/g)!.length).toBe(outside.match(/<\/pre>/g)!.length);
     // table rows keep their column count (no raw pipes from user text)
     for (const row of markdown.split("\n").filter((l) => l.startsWith("| ➕")))
       expect(row.split("|").length).toBe(7);
@@ -350,7 +386,7 @@ describe("renderPlanMarkdown", () => {
       expect(text).not.toContain("hunter2");
       expect(text).not.toContain("dapi0123456789abcdef");
     }
-    expect(markdown).toContain(`db&#95;password"&#58;"&#42;&#42;&#42;"`); // "***", escaped
+    expect(markdown).toContain('+ notebook_task.base_parameters:\n+   db_password: "***"');
     expect(json).toContain('"db_password": "***"');
     expect(json).toContain("{{secrets/scope/key}}");
   });

@@ -62,6 +62,12 @@ export interface FakeGitHub {
   comments: FakeComment[];
   pulls: Map<string, FakePull[]>;
   files: Map<number, Array<{ filename: string; status: string; previous_filename?: string }>>;
+  /** `GET /pulls/{n}` answers (a pull request object as GitHub sends it). */
+  pullRequests: Map<number, Record<string, unknown>>;
+  reviews: Map<number, Array<{ user: { login: string }; state: string; commit_id?: string }>>;
+  /** login → "admin" | "write" | "read"; absent: 404 (not a collaborator). */
+  permissions: Map<string, string>;
+  reactions: Array<{ commentId: number; content: string; login?: string }>;
   addComment(issue: number, login: string, body: string, type?: "Bot" | "User"): FakeComment;
   commentsOn(issue: number): FakeComment[];
   fault(fault: FakeFault): void;
@@ -80,6 +86,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const pulls = new Map<string, FakePull[]>();
   const files = new Map<number, Array<{ filename: string; status: string; previous_filename?: string }>>();
   const faults: FakeFault[] = [];
+  const pullRequests = new Map<number, Record<string, unknown>>();
+  const reviews = new Map<number, Array<{ user: { login: string }; state: string; commit_id?: string }>>();
+  const permissions = new Map<string, string>();
+  const reactions: Array<{ commentId: number; content: string; login?: string }> = [];
   let nextId = 1000;
   let clock = Date.parse("2026-01-01T00:00:00Z");
   let base = "";
@@ -202,6 +212,25 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if ((m = /^\/pulls\/(\d+)\/files$/.exec(rest)) && method === "GET") {
         return paged(res, path, query, files.get(Number(m[1])) ?? []);
       }
+      if ((m = /^\/pulls\/(\d+)$/.exec(rest)) && method === "GET") {
+        const pr = pullRequests.get(Number(m[1]));
+        return pr ? send(res, 200, pr) : send(res, 404, { message: "Not Found" });
+      }
+      if ((m = /^\/pulls\/(\d+)\/reviews$/.exec(rest)) && method === "GET") {
+        return paged(res, path, query, reviews.get(Number(m[1])) ?? []);
+      }
+      if ((m = /^\/collaborators\/([^/]+)\/permission$/.exec(rest)) && method === "GET") {
+        const login = decodeURIComponent(m[1]);
+        const permission = permissions.get(login);
+        if (!permission) return send(res, 404, { message: `${login} is not a user` });
+        return send(res, 200, { permission, role_name: permission, user: { login } });
+      }
+      if ((m = /^\/issues\/comments\/(\d+)\/reactions$/.exec(rest)) && method === "POST") {
+        if (user.readOnly) return send(res, 403, { message: "Resource not accessible by integration" });
+        const content = String((body as { content?: unknown })?.content ?? "");
+        reactions.push({ commentId: Number(m[1]), content, login: user.login });
+        return send(res, 201, { id: reactions.length, content, user: { login: user.login } });
+      }
       return send(res, 404, { message: "Not Found" });
     })().catch((error: unknown) => send(res, 500, { message: String(error) }));
   });
@@ -215,6 +244,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     comments,
     pulls,
     files,
+    pullRequests,
+    reviews,
+    permissions,
+    reactions,
     addComment,
     commentsOn: (issue) => comments.filter((c) => c.issue === issue),
     fault: (fault) => faults.push(fault),

@@ -28,6 +28,13 @@ export interface GitPort {
    * Any other commit in between leaves HEAD where it is (0).
    */
   fastForwardOverOwnCommits(branch: string): Promise<number>;
+  /**
+   * Fetches `branch` from origin and checks it out (a comment command runs on the default branch's checkout and
+   * needs the pull request's head); returns the checked-out commit.
+   */
+  checkoutBranch(branch: string): Promise<string>;
+  /** Fetches `branch` and tells whether HEAD is contained in origin/<branch> (false for a merge-ref checkout). */
+  headIsOnBranch(branch: string): Promise<boolean>;
   /** Commits the changes under `paths` with the action's identity and pushes through `origin` (never forced). */
   commitAndPush(options: CommitAndPushOptions): Promise<CommitAndPushResult>;
 }

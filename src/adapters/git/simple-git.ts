@@ -89,6 +89,20 @@ export function createSimpleGitPort(options: SimpleGitPortOptions): GitPort {
         .filter(Boolean);
     },
 
+    async checkoutBranch(branch) {
+      await git.fetch("origin", branch);
+      await git.raw(["checkout", "-q", "-B", branch, `origin/${branch}`]);
+      return (await git.revparse(["HEAD"])).trim();
+    },
+
+    async headIsOnBranch(branch) {
+      await git.fetch("origin", branch);
+      // Commits of HEAD that origin/<branch> lacks (simple-git does not reject a silent non-zero exit, so
+      // `merge-base --is-ancestor` cannot be used here).
+      const extra = await git.raw(["rev-list", "--count", "HEAD", `^origin/${branch}`]);
+      return Number(extra.trim()) === 0;
+    },
+
     async fastForwardOverOwnCommits(branch) {
       await git.fetch("origin", branch);
       const upstream = `origin/${branch}`;

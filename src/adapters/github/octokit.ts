@@ -5,7 +5,14 @@
 import { getOctokit } from "@actions/github";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
-import type { GitHubPort, IssueComment, PullRequestFile, PullRequestRef } from "./port.js";
+import type {
+  GitHubPort,
+  IssueComment,
+  PullRequestDetails,
+  PullRequestFile,
+  PullRequestRef,
+  PullRequestReview,
+} from "./port.js";
 import { GitHubApiError } from "./port.js";
 
 export interface OctokitPortOptions {
@@ -34,7 +41,23 @@ interface RawPull {
   merged_at?: string | null;
   merge_commit_sha?: string | null;
   html_url?: string;
-  head?: { ref?: string; sha?: string };
+  head?: { ref?: string; sha?: string; repo?: { full_name?: string } | null };
+  base?: { ref?: string; sha?: string };
+  mergeable?: boolean | null;
+  mergeable_state?: string;
+  merged?: boolean;
+}
+
+function toDetails(raw: RawPull): PullRequestDetails {
+  return {
+    ...toPull(raw),
+    baseRef: raw.base?.ref,
+    baseSha: raw.base?.sha,
+    headRepo: raw.head?.repo?.full_name ?? undefined,
+    mergeable: raw.mergeable,
+    mergeableState: raw.mergeable_state,
+    merged: raw.merged,
+  };
 }
 
 function toComment(raw: RawComment): IssueComment {
@@ -164,6 +187,49 @@ export function createOctokitPort(options: OctokitPortOptions): GitHubPort {
           status: f.status,
           previousFilename: f.previous_filename,
         }));
+      }),
+    getPullRequest: (pullNumber) =>
+      call(`GET /repos/${owner}/${repo}/pulls/${pullNumber}`, async () => {
+        const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: pullNumber });
+        return toDetails(data as unknown as RawPull);
+      }),
+    listPullRequestReviews: (pullNumber) =>
+      call(`GET /repos/${owner}/${repo}/pulls/${pullNumber}/reviews`, async () => {
+        const raw = (await octokit.paginate(octokit.rest.pulls.listReviews, {
+          owner,
+          repo,
+          pull_number: pullNumber,
+          per_page: 100,
+        })) as Array<{ user?: { login?: string } | null; state: string; commit_id?: string | null }>;
+        return raw.map((r): PullRequestReview => ({
+          author: r.user?.login ?? "",
+          state: r.state,
+          commitId: r.commit_id ?? undefined,
+        }));
+      }),
+    getPermission: (login) =>
+      call(`GET /repos/${owner}/${repo}/collaborators/${login}/permission`, async () => {
+        try {
+          const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
+            owner,
+            repo,
+            username: login,
+          });
+          return data.permission;
+        } catch (error) {
+          // Not a collaborator (or no such user): GitHub answers 404.
+          if ((error as { status?: unknown }).status === 404) return "none";
+          throw error;
+        }
+      }),
+    addReaction: (commentId, reaction) =>
+      call(`POST /repos/${owner}/${repo}/issues/comments/${commentId}/reactions`, async () => {
+        await octokit.rest.reactions.createForIssueComment({
+          owner,
+          repo,
+          comment_id: commentId,
+          content: reaction,
+        });
       }),
   };
 }

@@ -8,7 +8,8 @@ import type { GitHubPort, IssueComment, PullRequestRef } from "./port.js";
 /** The bot login of GITHUB_TOKEN. Another token (a GitHub App's) is configured with the `bot-login` input. */
 export const GITHUB_ACTIONS_BOT = "github-actions[bot]";
 
-export type MarkerKind = "plan" | "apply";
+/** plan: the sticky plan; apply: the result of an apply; command: the answer to the latest `/jobagent` command. */
+export type MarkerKind = "plan" | "apply" | "command";
 
 /** What the hidden header of one of the action's comments records. */
 export interface CommentMarker {
@@ -21,7 +22,7 @@ export interface CommentMarker {
   headSha?: string;
 }
 
-const MARKER_RE = /^<!-- jobagent:(plan|apply) ([^\n]*?) -->/;
+const MARKER_RE = /^<!-- jobagent:(plan|apply|command) ([^\n]*?) -->/;
 const VALUE_RE = /^[A-Za-z0-9._%-]+$/;
 
 export function formatMarker(marker: CommentMarker): string {
@@ -118,12 +119,16 @@ export interface ApprovedPlan {
   commentId?: number;
 }
 
-/** The merged pull request of a commit: the one whose merge commit is `sha`, else a merged one, else the first. */
+/**
+ * The merged pull request of a commit: the one merged with `sha` as its merge commit (merge, squash and rebase
+ * merges all record the pushed commit there). Never an open pull request, never another merged one: their plans
+ * were not approved for this commit.
+ */
 export function pickMergedPullRequest(sha: string, pulls: PullRequestRef[]): PullRequestRef | undefined {
-  return (
-    pulls.find((p) => p.mergeCommitSha === sha) ?? pulls.find((p) => p.mergedAt !== undefined) ?? pulls[0]
-  );
+  return pulls.find((p) => p.mergeCommitSha === sha && p.mergedAt !== undefined);
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The plan approved on the pull request that produced `sha` (a push to the default branch): found through
@@ -133,9 +138,17 @@ export function pickMergedPullRequest(sha: string, pulls: PullRequestRef[]): Pul
 export async function findApprovedPlan(
   github: GitHubPort,
   sha: string,
-  options: Omit<StickyOptions, "kind">,
+  options: Omit<StickyOptions, "kind"> & {
+    /** Waits before asking again when no merged PR is listed yet (GitHub's association lags a merge). */
+    retryDelaysMs?: readonly number[];
+  },
 ): Promise<ApprovedPlan | undefined> {
-  const pullRequest = pickMergedPullRequest(sha, await github.listPullRequestsForCommit(sha));
+  let pullRequest = pickMergedPullRequest(sha, await github.listPullRequestsForCommit(sha));
+  for (const delay of options.retryDelaysMs ?? []) {
+    if (pullRequest) break;
+    await sleep(delay);
+    pullRequest = pickMergedPullRequest(sha, await github.listPullRequestsForCommit(sha));
+  }
   if (!pullRequest) return undefined;
   const own = await findOwnComment(github, pullRequest.number, { ...options, kind: "plan" });
   if (!own) return { pullRequest };
