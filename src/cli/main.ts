@@ -19,8 +19,6 @@ import { createCliLogger, createRedactor } from "./logger.js";
 import { formatDiagnostic, renderPlanText } from "./text.js";
 import { cliSource, readSettings, SettingsError, type Settings } from "../settings/index.js";
 
-export { formatDiagnostic } from "./text.js";
-
 export const LOCAL_WORKSPACE_TOKEN = "dapi-local-workspace-not-a-secret";
 
 export const HELP = `jobagent — GitOps for Databricks jobs (requirements in markdown → planned, reviewed, applied jobs)

@@ -45,7 +45,6 @@ export const RUN_IF_VALUES = [
   "ALL_FAILED",
   "AT_LEAST_ONE_FAILED",
 ];
-export { TASK_TYPES } from "./vocabulary.js";
 
 // --- compute (Clusters API ClusterSpec) ---
 
