@@ -10,6 +10,7 @@ import { buildApplyComment } from "./comment.js";
 import type { ActionDeps } from "./deps.js";
 import { ActionError, ConfigurationError } from "./errors.js";
 import { branchOfRef, engineOptions, shortSha } from "./shared.js";
+import { escapeTableCell } from "../domain/markdown.js";
 
 const APPROVAL_LOOKUP_RETRIES_MS = [1000, 2000, 4000];
 
@@ -63,7 +64,7 @@ function applySummary(result: ApplyResult, deps: ActionDeps, approved: ApprovedP
     const run = r.run
       ? `${r.run.url ? `[${r.run.runId}](${r.run.url})` : r.run.runId} ${r.run.result ?? ""}`
       : "";
-    const cell = (s: string) => s.replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|");
+    const cell = escapeTableCell;
     return `| ${r.status} | ${r.op} | ${cell(job)} | ${r.jobId ?? ""} | ${cell(run)} | ${cell(r.error ?? "")} |`;
   });
   return [

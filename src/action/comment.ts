@@ -5,6 +5,7 @@
  */
 import type { ApplyResult, PlanResult, TaskApplyResult } from "../engine/api.js";
 import { formatMarker, parseMarker, type CommentMarker } from "../adapters/github/sticky.js";
+import { escapeTableCell } from "../domain/markdown.js";
 
 /** GitHub rejects issue comment bodies longer than this. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -36,10 +37,7 @@ export function cutToFit(text: string, maxChars: number, note: string): { text: 
 }
 
 function escapeCell(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, " ")
-    .replace(/\|/g, "\\|")
-    .replace(/</g, "&lt;");
+  return escapeTableCell(text).replace(/</g, "&lt;");
 }
 
 function short(sha: string | undefined): string {

@@ -1,6 +1,7 @@
 /** The workflow run's GitHub context, read once from the runner's environment and event payload. */
 import { readFileSync } from "node:fs";
 import { ConfigurationError } from "./errors.js";
+import { isObject } from "../domain/json.js";
 
 export interface PullRequestContext {
   number: number;
@@ -68,7 +69,7 @@ function commentOf(payload: Json): CommentContext | undefined {
 type Json = Record<string, unknown>;
 
 function obj(value: unknown): Json | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Json) : undefined;
+  return isObject(value) ? value : undefined;
 }
 
 function str(value: unknown): string | undefined {

@@ -2,6 +2,7 @@
 import type { ActionDeps } from "./deps.js";
 import { ActionError, ConfigurationError } from "./errors.js";
 import { annotateAll, diagnosticsMarkdown, engineOptions, setPlanOutputs } from "./shared.js";
+import { escapeTableCell } from "../domain/markdown.js";
 
 export async function runDriftFlow(deps: ActionDeps, options: { drift: boolean }): Promise<void> {
   const workspace = await deps.workspace();
@@ -31,7 +32,7 @@ export async function runDriftFlow(deps: ActionDeps, options: { drift: boolean }
         .concat(
           drifted.map(
             (c) =>
-              `| ${c.jobName.replace(/\|/g, "\\|")} | ${c.jobId ?? ""} | ${c.drift.map((f) => `\`${f.path}\``).join(", ")} |`,
+              `| ${escapeTableCell(c.jobName)} | ${c.jobId ?? ""} | ${c.drift.map((f) => `\`${f.path}\``).join(", ")} |`,
           ),
         )
         .join("\n"),

@@ -14,7 +14,6 @@ import {
   type SettingsSource,
 } from "../settings/index.js";
 
-export { MODES, type Mode } from "../settings/index.js";
 
 export type ActionInputs = Omit<Settings, "strictConsistency" | "repoDir" | "repo" | "target" | "jobsDirExplicit" | "secrets">;
 

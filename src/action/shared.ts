@@ -6,6 +6,7 @@ import type { EngineOptions, PlanResult } from "../engine/api.js";
 import type { Workspace } from "../adapters/databricks/port.js";
 import type { ActionDeps } from "./deps.js";
 import { loadProjectConfig } from "../state/project-config.js";
+import { escapeTableCell } from "../domain/markdown.js";
 
 export async function engineOptions(deps: ActionDeps, workspace: Workspace): Promise<EngineOptions> {
   const attempt = process.env.GITHUB_RUN_ATTEMPT ? `-${process.env.GITHUB_RUN_ATTEMPT}` : "";
@@ -62,7 +63,7 @@ export function diagnosticsMarkdown(diagnostics: Diagnostic[]): string {
   if (diagnostics.length === 0) return "";
   const rows = diagnostics.map((d) => {
     const where = d.file ? `${d.file}${d.line ? `:${d.line}` : ""}` : "";
-    const cell = (s: string) => s.replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|");
+    const cell = escapeTableCell;
     return `| ${d.severity} | \`${cell(d.code)}\` | ${cell(where)} | ${cell(d.path)} | ${cell(d.message)} | ${cell(d.fix)} |`;
   });
   return [

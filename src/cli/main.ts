@@ -21,7 +21,6 @@ import { createCliLogger, createRedactor } from "./logger.js";
 import { formatDiagnostic, renderPlanText } from "./text.js";
 import { cliSource, readSettings, SettingsError, type Settings } from "../settings/index.js";
 
-export { formatDiagnostic } from "./text.js";
 import { VERSION } from "./version.js";
 import type { CommandContext } from "./commands/context.js";
 

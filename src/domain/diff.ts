@@ -10,7 +10,8 @@
  */
 import type { FieldChange, JobSettings, JsonObject } from "./model.js";
 import { canonicalJson } from "./hash.js";
-import { KEYED_ARRAYS, isPlainObject, normalizeJobSettings, type NormalizeOptions } from "./normalize.js";
+import { KEYED_ARRAYS, normalizeJobSettings, type NormalizeOptions } from "./normalize.js";
+import { isObject as isPlainObject } from "./json.js";
 
 export type FieldCategory = FieldChange["category"];
 

@@ -7,6 +7,7 @@
  */
 import type { JobSettings } from "./model.js";
 import { TASK_TYPES } from "./vocabulary.js";
+import { isObject } from "./json.js";
 
 export interface MermaidOptions {
   /** Task keys to mark as added / changed / removed (class styles). */
@@ -31,9 +32,7 @@ function taskType(task: Record<string, unknown>): string | undefined {
 }
 
 function obj(v: unknown): Record<string, unknown> | undefined {
-  return v !== null && typeof v === "object" && !Array.isArray(v)
-    ? (v as Record<string, unknown>)
-    : undefined;
+  return isObject(v) ? v : undefined;
 }
 
 /** A mermaid `flowchart TD` of the task graph (no code fence). */

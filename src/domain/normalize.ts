@@ -26,6 +26,7 @@
 import type { JobSettings, JsonObject } from "./model.js";
 import { canonicalJson, sortKeysDeep } from "./hash.js";
 import { GIT_PROVIDERS } from "./vocabulary.js";
+import { isObject as isPlainObject } from "./json.js";
 
 export interface NormalizeOptions {
   /** The job's creator (jobs/get `creator_user_name`): `run_as: {user_name: <creator>}` is the service default. */
@@ -55,10 +56,6 @@ function presenceSignificant(key: string): boolean {
     key === "spec" ||
     key === "git_source"
   );
-}
-
-export function isPlainObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function dropIf(obj: JsonObject, key: string, defaultValue: unknown): void {

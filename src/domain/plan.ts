@@ -14,9 +14,9 @@ import {
 } from "./diff.js";
 
 export type { NormalizeOptions } from "./normalize.js";
-export type { DiffOptions, UpdateRequest } from "./diff.js";
-export { isDestructiveChange, taskRenames, categorizePath, wholeEntry } from "./diff.js";
-export { canonicalJson, planHash } from "./hash.js";
+export type { DiffOptions } from "./diff.js";
+export { isDestructiveChange, taskRenames, categorizePath } from "./diff.js";
+export { planHash } from "./hash.js";
 
 /** Applies the service's read-back defaults and drops API-ignored ordering/empties so equal jobs compare equal. */
 export function normalizeJobSettings(settings: JobSettings, options?: NormalizeOptions): JobSettings {

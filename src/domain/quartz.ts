@@ -196,11 +196,6 @@ export function checkQuartzCron(expression: string): QuartzResult {
   return { ok: true };
 }
 
-/** True when the expression is valid Quartz. */
-export function isValidQuartzCron(expression: string): boolean {
-  return checkQuartzCron(expression).ok;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Quartz normalisation (INTERPRETATION.md §3)
 

@@ -17,6 +17,7 @@ import { taskRenames, wholeEntry } from "./diff.js";
 import { triggerToWords } from "./cron-words.js";
 import { jobMermaid } from "./mermaid.js";
 import { fieldDiffBlock, settingsYamlBlock } from "./render-yaml.js";
+import { redact } from "./secrets.js";
 
 export interface RenderOptions {
   /** Upper bound for the markdown length (default 60000; GitHub rejects comments over 65536). */
@@ -80,14 +81,12 @@ export function escapePre(text: string): string {
 
 const SENSITIVE_KEY = /(password|passwd|secret|token|api[_-]?key|credential|private[_-]?key|access[_-]?key)/i;
 const SECRET_REFERENCE = /^\{\{\s*secrets\/[^}]+\}\}$/;
-const TOKEN_LIKE =
-  /\b(dapi[0-9a-f]{20,}|ghp_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|sk-[A-Za-z0-9_-]{20,})/g;
 
 /** Replaces values under secret-looking keys (unless they are `{{secrets/scope/key}}` references) and token-looking strings. */
 export function redactSecrets(value: unknown, key = ""): unknown {
   if (typeof value === "string") {
     if (SENSITIVE_KEY.test(key) && !SECRET_REFERENCE.test(value.trim())) return "***";
-    return value.replace(TOKEN_LIKE, "***");
+    return redact(value);
   }
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, key));
   if (value !== null && typeof value === "object") {

@@ -26,7 +26,6 @@ import {
 import type { TypeScriptModule } from "./sdk-types.js";
 
 export { DocsSourceError } from "./corpus.js";
-export type { DocChunk } from "./chunks.js";
 
 export interface Retriever {
   search(query: string, k?: number): DocHit[];

@@ -1,4 +1,4 @@
 /** One way in for settings: the table (spec), where raw values come from (source) and the parser (read). */
-export { MODES, SETTINGS, cliEnvName, type Mode, type SettingSpec, type Surface } from "./spec.js";
+export { SETTINGS, cliEnvName, type SettingSpec } from "./spec.js";
 export { cliSource, type Env, type SettingsSource } from "./source.js";
 export { readSettings, SettingsError, type Settings } from "./read.js";

@@ -5,6 +5,8 @@
  */
 import { parseDocument, stringify } from "yaml";
 import type { FieldSource, JobSettings, JobTarget, RunRequest, TaskAction } from "../domain/model.js";
+import { isObject } from "../domain/json.js";
+import { escapeTableCell } from "../domain/markdown.js";
 
 export const TASK_STATES = ["PENDING", "PLANNED", "IN_PROGRESS", "COMPLETE", "FAILED", "BLOCKED"] as const;
 export type TaskState = (typeof TASK_STATES)[number];
@@ -178,10 +180,6 @@ function optionalString(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Serialises a task file: front matter (stable key order) + a human-readable body. */
 export function renderTaskFile(task: TaskRecord): string {
   const front: Record<string, unknown> = { version: TASK_FILE_VERSION };
@@ -256,9 +254,7 @@ function renderBody(task: TaskRecord): string {
   }
   lines.push("", "## History", "", "| at | from | to | by | note |", "|---|---|---|---|---|");
   for (const h of task.history.slice(-20)) {
-    lines.push(
-      `| ${h.at} | ${h.from ?? "—"} | ${h.to} | ${h.by} | ${(h.note ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ")} |`,
-    );
+    lines.push(`| ${h.at} | ${h.from ?? "—"} | ${h.to} | ${h.by} | ${escapeTableCell(h.note ?? "")} |`);
   }
   if (task.history.length > 20)
     lines.push("", `(${task.history.length - 20} earlier transitions in the front matter)`);

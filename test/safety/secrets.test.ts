@@ -172,9 +172,10 @@ describe.concurrent("secrets never leak", () => {
             timeoutMs: 120_000,
             extraArgs: [
               "--verbose",
-              "--llm-api-key",
-              LLM_KEY,
-              ...(scenario.llm ? ["--llm-model", "gpt-test", "--llm-base-url", llmUrl] : []),
+              // An LLM key without a model is a settings error (as in the action), so the key goes with the model.
+              ...(scenario.llm
+                ? ["--llm-api-key", LLM_KEY, "--llm-model", "gpt-test", "--llm-base-url", llmUrl]
+                : []),
             ],
             env: { GITHUB_TOKEN, JOBAGENT_GITHUB_TOKEN: GITHUB_TOKEN },
           });

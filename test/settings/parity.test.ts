@@ -12,11 +12,12 @@ import {
   type SettingSpec,
 } from "../../src/settings/index.js";
 import { parseInputs } from "../../src/action/inputs.js";
-import { ConfigurationError } from "../../src/action/errors.js";
+import { ConfigurationError, FAILURE_REASONS } from "../../src/action/errors.js";
 import { FLAGS, HELP } from "../../src/cli/main.js";
 
 const actionYml = parse(readFileSync("action.yml", "utf8")) as {
   inputs: Record<string, { description: string; default?: string }>;
+  outputs: Record<string, { description: string }>;
 };
 const specs = SETTINGS as readonly SettingSpec[];
 const on = (surface: "action" | "cli") =>
@@ -42,6 +43,15 @@ describe("action.yml and the settings table", () => {
       for (const variable of spec.envFallback ?? []) expect(description).toContain(variable);
     },
   );
+});
+
+describe("action.yml's failure-reason output", () => {
+  it("documents exactly the failure reasons the action sets", () => {
+    const documented = [...actionYml.outputs["failure-reason"]!.description.matchAll(/`([a-z-]+)`/g)].map(
+      (m) => m[1],
+    );
+    expect(documented.sort()).toEqual([...FAILURE_REASONS].sort());
+  });
 });
 
 describe("the CLI's flags and help and the settings table", () => {

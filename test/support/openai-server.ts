@@ -236,14 +236,6 @@ export async function startOpenAiServer(
   };
 }
 
-/** The text of the last user/tool message of a request (handy in step functions). */
-export function lastMessageText(request: RecordedRequest): string {
-  const messages = request.body?.messages ?? [];
-  const last = messages[messages.length - 1];
-  if (!last) return "";
-  return typeof last.content === "string" ? last.content : JSON.stringify(last.content ?? "");
-}
-
 /** All message contents of a request joined (to assert what the model was shown). */
 export function allMessageText(request: RecordedRequest): string {
   return (request.body?.messages ?? [])

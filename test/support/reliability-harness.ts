@@ -242,10 +242,6 @@ export async function createJob(ws: WorkspaceRef, settings: JobSettings): Promis
   return job_id;
 }
 
-export async function updateJob(ws: WorkspaceRef, jobId: number, newSettings: JobSettings): Promise<void> {
-  await api(ws, "POST", "/api/2.2/jobs/update", { job_id: jobId, new_settings: newSettings });
-}
-
 export async function deleteJob(ws: WorkspaceRef, jobId: number): Promise<void> {
   await api(ws, "POST", "/api/2.2/jobs/delete", { job_id: jobId });
 }

@@ -28,6 +28,7 @@ import {
   type Workspace,
   type WorkspaceObject,
 } from "./port.js";
+import { isObject } from "../../domain/json.js";
 
 export interface SdkWorkspaceOptions {
   host: string;
@@ -123,9 +124,6 @@ class Cancellation {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 function networkCode(error: unknown): string | undefined {
   if (!error || typeof error !== "object") return undefined;

@@ -5,7 +5,8 @@
  */
 import { stringify } from "yaml";
 import type { JobSettings, WorkspaceJob } from "../../domain/model.js";
-import { isPlainObject, normalizeJobSettings } from "../../domain/normalize.js";
+import { normalizeJobSettings } from "../../domain/normalize.js";
+import { isObject as isPlainObject } from "../../domain/json.js";
 import { findInlineSecrets } from "../../domain/secrets.js";
 import { cronToWords } from "../../domain/cron-words.js";
 import { REPO_TAG, TASK_TAG } from "../../state/ownership.js";

@@ -7,6 +7,7 @@
  */
 import { normalizeQuartz } from "../../domain/quartz.js";
 import type { ApiRequest, JobSettings, JsonObject, WorkspaceJob } from "../../domain/model.js";
+import { isObject } from "../../domain/json.js";
 
 export type TicketKind = "create" | "update" | "delete" | "run";
 
@@ -515,10 +516,6 @@ function countLeaves(expect: JsonObject, absent: string[]): number {
   };
   walk(expect, "", "");
   return n;
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function asArray(value: unknown): unknown[] {

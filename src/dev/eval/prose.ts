@@ -25,6 +25,7 @@ import {
   type TicketKind,
   type ToolAnswer,
 } from "./grade.js";
+import { isObject } from "../../domain/json.js";
 
 const KINDS: TicketKind[] = ["create", "update", "delete", "run"];
 
@@ -99,10 +100,6 @@ function caseError(file: string, path: string, value: unknown, problem: string, 
   return new CaseError(
     `${file}: ${path}: ${problem} (found: ${JSON.stringify(value)?.slice(0, 120)}). Fix: ${fix}`,
   );
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function readExpected(file: string, path: string, raw: unknown): ExpectedRequest {

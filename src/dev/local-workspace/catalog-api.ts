@@ -13,9 +13,6 @@ import {
 } from "./errors.js";
 import { allocateId, type StoredObject, type WorkspaceState } from "./store.js";
 
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 // ---- clusters ----
 
 export function sparkVersions(state: WorkspaceState): JsonObject {
@@ -358,5 +355,3 @@ export function me(state: WorkspaceState): JsonObject {
     ],
   };
 }
-
-export { isObject };

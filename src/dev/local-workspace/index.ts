@@ -14,9 +14,7 @@ import { defaultSeed, type LocalWorkspaceSeed } from "./seed.js";
 import { createRequestHandler } from "./server.js";
 import { initialState, loadStateFile, StateSaver, type WorkspaceState } from "./store.js";
 
-export { FAIL_MARKER } from "./runs.js";
 export type { LocalWorkspaceSeed } from "./seed.js";
-export { defaultSeed } from "./seed.js";
 
 export type { FaultRule } from "./faults.js";
 

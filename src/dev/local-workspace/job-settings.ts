@@ -4,12 +4,10 @@
  */
 import type { JobSettings, JsonObject } from "../../domain/model.js";
 import { invalidParameter } from "./errors.js";
+import { isObject } from "../../domain/json.js";
 
 const PAGED_ARRAYS = ["tasks", "job_clusters", "environments", "parameters"] as const;
 export const PAGE_SIZE = 100;
-
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** AWS node type ids look like `i3.xlarge`; Azure `Standard_…`; GCP `n2-highmem-4`. */
 export function cloudOfNodeType(nodeTypeId: unknown): "aws" | "azure" | "gcp" | undefined {

@@ -17,6 +17,7 @@ import { grantsFromAcl, ownerGrant } from "./permissions-api.js";
 import { advanceRuns, cancelRun, isActive, renderRun, renderRunOutput, startRun } from "./runs.js";
 import type { StoredJob, WorkspaceState } from "./store.js";
 import { validateJobSettings } from "./validation.js";
+import { isObject } from "../../domain/json.js";
 
 export interface ApiContext {
   state: WorkspaceState;
@@ -42,9 +43,6 @@ export interface ApiResult {
 }
 
 const MAX_SAVED_JOBS = 10_000;
-
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** int64 ids arrive as JSON numbers or decimal strings (proto3 JSON); query values are strings. */
 export function parseId(value: unknown, field: string): number {

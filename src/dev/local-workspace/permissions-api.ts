@@ -5,12 +5,10 @@
 import type { JsonObject } from "../../domain/model.js";
 import { describeValue, invalidParameter, missingField, notFound } from "./errors.js";
 import type { Grant, WorkspaceState } from "./store.js";
+import { isObject } from "../../domain/json.js";
 
 const LEVELS = ["CAN_VIEW", "CAN_MANAGE_RUN", "CAN_MANAGE", "IS_OWNER"];
 const PRINCIPALS = ["user_name", "group_name", "service_principal_name"] as const;
-
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 export const ownerGrant = (user: string): Grant => ({ user_name: user, permission_level: "IS_OWNER" });
 

@@ -7,15 +7,13 @@
 import type { JsonObject } from "../../domain/model.js";
 import { invalidParameter } from "./errors.js";
 import { allocateId, type Phase, type StoredRun, type StoredTaskRun, type WorkspaceState } from "./store.js";
+import { isObject } from "../../domain/json.js";
 
 export const FAIL_MARKER = "__fail__";
 
 const ACTIVE: ReadonlySet<Phase> = new Set(["QUEUED", "PENDING", "RUNNING", "TERMINATING"]);
 const SUCCESS_LIKE = new Set(["SUCCESS", "SUCCESS_WITH_FAILURES", "DISABLED"]);
 const FAILED_LIKE = new Set(["FAILED", "UPSTREAM_FAILED", "TIMEDOUT", "CANCELED", "UPSTREAM_CANCELED"]);
-
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 export const isActive = (run: StoredRun): boolean => ACTIVE.has(run.phase);
 

@@ -11,6 +11,7 @@ import type { FaultSet } from "./faults.js";
 import { parseFaultRule } from "./faults.js";
 import { JOBS_ROUTES, type ApiContext, type ApiResult } from "./jobs-api.js";
 import * as permissions from "./permissions-api.js";
+import { isObject } from "../../domain/json.js";
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -26,9 +27,6 @@ export interface ServerDeps {
 }
 
 type Route = (body: JsonObject, query: URLSearchParams) => ApiResult;
-
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 function findRoute(deps: ServerDeps, method: string, path: string): Route | undefined {
   const { ctx } = deps;

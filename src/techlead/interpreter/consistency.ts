@@ -21,6 +21,7 @@ import type { Reading, Step } from "./reading.js";
 import { cronDisagreements, cronMeaning, periodicDisagreements, sameZone } from "./schedule-meaning.js";
 import { resolveStepRef } from "./steps.js";
 import { stableJson } from "./update.js";
+import { isObject } from "../../domain/json.js";
 
 type Sched = { quartz_cron_expression?: string; timezone_id?: string; pause_status?: string };
 
@@ -97,7 +98,6 @@ interface DeclaredJob {
 /** The jobs the requirement's structured block declares (job:, jobs: {key: …}, resources: {jobs: {key: …}}). */
 function declaredJobs(doc: RequirementDoc): DeclaredJob[] {
   const fm = doc.frontMatter ?? {};
-  const isObject = (v: unknown): v is JsonObject => !!v && typeof v === "object" && !Array.isArray(v);
   const out: DeclaredJob[] = [];
   if (isObject(fm.job)) out.push({ key: "job", settings: fm.job as JobSettings });
   for (const map of [fm.jobs, isObject(fm.resources) ? fm.resources.jobs : undefined]) {

@@ -8,9 +8,7 @@ import { checkConsistencyImpl } from "./consistency.js";
 import { interpretOffline } from "./interpret.js";
 
 export { compareInterpretations } from "./consistency.js";
-export { analyzeProse } from "./interpret.js";
 export { toApiRequests } from "./requests.js";
-export { EXTRACTORS } from "./extractors.js";
 
 /** The deterministic offline interpreter (INTERPRETATION.md conventions). */
 export function createOfflineInterpreter(): ProseInterpreter {

@@ -35,11 +35,6 @@ export interface ProseAnalysis {
   intent: IntentReading;
 }
 
-/** Runs every extractor over a requirement's prose and decides what it asks for. */
-export function analyzeProse(body: string, bodyLine: number, existingJobs: WorkspaceJob[]): ProseAnalysis {
-  return analyzeProseText(toProse(body, bodyLine), existingJobs);
-}
-
 /** As analyzeProse, for prose already read (or one part of it); `pendingJobs` are jobs the same requirement creates. */
 export function analyzeProseText(
   prose: Prose,

@@ -441,7 +441,3 @@ function stem(word: string): string {
   }
   return word;
 }
-
-export function stepPaths(steps: Step[]): string[] {
-  return steps.map((s) => s.path).filter((p): p is string => !!p);
-}

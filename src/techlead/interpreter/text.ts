@@ -415,7 +415,6 @@ export function closestWithin(word: string, candidates: string[], maxDistance: n
 }
 
 export const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-export const UUID_RE = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i;
 /** Workspace object paths (notebooks, files) written absolutely. */
 export const WORKSPACE_PATH_RE = /(?<![\w.:/])\/(?:Workspace|Repos|Users|Shared|Volumes)\/[^\s,;'"`()]+/g;
 

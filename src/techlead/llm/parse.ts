@@ -12,6 +12,7 @@ import type {
   TaskAction,
   WorkItem,
 } from "../../domain/model.js";
+import { isObject } from "../../domain/json.js";
 
 /** The text of a message's content: a string, or the `text` blocks of an array (reasoning blocks dropped). */
 export function contentText(content: unknown): string {
@@ -69,10 +70,6 @@ const ACTIONS: readonly TaskAction[] = ["create", "update", "delete", "run"];
 
 function problem(path: string, value: unknown, message: string, fix: string): Diagnostic {
   return { severity: "error", code: "llm.output", path, value, message, fix };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A JSON-string field (strict envelope) or a plain object (non-strict answers). */

@@ -7,6 +7,7 @@
  */
 import type { Diagnostic, Interpretation, JobSettings, WorkItem, WorkspaceJob } from "../../domain/model.js";
 import type { RequirementDoc } from "../types.js";
+import { isObject as isPlainObject } from "../../domain/json.js";
 
 function normalise(text: string): string {
   return text
@@ -124,10 +125,6 @@ const KEYED_ARRAYS: Record<string, string> = {
   parameters: "name",
   environments: "environment_key",
 };
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function keyedEntries(value: unknown, keyField: string): Map<string, Record<string, unknown>> | undefined {
   if (!Array.isArray(value)) return undefined;

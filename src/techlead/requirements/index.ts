@@ -11,7 +11,7 @@ import { FrontMatterError, MAX_FILE_BYTES, buildLineOf, splitFrontMatter } from 
 import { interpretFrontMatter } from "./structured.js";
 
 export { buildLineOf } from "./frontmatter.js";
-export { DOC_KEYS, STRUCTURED_KEYS, itemBasePath, validationContextFor } from "./structured.js";
+export { itemBasePath, validationContextFor } from "./structured.js";
 
 export interface LoadedRequirements {
   docs: RequirementDoc[];
