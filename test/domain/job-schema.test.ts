@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { checkJobRules } from "../../src/domain/rules.js";
 import { checkJobSchema } from "../../src/domain/schema.js";
 import { definition, fieldNamesAt } from "../../src/domain/job-schema.js";
+import type { TaskSettings } from "../../src/domain/model.js";
 import { TASK_TYPES } from "../../src/domain/vocabulary.js";
 import { loadRequirements } from "../../src/techlead/requirements/index.js";
 import { validateRequirement } from "../../src/worker/validate/index.js";
@@ -106,7 +107,10 @@ describe("validation reads the generated schema", () => {
 
   it("a for_each inside a for_each passes the SDK's recursive type but not the service rules", () => {
     const inner = { task_key: "i", notebook_task: { notebook_path: "/Shared/x" } };
-    const loop = (task: object) => ({ task_key: "loop", for_each_task: { inputs: "[1,2]", task } });
+    const loop = (task: TaskSettings): TaskSettings => ({
+      task_key: "loop",
+      for_each_task: { inputs: "[1,2]", task },
+    });
     const nested = { ...base, tasks: [loop({ ...loop(inner), task_key: "inner_loop" })] };
     expect(checkJobSchema(nested)).toEqual([]);
     expect(checkJobRules(nested).map((v) => [v.code, v.path])).toContainEqual([
