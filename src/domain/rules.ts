@@ -462,6 +462,15 @@ function checkTasks(settings: Obj, out: RuleViolation[]): void {
       checkCompute(t, p, asString(t.task_key) ?? label, settings, out);
       checkCodePath(t, p, asString(t.task_key) ?? label, settings, out);
       checkTaskShape(t, p, asString(t.task_key) ?? label, out);
+      if (nested && t.for_each_task !== undefined) {
+        // The SDK's ForEachTask.task is a Task, so the schema allows it; the service does not nest for_each.
+        out.push({
+          code: "semantic.for-each-nested",
+          path: `${p}.for_each_task`,
+          message: `Task ${asString(t.task_key) ?? label}: a for_each_task cannot run another for_each_task.`,
+          fix: `move the inner loop into its own job and call it with run_job_task, or flatten the loop`,
+        });
+      }
       if (!nested && isObj(t.for_each_task) && isObj(t.for_each_task.task)) {
         const inner = t.for_each_task.task;
         checkTaskKey(inner.task_key, `${p}.for_each_task.task`, out);

@@ -10,8 +10,10 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { checkJobRules } from "../../src/domain/rules.js";
 import { checkJobSchema } from "../../src/domain/schema.js";
 import { definition, fieldNamesAt } from "../../src/domain/job-schema.js";
+import type { TaskSettings } from "../../src/domain/model.js";
 import { TASK_TYPES } from "../../src/domain/vocabulary.js";
 import { loadRequirements } from "../../src/techlead/requirements/index.js";
 import { validateRequirement } from "../../src/worker/validate/index.js";
@@ -47,7 +49,7 @@ describe("generated from the installed SDK", () => {
     const result = await check(stale);
     expect(result.code).toBe(1);
     expect(result.out).toMatch(/stale\.json is stale.*npm run schema:generate/);
-  }, 60_000);
+  }, 180_000);
 
   it("names the SDK version and carries the SDK's field descriptions", () => {
     const sdk = JSON.parse(
@@ -101,6 +103,23 @@ describe("validation reads the generated schema", () => {
       ["job_id", "'job_id' is returned by jobs/get but not accepted by jobs/create"],
       ["spark_jar_task", "'spark_jar_task' is a task-level field (Jobs API 2.0 single-task format)"],
     ]);
+  });
+
+  it("a for_each inside a for_each passes the SDK's recursive type but not the service rules", () => {
+    const inner = { task_key: "i", notebook_task: { notebook_path: "/Shared/x" } };
+    const loop = (task: TaskSettings): TaskSettings => ({
+      task_key: "loop",
+      for_each_task: { inputs: "[1,2]", task },
+    });
+    const nested = { ...base, tasks: [loop({ ...loop(inner), task_key: "inner_loop" })] };
+    expect(checkJobSchema(nested)).toEqual([]);
+    expect(checkJobRules(nested).map((v) => [v.code, v.path])).toContainEqual([
+      "semantic.for-each-nested",
+      "tasks[loop].for_each_task.task.for_each_task",
+    ]);
+    expect(checkJobRules({ ...base, tasks: [loop(inner)] }).map((v) => v.code)).not.toContain(
+      "semantic.for-each-nested",
+    );
   });
 
   it("wrong types name the field path, the line and the fix", async () => {
