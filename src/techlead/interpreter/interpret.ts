@@ -706,7 +706,11 @@ async function applyCompute(
         environment_key: "default",
         spec: deps.length ? { environment_version: "2", dependencies: deps } : { environment_version: "2" },
       },
-    ];
+    ];    explanation.push({
+      field: "environments",
+      words: r.serverless?.words ?? "(no cluster named: serverless, with a default environment)",
+      ...(r.serverless?.line ? { line: r.serverless.line } : {}),
+    });
   }
   void COMPUTE_KINDS;
 }

@@ -60,7 +60,14 @@ const CITY_RES: RegExp[] = [
 ];
 
 export function isIanaZone(id: string): boolean {
-  return IANA_IDS.has(id) || id === "UTC";
+  if (IANA_IDS.has(id) || id === "UTC") return true;
+  try {
+    // Aliases the database lists under another canonical id ("America/Argentina/Buenos_Aires").
+    new Intl.DateTimeFormat("en-US", { timeZone: id });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Every zone the text names, in text order. */
