@@ -61,7 +61,8 @@ export async function runEval(
         for (const line of formatOutcomes("Development set, tuning part", r.tuning.outcomes)) io.out(line);
         for (const line of formatOutcomes("Development set, held-out part", r.heldOut.outcomes)) io.out(line);
         if (sealed)
-          for (const line of formatOutcomes(`Sealed set (${sealed.total} tickets)`, sealed.outcomes)) io.out(line);
+          for (const line of formatOutcomes(`Sealed set (${sealed.total} tickets)`, sealed.outcomes))
+            io.out(line);
         for (const f of r.failed.slice(0, 15)) io.out(`  ✗ ${f.id}: ${f.reasons.slice(0, 2).join("; ")}`);
       }
     }

@@ -81,7 +81,9 @@ describe("explicit beats derived", () => {
   it("bold job names, backticked task keys and quoted names are used verbatim", async () => {
     const bold = await read("**Ops KPI Board** — notebook /Repos/ops/kpi/board_v2, daily at 7am.");
     expect(bold.requests[0].body.name).toBe("Ops KPI Board");
-    const key = await read('Job "Ops.KPI-Board_2": one task `refresh_v2` running /Repos/ops/kpi/refresh, hourly.');
+    const key = await read(
+      'Job "Ops.KPI-Board_2": one task `refresh_v2` running /Repos/ops/kpi/refresh, hourly.',
+    );
     expect(key.requests[0].body.name).toBe("Ops.KPI-Board_2");
     expect((key.requests[0].body.tasks as Array<{ task_key: string }>).map((t) => t.task_key)).toEqual([
       "refresh_v2",
@@ -112,7 +114,9 @@ describe("provenance", () => {
       const fields = (interp.items[0].explanation ?? []).map((e) => e.field);
       for (const key of Object.keys(requests[0].body)) {
         const covered = fields.some((f) =>
-          key === "job_clusters" ? f.startsWith("new_cluster") || f.startsWith("job_clusters") : f === key || f.startsWith(`${key}.`) || f.startsWith(`${key}[`),
+          key === "job_clusters"
+            ? f.startsWith("new_cluster") || f.startsWith("job_clusters")
+            : f === key || f.startsWith(`${key}.`) || f.startsWith(`${key}[`),
         );
         if (!covered) missing.push(`${t.id}: ${key}`);
       }

@@ -191,7 +191,9 @@ export function requirementTokens(text: string, line?: number): Token[] {
     add("number", m[0].replace(/^#/, ""), m.index);
   }
   // Calendars Quartz cannot express: no field can consume these, so they always ask.
-  for (const m of text.matchAll(/\bevery\s+(?:other|second|alternate)\b|\b(?:public\s+|bank\s+)?holidays?\b|\bfortnight(?:ly)?\b|\bbi-?weekly\b/gi))
+  for (const m of text.matchAll(
+    /\bevery\s+(?:other|second|alternate)\b|\b(?:public\s+|bank\s+)?holidays?\b|\bfortnight(?:ly)?\b|\bbi-?weekly\b/gi,
+  ))
     add("unsupported", m[0], m.index);
   for (const m of text.matchAll(WORD_RE)) {
     const w = m[0];
@@ -260,7 +262,9 @@ const STATE_RE: RegExp[] = [
 ];
 
 function stateSpans(text: string): Array<[number, number]> {
-  return STATE_RE.flatMap((re) => [...text.matchAll(re)].map((m): [number, number] => [m.index, m.index + m[0].length]));
+  return STATE_RE.flatMap((re) =>
+    [...text.matchAll(re)].map((m): [number, number] => [m.index, m.index + m[0].length]),
+  );
 }
 
 const HARD = new Set<Token["kind"]>(["marked", "email", "id", "path", "url", "number", "zone"]);
@@ -281,7 +285,10 @@ function lineLeftovers(
   const pieces = provenance.flatMap((p) => p.split(/\s*…\s*/)).filter((p) => p.trim().length >= 4);
   const covered = (seg: string) =>
     hardOk.some((t) => seg.includes(t.text)) ||
-    pieces.some((p) => seg.toLowerCase().includes(p.toLowerCase()) || p.toLowerCase().includes(seg.trim().toLowerCase()));
+    pieces.some(
+      (p) =>
+        seg.toLowerCase().includes(p.toLowerCase()) || p.toLowerCase().includes(seg.trim().toLowerCase()),
+    );
   const left: string[] = [];
   const state = stateSpans(text);
   for (const t of tokens) {
@@ -302,14 +309,20 @@ function lineLeftovers(
     }
     if (provenance.some((p) => occursIn(t.text, p, false))) continue;
     if (t.kind === "concept" && covered(seg)) continue;
-    if (t.kind === "change" && t.text === "only" && covered(text.slice(t.at + 4, t.at + seg.length))) continue;
+    if (t.kind === "change" && t.text === "only" && covered(text.slice(t.at + 4, t.at + seg.length)))
+      continue;
     left.push(t.text);
   }
   return left;
 }
 
 /** "… instead of X": accounted when its clause is used and X (the old value) is no longer sent. */
-function insteadAccounted(rest: string, seg: string, covered: (s: string) => boolean, values: string[]): boolean {
+function insteadAccounted(
+  rest: string,
+  seg: string,
+  covered: (s: string) => boolean,
+  values: string[],
+): boolean {
   const old = /^instead\s+of\s+(\S+)/i.exec(rest)?.[1];
   if (!old || !covered(seg)) return false;
   const oldTokens = requirementTokens(old).filter((t) => HARD.has(t.kind));
@@ -330,7 +343,9 @@ export function unaccountedWords(
   const provenance = entries.map((e) => e.words);
   const zoneProvenance = entries.filter((e) => /timezone|zone/.test(e.field)).map((e) => e.words);
   const targets = new Set(items.map((i) => i.target?.job_id).filter((id) => id !== undefined));
-  const current = existingJobs.filter((j) => targets.has(j.job_id)).flatMap((j) => sentValues({ key: "", action: "update", settings: j.settings }));
+  const current = existingJobs
+    .filter((j) => targets.has(j.job_id))
+    .flatMap((j) => sentValues({ key: "", action: "update", settings: j.settings }));
   const sent = items.flatMap(sentValues);
   const values = [...sent, ...current];
   const out: Array<{ line?: number; tokens: string[] }> = [];

@@ -78,7 +78,9 @@ export function zoneMentions(text: string): ZoneMention[] {
     if (isIanaZone(m[0])) out.push({ index: m.index, zone: m[0], words: m[0] });
   }
   for (const [re, zone] of ZONE_WORDS) {
-    for (const m of text.matchAll(new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g"))) {
+    for (const m of text.matchAll(
+      new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g"),
+    )) {
       if (!taken(m.index)) out.push({ index: m.index, zone, words: m[0] });
     }
   }
