@@ -265,12 +265,18 @@ export async function runTicketEval(options: {
 /** The outcome table as text lines: one row per kind, then precision / answered / asked-when-needed. */
 export function formatOutcomes(title: string, t: OutcomeTable): string[] {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  const lines = [`${title}`, `  ${"kind".padEnd(9)} ${"exact".padStart(5)} ${"asked".padStart(5)} ${"wrong".padStart(5)}  precision`];
+  const lines = [
+    `${title}`,
+    `  ${"kind".padEnd(9)} ${"exact".padStart(5)} ${"asked".padStart(5)} ${"wrong".padStart(5)}  precision`,
+  ];
   for (const kind of [...KINDS, "question"]) {
     const r = t.byKind[kind];
     if (!r) continue;
-    const p = kind === "question" ? "" : r.exact + r.wrong ? (r.exact / (r.exact + r.wrong)).toFixed(3) : "n/a";
-    lines.push(`  ${kind.padEnd(9)} ${String(r.exact).padStart(5)} ${String(r.asked).padStart(5)} ${String(r.wrong).padStart(5)}  ${p}`);
+    const p =
+      kind === "question" ? "" : r.exact + r.wrong ? (r.exact / (r.exact + r.wrong)).toFixed(3) : "n/a";
+    lines.push(
+      `  ${kind.padEnd(9)} ${String(r.exact).padStart(5)} ${String(r.asked).padStart(5)} ${String(r.wrong).padStart(5)}  ${p}`,
+    );
   }
   lines.push(
     `  precision when answering ${t.precision.toFixed(3)}; answered ${pct(t.answered)} of answerable; asked on ${pct(t.askedWhenNeeded)} of tickets needing a question`,

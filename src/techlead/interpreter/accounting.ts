@@ -21,7 +21,7 @@ import { zoneMentions } from "./zones.js";
 
 export interface Token {
   text: string;
-  kind: "marked" | "email" | "id" | "path" | "url" | "number" | "zone" | "change" | "concept";
+  kind: "marked" | "email" | "id" | "path" | "url" | "number" | "zone" | "change" | "concept" | "unsupported";
   line?: number;
   /** Index in the line's text. */
   at: number;
@@ -96,13 +96,6 @@ const CONCEPT_WORDS = [
   "args",
   "dates",
   "warehouse",
-  "holiday",
-  "holidays",
-  "fortnight",
-  "fortnightly",
-  "biweekly",
-  "bi-weekly",
-  "alternate",
   "concurrent",
   "parallel",
   "queue",
@@ -197,7 +190,11 @@ export function requirementTokens(text: string, line?: number): Token[] {
     if (/\b(?:step|task|stage|phase|part)\s+$/i.test(text.slice(0, m.index))) continue;
     add("number", m[0].replace(/^#/, ""), m.index);
   }
-  for (const m of text.matchAll(/\bevery\s+(?:other|second|alternate)\b/gi)) add("concept", m[0], m.index);
+  // Calendars Quartz cannot express: no field can consume these, so they always ask.
+  for (const m of text.matchAll(
+    /\bevery\s+(?:other|second|alternate)\b|\b(?:public\s+|bank\s+)?holidays?\b|\bfortnight(?:ly)?\b|\bbi-?weekly\b/gi,
+  ))
+    add("unsupported", m[0], m.index);
   for (const m of text.matchAll(WORD_RE)) {
     const w = m[0];
     if (ZONES.has(w)) add("zone", w, m.index);
@@ -260,10 +257,14 @@ const STATE_RE: RegExp[] = [
   // "manual only", "on demand": no schedule (an answer with a schedule would use the words).
   /\b(?:manual(?:ly)?\s+only|only\s+manually|on\s+demand|by\s+hand)\b/gi,
   /[^.!?]*\?\s*(?=No\b)/g,
+  // "9pm CET... I mean Berlin time": the word corrected right after.
+  /\S+(?=\s*(?:\.{2,}|…|,|-)\s*(?:I\s+mean|sorry|correction)\b)/gi,
 ];
 
 function stateSpans(text: string): Array<[number, number]> {
-  return STATE_RE.flatMap((re) => [...text.matchAll(re)].map((m): [number, number] => [m.index, m.index + m[0].length]));
+  return STATE_RE.flatMap((re) =>
+    [...text.matchAll(re)].map((m): [number, number] => [m.index, m.index + m[0].length]),
+  );
 }
 
 const HARD = new Set<Token["kind"]>(["marked", "email", "id", "path", "url", "number", "zone"]);
@@ -275,16 +276,26 @@ function lineLeftovers(
   provenance: string[],
   values: string[],
   sent: string[],
+  zoneProvenance: string[],
 ): string[] {
   const tokens = requirementTokens(text, line);
-  const hardOk = tokens.filter((t) => HARD.has(t.kind) && isAccounted(t, provenance, values));
+  // A zone word is used only by a time-zone field (chrono may echo "6am IST" in a schedule's words).
+  const byKind = (t: Token) => (t.kind === "zone" ? zoneProvenance : provenance);
+  const hardOk = tokens.filter((t) => HARD.has(t.kind) && isAccounted(t, byKind(t), values));
   const pieces = provenance.flatMap((p) => p.split(/\s*…\s*/)).filter((p) => p.trim().length >= 4);
   const covered = (seg: string) =>
     hardOk.some((t) => seg.includes(t.text)) ||
-    pieces.some((p) => seg.toLowerCase().includes(p.toLowerCase()) || p.toLowerCase().includes(seg.trim().toLowerCase()));
+    pieces.some(
+      (p) =>
+        seg.toLowerCase().includes(p.toLowerCase()) || p.toLowerCase().includes(seg.trim().toLowerCase()),
+    );
   const left: string[] = [];
   const state = stateSpans(text);
   for (const t of tokens) {
+    if (t.kind === "unsupported") {
+      left.push(t.text);
+      continue;
+    }
     if (state.some(([a, b]) => t.at >= a && t.at < b)) continue;
     if (HARD.has(t.kind)) {
       if (!hardOk.includes(t)) left.push(t.text);
@@ -298,14 +309,20 @@ function lineLeftovers(
     }
     if (provenance.some((p) => occursIn(t.text, p, false))) continue;
     if (t.kind === "concept" && covered(seg)) continue;
-    if (t.kind === "change" && t.text === "only" && covered(text.slice(t.at + 4, t.at + seg.length))) continue;
+    if (t.kind === "change" && t.text === "only" && covered(text.slice(t.at + 4, t.at + seg.length)))
+      continue;
     left.push(t.text);
   }
   return left;
 }
 
 /** "… instead of X": accounted when its clause is used and X (the old value) is no longer sent. */
-function insteadAccounted(rest: string, seg: string, covered: (s: string) => boolean, values: string[]): boolean {
+function insteadAccounted(
+  rest: string,
+  seg: string,
+  covered: (s: string) => boolean,
+  values: string[],
+): boolean {
   const old = /^instead\s+of\s+(\S+)/i.exec(rest)?.[1];
   if (!old || !covered(seg)) return false;
   const oldTokens = requirementTokens(old).filter((t) => HARD.has(t.kind));
@@ -322,14 +339,18 @@ export function unaccountedWords(
   items: WorkItem[],
   existingJobs: WorkspaceJob[] = [],
 ): Array<{ line?: number; tokens: string[] }> {
-  const provenance = items.flatMap((i) => (i.explanation ?? []).map((e: FieldSource) => e.words));
+  const entries: FieldSource[] = items.flatMap((i) => i.explanation ?? []);
+  const provenance = entries.map((e) => e.words);
+  const zoneProvenance = entries.filter((e) => /timezone|zone/.test(e.field)).map((e) => e.words);
   const targets = new Set(items.map((i) => i.target?.job_id).filter((id) => id !== undefined));
-  const current = existingJobs.filter((j) => targets.has(j.job_id)).flatMap((j) => sentValues({ key: "", action: "update", settings: j.settings }));
+  const current = existingJobs
+    .filter((j) => targets.has(j.job_id))
+    .flatMap((j) => sentValues({ key: "", action: "update", settings: j.settings }));
   const sent = items.flatMap(sentValues);
   const values = [...sent, ...current];
   const out: Array<{ line?: number; tokens: string[] }> = [];
   for (const l of prose.lines) {
-    const left = lineLeftovers(l.text, l.line, provenance, values, sent);
+    const left = lineLeftovers(l.text, l.line, provenance, values, sent, zoneProvenance);
     if (left.length) out.push({ line: l.line, tokens: [...new Set(left)] });
   }
   return out;

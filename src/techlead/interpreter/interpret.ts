@@ -702,6 +702,11 @@ async function applyCompute(
         spec: deps.length ? { environment_version: "2", dependencies: deps } : { environment_version: "2" },
       },
     ];
+    explanation.push({
+      field: "environments",
+      words: r.serverless?.words ?? "(no cluster named: serverless, with a default environment)",
+      ...(r.serverless?.line ? { line: r.serverless.line } : {}),
+    });
   }
   void COMPUTE_KINDS;
 }
@@ -718,9 +723,10 @@ async function buildUpdate(
   const existing = job.settings;
   const desired: JobSettings = structuredClone(existing);
   // "rename X to Y" / "rename it to **Y**": the new name, verbatim.
-  const rename = /\brename\b[^.\n]*?\bto\s+(?:\*\*([^*\n]+)\*\*|["“`']([^"”`'\n]+)["”`']|([A-Za-z0-9][\w.-]*[A-Za-z0-9_]))/i.exec(
-    r.prose.text,
-  );
+  const rename =
+    /\brename\b[^.\n]*?\bto\s+(?:\*\*([^*\n]+)\*\*|["“`']([^"”`'\n]+)["”`']|([A-Za-z0-9][\w.-]*[A-Za-z0-9_]))/i.exec(
+      r.prose.text,
+    );
   if (rename) {
     desired.name = (rename[1] ?? rename[2] ?? rename[3]).trim();
     explanation.push({ field: "name", words: rename[0] });

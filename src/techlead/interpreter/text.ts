@@ -364,17 +364,26 @@ export function keyValuePairs(text: string): Array<{ key: string; value: string;
  * ("Job parameters:", "with these parameters:", "Run X with"). Names must be identifiers (snake_case, lower case),
  * so "Job name: X" or "notebook: /path" lines are never read as parameters.
  */
-export function parameterList(prose: Prose): Array<{ key: string; value: string; words: string; line: number }> {
+export function parameterList(
+  prose: Prose,
+): Array<{ key: string; value: string; words: string; line: number }> {
   const out: Array<{ key: string; value: string; words: string; line: number }> = [];
   let open: string | undefined;
   for (const l of prose.lines) {
     const item = /^\s*(?:[-*•+]\s+)?`?([a-z_][a-z0-9_.]*)`?\s*[:=]\s*`?([^\s`]+?)`?\s*$/.exec(l.text);
-    if (open && item && !/^(?:name|notebook|job|tags?|schedule|cluster|runtime|node|email|owner)$/.test(item[1])) {
+    if (
+      open &&
+      item &&
+      !/^(?:name|notebook|job|tags?|schedule|cluster|runtime|node|email|owner)$/.test(item[1])
+    ) {
       const words = l.text.trim().replace(/^[-*•+]\s+/, "");
       out.push({ key: item[1], value: item[2], words: `${open} … ${words}`, line: l.line });
       continue;
     }
-    const header = /\b(?:param(?:eter)?s|arguments|args|with(?:\s+(?:these|the\s+following|those))?)\s*:?\s*$/i.exec(l.text);
+    const header =
+      /\b(?:param(?:eter)?s|arguments|args|with(?:\s+(?:these|the\s+following|those))?)\s*:?\s*$/i.exec(
+        l.text,
+      );
     open = header ? l.text.trim() : undefined;
   }
   return out;

@@ -60,7 +60,14 @@ const CITY_RES: RegExp[] = [
 ];
 
 export function isIanaZone(id: string): boolean {
-  return IANA_IDS.has(id) || id === "UTC";
+  if (IANA_IDS.has(id) || id === "UTC") return true;
+  try {
+    // Aliases the database lists under another canonical id ("America/Argentina/Buenos_Aires").
+    new Intl.DateTimeFormat("en-US", { timeZone: id });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Every zone the text names, in text order. */
@@ -71,7 +78,9 @@ export function zoneMentions(text: string): ZoneMention[] {
     if (isIanaZone(m[0])) out.push({ index: m.index, zone: m[0], words: m[0] });
   }
   for (const [re, zone] of ZONE_WORDS) {
-    for (const m of text.matchAll(new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g"))) {
+    for (const m of text.matchAll(
+      new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g"),
+    )) {
       if (!taken(m.index)) out.push({ index: m.index, zone, words: m[0] });
     }
   }

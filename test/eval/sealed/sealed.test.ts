@@ -15,7 +15,13 @@ describe("sealed ticket set", () => {
     const report = await runTicketEval({ dir: DIR, interpreter: createOfflineInterpreter() });
     console.log(formatOutcomes(`sealed (${report.total} tickets)`, report.outcomes).join("\n"));
     expect(report.total).toBeGreaterThanOrEqual(100);
-    expect(Object.keys(report.outcomes.byKind).sort()).toEqual(["create", "delete", "question", "run", "update"]);
+    expect(Object.keys(report.outcomes.byKind).sort()).toEqual([
+      "create",
+      "delete",
+      "question",
+      "run",
+      "update",
+    ]);
     expect(report.failed.filter((f) => f.reasons.some((r) => r.includes("threw")))).toEqual([]);
   });
 });
