@@ -6,10 +6,10 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Diagnostic, Interpretation } from "../../domain/model.js";
 import type { RequirementDoc } from "../types.js";
-import { FrontMatterError, MAX_FILE_BYTES, buildLineOf, splitFrontMatter } from "./frontmatter.js";
+import { FrontMatterError, MAX_FILE_BYTES, docLineOf, rememberLineOf, splitFrontMatter } from "./frontmatter.js";
 import { interpretFrontMatter } from "./structured.js";
 
-export { buildLineOf } from "./frontmatter.js";
+export { buildLineOf, docLineOf } from "./frontmatter.js";
 export { DOC_KEYS, STRUCTURED_KEYS, itemBasePath, validationContextFor } from "./structured.js";
 
 export interface LoadedRequirements {
@@ -141,16 +141,15 @@ export function parseRequirement(
         ],
       };
     }
-    return {
-      doc: {
-        file,
-        text: text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n"),
-        frontMatter: data as Record<string, unknown>,
-        body: split.body,
-        bodyLine: split.bodyLine,
-      },
-      diagnostics: [],
+    const doc: RequirementDoc = {
+      file,
+      text: text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n"),
+      frontMatter: data as Record<string, unknown>,
+      body: split.body,
+      bodyLine: split.bodyLine,
     };
+    rememberLineOf(doc, split.lineOf);
+    return { doc, diagnostics: [] };
   } catch (error) {
     if (error instanceof FrontMatterError) {
       return {
@@ -173,5 +172,5 @@ export function parseRequirement(
 
 /** The structured (front matter) part of a requirement as work items; undefined when it has none (prose only). */
 export function interpretStructured(doc: RequirementDoc): Interpretation | undefined {
-  return interpretFrontMatter(doc, buildLineOf(doc.text));
+  return interpretFrontMatter(doc, docLineOf(doc));
 }
