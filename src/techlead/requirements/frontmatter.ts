@@ -285,6 +285,9 @@ export function docLineOf(doc: { text: string }): (path: string) => number | und
 }
 
 /** Records the line lookup built while a requirement was parsed (see docLineOf). */
-export function rememberLineOf(doc: object, lineOf: ((path: string) => number | undefined) | undefined): void {
+export function rememberLineOf(
+  doc: object,
+  lineOf: ((path: string) => number | undefined) | undefined,
+): void {
   if (lineOf) docLines.set(doc, lineOf);
 }

@@ -4,9 +4,16 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import pLimit from "p-limit";
 import type { Diagnostic, Interpretation } from "../../domain/model.js";
 import type { RequirementDoc } from "../types.js";
-import { FrontMatterError, MAX_FILE_BYTES, docLineOf, rememberLineOf, splitFrontMatter } from "./frontmatter.js";
+import {
+  FrontMatterError,
+  MAX_FILE_BYTES,
+  docLineOf,
+  rememberLineOf,
+  splitFrontMatter,
+} from "./frontmatter.js";
 import { interpretFrontMatter } from "./structured.js";
 
 export { buildLineOf, docLineOf } from "./frontmatter.js";
@@ -65,13 +72,35 @@ export async function loadRequirements(repoDir: string, jobsDir: string): Promis
   files.sort();
   const docs: RequirementDoc[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const full of files) {
-    const file = toPosix(path.relative(path.resolve(repoDir), full));
-    let text: string;
-    try {
-      const info = await stat(full);
-      if (info.size > MAX_FILE_BYTES) {
-        diagnostics.push({
+  // Reads overlap (bounded); parsing stays in path order so diagnostics and docs keep their order.
+  const limit = pLimit(READ_CONCURRENCY);
+  const reads = files.map((full) => limit(() => readRequirement(repoDir, full)));
+  for (const read of reads) {
+    const { file, text, problem } = await read;
+    if (problem) {
+      diagnostics.push(problem);
+      continue;
+    }
+    const parsed = parseRequirement(file, text as string);
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.doc) docs.push(parsed.doc);
+  }
+  return { docs, diagnostics };
+}
+
+const READ_CONCURRENCY = 32;
+
+async function readRequirement(
+  repoDir: string,
+  full: string,
+): Promise<{ file: string; text?: string; problem?: Diagnostic }> {
+  const file = toPosix(path.relative(path.resolve(repoDir), full));
+  try {
+    const info = await stat(full);
+    if (info.size > MAX_FILE_BYTES) {
+      return {
+        file,
+        problem: {
           severity: "error",
           code: "requirement.too-large",
           file,
@@ -80,26 +109,23 @@ export async function loadRequirements(repoDir: string, jobsDir: string): Promis
           value: info.size,
           message: `${file} is ${info.size} bytes; requirement files are limited to ${MAX_FILE_BYTES} bytes`,
           fix: "keep requirement files under 1 MiB: split them, and keep data out of requirement files",
-        });
-        continue;
-      }
-      text = await readFile(full, "utf8");
-    } catch (error) {
-      diagnostics.push({
+        },
+      };
+    }
+    return { file, text: await readFile(full, "utf8") };
+  } catch (error) {
+    return {
+      file,
+      problem: {
         severity: "error",
         code: "requirement.unreadable",
         file,
         path: "",
         message: `${file} could not be read: ${(error as Error).message}`,
         fix: "check the file's permissions and that it is a regular UTF-8 text file",
-      });
-      continue;
-    }
-    const parsed = parseRequirement(file, text);
-    diagnostics.push(...parsed.diagnostics);
-    if (parsed.doc) docs.push(parsed.doc);
+      },
+    };
   }
-  return { docs, diagnostics };
 }
 
 /** Parses one requirement (front matter with a YAML engine safe against bombs; body; line numbers). */
