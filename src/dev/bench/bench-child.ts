@@ -11,6 +11,25 @@ import matter from "gray-matter";
 import type { Logger } from "../../domain/model.js";
 import { runApply, runPlan } from "../../engine/index.js";
 import { createSdkWorkspace } from "../../adapters/databricks/sdk-workspace.js";
+import type { Workspace, WorkspaceRequestStats } from "../../adapters/databricks/port.js";
+
+/** Counts the creates and the time between the first sent and the last answered. */
+function timeCreates(workspace: Workspace): () => { count: number; windowMs: number } {
+  const create = workspace.createJob.bind(workspace);
+  let first: number | undefined;
+  let last = 0;
+  let count = 0;
+  workspace.createJob = async (settings) => {
+    first ??= performance.now();
+    try {
+      return await create(settings);
+    } finally {
+      count += 1;
+      last = performance.now();
+    }
+  };
+  return () => ({ count, windowMs: first === undefined ? 0 : Math.round(last - first) });
+}
 
 export interface ChildArgs {
   phase: "baseline" | "plan" | "apply";
@@ -28,6 +47,10 @@ export interface ChildResult {
   ok: boolean;
   message?: string;
   counts?: Record<string, number>;
+  /** The adapter's request accounting (429s, learned limits). */
+  requestStats?: WorkspaceRequestStats;
+  /** Creates made and the time from the first create sent to the last one answered (apply). */
+  creates?: { count: number; windowMs: number };
 }
 
 const silent: Logger = { info() {}, warn() {}, error() {}, debug() {}, group: (_n, fn) => fn() };
@@ -62,6 +85,7 @@ async function runPhase(args: ChildArgs): Promise<ChildResult> {
     concurrency: args.concurrency ?? 8,
   };
   const result: ChildResult = { phase: args.phase, ms: 0, maxRssMb: 0, requests: 0, ok: true };
+  const creates = timeCreates(workspace);
   if (args.phase === "plan") {
     const plan = await runPlan(options);
     result.ok = plan.valid;
@@ -75,6 +99,8 @@ async function runPhase(args: ChildArgs): Promise<ChildResult> {
   }
   result.ms = performance.now() - start;
   result.requests = workspace.callCount ?? 0;
+  if (workspace.requestStats) result.requestStats = workspace.requestStats();
+  result.creates = creates();
   return result;
 }
 
