@@ -235,13 +235,10 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
       const elapsedSinceAnswer = failure.respondedAt ? Date.now() - failure.respondedAt : 0;
       const backoff =
         Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - rateLimited)) * (0.5 + Math.random() * 0.5);
-      // A 429's Retry-After is held by the rate limiter (for every request of this kind); other waits are this call's.
       const wait =
-        isRateLimit && failure.retryAfterMs !== undefined
-          ? 0
-          : failure.retryAfterMs !== undefined
-            ? Math.max(0, failure.retryAfterMs - elapsedSinceAnswer) + Math.random() * 100
-            : backoff;
+        failure.retryAfterMs !== undefined
+          ? Math.max(0, failure.retryAfterMs - elapsedSinceAnswer) + Math.random() * 100
+          : backoff;
       if (isRateLimit ? rateLimited > maxRateLimitRetries : attempt - rateLimited >= maxRetries) {
         throw giveUp(operation, failure.error, `gave up after ${attempt + 1} attempts`);
       }
@@ -252,7 +249,8 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
           `gave up after ${attempt + 1} attempts: the next retry (in ${Math.round(wait)} ms) would pass the ${timeoutMs} ms time budget`,
         );
       }
-      await sleep(wait);
+      // A 429's Retry-After is held by the rate limiter (for every request of this kind); other waits are this call's.
+      await sleep(isRateLimit && failure.retryAfterMs !== undefined ? 0 : wait);
     }
   }
 
