@@ -5,8 +5,8 @@
  * The Databricks REST API signals a limit with HTTP 429 and Retry-After (seconds) and says nothing of the limit
  * itself. A bucket therefore starts unlimited (or at a configured rate, like the Go SDK's and Terraform's
  * `rate_limit`), and on a 429:
- * - learns the limit as the number of its requests the workspace answered in the last second (never raising a
- *   limit it already knows);
+ * - learns the limit as the number of its requests of that kind let through in the second before the refused one
+ *   was sent (the workspace counts arrivals; never raising a limit it already knows);
  * - holds every request of that kind until Retry-After has passed (measured from the answer);
  * - from then on spaces requests evenly at a safety fraction of the limit (a bucket of capacity 1), so requests do
  *   not arrive in bursts the workspace would refuse.
@@ -32,6 +32,9 @@ export interface Ticket {
   kind: RequestKind;
   /** The bucket had a known limit when this request was admitted. */
   limited: boolean;
+  /** When it was admitted (sent). */
+  sentAt: number;
+  refused?: boolean;
 }
 
 class Bucket {
@@ -40,8 +43,8 @@ class Bucket {
   private nextAt = 0;
   private readonly queue: Array<() => void> = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** Answer times of admitted requests in the last second (for learning the limit). */
-  private readonly answered: number[] = [];
+  /** Requests admitted in the last second (for learning the limit: the workspace counts arrivals). */
+  private readonly sent: Ticket[] = [];
 
   constructor(limit: number | undefined) {
     this.limit = limit;
@@ -72,18 +75,18 @@ class Bucket {
     }
   }
 
-  private trim(now: number): void {
-    while (this.answered.length > 0 && now - (this.answered[0] as number) >= 1000) this.answered.shift();
+  onSent(ticket: Ticket): void {
+    this.sent.push(ticket);
+    while (this.sent.length > 0 && ticket.sentAt - (this.sent[0] as Ticket).sentAt >= 2000) this.sent.shift();
   }
 
-  onAnswer(at: number): void {
-    this.answered.push(at);
-    this.trim(at);
-  }
-
-  onRateLimited(at: number, retryAfterMs: number | undefined): void {
-    this.trim(at);
-    const observed = Math.max(1, this.answered.length);
+  /** The refused request was one too many: the limit is what was let through in the second before it was sent. */
+  onRateLimited(ticket: Ticket, at: number, retryAfterMs: number | undefined): void {
+    ticket.refused = true;
+    const before = this.sent.filter(
+      (t) => t !== ticket && !t.refused && t.sentAt <= ticket.sentAt && ticket.sentAt - t.sentAt < 1000,
+    );
+    const observed = Math.max(1, before.length);
     this.limit = this.limit === undefined ? observed : Math.min(this.limit, observed);
     if (retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, at + retryAfterMs);
     // The next request waits for the pause and then one interval: the window the workspace counts restarts.
@@ -112,19 +115,16 @@ export class RateLimiter {
   async acquire(kind: RequestKind): Promise<Ticket> {
     const bucket = this.buckets[kind];
     await bucket.acquire();
-    return { kind, limited: bucket.limit !== undefined };
-  }
-
-  /** The workspace answered (anything but 429). */
-  answered(ticket: Ticket, at = Date.now()): void {
-    this.buckets[ticket.kind].onAnswer(at);
+    const ticket: Ticket = { kind, limited: bucket.limit !== undefined, sentAt: Date.now() };
+    bucket.onSent(ticket);
+    return ticket;
   }
 
   /** The workspace answered 429 (with Retry-After in ms when it sent one). */
   refused(ticket: Ticket, retryAfterMs: number | undefined, at = Date.now()): void {
     this.rateLimited += 1;
     if (ticket.limited) this.predictable += 1;
-    this.buckets[ticket.kind].onRateLimited(at, retryAfterMs);
+    this.buckets[ticket.kind].onRateLimited(ticket, at, retryAfterMs);
   }
 
   stats(): RateLimitStats {

@@ -220,12 +220,10 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
       let failure: { retriable: boolean; error: Error; retryAfterMs?: number; respondedAt?: number };
       try {
         const result = await traces.run(trace, () => fn({ cancellationToken: cancellation }));
-        limiter.answered(ticket, trace.respondedAt);
         return result;
       } catch (error) {
         failure = classify(operation, kind, error, trace);
         if (trace.status === 429) limiter.refused(ticket, trace.retryAfterMs, trace.respondedAt);
-        else if (trace.status !== undefined) limiter.answered(ticket, trace.respondedAt);
       } finally {
         clearTimeout(timer);
       }
