@@ -108,4 +108,12 @@ const args = JSON.parse(process.argv[2] ?? "{}") as ChildArgs;
 const result = await runPhase(args);
 result.maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 result.ms = Math.round(result.ms);
+// BENCH_MEM=1 (with node --expose-gc): what the phase left on the heap, to tell retention from transient garbage.
+if (process.env.BENCH_MEM) {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  process.stderr.write(
+    `heapUsed ${Math.round(m.heapUsed / 1048576)} MB, heapTotal ${Math.round(m.heapTotal / 1048576)} MB, rss ${Math.round(m.rss / 1048576)} MB, external ${Math.round(m.external / 1048576)} MB\n`,
+  );
+}
 process.stdout.write(`${JSON.stringify(result)}\n`);
