@@ -8,7 +8,14 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-export async function withTsModule(entry, use) {
+/** Bundles a TypeScript entry of src/ into `<dir>/<name>.mjs` (see withTsModule) and returns the file's path. */
+export async function bundleTs(entry, dir) {
+  const file = path.join(dir, `${path.basename(entry, ".ts")}.mjs`);
+  writeFileSync(file, await bundleText(entry));
+  return file;
+}
+
+async function bundleText(entry) {
   const bundled = await build({
     entryPoints: [path.join(root, entry)],
     bundle: true,
@@ -21,10 +28,15 @@ export async function withTsModule(entry, use) {
       js: "import { createRequire as __tsModuleCreateRequire } from 'node:module'; const require = __tsModuleCreateRequire(import.meta.url);",
     },
   });
+  return bundled.outputFiles[0].text;
+}
+
+export async function withTsModule(entry, use) {
+  const text = await bundleText(entry);
   const dir = mkdtempSync(path.join(os.tmpdir(), "jobagent-script-"));
   try {
     const file = path.join(dir, `${path.basename(entry, ".ts")}.mjs`);
-    writeFileSync(file, bundled.outputFiles[0].text);
+    writeFileSync(file, text);
     return await use(await import(pathToFileURL(file).href));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -14,8 +14,10 @@ import {
   type SettingsSource,
 } from "../settings/index.js";
 
-
-export type ActionInputs = Omit<Settings, "strictConsistency" | "repoDir" | "repo" | "target" | "jobsDirExplicit" | "secrets">;
+export type ActionInputs = Omit<
+  Settings,
+  "strictConsistency" | "repoDir" | "repo" | "target" | "jobsDirExplicit" | "secrets"
+>;
 
 export interface InputSource {
   /** Raw input value ("" when not set), like core.getInput. */

@@ -69,6 +69,7 @@ interface Base {
 }
 
 const bases = new Map<string, Base>();
+const SEE_ALSO_MEMO_LIMIT = 10_000;
 
 export function getRetriever(options: RetrieverOptions = {}): DocsRetriever {
   const extraDirs = (options.extraDocsDirs ?? []).map((dir) => {
@@ -83,6 +84,7 @@ export function getRetriever(options: RetrieverOptions = {}): DocsRetriever {
   }
 
   let state: { index: LoadedIndex; base: Base; loadMs: number } | undefined;
+  const seeAlsoMemo = new Map<string, string[]>();
   const load = (): { index: LoadedIndex; base: Base } => {
     if (state) return state;
     const started = performance.now();
@@ -108,8 +110,14 @@ export function getRetriever(options: RetrieverOptions = {}): DocsRetriever {
     },
     seeAlso(fieldPath: string, k = 3): string[] {
       if (typeof fieldPath !== "string" || fieldPath.trim() === "") return [];
+      // Jobs of the same shape ask the same few questions: each distinct one is searched once per retriever.
+      const key = `${k}|${fieldPath}`;
+      const known = seeAlsoMemo.get(key);
+      if (known) return [...known];
       const { index, base } = load();
-      return seeAlsoRefs(index, base, fieldPath, k);
+      const refs = seeAlsoRefs(index, base, fieldPath, k);
+      if (seeAlsoMemo.size < SEE_ALSO_MEMO_LIMIT) seeAlsoMemo.set(key, refs);
+      return [...refs];
     },
     stats(): RetrieverStats {
       if (!state) return { loaded: false, warnings: [] };

@@ -6,10 +6,14 @@ import { constants } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { assertNoLink, SymlinkError } from "./safe-path.js";
 import { join, posix } from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import pLimit from "p-limit";
 import { parseTaskFile, renderTaskFile, TaskFileError, type TaskRecord } from "./task-file.js";
 
 export const TASKS_DIR = ".tasks";
+const READ_CONCURRENCY = 32;
+
+const contentHash = (text: string): string => createHash("sha1").update(text).digest("base64");
 export const PROGRESS_FILE = "progress.md";
 
 export interface TaskStore {
@@ -37,6 +41,8 @@ export class FileTaskStore implements TaskStore {
   readonly dir: string;
   private readonly absDir: string;
   private progressChain: Promise<void> = Promise.resolve();
+  /** Content hash of each task file as last read or written by this store (repo-relative path → hash). */
+  private readonly known = new Map<string, string>();
 
   constructor(
     private readonly repoDir: string,
@@ -64,15 +70,32 @@ export class FileTaskStore implements TaskStore {
     const tasks: TaskRecord[] = [];
     const errors: TaskFileError[] = [];
     const links = new Set(entries.filter((e) => e.isSymbolicLink()).map((e) => e.name));
+    const wanted: string[] = [];
     for (const name of entries.map((e) => e.name).sort()) {
       if (!name.endsWith(".md") || name === PROGRESS_FILE || name.startsWith(".")) continue;
       const file = posix.join(this.dir, name);
-      if (links.has(name)) {
+      if (links.has(name))
         errors.push(new TaskFileError(file, new SymlinkError(file, "is a symbolic link").message));
-        continue;
-      }
+      else wanted.push(name);
+    }
+    // Reads overlap (bounded); results keep the sorted order.
+    const limit = pLimit(READ_CONCURRENCY);
+    const reads = wanted.map((name) =>
+      limit(() =>
+        readFile(join(this.absDir, name), "utf8").then(
+          (text) => ({ text }),
+          (error: unknown) => ({ error }),
+        ),
+      ),
+    );
+    for (const [i, read] of reads.entries()) {
+      const file = posix.join(this.dir, wanted[i] as string);
+      const result = await read;
       try {
-        tasks.push(parseTaskFile(file, await readFile(join(this.absDir, name), "utf8")));
+        if ("error" in result) throw result.error;
+        const task = parseTaskFile(file, result.text);
+        this.known.set(this.fileOf(task.id), contentHash(result.text));
+        tasks.push(task);
       } catch (error) {
         errors.push(error instanceof TaskFileError ? error : new TaskFileError(file, String(error)));
       }
@@ -80,17 +103,25 @@ export class FileTaskStore implements TaskStore {
     return { tasks, errors };
   }
 
+  /** Writes the task file atomically; a file whose content would not change is not rewritten. */
   async write(task: TaskRecord): Promise<void> {
     await assertNoLink(this.repoDir, this.fileOf(task.id));
+    const file = this.fileOf(task.id);
+    const text = renderTaskFile(task);
+    const hash = contentHash(text);
+    if (this.known.get(file) === hash) return;
     await mkdir(this.absDir, { recursive: true });
-    const target = join(this.repoDir, this.fileOf(task.id));
+    const target = join(this.repoDir, file);
     const temp = join(this.absDir, `.${sanitizeId(task.id)}.${randomBytes(6).toString("hex")}.tmp`);
-    await writeFile(temp, renderTaskFile(task), "utf8");
+    this.known.delete(file);
+    await writeFile(temp, text, "utf8");
     await rename(temp, target);
+    this.known.set(file, hash);
   }
 
   async remove(id: string): Promise<void> {
     await assertNoLink(this.repoDir, this.dir);
+    this.known.delete(this.fileOf(id));
     await rm(join(this.repoDir, this.fileOf(id)), { force: true });
   }
 

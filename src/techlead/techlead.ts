@@ -4,6 +4,7 @@
  * interpreter otherwise. Only requirements whose text changed are re-interpreted.
  */
 import { posix } from "node:path";
+import pLimit from "p-limit";
 import type { Diagnostic, Interpretation, WorkItem } from "../domain/model.js";
 import { hashJson } from "../domain/plan.js";
 import { findInlineSecrets } from "../domain/secrets.js";
@@ -16,6 +17,8 @@ import { sanitizeId } from "../state/task-store.js";
 import { transition, type TaskRecord, type TaskSpec } from "../state/task-file.js";
 import { duplicateJobNames, taskIdCollision, type Origin } from "./collisions.js";
 import { interpretationForTarget } from "./targets.js";
+
+const WRITE_CONCURRENCY = 16;
 
 export interface TechLeadOutcome {
   /** Every task after the Tech Lead ran (written or not). */
@@ -259,14 +262,15 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
   diagnostics.push(...duplicateJobNames([...result.values()]));
   const written: string[] = [];
   if (run.write) {
-    for (const id of changed) {
+    // Task files are written concurrently (bounded); `written` keeps the requirement order.
+    const limit = pLimit(WRITE_CONCURRENCY);
+    const writes = [...changed].map((id) => {
       const task = result.get(id);
-      if (!task) continue;
       const before = existing.get(id);
-      if (before && JSON.stringify(before) === JSON.stringify(task)) continue;
-      await store.write(task);
-      written.push(store.fileOf(id));
-    }
+      if (!task || (before && JSON.stringify(before) === JSON.stringify(task))) return undefined;
+      return limit(() => store.write(task)).then(() => store.fileOf(id));
+    });
+    for (const file of await Promise.all(writes)) if (file) written.push(file);
     for (const id of removed) {
       await store.remove(id);
       written.push(store.fileOf(id));

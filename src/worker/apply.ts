@@ -126,6 +126,7 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
       applyOptions,
       by,
     );
+    await refreshAppliedHashes(ctx, results, computation.planned);
     const failed = results.filter((r) => r.status === "FAILED");
     const summary = results.map(
       (r) =>
@@ -367,11 +368,9 @@ async function applyTask(
     if (jobId !== undefined && change.op !== "run") task.job_id = jobId;
     if (change.op === "run" && jobId !== undefined) task.job_id = jobId;
     if (appliedSettings && jobId !== undefined && (change.op === "create" || change.op === "update")) {
-      // Hash what the workspace holds now (its read-back adds defaults the desired settings leave out), so a later
-      // plan can tell drift from server defaults.
-      const readBack = await options.workspace.getJob(jobId).catch(() => undefined);
-      const creator = readBack?.creator_user_name ? { creatorUserName: readBack.creator_user_name } : {};
-      task.applied_hash = hashJson(normalizeJobSettings(readBack?.settings ?? appliedSettings, creator));
+      // What was sent, for now: refreshAppliedHashes replaces it with what the workspace holds (its read-back adds
+      // defaults the desired settings leave out) from one listing after the apply, not one read per job.
+      task.applied_hash = hashJson(normalizeJobSettings(appliedSettings));
     }
     if (change.jobName) task.job_name = change.jobName;
     if (jobId !== undefined && change.op !== "run" && change.op !== "delete")
@@ -442,6 +441,40 @@ async function createWithRetries(
   }
   throw new Error(
     `creating job "${settings.name ?? ""}" failed: the connection dropped three times and no job was created`,
+  );
+}
+
+/**
+ * After the writes: one listing of the workspace (list pages, ~N/100 reads) gives what it now holds for every job
+ * this apply created or updated; each task's applied_hash is set from it, so a later plan tells drift from server
+ * defaults. The run's snapshot is replaced by this listing.
+ */
+async function refreshAppliedHashes(
+  ctx: RunContext,
+  results: TaskApplyResult[],
+  planned: Map<string, PlannedTask>,
+): Promise<void> {
+  const touched = results.filter(
+    (r) => r.status === "COMPLETE" && r.jobId !== undefined && (r.op === "create" || r.op === "update"),
+  );
+  if (touched.length === 0) return;
+  ctx.invalidate();
+  const snapshot = await ctx.snapshot().catch(() => undefined);
+  if (!snapshot) return; // the hashes of what was sent stay; a later plan reads the workspace again
+  const limit = pLimit(16);
+  await Promise.all(
+    touched.map((r) =>
+      limit(async () => {
+        const entry = planned.get(r.taskId);
+        const job = snapshot.jobs.get(r.jobId as number);
+        if (!entry || !job) return;
+        const creator = job.creator_user_name ? { creatorUserName: job.creator_user_name } : {};
+        const applied_hash = hashJson(normalizeJobSettings(job.settings, creator));
+        if (entry.task.applied_hash === applied_hash) return;
+        entry.task = { ...entry.task, applied_hash };
+        await ctx.store.write(entry.task);
+      }),
+    ),
   );
 }
 

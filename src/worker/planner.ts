@@ -2,6 +2,7 @@
  * The Worker's Validate → Plan over task files: task state, schema, semantics, secrets and workspace preflight,
  * then desired vs. actual for every job (create / update / delete / run / no-op) with drift and ownership rules.
  */
+import pLimit from "p-limit";
 import type { PlanCounts, PlanResult } from "../engine/api.js";
 import type { Diagnostic } from "../domain/model.js";
 import { hashJson } from "../domain/plan.js";
@@ -50,6 +51,7 @@ export async function computePlan(
     requirementErrors.set(d.file, [...(requirementErrors.get(d.file) ?? []), d]);
   }
   const taskIds = new Set(tasks.map((t) => t.id));
+  const cycles = cyclesOf(tasks);
   for (const task of tasks) {
     const entry = await planTask(
       { ctx, all: tasks, snapshot, preflight, doc: docs.get(task.requirement), drift: opts.drift ?? false },
@@ -72,7 +74,7 @@ export async function computePlan(
         });
       }
     }
-    for (const cycle of [findCycle(task.id, tasks)].filter((c): c is string[] => c !== undefined)) {
+    for (const cycle of [cycles.get(task.id)].filter((c): c is string[] => c !== undefined)) {
       entry.errors.push({
         severity: "error",
         code: "depends_on.cycle",
@@ -220,6 +222,9 @@ export async function recordPlan(ctx: RunContext, computation: PlanComputation):
   const now = ctx.now();
   const written: string[] = [];
   const progress: string[] = [];
+  // Task files are written concurrently (bounded); `written` keeps the plan order.
+  const limit = pLimit(16);
+  const writes: Array<Promise<string>> = [];
   for (const entry of computation.planned.values()) {
     const task = entry.task;
     let next: TaskRecord = task;
@@ -278,10 +283,11 @@ export async function recordPlan(ctx: RunContext, computation: PlanComputation):
       continue;
     }
     if (next !== task) {
-      await ctx.store.write(next);
-      written.push(ctx.store.fileOf(next.id));
+      const record = next;
+      writes.push(limit(() => ctx.store.write(record)).then(() => ctx.store.fileOf(record.id)));
     }
   }
+  written.push(...(await Promise.all(writes)));
   if (written.length > 0) {
     const c = computation.result.counts;
     progress.push(
@@ -292,9 +298,67 @@ export async function recordPlan(ctx: RunContext, computation: PlanComputation):
   return written;
 }
 
-/** A dependency cycle through `start` (task ids), or undefined. */
-function findCycle(start: string, tasks: TaskRecord[]): string[] | undefined {
+/**
+ * The dependency cycle through each task that is on one (task id → cycle), in linear time: strongly connected
+ * components first (iterative Tarjan), then a cycle search only from the tasks of a cyclic component.
+ */
+function cyclesOf(tasks: TaskRecord[]): Map<string, string[]> {
   const byId = new Map(tasks.map((t) => [t.id, t]));
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cyclic: string[] = [];
+  let counter = 0;
+  for (const root of byId.keys()) {
+    if (index.has(root)) continue;
+    const depsOf = (id: string) => (byId.get(id)?.depends_on ?? []).filter((d) => byId.has(d));
+    const work: Array<{ id: string; deps: string[]; next: number }> = [
+      { id: root, deps: depsOf(root), next: 0 },
+    ];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1] as { id: string; deps: string[]; next: number };
+      if (frame.next < frame.deps.length) {
+        const dep = frame.deps[frame.next++] as string;
+        if (!index.has(dep)) {
+          index.set(dep, counter);
+          low.set(dep, counter++);
+          stack.push(dep);
+          onStack.add(dep);
+          work.push({ id: dep, deps: depsOf(dep), next: 0 });
+        } else if (onStack.has(dep)) {
+          low.set(frame.id, Math.min(low.get(frame.id) as number, index.get(dep) as number));
+        }
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low.set(parent.id, Math.min(low.get(parent.id) as number, low.get(frame.id) as number));
+      if (low.get(frame.id) !== index.get(frame.id)) continue;
+      const component: string[] = [];
+      for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
+        onStack.delete(id);
+        component.push(id);
+        if (id === frame.id) break;
+      }
+      const selfLoop = byId.get(frame.id)?.depends_on.includes(frame.id) ?? false;
+      if (component.length > 1 || selfLoop) cyclic.push(...component);
+    }
+  }
+  const out = new Map<string, string[]>();
+  for (const id of cyclic) {
+    const cycle = findCycle(id, byId);
+    if (cycle) out.set(id, cycle);
+  }
+  return out;
+}
+
+/** A dependency cycle through `start` (task ids), or undefined. */
+function findCycle(start: string, byId: Map<string, TaskRecord>): string[] | undefined {
   const path: string[] = [];
   const visiting = new Set<string>();
   const done = new Set<string>();

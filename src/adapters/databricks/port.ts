@@ -88,6 +88,16 @@ export interface Workspace {
   deleteFile(path: string): Promise<boolean>;
   /** Number of API calls made through this instance (benchmarks and tests). */
   readonly callCount: number;
+  /** Request accounting: calls made, the rate limits learned per kind, 429 answers (and how many were predictable). */
+  requestStats?(): WorkspaceRequestStats;
+}
+
+export interface WorkspaceRequestStats {
+  requests: number;
+  limits: { read?: number; write?: number };
+  rateLimited: number;
+  /** 429 answers to requests sent while the limit was already known: should be 0. */
+  predictable: number;
 }
 
 /** Raised by a Workspace when a write may or may not have happened (dropped connection). Callers reconcile. */

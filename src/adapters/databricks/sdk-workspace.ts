@@ -29,6 +29,7 @@ import {
   type WorkspaceObject,
 } from "./port.js";
 import { isObject } from "../../domain/json.js";
+import { RateLimiter } from "./rate-limit.js";
 
 export interface SdkWorkspaceOptions {
   host: string;
@@ -50,6 +51,8 @@ export interface SdkWorkspaceOptions {
   baseDelayMs?: number;
   /** Largest backoff delay when no Retry-After is given (ms). Default 8 000. */
   maxDelayMs?: number;
+  /** Known request limits per second (like the Go SDK's rate_limit); otherwise learned from 429 answers. */
+  rateLimitPerSecond?: { read?: number; write?: number };
 }
 
 /** What the HTTP agent saw for the current call (one per attempt). */
@@ -180,9 +183,9 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
       new Config({ host, retryTimeoutSeconds: 0.001 });
   const client = createSdkClient(config, { agent, product: "jobagent", productVersion: "0.1.0" });
 
-  // When the workspace answers 429 with Retry-After, every call of this client waits until then (not only the
-  // one that was refused), so concurrent callers slow down together instead of hammering the limit.
-  let pausedUntil = 0;
+  // When the workspace answers 429, requests of that kind (reads or writes) wait for Retry-After and are then paced
+  // at the limit learned from it, so concurrent callers slow down together instead of hammering the limit.
+  const limiter = new RateLimiter(options.rateLimitPerSecond ?? {});
   // Rate-limit answers say "come back later": they are retried within the time budget, up to this many times,
   // separately from the retries of real failures.
   const maxRateLimitRetries = Math.max(maxRetries, 60);
@@ -196,17 +199,14 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
     const deadline = started + timeoutMs;
     let rateLimited = 0;
     for (let attempt = 0; ; attempt++) {
-      const gate = pausedUntil - Date.now();
-      if (gate > 0) {
-        if (Date.now() + gate > deadline) {
-          throw new WorkspaceApiError(
-            `${operation}: the workspace asked to wait ${Math.round(gate)} ms, past the ${timeoutMs} ms time budget`,
-            "REQUEST_LIMIT_EXCEEDED",
-            429,
-            operation,
-          );
-        }
-        await sleep(gate + Math.random() * 50);
+      const ticket = await limiter.acquire(kind);
+      if (Date.now() > deadline) {
+        throw new WorkspaceApiError(
+          `${operation}: waited for the workspace's rate limit past the ${timeoutMs} ms time budget`,
+          "REQUEST_LIMIT_EXCEEDED",
+          429,
+          operation,
+        );
       }
       const trace: AttemptTrace = { sent: false };
       const cancellation = new Cancellation();
@@ -217,9 +217,11 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
       );
       let failure: { retriable: boolean; error: Error; retryAfterMs?: number; respondedAt?: number };
       try {
-        return await traces.run(trace, () => fn({ cancellationToken: cancellation }));
+        const result = await traces.run(trace, () => fn({ cancellationToken: cancellation }));
+        return result;
       } catch (error) {
         failure = classify(operation, kind, error, trace);
+        if (trace.status === 429) limiter.refused(ticket, trace.retryAfterMs, trace.respondedAt);
       } finally {
         clearTimeout(timer);
       }
@@ -233,8 +235,6 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
         failure.retryAfterMs !== undefined
           ? Math.max(0, failure.retryAfterMs - elapsedSinceAnswer) + Math.random() * 100
           : backoff;
-      if (isRateLimit && failure.retryAfterMs !== undefined)
-        pausedUntil = Math.max(pausedUntil, Date.now() + wait);
       if (isRateLimit ? rateLimited > maxRateLimitRetries : attempt - rateLimited >= maxRetries) {
         throw giveUp(operation, failure.error, `gave up after ${attempt + 1} attempts`);
       }
@@ -245,7 +245,8 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
           `gave up after ${attempt + 1} attempts: the next retry (in ${Math.round(wait)} ms) would pass the ${timeoutMs} ms time budget`,
         );
       }
-      await sleep(wait);
+      // A 429's Retry-After is held by the rate limiter (for every request of this kind); other waits are this call's.
+      await sleep(isRateLimit && failure.retryAfterMs !== undefined ? 0 : wait);
     }
   }
 
@@ -378,6 +379,9 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
     host,
     get callCount() {
       return callCount;
+    },
+    requestStats() {
+      return { requests: callCount, ...limiter.stats() };
     },
 
     async *listJobs(listOptions: ListJobsOptions = {}): AsyncIterable<WorkspaceJob> {

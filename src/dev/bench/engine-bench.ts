@@ -1,30 +1,30 @@
 /**
- * Engine benchmark (run by `npm run bench` through scripts/bench.mjs): plan/apply/re-plan of N managed jobs against
- * the local workspace over real HTTP, with API calls per phase (reads must use list pages, not one GET per job),
- * wall time and peak memory; plus validation throughput over generated specs. Prints figures; asserts nothing.
+ * Engine benchmark (run by `npm run bench` through scripts/bench.mjs). For 100 and 1,000 requirement files (and
+ * 10,000 with `large`), each a job with two tasks on a job cluster, a schedule and a notification: the read+parse
+ * baseline, the first plan, the apply of every create and the re-plan with nothing changed, each in its own child
+ * process (peak RSS is the phase's own) against a local workspace served from this process over real HTTP, with
+ * the requests the workspace received per endpoint. Then an apply under a writes-per-second limit enforced by the
+ * local workspace. Figures only; bench-report.ts compares them with the goals.
  */
+import { execFile } from "node:child_process";
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Logger } from "../../domain/model.js";
-import { runApply, runPlan } from "../../engine/index.js";
-import { startLocalWorkspace } from "../local-workspace/index.js";
-import { createSdkWorkspace } from "../../adapters/databricks/sdk-workspace.js";
-import { validateJobSettings } from "../../worker/validate/index.js";
-import { readStatus } from "../../engine/index.js";
-import { FileTaskStore } from "../../state/task-store.js";
-import { withOwnership } from "../../state/ownership.js";
-import { diffJobSettings } from "../../domain/plan.js";
+import { promisify } from "node:util";
+import { startLocalWorkspace, type LocalWorkspace } from "../local-workspace/index.js";
+import type { ChildArgs, ChildResult } from "./bench-child.js";
 
-const silent: Logger = { info() {}, warn() {}, error() {}, debug() {}, group: (_n, fn) => fn() };
+const run = promisify(execFile);
 
-function requirement(i: number): string {
+export function requirement(i: number): string {
   return `---
 job:
   name: bench-job-${i}
   schedule:
     quartz_cron_expression: "0 ${i % 60} ${i % 24} ? * MON-FRI"
     timezone_id: Europe/Berlin
+  email_notifications:
+    on_failure: [data-team@example.com]
   job_clusters:
     - job_cluster_key: etl
       new_cluster: { spark_version: 15.4.x-scala2.12, node_type_id: i3.xlarge, num_workers: ${1 + (i % 8)} }
@@ -36,170 +36,161 @@ job:
       depends_on: [{ task_key: ingest }]
       job_cluster_key: etl
       notebook_task: { notebook_path: /Workspace/Shared/etl/transform }
-    - task_key: report
-      depends_on: [{ task_key: transform }]
-      job_cluster_key: etl
-      notebook_task: { notebook_path: /Workspace/Shared/etl/report }
 ---
-Bench job ${i}.
+Bench job ${i}: ingest then transform the orders, weekdays; mail the data team on failure.
 `;
 }
 
-export interface PhaseFigure {
-  phase: string;
-  ms: number;
-  apiCalls: number;
+export interface PhaseFigure extends ChildResult {
+  /** Requests the local workspace received, keyed "METHOD /path" (429 answers as "429 METHOD /path"). */
   byEndpoint: Record<string, number>;
+  reads: number;
+  writes: number;
+  rejected429: number;
+}
+
+export interface SizeFigures {
+  files: number;
+  baselineMs: number;
+  firstPlan: PhaseFigure;
+  apply: PhaseFigure;
+  replan: PhaseFigure;
+}
+
+export interface RateLimitedFigures {
+  jobs: number;
+  writesPerSecond: number;
+  apply: PhaseFigure;
+  jobsPerSecond: number;
+  fractionOfLimit: number;
 }
 
 export interface EngineBench {
-  jobs: number;
-  phases: PhaseFigure[];
-  /** Same re-plan done naively: one jobs/get per managed job. */
-  naive: PhaseFigure;
-  /** Re-plan and naive re-plan again with 50 ms added to every read. */
-  withLatency: PhaseFigure[];
-  peakRssMb: number;
-  validatePerJobMs: number;
-  rateLimited?: {
-    jobs: number;
-    writesPerSecond: number;
-    ms: number;
-    jobsPerSecond: number;
-    fractionOfLimit: number;
-    retries429: number;
-  };
+  sizes: SizeFigures[];
+  rateLimited: RateLimitedFigures;
 }
 
-async function writeRequirements(repoDir: string, jobs: number): Promise<void> {
+export interface BenchOptions {
+  /** The bundled bench-child.ts (an .mjs file) run for every phase. */
+  childScript: string;
+  sizes: number[];
+  rateLimitedJobs?: number;
+  writesPerSecond?: number;
+  /** Progress lines (stderr). */
+  progress?: (line: string) => void;
+}
+
+async function writeRequirements(repoDir: string, files: number): Promise<void> {
   await mkdir(join(repoDir, "jobs"), { recursive: true });
-  for (let i = 0; i < jobs; i++)
-    await writeFile(join(repoDir, "jobs", `job-${String(i).padStart(4, "0")}.md`), requirement(i));
+  const width = String(files - 1).length;
+  for (let i = 0; i < files; i += 100) {
+    const batch = [];
+    for (let j = i; j < Math.min(files, i + 100); j++)
+      batch.push(
+        writeFile(join(repoDir, "jobs", `job-${String(j).padStart(width, "0")}.md`), requirement(j)),
+      );
+    await Promise.all(batch);
+  }
 }
 
-export async function benchEngine(
-  jobs: number,
-  rateLimitedJobs = 200,
-  writesPerSecond = 20,
-): Promise<EngineBench> {
+async function child(script: string, args: ChildArgs): Promise<ChildResult> {
+  const { stdout } = await run(process.execPath, [script, JSON.stringify(args)], {
+    maxBuffer: 16 * 1024 * 1024,
+    env: { ...process.env, NODE_OPTIONS: "" },
+  });
+  const line = stdout.trim().split("\n").at(-1) ?? "{}";
+  return JSON.parse(line) as ChildResult;
+}
+
+async function phase(
+  script: string,
+  local: LocalWorkspace,
+  args: Omit<ChildArgs, "host" | "token">,
+): Promise<PhaseFigure> {
+  local.resetStats();
+  const result = await child(script, { ...args, host: local.url, token: local.token });
+  const byEndpoint = local.stats();
+  let reads = 0;
+  let writes = 0;
+  let rejected429 = 0;
+  for (const [key, n] of Object.entries(byEndpoint)) {
+    if (key.startsWith("429 ")) rejected429 += n;
+    else if (key.startsWith("GET ")) reads += n;
+    else writes += n;
+  }
+  // A request refused with 429 was counted under its endpoint too: it is neither a read nor a write that happened.
+  return { ...result, byEndpoint, reads, writes: writes - rejected429, rejected429 };
+}
+
+async function median(times: number, fn: () => Promise<number>): Promise<number> {
+  const values: number[] = [];
+  for (let i = 0; i < times; i++) values.push(await fn());
+  values.sort((a, b) => a - b);
+  return values[Math.floor(values.length / 2)] as number;
+}
+
+async function benchSize(opts: BenchOptions, files: number): Promise<SizeFigures> {
   const local = await startLocalWorkspace({ runStepMs: 5 });
-  const workspace = createSdkWorkspace({ host: local.url, token: local.token });
   const repoDir = await mkdtemp(join(tmpdir(), "jobagent-bench-"));
-  let peak = process.memoryUsage().rss;
-  const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   try {
-    await writeRequirements(repoDir, jobs);
-    const options = {
-      repoDir,
-      jobsDir: "jobs",
-      workspace,
-      repo: "bench/repo",
-      allowDelete: false,
-      runId: "bench",
-      log: silent,
-      concurrency: 8,
-    };
-    const phases: PhaseFigure[] = [];
-    const phase = async (name: string, fn: () => Promise<unknown>): Promise<PhaseFigure> => {
-      local.resetStats();
-      const start = performance.now();
-      await fn();
-      const byEndpoint = local.stats();
-      const apiCalls = Object.values(byEndpoint).reduce((a, b) => a + b, 0);
-      return { phase: name, ms: Math.round(performance.now() - start), apiCalls, byEndpoint };
-    };
-    phases.push(await phase(`plan (${jobs} new jobs)`, () => runPlan(options)));
-    phases.push(await phase(`apply (${jobs} creates)`, () => runApply(options, { onPlanChange: "fail" })));
-    phases.push(await phase(`plan (${jobs} managed, unchanged)`, () => runPlan(options)));
-    // The naive planner: read every managed job with its own jobs/get and diff it (what a simple tool does).
-    const naivePlan = async () => {
-      const store = new FileTaskStore(repoDir, "jobs");
-      const { tasks } = await store.list();
-      await readStatus(options);
-      for (const task of tasks) {
-        if (task.job_id === undefined || !task.spec.settings) continue;
-        const actual = await workspace.getJob(task.job_id);
-        if (actual)
-          diffJobSettings(withOwnership(task.spec.settings, "bench/repo", task.id), actual.settings);
-      }
-    };
-    const naive = await phase(`naive plan (one GET per job)`, naivePlan);
-    // The same two re-plans with 50 ms per read, closer to a real workspace than a local server's ~0 ms.
-    local.faults.add({ kind: "delay", method: "GET", delayMs: 50 });
-    const withLatency = [
-      await phase(`plan (${jobs} managed, unchanged, 50 ms/read)`, () => runPlan(options)),
-      await phase(`naive plan (one GET per job, 50 ms/read)`, () => naivePlan()),
-    ];
-    local.faults.clear();
-    const specs = Array.from({ length: 2000 }, (_, i) => ({
-      name: `v${i}`,
-      tasks: [{ task_key: "a", existing_cluster_id: "c", notebook_task: { notebook_path: "/Workspace/x" } }],
-    }));
-    const start = performance.now();
-    for (const spec of specs) validateJobSettings(spec, { file: "bench.md" });
-    const validatePerJobMs = (performance.now() - start) / specs.length;
-    const result: EngineBench = {
-      jobs,
-      phases,
-      naive,
-      withLatency,
-      peakRssMb: Math.round(peak / 1024 / 1024),
-      validatePerJobMs,
-    };
-    if (rateLimitedJobs > 0) result.rateLimited = await benchRateLimited(rateLimitedJobs, writesPerSecond);
-    return result;
+    await writeRequirements(repoDir, files);
+    const baselineMs = await median(3, async () => {
+      const r = await child(opts.childScript, { phase: "baseline", repoDir });
+      return r.ms;
+    });
+    opts.progress?.(`  ${files} files: baseline ${baselineMs} ms`);
+    const firstPlan = await phase(opts.childScript, local, { phase: "plan", repoDir });
+    opts.progress?.(`  ${files} files: first plan ${firstPlan.ms} ms`);
+    const apply = await phase(opts.childScript, local, { phase: "apply", repoDir });
+    opts.progress?.(`  ${files} files: apply ${apply.ms} ms`);
+    const replan = await phase(opts.childScript, local, { phase: "plan", repoDir });
+    opts.progress?.(`  ${files} files: re-plan ${replan.ms} ms`);
+    for (const p of [firstPlan, apply, replan])
+      if (!p.ok) throw new Error(`bench: ${p.phase} of ${files} files failed: ${p.message ?? ""}`);
+    return { files, baselineMs, firstPlan, apply, replan };
   } finally {
-    clearInterval(sample);
     await local.close();
     await rm(repoDir, { recursive: true, force: true });
   }
 }
 
-/** Apply of N jobs against a workspace that allows `writesPerSecond` writes (429 + Retry-After beyond it). */
+/** Apply of `jobs` creates against a workspace that allows `writesPerSecond` writes (429 + Retry-After beyond). */
 async function benchRateLimited(
+  opts: BenchOptions,
   jobs: number,
   writesPerSecond: number,
-): Promise<NonNullable<EngineBench["rateLimited"]>> {
+): Promise<RateLimitedFigures> {
   const local = await startLocalWorkspace({
     runStepMs: 5,
     rateLimitPerSecond: writesPerSecond,
     rateLimitScope: "writes",
   });
-  const workspace = createSdkWorkspace({ host: local.url, token: local.token });
   const repoDir = await mkdtemp(join(tmpdir(), "jobagent-bench-rl-"));
   try {
     await writeRequirements(repoDir, jobs);
-    const options = {
-      repoDir,
-      jobsDir: "jobs",
-      workspace,
-      repo: "bench/repo",
-      allowDelete: false,
-      runId: "bench",
-      log: silent,
-      concurrency: 8,
-    };
-    await runPlan(options);
-    local.resetStats();
-    const start = performance.now();
-    const result = await runApply(options, { onPlanChange: "fail" });
-    const ms = performance.now() - start;
-    if (!result.ok) throw new Error(`rate-limited apply failed: ${result.message ?? ""}`);
-    const stats = local.stats();
-    const retries429 = Object.entries(stats)
-      .filter(([k]) => k.startsWith("429"))
-      .reduce((a, [, v]) => a + v, 0);
-    const jobsPerSecond = jobs / (ms / 1000);
+    await phase(opts.childScript, local, { phase: "plan", repoDir });
+    const apply = await phase(opts.childScript, local, { phase: "apply", repoDir });
+    if (!apply.ok) throw new Error(`bench: rate-limited apply failed: ${apply.message ?? ""}`);
+    // Throughput of the writes: creates from the first sent to the last answered (the re-plan before is not limited).
+    const windowMs = Math.max(1, apply.creates?.windowMs ?? apply.ms);
+    const jobsPerSecond = (apply.creates?.count ?? jobs) / (windowMs / 1000);
     return {
       jobs,
       writesPerSecond,
-      ms: Math.round(ms),
+      apply,
       jobsPerSecond: Number(jobsPerSecond.toFixed(2)),
-      fractionOfLimit: Number((jobsPerSecond / writesPerSecond).toFixed(2)),
-      retries429,
+      fractionOfLimit: Number((jobsPerSecond / writesPerSecond).toFixed(3)),
     };
   } finally {
     await local.close();
     await rm(repoDir, { recursive: true, force: true });
   }
+}
+
+export async function benchEngine(opts: BenchOptions): Promise<EngineBench> {
+  const sizes: SizeFigures[] = [];
+  for (const files of opts.sizes) sizes.push(await benchSize(opts, files));
+  const rateLimited = await benchRateLimited(opts, opts.rateLimitedJobs ?? 400, opts.writesPerSecond ?? 20);
+  opts.progress?.(`  rate-limited apply: ${rateLimited.apply.ms} ms`);
+  return { sizes, rateLimited };
 }

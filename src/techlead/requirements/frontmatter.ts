@@ -45,6 +45,14 @@ function depthOf(value: unknown, depth = 0): number {
 
 /** Parses YAML text (front matter) safely; throws FrontMatterError with a 1-based line of `source`. */
 export function parseYamlSafely(source: string, lineOffset = 0): unknown {
+  return parseYamlWithLines(source, lineOffset).value;
+}
+
+/** parseYamlSafely, plus the line lookup of the same parse (no second parse for line numbers). */
+function parseYamlWithLines(
+  source: string,
+  lineOffset = 0,
+): { value: unknown; lineOf: (path: string) => number | undefined } {
   if (Buffer.byteLength(source, "utf8") > MAX_FRONT_MATTER_BYTES) {
     throw new FrontMatterError(
       `front matter is ${Buffer.byteLength(source, "utf8")} bytes; the limit is ${MAX_FRONT_MATTER_BYTES}`,
@@ -125,7 +133,7 @@ export function parseYamlSafely(source: string, lineOffset = 0): unknown {
       "requirement.too-deep",
     );
   }
-  return value;
+  return { value, lineOf: lineOfIndex(lineIndex(doc, lineCounter)) };
 }
 
 export interface SplitFile {
@@ -134,11 +142,8 @@ export interface SplitFile {
   data: unknown;
   body: string;
   bodyLine: number;
-}
-
-function yamlEngine(text: string): object {
-  const value = parseYamlSafely(text);
-  return (value ?? {}) as object;
+  /** Field path → file line, from the same parse as `data` (absent when the front matter was empty). */
+  lineOf?: (path: string) => number | undefined;
 }
 
 function refuse(name: string) {
@@ -176,6 +181,12 @@ export function splitFrontMatter(rawText: string): SplitFile {
       "requirement.front-matter-unclosed",
     );
   }
+  let lineOf: SplitFile["lineOf"];
+  const yamlEngine = (source: string): object => {
+    const parsed = parseYamlWithLines(source);
+    lineOf = parsed.lineOf;
+    return (parsed.value ?? {}) as object;
+  };
   const engines = {
     yaml: { parse: yamlEngine },
     javascript: { parse: refuse("javascript") },
@@ -185,7 +196,62 @@ export function splitFrontMatter(rawText: string): SplitFile {
   const file = matter(text, { engines, language: "yaml" } as unknown as Parameters<typeof matter>[1]);
   const raw = file.matter;
   const matterLines = raw.split("\n").length;
-  return { matter: raw, data: file.data, body: file.content, bodyLine: matterLines + 2 };
+  const split: SplitFile = { matter: raw, data: file.data, body: file.content, bodyLine: matterLines + 2 };
+  if (lineOf) split.lineOf = lineOf;
+  return split;
+}
+
+/** Lines of a front matter's nodes: a small trie (map keys; list items by label and by index), not the YAML tree. */
+interface LineNode {
+  line?: number;
+  children?: Map<string, LineNode>;
+}
+
+function lineIndex(doc: Document, lineCounter: LineCounter): LineNode {
+  const lineAt = (node: unknown): number | undefined => {
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  };
+  const build = (node: unknown, line: number | undefined): LineNode => {
+    const out: LineNode = line === undefined ? {} : { line };
+    if (isMap(node)) {
+      out.children = new Map();
+      for (const pair of node.items) {
+        if (!isPair(pair) || !isScalar(pair.key)) continue;
+        const name = String(pair.key.value);
+        if (!out.children.has(name)) out.children.set(name, build(pair.value, lineAt(pair.key) ?? line));
+      }
+    } else if (isSeq(node)) {
+      const children = new Map<string, LineNode>();
+      const items = node.items as Node[];
+      const built = items.map((it) => build(it, lineAt(it) ?? line));
+      items.forEach((it, i) => {
+        const label = isMap(it) ? entryLabel((it as unknown as { toJSON(): unknown }).toJSON()) : undefined;
+        if (label !== undefined && !children.has(label)) children.set(label, built[i] as LineNode);
+      });
+      built.forEach((b, i) => {
+        if (!children.has(String(i))) children.set(String(i), b);
+      });
+      out.children = children;
+    }
+    return out;
+  };
+  return build(doc.contents, lineAt(doc.contents));
+}
+
+function lineOfIndex(root: LineNode): (path: string) => number | undefined {
+  return (path: string) => {
+    let node = root;
+    let line = root.line;
+    for (const seg of parsePath(path)) {
+      const name = "key" in seg ? seg.key : seg.item;
+      const next = node.children?.get(name);
+      if (!next) return line;
+      line = next.line ?? line;
+      node = next;
+    }
+    return line;
+  };
 }
 
 /**
@@ -199,37 +265,29 @@ export function buildLineOf(rawText: string): (path: string) => number | undefin
   } catch {
     return () => undefined;
   }
+  if (split.lineOf) return split.lineOf;
   if (split.matter === undefined) return () => undefined;
   const lineCounter = new LineCounter();
   const doc = parseDocument(split.matter, { ...YAML_OPTIONS, lineCounter });
-  const lineAt = (node: unknown): number | undefined => {
-    const range = (node as { range?: [number, number, number] } | null)?.range;
-    return range ? lineCounter.linePos(range[0]).line : undefined;
-  };
-  return (path: string) => {
-    let node: unknown = doc.contents;
-    let line = lineAt(node);
-    for (const seg of parsePath(path)) {
-      if (isMap(node)) {
-        const name = "key" in seg ? seg.key : seg.item;
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === name);
-        if (!pair) return line;
-        line = lineAt(pair.key) ?? line;
-        node = pair.value;
-      } else if (isSeq(node)) {
-        const name = "item" in seg ? seg.item : seg.key;
-        const items = node.items as Node[];
-        let found = items.find(
-          (it) => isMap(it) && entryLabel((it as unknown as { toJSON(): unknown }).toJSON()) === name,
-        );
-        if (!found && /^\d+$/.test(name)) found = items[Number(name)];
-        if (!found) return line;
-        line = lineAt(found) ?? line;
-        node = found;
-      } else {
-        return line;
-      }
-    }
-    return line;
-  };
+  return lineOfIndex(lineIndex(doc, lineCounter));
+}
+
+const docLines = new WeakMap<object, (path: string) => number | undefined>();
+
+/** The line lookup of a parsed requirement: the one built while it was read, else built now (once per doc). */
+export function docLineOf(doc: { text: string }): (path: string) => number | undefined {
+  let lineOf = docLines.get(doc);
+  if (!lineOf) {
+    lineOf = buildLineOf(doc.text);
+    docLines.set(doc, lineOf);
+  }
+  return lineOf;
+}
+
+/** Records the line lookup built while a requirement was parsed (see docLineOf). */
+export function rememberLineOf(
+  doc: object,
+  lineOf: ((path: string) => number | undefined) | undefined,
+): void {
+  if (lineOf) docLines.set(doc, lineOf);
 }

@@ -5,13 +5,20 @@
 import { assertNoLink } from "../../state/safe-path.js";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import pLimit from "p-limit";
 import type { Diagnostic, Interpretation } from "../../domain/model.js";
 import type { RequirementDoc } from "../types.js";
-import { FrontMatterError, MAX_FILE_BYTES, buildLineOf, splitFrontMatter } from "./frontmatter.js";
+import {
+  FrontMatterError,
+  MAX_FILE_BYTES,
+  docLineOf,
+  rememberLineOf,
+  splitFrontMatter,
+} from "./frontmatter.js";
 import { interpretFrontMatter } from "./structured.js";
 
-export { buildLineOf } from "./frontmatter.js";
-export { itemBasePath, validationContextFor } from "./structured.js";
+export { buildLineOf, docLineOf } from "./frontmatter.js";
+export { DOC_KEYS, STRUCTURED_KEYS, itemBasePath, validationContextFor } from "./structured.js";
 
 export interface LoadedRequirements {
   docs: RequirementDoc[];
@@ -75,17 +82,41 @@ export async function loadRequirements(repoDir: string, jobsDir: string): Promis
   const diagnostics: Diagnostic[] = refused.map((full) =>
     linkDiagnostic(toPosix(path.relative(path.resolve(repoDir), full))),
   );
-  for (const full of files) {
+  const safe = files.filter((full) => {
     const file = toPosix(path.relative(path.resolve(repoDir), full));
-    if (UNSAFE_NAME.test(file)) {
-      diagnostics.push(unsafeNameDiagnostic(file));
+    if (!UNSAFE_NAME.test(file)) return true;
+    diagnostics.push(unsafeNameDiagnostic(file));
+    return false;
+  });
+  // Reads overlap (bounded); parsing stays in path order so diagnostics and docs keep their order.
+  const limit = pLimit(READ_CONCURRENCY);
+  const reads = safe.map((full) => limit(() => readRequirement(repoDir, full)));
+  for (const read of reads) {
+    const { file, text, problem } = await read;
+    if (problem) {
+      diagnostics.push(problem);
       continue;
     }
-    let text: string;
-    try {
-      const info = await stat(full);
-      if (info.size > MAX_FILE_BYTES) {
-        diagnostics.push({
+    const parsed = parseRequirement(file, text as string);
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.doc) docs.push(parsed.doc);
+  }
+  return { docs, diagnostics };
+}
+
+const READ_CONCURRENCY = 32;
+
+async function readRequirement(
+  repoDir: string,
+  full: string,
+): Promise<{ file: string; text?: string; problem?: Diagnostic }> {
+  const file = toPosix(path.relative(path.resolve(repoDir), full));
+  try {
+    const info = await stat(full);
+    if (info.size > MAX_FILE_BYTES) {
+      return {
+        file,
+        problem: {
           severity: "error",
           code: "requirement.too-large",
           file,
@@ -94,26 +125,23 @@ export async function loadRequirements(repoDir: string, jobsDir: string): Promis
           value: info.size,
           message: `${file} is ${info.size} bytes; requirement files are limited to ${MAX_FILE_BYTES} bytes`,
           fix: "keep requirement files under 1 MiB: split them, and keep data out of requirement files",
-        });
-        continue;
-      }
-      text = await readFile(full, "utf8");
-    } catch (error) {
-      diagnostics.push({
+        },
+      };
+    }
+    return { file, text: await readFile(full, "utf8") };
+  } catch (error) {
+    return {
+      file,
+      problem: {
         severity: "error",
         code: "requirement.unreadable",
         file,
         path: "",
         message: `${file} could not be read: ${(error as Error).message}`,
         fix: "check the file's permissions and that it is a regular UTF-8 text file",
-      });
-      continue;
-    }
-    const parsed = parseRequirement(file, text);
-    diagnostics.push(...parsed.diagnostics);
-    if (parsed.doc) docs.push(parsed.doc);
+      },
+    };
   }
-  return { docs, diagnostics };
 }
 
 function linkDiagnostic(file: string): Diagnostic {
@@ -183,16 +211,15 @@ export function parseRequirement(
         ],
       };
     }
-    return {
-      doc: {
-        file,
-        text: text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n"),
-        frontMatter: data as Record<string, unknown>,
-        body: split.body,
-        bodyLine: split.bodyLine,
-      },
-      diagnostics: [],
+    const doc: RequirementDoc = {
+      file,
+      text: text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n"),
+      frontMatter: data as Record<string, unknown>,
+      body: split.body,
+      bodyLine: split.bodyLine,
     };
+    rememberLineOf(doc, split.lineOf);
+    return { doc, diagnostics: [] };
   } catch (error) {
     if (error instanceof FrontMatterError) {
       return {
@@ -215,5 +242,5 @@ export function parseRequirement(
 
 /** The structured (front matter) part of a requirement as work items; undefined when it has none (prose only). */
 export function interpretStructured(doc: RequirementDoc): Interpretation | undefined {
-  return interpretFrontMatter(doc, buildLineOf(doc.text));
+  return interpretFrontMatter(doc, docLineOf(doc));
 }

@@ -15,7 +15,7 @@ import { didYouMean, formatPath, joinPath } from "../../domain/schema.js";
 import { PERMISSION_LEVELS, PRINCIPAL_FIELDS } from "../../domain/vocabulary.js";
 import type { RequirementDoc } from "../types.js";
 
-import { buildLineOf } from "./frontmatter.js";
+import { docLineOf } from "./frontmatter.js";
 
 /** Documentation keys allowed at the top of the front matter (ignored by the agent). */
 export const DOC_KEYS = ["title", "owner", "description", "labels"];
@@ -914,17 +914,32 @@ export function interpretFrontMatter(
   lineOf: (path: string) => number | undefined,
 ): Interpretation | undefined {
   const { built, diagnostics, structured } = build(doc, lineOf);
+  basePaths.set(doc, basePathsOf(built));
   if (!structured) return undefined;
   return { requirement: doc.file, items: built.map((b) => b.item), diagnostics, source: "structured" };
 }
 
 /** Where a work item's block sits in the front matter ("job", "jobs.orders", "update[1]", ...). */
 export function itemBasePath(doc: RequirementDoc, itemKey: string): string | undefined {
-  const { built } = build(doc, () => undefined);
-  return built.find((b) => b.item.key === itemKey)?.basePath;
+  let paths = basePaths.get(doc);
+  if (!paths) {
+    const { built } = build(doc, () => undefined);
+    paths = basePathsOf(built);
+    basePaths.set(doc, paths);
+  }
+  return paths.get(itemKey);
 }
+
+function basePathsOf(built: Built[]): Map<string, string> {
+  const paths = new Map<string, string>();
+  for (const b of built) if (!paths.has(b.item.key)) paths.set(b.item.key, b.basePath);
+  return paths;
+}
+
+/** Item key → base path of each requirement read in this process (built once per doc; forgotten with the doc). */
+const basePaths = new WeakMap<RequirementDoc, Map<string, string>>();
 
 /** The ValidationContext for one work item of a structured requirement (file, base path, line lookup). */
 export function validationContextFor(doc: RequirementDoc, itemKey: string): ValidationContext {
-  return { file: doc.file, basePath: itemBasePath(doc, itemKey), lineOf: buildLineOf(doc.text) };
+  return { file: doc.file, basePath: itemBasePath(doc, itemKey), lineOf: docLineOf(doc) };
 }

@@ -11,7 +11,7 @@ import type {
 } from "../../domain/model.js";
 
 export type { ValidationContext } from "../../domain/model.js";
-import { buildLineOf, interpretStructured, itemBasePath } from "../../techlead/requirements/index.js";
+import { docLineOf, interpretStructured, itemBasePath } from "../../techlead/requirements/index.js";
 import type { RequirementDoc } from "../../techlead/types.js";
 import { checkJobRules } from "../../domain/rules.js";
 import { checkJobSchema, joinPath } from "../../domain/schema.js";
@@ -376,7 +376,7 @@ export function validateRequirement(doc: RequirementDoc): {
   const interpretation = interpretStructured(doc);
   if (!interpretation) return { diagnostics: [] };
   const diagnostics = [...interpretation.diagnostics];
-  const lineOf = buildLineOf(doc.text);
+  const lineOf = docLineOf(doc);
   for (const item of interpretation.items) {
     diagnostics.push(
       ...validateWorkItem(item, { file: doc.file, basePath: itemBasePath(doc, item.key), lineOf }),

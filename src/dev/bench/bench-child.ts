@@ -1,0 +1,119 @@
+/**
+ * One phase of the engine benchmark, run in its own Node process so that its peak memory
+ * (process.resourceUsage().maxRSS) is the phase's own: the read+parse baseline, a plan, or an apply, against a
+ * local workspace served by the parent process. Prints one JSON line: wall time of the phase (not of start-up),
+ * peak RSS and the adapter's request count.
+ * Usage (from the bundle): node bench-child.mjs '{"phase":"plan","repoDir":"…","host":"…","token":"…"}'
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import matter from "gray-matter";
+import type { Logger } from "../../domain/model.js";
+import { runApply, runPlan } from "../../engine/index.js";
+import { createSdkWorkspace } from "../../adapters/databricks/sdk-workspace.js";
+import type { Workspace, WorkspaceRequestStats } from "../../adapters/databricks/port.js";
+
+/** Counts the creates and the time between the first sent and the last answered. */
+function timeCreates(workspace: Workspace): () => { count: number; windowMs: number } {
+  const create = workspace.createJob.bind(workspace);
+  let first: number | undefined;
+  let last = 0;
+  let count = 0;
+  workspace.createJob = async (settings) => {
+    first ??= performance.now();
+    try {
+      return await create(settings);
+    } finally {
+      count += 1;
+      last = performance.now();
+    }
+  };
+  return () => ({ count, windowMs: first === undefined ? 0 : Math.round(last - first) });
+}
+
+export interface ChildArgs {
+  phase: "baseline" | "plan" | "apply";
+  repoDir: string;
+  host?: string;
+  token?: string;
+  concurrency?: number;
+}
+
+export interface ChildResult {
+  phase: ChildArgs["phase"];
+  ms: number;
+  maxRssMb: number;
+  requests: number;
+  ok: boolean;
+  message?: string;
+  counts?: Record<string, number>;
+  /** The adapter's request accounting (429s, learned limits). */
+  requestStats?: WorkspaceRequestStats;
+  /** Creates made and the time from the first create sent to the last one answered (apply). */
+  creates?: { count: number; windowMs: number };
+}
+
+const silent: Logger = { info() {}, warn() {}, error() {}, debug() {}, group: (_n, fn) => fn() };
+
+/** The floor: read every requirement file and parse its front matter (gray-matter, its default YAML engine). */
+async function baseline(repoDir: string): Promise<number> {
+  const dir = join(repoDir, "jobs");
+  const names = (await readdir(dir)).filter((n) => n.endsWith(".md"));
+  let keys = 0;
+  for (const name of names) {
+    const text = await readFile(join(dir, name), "utf8");
+    keys += Object.keys(matter(text).data).length;
+  }
+  return keys;
+}
+
+async function runPhase(args: ChildArgs): Promise<ChildResult> {
+  const start = performance.now();
+  if (args.phase === "baseline") {
+    await baseline(args.repoDir);
+    return { phase: args.phase, ms: performance.now() - start, maxRssMb: 0, requests: 0, ok: true };
+  }
+  const workspace = createSdkWorkspace({ host: String(args.host), token: String(args.token) });
+  const options = {
+    repoDir: args.repoDir,
+    jobsDir: "jobs",
+    workspace,
+    repo: "bench/repo",
+    allowDelete: false,
+    runId: "bench",
+    log: silent,
+    concurrency: args.concurrency ?? 8,
+  };
+  const result: ChildResult = { phase: args.phase, ms: 0, maxRssMb: 0, requests: 0, ok: true };
+  const creates = timeCreates(workspace);
+  if (args.phase === "plan") {
+    const plan = await runPlan(options);
+    result.ok = plan.valid;
+    result.counts = { ...plan.counts };
+    if (!plan.valid) result.message = plan.diagnostics.find((d) => d.severity === "error")?.message;
+  } else {
+    const applied = await runApply(options, { onPlanChange: "fail" });
+    result.ok = applied.ok;
+    if (applied.message) result.message = applied.message;
+    result.counts = { tasks: applied.results.length };
+  }
+  result.ms = performance.now() - start;
+  result.requests = workspace.callCount ?? 0;
+  if (workspace.requestStats) result.requestStats = workspace.requestStats();
+  result.creates = creates();
+  return result;
+}
+
+const args = JSON.parse(process.argv[2] ?? "{}") as ChildArgs;
+const result = await runPhase(args);
+result.maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+result.ms = Math.round(result.ms);
+// BENCH_MEM=1 (with node --expose-gc): what the phase left on the heap, to tell retention from transient garbage.
+if (process.env.BENCH_MEM) {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  process.stderr.write(
+    `heapUsed ${Math.round(m.heapUsed / 1048576)} MB, heapTotal ${Math.round(m.heapTotal / 1048576)} MB, rss ${Math.round(m.rss / 1048576)} MB, external ${Math.round(m.external / 1048576)} MB\n`,
+  );
+}
+process.stdout.write(`${JSON.stringify(result)}\n`);
