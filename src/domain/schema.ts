@@ -14,9 +14,6 @@ import { closest, distance } from "fastest-levenshtein";
 import { JOB_SETTINGS_SCHEMA } from "./job-schema.js";
 import { JOB_OUTPUT_FIELDS, TASK_FIELDS } from "./vocabulary.js";
 
-export { JOB_SETTINGS_SCHEMA } from "./job-schema.js";
-export { RUN_IF_VALUES, TASK_TYPES } from "./vocabulary.js";
-
 // ---------------------------------------------------------------------------------------------------------------
 // Field paths
 // ---------------------------------------------------------------------------------------------------------------

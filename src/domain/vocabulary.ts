@@ -11,7 +11,6 @@ export const TASK_TYPES: readonly string[] = fieldsOf("Task").filter((f) => f.en
 export const GIT_PROVIDERS: readonly string[] = enumValues("GitProvider");
 
 /** tasks[].run_if values. */
-export const RUN_IF_VALUES: readonly string[] = enumValues("RunIf");
 
 /** Top-level fields of the job settings (JobSettings). */
 export const JOB_SETTINGS_FIELDS: readonly string[] = fieldsOf("JobSettings");

@@ -3,7 +3,6 @@
  * component with lstat, and a symbolic link anywhere on the way is refused (a committed link could otherwise point
  * a write at any file the CI runner can reach).
  */
-import { lstatSync } from "node:fs";
 import { lstat } from "node:fs/promises";
 import { isAbsolute, join, normalize, relative, sep } from "node:path";
 
@@ -38,24 +37,6 @@ export async function assertNoLink(repoDir: string, rel: string): Promise<void> 
     let isLink: boolean;
     try {
       isLink = (await lstat(current)).isSymbolicLink();
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-      throw error;
-    }
-    if (isLink) throw new SymlinkError(shown, "is a symbolic link");
-  }
-}
-
-/** Synchronous twin of assertNoLink (for callers that walk a directory synchronously). */
-export function assertNoLinkSync(repoDir: string, rel: string): void {
-  let current = repoDir;
-  let shown = "";
-  for (const part of componentsOf(repoDir, rel)) {
-    current = join(current, part);
-    shown = shown ? `${shown}/${part}` : part;
-    let isLink: boolean;
-    try {
-      isLink = lstatSync(current).isSymbolicLink();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
       throw error;

@@ -17,7 +17,7 @@ import { sanitizeId } from "../state/task-store.js";
 import { specHash } from "../techlead/techlead.js";
 import { planTask, type PlannedTask } from "./plan/index.js";
 
-export { PENDING_JOB_ID, type PlannedTask } from "./plan/index.js";
+export { type PlannedTask } from "./plan/index.js";
 
 export interface PlanComputation {
   result: PlanResult;

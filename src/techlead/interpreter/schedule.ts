@@ -47,7 +47,6 @@ const DAY_WORD =
   "(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)s?";
 
 /** Zone words → IANA ids (INTERPRETATION.md §3 plus abbreviations and the zone database's cities): zones.ts. */
-export { ZONE_WORDS as ZONES } from "./zones.js";
 
 /** One named unit per frequency phrase; the first that matches wins (more specific first). */
 const FREQUENCY_PHRASES: Array<{

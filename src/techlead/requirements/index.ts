@@ -18,7 +18,7 @@ import {
 import { interpretFrontMatter } from "./structured.js";
 
 export { buildLineOf, docLineOf } from "./frontmatter.js";
-export { DOC_KEYS, STRUCTURED_KEYS, itemBasePath, validationContextFor } from "./structured.js";
+export { itemBasePath, validationContextFor } from "./structured.js";
 
 export interface LoadedRequirements {
   docs: RequirementDoc[];
