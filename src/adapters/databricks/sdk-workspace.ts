@@ -652,13 +652,20 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
 
   async function makeParent(path: string): Promise<void> {
     const parent = path.replace(/\/[^/]*$/, "") || "/";
-    await call("workspace/mkdirs", "write", (ctx) => client.workspace.mkdirs({ path: parent }, contextOf(ctx)));
+    await call("workspace/mkdirs", "write", (ctx) =>
+      client.workspace.mkdirs({ path: parent }, contextOf(ctx)),
+    );
   }
 
   async function importFile(path: string, content: string, overwrite: boolean): Promise<void> {
     await call("workspace/import", "write", (ctx) =>
       client.workspace.import(
-        { path, format: "AUTO" as never, overwrite, content: Buffer.from(content, "utf8").toString("base64") },
+        {
+          path,
+          format: "AUTO" as never,
+          overwrite,
+          content: Buffer.from(content, "utf8").toString("base64"),
+        },
         contextOf(ctx),
       ),
     );
