@@ -7,7 +7,7 @@ import * as core from "@actions/core";
 import { ConfigurationError } from "./errors.js";
 import { GITHUB_ACTIONS_BOT } from "../adapters/github/sticky.js";
 
-export const MODES = ["auto", "tech-lead", "plan", "apply", "drift"] as const;
+export const MODES = ["auto", "tech-lead", "plan", "apply", "drift", "unlock"] as const;
 export type Mode = (typeof MODES)[number];
 
 export interface ActionInputs {
