@@ -164,9 +164,10 @@ export async function runApplyFlow(
     };
     try {
       await deps.log.group(`Result comment on PR #${approved.pullRequest.number}`, async () => {
-        // A re-run that had nothing left to do keeps the result of the run that applied the jobs.
+        // A re-run that had nothing left to do (or found another apply holding the workspace lock) keeps the
+        // result of the run that applied the jobs.
         if (
-          result.ok &&
+          (result.ok || result.failureReason === "locked") &&
           result.results.length === 0 &&
           (await findOwnComment(github, approved.pullRequest.number, sticky))
         ) {

@@ -18,6 +18,7 @@ import { resolveDatabricksToken } from "./databricks-auth.js";
 import type { ActionDeps } from "./deps.js";
 import { runCommentCommandFlow } from "./commands.js";
 import { runDriftFlow } from "./drift.js";
+import { runUnlockFlow } from "./unlock.js";
 import { ActionError, type ActionFailureReason } from "./errors.js";
 import { parseInputs, type ActionInputs } from "./inputs.js";
 import { runPullRequestFlow } from "./pull-request.js";
@@ -107,7 +108,7 @@ function wire(inputs: ActionInputs, context: GitHubContext, redactor: Redactor):
 
 /** Which flow a run takes: the mode input, or (auto) the event. */
 export type Flow =
-  "pull-request" | "tech-lead" | "apply" | "drift" | "plan-readonly" | "comment-command" | "skip";
+  "pull-request" | "tech-lead" | "apply" | "drift" | "plan-readonly" | "comment-command" | "unlock" | "skip";
 
 export function chooseFlow(
   mode: ActionInputs["mode"],
@@ -123,6 +124,8 @@ export function chooseFlow(
       return "apply";
     case "drift":
       return "drift";
+    case "unlock":
+      return "unlock";
     case "auto":
       if (context.eventName === "pull_request" || context.eventName === "pull_request_target")
         return isPr ? "pull-request" : "skip";
@@ -172,6 +175,9 @@ export async function run(): Promise<void> {
         break;
       case "comment-command":
         await runCommentCommandFlow(deps);
+        break;
+      case "unlock":
+        await runUnlockFlow(deps);
         break;
       case "skip":
         deps.log.info(`event "${context.eventName}" has nothing for mode auto to do`);

@@ -4,7 +4,7 @@
  * against action.yml and the CLI help.
  */
 
-export const MODES = ["auto", "tech-lead", "plan", "apply", "drift"] as const;
+export const MODES = ["auto", "tech-lead", "plan", "apply", "drift", "unlock"] as const;
 export type Mode = (typeof MODES)[number];
 
 /** Where a setting can be given: the action's inputs, the CLI's flags (and `JOBAGENT_<NAME>`), or both. */

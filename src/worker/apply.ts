@@ -27,15 +27,7 @@ const DEFAULT_RUN_WAIT_SECONDS = 600;
 export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Promise<ApplyResult> {
   const { options, store } = ctx;
   const by = `worker@${options.runId}`;
-  if (!options.repo) {
-    return {
-      ok: false,
-      planHash: "",
-      results: [],
-      failureReason: "configuration",
-      message: PROJECT_UNSET_MESSAGE,
-    };
-  }
+  if (!options.repo) return refuseWithoutProject(ctx);
   let lock;
   try {
     lock = await acquireWorkspaceLock(options.workspace, {
@@ -142,6 +134,26 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
   } finally {
     await lock.release();
   }
+}
+
+/** No project id: nothing may be applied. A plan that is invalid anyway says so first (the more useful message). */
+async function refuseWithoutProject(ctx: RunContext): Promise<ApplyResult> {
+  const plan = (await computePlan(ctx, await techLead(ctx, { write: false }))).result;
+  if (!plan.valid)
+    return {
+      ok: false,
+      planHash: plan.planHash,
+      results: [],
+      failureReason: "validation-failed",
+      message: "validation failed; nothing was applied",
+    };
+  return {
+    ok: false,
+    planHash: "",
+    results: [],
+    failureReason: "configuration",
+    message: PROJECT_UNSET_MESSAGE,
+  };
 }
 
 async function execute(
