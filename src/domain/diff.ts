@@ -126,7 +126,9 @@ function indexByKey(arr: unknown[], keyField: string): Map<string, unknown> | un
 /** The table path of a diff location: `tasks[*].new_cluster.aws_attributes.zone_id`. */
 function rulePath(segments: readonly Segment[]): string {
   return segments
-    .map((seg, i) => (seg.kind === "entry" ? `${i === 0 ? "" : "."}${seg.array}[*]` : `${i === 0 ? "" : "."}${seg.name}`))
+    .map((seg, i) =>
+      seg.kind === "entry" ? `${i === 0 ? "" : "."}${seg.array}[*]` : `${i === 0 ? "" : "."}${seg.name}`,
+    )
     .join("");
 }
 
@@ -136,7 +138,11 @@ function isServerFilled(segments: readonly Segment[], actual: unknown, ctx: Diff
     if (rule.value === "any") return true;
     if (rule.value === "creator") {
       if (ctx.creatorUserName === undefined) return true;
-      if (isPlainObject(actual) && Object.keys(actual).length === 1 && actual.user_name === ctx.creatorUserName)
+      if (
+        isPlainObject(actual) &&
+        Object.keys(actual).length === 1 &&
+        actual.user_name === ctx.creatorUserName
+      )
         return true;
     }
   }

@@ -63,7 +63,10 @@ export function rulesAt(path: string): Rule[] {
   return found;
 }
 
-export function rulesOfKind<K extends Rule["kind"]>(path: string, kind: K): Array<Extract<Rule, { kind: K }>> {
+export function rulesOfKind<K extends Rule["kind"]>(
+  path: string,
+  kind: K,
+): Array<Extract<Rule, { kind: K }>> {
   return rulesAt(path).filter((r): r is Extract<Rule, { kind: K }> => r.kind === kind);
 }
 
@@ -78,7 +81,8 @@ export function defaultsUnder(parentPath: string): Array<{ key: string; rule: Se
     const dot = path.lastIndexOf(".");
     const parent = dot < 0 ? "" : path.slice(0, dot);
     if (parent !== parentPath) continue;
-    for (const rule of rules) if (rule.kind === "server_default") out.push({ key: path.slice(dot + 1), rule });
+    for (const rule of rules)
+      if (rule.kind === "server_default") out.push({ key: path.slice(dot + 1), rule });
   }
   underMemo.set(parentPath, out);
   return out;

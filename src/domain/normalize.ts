@@ -98,7 +98,13 @@ export function defaultValue(value: unknown, creator: string | undefined): unkno
   return value;
 }
 
-function applyFieldRules(holder: JsonObject, key: string, path: string, walk: Walk, cluster?: JsonObject): void {
+function applyFieldRules(
+  holder: JsonObject,
+  key: string,
+  path: string,
+  walk: Walk,
+  cluster?: JsonObject,
+): void {
   const ctx: ConditionContext = {
     root: walk.root,
     holder,
@@ -122,7 +128,12 @@ function applyFieldRules(holder: JsonObject, key: string, path: string, walk: Wa
 function fillExplicit(holder: JsonObject, path: string, walk: Walk, cluster?: JsonObject): void {
   for (const { key, rule } of defaultsUnder(path)) {
     if (!rule.explicit || key in holder) continue;
-    const ctx = { root: walk.root, holder, cluster, createdWith22: walk.options.queueEnabledByDefault !== false };
+    const ctx = {
+      root: walk.root,
+      holder,
+      cluster,
+      createdWith22: walk.options.queueEnabledByDefault !== false,
+    };
     if (conditionHolds(rule.when, ctx)) holder[key] = rule.value;
   }
 }
