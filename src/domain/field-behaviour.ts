@@ -255,6 +255,7 @@ export const FIELD_BEHAVIOURS: readonly FieldBehaviour[] = [
     path: "<task>.retry_on_timeout",
     kind: "server_default",
     value: false,
+    fill: undefined,
     source: `${TF_JOB} task.retry_on_timeout SetComputed`,
   },
   {
