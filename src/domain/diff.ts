@@ -10,30 +10,23 @@
  */
 import type { FieldChange, JobSettings, JsonObject } from "./model.js";
 import { canonicalJson } from "./hash.js";
-import { KEYED_ARRAYS, normalizeJobSettings, type NormalizeOptions } from "./normalize.js";
-import { isObject as isPlainObject } from "./json.js";
+import { KEYED_ARRAYS, isPlainObject, normalizeJobSettings, type NormalizeOptions } from "./normalize.js";
+import { rulesOfKind } from "./field-rules.js";
 
 export type FieldCategory = FieldChange["category"];
 
 export interface DiffOptions extends NormalizeOptions {
   /**
-   * Ignore fields the service fills in when the desired settings leave them out (default true):
-   * `new_cluster.aws_attributes` / `azure_attributes` / `gcp_attributes` / `data_security_mode` (filled on AWS
-   * and friends), and a job-level `run_as` when the desired settings have none and the actual one names the
-   * creator (or the creator is unknown; reset keeps a previous run_as anyway).
+   * Ignore fields the service fills in with a value of its choosing when the desired settings leave them out
+   * (default true): the field-behaviour table's `server_default` rows with value "any" (cloud attributes and their
+   * members, `data_security_mode`, `enable_elastic_disk`, ...) and `run_as` naming the creator (or any `run_as`
+   * when the creator is unknown; reset keeps a previous run_as anyway).
    */
   ignoreServerFilled?: boolean;
 }
 
 /** One path segment: an object member or a keyed array entry. */
 type Segment = { kind: "field"; name: string } | { kind: "entry"; array: string; key: string };
-
-const SERVER_FILLED_CLUSTER_FIELDS = new Set([
-  "aws_attributes",
-  "azure_attributes",
-  "gcp_attributes",
-  "data_security_mode",
-]);
 
 function fieldSegment(name: string, first: boolean): string {
   if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return first ? name : `.${name}`;
@@ -130,18 +123,28 @@ function indexByKey(arr: unknown[], keyField: string): Map<string, unknown> | un
   return map;
 }
 
+/** The table path of a diff location: `tasks[*].new_cluster.aws_attributes.zone_id`. */
+function rulePath(segments: readonly Segment[]): string {
+  return segments
+    .map((seg, i) =>
+      seg.kind === "entry" ? `${i === 0 ? "" : "."}${seg.array}[*]` : `${i === 0 ? "" : "."}${seg.name}`,
+    )
+    .join("");
+}
+
 function isServerFilled(segments: readonly Segment[], actual: unknown, ctx: DiffContext): boolean {
   if (!ctx.ignoreServerFilled) return false;
-  const last = segments[segments.length - 1];
-  const parent = segments[segments.length - 2];
-  if (last?.kind === "field" && parent?.kind === "field" && parent.name === "new_cluster") {
-    return SERVER_FILLED_CLUSTER_FIELDS.has(last.name);
-  }
-  if (segments.length === 1 && last?.kind === "field" && last.name === "run_as") {
-    if (ctx.creatorUserName === undefined) return true;
-    return (
-      isPlainObject(actual) && Object.keys(actual).length === 1 && actual.user_name === ctx.creatorUserName
-    );
+  for (const rule of rulesOfKind(rulePath(segments), "server_default")) {
+    if (rule.value === "any") return true;
+    if (rule.value === "creator") {
+      if (ctx.creatorUserName === undefined) return true;
+      if (
+        isPlainObject(actual) &&
+        Object.keys(actual).length === 1 &&
+        actual.user_name === ctx.creatorUserName
+      )
+        return true;
+    }
   }
   return false;
 }

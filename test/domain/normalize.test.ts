@@ -73,7 +73,7 @@ describe("normalizeJobSettings", () => {
           run_if: "ALL_DONE",
           max_retries: -1,
           spark_submit_task: {},
-          new_cluster: { num_workers: 0, spark_version: "x" },
+          new_cluster: { num_workers: 3, spark_version: "x" },
         },
       ],
     });
@@ -90,7 +90,7 @@ describe("normalizeJobSettings", () => {
     expect(task.run_if).toBe("ALL_DONE");
     expect(task.max_retries).toBe(-1);
     expect(task.spark_submit_task).toEqual({});
-    expect((task.new_cluster as { num_workers: number }).num_workers).toBe(0);
+    expect((task.new_cluster as { num_workers: number }).num_workers).toBe(3); // 0 is the default (table)
   });
 
   it("keeps string and number values distinct", () => {

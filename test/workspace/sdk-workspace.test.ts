@@ -153,7 +153,8 @@ describe("createSdkWorkspace against the local workspace", () => {
     const jobId = await workspace.createJob({ name: "wide", tasks });
     ws.resetStats();
     const read = await workspace.getJob(jobId);
-    expect(read?.settings.tasks?.map((t) => t.task_key)).toEqual(tasks.map((t) => t.task_key));
+    // every page merged; the service returns tasks sorted by task_key (field-behaviour table)
+    expect(read?.settings.tasks?.map((t) => t.task_key)).toEqual(tasks.map((t) => t.task_key).sort());
     expect(ws.stats()["GET /api/2.2/jobs/get"]).toBe(3);
     expect((read as unknown as Record<string, unknown>).next_page_token).toBeUndefined();
   });

@@ -64,7 +64,7 @@ interface AttemptTrace {
   sent: boolean;
 }
 
-const PAGED_ARRAYS = ["tasks", "job_clusters", "environments", "parameters"] as const;
+import { PAGED_ARRAYS } from "../../domain/field-behaviour.js";
 const NETWORK_CODES = new Set([
   "ECONNRESET",
   "EPIPE",

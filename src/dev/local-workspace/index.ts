@@ -44,6 +44,12 @@ export interface LocalWorkspaceOptions {
   runStepMs?: number;
   /** Seed of the RNG that decides probabilistic faults (default 1). */
   faultSeed?: number;
+  /**
+   * How jobs read back. "realistic" (default): like the real service, driven by the field-behaviour table
+   * (server defaults filled in, input-only fields dropped, unordered arrays reordered). "echo": as sent, for a unit
+   * test that needs to see exactly its own request.
+   */
+  fidelity?: "realistic" | "echo";
 }
 
 export interface LocalWorkspace {
@@ -85,7 +91,13 @@ export async function startLocalWorkspace(options: LocalWorkspaceOptions = {}): 
   const faults = new FaultSet(options.faultSeed ?? 1);
   const stats = new Map<string, number>();
   const counters = { calls: 0 };
-  const ctx: ApiContext = { state: stateRef, now: () => Date.now(), stepMs, baseUrl: "" };
+  const ctx: ApiContext = {
+    state: stateRef,
+    now: () => Date.now(),
+    stepMs,
+    baseUrl: "",
+    fidelity: options.fidelity ?? "realistic",
+  };
   const server: Server = createServer(
     { keepAlive: true },
     createRequestHandler({

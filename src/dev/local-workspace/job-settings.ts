@@ -1,83 +1,103 @@
 /**
- * Pure helpers on job settings as the service treats them: the defaults it fills in on write (what a read-back shows),
- * the jobs/update merge, fields_to_remove, and the 100-element paging of array fields on jobs/get (API 2.2).
+ * Pure helpers on job settings as the service treats them: the defaults it fills in on write and the order it reads
+ * back in (both from the field-behaviour table), the jobs/update merge, fields_to_remove, and the 100-element paging
+ * of array fields on jobs/get (API 2.2).
  */
 import type { JobSettings, JsonObject } from "../../domain/model.js";
+import { FIELD_BEHAVIOURS, PAGED_ARRAYS, PAGE_SIZE } from "../../domain/field-behaviour.js";
+import {
+  childPath,
+  conditionHolds,
+  defaultsUnder,
+  isClusterPath,
+  rulesOfKind,
+  type ServerDefault,
+} from "../../domain/field-rules.js";
+import { sortUnordered } from "../../domain/normalize.js";
 import { invalidParameter } from "./errors.js";
-import { isObject } from "../../domain/json.js";
 
-const PAGED_ARRAYS = ["tasks", "job_clusters", "environments", "parameters"] as const;
-export const PAGE_SIZE = 100;
+export { PAGE_SIZE } from "../../domain/field-behaviour.js";
 
-/** AWS node type ids look like `i3.xlarge`; Azure `Standard_…`; GCP `n2-highmem-4`. */
-export function cloudOfNodeType(nodeTypeId: unknown): "aws" | "azure" | "gcp" | undefined {
-  if (typeof nodeTypeId !== "string") return undefined;
-  if (nodeTypeId.startsWith("Standard_")) return "azure";
-  if (/^[a-z]\d[a-z]*-[a-z]+(-\d+)?/.test(nodeTypeId)) return "gcp";
-  if (/^[a-z0-9]+\.[a-z0-9]+$/.test(nodeTypeId)) return "aws";
-  return undefined;
+/** How the local workspace reads jobs back: like the real service (default) or as an echo of what was sent. */
+export type Fidelity = "realistic" | "echo";
+
+export interface StoreOptions {
+  /** The job was created through API 2.2 (queueing on by default). */
+  queueDefault: boolean;
+  /** The job's creator (run_as default). */
+  creator: string;
+  fidelity: Fidelity;
 }
 
-function withClusterDefaults(cluster: unknown): unknown {
-  if (!isObject(cluster)) return cluster;
-  const out: JsonObject = { ...cluster };
-  delete out.apply_policy_default_values;
-  if (cloudOfNodeType(out.node_type_id) === "aws") {
-    if (out.aws_attributes === undefined)
-      out.aws_attributes = { availability: "SPOT_WITH_FALLBACK", zone_id: "auto" };
-    if (out.data_security_mode === undefined) out.data_security_mode = "SINGLE_USER";
-  }
-  return out;
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** What the service stores for an absent field under this rule, or undefined when it stores nothing we can name. */
+function fillOf(rule: ServerDefault, creator: string): unknown {
+  const value = "fill" in rule ? rule.fill : rule.value;
+  if (value === "any") return undefined;
+  if (value === "creator") return { user_name: creator };
+  return value;
 }
 
-function withTaskDefaults(task: unknown, hasGitSource: boolean): unknown {
-  if (!isObject(task)) return task;
-  const out: JsonObject = { ...task };
-  if (out.run_if === undefined) out.run_if = "ALL_SUCCESS";
-  if (out.timeout_seconds === undefined) out.timeout_seconds = 0;
-  if (out.email_notifications === undefined) out.email_notifications = {};
-  if (Array.isArray(out.depends_on)) {
-    out.depends_on = [...out.depends_on].sort((a, b) =>
-      String((a as JsonObject)?.task_key).localeCompare(String((b as JsonObject)?.task_key)),
-    );
+function fillNode(
+  node: JsonObject,
+  path: string,
+  walk: { root: JsonObject; options: StoreOptions },
+  cluster?: JsonObject,
+): void {
+  const here = isClusterPath(path) ? node : cluster;
+  for (const { key, rule } of defaultsUnder(path)) {
+    if (node[key] !== undefined) continue;
+    const ctx = { root: walk.root, holder: node, cluster: here, createdWith22: walk.options.queueDefault };
+    if (!conditionHolds(rule.when, ctx)) continue;
+    const value = fillOf(rule, walk.options.creator);
+    if (value !== undefined) node[key] = structuredClone(value);
   }
-  for (const kind of ["notebook_task", "spark_python_task", "dbt_task"]) {
-    const spec = out[kind];
-    if (isObject(spec) && spec.source === undefined) {
-      const path = kind === "spark_python_task" ? spec.python_file : undefined;
-      // Cloud URIs (dbfs:/, s3://, abfss://…) carry no workspace/git source.
-      if (typeof path === "string" && /^[a-z][a-z0-9+.-]*:/i.test(path)) continue;
-      out[kind] = { ...spec, source: hasGitSource ? "GIT" : "WORKSPACE" };
-    }
+  for (const [key, value] of Object.entries(node)) {
+    const p = childPath(path, key);
+    if (rulesOfKind(p, "input_only").length > 0) delete node[key];
+    else if (isObject(value)) fillNode(value, p, walk, here);
+    else if (Array.isArray(value))
+      for (const item of value) if (isObject(item)) fillNode(item, `${p}[*]`, walk, here);
   }
-  if (out.new_cluster !== undefined) out.new_cluster = withClusterDefaults(out.new_cluster);
-  return out;
 }
 
 /**
- * The settings as the service stores them: `format`, `name` "Untitled", empty notification objects, timeout 0,
- * max_concurrent_runs 1, queueing on for 2.2 creates, per-task run_if/timeout/email_notifications/source, sorted
- * depends_on, AWS cluster defaults. Idempotent.
+ * The settings as the service stores them, driven by the field-behaviour table (domain/field-behaviour.ts):
+ * input-only fields dropped, output-only `format` set, every server default the table gives a value for filled in
+ * where the job leaves it out (job, tasks, cluster specs and the members of partially written cloud blocks).
+ * Echo fidelity stores the settings as sent. Idempotent.
  */
-export function applyServerDefaults(settings: JobSettings, options: { queueDefault: boolean }): JobSettings {
-  const out: JobSettings = { ...settings };
+export function applyServerDefaults(settings: JobSettings, options: StoreOptions): JobSettings {
+  const out = structuredClone(settings) as JsonObject;
   delete out.access_control_list;
-  out.format = "MULTI_TASK";
-  if (out.name === undefined) out.name = "Untitled";
-  if (out.email_notifications === undefined) out.email_notifications = {};
-  if (out.webhook_notifications === undefined) out.webhook_notifications = {};
-  if (out.timeout_seconds === undefined) out.timeout_seconds = 0;
-  if (out.max_concurrent_runs === undefined) out.max_concurrent_runs = 1;
-  if (out.queue === undefined && options.queueDefault) out.queue = { enabled: true };
-  const hasGit = isObject(out.git_source);
-  if (Array.isArray(out.tasks))
-    out.tasks = out.tasks.map((t) => withTaskDefaults(t, hasGit)) as JobSettings["tasks"];
-  if (Array.isArray(out.job_clusters)) {
-    out.job_clusters = out.job_clusters.map((c) =>
-      isObject(c) ? { ...c, new_cluster: withClusterDefaults(c.new_cluster) } : c,
-    ) as JobSettings["job_clusters"];
+  if (options.fidelity === "echo") return out as JobSettings;
+  for (const rule of FIELD_BEHAVIOURS)
+    if (rule.kind === "output_only" && rule.scope === "settings" && rule.fill !== undefined)
+      out[rule.path] = rule.fill;
+  fillNode(out, "", { root: out, options });
+  return out as JobSettings;
+}
+
+function reorderNode(value: unknown, path: string): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map((v) => reorderNode(v, `${path}[*]`));
+    const rule = rulesOfKind(path, "unordered").find((r) => !r.map);
+    if (!rule) return items;
+    return rule.readOrder === "sorted" ? sortUnordered(items, rule.key) : items.reverse();
   }
+  if (!isObject(value)) return value;
+  const keys = Object.keys(value);
+  if (rulesOfKind(path, "unordered").some((r) => r.map)) keys.reverse();
+  const out: JsonObject = {};
+  for (const key of keys) out[key] = reorderNode(value[key], childPath(path, key));
   return out;
+}
+
+/** The order the service answers in: unordered arrays sorted or reversed, maps with their keys reversed. */
+export function readBackOrder(settings: JobSettings, fidelity: Fidelity): JobSettings {
+  return fidelity === "echo" ? settings : (reorderNode(settings, "") as JobSettings);
 }
 
 function mergeByKey(existing: unknown, incoming: unknown[], key: string): unknown[] {

@@ -5,6 +5,7 @@
  * list omits `jobs` when empty and carries `next_page_token` only when more exist, get pages arrays at 100.
  */
 import type { JobSettings, JsonObject } from "../../domain/model.js";
+import { LIST_EXPANDED_ARRAYS } from "../../domain/field-behaviour.js";
 import { describeValue, invalidParameter, invalidState, missingField, ServiceError } from "./errors.js";
 import {
   applyServerDefaults,
@@ -12,6 +13,9 @@ import {
   mergeUpdate,
   PAGE_SIZE,
   pageSettings,
+  readBackOrder,
+  type Fidelity,
+  type StoreOptions,
 } from "./job-settings.js";
 import { grantsFromAcl, ownerGrant } from "./permissions-api.js";
 import { advanceRuns, cancelRun, isActive, renderRun, renderRunOutput, startRun } from "./runs.js";
@@ -24,6 +28,12 @@ export interface ApiContext {
   now(): number;
   stepMs: number;
   baseUrl: string;
+  /** Read-back fidelity: "realistic" (default; like the real service) or "echo" (settings as sent). */
+  fidelity?: Fidelity;
+}
+
+function storeOptions(ctx: ApiContext, queueDefault: boolean, creator: string): StoreOptions {
+  return { queueDefault, creator, fidelity: ctx.fidelity ?? "realistic" };
 }
 
 export interface ApiRequest {
@@ -127,7 +137,7 @@ function createJob(ctx: ApiContext, req: ApiRequest): ApiResult {
     job_id: jobId,
     creator_user_name: state.seed.user,
     created_time: ctx.now(),
-    settings: applyServerDefaults(settings, { queueDefault: req.version === "2.2" }),
+    settings: applyServerDefaults(settings, storeOptions(ctx, req.version === "2.2", state.seed.user)),
   };
   state.permissions[String(jobId)] = grants.some((g) => g.permission_level === "IS_OWNER")
     ? grants
@@ -152,7 +162,7 @@ function getJob(ctx: ApiContext, req: ApiRequest): ApiResult {
     if (largestPagedArray(job.settings) > PAGE_SIZE) {
       throw invalidParameter("Resources with more than 100 tasks can only be handled by API 2.2 and above.");
     }
-    return { body: renderJob(job, job.settings) };
+    return { body: renderJob(job, readBackOrder(job.settings, ctx.fidelity ?? "realistic")) };
   }
   const token = req.query.get("page_token");
   let pageIndex = 0;
@@ -163,7 +173,8 @@ function getJob(ctx: ApiContext, req: ApiRequest): ApiResult {
       );
     pageIndex = Number(token);
   }
-  const { settings, hasMore } = pageSettings(job.settings, pageIndex);
+  const ordered = readBackOrder(job.settings, ctx.fidelity ?? "realistic");
+  const { settings, hasMore } = pageSettings(ordered, pageIndex);
   const body = renderJob(job, settings);
   if (hasMore) {
     body.has_more = true;
@@ -202,11 +213,11 @@ function listJobs(ctx: ApiContext, req: ApiRequest): ApiResult {
   const body: JsonObject = {};
   if (page.length > 0) {
     body.jobs = page.map((job) => {
-      const settings: JobSettings = { ...job.settings };
+      const settings: JobSettings = { ...readBackOrder(job.settings, ctx.fidelity ?? "realistic") };
       let truncated = false;
       if (expand) {
-        for (const field of ["tasks", "job_clusters"] as const) {
-          const list = job.settings[field];
+        for (const field of LIST_EXPANDED_ARRAYS) {
+          const list = settings[field];
           if (Array.isArray(list) && list.length > PAGE_SIZE) {
             settings[field] = list.slice(0, PAGE_SIZE) as never;
             truncated = true;
@@ -260,7 +271,7 @@ function updateJob(ctx: ApiContext, req: ApiRequest): ApiResult {
       : settingsFromBody(req.body, "new_settings");
   const merged = mergeUpdate(job.settings, newSettings, fieldsToRemoveFrom(req.body), jobId);
   validateOrThrow(merged, req.version);
-  job.settings = applyServerDefaults(merged, { queueDefault: false });
+  job.settings = applyServerDefaults(merged, storeOptions(ctx, false, job.creator_user_name));
   return { body: {}, write: true };
 }
 
@@ -272,10 +283,14 @@ function resetJob(ctx: ApiContext, req: ApiRequest): ApiResult {
   // Cloud quirk (recorded by the Databricks CLI team): omitting run_as in a reset keeps the previous run_as.
   if (newSettings.run_as === undefined && job.settings.run_as !== undefined)
     newSettings.run_as = job.settings.run_as;
-  job.settings = applyServerDefaults(newSettings, {
-    queueDefault:
+  job.settings = applyServerDefaults(
+    newSettings,
+    storeOptions(
+      ctx,
       isObject(job.settings.queue) && job.settings.queue.enabled === true && req.version === "2.2",
-  });
+      job.creator_user_name,
+    ),
+  );
   return { body: {}, write: true };
 }
 
@@ -408,7 +423,7 @@ function submitRun(ctx: ApiContext, req: ApiRequest): ApiResult {
   for (const field of ["run_name", "idempotency_token", "access_control_list"]) delete settings[field];
   if (settings.tasks === undefined) throw missingField("tasks");
   validateOrThrow(settings, req.version);
-  const withDefaults = applyServerDefaults(settings, { queueDefault: false });
+  const withDefaults = applyServerDefaults(settings, storeOptions(ctx, false, ctx.state.seed.user));
   const runName = req.body.run_name;
   if (runName !== undefined && typeof runName !== "string")
     throw invalidParameter(`Invalid value for run_name: expected a string, got ${describeValue(runName)}.`);
