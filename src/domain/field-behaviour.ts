@@ -674,4 +674,3 @@ export const FIELD_BEHAVIOURS: readonly FieldBehaviour[] = [
 export const PAGED_ARRAYS = ["tasks", "job_clusters", "environments", "parameters"] as const;
 export const PAGE_SIZE = 100;
 export const LIST_EXPANDED_ARRAYS = ["tasks", "job_clusters"] as const;
-export const PAGING_SOURCE = `${API_22}; ${JOBS_API}`;

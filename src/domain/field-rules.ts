@@ -95,11 +95,6 @@ export const KEYED_ARRAYS: Readonly<Record<string, string>> = Object.fromEntries
   ).map((r) => [r.path, r.key as string]),
 );
 
-/** Settings fields that are output-only (dropped before compare). */
-export const OUTPUT_ONLY_JOB_FIELDS = FIELD_BEHAVIOURS.filter(
-  (r) => r.kind === "output_only" && r.scope === "job",
-).map((r) => r.path);
-
 /** AWS node type ids look like `i3.xlarge`; Azure `Standard_…`; GCP `n2-highmem-4`. */
 export function cloudOfNodeType(nodeTypeId: unknown): "aws" | "azure" | "gcp" | undefined {
   if (typeof nodeTypeId !== "string") return undefined;
