@@ -74,7 +74,6 @@ const SDK_JOBS = "@databricks/sdk-experimental dist/apis/jobs/model.d.ts";
 const SDK_COMPUTE = "@databricks/sdk-experimental dist/apis/compute/model.d.ts";
 const API_22 =
   "https://docs.databricks.com/reference/jobs-api-updates.html (Updating from Jobs API 2.1 to 2.2)";
-const JOBS_API = "https://docs.databricks.com/api/workspace/jobs/get";
 
 /** The table. Order does not matter; every row names its source. */
 export const FIELD_BEHAVIOURS: readonly FieldBehaviour[] = [
@@ -670,7 +669,7 @@ export const FIELD_BEHAVIOURS: readonly FieldBehaviour[] = [
 ];
 
 /** Jobs API 2.2 pages these arrays at 100 elements on jobs/get (next_page_token); jobs/list returns tasks and
- * job_clusters only with expand_tasks=true. Source: ${API_22}; ${JOBS_API}. */
+ * job_clusters only with expand_tasks=true. Sources: API_22 above and https://docs.databricks.com/api/workspace/jobs/get. */
 export const PAGED_ARRAYS = ["tasks", "job_clusters", "environments", "parameters"] as const;
 export const PAGE_SIZE = 100;
 export const LIST_EXPANDED_ARRAYS = ["tasks", "job_clusters"] as const;
