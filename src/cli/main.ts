@@ -258,9 +258,8 @@ export async function main(
     }
 
     const repoDir = resolve(io.cwd, settings.repoDir);
-    const { PROJECT_UNSET_MESSAGE, resolveProjectIdentity } = await import("../state/project-config.js");
+    const { resolveProjectIdentity } = await import("../state/project-config.js");
     const identity = await resolveProjectIdentity(repoDir, env, settings.repo);
-    if (command === "apply" && !identity.id) throw new UsageError(PROJECT_UNSET_MESSAGE);
     const jobsDir = settings.jobsDirExplicit
       ? settings.jobsDir
       : (identity.config.jobs_dir ?? settings.jobsDir);
@@ -387,9 +386,11 @@ function commandContext(
     out,
     log,
     usage: (message) => new UsageError(message),
+    // The repository's own identity (--repo, GITHUB_REPOSITORY, the origin remote), not jobagent.yml's:
+    // `init --force` rewrites that file from it.
     repoIdentity: async () => {
-      const { resolveProjectIdentity } = await import("../state/project-config.js");
-      return (await resolveProjectIdentity(repoDir, io.env, settings.repo)).id;
+      const { originRemote } = await import("../state/project-config.js");
+      return settings.repo ?? io.env.GITHUB_REPOSITORY ?? (await originRemote(repoDir)) ?? "";
     },
     formatDiagnostic,
   };

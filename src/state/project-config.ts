@@ -12,7 +12,7 @@
  * never a directory name. When none of these is known the id is unset and apply refuses.
  */
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import { didYouMean } from "../domain/schema.js";
 import { assertNoLink } from "./safe-path.js";
@@ -175,13 +175,21 @@ export function ownerNameOfRemote(url: string): string | undefined {
   return match?.[1];
 }
 
-async function originRemote(repoDir: string): Promise<string | undefined> {
+/** The origin remote's owner/name, from the repository's git config (also in a worktree, where .git is a file). */
+export async function originRemote(repoDir: string): Promise<string | undefined> {
   try {
-    const config = await readFile(join(repoDir, ".git", "config"), "utf8");
+    let gitDir = join(repoDir, ".git");
+    const pointer = /^gitdir:\s*(.+)$/m.exec(await readFile(gitDir, "utf8").catch(() => ""))?.[1]?.trim();
+    if (pointer) {
+      const worktreeDir = resolve(repoDir, pointer);
+      const common = (await readFile(join(worktreeDir, "commondir"), "utf8").catch(() => ".")).trim();
+      gitDir = resolve(worktreeDir, common);
+    }
+    const config = await readFile(join(gitDir, "config"), "utf8");
     const url = /\[remote "origin"\][^[]*?url\s*=\s*(\S+)/.exec(config)?.[1];
     return url ? ownerNameOfRemote(url) : undefined;
   } catch {
-    return undefined; // not a git repository, or a worktree (.git is a file)
+    return undefined; // not a git repository
   }
 }
 

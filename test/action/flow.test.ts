@@ -22,7 +22,7 @@ const TABLE: Array<[ActionInputs["mode"], string, boolean, Flow]> = [
   ["auto", "push", false, "apply"],
   ["auto", "workflow_dispatch", false, "drift"],
   ["auto", "schedule", false, "drift"],
-  ["auto", "issue_comment", false, "skip"],
+  ["auto", "issue_comment", false, "comment-command"], // the flow answers only /jobagent commands on pull requests
   ["auto", "release", false, "skip"],
   ["tech-lead", "pull_request", true, "tech-lead"],
   ["tech-lead", "push", false, "tech-lead"],

@@ -36,11 +36,13 @@ afterEach(async () => ws.close());
 afterAll(cleanupTempDirs);
 
 describe("jobagent.yml", () => {
-  it("reads project and jobs_dir, keeps targets reserved", () => {
-    expect(parseProjectConfig("project: acme/data-jobs\njobs_dir: pipelines/\ntargets: {}\n")).toEqual({
+  it("reads project, jobs_dir and targets", () => {
+    expect(
+      parseProjectConfig("project: acme/data-jobs\njobs_dir: pipelines/\ntargets: { dev: {} }\n"),
+    ).toEqual({
       project: "acme/data-jobs",
       jobs_dir: "pipelines",
-      targets: {},
+      targets: [{ name: "dev" }],
     });
     expect(parseProjectConfig("")).toEqual({});
   });

@@ -80,6 +80,17 @@ describe("the CLI's flags and help and the settings table", () => {
       "k",
       "docs-dir",
       "dir",
+      // command options of init / validate / plan / import / export (not settings)
+      "version",
+      "force",
+      "yes",
+      "no-record",
+      "job-id",
+      "name",
+      "tag",
+      "all-unmanaged",
+      "take-over",
+      "bundle",
     ];
     for (const flag of Object.keys(FLAGS)) {
       if (commandFlags.includes(flag)) continue;

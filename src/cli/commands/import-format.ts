@@ -107,10 +107,40 @@ function replaceIn(node: unknown, secret: string, reference: string): unknown {
 }
 
 /** A workspace job → the settings a requirement writes (see the module comment). */
+/**
+ * The normaliser drops `num_workers: 0` as a server default (it is, on read-back), but a requirement must state a
+ * cluster's size: put the read-back value back where a cluster has neither num_workers nor autoscale.
+ */
+function keepClusterSize(original: Obj, normalized: Obj): void {
+  const clusters = (settings: Obj): Array<[string, Obj]> => {
+    const out: Array<[string, Obj]> = [];
+    for (const [list, key] of [
+      ["job_clusters", "job_cluster_key"],
+      ["tasks", "task_key"],
+    ] as const)
+      for (const entry of Array.isArray(settings[list]) ? settings[list] : [])
+        if (isPlainObject(entry) && isPlainObject(entry.new_cluster))
+          out.push([`${list}:${String(entry[key])}`, entry.new_cluster]);
+    return out;
+  };
+  const before = new Map(clusters(original));
+  for (const [id, cluster] of clusters(normalized)) {
+    const source = before.get(id);
+    if (
+      source &&
+      cluster.num_workers === undefined &&
+      cluster.autoscale === undefined &&
+      source.num_workers !== undefined
+    )
+      cluster.num_workers = source.num_workers;
+  }
+}
+
 export function importedSettings(job: WorkspaceJob): ImportedJob {
   const bundle = (job.settings.deployment as Obj | undefined)?.kind === "BUNDLE";
   const opts = job.creator_user_name ? { creatorUserName: job.creator_user_name } : {};
   const s = normalizeJobSettings(job.settings, opts) as Obj;
+  keepClusterSize(job.settings as Obj, s);
   for (const f of BUNDLE_FIELDS) delete s[f];
   if (isPlainObject(s.tags)) {
     delete s.tags[REPO_TAG];
