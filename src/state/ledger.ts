@@ -76,7 +76,9 @@ export class OwnershipLedger {
 
   record(jobId: number, taskId: string, at: Date): Promise<void> {
     return this.update(() => {
-      this.data.jobs[String(jobId)] = { task: taskId, at: at.toISOString() };
+      // Already recorded for this task: keep the first date, so a no-op apply writes nothing.
+      if (this.data.jobs[String(jobId)]?.task !== taskId)
+        this.data.jobs[String(jobId)] = { task: taskId, at: at.toISOString() };
       delete this.data.pending[taskId];
     });
   }

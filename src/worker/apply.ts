@@ -367,6 +367,10 @@ async function applyTask(
         break;
       }
     }
+    // Recorded before the task is COMPLETE: a failed ledger write leaves the task FAILED (and retried), never a
+    // COMPLETE task that a later error would have to take back.
+    if (jobId !== undefined && change.op !== "run" && change.op !== "delete")
+      await ledger.record(jobId, task.id, ctx.now());
     task = transition(
       task,
       "COMPLETE",
@@ -385,8 +389,6 @@ async function applyTask(
       task.applied_hash = hashJson(normalizeJobSettings(appliedSettings));
     }
     if (change.jobName) task.job_name = change.jobName;
-    if (jobId !== undefined && change.op !== "run" && change.op !== "delete")
-      await ledger.record(jobId, task.id, ctx.now());
     await store.write(task);
     entry.task = task;
     if (jobId !== undefined) {

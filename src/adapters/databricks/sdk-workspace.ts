@@ -194,6 +194,8 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
     operation: string,
     kind: Kind,
     fn: (context: { cancellationToken: Cancellation }) => Promise<T>,
+    /** A write whose repetition has the same effect (mkdirs, import with overwrite): retried like a read. */
+    repeatable = false,
   ): Promise<T> {
     const started = Date.now();
     const deadline = started + timeoutMs;
@@ -220,7 +222,7 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
         const result = await traces.run(trace, () => fn({ cancellationToken: cancellation }));
         return result;
       } catch (error) {
-        failure = classify(operation, kind, error, trace);
+        failure = classify(operation, repeatable ? "read" : kind, error, trace);
         if (trace.status === 429) limiter.refused(ticket, trace.retryAfterMs, trace.respondedAt);
       } finally {
         clearTimeout(timer);
@@ -654,22 +656,31 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
 
   async function makeParent(path: string): Promise<void> {
     const parent = path.replace(/\/[^/]*$/, "") || "/";
-    await call("workspace/mkdirs", "write", (ctx) =>
-      client.workspace.mkdirs({ path: parent }, contextOf(ctx)),
+    await call(
+      "workspace/mkdirs",
+      "write",
+      (ctx) => client.workspace.mkdirs({ path: parent }, contextOf(ctx)),
+      true,
     );
   }
 
   async function importFile(path: string, content: string, overwrite: boolean): Promise<void> {
-    await call("workspace/import", "write", (ctx) =>
-      client.workspace.import(
-        {
-          path,
-          format: "AUTO" as never,
-          overwrite,
-          content: Buffer.from(content, "utf8").toString("base64"),
-        },
-        contextOf(ctx),
-      ),
+    // With overwrite the import is repeatable; without it a repeat after a lost answer says RESOURCE_ALREADY_EXISTS,
+    // so it stays an ambiguous write that the caller resolves by reading the file.
+    await call(
+      "workspace/import",
+      "write",
+      (ctx) =>
+        client.workspace.import(
+          {
+            path,
+            format: "AUTO" as never,
+            overwrite,
+            content: Buffer.from(content, "utf8").toString("base64"),
+          },
+          contextOf(ctx),
+        ),
+      overwrite,
     );
   }
 }
