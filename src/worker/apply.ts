@@ -42,7 +42,14 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
     if (error instanceof WorkspaceLockedError) {
       return { ok: false, planHash: "", results: [], failureReason: "locked", message: error.message };
     }
-    throw error;
+    // The workspace did not let us take the lock (an outage, no permission on the folder): nothing was applied.
+    return {
+      ok: false,
+      planHash: "",
+      results: [],
+      failureReason: "apply-failed",
+      message: `could not take the workspace apply lock, nothing was applied: ${describeError(error)}`,
+    };
   }
   try {
     if (lock.tookOver)

@@ -116,7 +116,8 @@ describe("storms: 429/5xx/dropped connections on ~30% of calls", () => {
       const repoDir = await makeRepo(files, "jobagent-outage-");
       const plan = await runCli("plan", { repoDir, host: ws.url, token: TOKEN, repo: REPO });
       expect(plan.code, describeRun(plan)).toBe(0);
-      ws.faults.add({ kind: "status", method: "POST", status: 503 });
+      // Job writes fail; the workspace files API (the apply lock and the ownership ledger) still answers.
+      ws.faults.add({ kind: "status", method: "POST", path: "/jobs/", status: 503 });
       const started = Date.now();
       const apply = await runCli("apply", {
         repoDir,

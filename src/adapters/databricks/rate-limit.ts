@@ -6,12 +6,17 @@
  * itself. A bucket therefore starts unlimited (or at a configured rate, like the Go SDK's and Terraform's
  * `rate_limit`), and on a 429:
  * - learns the limit as the number of its requests of that kind let through in the second before the refused one
- *   was sent (the workspace counts arrivals; never raising a limit it already knows);
+ *   was sent (the workspace counts arrivals);
  * - holds every request of that kind until Retry-After has passed (measured from the answer);
  * - from then on spaces requests evenly at a safety fraction of the limit (a bucket of capacity 1), so requests do
  *   not arrive in bursts the workspace would refuse.
- * A 429 to a request sent while the limit was already known is counted as "predictable" (it should not happen).
+ * - a learned limit is probed upwards again (doubled after every two seconds without a 429), so a burst of 429s
+ *   that were not the workspace's steady limit (a busy moment, a proxy) does not slow the run for good.
+ * A 429 to a request sent while the limit was already known is counted as "predictable".
  */
+
+/** Quiet time after which a learned limit is doubled (ms). */
+const PROBE_AFTER_MS = 2000;
 
 /** Requests are spaced at this fraction of the learned limit: room for network jitter. */
 export const RATE_SAFETY = 0.95;
@@ -45,6 +50,8 @@ class Bucket {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Requests admitted in the last second (for learning the limit: the workspace counts arrivals). */
   private readonly sent: Ticket[] = [];
+  /** When the limit was last learned or raised (0: configured, never probed). */
+  private learnedAt = 0;
 
   constructor(limit: number | undefined) {
     this.limit = limit;
@@ -61,6 +68,10 @@ class Bucket {
     if (this.timer) return;
     while (this.queue.length > 0) {
       const now = Date.now();
+      if (this.learnedAt > 0 && this.limit !== undefined && now - this.learnedAt >= PROBE_AFTER_MS) {
+        this.limit *= 2;
+        this.learnedAt = now;
+      }
       const at = Math.max(this.pausedUntil, this.limit !== undefined ? this.nextAt : 0);
       if (at > now) {
         this.timer = setTimeout(() => {
@@ -87,7 +98,8 @@ class Bucket {
       (t) => t !== ticket && !t.refused && t.sentAt <= ticket.sentAt && ticket.sentAt - t.sentAt < 1000,
     );
     const observed = Math.max(1, before.length);
-    this.limit = this.limit === undefined ? observed : Math.min(this.limit, observed);
+    this.limit = observed;
+    this.learnedAt = at;
     if (retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, at + retryAfterMs);
     // The next request waits for the pause and then one interval: the window the workspace counts restarts.
     this.nextAt = Math.max(this.nextAt, this.pausedUntil);
