@@ -9,7 +9,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, it } from "vitest";
 import { startLocalWorkspace, type FaultRule } from "../../src/dev/local-workspace/index.js";
 import {
   allJobs,
@@ -54,9 +54,11 @@ async function withBoundedReruns(
   return { result, runs };
 }
 
-describe("storms: 429/5xx/dropped connections on ~30% of calls", () => {
+// The cases are independent (each has its own workspace and repository) and mostly wait on retry back-off, so they run
+// concurrently: the suite takes as long as its slowest case instead of the sum.
+describe.concurrent("storms: 429/5xx/dropped connections on ~30% of calls", () => {
   for (const seed of [1, 2, 3]) {
-    it(`fault seed ${seed}: the apply completes, nothing duplicated, state tells the truth`, async () => {
+    it(`fault seed ${seed}: the apply completes, nothing duplicated, state tells the truth`, async ({ expect }) => {
       const ws = await startLocalWorkspace({ token: TOKEN, faultSeed: seed });
       try {
         const repoDir = await makeRepo(files, "jobagent-storm-");
@@ -110,7 +112,7 @@ describe("storms: 429/5xx/dropped connections on ~30% of calls", () => {
     });
   }
 
-  it("a persistent outage of writes ends with FAILED tasks and a clear message, in bounded time", async () => {
+  it("a persistent outage of writes ends with FAILED tasks and a clear message, in bounded time", async ({ expect }) => {
     const ws = await startLocalWorkspace({ token: TOKEN });
     try {
       const repoDir = await makeRepo(files, "jobagent-outage-");
@@ -152,7 +154,7 @@ describe("storms: 429/5xx/dropped connections on ~30% of calls", () => {
 
   // Found by this suite and fixed: FAILED → IN_PROGRESS was not a legal transition, so a FAILED task could never be
   // retried.
-  it("after a write outage, a rerun of apply completes every task", async () => {
+  it("after a write outage, a rerun of apply completes every task", async ({ expect }) => {
     const ws = await startLocalWorkspace({ token: TOKEN });
     try {
       const repoDir = await makeRepo(files, "jobagent-outage-");
@@ -176,7 +178,7 @@ describe("storms: 429/5xx/dropped connections on ~30% of calls", () => {
     }
   });
 
-  it("a total outage (every call 503) ends with exit 1 and a clear message, not a hang", async () => {
+  it("a total outage (every call 503) ends with exit 1 and a clear message, not a hang", async ({ expect }) => {
     const ws = await startLocalWorkspace({ token: TOKEN });
     try {
       const repoDir = await makeRepo(files, "jobagent-outage-");
