@@ -58,7 +58,9 @@ async function withBoundedReruns(
 // concurrently: the suite takes as long as its slowest case instead of the sum.
 describe.concurrent("storms: 429/5xx/dropped connections on ~30% of calls", () => {
   for (const seed of [1, 2, 3]) {
-    it(`fault seed ${seed}: the apply completes, nothing duplicated, state tells the truth`, async ({ expect }) => {
+    it(`fault seed ${seed}: the apply completes, nothing duplicated, state tells the truth`, async ({
+      expect,
+    }) => {
       const ws = await startLocalWorkspace({ token: TOKEN, faultSeed: seed });
       try {
         const repoDir = await makeRepo(files, "jobagent-storm-");
@@ -112,7 +114,9 @@ describe.concurrent("storms: 429/5xx/dropped connections on ~30% of calls", () =
     });
   }
 
-  it("a persistent outage of writes ends with FAILED tasks and a clear message, in bounded time", async ({ expect }) => {
+  it("a persistent outage of writes ends with FAILED tasks and a clear message, in bounded time", async ({
+    expect,
+  }) => {
     const ws = await startLocalWorkspace({ token: TOKEN });
     try {
       const repoDir = await makeRepo(files, "jobagent-outage-");
@@ -178,7 +182,9 @@ describe.concurrent("storms: 429/5xx/dropped connections on ~30% of calls", () =
     }
   });
 
-  it("a total outage (every call 503) ends with exit 1 and a clear message, not a hang", async ({ expect }) => {
+  it("a total outage (every call 503) ends with exit 1 and a clear message, not a hang", async ({
+    expect,
+  }) => {
     const ws = await startLocalWorkspace({ token: TOKEN });
     try {
       const repoDir = await makeRepo(files, "jobagent-outage-");
