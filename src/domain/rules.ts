@@ -288,21 +288,49 @@ function checkCluster(cluster: Obj, path: string, out: RuleViolation[]): void {
   }
 }
 
+/** A path with `.`/`..` segments resolved (what a reader means by it). */
+function normalisedPath(value: string): string {
+  const out: string[] = [];
+  for (const segment of value.split("/")) {
+    if (segment === ".") continue;
+    if (segment === "..") {
+      const absolute = out[0] === "";
+      const last = out.at(-1);
+      if (last !== undefined && last !== ".." && !(absolute && out.length === 1)) out.pop();
+      else if (!absolute) out.push(".."); // a relative path that climbs above its root keeps saying so
+      continue;
+    }
+    out.push(segment);
+  }
+  return out.join("/") || "/";
+}
+
 function checkCodePath(task: Obj, path: string, key: string, settings: Obj, out: RuleViolation[]): void {
   const hasGit = isObj(settings.git_source);
   const check = (field: string, sub: string, value: unknown, source: unknown, allowUri: boolean): void => {
     if (typeof value !== "string" || value === "") return;
     const effective = source ?? (hasGit ? "GIT" : "WORKSPACE");
-    if (effective !== "WORKSPACE") return;
-    if (value.startsWith("/")) return;
-    if (allowUri && /^[a-z][a-z0-9+.-]*:/i.test(value)) return;
-    out.push({
-      code: "semantic.relative-path",
-      path: `${path}.${field}.${sub}`,
-      value,
-      message: `Task ${key}: ${field}.${sub} '${value}' is relative, but the source is WORKSPACE, which needs an absolute workspace path.`,
-      fix: `write an absolute path such as /Workspace/Shared/${value.replace(/^[~./]+/, "")}, or add git_source (then paths are repo-relative)`,
-    });
+    const uri = /^[a-z][a-z0-9+.-]*:/i.test(value);
+    if (effective === "WORKSPACE" && !value.startsWith("/") && !(allowUri && uri)) {
+      out.push({
+        code: "semantic.relative-path",
+        path: `${path}.${field}.${sub}`,
+        value,
+        message: `Task ${key}: ${field}.${sub} '${value}' is relative, but the source is WORKSPACE, which needs an absolute workspace path.`,
+        fix: `write an absolute path such as /Workspace/Shared/${value.replace(/^[~./]+/, "")}, or add git_source (then paths are repo-relative)`,
+      });
+      return;
+    }
+    // `.`/`..` segments: the service keeps the path as written, so it is not the object a reviewer reads.
+    if (!uri && value.split("/").some((s) => s === "." || s === "..")) {
+      out.push({
+        code: "semantic.path-dot-segment",
+        path: `${path}.${field}.${sub}`,
+        value,
+        message: `Task ${key}: ${field}.${sub} '${value}' has '.' or '..' segments.`,
+        fix: `write the path without them (the object it means: ${normalisedPath(value)})`,
+      });
+    }
   };
   if (isObj(task.notebook_task))
     check(

@@ -424,3 +424,31 @@ describe("plan → apply → plan", () => {
     expect((await runPlan(options)).counts).toMatchObject({ create: 0, update: 0 });
   });
 });
+
+describe("code that is not in the workspace yet", () => {
+  it("warns with the file, line, field and fix, and still plans and applies the job (the service accepts it)", async () => {
+    await rm(join(repoDir, "jobs"), { recursive: true, force: true });
+    await write(
+      "orders-daily.md",
+      ORDERS.replace("/Workspace/Shared/orders/aggregate", "/Workspace/Shared/orders/later"),
+    );
+    const plan = await runPlan(options);
+    expect(plan.valid).toBe(true);
+    const warning = plan.diagnostics.find((d) => d.code === "preflight.path");
+    expect(warning).toMatchObject({
+      severity: "warning",
+      file: "jobs/orders-daily.md",
+      line: 22, // the notebook_path line of the aggregate task
+      path: "job.tasks[aggregate].notebook_task.notebook_path",
+      value: "/Workspace/Shared/orders/later",
+    });
+    expect(warning?.message).toContain("does not exist in the workspace (yet)");
+    expect(warning?.fix).toContain("upload the notebook to /Workspace/Shared/orders/later");
+    const applied = await runApply(options, { onPlanChange: "fail" });
+    expect(applied.ok).toBe(true);
+    const [job] = await allJobs();
+    expect(job.settings.tasks?.find((t) => t.task_key === "aggregate")?.notebook_task?.notebook_path).toBe(
+      "/Workspace/Shared/orders/later",
+    );
+  });
+});

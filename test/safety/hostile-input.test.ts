@@ -94,7 +94,6 @@ const EXPECTED: Record<string, Expectation> = {
   "unknown-job-cluster-key.md": { error: /^job\.tasks\[transform\]\.job_cluster_key$/ },
   "schedule-and-continuous.md": { error: /^job\.(continuous|schedule)$/ },
   "unknown-field-typo.md": { error: /^job\.max_concurent_runs$/ },
-  "missing-notebook.md": { error: /^job\.tasks\[transform\]\.notebook_task\.notebook_path$/ },
   "bad-node-type.md": { error: /^job\.tasks\[ingest\]\.new_cluster\.node_type_id$/ },
   // path traversal
   "trav-notebook-path.md": { error: /^job\.tasks\[transform\]\.notebook_task\.notebook_path$/ },

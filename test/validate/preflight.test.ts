@@ -119,7 +119,7 @@ describe("preflight (fake workspace)", () => {
     });
     const got = diags.map((d) => [d.severity, d.code, d.path]);
     expect(got).toEqual([
-      ["error", "preflight.path", "job.tasks[nb_missing].notebook_task.notebook_path"],
+      ["warning", "preflight.path", "job.tasks[nb_missing].notebook_task.notebook_path"],
       ["error", "preflight.path-type", "job.tasks[file_not_notebook].notebook_task.notebook_path"],
       ["warning", "preflight.node-type-deprecated", "job.tasks[py].new_cluster.node_type_id"],
       ["error", "preflight.warehouse", "job.tasks[sql].sql_task.warehouse_id"],

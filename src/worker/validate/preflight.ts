@@ -251,11 +251,14 @@ export function createPreflight(workspace: Workspace): Preflight {
       }
       case "path": {
         const o = await once(`path:${ref.value}`, () => workspace.getObjectStatus(ref.value));
+        // The service accepts a job whose code is not there yet (only its runs fail), and teams often deploy the code
+        // after the job (a Git folder sync, a bundle, a CI upload): a warning, not a blocker.
         if (!o)
           return {
             code: "preflight.path",
-            message: `${ref.what} '${ref.value}' does not exist in the workspace`,
+            message: `${ref.what} '${ref.value}' does not exist in the workspace (yet): the job is created, but its runs fail until it does`,
             fix: `upload the ${ref.what} to ${ref.value}, fix the path, or use git_source with a repo-relative path (at ${at})`,
+            severity: "warning",
           };
         if (ref.what === "notebook" && o.object_type !== "NOTEBOOK") {
           return {
