@@ -176,20 +176,23 @@ const show = (v: unknown): string =>
 
 function categoryChanges(fields: readonly FieldChange[]): Hint[] {
   const hints: Hint[] = [];
-  for (const f of fields) {
-    if (f.category === "run_as")
-      hints.push({
-        rule: "run-as-change",
-        path: f.path,
-        message: `run_as changes: ${show(f.before)} → ${show(f.after)}`,
-      });
+  const runAs = fields.filter((f) => f.category === "run_as");
+  if (runAs.length > 0) {
+    const side = (key: "before" | "after") =>
+      runAs.flatMap((f) => (f[key] === undefined ? [] : [show(f[key])])).join(", ") || "(the job's owner)";
+    hints.push({
+      rule: "run-as-change",
+      path: runAs[0].path,
+      message: `run_as changes: ${side("before")} → ${side("after")}`,
+    });
+  }
+  for (const f of fields)
     if (f.category === "permissions")
       hints.push({
         rule: "permission-change",
         path: f.path,
         message: `permissions change: ${show(f.before)} → ${show(f.after)}`,
       });
-  }
   return hints;
 }
 

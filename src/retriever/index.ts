@@ -242,7 +242,7 @@ export function linkedRef(ref: string, noteDocs: Record<string, { title: string;
   const [source, ...rest] = ref.split(" › ");
   const heading = rest.join(" › ");
   const note = noteDocs[source];
-  if (note) return `${note.title}${heading ? ` › ${heading}` : ""} <${note.url}>`;
+  if (note) return `${note.title}${heading && heading !== note.title ? ` › ${heading}` : ""} <${note.url}>`;
   if (source.startsWith("sdk:"))
     return `Jobs API: ${source.slice(4)}${heading ? ` › ${heading}` : ""} <${JOBS_API_URL}>`;
   return ref;
