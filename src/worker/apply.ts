@@ -7,6 +7,7 @@
  * task plans as no-op or update, never as a second create. Runs use an idempotency token derived from the task and
  * its plan hash, so a rerun does not start a second run. A write whose connection dropped is reconciled by reading.
  */
+import { formatDuration } from "../domain/duration.js";
 import pLimit from "p-limit";
 import type { ApplyOptions, ApplyResult, TaskApplyResult } from "../engine/api.js";
 import type { JobChange, JobSettings } from "../domain/model.js";
@@ -350,10 +351,13 @@ async function applyTask(
         });
         const runRecord: NonNullable<TaskRecord["run"]> = { run_id: run.run_id };
         let failed = false;
+        let durationMs: number | undefined;
         // `wait: true` in the requirement waits up to DEFAULT_RUN_WAIT_SECONDS unless the run sets another bound.
         const wait = applyOptions.runWaitSeconds || (task.spec.run?.wait ? DEFAULT_RUN_WAIT_SECONDS : 0);
         if (wait > 0) {
-          const state = await waitForRun(ctx, run.run_id, wait);
+          const waited = await waitForRun(ctx, run.run_id, jobId, wait);
+          const state = waited.state;
+          if (TERMINAL_RUN_STATES.has(state.life_cycle_state)) durationMs = waited.durationMs;
           runRecord.result = state.result_state ?? state.life_cycle_state;
           if (state.run_page_url) runRecord.url = state.run_page_url;
           if (state.state_message) runRecord.message = state.state_message;
@@ -365,6 +369,7 @@ async function applyTask(
           ...(runRecord.url ? { url: runRecord.url } : {}),
           ...(runRecord.result ? { result: runRecord.result } : {}),
           ...(runRecord.message ? { message: runRecord.message } : {}),
+          ...(durationMs !== undefined ? { durationMs } : {}),
         };
         if (failed) {
           throw new Error(
@@ -514,12 +519,34 @@ function idempotencyToken(taskId: string, hash: string): string {
   return `jobagent-${hashJson({ taskId, hash })}`.slice(0, 64);
 }
 
-async function waitForRun(ctx: RunContext, runId: number, seconds: number) {
-  const deadline = Date.now() + seconds * 1000;
+/**
+ * Polls a run until it ends or `seconds` pass, logging one line per state change (`run 7 of job 3: RUNNING`) and
+ * the end with its result and duration.
+ */
+async function waitForRun(ctx: RunContext, runId: number, jobId: number, seconds: number) {
+  const started = Date.now();
+  const deadline = started + seconds * 1000;
   let delay = 200;
+  let last = "";
   for (;;) {
     const state = await ctx.options.workspace.getRun(runId);
-    if (TERMINAL_RUN_STATES.has(state.life_cycle_state) || Date.now() > deadline) return state;
+    const now = `${state.life_cycle_state}${state.result_state ? ` ${state.result_state}` : ""}`;
+    const ended = TERMINAL_RUN_STATES.has(state.life_cycle_state);
+    const durationMs = Date.now() - started;
+    if (now !== last && !ended) ctx.options.log.info(`run ${runId} of job ${jobId}: ${now}`);
+    last = now;
+    if (ended) {
+      ctx.options.log.info(
+        `run ${runId} of job ${jobId}: ${now} after ${formatDuration(durationMs)}${state.run_page_url ? ` — ${state.run_page_url}` : ""}`,
+      );
+      return { state, durationMs };
+    }
+    if (Date.now() > deadline) {
+      ctx.options.log.warn(
+        `run ${runId} of job ${jobId} still ${now} after ${formatDuration(durationMs)}; no longer waiting (run-wait-seconds ${seconds})`,
+      );
+      return { state, durationMs };
+    }
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 5000);
   }
