@@ -7,7 +7,7 @@
  * task plans as no-op or update, never as a second create. Runs use an idempotency token derived from the task and
  * its plan hash, so a rerun does not start a second run. A write whose connection dropped is reconciled by reading.
  */
-import { formatDuration } from "../domain/duration.js";
+import { TERMINAL_RUN_STATES, waitForRun } from "../adapters/databricks/wait-run.js";
 import pLimit from "p-limit";
 import type { ApplyOptions, ApplyResult, TaskApplyResult } from "../engine/api.js";
 import type { JobChange, JobSettings } from "../domain/model.js";
@@ -22,7 +22,6 @@ import { computePlan, jobUrl, type PlannedTask } from "./planner.js";
 import { transition, type TaskRecord } from "../state/task-file.js";
 import { techLead } from "../techlead/techlead.js";
 
-const TERMINAL_RUN_STATES = new Set(["TERMINATED", "SKIPPED", "INTERNAL_ERROR"]);
 const DEFAULT_RUN_WAIT_SECONDS = 600;
 
 export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Promise<ApplyResult> {
@@ -355,9 +354,9 @@ async function applyTask(
         // `wait: true` in the requirement waits up to DEFAULT_RUN_WAIT_SECONDS unless the run sets another bound.
         const wait = applyOptions.runWaitSeconds || (task.spec.run?.wait ? DEFAULT_RUN_WAIT_SECONDS : 0);
         if (wait > 0) {
-          const waited = await waitForRun(ctx, run.run_id, jobId, wait);
+          const waited = await waitForRun(options.workspace, options.log, { runId: run.run_id, jobId }, wait);
           const state = waited.state;
-          if (TERMINAL_RUN_STATES.has(state.life_cycle_state)) durationMs = waited.durationMs;
+          durationMs = waited.durationMs;
           runRecord.result = state.result_state ?? state.life_cycle_state;
           if (state.run_page_url) runRecord.url = state.run_page_url;
           if (state.state_message) runRecord.message = state.state_message;
@@ -517,39 +516,6 @@ async function retryAmbiguous(fn: () => Promise<void>): Promise<void> {
 
 function idempotencyToken(taskId: string, hash: string): string {
   return `jobagent-${hashJson({ taskId, hash })}`.slice(0, 64);
-}
-
-/**
- * Polls a run until it ends or `seconds` pass, logging one line per state change (`run 7 of job 3: RUNNING`) and
- * the end with its result and duration.
- */
-async function waitForRun(ctx: RunContext, runId: number, jobId: number, seconds: number) {
-  const started = Date.now();
-  const deadline = started + seconds * 1000;
-  let delay = 200;
-  let last = "";
-  for (;;) {
-    const state = await ctx.options.workspace.getRun(runId);
-    const now = `${state.life_cycle_state}${state.result_state ? ` ${state.result_state}` : ""}`;
-    const ended = TERMINAL_RUN_STATES.has(state.life_cycle_state);
-    const durationMs = Date.now() - started;
-    if (now !== last && !ended) ctx.options.log.info(`run ${runId} of job ${jobId}: ${now}`);
-    last = now;
-    if (ended) {
-      ctx.options.log.info(
-        `run ${runId} of job ${jobId}: ${now} after ${formatDuration(durationMs)}${state.run_page_url ? ` — ${state.run_page_url}` : ""}`,
-      );
-      return { state, durationMs };
-    }
-    if (Date.now() > deadline) {
-      ctx.options.log.warn(
-        `run ${runId} of job ${jobId} still ${now} after ${formatDuration(durationMs)}; no longer waiting (run-wait-seconds ${seconds})`,
-      );
-      return { state, durationMs };
-    }
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 5000);
-  }
 }
 
 function describeError(error: unknown): string {

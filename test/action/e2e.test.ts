@@ -806,6 +806,11 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
       expect(answerOn()[0].body).toMatch(
         new RegExp(`Started \\[run \\d+\\]\\([^)]+\\) of \`cmd-orders\` \\(job ${job.job_id}\\)`),
       );
+      // waited for (run-wait-seconds 5): one log line per state, then the result with its duration
+      expect(answerOn()[0].body).toMatch(/: ✅ `SUCCESS` in \d+ (ms|s)\./);
+      expect(run.stdout).toMatch(
+        new RegExp(`run \\d+ of job ${job.job_id}: TERMINATED SUCCESS after \\d+ (ms|s) — http`),
+      );
       const unknown = await comment("dana", "/jobagent run nobody-knows");
       expect(unknown.code).toBe(0);
       expect(answerOn()[0].body).toMatch(/Refused.*`nobody-knows` is not a job this repository manages/);
