@@ -570,6 +570,10 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
     expect(run.code).toBe(1);
     expect(run.outputs["failure-reason"]).toBe("validation-failed");
     expect(run.stdout).toMatch(/::error title=[^,]*,file=jobs\/broken\.md,line=\d+::/);
+    // the annotation carries the documentation page of the field (the Retriever's links)
+    expect(run.stdout).toMatch(
+      /::error title=[^,]*,file=jobs\/broken\.md,line=\d+::.* See: https:\/\/docs\.databricks\.com\//,
+    );
     const comment = github.commentsOn(12)[0];
     expect(comment.body).toMatch(/Validation failed/);
     expect(parseMarker(comment.body)?.planHash).toBeUndefined();
