@@ -3,6 +3,7 @@
  * comment (written by the action's own identity) or, failing that, from the task files (the engine's record).
  * Task states and the progress log are committed back with `[skip ci]`; the result is commented on the merged PR.
  */
+import { formatDuration } from "../domain/duration.js";
 import type { ApplyResult } from "../engine/api.js";
 import type { ApprovedPlan } from "../adapters/github/sticky.js";
 import { findApprovedPlan, findOwnComment, upsertOwnComment } from "../adapters/github/sticky.js";
@@ -62,7 +63,7 @@ function applySummary(result: ApplyResult, deps: ActionDeps, approved: ApprovedP
   const rows = result.results.map((r) => {
     const job = r.jobUrl ? `[${r.jobName}](${r.jobUrl})` : r.jobName;
     const run = r.run
-      ? `${r.run.url ? `[${r.run.runId}](${r.run.url})` : r.run.runId} ${r.run.result ?? ""}`
+      ? `${r.run.url ? `[${r.run.runId}](${r.run.url})` : r.run.runId} ${r.run.result ?? ""}${r.run.durationMs !== undefined ? ` in ${formatDuration(r.run.durationMs)}` : ""}`
       : "";
     const cell = escapeTableCell;
     return `| ${r.status} | ${r.op} | ${cell(job)} | ${r.jobId ?? ""} | ${cell(run)} | ${cell(r.error ?? "")} |`;

@@ -2,7 +2,7 @@
  * Comment commands on pull requests (`issue_comment` events), Atlantis-style:
  *   /jobagent plan          re-plan this pull request (task files committed, the sticky plan comment updated)
  *   /jobagent apply         apply this pull request's approved plan before the merge (input `comment-apply: true`)
- *   /jobagent run <job>     start a run of a job this repository manages and report its run page
+ *   /jobagent run <job>     start a run of a job this repository manages; wait (run-wait-seconds) and report its result
  *   /jobagent unlock        release this pull request's lock
  *   /jobagent help          the list of commands
  * Only people with write (or admin) permission may run anything but `help` (checked through the API, never from
@@ -11,6 +11,8 @@
  * answers in one sticky comment per pull request (marker `jobagent:command`), edited in place.
  */
 import { upsertOwnComment } from "../adapters/github/sticky.js";
+import { waitForRun } from "../adapters/databricks/wait-run.js";
+import { formatDuration } from "../domain/duration.js";
 import type { GitHubPort, PullRequestDetails, Reaction } from "../adapters/github/port.js";
 import type { CommentContext } from "./context.js";
 import type { ActionDeps } from "./deps.js";
@@ -230,7 +232,30 @@ async function commandRun(deps: ActionDeps, args: string[]): Promise<CommandAnsw
   const run = await workspace.getRun(run_id).catch(() => undefined);
   const url = run?.run_page_url ?? `${deps.inputs.databricksHost}/jobs/${task.jobId}/runs/${run_id}`;
   deps.log.info(`started run ${run_id} of ${name}: ${url}`);
-  return { ok: true, text: `▶️ Started [run ${run_id}](${url}) of ${code(name)} (job ${task.jobId}).` };
+  const started = `▶️ Started [run ${run_id}](${url}) of ${code(name)} (job ${task.jobId})`;
+  if (!(deps.inputs.runWaitSeconds > 0)) return { ok: true, text: `${started}.` };
+  // Waits (bounded by run-wait-seconds) and answers with the result, like a `run` requirement.
+  const waited = await waitForRun(
+    workspace,
+    deps.log,
+    { runId: run_id, jobId: task.jobId },
+    deps.inputs.runWaitSeconds,
+  );
+  const state = waited.state;
+  if (waited.durationMs === undefined)
+    return {
+      ok: true,
+      text: `${started}; still ${code(state.life_cycle_state)} after ${deps.inputs.runWaitSeconds} s (run-wait-seconds), see the run page.`,
+    };
+  const result = state.result_state ?? state.life_cycle_state;
+  const ok = result === "SUCCESS";
+  const message = state.state_message
+    ? `: ${state.state_message.replace(/[\r\n]+/g, " ").slice(0, 300)}`
+    : "";
+  return {
+    ok,
+    text: `${started}: ${ok ? "✅" : "❌"} ${code(result)} in ${formatDuration(waited.durationMs)}${ok ? "" : message}.`,
+  };
 }
 
 async function commandUnlock(deps: ActionDeps, pr: PullRequestDetails, by: string): Promise<CommandAnswer> {

@@ -3,6 +3,7 @@
  * ../github/sticky.ts) and always fits GitHub's 65,536-character limit: the header and counts are small and fixed,
  * the plan gets the remaining budget, and anything cut is said to be in the job summary.
  */
+import { formatDuration } from "../domain/duration.js";
 import type { ApplyResult, PlanResult, TaskApplyResult } from "../engine/api.js";
 import { formatMarker, parseMarker, type CommentMarker } from "../adapters/github/sticky.js";
 import { escapeTableCell } from "../domain/markdown.js";
@@ -203,7 +204,7 @@ function resultLine(r: TaskApplyResult): string {
   const job = r.jobUrl ? `[${escapeCell(r.jobName)}](${r.jobUrl})` : escapeCell(r.jobName);
   const icon = { COMPLETE: "✅", FAILED: "❌", SKIPPED: "⏭️", BLOCKED: "⛔" }[r.status];
   const run = r.run
-    ? `${r.run.url ? `[run ${r.run.runId}](${r.run.url})` : `run ${r.run.runId}`}${r.run.result ? `: ${escapeCell(r.run.result)}` : ""}`
+    ? `${r.run.url ? `[run ${r.run.runId}](${r.run.url})` : `run ${r.run.runId}`}${r.run.result ? `: ${escapeCell(r.run.result)}` : ""}${r.run.durationMs !== undefined ? ` in ${formatDuration(r.run.durationMs)}` : ""}`
     : "";
   const detail = r.error ? escapeCell(r.error).slice(0, 300) : "";
   return `| ${icon} ${r.status} | \`${r.op}\` | ${job} | ${r.jobId ?? ""} | ${run} | ${detail} |`;

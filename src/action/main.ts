@@ -112,7 +112,7 @@ export type Flow =
 
 export function chooseFlow(
   mode: ActionInputs["mode"],
-  context: Pick<GitHubContext, "eventName" | "pullRequest">,
+  context: Pick<GitHubContext, "eventName" | "pullRequest"> & Partial<Pick<GitHubContext, "ref">>,
 ): Flow {
   const isPr = Boolean(context.pullRequest) && context.eventName.startsWith("pull_request");
   switch (mode) {
@@ -129,7 +129,8 @@ export function chooseFlow(
     case "auto":
       if (context.eventName === "pull_request" || context.eventName === "pull_request_target")
         return isPr ? "pull-request" : "skip";
-      if (context.eventName === "push") return "apply";
+      // a tag push is a quiet no-op, like a push to another branch: auto applies pushes to the default branch only
+      if (context.eventName === "push") return context.ref?.startsWith("refs/tags/") ? "skip" : "apply";
       if (context.eventName === "issue_comment") return "comment-command";
       if (context.eventName === "workflow_dispatch" || context.eventName === "schedule") return "drift";
       return "skip";
@@ -179,10 +180,14 @@ export async function run(): Promise<void> {
       case "unlock":
         await runUnlockFlow(deps);
         break;
-      case "skip":
-        deps.log.info(`event "${context.eventName}" has nothing for mode auto to do`);
-        summary.add(`### jobagent\n\nEvent \`${context.eventName}\`: nothing to do in mode \`auto\`.`);
+      case "skip": {
+        const tag = context.ref.startsWith("refs/tags/") ? ` of tag ${context.ref.slice(10)}` : "";
+        deps.log.info(`event "${context.eventName}"${tag} has nothing for mode auto to do`);
+        summary.add(
+          `### jobagent\n\nEvent \`${context.eventName}\`${tag ? ` (tag \`${context.ref.slice(10)}\`)` : ""}: nothing to do in mode \`auto\`.`,
+        );
         break;
+      }
     }
     outputs.set("failure-reason", "");
   } catch (error) {

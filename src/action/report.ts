@@ -50,7 +50,9 @@ export function createCoreLogger(redactor: Redactor): ActionLogger {
       }
     },
     annotate(d) {
-      const text = r(`${d.path ? `${d.path}: ` : ""}${d.message} Fix: ${d.fix}`);
+      const links = (d.see ?? []).flatMap((e) => /<(https?:\/\/[^\s<>]+)>\s*$/.exec(e)?.[1] ?? []);
+      const see = links.length > 0 ? ` See: ${links.join(" ")}` : "";
+      const text = r(`${d.path ? `${d.path}: ` : ""}${d.message} Fix: ${d.fix}${see}`);
       const properties: core.AnnotationProperties = { title: `${d.code}`, file: d.file, startLine: d.line };
       if (d.severity === "error") core.error(text, properties);
       else core.warning(text, properties);

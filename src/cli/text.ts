@@ -2,23 +2,57 @@
  * Terminal rendering of a plan (the PR comment's markdown is for GitHub; people at a terminal get plain text).
  */
 import type { PlanResult } from "../engine/api.js";
-import type { FieldChange } from "../domain/model.js";
+import type { Diagnostic, FieldChange, JobChange } from "../domain/model.js";
 import { cronToWords } from "../domain/cron-words.js";
-import { planToJson } from "../domain/render.js";
+import { planToJson, redactSecrets } from "../domain/render.js";
+import { entryLines, groupChanges, toYaml } from "../domain/render-yaml.js";
+import { seeEntry } from "../domain/render-hints.js";
+import { hintRule } from "../domain/review-hints.js";
 
 const SYMBOL: Record<string, string> = { create: "+", update: "~", delete: "-", run: "▶", "no-op": "=" };
 
-function short(value: unknown, max = 90): string {
-  if (value === undefined) return "(default)";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+const indent = (lines: string[], pad = "      "): string[] => lines.map((l) => `${pad}${l}`);
+
+/** A created job's settings as YAML (secret-looking values redacted), whole. */
+function createdLines(change: JobChange): string[] {
+  if (!change.desired) return [];
+  const yaml = toYaml(redactSecrets(change.desired)).replace(/\n+$/, "");
+  return indent(yaml.split("\n"));
 }
 
-function fieldLine(field: FieldChange): string {
-  const flag = ["compute", "run_as", "permissions"].includes(field.category) ? " ⚠" : "";
-  if (field.kind === "add") return `      + ${field.path} = ${short(field.after)}${flag}`;
-  if (field.kind === "remove") return `      - ${field.path} (was ${short(field.before)})${flag}`;
-  return `      ~ ${field.path}: ${short(field.before)} → ${short(field.after)}${flag}`;
+/** An update's changed fields per job / task_key / job cluster, old value as `-` YAML, new as `+`. */
+function fieldLines(fields: readonly FieldChange[]): string[] {
+  const lines: string[] = [];
+  for (const g of groupChanges(fields)) {
+    const flag = g.entries.some((e) => ["compute", "run_as", "permissions"].includes(e.change.category))
+      ? " ⚠"
+      : "";
+    lines.push(`      ${g.title}${g.whole ? ` (${g.whole})` : ""}:${flag}`);
+    for (const { field, change } of g.entries) lines.push(...indent(entryLines(field, change), "        "));
+  }
+  return lines;
+}
+
+/** `label — url` for a `see` entry with a link, else the reference as it is. */
+function seeLine(see: readonly string[] | undefined): string[] {
+  if (!see || see.length === 0) return [];
+  return [
+    `      see: ${see
+      .map((e) => seeEntry(e))
+      .map((e) => (e.url ? `${e.label} — ${e.url}` : e.label))
+      .join("; ")}`,
+  ];
+}
+
+function warningLines(warnings: readonly Diagnostic[]): string[] {
+  return warnings.flatMap((w) => {
+    const rule = hintRule(w);
+    if (!rule) return [`      warning: ${w.message}`];
+    const url = (w.see ?? []).map((e) => seeEntry(e).url).find(Boolean);
+    return [
+      `      ${w.severity === "error" ? "✗ blocking hint" : "hint"} [${rule}]: ${w.message}${url ? ` — ${url}` : ""}`,
+    ];
+  });
 }
 
 export function renderPlanText(plan: PlanResult): string {
@@ -41,11 +75,10 @@ export function renderPlanText(plan: PlanResult): string {
     if (schedule?.quartz_cron_expression && (touchesSchedule || change.op === "create")) {
       lines.push(`      when: ${cronToWords(schedule.quartz_cron_expression, schedule.timezone_id)}`);
     }
-    const fields = change.op === "create" ? shown.filter((f) => !f.path.startsWith("tags")) : shown;
-    for (const field of fields.slice(0, 25)) lines.push(fieldLine(field));
-    if (fields.length > 25) lines.push(`      … ${fields.length - 25} more field(s) (see --json)`);
+    if (change.op === "create") lines.push(...createdLines(change));
+    else lines.push(...fieldLines(shown));
     for (const field of change.drift) lines.push(`      drift: ${field.path} was changed outside the repo`);
-    for (const w of change.warnings) lines.push(`      warning: ${w.message}`);
+    lines.push(...warningLines(change.warnings));
   }
   for (const b of plan.blocked) {
     lines.push("", `  ⛔ blocked ${b.taskId}: ${b.reason}`);
@@ -58,6 +91,7 @@ export function renderPlanText(plan: PlanResult): string {
       lines.push(
         `  ✗ ${d.file ?? ""}${d.line ? `:${d.line}` : ""} ${d.path}: ${d.message}`,
         `      fix: ${d.fix}`,
+        ...seeLine(d.see),
       );
     }
   }

@@ -18,6 +18,10 @@ import { triggerToWords } from "./cron-words.js";
 import { jobMermaid } from "./mermaid.js";
 import { fieldDiffBlock, settingsYamlBlock } from "./render-yaml.js";
 import { redact } from "./secrets.js";
+import { escapeMarkdown, link, safeUrl } from "./render-escape.js";
+import { hintLines, isHint, seeText } from "./render-hints.js";
+
+export { escapeMarkdown } from "./render-escape.js";
 
 export interface RenderOptions {
   /** Upper bound for the markdown length (default 60000; GitHub rejects comments over 65536). */
@@ -64,14 +68,6 @@ const CATEGORY_ORDER: FieldChange["category"][] = [
   "other",
 ];
 
-/** Escapes text for inline markdown and HTML (tables, summaries, lists): every markup character becomes an entity. */
-export function escapeMarkdown(text: string): string {
-  return String(text)
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "")
-    .replace(/\r?\n|\r/g, " ")
-    .replace(/[&<>`|\\*_[\]~@#!:]/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
-
 /** Escapes text for a `<pre>` block (keeps line breaks). */
 export function escapePre(text: string): string {
   return String(text)
@@ -109,19 +105,6 @@ function formatValue(value: unknown, path: string, max = 160): string {
   if (text === undefined) text = String(redacted);
   if (text.length > max) text = `${text.slice(0, max - 1)}…`;
   return `<code>${escapeMarkdown(text)}</code>`;
-}
-
-function safeUrl(url: string): string {
-  const encoded = /%[0-9A-Fa-f]{2}/.test(url) ? url : encodeURI(url);
-  return encoded.replace(
-    /[()<>"'`\s@!*[\]]/g,
-    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
-  );
-}
-
-function link(text: string, url: string | undefined): string {
-  if (!url || !/^https?:\/\//i.test(url)) return escapeMarkdown(text);
-  return `[${escapeMarkdown(text)}](${safeUrl(url)})`;
 }
 
 function fileLink(file: string | undefined, line: number | undefined, options: RenderOptions): string {
@@ -167,7 +150,10 @@ function notesCell(change: JobChange): string {
   const hl = highlightsOf(change);
   if (hl.length > 0) notes.push(`⚠️ ${hl.join(", ")}`);
   if (change.drift.length > 0) notes.push(`🔀 drift (${change.drift.length})`);
-  if (change.warnings.length > 0) notes.push(plural(change.warnings.length, "warning"));
+  const hints = change.warnings.filter(isHint).length;
+  const warnings = change.warnings.length - hints;
+  if (warnings > 0) notes.push(plural(warnings, "warning"));
+  if (hints > 0) notes.push(`💡 ${plural(hints, "review hint")}`);
   return notes.join(" · ");
 }
 
@@ -182,7 +168,7 @@ function diagnosticLine(d: Diagnostic, options: RenderOptions): string {
     .filter(Boolean)
     .join(" · ");
   const value = d.value !== undefined ? ` (found ${formatValue(d.value, d.path, 80)})` : "";
-  const see = d.see && d.see.length > 0 ? ` See: ${d.see.map(escapeMarkdown).join("; ")}.` : "";
+  const see = d.see && d.see.length > 0 ? ` See: ${seeText(d.see)}.` : "";
   return `- ${icon} ${where}${where ? " — " : ""}${escapeMarkdown(d.message)}${value}. **Fix:** ${escapeMarkdown(d.fix)}${see}`;
 }
 
@@ -362,10 +348,12 @@ function renderDetails(change: JobChange, options: RenderOptions, limits: Detail
     );
   }
   const consistency = change.warnings.filter((w) => w.code.startsWith("consistency."));
-  const other = change.warnings.filter((w) => !w.code.startsWith("consistency."));
+  const hints = change.warnings.filter(isHint);
+  const other = change.warnings.filter((w) => !w.code.startsWith("consistency.") && !isHint(w));
   if (consistency.length > 0)
     parts.push("**Requirement vs. plan:**", "", ...consistency.map((d) => diagnosticLine(d, options)), "");
   if (other.length > 0) parts.push("**Warnings:**", "", ...other.map((d) => diagnosticLine(d, options)), "");
+  parts.push(...hintLines(hints));
   if (change.drift.length > 0) {
     parts.push(
       "**🔀 Drift** (changed in the workspace outside this repo; applying reverts it):",
@@ -374,8 +362,7 @@ function renderDetails(change: JobChange, options: RenderOptions, limits: Detail
       "",
     );
   }
-  if (change.see && change.see.length > 0)
-    parts.push(`**Docs:** ${change.see.map(escapeMarkdown).join(" · ")}`, "");
+  if (change.see && change.see.length > 0) parts.push(`**Docs:** ${seeText(change.see, " · ")}`, "");
   if (change.requirementText && limits.requirementChars > 0) {
     let text = change.requirementText;
     if (text.length > limits.requirementChars)
@@ -496,7 +483,8 @@ export function renderPlanMarkdown(plan: PlanResult, options: RenderOptions = {}
   remaining -= summary.length;
 
   // Validation messages (errors first, then plan-wide warnings).
-  const diags = [...plan.diagnostics].sort((a, b) =>
+  // Review hints that are warnings are shown with their job; blocking ones are validation errors here too.
+  const diags = [...plan.diagnostics.filter((d) => d.severity === "error" || !isHint(d))].sort((a, b) =>
     a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1,
   );
   const diagBudget = Math.min(remaining, Math.floor(maxChars * 0.15));

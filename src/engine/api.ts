@@ -89,7 +89,7 @@ export interface TaskApplyResult {
   jobUrl?: string;
   status: "COMPLETE" | "FAILED" | "SKIPPED" | "BLOCKED";
   error?: string;
-  run?: { runId: number; url?: string; result?: string; message?: string };
+  run?: { runId: number; url?: string; result?: string; message?: string; durationMs?: number };
 }
 
 export interface ApplyResult {

@@ -150,6 +150,8 @@ export function sdkChunks(types: SdkType[], options: ChunkingOptions = DEFAULT_C
 export interface NoteMeta {
   title?: string;
   fields: string[];
+  /** The public Databricks documentation page the note summarises (front matter `docs:`). */
+  docs?: string;
 }
 
 /** Splits optional YAML front matter from a markdown document. */
@@ -167,7 +169,11 @@ export function splitFrontMatter(markdown: string): { meta: NoteMeta; body: stri
     ? record.fields.filter((field): field is string => typeof field === "string")
     : [];
   return {
-    meta: { title: typeof record.title === "string" ? record.title : undefined, fields },
+    meta: {
+      title: typeof record.title === "string" ? record.title : undefined,
+      fields,
+      ...(typeof record.docs === "string" && /^https:\/\//.test(record.docs) ? { docs: record.docs } : {}),
+    },
     body: markdown.slice(match[0].length),
   };
 }

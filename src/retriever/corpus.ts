@@ -38,6 +38,13 @@ export interface Corpus {
   chunks: DocChunk[];
   fieldGraph: Record<string, Record<string, string>>;
   noteFields: Record<string, string[]>;
+  /** Note source → its title and public documentation URL (front matter `docs:`). */
+  noteDocs: Record<string, NoteDoc>;
+}
+
+export interface NoteDoc {
+  title: string;
+  url: string;
 }
 
 export interface CorpusSources {
@@ -81,10 +88,11 @@ export function fieldGraphOf(types: SdkType[]): Record<string, Record<string, st
 export function readKnowledgeNotes(
   dir: string,
   maxChars = DEFAULT_CHUNKING.maxChars,
-): { chunks: DocChunk[]; noteFields: Record<string, string[]> } {
+): { chunks: DocChunk[]; noteFields: Record<string, string[]>; noteDocs: Record<string, NoteDoc> } {
   const chunks: DocChunk[] = [];
   const noteFields: Record<string, string[]> = {};
-  if (!existsSync(dir)) return { chunks, noteFields };
+  const noteDocs: Record<string, NoteDoc> = {};
+  if (!existsSync(dir)) return { chunks, noteFields, noteDocs };
   const files = readdirSync(dir)
     .filter((name) => name.endsWith(".md") && name.toLowerCase() !== "readme.md")
     .sort();
@@ -92,6 +100,7 @@ export function readKnowledgeNotes(
     const source = `knowledge:${name}`;
     const { meta, body } = splitFrontMatter(readFileSync(path.join(dir, name), "utf8"));
     noteFields[source] = meta.fields;
+    if (meta.docs) noteDocs[source] = { title: meta.title ?? name, url: meta.docs };
     chunks.push(
       ...markdownChunks(source, body, {
         maxChars,
@@ -100,7 +109,7 @@ export function readKnowledgeNotes(
       }),
     );
   }
-  return { chunks, noteFields };
+  return { chunks, noteFields, noteDocs };
 }
 
 const MARKDOWN = new Set([".md", ".markdown", ".mdx"]);
@@ -184,17 +193,19 @@ export function buildCorpus(sources: CorpusSources): Corpus {
   const chunks: DocChunk[] = [];
   let fieldGraph: Record<string, Record<string, string>> = {};
   let noteFields: Record<string, string[]> = {};
+  let noteDocs: Record<string, NoteDoc> = {};
   if (sources.knowledgeDir) {
     const notes = readKnowledgeNotes(sources.knowledgeDir, chunking.maxChars);
     chunks.push(...notes.chunks);
     noteFields = notes.noteFields;
+    noteDocs = notes.noteDocs;
   }
   if (sources.ts && sources.sdkApisDir) {
     const types = readSdkTypes(sources.ts, sources.sdkApisDir);
     chunks.push(...sdkChunks(types, chunking));
     fieldGraph = fieldGraphOf(types);
   }
-  return { chunks, fieldGraph, noteFields };
+  return { chunks, fieldGraph, noteFields, noteDocs };
 }
 
 export function serializeCorpus(corpus: Corpus, config: IndexConfig = DEFAULT_INDEX_CONFIG): SerializedIndex {
@@ -207,5 +218,6 @@ export function serializeCorpus(corpus: Corpus, config: IndexConfig = DEFAULT_IN
     index: index.search.toJSON(),
     fieldGraph: corpus.fieldGraph,
     noteFields: corpus.noteFields,
+    noteDocs: corpus.noteDocs,
   };
 }

@@ -162,6 +162,8 @@ export interface SerializedIndex {
   fieldGraph: Record<string, Record<string, string>>;
   /** For seeAlso: knowledge note source → spec field paths it declares. */
   noteFields: Record<string, string[]>;
+  /** Knowledge note source → its title and public documentation URL (absent in indexes built before #16). */
+  noteDocs?: Record<string, { title: string; url: string }>;
 }
 
 export function loadIndex(serialized: SerializedIndex): LoadedIndex {

@@ -31,6 +31,11 @@ export interface Retriever {
   search(query: string, k?: number): DocHit[];
   /** "source › heading" references for a spec field path, for validation messages and the plan comment. */
   seeAlso(fieldPath: string, k?: number): string[];
+  /**
+   * seeAlso's references with their public documentation page, as `label <https://…>` (a note's `docs:` URL, the
+   * Jobs API reference for an SDK field); references without a known page stay as they are.
+   */
+  seeAlsoLinks(fieldPath: string, k?: number): string[];
 }
 
 export interface RetrieverOptions {
@@ -64,6 +69,7 @@ interface Base {
   chunks: DocChunk[];
   fieldGraph: Record<string, Record<string, string>>;
   noteFields: Record<string, string[]>;
+  noteDocs: Record<string, { title: string; url: string }>;
   shared?: LoadedIndex;
   warnings: string[];
 }
@@ -118,6 +124,12 @@ export function getRetriever(options: RetrieverOptions = {}): DocsRetriever {
       const refs = seeAlsoRefs(index, base, fieldPath, k);
       if (seeAlsoMemo.size < SEE_ALSO_MEMO_LIMIT) seeAlsoMemo.set(key, refs);
       return [...refs];
+    },
+    seeAlsoLinks(fieldPath: string, k = 3): string[] {
+      const refs = this.seeAlso(fieldPath, k);
+      if (refs.length === 0) return refs;
+      const { base } = load();
+      return refs.map((ref) => linkedRef(ref, base.noteDocs));
     },
     stats(): RetrieverStats {
       if (!state) return { loaded: false, warnings: [] };
@@ -181,6 +193,7 @@ export function readIndexFile(file: string): Base {
     chunks: full.chunks,
     fieldGraph: full.fieldGraph ?? {},
     noteFields: full.noteFields ?? {},
+    noteDocs: full.noteDocs ?? {},
     warnings: [],
   };
 }
@@ -207,6 +220,7 @@ function buildInMemory(knowledgeDir?: string): Base {
     chunks: corpus.chunks,
     fieldGraph: corpus.fieldGraph,
     noteFields: corpus.noteFields,
+    noteDocs: corpus.noteDocs,
     warnings,
   };
 }
@@ -218,6 +232,20 @@ function findKnowledgeDir(): string | undefined {
   ].map((url) => fileURLToPath(url));
   candidates.push(path.resolve("docs/knowledge"));
   return candidates.find((dir) => existsSync(dir));
+}
+
+/** The Jobs API reference: every SDK field the references name is part of the jobs/create request body. */
+const JOBS_API_URL = "https://docs.databricks.com/api/workspace/jobs/create";
+
+/** `knowledge:x.md › Heading` → `Title › Heading <url>`; `sdk:jobs.Task › field` → `Jobs API: jobs.Task › field <url>`. */
+export function linkedRef(ref: string, noteDocs: Record<string, { title: string; url: string }>): string {
+  const [source, ...rest] = ref.split(" › ");
+  const heading = rest.join(" › ");
+  const note = noteDocs[source];
+  if (note) return `${note.title}${heading && heading !== note.title ? ` › ${heading}` : ""} <${note.url}>`;
+  if (source.startsWith("sdk:"))
+    return `Jobs API: ${source.slice(4)}${heading ? ` › ${heading}` : ""} <${JOBS_API_URL}>`;
+  return ref;
 }
 
 const ROOTS = ["jobs.JobSettings", "jobs.Task", "jobs.JobCluster", "compute.ClusterSpec"];

@@ -16,7 +16,8 @@ import { join, resolve } from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import { didYouMean } from "../domain/schema.js";
 import { assertNoLink } from "./safe-path.js";
-import { parseTargets, type TargetConfig } from "./targets-config.js";
+import { parseTargets, type ConfigPlace, type TargetConfig } from "./targets-config.js";
+import { parseReview, type ReviewConfig } from "./review-config.js";
 
 export const CONFIG_FILE = "jobagent.yml";
 
@@ -25,6 +26,8 @@ export interface ProjectConfig {
   jobs_dir?: string;
   /** Deployment targets in promotion order (state/targets-config.ts). */
   targets?: TargetConfig[];
+  /** How review hints apply (state/review-config.ts). */
+  review?: ReviewConfig;
 }
 
 export type ProjectIdSource = "flag" | "config" | "github" | "origin" | "unset";
@@ -37,7 +40,7 @@ export interface ProjectIdentity {
 }
 
 /** The keys the loader knows. */
-const KNOWN_KEYS = ["project", "jobs_dir", "targets"] as const;
+const KNOWN_KEYS = ["project", "jobs_dir", "targets", "review"] as const;
 const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 
 export class ProjectConfigError extends Error {
@@ -95,21 +98,22 @@ export function parseProjectConfig(text: string, file = CONFIG_FILE): ProjectCon
   const lineOf = (key: string) => lineAt(keyOffset(doc, key));
   if (data.project !== undefined) config.project = checkProject(data.project, file, lineOf("project"));
   if (data.jobs_dir !== undefined) config.jobs_dir = checkJobsDir(data.jobs_dir, file, lineOf("jobs_dir"));
-  if (data.targets !== undefined)
-    config.targets = parseTargets(data.targets, {
-      file,
-      lineOf: (path) => {
-        const node = doc.getIn(path, true) as { range?: [number] } | undefined;
-        const parent =
-          path.length > 1
-            ? (doc.getIn(path.slice(0, -1), true) as { range?: [number] } | undefined)
-            : undefined;
-        return lineAt(node?.range?.[0] ?? parent?.range?.[0]);
-      },
-      fail: (line, field, problem, fix) => {
-        throw new ProjectConfigError(file, line, field, problem, fix);
-      },
-    });
+  const place: ConfigPlace = {
+    file,
+    lineOf: (path) => {
+      const node = doc.getIn(path, true) as { range?: [number] } | undefined;
+      const parent =
+        path.length > 1
+          ? (doc.getIn(path.slice(0, -1), true) as { range?: [number] } | undefined)
+          : undefined;
+      return lineAt(node?.range?.[0] ?? parent?.range?.[0]);
+    },
+    fail: (line, field, problem, fix) => {
+      throw new ProjectConfigError(file, line, field, problem, fix);
+    },
+  };
+  if (data.targets !== undefined) config.targets = parseTargets(data.targets, place);
+  if (data.review !== undefined) config.review = parseReview(data.review, place);
   return config;
 }
 

@@ -7,6 +7,7 @@
  * task plans as no-op or update, never as a second create. Runs use an idempotency token derived from the task and
  * its plan hash, so a rerun does not start a second run. A write whose connection dropped is reconciled by reading.
  */
+import { TERMINAL_RUN_STATES, waitForRun } from "../adapters/databricks/wait-run.js";
 import pLimit from "p-limit";
 import type { ApplyOptions, ApplyResult, TaskApplyResult } from "../engine/api.js";
 import type { JobChange, JobSettings } from "../domain/model.js";
@@ -21,7 +22,6 @@ import { computePlan, jobUrl, type PlannedTask } from "./planner.js";
 import { transition, type TaskRecord } from "../state/task-file.js";
 import { techLead } from "../techlead/techlead.js";
 
-const TERMINAL_RUN_STATES = new Set(["TERMINATED", "SKIPPED", "INTERNAL_ERROR"]);
 const DEFAULT_RUN_WAIT_SECONDS = 600;
 
 export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Promise<ApplyResult> {
@@ -350,10 +350,13 @@ async function applyTask(
         });
         const runRecord: NonNullable<TaskRecord["run"]> = { run_id: run.run_id };
         let failed = false;
+        let durationMs: number | undefined;
         // `wait: true` in the requirement waits up to DEFAULT_RUN_WAIT_SECONDS unless the run sets another bound.
         const wait = applyOptions.runWaitSeconds || (task.spec.run?.wait ? DEFAULT_RUN_WAIT_SECONDS : 0);
         if (wait > 0) {
-          const state = await waitForRun(ctx, run.run_id, wait);
+          const waited = await waitForRun(options.workspace, options.log, { runId: run.run_id, jobId }, wait);
+          const state = waited.state;
+          durationMs = waited.durationMs;
           runRecord.result = state.result_state ?? state.life_cycle_state;
           if (state.run_page_url) runRecord.url = state.run_page_url;
           if (state.state_message) runRecord.message = state.state_message;
@@ -365,6 +368,7 @@ async function applyTask(
           ...(runRecord.url ? { url: runRecord.url } : {}),
           ...(runRecord.result ? { result: runRecord.result } : {}),
           ...(runRecord.message ? { message: runRecord.message } : {}),
+          ...(durationMs !== undefined ? { durationMs } : {}),
         };
         if (failed) {
           throw new Error(
@@ -512,17 +516,6 @@ async function retryAmbiguous(fn: () => Promise<void>): Promise<void> {
 
 function idempotencyToken(taskId: string, hash: string): string {
   return `jobagent-${hashJson({ taskId, hash })}`.slice(0, 64);
-}
-
-async function waitForRun(ctx: RunContext, runId: number, seconds: number) {
-  const deadline = Date.now() + seconds * 1000;
-  let delay = 200;
-  for (;;) {
-    const state = await ctx.options.workspace.getRun(runId);
-    if (TERMINAL_RUN_STATES.has(state.life_cycle_state) || Date.now() > deadline) return state;
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 5000);
-  }
 }
 
 function describeError(error: unknown): string {

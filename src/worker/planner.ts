@@ -16,6 +16,7 @@ import type { TechLeadOutcome } from "../techlead/techlead.js";
 import { sanitizeId } from "../state/task-store.js";
 import { specHash } from "../techlead/techlead.js";
 import { planTask, type PlannedTask } from "./plan/index.js";
+import { addReviewHints } from "./plan/review.js";
 
 export { type PlannedTask } from "./plan/index.js";
 
@@ -109,6 +110,7 @@ export async function computePlan(
     diagnostics.push(...entry.errors, ...(entry.change?.warnings ?? []));
   }
 
+  await addReviewHints(ctx, planned, diagnostics);
   const changes = [...planned.values()].flatMap((p) => (p.change ? [p.change] : []));
   const blocked = [...planned.values()].flatMap((p) => (p.blocked ? [p.blocked] : []));
   const counts: PlanCounts = { create: 0, update: 0, delete: 0, run: 0, noop: 0, blocked: blocked.length };
@@ -148,7 +150,7 @@ export function jobUrl(host: string, jobId: number): string {
 
 function safeSeeAlso(retriever: ReturnType<typeof getRetriever>, path: string): string[] {
   try {
-    return retriever.seeAlso(path, 2);
+    return retriever.seeAlsoLinks(path, 2);
   } catch {
     return [];
   }

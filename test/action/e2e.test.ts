@@ -570,6 +570,10 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
     expect(run.code).toBe(1);
     expect(run.outputs["failure-reason"]).toBe("validation-failed");
     expect(run.stdout).toMatch(/::error title=[^,]*,file=jobs\/broken\.md,line=\d+::/);
+    // the annotation carries the documentation page of the field (the Retriever's links)
+    expect(run.stdout).toMatch(
+      /::error title=[^,]*,file=jobs\/broken\.md,line=\d+::.* See: https:\/\/docs\.databricks\.com\//,
+    );
     const comment = github.commentsOn(12)[0];
     expect(comment.body).toMatch(/Validation failed/);
     expect(parseMarker(comment.body)?.planHash).toBeUndefined();
@@ -612,6 +616,36 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
       '::error::input "on-plan-change" has the value "sometimes"; use one of: fail, apply',
     );
     expect(run.summary).toMatch(/jobagent failed \(`configuration`\)/);
+  });
+
+  it("a tag push in auto mode is a quiet no-op, like a push to another branch", async () => {
+    const main = checkoutOf("main", "checkout-tag");
+    const sha = git(main, "rev-parse", "HEAD");
+    const before = git(remote, "for-each-ref", "--format=%(refname) %(objectname)");
+    const allJobs = async () => {
+      const ws = createSdkWorkspace({ host: local.url, token: local.token });
+      let n = 0;
+      for await (const _ of ws.listJobs({ expandTasks: false })) n++;
+      return n;
+    };
+    const jobsBefore = await allJobs();
+    const writesBefore = github.requests.filter((r) => r.method !== "GET").length;
+    const run = await runAction({
+      event: "push",
+      payload: { ...pushPayload(sha, sha), ref: "refs/tags/v1.2.0", base_ref: "refs/heads/main" },
+      checkout: main,
+      sha,
+      ref: "refs/tags/v1.2.0",
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.outputs["failure-reason"]).toBe("");
+    expect(run.stdout).toContain('event "push" of tag v1.2.0 has nothing for mode auto to do');
+    expect(run.stdout).not.toMatch(/::error/);
+    expect(run.summary).toContain("Event `push` (tag `v1.2.0`): nothing to do in mode `auto`.");
+    // nothing written anywhere: no ref moved, no job, no GitHub write
+    expect(git(remote, "for-each-ref", "--format=%(refname) %(objectname)")).toBe(before);
+    expect(await allJobs()).toBe(jobsBefore);
+    expect(github.requests.filter((r) => r.method !== "GET").length).toBe(writesBefore);
   });
 
   it("a pull_request run on the merge-ref checkout is refused before anything is written; the branch is untouched", async () => {
@@ -775,6 +809,11 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
       const [job] = await jobsNamed("cmd-orders");
       expect(answerOn()[0].body).toMatch(
         new RegExp(`Started \\[run \\d+\\]\\([^)]+\\) of \`cmd-orders\` \\(job ${job.job_id}\\)`),
+      );
+      // waited for (run-wait-seconds 5): one log line per state, then the result with its duration
+      expect(answerOn()[0].body).toMatch(/: ✅ `SUCCESS` in \d+ (ms|s)\./);
+      expect(run.stdout).toMatch(
+        new RegExp(`run \\d+ of job ${job.job_id}: TERMINATED SUCCESS after \\d+ (ms|s) — http`),
       );
       const unknown = await comment("dana", "/jobagent run nobody-knows");
       expect(unknown.code).toBe(0);

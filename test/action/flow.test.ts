@@ -39,4 +39,10 @@ describe("chooseFlow", () => {
   it.each(TABLE)("mode %s on %s (pull request: %s) → %s", (mode, eventName, withPr, flow) => {
     expect(chooseFlow(mode, { eventName, pullRequest: withPr ? pr : undefined })).toBe(flow);
   });
+
+  it("a tag push in auto mode is skipped; in apply mode it still reaches the apply flow (which refuses a non-branch ref)", () => {
+    expect(chooseFlow("auto", { eventName: "push", ref: "refs/tags/v1.0.0" })).toBe("skip");
+    expect(chooseFlow("auto", { eventName: "push", ref: "refs/heads/main" })).toBe("apply");
+    expect(chooseFlow("apply", { eventName: "push", ref: "refs/tags/v1.0.0" })).toBe("apply");
+  });
 });

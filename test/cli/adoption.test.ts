@@ -200,7 +200,10 @@ describe("jobagent import", () => {
     ]);
     // the old inline value is redacted in the terminal plan as in the JSON plan
     const text = await jobagent(["plan", "--no-record"], dir, env);
-    expect(text.stdout).toContain('DB_PASSWORD: "***" → "{{secrets/legacy-etl/db_password}}"');
+    expect(text.stdout).toContain(
+      '      task load: ⚠\n        - new_cluster.spark_env_vars.DB_PASSWORD: "***"\n' +
+        '        + new_cluster.spark_env_vars.DB_PASSWORD: "{{secrets/legacy-etl/db_password}}"',
+    );
     expect(text.stdout + JSON.stringify(parsed)).not.toContain(secret);
     // a second import refuses to overwrite; once applied, the job is this repo's and is skipped
     expect((await jobagent(["import", "--job-id", String(created.jobId)], dir, env)).code).toBe(1);

@@ -205,7 +205,9 @@ describe("renderPlanMarkdown", () => {
     expect(markdown).toContain("class t1 added");
     expect(markdown).toContain("**Requirement vs. plan:**");
     expect(markdown).toContain("The requirement says 07&#58;00 but the cron fires at 07&#58;30");
-    expect(markdown).toContain("**Warnings:**");
+    // a review hint is listed with its rule id and the rule's why (src/domain/review-rules.ts)
+    expect(markdown).toContain("**Review hints:**");
+    expect(markdown).toContain("- 💡 <code>no-retries</code> No retries — a task without retries fails");
     expect(markdown).toContain("🔀 Drift");
     expect(markdown).toContain("**Docs:** Jobs API › schedule");
     expect(markdown).toContain("<details><summary>Requirement text</summary>");

@@ -34,6 +34,13 @@ describe("dist/docs-index.json", () => {
       expect(fromFile.search(query, 5)).toEqual(memory.search(query, 5));
     }
     expect(fromFile.seeAlso("schedule.timezone_id")).toEqual(memory.seeAlso("schedule.timezone_id"));
+    // the prebuilt index carries the notes' documentation URLs (front matter `docs:`)
+    expect(fromFile.seeAlsoLinks("schedule.timezone_id")).toEqual(
+      memory.seeAlsoLinks("schedule.timezone_id"),
+    );
+    expect(fromFile.seeAlsoLinks("schedule.timezone_id")[0]).toMatch(
+      / <https:\/\/docs\.databricks\.com\/aws\/en\/jobs\/scheduled>$/,
+    );
     const stats = fromFile.stats();
     expect(stats).toMatchObject({ loaded: true, origin: "file", indexFile: distIndex });
     expect(stats.loadMs).toBeLessThan(2000);

@@ -106,6 +106,36 @@ describe("seeAlso for spec field paths", () => {
   });
 });
 
+describe("seeAlsoLinks: references with their public documentation page", () => {
+  const retriever = getRetriever();
+
+  it("links a note to its docs: page and an SDK field to the Jobs API reference", () => {
+    expect(retriever.seeAlsoLinks("tasks[x].new_cluster.node_type_id")).toEqual([
+      "Choosing compute for a job › Node types per cloud <https://docs.databricks.com/aws/en/jobs/compute>",
+      "Jobs API: compute.ClusterSpec › node_type_id <https://docs.databricks.com/api/workspace/jobs/create>",
+    ]);
+  });
+
+  it("every knowledge note about Databricks names its public page; a note about jobagent itself stays a reference", () => {
+    const refs = [
+      "tags",
+      "run_as",
+      "git_source",
+      "parameters",
+      "environments",
+      "trigger.file_arrival",
+      "max_concurrent_runs",
+    ]
+      .flatMap((field) => retriever.seeAlsoLinks(field))
+      .filter((ref) => !ref.startsWith("Jobs API: "));
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs)
+      expect(ref).toMatch(
+        / <https:\/\/docs\.databricks\.com\/aws\/en\/[a-z/-]*>$|^knowledge:ownership-and-adoption\.md › /,
+      );
+  });
+});
+
 describe("extra docs folders the user points at", () => {
   let dir: string;
 
