@@ -45,7 +45,7 @@ Commands
                             (--markdown prints the PR comment body; --no-record writes no task file)
   apply [--json]            apply the planned tasks (refuses with plan-changed if the plan moved)
   unlock                    release the project's apply lock in the workspace (after a killed run)
-  status [--json]           tasks by state (the task files queried)
+  status [--json]           tasks by state (the task files queried); with targets: every target, or --target NAME
   interpret FILE [--json]   the Jobs API requests one requirement would produce (nothing written or applied)
   docs search QUERY         search the Databricks documentation index (--k N, --docs-dir DIR, --json)
   eval [interpreter|retrieval|prose|all]   run the evaluation sets and print scores
@@ -223,13 +223,29 @@ export async function main(
         const repoDir = resolve(io.cwd, settings.repoDir);
         const { resolveProjectIdentity } = await import("../state/project-config.js");
         const identity = await resolveProjectIdentity(repoDir, env, settings.repo);
-        const chosen = await cliTarget(identity, settings.target, host, env);
+        const jobsDir = settings.jobsDirExplicit
+          ? settings.jobsDir
+          : (identity.config.jobs_dir ?? settings.jobsDir);
         const { readStatus } = await import("../engine/index.js");
+        // With targets and none named: every target's state, in promotion order.
+        const declared = identity.config.targets ?? [];
+        if (!settings.target && declared.length > 0) {
+          const all = await Promise.all(declared.map((t) => readStatus({ repoDir, jobsDir, target: t })));
+          if (values.json)
+            out(
+              JSON.stringify(
+                { targets: Object.fromEntries(declared.map((t, i) => [t.name, all[i]])) },
+                null,
+                2,
+              ),
+            );
+          else out(declared.map((t, i) => `Target: ${t.name}\n${renderStatus(all[i]!)}`).join("\n\n"));
+          return 0;
+        }
+        const chosen = await cliTarget(identity, settings.target, host, env);
         const status = await readStatus({
           repoDir,
-          jobsDir: settings.jobsDirExplicit
-            ? settings.jobsDir
-            : (identity.config.jobs_dir ?? settings.jobsDir),
+          jobsDir,
           ...(chosen.target ? { target: chosen.target } : {}),
         });
         if (chosen.target) out(`Target: ${chosen.target.name}`);
