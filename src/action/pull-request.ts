@@ -20,6 +20,7 @@ import {
   shortSha,
 } from "./shared.js";
 import { declaredTargets } from "./targets.js";
+import { CONFIG_FILE } from "../state/project-config.js";
 import { runTargetsPlanFlow } from "./targets-pr.js";
 
 /** Size of the plan rendered for the job summary and the log (GitHub caps a step summary at 1 MiB). */
@@ -76,7 +77,8 @@ export async function runPullRequestFlow(
     );
     return files;
   });
-  if (!options.force && !changed.some((file) => file.startsWith(`${jobsDir}/`))) {
+  // jobagent.yml holds the targets' overrides: a change to it changes plans too.
+  if (!options.force && !changed.some((file) => file.startsWith(`${jobsDir}/`) || file === CONFIG_FILE)) {
     deps.log.info(`the pull request does not touch ${jobsDir}/: nothing to plan`);
     deps.summary.add(
       `### jobagent\n\nPull request #${pr.number} does not change \`${jobsDir}/\`: nothing to plan.`,
