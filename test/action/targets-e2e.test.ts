@@ -220,5 +220,18 @@ targets:
     expect(prodResult?.body).toContain(
       "Apply failed (`plan-changed`): Databricks jobs in `jobs` → target `prod`",
     );
+
+    // --- the scheduled drift check of prod (target: prod) sees the hand-made change
+    const drift = await h.run({
+      event: "schedule",
+      payload: { repository: { full_name: "acme/data-jobs", default_branch: "main" } },
+      checkout: h.checkout("main", "checkout-drift"),
+      sha: second.merged.sha,
+      ref: "refs/heads/main",
+      inputs: { ...prodInputs(), mode: "drift", "fail-on-drift": "true" },
+    });
+    expect(drift.outputs["failure-reason"], drift.stdout).toBe("drift-detected");
+    expect(drift.outputs.target).toBe("prod");
+    expect(drift.summary).toContain("Drift check: `jobs` → target `prod`");
   });
 });
