@@ -40,6 +40,8 @@ Commands
                             reads the jobs of a Databricks Asset Bundle into requirement files)
   export --bundle DIR       write the requirements as a Databricks Asset Bundle (databricks.yml +
                             resources/<job>.yml), to leave for \`databricks bundle deploy\` at any time
+  migrate-targets [--yes]   after adding targets: move the jobs recorded before into one target (--target T,
+                            default the first): re-tag them <project>@T, move their task files to .tasks/T/
   tech-lead                 requirements → task files (no workspace changes)
   plan [--json|--markdown]  validate + plan; records the plan in the task files; exit 0 valid, 1 invalid
                             (--markdown prints the PR comment body; --no-record writes no task file)
@@ -268,6 +270,7 @@ export async function main(
       case "interpret":
       case "validate":
       case "import":
+      case "migrate-targets":
         break;
       default:
         throw new UsageError(`unknown command "${command}". Run \`jobagent --help\` for the list.`);
@@ -337,6 +340,10 @@ export async function main(
         case "validate": {
           const { runValidate } = await import("./commands/validate.js");
           return await runValidate(commandContext(settings, values, rest, io, out, log), options);
+        }
+        case "migrate-targets": {
+          const { runMigrateTargets } = await import("./commands/migrate-targets.js");
+          return await runMigrateTargets(commandContext(settings, values, rest, io, out, log), options);
         }
         case "import": {
           const { runImport } = await import("./commands/import.js");
