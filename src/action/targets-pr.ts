@@ -6,6 +6,7 @@
 import { upsertOwnComment, type StickyOptions } from "../adapters/github/sticky.js";
 import type { PlanResult } from "../engine/api.js";
 import type { TargetConfig } from "../state/targets-config.js";
+import { FileTaskStore } from "../state/task-store.js";
 import type { PullRequestContext } from "./context.js";
 import type { ActionDeps } from "./deps.js";
 import { ActionError, ConfigurationError } from "./errors.js";
@@ -147,7 +148,27 @@ async function postComment(
   });
 }
 
+/**
+ * Jobs applied before the project declared targets are recorded in `.tasks/` under `<project>`: no target manages
+ * them and the first target would create new jobs next to them. Says how to move them.
+ */
+async function legacyJobsNote(deps: ActionDeps, first: string): Promise<string | undefined> {
+  const store = new FileTaskStore(deps.context.workspace, deps.inputs.jobsDir);
+  const recorded = (await store.list()).tasks.filter((t) => t.job_id !== undefined);
+  if (recorded.length === 0) return undefined;
+  return (
+    `\`${deps.inputs.jobsDir}/.tasks/\` records ${recorded.length} job(s) applied before \`targets:\` were declared; no ` +
+    `target manages them, so \`${first}\` plans new jobs next to them. Move them into \`${first}\` first: ` +
+    `\`jobagent migrate-targets --target ${first} --yes\` (with that target's credentials), commit \`${deps.inputs.jobsDir}/.tasks/\` and push.`
+  );
+}
+
 export async function runTargetsPlanFlow(deps: ActionDeps, request: TargetsPlanRequest): Promise<void> {
+  const legacy = await legacyJobsNote(deps, request.targets[0]!.name);
+  if (legacy) {
+    deps.log.warn(legacy);
+    request.notes.push(legacy);
+  }
   try {
     const sections: TargetPlanSection[] = [];
     for (const config of request.targets) sections.push(await planTarget(deps, request, config));

@@ -3,13 +3,14 @@
 // no change instead of a second job. dist/cli.js in child processes against a local workspace over HTTP.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSdkWorkspace } from "../../src/adapters/databricks/sdk-workspace.js";
 import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
+import { ActionHarness, prPayload } from "../support/action-harness.js";
 
 const run = promisify(execFile);
 const CLI = resolve("dist/cli.js");
@@ -75,6 +76,39 @@ describe("migrate-targets", () => {
       join(repo, "jobagent.yml"),
       `project: acme/data-jobs\ntargets:\n  dev:\n    host: ${ws.url}\n  prod:\n    host: https://prod.example.cloud.databricks.com\n`,
     );
+    // the action's pull request plan says what to do
+    const seed: Record<string, string> = {
+      "jobagent.yml": await readFile(join(repo, "jobagent.yml"), "utf8"),
+    };
+    for (const file of [
+      "jobs/orders.md",
+      ...(await readdir(join(repo, "jobs", ".tasks"))).map((f) => `jobs/.tasks/${f}`),
+    ])
+      if (file.endsWith(".md")) seed[file] = await readFile(join(repo, file), "utf8");
+    const h = new ActionHarness();
+    try {
+      await h.start(seed);
+      const { head, base } = h.openBranch("tweak", {
+        "jobs/orders.md": REQUIREMENT.replace("Daily", "Every day:"),
+      });
+      h.github.files.set(3, [{ filename: "jobs/orders.md", status: "modified" }]);
+      const pr = await h.run({
+        event: "pull_request",
+        payload: prPayload("opened", 3, "tweak", head, base),
+        checkout: h.checkout("tweak", "pr"),
+        sha: head,
+        ref: "refs/pull/3/merge",
+        env: { DATABRICKS_TOKEN_DEV: TOKEN },
+      });
+      expect(pr.code, pr.stdout + pr.stderr).toBe(0);
+      const body = h.github.commentsOn(3)[0].body;
+      expect(body).toContain("records 1 job(s) applied before `targets:` were declared");
+      expect(body).toContain("`jobagent migrate-targets --target dev --yes`");
+      expect(body).toContain("<b>prod</b> — not planned");
+    } finally {
+      await h.close();
+    }
+
     const dry = await jobagent(["migrate-targets"]);
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toContain(
