@@ -11,6 +11,7 @@ import { buildApplyComment } from "./comment.js";
 import type { ActionDeps } from "./deps.js";
 import { ActionError, ConfigurationError } from "./errors.js";
 import { branchOfRef, engineOptions, shortSha } from "./shared.js";
+import { applyTarget, requireTargetWorkspace, targetEngineOptions } from "./targets.js";
 import { escapeTableCell } from "../domain/markdown.js";
 
 const APPROVAL_LOOKUP_RETRIES_MS = [1000, 2000, 4000];
@@ -59,7 +60,23 @@ async function lookupApprovedPlan(deps: ActionDeps): Promise<ApprovedPlan | unde
   }
 }
 
-function applySummary(result: ApplyResult, deps: ActionDeps, approved: ApprovedPlan | undefined): string {
+/** The plan hash the merged PR's comment approved for one target (undefined: the task files' record decides). */
+function approvedForTarget(deps: ActionDeps, approved: ApprovedPlan | undefined, name: string) {
+  const hash = approved?.targets?.[name];
+  if (approved && !hash)
+    deps.log.info(
+      `PR #${approved.pullRequest.number} shows no approvable plan for target ${name}: using the plan recorded in the task files`,
+    );
+  else if (hash) deps.log.info(`target ${name}: approved plan ${hash}`);
+  return hash;
+}
+
+function applySummary(
+  result: ApplyResult,
+  deps: ActionDeps,
+  approved: ApprovedPlan | undefined,
+  target?: string,
+): string {
   const rows = result.results.map((r) => {
     const job = r.jobUrl ? `[${r.jobName}](${r.jobUrl})` : r.jobName;
     const run = r.run
@@ -69,7 +86,7 @@ function applySummary(result: ApplyResult, deps: ActionDeps, approved: ApprovedP
     return `| ${r.status} | ${r.op} | ${cell(job)} | ${r.jobId ?? ""} | ${cell(run)} | ${cell(r.error ?? "")} |`;
   });
   return [
-    `## ${result.ok ? "Applied" : `Apply failed (${result.failureReason ?? "apply-failed"})`}: \`${deps.inputs.jobsDir}\``,
+    `## ${result.ok ? "Applied" : `Apply failed (${result.failureReason ?? "apply-failed"})`}: \`${deps.inputs.jobsDir}\`${target ? ` → target \`${target}\`` : ""}`,
     `Commit \`${shortSha(deps.context.sha)}\` · plan \`${result.planHash}\`` +
       (approved?.planHash
         ? ` · approved \`${approved.planHash}\` on PR #${approved.pullRequest.number}`
@@ -103,13 +120,17 @@ export async function runApplyFlow(
     deps.summary.add(`### jobagent\n\nPush to \`${branch}\` (not the default branch): nothing to apply.`);
     return;
   }
-  const workspace = await deps.workspace();
+  // With deployment targets: the `target` input, else the first target in the promotion order (apply on merge).
+  const target = await applyTarget(deps);
+  const workspace = target ? await requireTargetWorkspace(deps, target) : await deps.workspace();
   if (!workspace) {
     throw new ConfigurationError(
       'no Databricks credentials: set the "databricks-host" and "databricks-token" inputs (or DATABRICKS_HOST / ' +
         "DATABRICKS_TOKEN), or grant `id-token: write` for OIDC federation",
     );
   }
+  if (target)
+    deps.log.info(`target ${target.name}${target.environment ? ` (environment ${target.environment})` : ""}`);
 
   const approved = await deps.log.group("Approved plan", () => lookupApprovedPlan(deps));
   if (deps.inputs.commitProgress) {
@@ -120,9 +141,11 @@ export async function runApplyFlow(
     });
     if (taken > 0) deps.log.info(`took ${taken} task-state commit(s) of earlier runs from origin/${branch}`);
   }
-  const engineOpts = await engineOptions(deps, workspace);
+  const base = await engineOptions(deps, workspace);
+  const engineOpts = target ? await targetEngineOptions(deps, base, target) : base;
+  const approvedPlanHash = target ? approvedForTarget(deps, approved, target.name) : approved?.planHash;
   const result = await deps.engine.runApply(engineOpts, {
-    approvedPlanHash: approved?.planHash,
+    approvedPlanHash,
     onPlanChange: deps.inputs.onPlanChange,
     runWaitSeconds: deps.inputs.runWaitSeconds,
   });
@@ -135,7 +158,11 @@ export async function runApplyFlow(
   deps.outputs.set("to-update", count("update"));
   deps.outputs.set("to-delete", count("delete"));
   deps.outputs.set("plan-hash", result.planHash);
-  deps.summary.add(applySummary(result, deps, approved));
+  if (target) {
+    deps.outputs.set("target", target.name);
+    deps.outputs.set("plan-hashes", JSON.stringify({ [target.name]: result.planHash }));
+  }
+  deps.summary.add(applySummary(result, deps, approved, target?.name));
 
   let pushError: unknown;
   if (deps.inputs.commitProgress) {
@@ -143,7 +170,7 @@ export async function runApplyFlow(
       await deps.log.group(`Commit task states and progress to ${branch}`, async () => {
         const pushed = await deps.git.commitAndPush({
           paths: [deps.inputs.jobsDir],
-          message: `jobagent: ${result.ok ? "applied" : "apply failed for"} plan ${result.planHash} [skip ci]`,
+          message: `jobagent: ${result.ok ? "applied" : "apply failed for"} plan ${result.planHash}${target ? ` to ${target.name}` : ""} [skip ci]`,
           branch,
         });
         deps.log.info(
@@ -162,6 +189,7 @@ export async function runApplyFlow(
       kind: "apply" as const,
       jobsDir: deps.inputs.jobsDir,
       trustedAuthors: deps.inputs.botLogins,
+      target: target?.name,
     };
     try {
       await deps.log.group(`Result comment on PR #${approved.pullRequest.number}`, async () => {
@@ -181,8 +209,9 @@ export async function runApplyFlow(
               result,
               jobsDir: deps.inputs.jobsDir,
               sha: deps.context.sha,
-              approvedPlanHash: approved.planHash,
+              approvedPlanHash,
               runUrl: deps.context.runUrl,
+              target: target?.name,
             }),
           ),
         );

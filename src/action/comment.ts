@@ -217,6 +217,8 @@ export interface ApplyCommentInput {
   approvedPlanHash?: string;
   runUrl?: string;
   maxChars?: number;
+  /** The deployment target applied (one result comment per target). */
+  target?: string;
 }
 
 /** The result of applying a merged PR's plan, commented on that PR (one per PR, updated on re-runs). */
@@ -227,8 +229,14 @@ export function buildApplyComment(input: ApplyCommentInput): string {
     ? "✅ Applied"
     : `❌ Apply failed${result.failureReason ? ` (\`${result.failureReason}\`)` : ""}`;
   const lines = [
-    formatMarker({ kind: "apply", jobsDir: input.jobsDir, planHash: result.planHash, headSha: input.sha }),
-    `## ${title}: Databricks jobs in \`${input.jobsDir}\``,
+    formatMarker({
+      kind: "apply",
+      jobsDir: input.jobsDir,
+      planHash: result.planHash,
+      headSha: input.sha,
+      target: input.target,
+    }),
+    `## ${title}: Databricks jobs in \`${input.jobsDir}\`${input.target ? ` → target \`${input.target}\`` : ""}`,
     "",
     `Commit \`${short(input.sha)}\` · plan \`${result.planHash}\`${input.approvedPlanHash ? ` (approved \`${input.approvedPlanHash}\`)` : ""}${input.runUrl ? ` · [workflow run](${input.runUrl})` : ""}`,
     "",

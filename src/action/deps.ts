@@ -7,6 +7,7 @@ import type { Workspace } from "../adapters/databricks/port.js";
 import type { PlanRenderer } from "./comment.js";
 import type { GitHubContext } from "./context.js";
 import type { ActionInputs } from "./inputs.js";
+import type { TargetConfig } from "../state/targets-config.js";
 import type { ActionLogger, JobSummary, Outputs, Redactor } from "./report.js";
 
 /** The engine entry points the action wraps (src/engine/index.ts). */
@@ -34,6 +35,8 @@ export interface ActionDeps {
   git: GitPort;
   /** The workspace to plan/apply against; undefined when there are no Databricks credentials (fork PRs). */
   workspace(): Promise<Workspace | undefined>;
+  /** The workspace of a deployment target (credentials: ./targets.ts); undefined when it has none. */
+  targetWorkspace(target: TargetConfig): Promise<Workspace | undefined>;
   /** LLM settings for the Tech Lead (undefined: structured requirements only). */
   llm(): Promise<EngineOptions["llm"]>;
   log: ActionLogger;
@@ -41,4 +44,6 @@ export interface ActionDeps {
   outputs: Outputs;
   redactor: Redactor;
   render?: PlanRenderer;
+  /** The renderer for a target's plan (job links to that target's workspace). */
+  renderFor?(host: string | undefined): PlanRenderer;
 }

@@ -3,16 +3,21 @@ import type { ActionDeps } from "./deps.js";
 import { ActionError, ConfigurationError } from "./errors.js";
 import { annotateAll, diagnosticsMarkdown, engineOptions, setPlanOutputs } from "./shared.js";
 import { escapeTableCell } from "../domain/markdown.js";
+import { applyTarget, requireTargetWorkspace, targetEngineOptions } from "./targets.js";
 
 export async function runDriftFlow(deps: ActionDeps, options: { drift: boolean }): Promise<void> {
-  const workspace = await deps.workspace();
+  // With targets: the `target` input's target, else the first (run one drift job per target to check them all).
+  const target = await applyTarget(deps);
+  const workspace = target ? await requireTargetWorkspace(deps, target) : await deps.workspace();
   if (!workspace) {
     throw new ConfigurationError(
       'no Databricks credentials: set the "databricks-host" and "databricks-token" inputs (or DATABRICKS_HOST / ' +
         "DATABRICKS_TOKEN), or grant `id-token: write` for OIDC federation",
     );
   }
-  const engineOpts = await engineOptions(deps, workspace);
+  const base = await engineOptions(deps, workspace);
+  const engineOpts = target ? await targetEngineOptions(deps, base, target) : base;
+  if (target) deps.outputs.set("target", target.name);
   deps.log.info(options.drift ? "Drift check (read-only plan)" : "Plan (read-only)");
   const plan = await deps.engine.runPlan(engineOpts, { record: false, drift: options.drift });
   annotateAll(deps, plan.diagnostics);
@@ -21,7 +26,7 @@ export async function runDriftFlow(deps: ActionDeps, options: { drift: boolean }
   const drifted = plan.changes.filter((c) => c.drift.length > 0);
   const pending = plan.changes.filter((c) => c.op !== "no-op");
   const lines = [
-    `## ${options.drift ? "Drift check" : "Plan"}: \`${deps.inputs.jobsDir}\``,
+    `## ${options.drift ? "Drift check" : "Plan"}: \`${deps.inputs.jobsDir}\`${target ? ` → target \`${target.name}\`` : ""}`,
     drifted.length || pending.length
       ? `${drifted.length} job(s) changed in the workspace outside the repo; ${pending.length} job(s) differ from the requirements.`
       : "No drift: every job matches its requirement.",

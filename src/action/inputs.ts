@@ -16,7 +16,7 @@ import {
 
 export type ActionInputs = Omit<
   Settings,
-  "strictConsistency" | "repoDir" | "repo" | "target" | "jobsDirExplicit" | "secrets"
+  "strictConsistency" | "repoDir" | "repo" | "jobsDirExplicit" | "secrets"
 >;
 
 export interface InputSource {
@@ -54,6 +54,6 @@ export function parseInputs(source: InputSource = actionInputSource): ActionInpu
     throw error;
   }
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const { strictConsistency, repoDir, repo, target, jobsDirExplicit, secrets, ...inputs } = settings;
+  const { strictConsistency, repoDir, repo, jobsDirExplicit, secrets, ...inputs } = settings;
   return { ...inputs, botLogins: [...new Set([GITHUB_ACTIONS_BOT, ...settings.botLogins])] };
 }

@@ -10,7 +10,9 @@ import { createSimpleGitPort } from "../adapters/git/simple-git.js";
 import { createOctokitPort } from "../adapters/github/octokit.js";
 import { createSdkWorkspace } from "../adapters/databricks/sdk-workspace.js";
 import type { Workspace } from "../adapters/databricks/port.js";
-import type { EngineOptions } from "../engine/api.js";
+import type { EngineOptions, PlanResult } from "../engine/api.js";
+import type { TargetConfig } from "../state/targets-config.js";
+import { targetCredentials } from "./targets.js";
 import { renderPlanMarkdown } from "../domain/render.js";
 import { runApplyFlow } from "./apply.js";
 import { readGitHubContext, type GitHubContext } from "./context.js";
@@ -28,29 +30,52 @@ function wire(inputs: ActionInputs, context: GitHubContext, redactor: Redactor):
   const log = createCoreLogger(redactor);
   const summary = new JobSummary(redactor);
   const outputs = new Outputs(redactor);
+  const oidc = {
+    getIdToken: (audience?: string) => core.getIDToken(audience),
+    oidcAvailable: Boolean(process.env.ACTIONS_ID_TOKEN_REQUEST_URL),
+    setSecret: (value: string) => {
+      core.setSecret(value);
+      redactor.add(value);
+    },
+    fetch,
+  };
+  const resolveToken = (host: string, given: string | undefined) =>
+    resolveDatabricksToken(
+      { host, token: given, clientId: inputs.databricksClientId, audience: inputs.databricksOidcAudience },
+      oidc,
+    );
   let token: Promise<string | undefined> | undefined;
   const databricksToken = () => {
     token ??= inputs.databricksHost
-      ? resolveDatabricksToken(
-          {
-            host: inputs.databricksHost,
-            token: inputs.databricksToken,
-            clientId: inputs.databricksClientId,
-            audience: inputs.databricksOidcAudience,
-          },
-          {
-            getIdToken: (audience) => core.getIDToken(audience),
-            oidcAvailable: Boolean(process.env.ACTIONS_ID_TOKEN_REQUEST_URL),
-            setSecret: (value) => {
-              core.setSecret(value);
-              redactor.add(value);
-            },
-            fetch,
-          },
-        )
+      ? resolveToken(inputs.databricksHost, inputs.databricksToken)
       : Promise.resolve(undefined);
     return token;
   };
+  const targetWorkspaces = new Map<string, Promise<Workspace | undefined>>();
+  const targetWorkspace = (target: TargetConfig) => {
+    const cached = targetWorkspaces.get(target.name);
+    if (cached) return cached;
+    const connect = async () => {
+      const credentials = targetCredentials(target, inputs, process.env);
+      if (!credentials) return undefined;
+      if (credentials.token) oidc.setSecret(credentials.token);
+      const resolved = await resolveToken(credentials.host, credentials.token);
+      return resolved ? createSdkWorkspace({ host: credentials.host, token: resolved }) : undefined;
+    };
+    const pending = connect();
+    targetWorkspaces.set(target.name, pending);
+    return pending;
+  };
+  const renderFor =
+    (host: string | undefined) =>
+    (plan: PlanResult, { maxChars }: { maxChars: number }) =>
+      renderPlanMarkdown(plan, {
+        maxChars,
+        repoUrl: `${context.serverUrl}/${context.repository}/blob/${context.pullRequest?.headRef || context.sha}`,
+        jobUrl: host ? (jobId) => `${host}/jobs/${jobId}` : undefined,
+        // The run page shows the job summary, which holds the whole plan.
+        fullPlanUrl: context.runUrl,
+      });
   let workspace: Workspace | undefined;
   return {
     inputs,
@@ -77,6 +102,7 @@ function wire(inputs: ActionInputs, context: GitHubContext, redactor: Redactor):
       workspace = createSdkWorkspace({ host: inputs.databricksHost, token: resolved });
       return workspace;
     },
+    targetWorkspace,
     async llm(): Promise<EngineOptions["llm"]> {
       if (!inputs.llm) return undefined;
       const key = inputs.llm.apiKey ?? (await databricksToken());
@@ -95,14 +121,8 @@ function wire(inputs: ActionInputs, context: GitHubContext, redactor: Redactor):
     summary,
     outputs,
     redactor,
-    render: (plan, { maxChars }) =>
-      renderPlanMarkdown(plan, {
-        maxChars,
-        repoUrl: `${context.serverUrl}/${context.repository}/blob/${context.pullRequest?.headRef || context.sha}`,
-        jobUrl: inputs.databricksHost ? (jobId) => `${inputs.databricksHost}/jobs/${jobId}` : undefined,
-        // The run page shows the job summary, which holds the whole plan.
-        fullPlanUrl: context.runUrl,
-      }),
+    render: renderFor(inputs.databricksHost),
+    renderFor,
   };
 }
 
@@ -147,6 +167,12 @@ export async function run(): Promise<void> {
     const inputs = parseInputs();
     for (const secret of [inputs.databricksToken, inputs.githubToken, inputs.llm?.apiKey])
       redactor.add(secret);
+    // Per-target tokens the workflow maps into the step's env (./targets.ts) are secrets from the start.
+    for (const [name, value] of Object.entries(process.env))
+      if (name.startsWith("DATABRICKS_TOKEN_") && value) {
+        core.setSecret(value);
+        redactor.add(value);
+      }
     const context = readGitHubContext();
     deps = wire(inputs, context, redactor);
     summary = deps.summary;

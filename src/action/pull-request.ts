@@ -19,6 +19,9 @@ import {
   setPlanOutputs,
   shortSha,
 } from "./shared.js";
+import { declaredTargets } from "./targets.js";
+import { CONFIG_FILE } from "../state/project-config.js";
+import { runTargetsPlanFlow } from "./targets-pr.js";
 
 /** Size of the plan rendered for the job summary and the log (GitHub caps a step summary at 1 MiB). */
 const FULL_PLAN_CHARS = 900_000;
@@ -74,12 +77,30 @@ export async function runPullRequestFlow(
     );
     return files;
   });
-  if (!options.force && !changed.some((file) => file.startsWith(`${jobsDir}/`))) {
+  // jobagent.yml holds the targets' overrides: a change to it changes plans too.
+  if (!options.force && !changed.some((file) => file.startsWith(`${jobsDir}/`) || file === CONFIG_FILE)) {
     deps.log.info(`the pull request does not touch ${jobsDir}/: nothing to plan`);
     deps.summary.add(
       `### jobagent\n\nPull request #${pr.number} does not change \`${jobsDir}/\`: nothing to plan.`,
     );
     return;
+  }
+
+  const targets = await declaredTargets(deps);
+  if (targets) {
+    // Deployment targets (jobagent.yml `targets:`): one plan per target, one comment section per target.
+    const policy = pushPolicy(deps, pr);
+    if (policy.canPush) await assertHeadCheckout(deps, pr);
+    return runTargetsPlanFlow(deps, {
+      pr,
+      changed,
+      targets,
+      ...policy,
+      techLeadOnly: options.techLeadOnly ?? false,
+      sticky: stickyOptions(deps),
+      fullPlanChars: FULL_PLAN_CHARS,
+      markOutdated: (error) => markPlanOutdated(deps, pr, error),
+    });
   }
 
   const workspace = await deps.workspace();
@@ -97,15 +118,7 @@ export async function runPullRequestFlow(
         "DATABRICKS_TOKEN), or grant `id-token: write` for OIDC federation",
     );
   }
-  const canPush = !pr.fromFork && deps.inputs.commitProgress;
-  const notes: string[] = [];
-  if (pr.fromFork)
-    notes.push(
-      "Pull request from a fork: task files were not committed and this plan can never be applied from the fork.",
-    );
-  else if (!deps.inputs.commitProgress)
-    notes.push("`commit-progress: false`: task files were not committed to the branch.");
-
+  const { canPush, notes } = pushPolicy(deps, pr);
   if (canPush) await assertHeadCheckout(deps, pr);
   const engineOpts = await engineOptions(deps, workspace);
   let plan: PlanResult | undefined;
@@ -192,6 +205,19 @@ export async function runPullRequestFlow(
       await markPlanOutdated(deps, pr, error);
     throw error;
   }
+}
+
+/** Whether the run commits task files to the PR branch, and the warnings the comment shows when it does not. */
+function pushPolicy(deps: ActionDeps, pr: PullRequestContext): { canPush: boolean; notes: string[] } {
+  const canPush = !pr.fromFork && deps.inputs.commitProgress;
+  const notes: string[] = [];
+  if (pr.fromFork)
+    notes.push(
+      "Pull request from a fork: task files were not committed and this plan can never be applied from the fork.",
+    );
+  else if (!deps.inputs.commitProgress)
+    notes.push("`commit-progress: false`: task files were not committed to the branch.");
+  return { canPush, notes };
 }
 
 /**

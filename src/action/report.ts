@@ -66,6 +66,8 @@ export const OUTPUT_NAMES = [
   "to-update",
   "to-delete",
   "plan-hash",
+  "plan-hashes",
+  "target",
   "failure-reason",
 ] as const;
 export type OutputName = (typeof OUTPUT_NAMES)[number];

@@ -40,12 +40,14 @@ Commands
                             reads the jobs of a Databricks Asset Bundle into requirement files)
   export --bundle DIR       write the requirements as a Databricks Asset Bundle (databricks.yml +
                             resources/<job>.yml), to leave for \`databricks bundle deploy\` at any time
+  migrate-targets [--yes]   after adding targets: move the jobs recorded before into one target (--target T,
+                            default the first): re-tag them <project>@T, move their task files to .tasks/T/
   tech-lead                 requirements → task files (no workspace changes)
   plan [--json|--markdown]  validate + plan; records the plan in the task files; exit 0 valid, 1 invalid
                             (--markdown prints the PR comment body; --no-record writes no task file)
   apply [--json]            apply the planned tasks (refuses with plan-changed if the plan moved)
   unlock                    release the project's apply lock in the workspace (after a killed run)
-  status [--json]           tasks by state (the task files queried)
+  status [--json]           tasks by state (the task files queried); with targets: every target, or --target NAME
   interpret FILE [--json]   the Jobs API requests one requirement would produce (nothing written or applied)
   docs search QUERY         search the Databricks documentation index (--k N, --docs-dir DIR, --json)
   eval [interpreter|retrieval|prose|all]   run the evaluation sets and print scores
@@ -223,13 +225,29 @@ export async function main(
         const repoDir = resolve(io.cwd, settings.repoDir);
         const { resolveProjectIdentity } = await import("../state/project-config.js");
         const identity = await resolveProjectIdentity(repoDir, env, settings.repo);
-        const chosen = await cliTarget(identity, settings.target, host, env);
+        const jobsDir = settings.jobsDirExplicit
+          ? settings.jobsDir
+          : (identity.config.jobs_dir ?? settings.jobsDir);
         const { readStatus } = await import("../engine/index.js");
+        // With targets and none named: every target's state, in promotion order.
+        const declared = identity.config.targets ?? [];
+        if (!settings.target && declared.length > 0) {
+          const all = await Promise.all(declared.map((t) => readStatus({ repoDir, jobsDir, target: t })));
+          if (values.json)
+            out(
+              JSON.stringify(
+                { targets: Object.fromEntries(declared.map((t, i) => [t.name, all[i]])) },
+                null,
+                2,
+              ),
+            );
+          else out(declared.map((t, i) => `Target: ${t.name}\n${renderStatus(all[i]!)}`).join("\n\n"));
+          return 0;
+        }
+        const chosen = await cliTarget(identity, settings.target, host, env);
         const status = await readStatus({
           repoDir,
-          jobsDir: settings.jobsDirExplicit
-            ? settings.jobsDir
-            : (identity.config.jobs_dir ?? settings.jobsDir),
+          jobsDir,
           ...(chosen.target ? { target: chosen.target } : {}),
         });
         if (chosen.target) out(`Target: ${chosen.target.name}`);
@@ -252,6 +270,7 @@ export async function main(
       case "interpret":
       case "validate":
       case "import":
+      case "migrate-targets":
         break;
       default:
         throw new UsageError(`unknown command "${command}". Run \`jobagent --help\` for the list.`);
@@ -321,6 +340,10 @@ export async function main(
         case "validate": {
           const { runValidate } = await import("./commands/validate.js");
           return await runValidate(commandContext(settings, values, rest, io, out, log), options);
+        }
+        case "migrate-targets": {
+          const { runMigrateTargets } = await import("./commands/migrate-targets.js");
+          return await runMigrateTargets(commandContext(settings, values, rest, io, out, log), options);
         }
         case "import": {
           const { runImport } = await import("./commands/import.js");

@@ -3,9 +3,9 @@
  * jobagent.yml. A target bound to a host refuses a different host from the flag or the environment, so a token meant
  * for one workspace is never used against another by mistake.
  */
-import { shortIdentity } from "../domain/targets.js";
+import { activateTarget } from "../engine/targets.js";
 import type { ProjectIdentity } from "../state/project-config.js";
-import { selectTarget, targetProjectId } from "../state/targets-config.js";
+import { selectTarget } from "../state/targets-config.js";
 import type { ActiveTarget } from "../techlead/targets.js";
 
 export interface CliTarget {
@@ -36,11 +36,6 @@ export function resolveCliTarget(
     throw new TargetError(
       `target "${config.name}" is bound to ${config.host} in jobagent.yml, but the Databricks host given is ${host} — unset DATABRICKS_HOST / --databricks-host, or choose the target that uses it`,
     );
-  const user = env.JOBAGENT_USER ?? env.GITHUB_HEAD_REF ?? env.GITHUB_ACTOR ?? env.USER ?? "user";
-  const target: ActiveTarget = {
-    ...config,
-    identity: { user: shortIdentity(user) },
-    declared: (identity.config.targets ?? []).map((t) => t.name),
-  };
-  return { target, host: config.host ?? host, repo: targetProjectId(identity.id, config) };
+  const { target, repo } = activateTarget(identity.id, config, identity.config.targets ?? [], env);
+  return { target, host: config.host ?? host, repo };
 }

@@ -71,7 +71,7 @@ export const SETTINGS = [
   { name: "strict-consistency", kind: "boolean", default: "false", surfaces: CLI },
   { name: "repo-dir", kind: "string", default: ".", surfaces: CLI },
   { name: "repo", kind: "string", default: "", surfaces: CLI },
-  { name: "target", kind: "string", default: "", surfaces: CLI },
+  { name: "target", kind: "string", default: "", surfaces: BOTH },
 ] as const satisfies readonly SettingSpec[];
 
 export type SettingName = (typeof SETTINGS)[number]["name"];

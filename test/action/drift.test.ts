@@ -73,6 +73,7 @@ function deps(inputs: Record<string, string>, warnings: string[] = []): ActionDe
     engine,
     git: createSimpleGitPort({ repoDir, log: () => undefined, unionMergePaths: [] }),
     workspace: async () => workspace,
+    targetWorkspace: async () => undefined,
     llm: async () => undefined,
     log: logger(warnings),
     summary: new JobSummary(redactor),

@@ -170,6 +170,16 @@ describe("targets: dev → prod", () => {
     const status = await jobagent(["status", "--target", "prod"]);
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toContain("Target: prod");
+    expect(status.stdout).not.toContain("Target: dev");
+    // no target named: every target's state, in promotion order
+    const all = await jobagent(["status", "--json"]);
+    expect(all.code, all.stderr).toBe(0);
+    const byTarget = JSON.parse(all.stdout).targets;
+    expect(Object.keys(byTarget)).toEqual(["dev", "prod"]);
+    expect(byTarget.dev.tasks.length).toBeGreaterThan(0);
+    expect(byTarget.prod.counts.COMPLETE).toBeGreaterThan(0);
+    const text = await jobagent(["status"]);
+    expect(text.stdout.indexOf("Target: dev")).toBeLessThan(text.stdout.indexOf("Target: prod"));
     const bad = await jobagent(["plan", "--target", "prd"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/target "prd" is not declared.*did you mean "prod"/);

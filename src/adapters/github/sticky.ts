@@ -20,6 +20,10 @@ export interface CommentMarker {
   planHash?: string;
   /** Commit the plan was computed on. */
   headSha?: string;
+  /** Deployment targets (jobagent.yml `targets:`): the approvable plan hash of each target planned (`target.NAME=`). */
+  targets?: Record<string, string>;
+  /** The one target an apply result is about (`target=NAME`); one result comment per target. */
+  target?: string;
 }
 
 const MARKER_RE = /^<!-- jobagent:(plan|apply|command) ([^\n]*?) -->/;
@@ -29,6 +33,8 @@ export function formatMarker(marker: CommentMarker): string {
   const fields: string[] = [`jobs-dir=${encodeURIComponent(marker.jobsDir)}`];
   if (marker.planHash) fields.push(`plan-hash=${marker.planHash}`);
   if (marker.headSha) fields.push(`head=${marker.headSha}`);
+  if (marker.target) fields.push(`target=${marker.target}`);
+  for (const [name, hash] of Object.entries(marker.targets ?? {})) fields.push(`target.${name}=${hash}`);
   for (const field of fields) {
     const value = field.slice(field.indexOf("=") + 1);
     if (!VALUE_RE.test(value))
@@ -48,12 +54,16 @@ export function parseMarker(body: string): CommentMarker | undefined {
   }
   const jobsDir = fields.get("jobs-dir");
   if (jobsDir === undefined) return undefined;
-  return {
+  const marker: CommentMarker = {
     kind: match[1] as MarkerKind,
     jobsDir: decodeURIComponent(jobsDir),
     planHash: fields.get("plan-hash") || undefined,
     headSha: fields.get("head") || undefined,
   };
+  const targets = [...fields].filter(([key, value]) => key.startsWith("target.") && value);
+  if (targets.length) marker.targets = Object.fromEntries(targets.map(([k, v]) => [k.slice(7), v]));
+  if (fields.get("target")) marker.target = fields.get("target");
+  return marker;
 }
 
 export interface StickyOptions {
@@ -61,6 +71,8 @@ export interface StickyOptions {
   jobsDir: string;
   /** Logins whose comments the action owns (default: github-actions[bot]). */
   trustedAuthors: readonly string[];
+  /** The deployment target of an apply result comment (one per target); undefined without targets. */
+  target?: string;
 }
 
 export interface OwnComment {
@@ -78,7 +90,12 @@ export async function findOwnComment(
   for (const comment of await github.listIssueComments(issueNumber)) {
     if (!trusted.has(comment.author)) continue;
     const marker = parseMarker(comment.body);
-    if (marker && marker.kind === options.kind && marker.jobsDir === options.jobsDir)
+    if (
+      marker &&
+      marker.kind === options.kind &&
+      marker.jobsDir === options.jobsDir &&
+      marker.target === options.target
+    )
       return { comment, marker };
   }
   return undefined;
@@ -116,6 +133,8 @@ export interface ApprovedPlan {
   planHash?: string;
   /** Commit the approved plan was computed on. */
   headSha?: string;
+  /** With deployment targets: the plan hash approved for each target. */
+  targets?: Record<string, string>;
   commentId?: number;
 }
 
@@ -150,12 +169,17 @@ export async function findApprovedPlan(
     pullRequest = pickMergedPullRequest(sha, await github.listPullRequestsForCommit(sha));
   }
   if (!pullRequest) return undefined;
-  const own = await findOwnComment(github, pullRequest.number, { ...options, kind: "plan" });
+  const own = await findOwnComment(github, pullRequest.number, {
+    ...options,
+    kind: "plan",
+    target: undefined,
+  });
   if (!own) return { pullRequest };
   return {
     pullRequest,
     planHash: own.marker.planHash,
     headSha: own.marker.headSha,
+    ...(own.marker.targets ? { targets: own.marker.targets } : {}),
     commentId: own.comment.id,
   };
 }
