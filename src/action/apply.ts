@@ -11,6 +11,7 @@ import type { ActionDeps } from "./deps.js";
 import { ActionError, ConfigurationError } from "./errors.js";
 import { branchOfRef, engineOptions, shortSha } from "./shared.js";
 import { escapeTableCell } from "../domain/markdown.js";
+import { prepareProgress, progressMarkdown, recordProgress, type ProgressOutcome } from "./progress.js";
 
 const APPROVAL_LOOKUP_RETRIES_MS = [1000, 2000, 4000];
 
@@ -119,6 +120,10 @@ export async function runApplyFlow(
     });
     if (taken > 0) deps.log.info(`took ${taken} task-state commit(s) of earlier runs from origin/${branch}`);
   }
+  // Before anything changes: may this run push its task states to the branch, or do they go to the state branch?
+  const decision = deps.inputs.commitProgress
+    ? await deps.log.group("Where progress is recorded", () => prepareProgress(deps, branch))
+    : undefined;
   const engineOpts = await engineOptions(deps, workspace);
   const result = await deps.engine.runApply(engineOpts, {
     approvedPlanHash: approved?.planHash,
@@ -137,25 +142,31 @@ export async function runApplyFlow(
   deps.summary.add(applySummary(result, deps, approved));
 
   let pushError: unknown;
-  if (deps.inputs.commitProgress) {
+  let progress: ProgressOutcome | undefined;
+  if (decision) {
     try {
-      await deps.log.group(`Commit task states and progress to ${branch}`, async () => {
-        const pushed = await deps.git.commitAndPush({
-          paths: [deps.inputs.jobsDir],
-          message: `jobagent: ${result.ok ? "applied" : "apply failed for"} plan ${result.planHash} [skip ci]`,
+      progress = await deps.log.group(`Commit task states and progress`, () =>
+        recordProgress(
+          deps,
           branch,
-        });
-        deps.log.info(
-          pushed.sha ? `pushed ${shortSha(pushed.sha)} (${pushed.attempts} attempt(s))` : "nothing to commit",
-        );
-      });
+          decision,
+          `jobagent: ${result.ok ? "applied" : "apply failed for"} plan ${result.planHash} [skip ci]`,
+        ),
+      );
+      if (progress.destination === "default-branch")
+        deps.log.info(`pushed ${shortSha(progress.sha)} to ${branch}`);
+      if (progress.destination === "nothing") deps.log.info("nothing to commit");
     } catch (error) {
       pushError = error;
       deps.log.error(`committing the task states failed: ${(error as Error).message}`);
     }
   }
+  const progressNote = progressMarkdown(progress, branch);
+  if (progressNote) deps.summary.add(progressNote);
 
-  if (approved && deps.github && deps.inputs.comment !== "off") {
+  // The state branch's own pull request (merged: this push) gets no result comment.
+  const isStatePr = approved?.pullRequest.headRef === deps.inputs.stateBranch;
+  if (approved && !isStatePr && deps.github && deps.inputs.comment !== "off") {
     const github = deps.github;
     const sticky = {
       kind: "apply" as const,
@@ -182,7 +193,7 @@ export async function runApplyFlow(
               sha: deps.context.sha,
               approvedPlanHash: approved.planHash,
               runUrl: deps.context.runUrl,
-            }),
+            }) + (progressNote ? `\n\n${progressNote}` : ""),
           ),
         );
         deps.log.info(`${posted.created ? "created" : "updated"} comment ${posted.comment.id}`);

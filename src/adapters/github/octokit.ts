@@ -13,7 +13,7 @@ import type {
   PullRequestRef,
   PullRequestReview,
 } from "./port.js";
-import { GitHubApiError } from "./port.js";
+import { call, progressCalls } from "./octokit-progress.js";
 
 export interface OctokitPortOptions {
   token: string;
@@ -82,20 +82,6 @@ function toPull(raw: RawPull): PullRequestRef {
   };
 }
 
-async function call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    const status = (error as { status?: unknown }).status;
-    const message = error instanceof Error ? error.message : String(error);
-    throw new GitHubApiError(
-      `GitHub API ${operation} failed${typeof status === "number" ? ` (HTTP ${status})` : ""}: ${message}`,
-      typeof status === "number" ? status : undefined,
-      operation,
-    );
-  }
-}
-
 export function createOctokitPort(options: OctokitPortOptions): GitHubPort {
   const retries = options.rateLimitRetries ?? 3;
   const warn = options.warn ?? (() => undefined);
@@ -134,6 +120,7 @@ export function createOctokitPort(options: OctokitPortOptions): GitHubPort {
   const { owner, repo } = options;
 
   return {
+    ...progressCalls(octokit, owner, repo),
     listIssueComments: (issueNumber) =>
       call(`GET /repos/${owner}/${repo}/issues/${issueNumber}/comments`, async () => {
         const raw = (await octokit.paginate(octokit.rest.issues.listComments, {
