@@ -29,7 +29,7 @@ export async function prepareProgress(deps: ActionDeps, branch: string): Promise
   deps.log.info(
     decision.mayPush === "no"
       ? `progress goes to ${deps.inputs.stateBranch}: ${decision.reason}`
-      : `progress goes to ${branch} (${decision.reason})`,
+      : `progress goes to ${branch}, or to ${deps.inputs.stateBranch} if the push is refused (${decision.reason})`,
   );
   // Task states an earlier run recorded on the state branch (its pull request not merged yet) are read first, so
   // this run does not apply them again.
@@ -130,10 +130,9 @@ export async function recordProgress(
     return { destination: pushed.sha ? "default-branch" : "nothing", branch, sha: pushed.sha };
   } catch (error) {
     if (!(error instanceof GitOperationError) || error.kind !== "refused") throw error;
-    deps.log.warn(
-      `${branch} refused the push; recording on ${state} instead (${error.message.split("\n")[0]})`,
-    );
-    const reason = `the remote refused the push (${decision.reason})`;
+    const said = error.message.replace(/^origin refused the push to [^:]+: /, "").split("\n")[0];
+    deps.log.warn(`${branch} refused the push (${said}); recording on ${state} instead`);
+    const reason = `the remote refused the push (${said})`;
     return toStateBranch(deps, branch, reason, () => deps.git.pushHead(state));
   }
 }
