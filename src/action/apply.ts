@@ -5,12 +5,13 @@
  */
 import type { ApplyResult } from "../engine/api.js";
 import type { ApprovedPlan } from "../adapters/github/sticky.js";
-import { findApprovedPlan, findOwnComment, upsertOwnComment } from "../adapters/github/sticky.js";
-import { buildApplyComment } from "./comment.js";
+import { findApprovedPlan } from "../adapters/github/sticky.js";
 import type { ActionDeps } from "./deps.js";
 import { ActionError, ConfigurationError } from "./errors.js";
 import { branchOfRef, engineOptions, shortSha } from "./shared.js";
 import { escapeTableCell } from "../domain/markdown.js";
+import { collectApprovals, coveredText } from "./merged-approvals.js";
+import { commentResults } from "./result-comments.js";
 import { prepareProgress, progressMarkdown, recordProgress, type ProgressOutcome } from "./progress.js";
 
 const APPROVAL_LOOKUP_RETRIES_MS = [1000, 2000, 4000];
@@ -124,9 +125,19 @@ export async function runApplyFlow(
   const decision = deps.inputs.commitProgress
     ? await deps.log.group("Where progress is recorded", () => prepareProgress(deps, branch))
     : undefined;
+  const approvals = await deps.log.group("Pull requests this apply covers", () =>
+    collectApprovals(deps, approved).catch((error: unknown) => {
+      deps.log.warn(`looking for earlier merges failed: ${(error as Error).message}`);
+      return {
+        pullRequests: approved ? [approved] : [],
+        hashes: approved?.planHash ? [approved.planHash] : undefined,
+      };
+    }),
+  );
   const engineOpts = await engineOptions(deps, workspace);
   const result = await deps.engine.runApply(engineOpts, {
     approvedPlanHash: approved?.planHash,
+    approvedPlanHashes: approvals.hashes,
     onPlanChange: deps.inputs.onPlanChange,
     runWaitSeconds: deps.inputs.runWaitSeconds,
   });
@@ -140,6 +151,7 @@ export async function runApplyFlow(
   deps.outputs.set("to-delete", count("delete"));
   deps.outputs.set("plan-hash", result.planHash);
   deps.summary.add(applySummary(result, deps, approved));
+  if (coveredText(approvals)) deps.summary.add(coveredText(approvals));
 
   let pushError: unknown;
   let progress: ProgressOutcome | undefined;
@@ -164,46 +176,8 @@ export async function runApplyFlow(
   const progressNote = progressMarkdown(progress, branch);
   if (progressNote) deps.summary.add(progressNote);
 
-  // The state branch's own pull request (merged: this push) gets no result comment.
-  const isStatePr = approved?.pullRequest.headRef === deps.inputs.stateBranch;
-  if (approved && !isStatePr && deps.github && deps.inputs.comment !== "off") {
-    const github = deps.github;
-    const sticky = {
-      kind: "apply" as const,
-      jobsDir: deps.inputs.jobsDir,
-      trustedAuthors: deps.inputs.botLogins,
-    };
-    try {
-      await deps.log.group(`Result comment on PR #${approved.pullRequest.number}`, async () => {
-        // A re-run that had nothing left to do (or found another apply holding the workspace lock) keeps the
-        // result of the run that applied the jobs.
-        if (
-          (result.ok || result.failureReason === "locked") &&
-          result.results.length === 0 &&
-          (await findOwnComment(github, approved.pullRequest.number, sticky))
-        ) {
-          deps.log.info("nothing was applied in this run: the existing result comment is kept");
-          return;
-        }
-        const posted = await upsertOwnComment(github, approved.pullRequest.number, sticky, () =>
-          deps.redactor.redact(
-            buildApplyComment({
-              result,
-              jobsDir: deps.inputs.jobsDir,
-              sha: deps.context.sha,
-              approvedPlanHash: approved.planHash,
-              runUrl: deps.context.runUrl,
-            }) + (progressNote ? `\n\n${progressNote}` : ""),
-          ),
-        );
-        deps.log.info(`${posted.created ? "created" : "updated"} comment ${posted.comment.id}`);
-      });
-    } catch (error) {
-      deps.log.warn(
-        `commenting the result on PR #${approved.pullRequest.number} failed: ${(error as Error).message}`,
-      );
-    }
-  }
+  const extra = [coveredText(approvals), progressNote].filter(Boolean).join("\n\n");
+  await commentResults(deps, approvals.pullRequests, result, extra);
 
   if (!result.ok) {
     throw new ActionError(

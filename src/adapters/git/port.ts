@@ -42,6 +42,11 @@ export interface GitPort {
    * "absent" when origin has no such branch, "up-to-date" when HEAD contains it, "conflict" (merge aborted).
    */
   mergeFromOrigin(branch: string): Promise<"merged" | "up-to-date" | "absent" | "conflict">;
+  /**
+   * The newest `limit` commits of HEAD's first-parent history (the default branch's merges, newest first), without
+   * the action's own `[skip ci]` state commits.
+   */
+  recentMerges(limit: number): Promise<string[]>;
   /** Pushes HEAD to origin/<branch> (created when missing), rebasing and retrying when it moved; never forced. */
   pushHead(branch: string, maxAttempts?: number): Promise<CommitAndPushResult>;
 }

@@ -161,6 +161,23 @@ export function createSimpleGitPort(options: SimpleGitPortOptions): GitPort {
 
     pushHead: (branch, maxAttempts = 5) => pushWithRetry(branch, maxAttempts),
 
+    async recentMerges(limit) {
+      const out = await git.raw([
+        "log",
+        "--first-parent",
+        `--max-count=${limit * 2}`,
+        "--format=%H%x09%ae%x09%s",
+        "HEAD",
+      ]);
+      return out
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => line.split("\t"))
+        .filter(([, email, subject = ""]) => !(email === identity.email && subject.includes("[skip ci]")))
+        .map(([sha]) => sha)
+        .slice(0, limit);
+    },
+
     async headSha() {
       return (await git.revparse(["HEAD"])).trim();
     },
