@@ -132,7 +132,15 @@ export async function runPullRequestFlow(
     }
 
     let headSha = await deps.git.headSha().catch(() => pr.headSha);
-    if (canPush) {
+    // A plan that failed validation is not recorded on the branch: the next push re-plans from the requirements.
+    const failedValidation = plan !== undefined && !plan.valid;
+    if (canPush && failedValidation) {
+      deps.log.info("validation failed: task files are not committed to the branch");
+      notes.push(
+        "Validation failed: task files were not committed to the branch (fix the requirement and push).",
+      );
+    }
+    if (canPush && !failedValidation) {
       const pushed = await deps.log.group(`Commit task files to ${pr.headRef}`, () =>
         deps.git.commitAndPush({
           paths: [jobsDir],
