@@ -26,11 +26,24 @@ const FULL_PLAN_CHARS = 900_000;
 export const PLANNED_PR_ACTIONS = ["opened", "synchronize", "reopened"];
 
 /** Files the PR changes: from the API (works with shallow clones), else from git against the base commit. */
+/** GitHub's list of a pull request's files stops at this many, silently. */
+const PR_FILES_LIMIT = 3000;
+
 export async function changedFiles(deps: ActionDeps, pr: PullRequestContext): Promise<string[]> {
   if (deps.github) {
     try {
       const files = await deps.github.listPullRequestFiles(pr.number);
-      return files.flatMap((f) => (f.previousFilename ? [f.filename, f.previousFilename] : [f.filename]));
+      const listed = files.flatMap((f) =>
+        f.previousFilename ? [f.filename, f.previousFilename] : [f.filename],
+      );
+      if (files.length < PR_FILES_LIMIT) return listed;
+      deps.log.info(`GitHub lists at most ${PR_FILES_LIMIT} files of a pull request: using git diff`);
+      return await deps.git.changedFilesSince(pr.baseSha).catch((error: unknown) => {
+        deps.log.warn(
+          `git diff failed (${(error as Error).message}); using the first ${PR_FILES_LIMIT} files`,
+        );
+        return listed;
+      });
     } catch (error) {
       deps.log.warn(
         `listing the PR's files through the API failed (${(error as Error).message}); using git diff`,

@@ -1,5 +1,6 @@
-// The Tech Lead's task-file commit on a pull request, through the action's real entry point: made when task files
-// changed, not again when a re-run changes nothing, never for a plan that failed validation.
+// The pull request flow through the action's real entry point: the Tech Lead's task-file commit (made when task
+// files changed, not again when a re-run changes nothing, never for a plan that failed validation) and a file
+// listing GitHub cut at 3,000 files.
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,7 +34,7 @@ async function planRun(number: number, branch: string, head: string, base: strin
   });
 }
 
-describe.skipIf(!existsSync(BUNDLE))("task-file commits on pull requests", () => {
+describe.skipIf(!existsSync(BUNDLE))("the pull request flow", () => {
   beforeAll(async () => {
     const root = mkdtempSync(join(tmpdir(), "jobagent-prcommits-"));
     const local = await startLocalWorkspace({ token: "dapi-prcommits-local-workspace-token-012" });
@@ -76,5 +77,19 @@ describe.skipIf(!existsSync(BUNDLE))("task-file commits on pull requests", () =>
     expect(git(world.remote, "rev-parse", "broken")).toBe(head);
     const comment = world.github.commentsOn(72)[0];
     expect(comment.body).toContain("Validation failed: task files were not committed to the branch");
+  });
+
+  it("a pull request of more than 3,000 files: GitHub's cut listing is replaced by git diff", async () => {
+    const { head, base } = openBranch(world, "big-change", { "jobs/late.md": requirement("late", 1) });
+    // GitHub's list stops at 3,000 files, none of them the requirement
+    world.github.files.set(
+      73,
+      Array.from({ length: 3000 }, (_, i) => ({ filename: `data/part-${i}.csv`, status: "added" })),
+    );
+    const run = await planRun(73, "big-change", head, base);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain("GitHub lists at most 3000 files of a pull request: using git diff");
+    expect(run.outputs["to-create"]).toBe("1");
+    expect(world.github.commentsOn(73)[0].body).toContain("late");
   });
 });
