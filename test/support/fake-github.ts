@@ -55,6 +55,8 @@ export interface FakeFault {
   status: number;
   times: number;
   headers?: Record<string, string>;
+  /** The error message GitHub sends (default "injected <status>"). */
+  message?: string;
 }
 
 /** A pull request opened through `POST /pulls`. */
@@ -269,7 +271,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if (faultIndex >= 0) {
         const fault = faults[faultIndex];
         fault.times--;
-        return send(res, fault.status, { message: `injected ${fault.status}` }, fault.headers);
+        return send(
+          res,
+          fault.status,
+          { message: fault.message ?? `injected ${fault.status}` },
+          fault.headers,
+        );
       }
       if (!user) return send(res, 401, { message: "Bad credentials" });
 
