@@ -6,13 +6,15 @@
 import { formatDuration } from "../domain/duration.js";
 import type { ApplyResult } from "../engine/api.js";
 import type { ApprovedPlan } from "../adapters/github/sticky.js";
-import { findApprovedPlan, findOwnComment, upsertOwnComment } from "../adapters/github/sticky.js";
-import { buildApplyComment } from "./comment.js";
+import { findApprovedPlan } from "../adapters/github/sticky.js";
 import type { ActionDeps } from "./deps.js";
 import { ActionError, ConfigurationError } from "./errors.js";
 import { branchOfRef, engineOptions, shortSha } from "./shared.js";
 import { applyTarget, requireTargetWorkspace, targetEngineOptions } from "./targets.js";
 import { escapeTableCell } from "../domain/markdown.js";
+import { collectApprovals, coveredText } from "./merged-approvals.js";
+import { commentResults } from "./result-comments.js";
+import { prepareProgress, progressMarkdown, recordProgress, type ProgressOutcome } from "./progress.js";
 
 const APPROVAL_LOOKUP_RETRIES_MS = [1000, 2000, 4000];
 
@@ -129,10 +131,10 @@ export async function runApplyFlow(
         "DATABRICKS_TOKEN), or grant `id-token: write` for OIDC federation",
     );
   }
-  if (target)
-    deps.log.info(`target ${target.name}${target.environment ? ` (environment ${target.environment})` : ""}`);
 
   const approved = await deps.log.group("Approved plan", () => lookupApprovedPlan(deps));
+  if (target)
+    deps.log.info(`target ${target.name}${target.environment ? ` (environment ${target.environment})` : ""}`);
   if (deps.inputs.commitProgress) {
     // An earlier run (serialised before this one) may have pushed task states after this commit was made.
     const taken = await deps.git.fastForwardOverOwnCommits(branch).catch((error: unknown) => {
@@ -144,8 +146,22 @@ export async function runApplyFlow(
   const base = await engineOptions(deps, workspace);
   const engineOpts = target ? await targetEngineOptions(deps, base, target) : base;
   const approvedPlanHash = target ? approvedForTarget(deps, approved, target.name) : approved?.planHash;
+  // Before anything changes: may this run push its task states to the branch, or do they go to the state branch?
+  const decision = deps.inputs.commitProgress
+    ? await deps.log.group("Where progress is recorded", () => prepareProgress(deps, branch))
+    : undefined;
+  const approvals = await deps.log.group("Pull requests this apply covers", () =>
+    collectApprovals(deps, approved, target?.name).catch((error: unknown) => {
+      deps.log.warn(`looking for earlier merges failed: ${(error as Error).message}`);
+      return {
+        pullRequests: approved ? [approved] : [],
+        hashes: approvedPlanHash ? [approvedPlanHash] : undefined,
+      };
+    }),
+  );
   const result = await deps.engine.runApply(engineOpts, {
     approvedPlanHash,
+    approvedPlanHashes: approvals.hashes,
     onPlanChange: deps.inputs.onPlanChange,
     runWaitSeconds: deps.inputs.runWaitSeconds,
   });
@@ -163,66 +179,33 @@ export async function runApplyFlow(
     deps.outputs.set("plan-hashes", JSON.stringify({ [target.name]: result.planHash }));
   }
   deps.summary.add(applySummary(result, deps, approved, target?.name));
+  if (coveredText(approvals)) deps.summary.add(coveredText(approvals));
 
   let pushError: unknown;
-  if (deps.inputs.commitProgress) {
+  let progress: ProgressOutcome | undefined;
+  if (decision) {
     try {
-      await deps.log.group(`Commit task states and progress to ${branch}`, async () => {
-        const pushed = await deps.git.commitAndPush({
-          paths: [deps.inputs.jobsDir],
-          message: `jobagent: ${result.ok ? "applied" : "apply failed for"} plan ${result.planHash}${target ? ` to ${target.name}` : ""} [skip ci]`,
+      progress = await deps.log.group(`Commit task states and progress`, () =>
+        recordProgress(
+          deps,
           branch,
-        });
-        deps.log.info(
-          pushed.sha ? `pushed ${shortSha(pushed.sha)} (${pushed.attempts} attempt(s))` : "nothing to commit",
-        );
-      });
+          decision,
+          `jobagent: ${result.ok ? "applied" : "apply failed for"} plan ${result.planHash}${target ? ` to ${target.name}` : ""} [skip ci]`,
+        ),
+      );
+      if (progress.destination === "default-branch")
+        deps.log.info(`pushed ${shortSha(progress.sha)} to ${branch}`);
+      if (progress.destination === "nothing") deps.log.info("nothing to commit");
     } catch (error) {
       pushError = error;
       deps.log.error(`committing the task states failed: ${(error as Error).message}`);
     }
   }
+  const progressNote = progressMarkdown(progress, branch);
+  if (progressNote) deps.summary.add(progressNote);
 
-  if (approved && deps.github && deps.inputs.comment !== "off") {
-    const github = deps.github;
-    const sticky = {
-      kind: "apply" as const,
-      jobsDir: deps.inputs.jobsDir,
-      trustedAuthors: deps.inputs.botLogins,
-      target: target?.name,
-    };
-    try {
-      await deps.log.group(`Result comment on PR #${approved.pullRequest.number}`, async () => {
-        // A re-run that had nothing left to do (or found another apply holding the workspace lock) keeps the
-        // result of the run that applied the jobs.
-        if (
-          (result.ok || result.failureReason === "locked") &&
-          result.results.length === 0 &&
-          (await findOwnComment(github, approved.pullRequest.number, sticky))
-        ) {
-          deps.log.info("nothing was applied in this run: the existing result comment is kept");
-          return;
-        }
-        const posted = await upsertOwnComment(github, approved.pullRequest.number, sticky, () =>
-          deps.redactor.redact(
-            buildApplyComment({
-              result,
-              jobsDir: deps.inputs.jobsDir,
-              sha: deps.context.sha,
-              approvedPlanHash,
-              runUrl: deps.context.runUrl,
-              target: target?.name,
-            }),
-          ),
-        );
-        deps.log.info(`${posted.created ? "created" : "updated"} comment ${posted.comment.id}`);
-      });
-    } catch (error) {
-      deps.log.warn(
-        `commenting the result on PR #${approved.pullRequest.number} failed: ${(error as Error).message}`,
-      );
-    }
-  }
+  const extra = [coveredText(approvals), progressNote].filter(Boolean).join("\n\n");
+  await commentResults(deps, approvals.pullRequests, result, extra, target?.name);
 
   if (!result.ok) {
     throw new ActionError(

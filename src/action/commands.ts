@@ -3,7 +3,7 @@
  *   /jobagent plan          re-plan this pull request (task files committed, the sticky plan comment updated)
  *   /jobagent apply         apply this pull request's approved plan before the merge (input `comment-apply: true`)
  *   /jobagent run <job>     start a run of a job this repository manages; wait (run-wait-seconds) and report its result
- *   /jobagent unlock        release this pull request's lock
+ *   /jobagent unlock        release the workspace's apply lock (left by a cancelled run)
  *   /jobagent help          the list of commands
  * Only people with write (or admin) permission may run anything but `help` (checked through the API, never from
  * the payload); pull requests from forks are never planned, applied or run from a comment (their code would run
@@ -16,6 +16,7 @@ import { formatDuration } from "../domain/duration.js";
 import type { GitHubPort, PullRequestDetails, Reaction } from "../adapters/github/port.js";
 import type { CommentContext } from "./context.js";
 import type { ActionDeps } from "./deps.js";
+import { releaseWorkspaceLock } from "./unlock.js";
 import { ActionError, ConfigurationError } from "./errors.js";
 import { runApplyForPullRequest, type CommandAnswer } from "./command-apply.js";
 import { runPullRequestFlow } from "./pull-request.js";
@@ -52,7 +53,7 @@ export const HELP = [
   "| `/jobagent plan` | re-plans this pull request and updates the plan comment | write access |",
   "| `/jobagent apply` | applies this pull request's approved plan before the merge (needs `comment-apply: true`, an approval and a mergeable pull request) | write access |",
   "| `/jobagent run <job>` | starts a run of a job this repository manages | write access |",
-  "| `/jobagent unlock` | releases this pull request's lock | write access |",
+  "| `/jobagent unlock` | releases the workspace's apply lock (left by a cancelled run) | write access |",
   "| `/jobagent help` | this list | anyone |",
 ].join("\n");
 
@@ -259,15 +260,7 @@ async function commandRun(deps: ActionDeps, args: string[]): Promise<CommandAnsw
 }
 
 async function commandUnlock(deps: ActionDeps, pr: PullRequestDetails, by: string): Promise<CommandAnswer> {
-  // TODO(#14): the workspace lock lives in the engine (#14 adds it). Until src/engine/index.ts exports `unlock`,
-  // there is no lock to release and the command says so.
-  if (!deps.engine.unlock)
-    return { ok: true, text: "🔓 Nothing to unlock: this version keeps no lock per pull request." };
-  const workspace = await deps.workspace();
-  if (!workspace) throw new ConfigurationError("no Databricks credentials: cannot release the lock");
-  const released = await deps.engine.unlock(await engineOptions(deps, workspace), {
-    pullRequest: pr.number,
-    by,
-  });
-  return { ok: true, text: `🔓 ${released.message}` };
+  const { text } = await releaseWorkspaceLock(deps);
+  deps.log.info(`unlock asked by ${by} on PR #${pr.number}`);
+  return { ok: true, text: `🔓 ${text}` };
 }

@@ -16,14 +16,6 @@ export interface Engine {
   runPlan(options: EngineOptions, planOptions?: { record?: boolean; drift?: boolean }): Promise<PlanResult>;
   runApply(options: EngineOptions, applyOptions: ApplyOptions): Promise<ApplyResult>;
   readStatus(options: Pick<EngineOptions, "repoDir" | "jobsDir">): Promise<StatusResult>;
-  /**
-   * Releases a pull request's lock (`/jobagent unlock`). Optional: the engine facade gains it with the workspace
-   * lock (#14); until then the command answers that there is nothing to unlock.
-   */
-  unlock?(
-    options: EngineOptions,
-    request: { pullRequest: number; by: string },
-  ): Promise<{ released: boolean; message: string }>;
 }
 
 export interface ActionDeps {

@@ -29,11 +29,24 @@ const FULL_PLAN_CHARS = 900_000;
 export const PLANNED_PR_ACTIONS = ["opened", "synchronize", "reopened"];
 
 /** Files the PR changes: from the API (works with shallow clones), else from git against the base commit. */
+/** GitHub's list of a pull request's files stops at this many, silently. */
+const PR_FILES_LIMIT = 3000;
+
 export async function changedFiles(deps: ActionDeps, pr: PullRequestContext): Promise<string[]> {
   if (deps.github) {
     try {
       const files = await deps.github.listPullRequestFiles(pr.number);
-      return files.flatMap((f) => (f.previousFilename ? [f.filename, f.previousFilename] : [f.filename]));
+      const listed = files.flatMap((f) =>
+        f.previousFilename ? [f.filename, f.previousFilename] : [f.filename],
+      );
+      if (files.length < PR_FILES_LIMIT) return listed;
+      deps.log.info(`GitHub lists at most ${PR_FILES_LIMIT} files of a pull request: using git diff`);
+      return await deps.git.changedFilesSince(pr.baseSha).catch((error: unknown) => {
+        deps.log.warn(
+          `git diff failed (${(error as Error).message}); using the first ${PR_FILES_LIMIT} files`,
+        );
+        return listed;
+      });
     } catch (error) {
       deps.log.warn(
         `listing the PR's files through the API failed (${(error as Error).message}); using git diff`,
@@ -145,7 +158,15 @@ export async function runPullRequestFlow(
     }
 
     let headSha = await deps.git.headSha().catch(() => pr.headSha);
-    if (canPush) {
+    // A plan that failed validation is not recorded on the branch: the next push re-plans from the requirements.
+    const failedValidation = plan !== undefined && !plan.valid;
+    if (canPush && failedValidation) {
+      deps.log.info("validation failed: task files are not committed to the branch");
+      notes.push(
+        "Validation failed: task files were not committed to the branch (fix the requirement and push).",
+      );
+    }
+    if (canPush && !failedValidation) {
       const pushed = await deps.log.group(`Commit task files to ${pr.headRef}`, () =>
         deps.git.commitAndPush({
           paths: [jobsDir],

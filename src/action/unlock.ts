@@ -1,10 +1,14 @@
-/** mode: unlock — releases the project's apply lock in the workspace (after a cancelled or killed run). */
+/**
+ * mode: unlock and `/jobagent unlock` — release the project's apply lock in the workspace (left behind by a
+ * cancelled or killed run, until its lease would expire).
+ */
 import type { ActionDeps } from "./deps.js";
 import { ConfigurationError } from "./errors.js";
 import { engineOptions } from "./shared.js";
 import { forceUnlock } from "../state/workspace-lock.js";
 
-export async function runUnlockFlow(deps: ActionDeps): Promise<void> {
+/** Deletes the lock whoever holds it; says what was released (markdown). */
+export async function releaseWorkspaceLock(deps: ActionDeps): Promise<{ released: boolean; text: string }> {
   const workspace = await deps.workspace();
   if (!workspace)
     throw new ConfigurationError(
@@ -16,5 +20,10 @@ export async function runUnlockFlow(deps: ActionDeps): Promise<void> {
     ? `Released the workspace lock \`${path}\` held by run ${released.holder} (${released.where}, since ${released.acquired}).`
     : `No workspace lock at \`${path}\`: nothing to release.`;
   deps.log.info(text);
+  return { released: Boolean(released), text };
+}
+
+export async function runUnlockFlow(deps: ActionDeps): Promise<void> {
+  const { text } = await releaseWorkspaceLock(deps);
   deps.summary.add(`### jobagent unlock\n\n${text}`);
 }

@@ -103,6 +103,11 @@ export interface ApplyResult {
 export interface ApplyOptions {
   /** Plan hash approved on the PR; apply refuses with plan-changed when the fresh plan differs. */
   approvedPlanHash?: string;
+  /**
+   * Plan hashes approved on every pull request merged since the last apply (several merges in a row, runs in
+   * between cancelled); a task's recorded plan must be one of them. Includes `approvedPlanHash` when both are set.
+   */
+  approvedPlanHashes?: string[];
   onPlanChange: "fail" | "apply";
   /** Wait for runs started by run tasks (bounded, seconds). */
   runWaitSeconds?: number;

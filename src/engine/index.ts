@@ -22,6 +22,8 @@ export interface TaskSummary {
   attempts: number;
   updatedAt?: string;
   note?: string;
+  /** The hash of the plan that recorded the task (the plan shown on its pull request). */
+  planId?: string;
 }
 
 export interface StatusResult {
@@ -91,6 +93,7 @@ export async function readStatus(
     if (task.job_id !== undefined) summary.jobId = task.job_id;
     if (task.job_name) summary.jobName = task.job_name;
     if (last?.at) summary.updatedAt = last.at;
+    if (task.plan_id) summary.planId = task.plan_id;
     const note = task.errors?.[0] ?? task.questions?.[0] ?? last?.note;
     if (note) summary.note = note;
     return summary;

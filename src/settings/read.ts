@@ -31,6 +31,8 @@ export interface Settings {
   llm?: { model: string; baseUrl?: string; apiKey?: string };
   allowDelete: boolean;
   commitProgress: boolean;
+  /** Where apply records progress when it may not push to the default branch (a pull request keeps it current). */
+  stateBranch: string;
   onPlanChange: "fail" | "apply";
   comment: "sticky" | "off";
   failOnDrift: boolean;
@@ -182,6 +184,7 @@ export function readSettings(source: SettingsSource, onSecrets?: (secrets: strin
     llm: llmOf(source),
     allowDelete: flag(source, "allow-delete"),
     commitProgress: flag(source, "commit-progress"),
+    stateBranch: value(source, "state-branch") as string,
     onPlanChange: value(source, "on-plan-change") as Settings["onPlanChange"],
     comment: value(source, "comment") as Settings["comment"],
     failOnDrift: flag(source, "fail-on-drift"),

@@ -63,6 +63,7 @@ export const SETTINGS = [
   { name: "llm-api-key", kind: "string", default: "", surfaces: BOTH, secret: true },
   { name: "allow-delete", kind: "boolean", default: "false", surfaces: BOTH },
   { name: "commit-progress", kind: "boolean", default: "true", surfaces: ACTION },
+  { name: "state-branch", kind: "string", default: "jobagent/state", surfaces: ACTION },
   { name: "on-plan-change", kind: "enum", values: ["fail", "apply"], default: "fail", surfaces: BOTH },
   { name: "comment", kind: "enum", values: ["sticky", "off"], default: "sticky", surfaces: ACTION },
   { name: "fail-on-drift", kind: "boolean", default: "false", surfaces: ACTION },

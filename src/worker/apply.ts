@@ -78,10 +78,13 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
         message: `validation failed${first ? `: ${first.file ?? ""}${first.line ? `:${first.line}` : ""} ${first.path} — ${first.message}` : ""}; nothing was applied`,
       };
     }
+    const approved =
+      applyOptions.approvedPlanHashes ??
+      (applyOptions.approvedPlanHash ? [applyOptions.approvedPlanHash] : undefined);
     const mismatched = eligible.filter((p) => {
       if (!p.change || p.change.op === "no-op") return false;
       if (p.task.plan_hash !== p.change.hash) return true;
-      return applyOptions.approvedPlanHash !== undefined && p.task.plan_id !== applyOptions.approvedPlanHash;
+      return approved !== undefined && !approved.includes(p.task.plan_id ?? "");
     });
     if (mismatched.length > 0 && applyOptions.onPlanChange !== "apply") {
       return {

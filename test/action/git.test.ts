@@ -144,8 +144,10 @@ describe("git port", () => {
       .commitAndPush({ paths: ["jobs"], message: "m", branch: "main" })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitOperationError);
-    expect((error as GitOperationError).kind).toBe("failed");
-    expect((error as Error).message).toMatch(/Protected branch/);
+    expect((error as GitOperationError).kind).toBe("refused");
+    expect((error as Error).message).toMatch(
+      /refused the push to main: GH006: Protected branch update failed/,
+    );
   });
 
   it("catches up over the action's own [skip ci] state commits, but not over anyone else's", async () => {
@@ -168,6 +170,39 @@ describe("git port", () => {
     git(other, "push", "origin", "HEAD:main");
     expect(await port.fastForwardOverOwnCommits("main")).toBe(0);
     expect(git(checkout, "rev-parse", "HEAD")).toBe(start);
+  });
+
+  it("reads a state branch: merges its states, keeps this branch's version whole of a file changed on both sides", async () => {
+    // the state branch: a bot commit over main changing two task files and the progress log
+    const bot = createSimpleGitPort({ repoDir: other, unionMergePaths: ["jobs/.tasks/progress.md"] });
+    git(other, "checkout", "-q", "-b", "jobagent/state");
+    write(other, "jobs/.tasks/a.md", "---\nplan_id: p1\nowner: x\nstatus: COMPLETE\n---\n");
+    write(other, "jobs/.tasks/b.md", "---\nstatus: COMPLETE\n---\n");
+    write(other, "jobs/.tasks/progress.md", "- applied a\n");
+    await bot.commitAndPush({
+      paths: ["jobs"],
+      message: "jobagent: applied [skip ci]",
+      branch: "jobagent/state",
+    });
+    // main meanwhile: a newer plan of task a, another line in the progress log
+    write(checkout, "jobs/.tasks/a.md", "---\nplan_id: p2\nowner: x\nstatus: PLANNED\n---\n");
+    write(checkout, "jobs/.tasks/progress.md", "- planned a again\n");
+    person(checkout, "add", ".");
+    person(checkout, "commit", "-m", "merge of a newer plan");
+    const port = createSimpleGitPort({ repoDir: checkout, unionMergePaths: ["jobs/.tasks/progress.md"] });
+
+    expect(await port.mergeFromOrigin("jobagent/state")).toBe("merged");
+    expect(git(checkout, "show", "HEAD:jobs/.tasks/a.md")).toBe(
+      "---\nplan_id: p2\nowner: x\nstatus: PLANNED\n---",
+    );
+    expect(git(checkout, "show", "HEAD:jobs/.tasks/b.md")).toBe("---\nstatus: COMPLETE\n---");
+    expect(git(checkout, "show", "HEAD:jobs/.tasks/progress.md").split("\n").sort()).toEqual([
+      "- applied a",
+      "- planned a again",
+    ]);
+    expect(git(checkout, "status", "--porcelain")).toBe("");
+    expect(await port.mergeFromOrigin("jobagent/state")).toBe("up-to-date");
+    expect(await port.mergeFromOrigin("no-such-branch")).toBe("absent");
   });
 
   it("lists files changed since the merge base", async () => {

@@ -1,7 +1,8 @@
 /**
  * A local fake of the GitHub REST endpoints the action calls, over real HTTP (point GITHUB_API_URL at `url`):
  * issue comments (list with pagination + Link headers, create, update; authors from the token), commit → pull
- * requests, pull request files (paged). Every request is recorded; faults can be queued.
+ * requests, pull request files (paged), branch protection and rulesets, opening/updating pull requests and
+ * GraphQL auto-merge. Every request is recorded; faults can be queued.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -54,9 +55,31 @@ export interface FakeFault {
   status: number;
   times: number;
   headers?: Record<string, string>;
+  /** The error message GitHub sends (default "injected <status>"). */
+  message?: string;
+}
+
+/** A pull request opened through `POST /pulls`. */
+export interface FakeOpenedPull {
+  number: number;
+  node_id: string;
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  html_url: string;
+  auto_merge: boolean;
 }
 
 export interface FakeGitHub {
+  /** branch → classic protection (GitHub's JSON) or an HTTP status (403: not readable); absent: 404 not protected. */
+  protection: Map<string, Record<string, unknown> | number>;
+  /** branch → ruleset rules that apply to it. */
+  rules: Map<string, Array<{ type: string }>>;
+  openedPulls: FakeOpenedPull[];
+  /** Does the repository allow auto-merge (GraphQL enablePullRequestAutoMerge answers an error otherwise)? */
+  allowAutoMerge: boolean;
   url: string;
   requests: RecordedRequest[];
   comments: FakeComment[];
@@ -90,6 +113,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const reviews = new Map<number, Array<{ user: { login: string }; state: string; commit_id?: string }>>();
   const permissions = new Map<string, string>();
   const reactions: Array<{ commentId: number; content: string; login?: string }> = [];
+  const protection = new Map<string, Record<string, unknown> | number>();
+  const rules = new Map<string, Array<{ type: string }>>();
+  const openedPulls: FakeOpenedPull[] = [];
+  const state = { allowAutoMerge: false };
   let nextId = 1000;
   let clock = Date.parse("2026-01-01T00:00:00Z");
   let base = "";
@@ -145,6 +172,89 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     return text ? JSON.parse(text) : undefined;
   }
 
+  type GraphqlBody = { query?: string; variables?: { id?: string } } | undefined;
+  function graphql(res: ServerResponse, body: GraphqlBody) {
+    if (!body?.query?.includes("enablePullRequestAutoMerge"))
+      return send(res, 200, { errors: [{ message: "unsupported query" }] });
+    const pull = openedPulls.find((p) => p.node_id === body.variables?.id);
+    if (!pull) return send(res, 200, { errors: [{ message: "Could not resolve to a node" }] });
+    if (!state.allowAutoMerge)
+      return send(res, 200, {
+        data: { enablePullRequestAutoMerge: null },
+        errors: [
+          { type: "UNPROCESSABLE", message: "Pull request Auto merge is not allowed for this repository" },
+        ],
+      });
+    pull.auto_merge = true;
+    return send(res, 200, { data: { enablePullRequestAutoMerge: { clientMutationId: null } } });
+  }
+
+  /** Branch protection, rulesets and the pull requests the action opens; true when the route answered. */
+  function progressRoute(
+    res: ServerResponse,
+    method: string,
+    rest: string,
+    query: Record<string, string>,
+    body: unknown,
+    user: FakeUser,
+  ): boolean {
+    let m: RegExpExecArray | null;
+    if ((m = /^\/branches\/(.+)\/protection$/.exec(rest)) && method === "GET") {
+      const p = protection.get(decodeURIComponent(m[1]));
+      if (p === undefined) send(res, 404, { message: "Branch not protected" });
+      else if (typeof p === "number") send(res, p, { message: "Resource not accessible by integration" });
+      else send(res, 200, p);
+      return true;
+    }
+    if ((m = /^\/rules\/branches\/(.+)$/.exec(rest)) && method === "GET") {
+      paged(res, `/repos/${owner}/${repo}${rest}`, query, rules.get(decodeURIComponent(m[1])) ?? []);
+      return true;
+    }
+    if (rest === "/pulls" && method === "GET") {
+      const head = query.head?.replace(/^[^:]+:/, "");
+      const found = openedPulls.filter(
+        (p) =>
+          p.state === (query.state ?? "open") &&
+          (!head || p.head === head) &&
+          (!query.base || p.base === query.base),
+      );
+      send(res, 200, found);
+      return true;
+    }
+    if (user.readOnly && rest.startsWith("/pulls") && method !== "GET") {
+      send(res, 403, { message: "Resource not accessible by integration" });
+      return true;
+    }
+    if (rest === "/pulls" && method === "POST") {
+      const b = body as { head: string; base: string; title: string; body?: string };
+      const number = 500 + openedPulls.length;
+      const pull: FakeOpenedPull = {
+        number,
+        node_id: `PR_node${number}`,
+        head: b.head,
+        base: b.base,
+        title: b.title,
+        body: b.body ?? "",
+        state: "open",
+        html_url: `https://github.example/${owner}/${repo}/pull/${number}`,
+        auto_merge: false,
+      };
+      openedPulls.push(pull);
+      send(res, 201, pull);
+      return true;
+    }
+    if ((m = /^\/pulls\/(\d+)$/.exec(rest)) && method === "PATCH") {
+      const pull = openedPulls.find((p) => p.number === Number(m![1]));
+      if (!pull) send(res, 404, { message: "Not Found" });
+      else {
+        Object.assign(pull, body as Partial<FakeOpenedPull>);
+        send(res, 200, pull);
+      }
+      return true;
+    }
+    return false;
+  }
+
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? "/", base);
@@ -161,10 +271,16 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if (faultIndex >= 0) {
         const fault = faults[faultIndex];
         fault.times--;
-        return send(res, fault.status, { message: `injected ${fault.status}` }, fault.headers);
+        return send(
+          res,
+          fault.status,
+          { message: fault.message ?? `injected ${fault.status}` },
+          fault.headers,
+        );
       }
       if (!user) return send(res, 401, { message: "Bad credentials" });
 
+      if (path === "/graphql" && method === "POST") return graphql(res, body as GraphqlBody);
       const prefix = `/repos/${owner}/${repo}`;
       if (!path.startsWith(prefix)) return send(res, 404, { message: "Not Found" });
       const rest = path.slice(prefix.length);
@@ -231,6 +347,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         reactions.push({ commentId: Number(m[1]), content, login: user.login });
         return send(res, 201, { id: reactions.length, content, user: { login: user.login } });
       }
+      if (progressRoute(res, method, rest, query, body, user)) return;
       return send(res, 404, { message: "Not Found" });
     })().catch((error: unknown) => send(res, 500, { message: String(error) }));
   });
@@ -248,6 +365,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     reviews,
     permissions,
     reactions,
+    protection,
+    rules,
+    openedPulls,
+    get allowAutoMerge() {
+      return state.allowAutoMerge;
+    },
+    set allowAutoMerge(value: boolean) {
+      state.allowAutoMerge = value;
+    },
     addComment,
     commentsOn: (issue) => comments.filter((c) => c.issue === issue),
     fault: (fault) => faults.push(fault),

@@ -37,13 +37,28 @@ export interface GitPort {
   headIsOnBranch(branch: string): Promise<boolean>;
   /** Commits the changes under `paths` with the action's identity and pushes through `origin` (never forced). */
   commitAndPush(options: CommitAndPushOptions): Promise<CommitAndPushResult>;
+  /**
+   * Merges origin/<branch> into HEAD (the state branch of an earlier run, so its task states are read):
+   * "absent" when origin has no such branch, "up-to-date" when HEAD contains it, "conflict" (merge aborted).
+   */
+  mergeFromOrigin(branch: string): Promise<"merged" | "up-to-date" | "absent" | "conflict">;
+  /**
+   * The newest `limit` commits of HEAD's first-parent history (the default branch's merges, newest first), without
+   * the action's own `[skip ci]` state commits.
+   */
+  recentMerges(limit: number): Promise<string[]>;
+  /** Pushes HEAD to origin/<branch> (created when missing), rebasing and retrying when it moved; never forced. */
+  pushHead(branch: string, maxAttempts?: number): Promise<CommitAndPushResult>;
 }
 
-/** A git operation failed; `conflict` when a rebase onto the moved branch conflicted. */
+/**
+ * A git operation failed; `conflict` when a rebase onto the moved branch conflicted; `refused` when the remote
+ * declined the push (branch protection, a ruleset or a pre-receive hook), which no retry changes.
+ */
 export class GitOperationError extends Error {
   constructor(
     message: string,
-    readonly kind: "conflict" | "push-rejected" | "failed",
+    readonly kind: "conflict" | "push-rejected" | "refused" | "failed",
   ) {
     super(message);
     this.name = "GitOperationError";

@@ -49,6 +49,21 @@ function branchMoved(message: string): boolean {
   );
 }
 
+/** The remote declined the update itself (GitHub: GH006 protected branch, GH013 rulesets; any pre-receive hook). */
+function remoteRefused(message: string): boolean {
+  return /\[remote rejected\]|GH006|GH013|protected branch|hook declined/i.test(message);
+}
+
+/** What the remote said when it refused: its `remote:` lines and the reason git shows in parentheses. */
+function refusalText(message: string): string {
+  const said = message
+    .split("\n")
+    .filter((line) => /^remote:\s*\S/.test(line.trim()))
+    .map((line) => line.trim().replace(/^remote:\s*/, ""));
+  const why = /\[remote rejected\][^(]*\(([^)]*)\)/.exec(message)?.[1];
+  return [...said, why].filter(Boolean).join("; ") || message.trim().split("\n")[0];
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -76,7 +91,93 @@ export function createSimpleGitPort(options: SimpleGitPortOptions): GitPort {
     }
   }
 
+  const lacks = async (ref: string) =>
+    Number((await git.raw(["rev-list", "--count", `HEAD..${ref}`])).trim());
+  const changedSince = async (base: string, ref: string) =>
+    (await git.raw(["diff", "--name-only", "--no-renames", base, ref])).split("\n").filter(Boolean);
+
+  /**
+   * Merges a branch of the action's own state commits into HEAD. A file changed on both sides keeps HEAD's version
+   * whole (a newer plan of that task: apply converges on it), never a line-by-line mix of two task files; the
+   * append-only union paths keep the lines of both.
+   */
+  async function mergeStateBranch(ref: string, message: string) {
+    if ((await lacks(ref)) === 0) return "up-to-date" as const;
+    const base = (await git.raw(["merge-base", "HEAD", ref])).trim();
+    const ours = new Set(await changedSince(base, "HEAD"));
+    const union = new Set(options.unionMergePaths ?? []);
+    const both = (await changedSince(base, ref)).filter((file) => ours.has(file) && !union.has(file));
+    await git.raw(["merge", "--no-commit", "--no-ff", "-X", "ours", ref]).catch(() => "");
+    for (const file of both) await git.raw(["checkout", "HEAD", "--", file]).catch(() => "");
+    const unmerged = (await git.raw(["diff", "--name-only", "--diff-filter=U"])).trim();
+    if (!unmerged) await git.raw(["commit", "--no-verify", "-m", message]).catch(() => "");
+    if (!unmerged && (await lacks(ref)) === 0) {
+      if (both.length) log(`kept this branch's version of ${both.join(", ")} (changed on both sides)`);
+      return "merged" as const;
+    }
+    await git.raw(["merge", "--abort"]).catch(() => undefined);
+    return "conflict" as const;
+  }
+
+  async function pushWithRetry(branch: string, maxAttempts: number): Promise<CommitAndPushResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await git.push("origin", `HEAD:refs/heads/${branch}`);
+        return { sha: (await git.revparse(["HEAD"])).trim(), attempts: attempt };
+      } catch (error) {
+        const text = errorText(error);
+        if (remoteRefused(text)) {
+          throw new GitOperationError(
+            `origin refused the push to ${branch}: ${refusalText(text)}`,
+            "refused",
+          );
+        }
+        if (!branchMoved(text)) {
+          throw new GitOperationError(`pushing to origin/${branch} failed: ${text.trim()}`, "failed");
+        }
+        if (attempt >= maxAttempts) {
+          throw new GitOperationError(
+            `pushing to origin/${branch} was rejected ${attempt} times because the branch kept moving; re-run the workflow`,
+            "push-rejected",
+          );
+        }
+        log(
+          `origin/${branch} moved; rebasing and retrying the push (attempt ${attempt + 1} of ${maxAttempts})`,
+        );
+        await rebaseOnto(branch);
+      }
+    }
+  }
+
   return {
+    async mergeFromOrigin(branch) {
+      try {
+        await git.fetch("origin", branch);
+      } catch {
+        return "absent";
+      }
+      return mergeStateBranch(`origin/${branch}`, `jobagent: read the task states of ${branch} [skip ci]`);
+    },
+
+    pushHead: (branch, maxAttempts = 5) => pushWithRetry(branch, maxAttempts),
+
+    async recentMerges(limit) {
+      const out = await git.raw([
+        "log",
+        "--first-parent",
+        `--max-count=${limit * 2}`,
+        "--format=%H%x09%ae%x09%s",
+        "HEAD",
+      ]);
+      return out
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => line.split("\t"))
+        .filter(([, email, subject = ""]) => !(email === identity.email && subject.includes("[skip ci]")))
+        .map(([sha]) => sha)
+        .slice(0, limit);
+    },
+
     async headSha() {
       return (await git.revparse(["HEAD"])).trim();
     },
@@ -136,27 +237,7 @@ export function createSimpleGitPort(options: SimpleGitPortOptions): GitPort {
       if (!staged) return { attempts: 0 };
       await git.commit(message, undefined, { "--no-verify": null });
 
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await git.push("origin", `HEAD:refs/heads/${branch}`);
-          return { sha: (await git.revparse(["HEAD"])).trim(), attempts: attempt };
-        } catch (error) {
-          const text = errorText(error);
-          if (!branchMoved(text)) {
-            throw new GitOperationError(`pushing to origin/${branch} failed: ${text.trim()}`, "failed");
-          }
-          if (attempt >= maxAttempts) {
-            throw new GitOperationError(
-              `pushing to origin/${branch} was rejected ${attempt} times because the branch kept moving; re-run the workflow`,
-              "push-rejected",
-            );
-          }
-          log(
-            `origin/${branch} moved; rebasing and retrying the push (attempt ${attempt + 1} of ${maxAttempts})`,
-          );
-          await rebaseOnto(branch);
-        }
-      }
+      return pushWithRetry(branch, maxAttempts);
     },
   };
 }

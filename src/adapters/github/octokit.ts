@@ -13,7 +13,7 @@ import type {
   PullRequestRef,
   PullRequestReview,
 } from "./port.js";
-import { GitHubApiError } from "./port.js";
+import { call, progressCalls } from "./octokit-progress.js";
 
 export interface OctokitPortOptions {
   token: string;
@@ -23,6 +23,8 @@ export interface OctokitPortOptions {
   repo: string;
   /** Retries of rate-limited requests before giving up (default 3). */
   rateLimitRetries?: number;
+  /** Seconds of rate-limit waiting in all before giving up (default 120). */
+  rateLimitWaitSeconds?: number;
   warn?: (message: string) => void;
 }
 
@@ -82,50 +84,38 @@ function toPull(raw: RawPull): PullRequestRef {
   };
 }
 
-async function call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    const status = (error as { status?: unknown }).status;
-    const message = error instanceof Error ? error.message : String(error);
-    throw new GitHubApiError(
-      `GitHub API ${operation} failed${typeof status === "number" ? ` (HTTP ${status})` : ""}: ${message}`,
-      typeof status === "number" ? status : undefined,
-      operation,
-    );
-  }
+/**
+ * Whether to wait out a rate limit: at most `retries` times per request and at most `budgetSeconds` of waiting in
+ * all (a primary limit can ask for most of an hour; the run gives up with a clear error instead).
+ */
+function rateLimitPolicy(retries: number, budgetSeconds: number, warn: (message: string) => void) {
+  let waited = 0;
+  return (kind: string) =>
+    (retryAfter: number, request: { method: string; url: string }, _o: unknown, retryCount: number) => {
+      const what = `GitHub ${kind} for ${request.method} ${request.url}`;
+      if (retryCount >= retries || waited + retryAfter > budgetSeconds) {
+        warn(
+          `${what}: not waiting ${retryAfter}s (retry ${retryCount + 1}; ${waited}s of the ${budgetSeconds}s budget used)`,
+        );
+        return false;
+      }
+      waited += retryAfter;
+      warn(`${what}; retry ${retryCount + 1} in ${retryAfter}s`);
+      return true;
+    };
 }
 
 export function createOctokitPort(options: OctokitPortOptions): GitHubPort {
   const retries = options.rateLimitRetries ?? 3;
   const warn = options.warn ?? (() => undefined);
+  const policy = rateLimitPolicy(retries, options.rateLimitWaitSeconds ?? 120, warn);
   const octokit: Octokit = getOctokit(
     options.token,
     {
       baseUrl: options.apiUrl.replace(/\/+$/, ""),
       throttle: {
-        onRateLimit: (
-          retryAfter: number,
-          request: { method: string; url: string },
-          _o: unknown,
-          retryCount: number,
-        ) => {
-          warn(
-            `GitHub rate limit hit for ${request.method} ${request.url}; retry ${retryCount + 1} in ${retryAfter}s`,
-          );
-          return retryCount < retries;
-        },
-        onSecondaryRateLimit: (
-          retryAfter: number,
-          request: { method: string; url: string },
-          _o: unknown,
-          retryCount: number,
-        ) => {
-          warn(
-            `GitHub secondary rate limit for ${request.method} ${request.url}; retry ${retryCount + 1} in ${retryAfter}s`,
-          );
-          return retryCount < retries;
-        },
+        onRateLimit: policy("rate limit"),
+        onSecondaryRateLimit: policy("secondary rate limit"),
       },
     },
     retry,
@@ -134,6 +124,7 @@ export function createOctokitPort(options: OctokitPortOptions): GitHubPort {
   const { owner, repo } = options;
 
   return {
+    ...progressCalls(octokit, owner, repo),
     listIssueComments: (issueNumber) =>
       call(`GET /repos/${owner}/${repo}/issues/${issueNumber}/comments`, async () => {
         const raw = (await octokit.paginate(octokit.rest.issues.listComments, {

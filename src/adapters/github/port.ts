@@ -51,6 +51,35 @@ export interface PullRequestReview {
   commitId?: string;
 }
 
+/** A rule of a repository ruleset that applies to a branch (`GET /repos/{o}/{r}/rules/branches/{b}`). */
+export interface BranchRule {
+  /** "pull_request", "update", "required_status_checks", "non_fast_forward", "deletion", … */
+  type: string;
+}
+
+/**
+ * Classic branch protection (`GET /repos/{o}/{r}/branches/{b}/protection`): "none" when GitHub answers 404 (not
+ * protected), "unknown" when the token may not read it (403: reading it needs administration rights).
+ */
+export type BranchProtection =
+  | { state: "none" }
+  | { state: "unknown"; status: number | undefined }
+  | {
+      state: "protected";
+      requiredReviews: boolean;
+      requiredStatusChecks: boolean;
+      /** Only listed users, teams or apps may push. */
+      pushRestrictions: boolean;
+    };
+
+/** A pull request the action opens or keeps up to date (the progress pull request of the state branch). */
+export interface OwnPullRequest {
+  number: number;
+  htmlUrl?: string;
+  /** GraphQL node id (auto-merge is enabled through GraphQL). */
+  nodeId?: string;
+}
+
 /** Reactions GitHub accepts on a comment. */
 export type Reaction = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
 
@@ -74,6 +103,21 @@ export interface GitHubPort {
   getPermission(login: string): Promise<string>;
   /** Reacts to an issue comment (`POST /repos/{o}/{r}/issues/comments/{id}/reactions`). */
   addReaction(commentId: number, reaction: Reaction): Promise<void>;
+  /** Classic protection of a branch; never throws for 403/404 (see BranchProtection). */
+  getBranchProtection(branch: string): Promise<BranchProtection>;
+  /** Ruleset rules that apply to a branch (readable with `contents: read`); [] when there are none. */
+  listBranchRules(branch: string): Promise<BranchRule[]>;
+  /** The open pull request from `head` (a branch of this repository) into `base`, if there is one. */
+  findOpenPullRequest(head: string, base: string): Promise<OwnPullRequest | undefined>;
+  createPullRequest(request: {
+    head: string;
+    base: string;
+    title: string;
+    body: string;
+  }): Promise<OwnPullRequest>;
+  updatePullRequest(pullNumber: number, update: { title: string; body: string }): Promise<void>;
+  /** Turns on auto-merge (GraphQL `enablePullRequestAutoMerge`); throws when the repository does not allow it. */
+  enableAutoMerge(pullRequestNodeId: string, mergeMethod: "MERGE" | "SQUASH" | "REBASE"): Promise<void>;
 }
 
 /** A GitHub call failed; carries the HTTP status so callers can tell "no permission" (fork PRs) from outages. */
