@@ -16,6 +16,7 @@ export async function engineOptions(deps: ActionDeps, workspace: Workspace): Pro
     workspace,
     repo: (await loadProjectConfig(deps.context.workspace)).project ?? deps.context.repository,
     allowDelete: deps.inputs.allowDelete,
+    lockWaitSeconds: deps.inputs.lockWaitSeconds,
     runId: `${deps.context.runId}${attempt}`,
     runUrl: `${deps.context.serverUrl}/${deps.context.repository}/actions/runs/${deps.context.runId}`,
     log: deps.log,

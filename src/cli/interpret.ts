@@ -4,6 +4,7 @@ import { relative } from "node:path";
 import type { EngineOptions } from "../engine/api.js";
 import { createRunContext } from "../engine/context.js";
 import { taskIdOf } from "../techlead/techlead.js";
+import { stableIdOf } from "../techlead/requirements/stable-id.js";
 import { withOwnership } from "../state/ownership.js";
 import { interpretStructured, parseRequirement } from "../techlead/requirements/index.js";
 import { createOfflineInterpreter, toApiRequests } from "../techlead/interpreter/index.js";
@@ -43,7 +44,11 @@ export async function interpretOne(
           i.action === "create" && i.settings && JSON.stringify(i.settings) === JSON.stringify(request.body),
       );
       if (item)
-        request.body = withOwnership(request.body, options.repo, taskIdOf(options.jobsDir, rel, item.key));
+        request.body = withOwnership(
+          request.body,
+          options.repo,
+          taskIdOf(options.jobsDir, rel, item.key, stableIdOf(doc.frontMatter)),
+        );
     }
   }
   if (json) {

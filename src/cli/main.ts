@@ -67,6 +67,8 @@ Flags (same names as the action's inputs; each also read from JOBAGENT_<NAME>, e
   --strict-consistency      requirement-vs-plan disagreements are errors, not warnings
   --run-wait-seconds N      wait up to N s (0–3600) for runs started by run tasks and report their
                             result (default: 300, as the action; 0: only runs with wait: true, up to 600 s)
+  --lock-wait SECONDS       how long apply waits for the workspace lock another run holds
+                            (0–3600, default: 0: report locked at once, naming the holder)
   --repo-dir DIR            repository root (default: ., the current directory)
   --repo OWNER/NAME         project id recorded in ownership tags (default: project: in jobagent.yml,
                             GITHUB_REPOSITORY, the origin remote; never the folder name)
@@ -91,6 +93,7 @@ export const FLAGS = {
   "on-plan-change": { type: "string" },
   "strict-consistency": { type: "boolean" },
   "run-wait-seconds": { type: "string" },
+  "lock-wait": { type: "string" },
   "plan-hash": { type: "string" },
   "repo-dir": { type: "string" },
   repo: { type: "string" },
@@ -319,6 +322,7 @@ export async function main(
         runId: env.GITHUB_RUN_ID ?? `cli-${process.pid}-${randomBytes(3).toString("hex")}`,
         log,
         strictConsistency: settings.strictConsistency,
+        lockWaitSeconds: settings.lockWaitSeconds,
       };
       if (llm) options.llm = llm;
       const { runApply, runPlan, runTechLead } = await import("../engine/index.js");

@@ -69,6 +69,7 @@ export function renderPlanText(plan: PlanResult): string {
       "",
       `  ${SYMBOL[change.op] ?? "?"} ${change.op} "${change.jobName}"${change.jobId !== undefined ? ` (job ${change.jobId})` : ""}  [${change.requirement}]`,
     );
+    if (change.moved) lines.push(`      moved: ${change.moved}`);
     const schedule = change.desired?.schedule as
       { quartz_cron_expression?: string; timezone_id?: string } | undefined;
     const touchesSchedule = change.fields.some((f) => f.category === "schedule");

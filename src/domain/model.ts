@@ -191,6 +191,8 @@ export interface JobChange {
   run?: RunRequest;
   /** Direct grants to set with the Permissions API (PUT, full replace) when they differ from the workspace's. */
   permissions?: JsonObject[];
+  /** The requirement was renamed or moved and keeps its job: "jobs/a.md → jobs/sub/b.md (job 123 kept)". */
+  moved?: string;
 }
 
 export interface Logger {

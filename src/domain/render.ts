@@ -146,6 +146,7 @@ function highlightsOf(change: JobChange): string[] {
 
 function notesCell(change: JobChange): string {
   const notes: string[] = [];
+  if (change.moved) notes.push(`moved: ${escapeMarkdown(change.moved)}`);
   if (change.destructive) notes.push("⚠️ destructive");
   const hl = highlightsOf(change);
   if (hl.length > 0) notes.push(`⚠️ ${hl.join(", ")}`);
@@ -295,6 +296,7 @@ function renderDetails(change: JobChange, options: RenderOptions, limits: Detail
     `Requirement ${req || "—"} · task <code>${escapeMarkdown(change.taskId)}</code> · hash <code>${escapeMarkdown(change.hash)}</code>`,
     "",
   );
+  if (change.moved) parts.push(`**Moved:** ${escapeMarkdown(change.moved)}`, "");
   if (change.op === "delete")
     parts.push("> ⚠️ **Destructive:** this job and its run history will be deleted.", "");
   const renames = taskRenames(change.fields);
@@ -602,6 +604,8 @@ export interface PlanJson {
     request: JobChange["request"] | null;
     see: string[];
     run: JobChange["run"] | null;
+    /** Only for a renamed or moved requirement that keeps its job. */
+    moved?: string;
   }>;
   blocked: PlanResult["blocked"];
   diagnostics: Diagnostic[];
@@ -637,6 +641,7 @@ export function planToJson(plan: PlanResult): PlanJson {
       request: ch.request ? (redactSecrets(ch.request) as JobChange["request"]) : null,
       see: ch.see ?? [],
       run: ch.run ? (redactSecrets(ch.run) as JobChange["run"]) : null,
+      ...(ch.moved ? { moved: ch.moved } : {}),
     })),
     blocked: plan.blocked,
     diagnostics: plan.diagnostics,

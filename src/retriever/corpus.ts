@@ -1,7 +1,7 @@
 /**
  * Reading the corpus from disk: SDK type declarations, the project's knowledge notes, and user docs folders.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import {
   DEFAULT_CHUNKING,
@@ -84,6 +84,18 @@ export function fieldGraphOf(types: SdkType[]): Record<string, Record<string, st
   return graph;
 }
 
+/**
+ * Docs folders are read without following symbolic links: a committed link (in a pull request's docs/knowledge,
+ * or in a folder given with --docs-dir) could otherwise pull any file the runner can read into the index.
+ */
+function refuseLink(full: string, what: string): void {
+  if (!lstatSync(full, { throwIfNoEntry: false })?.isSymbolicLink()) return;
+  throw new DocsSourceError(
+    `${what}: ${full} is a symbolic link; jobagent does not follow links in docs folders (one could point outside them). Fix: replace it with a real file or folder, or remove it`,
+    full,
+  );
+}
+
 /** The project's knowledge notes: every `*.md` in the folder except README.md; source `knowledge:<file>`. */
 export function readKnowledgeNotes(
   dir: string,
@@ -93,11 +105,13 @@ export function readKnowledgeNotes(
   const noteFields: Record<string, string[]> = {};
   const noteDocs: Record<string, NoteDoc> = {};
   if (!existsSync(dir)) return { chunks, noteFields, noteDocs };
+  refuseLink(dir, "knowledge notes");
   const files = readdirSync(dir)
     .filter((name) => name.endsWith(".md") && name.toLowerCase() !== "readme.md")
     .sort();
   for (const name of files) {
     const source = `knowledge:${name}`;
+    refuseLink(path.join(dir, name), "knowledge notes");
     const { meta, body } = splitFrontMatter(readFileSync(path.join(dir, name), "utf8"));
     noteFields[source] = meta.fields;
     if (meta.docs) noteDocs[source] = { title: meta.title ?? name, url: meta.docs };
@@ -124,6 +138,7 @@ const MAX_FILES = 20_000;
  */
 export function readDocsDir(dir: string, maxChars = DEFAULT_CHUNKING.maxChars): DocChunk[] {
   assertDocsDir(dir);
+  refuseLink(dir, "extraDocsDirs");
   const chunks: DocChunk[] = [];
   let count = 0;
   const walk = (current: string): void => {
@@ -132,6 +147,7 @@ export function readDocsDir(dir: string, maxChars = DEFAULT_CHUNKING.maxChars): 
     )) {
       if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
       const full = path.join(current, entry.name);
+      if (entry.isSymbolicLink()) refuseLink(full, "extraDocsDirs");
       if (entry.isDirectory()) {
         walk(full);
         continue;

@@ -40,6 +40,8 @@ export interface Settings {
   commentApply: boolean;
   /** Bounded wait for runs started by `run` requirements (seconds). */
   runWaitSeconds: number;
+  /** How long apply waits for the workspace lock another run holds (seconds; 0: report `locked` at once). */
+  lockWaitSeconds: number;
   strictConsistency: boolean;
   repoDir: string;
   repo?: string;
@@ -190,6 +192,7 @@ export function readSettings(source: SettingsSource, onSecrets?: (secrets: strin
     failOnDrift: flag(source, "fail-on-drift"),
     commentApply: flag(source, "comment-apply"),
     runWaitSeconds: value(source, "run-wait-seconds") as number,
+    lockWaitSeconds: value(source, "lock-wait") as number,
     strictConsistency: flag(source, "strict-consistency"),
     repoDir: value(source, "repo-dir") as string,
     repo: text(source, "repo"),

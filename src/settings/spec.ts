@@ -69,6 +69,7 @@ export const SETTINGS = [
   { name: "fail-on-drift", kind: "boolean", default: "false", surfaces: ACTION },
   { name: "comment-apply", kind: "boolean", default: "false", surfaces: ACTION },
   { name: "run-wait-seconds", kind: "integer", min: 0, max: 3600, default: "300", surfaces: BOTH },
+  { name: "lock-wait", kind: "integer", min: 0, max: 3600, default: "0", surfaces: BOTH },
   { name: "strict-consistency", kind: "boolean", default: "false", surfaces: CLI },
   { name: "repo-dir", kind: "string", default: ".", surfaces: CLI },
   { name: "repo", kind: "string", default: "", surfaces: CLI },

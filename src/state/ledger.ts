@@ -61,6 +61,11 @@ export class OwnershipLedger {
     return this.data.jobs[String(jobId)] !== undefined;
   }
 
+  /** The task this project recorded job `jobId` for, or undefined. */
+  taskOf(jobId: number): string | undefined {
+    return this.data.jobs[String(jobId)]?.task;
+  }
+
   /** Was job `created` (ms) created after this project marked `taskId` as being created? */
   createdWhilePending(taskId: string, created: number | undefined): boolean {
     const since = this.data.pending[taskId];

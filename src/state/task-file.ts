@@ -89,6 +89,8 @@ export interface TaskRecord {
   applied_hash?: string;
   job_id?: number;
   job_name?: string;
+  /** The task this one took the job over from when its requirement was renamed or moved (see techlead/moves.ts). */
+  moved_from?: { task: string; requirement: string };
   run?: { run_id: number; url?: string; result?: string; message?: string };
   attempts: number;
   lease?: { holder: string; expires: string };
@@ -165,6 +167,7 @@ export function parseTaskFile(file: string, text: string): TaskRecord {
     applied_hash: optionalString(data.applied_hash),
     job_id: typeof data.job_id === "number" ? data.job_id : undefined,
     job_name: optionalString(data.job_name),
+    moved_from: movedFrom(data.moved_from),
     run: isObject(data.run) ? (data.run as TaskRecord["run"]) : undefined,
     attempts: typeof data.attempts === "number" ? data.attempts : 0,
     lease: isObject(data.lease) ? (data.lease as TaskRecord["lease"]) : undefined,
@@ -174,6 +177,12 @@ export function parseTaskFile(file: string, text: string): TaskRecord {
     spec: isObject(data.spec) ? (data.spec as TaskSpec) : {},
     history: Array.isArray(data.history) ? (data.history as HistoryEntry[]) : [],
   };
+}
+
+function movedFrom(value: unknown): TaskRecord["moved_from"] {
+  if (!isObject(value)) return undefined;
+  const { task, requirement } = value as Record<string, unknown>;
+  return typeof task === "string" && typeof requirement === "string" ? { task, requirement } : undefined;
 }
 
 function optionalString(value: unknown): string | undefined {
@@ -200,6 +209,7 @@ export function renderTaskFile(task: TaskRecord): string {
     "applied_hash",
     "job_id",
     "job_name",
+    "moved_from",
     "run",
     "attempts",
     "lease",

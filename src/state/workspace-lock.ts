@@ -49,6 +49,8 @@ export interface WorkspaceLock {
   readonly info: LockInfo;
   /** The stale lock this apply took over, if any. */
   readonly tookOver?: LockInfo;
+  /** Why the lock is no longer ours (taken over, deleted, or a renewal came too late), or undefined while it is. */
+  lost(): string | undefined;
   release(): Promise<void>;
 }
 
@@ -80,7 +82,7 @@ export async function acquireWorkspaceLock(
   const deadline = Date.now() + (request.waitSeconds ?? 0) * 1000;
   let tookOver: LockInfo | undefined;
   for (let attempt = 0; ; attempt++) {
-    if (await workspace.createFileIfAbsent(path, text)) return held(workspace, path, info, tookOver);
+    if (await workspace.createFileIfAbsent(path, text)) return held(workspace, path, info, request, tookOver);
     const current = await readLock(workspace, path);
     if (current === undefined) continue; // released (or deleted by hand) between the two calls
     if (isStale(current, request.now())) {
@@ -106,17 +108,74 @@ function newLockInfo(request: LockRequest): LockInfo {
   };
 }
 
-function held(workspace: Workspace, path: string, info: LockInfo, tookOver?: LockInfo): WorkspaceLock {
+function held(
+  workspace: Workspace,
+  path: string,
+  info: LockInfo,
+  request: LockRequest,
+  tookOver?: LockInfo,
+): WorkspaceLock {
+  const heartbeat = startHeartbeat(workspace, path, info, request);
   return {
     path,
     info,
     ...(tookOver ? { tookOver } : {}),
+    lost: () => heartbeat.lost,
     async release() {
+      await heartbeat.stop();
       const current = await readLock(workspace, path).catch(() => undefined);
       if (current?.nonce === info.nonce) await workspace.deleteFile(path);
       if (tookOver) await workspace.deleteFile(markerOf(path, tookOver)).catch(() => undefined);
     },
   };
+}
+
+/**
+ * Renews the lock while it is held: every third of its lifetime the file is read back and, when it still carries
+ * our nonce and has not expired, rewritten with a new expiry (same nonce). A lock that another run took over, that
+ * was deleted, or that expired before we could renew it (another run may be taking it over) is lost: it is never
+ * written again, and `lost` says why.
+ */
+function startHeartbeat(workspace: Workspace, path: string, info: LockInfo, request: LockRequest) {
+  const state: { lost: string | undefined; stop: () => Promise<void> } = {
+    lost: undefined,
+    stop: async () => undefined,
+  };
+  let expires = info.expires;
+  let running: Promise<void> = Promise.resolve();
+  const renew = async () => {
+    const now = request.now();
+    const current = await readLock(workspace, path).catch(() => "unreadable" as const);
+    if (current === "unreadable") return; // the service is slow or down: try again at the next beat
+    if (current?.nonce !== info.nonce) {
+      state.lost = current
+        ? `run ${current.holder} (${current.where}) took the workspace lock ${path} over at ${current.acquired}`
+        : `the workspace lock ${path} was deleted (by \`jobagent unlock\` or by hand)`;
+      return;
+    }
+    if (!(new Date(expires).getTime() > now.getTime())) {
+      state.lost = `the workspace lock ${path} expired at ${expires} before it could be renewed`;
+      return;
+    }
+    const next = new Date(now.getTime() + request.seconds * 1000).toISOString();
+    await workspace.writeFile(path, JSON.stringify({ ...info, expires: next }, null, 2)).then(
+      () => void (expires = next),
+      () => undefined, // not renewed this time; the next beat tries again (and finds the lock lost if it expired)
+    );
+  };
+  const timer = setInterval(
+    () => {
+      if (state.lost !== undefined) return;
+      running = running.then(renew);
+    },
+    Math.max(50, (request.seconds * 1000) / 3),
+  );
+  timer.unref();
+  state.stop = async () => {
+    clearInterval(timer);
+    await running;
+  };
+  return state;
 }
 
 /** The lock as recorded; a file that is not a lock (edited by hand) reads as an expired lock of "unknown". */

@@ -17,6 +17,8 @@ import { sanitizeId } from "../state/task-store.js";
 import { transition, type TaskRecord, type TaskSpec } from "../state/task-file.js";
 import { duplicateJobNames, taskIdCollision, type Origin } from "./collisions.js";
 import { interpretationForTarget } from "./targets.js";
+import { stableIdOf } from "./requirements/stable-id.js";
+import { applyMoves } from "./moves.js";
 
 const WRITE_CONCURRENCY = 16;
 
@@ -30,14 +32,15 @@ export interface TechLeadOutcome {
   docs: RequirementDoc[];
 }
 
-/** Stable id prefix of a requirement: its path under the jobs dir without ".md", "/" → "--". */
+/** Id prefix of a requirement without an `id:`: its path under the jobs dir without ".md", "/" → "--". */
 export function requirementId(jobsDir: string, file: string): string {
   const rel = posix.relative(jobsDir.replace(/\\/g, "/"), file).replace(/\.md$/i, "");
   return sanitizeId(rel.split("/").join("--"));
 }
 
-export function taskIdOf(jobsDir: string, file: string, key: string): string {
-  return `${requirementId(jobsDir, file)}.${sanitizeId(key)}`;
+/** A task's id: the requirement's stable `id:` (or, without one, its path) and the item key. */
+export function taskIdOf(jobsDir: string, file: string, key: string, stableId?: string): string {
+  return `${stableId !== undefined ? sanitizeId(stableId) : requirementId(jobsDir, file)}.${sanitizeId(key)}`;
 }
 
 export function specOf(item: WorkItem): TaskSpec {
@@ -100,6 +103,9 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
 
   const present = new Set(docs.map((d) => d.file));
   const claimed = new Map<string, Origin>();
+  // Tasks created in this run, and retired tasks whose job may have moved to one of them (see moves.ts).
+  const fresh = new Set<string>();
+  const movable = new Map<string, TaskRecord>();
   for (const doc of docs) {
     // Task files are state, never authority: a requirement read deterministically (structured block, offline
     // interpreter) is re-derived on every run, so a hand-edited task file is rewritten, never applied. Only an LLM's
@@ -134,8 +140,9 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
     }
 
     const keep = new Set<string>();
+    const stableId = stableIdOf(doc.frontMatter);
     for (const item of interpretation.items) {
-      const id = taskIdOf(options.jobsDir, doc.file, item.key);
+      const id = taskIdOf(options.jobsDir, doc.file, item.key, stableId);
       const origin: Origin = { file: doc.file, ...(item.line !== undefined ? { line: item.line } : {}) };
       const other = claimed.get(id) ?? foreignClaim(result.get(id), doc.file, present);
       if (other && other.file !== doc.file) {
@@ -147,7 +154,7 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
       const spec = specOf(item);
       const hash = specHash(item.action, spec);
       const dependsOn = (item.depends_on ?? []).map((d) =>
-        d.includes(".") ? d : taskIdOf(options.jobsDir, doc.file, d),
+        d.includes(".") ? d : taskIdOf(options.jobsDir, doc.file, d, stableId),
       );
       const questions = item.questions?.filter((q) => q.trim() !== "") ?? [];
       const before = result.get(id);
@@ -170,10 +177,12 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
           history: [{ at: stamp, from: null, to: "PENDING", by, note: `from ${doc.file}` }],
         };
         if (item.settings?.name) task.job_name = item.settings.name;
+        fresh.add(id);
         progress.push(`- ${stamp} tech-lead: new task \`${id}\` (${item.action}) from \`${doc.file}\``);
       } else {
         task = {
           ...before,
+          requirement: doc.file, // a requirement with a stable id may have been renamed or moved
           action: item.action,
           key: item.key,
           priority: item.priority ?? 100,
@@ -219,20 +228,35 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
       result.set(id, task);
       changed.add(id);
     }
+    // Ids that were the file's path before it declared `id:`: their jobs may move to the new ids.
+    const pathId = `${requirementId(options.jobsDir, doc.file)}.`;
     for (const task of prior) {
       if (keep.has(task.id)) continue;
-      retire(task, "no longer in its requirement");
+      retire(task, "no longer in its requirement", stableId !== undefined && task.id.startsWith(pathId));
     }
   }
 
   // Requirements that were removed: their managed jobs are to be deleted (the plan asks for allow-delete).
   for (const [file, tasks] of byRequirement) {
     if (present.has(file) || failedFiles.has(file) || !inScope(file)) continue;
-    for (const task of tasks) retire(task, `requirement ${file} was removed`);
+    for (const task of tasks) {
+      if (claimed.has(task.id)) continue; // its requirement has a stable id and lives in another file now
+      retire(task, `requirement ${file} was removed`, true);
+    }
   }
+  applyMoves(
+    { result, changed, removed, progress, diagnostics },
+    fresh,
+    movableOf(result, movable, present),
+    {
+      by,
+      now,
+    },
+  );
 
-  function retire(task: TaskRecord, why: string): void {
+  function retire(task: TaskRecord, why: string, mayMove: boolean): void {
     if (task.source === "removed") return; // already a delete of a retired job
+    if (mayMove && task.action === "create" && task.job_id !== undefined) movable.set(task.id, task);
     if (task.action === "create" && task.job_id !== undefined) {
       let next: TaskRecord = {
         ...task,
@@ -284,6 +308,23 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
     diagnostics,
     docs,
   };
+}
+
+/**
+ * The retired tasks whose job a new task may take over: those retired in this run because their requirement
+ * disappeared, and earlier deletes not applied yet whose requirement file is gone (the job still exists).
+ */
+function movableOf(
+  result: Map<string, TaskRecord>,
+  retiredNow: Map<string, TaskRecord>,
+  present: Set<string>,
+): TaskRecord[] {
+  const out = [...retiredNow.values()];
+  for (const task of result.values()) {
+    if (retiredNow.has(task.id) || task.source !== "removed" || present.has(task.requirement)) continue;
+    if (task.action === "delete" && task.job_id !== undefined && task.status !== "COMPLETE") out.push(task);
+  }
+  return out;
 }
 
 /** Another requirement file (still present) that already holds task `task`, or undefined. */

@@ -127,6 +127,7 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
       computation.planned,
       applyOptions,
       by,
+      lock.lost,
     );
     await refreshAppliedHashes(ctx, results, computation.planned);
     const failed = results.filter((r) => r.status === "FAILED");
@@ -135,10 +136,16 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
         `- ${ctx.now().toISOString()} apply: \`${r.taskId}\` ${r.op} "${r.jobName}"${r.jobId !== undefined ? ` (job ${r.jobId})` : ""} → ${r.status}${r.error ? `: ${r.error}` : ""}`,
     );
     if (summary.length > 0) await store.appendProgress(summary);
-    const result: ApplyResult = { ok: failed.length === 0, planHash: plan.planHash, results };
+    const lost = lock.lost();
+    const result: ApplyResult = { ok: failed.length === 0 && !lost, planHash: plan.planHash, results };
     if (failed.length > 0) {
       result.failureReason = "apply-failed";
       result.message = `${failed.length} task(s) failed: ${failed.map((f) => `${f.taskId}: ${f.error ?? "failed"}`).join("; ")}`;
+    }
+    if (lost) {
+      const stopped = results.filter((r) => r.status === "SKIPPED").length;
+      result.failureReason = "apply-failed";
+      result.message = `the apply lost its workspace lock: ${lost}; it stopped writing (${stopped} task(s) not applied). Run apply again once the other run is done.${result.message ? ` ${result.message}` : ""}`;
     }
     return result;
   } finally {
@@ -173,6 +180,7 @@ async function execute(
   planned: Map<string, PlannedTask>,
   applyOptions: ApplyOptions,
   by: string,
+  lockLost: () => string | undefined,
 ): Promise<TaskApplyResult[]> {
   const { options } = ctx;
   const limit = pLimit(Math.max(1, options.concurrency ?? 4));
@@ -203,7 +211,12 @@ async function execute(
         }
       }
       if (!entry.change) return blockedResult(entry);
-      return limit(() => applyTask(ctx, ledger, entry, planned, applyOptions, by));
+      return limit(() => {
+        // A lock that is no longer ours: no further task writes to the workspace.
+        const lost = lockLost();
+        if (lost) return skip(entry, `not applied: the workspace lock was lost (${lost})`);
+        return applyTask(ctx, ledger, entry, planned, applyOptions, by);
+      });
     })();
     done.set(entry.task.id, promise);
     return promise;

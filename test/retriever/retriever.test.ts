@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DocsSourceError, getRetriever } from "../../src/retriever/index.js";
+import { readKnowledgeNotes } from "../../src/retriever/corpus.js";
 
 describe("search over the SDK field reference and the knowledge notes", () => {
   const retriever = getRetriever();
@@ -199,5 +200,45 @@ describe("extra docs folders the user points at", () => {
     expect(() => getRetriever({ extraDocsDirs: [path.join(dir, "contacts.txt")] })).toThrow(
       /is a file, not a folder/,
     );
+  });
+});
+
+describe("docs folders never follow symbolic links", () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), "jobagent-docs-links-"));
+  const outside = path.join(root, "outside-secret.md");
+  writeFileSync(outside, "# Secret\n\nvault token of the runner");
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("a link inside a --docs-dir folder, or the folder itself being a link, is an error naming it", () => {
+    const docs = path.join(root, "docs");
+    mkdirSync(docs);
+    writeFileSync(path.join(docs, "runbook.md"), "# Runbook\n\nrestart the heron loader");
+    symlinkSync(outside, path.join(docs, "notes.md"));
+    // (the folder is read at the first search)
+    expect(() => getRetriever({ extraDocsDirs: [docs] }).search("heron", 1)).toThrow(DocsSourceError);
+    expect(() => getRetriever({ extraDocsDirs: [docs] }).search("heron", 1)).toThrow(
+      new RegExp(`${path.join(docs, "notes.md").replace(/[/\\]/g, ".")} is a symbolic link`),
+    );
+    const linkedDir = path.join(root, "linked-docs");
+    symlinkSync(docs, linkedDir);
+    expect(() => getRetriever({ extraDocsDirs: [linkedDir] }).search("heron", 1)).toThrow(
+      /linked-docs is a symbolic link/,
+    );
+    expect(readFileSync(outside, "utf8")).toContain("vault token"); // read-only: the target is untouched
+  });
+
+  it("a knowledge note that is a link (e.g. committed in a pull request's docs/knowledge) is refused", () => {
+    const notes = path.join(root, "knowledge");
+    mkdirSync(notes);
+    writeFileSync(
+      path.join(notes, "schedules.md"),
+      "---\ntitle: Schedules\nfields: [schedule]\n---\n# Schedules\n\nA quartz cron expression has six or seven fields.\n",
+    );
+    expect(readKnowledgeNotes(notes).chunks.length).toBeGreaterThan(0);
+    symlinkSync(outside, path.join(notes, "leak.md"));
+    expect(() => readKnowledgeNotes(notes)).toThrow(/leak\.md is a symbolic link/);
+    const linkedNotes = path.join(root, "linked-knowledge");
+    symlinkSync(notes, linkedNotes);
+    expect(() => readKnowledgeNotes(linkedNotes)).toThrow(/linked-knowledge is a symbolic link/);
   });
 });

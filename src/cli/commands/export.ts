@@ -12,6 +12,7 @@ import { stringify } from "yaml";
 import type { WorkItem } from "../../domain/model.js";
 import { interpretStructured, parseRequirement } from "../../techlead/requirements/index.js";
 import { taskIdOf } from "../../techlead/techlead.js";
+import { stableIdOf } from "../../techlead/requirements/stable-id.js";
 import type { CommandContext } from "./context.js";
 import { slug } from "./import-format.js";
 
@@ -55,7 +56,12 @@ async function collect(ctx: CommandContext): Promise<{ jobs: Exported[]; left: s
       }
       let key = slug(item.key).replace(/-/g, "_");
       while (jobs.some((j) => j.key === key)) key = `${key}_${jobs.length}`;
-      jobs.push({ key, taskId: taskIdOf(ctx.jobsDir, rel, item.key), item, file: rel });
+      jobs.push({
+        key,
+        taskId: taskIdOf(ctx.jobsDir, rel, item.key, stableIdOf(doc?.frontMatter)),
+        item,
+        file: rel,
+      });
     }
   }
   return { jobs, left };

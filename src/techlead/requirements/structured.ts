@@ -16,6 +16,7 @@ import { PERMISSION_LEVELS, PRINCIPAL_FIELDS } from "../../domain/vocabulary.js"
 import type { RequirementDoc } from "../types.js";
 
 import { docLineOf } from "./frontmatter.js";
+import { STABLE_ID, stableIdOf } from "./stable-id.js";
 
 /** Documentation keys allowed at the top of the front matter (ignored by the agent). */
 export const DOC_KEYS = ["title", "owner", "description", "labels"];
@@ -31,6 +32,7 @@ export const STRUCTURED_KEYS = [
   "priority",
   "adopt",
   "targets",
+  "id",
 ];
 const ACTION_KEYS = ["job", "jobs", "resources", "update", "run", "delete"];
 /** Bundle (databricks.yml) sections that are not Jobs API and cannot be applied here. */
@@ -753,8 +755,18 @@ function build(
       );
   }
 
+  if (fm.id !== undefined && (typeof fm.id !== "string" || !STABLE_ID.test(fm.id)))
+    diag(
+      ctx,
+      "error",
+      "requirement.id",
+      "id",
+      `'id' must be letters, digits, '_' or '-' (at most 100, no '.' or '/'), found ${JSON.stringify(fm.id)}`,
+      "write id: orders-daily (it names the requirement's jobs for good: keep it when you rename or move the file)",
+      fm.id,
+    );
   if (fm.job !== undefined) {
-    const b = jobItem(ctx, fm.job, keyFromFile(doc.file), "job");
+    const b = jobItem(ctx, fm.job, stableIdOf(fm) ?? keyFromFile(doc.file), "job");
     if (b) built.push(b);
   }
   const jobMaps: Array<{ value: unknown; at: string }> = [];

@@ -13,16 +13,43 @@ export async function planCreate(s: TaskScope): Promise<PlannedTask> {
   const settings = s.item.settings ?? {};
   const desired = withOwnership(settings, s.ctx.options.repo, s.task.id);
   const name = settings.name ?? s.task.key;
-  const candidates = ownedCandidates(s);
+  const moved = movedJob(s);
+  const candidates = ownedCandidates(s, moved);
   if (candidates.length > 1) return blockDuplicates(s, name, candidates);
   const actual = candidates[0];
   if (!actual) {
-    const stop = workspaceConflict(s, name);
+    const stop = unconfirmedMove(s) ?? workspaceConflict(s, name);
     if (stop) return block(s, stop);
     return planNewJob(s, settings, desired, name);
   }
   warnUnrecorded(s, actual);
-  return planExistingJob(s, desired, name, actual);
+  const planned = await planExistingJob(s, desired, name, actual);
+  if (moved && planned.change)
+    planned.change.moved = `${s.task.moved_from?.requirement ?? "?"} → ${s.task.requirement} (job ${moved.job_id} kept)`;
+  return planned;
+}
+
+/**
+ * The job a renamed or moved requirement keeps (techlead/moves.ts): the task's recorded job, still tagged for the
+ * task it moved from, which the ledger recorded for that task and which no live task defines. A task file alone
+ * cannot move a job: the workspace and the ledger must agree.
+ */
+function movedJob(s: TaskScope): WorkspaceJob | undefined {
+  const from = s.task.moved_from;
+  if (!from || s.task.job_id === undefined) return undefined;
+  const job = s.snapshot.jobs.get(s.task.job_id);
+  if (!job || job.settings.tags?.[TASK_TAG] !== from.task || !s.snapshot.owns(job)) return undefined;
+  if (s.snapshot.ledger.taskOf(job.job_id) !== from.task) return undefined;
+  if (s.all.some((t) => t.id === from.task)) return undefined;
+  return job;
+}
+
+/** A move the workspace does not confirm, while the job it names exists: never a second job beside it. */
+function unconfirmedMove(s: TaskScope): string | undefined {
+  const from = s.task.moved_from;
+  const job = s.task.job_id !== undefined ? s.snapshot.jobs.get(s.task.job_id) : undefined;
+  if (!from || !job || job.settings.tags?.[TASK_TAG] === s.task.id) return undefined;
+  return `the task file says ${s.task.requirement} was moved from ${from.requirement} and keeps job ${job.job_id}, but the workspace does not confirm it (the job's ${TASK_TAG} tag is "${job.settings.tags?.[TASK_TAG] ?? ""}", and the ownership ledger must record it for task ${from.task}); nothing is changed. Delete the task file ${s.task.id}.md under the task directory and run the plan again, or adopt job ${job.job_id} explicitly`;
 }
 
 /** Copies of the task's job that carry its tags but that the project never recorded (e.g. "Clone job"). */
@@ -42,8 +69,9 @@ function warnUnrecorded(s: TaskScope, actual: WorkspaceJob): void {
 }
 
 /** The jobs this project owns for the task: by tags + evidence, and the job id its task file records. */
-function ownedCandidates(s: TaskScope): WorkspaceJob[] {
+function ownedCandidates(s: TaskScope, moved: WorkspaceJob | undefined): WorkspaceJob[] {
   const candidates = s.snapshot.managedBy(s.task.id);
+  if (moved && !candidates.includes(moved)) candidates.push(moved);
   if (s.task.job_id !== undefined) {
     // The recorded id counts only for a job this project owns that was made for this very task (a task file cannot
     // point the task at another task's job).
