@@ -3,6 +3,7 @@
  * cover is compared with the spec that will be applied. Disagreements become warnings quoting the words and naming
  * the field. Also compares two interpretations of one requirement (LLM vs. offline interpreter). Pure.
  */
+import { ANY_TASK, THE_TASK } from "./extractors.js";
 import cronstrue from "cronstrue";
 import type {
   Diagnostic,
@@ -534,7 +535,7 @@ function checkCompute(f: Findings, r: Reading, desired: JobSettings): void {
 }
 
 function namedTasks(tasks: TaskSettings[], name: string | undefined): TaskSettings[] {
-  if (!name)
+  if (!name || name === ANY_TASK || name === THE_TASK)
     return tasks.filter(
       (t) =>
         t.notebook_task ||

@@ -13,7 +13,7 @@ import type {
   WorkspaceJob,
 } from "../../domain/model.js";
 import type { InterpretContext, RequirementDoc, TechLeadTools } from "../types.js";
-import { EXTRACTORS } from "./extractors.js";
+import { ANY_TASK, EXTRACTORS, THE_TASK } from "./extractors.js";
 import { emptyReading, source, type Reading, type Step } from "./reading.js";
 import { mergeIntoQuartz, needsTime, toQuartz } from "./schedule.js";
 import { readSteps, resolveStepRef } from "./steps.js";
@@ -617,7 +617,16 @@ function applyRetriesAndTimeouts(
     if (r.retryOnTimeout) explanation.push(source("tasks[*].retry_on_timeout", r.retryOnTimeout));
   }
   if (r.timeout) {
-    if (r.timeout.task) {
+    if (r.timeout.task === ANY_TASK || r.timeout.task === THE_TASK) {
+      const runnable = pick(undefined, "");
+      if (runnable.length > 1 && r.timeout.task === THE_TASK)
+        questions.push(`"${r.timeout.words}": which task should time out (tasks: ${keys.join(", ")})?`);
+      else
+        for (const t of runnable) {
+          t.timeout_seconds = r.timeout.value;
+          explanation.push(source(`tasks[${t.task_key}].timeout_seconds`, r.timeout));
+        }
+    } else if (r.timeout.task) {
       for (const t of pick(r.timeout.task, r.timeout.words)) {
         t.timeout_seconds = r.timeout.value;
         explanation.push(source(`tasks[${t.task_key}].timeout_seconds`, r.timeout));
@@ -727,9 +736,15 @@ async function buildUpdate(
     /\brename\b[^.\n]*?\bto\s+(?:\*\*([^*\n]+)\*\*|["“`']([^"”`'\n]+)["”`']|([A-Za-z0-9][\w.-]*[A-Za-z0-9_]))/i.exec(
       r.prose.text,
     );
-  if (rename) {
+  // An unmarked new name must look like a job name (a separator or digit: `billing-sync-v3`), not a plain word
+  // ("rename it to something clearer"); otherwise ask for it.
+  const plainWord = rename && !rename[1] && !rename[2] && /^[A-Za-z]+$/.test(rename[3]);
+  if (rename && !plainWord) {
     desired.name = (rename[1] ?? rename[2] ?? rename[3]).trim();
     explanation.push({ field: "name", words: rename[0] });
+  } else if (/\brename\b/i.test(r.prose.text)) {
+    const words = /[^.\n]*\brename\b[^.\n]*/i.exec(r.prose.text)?.[0].trim() ?? "rename";
+    questions.push(`"${words}": what should the new name of ${jobName(job)} be? Give it in quotes or bold.`);
   }
   // Schedule edits
   const s = r.schedule;
