@@ -5,6 +5,7 @@ import type { PlanResult } from "../engine/api.js";
 import type { FieldChange } from "../domain/model.js";
 import { cronToWords } from "../domain/cron-words.js";
 import { planToJson } from "../domain/render.js";
+import { provenanceLine } from "../domain/render-provenance.js";
 
 const SYMBOL: Record<string, string> = { create: "+", update: "~", delete: "-", run: "▶", "no-op": "=" };
 
@@ -44,6 +45,8 @@ export function renderPlanText(plan: PlanResult): string {
     const fields = change.op === "create" ? shown.filter((f) => !f.path.startsWith("tags")) : shown;
     for (const field of fields.slice(0, 25)) lines.push(fieldLine(field));
     if (fields.length > 25) lines.push(`      … ${fields.length - 25} more field(s) (see --json)`);
+    for (const source of change.provenance ?? [])
+      lines.push(`      from the words: ${provenanceLine(source)}`);
     for (const field of change.drift) lines.push(`      drift: ${field.path} was changed outside the repo`);
     for (const w of change.warnings) lines.push(`      warning: ${w.message}`);
   }

@@ -24,7 +24,7 @@ import {
   type IntentReading,
   type TargetResolution,
 } from "./targets.js";
-import { closestWithin, pathStem, toProse, toTaskKey, type Prose } from "./text.js";
+import { closestWithin, lineAt, pathStem, toProse, toTaskKey, type Prose } from "./text.js";
 import { dropNonRequirements, splitJobs, splitRunRequests } from "./decompose.js";
 import { buildUpdateBody, stableJson } from "./update.js";
 import { accountingQuestion } from "./accounting.js";
@@ -68,6 +68,13 @@ export function analyzeProseText(
     reading.steps = reading.steps.filter((st) => !(st.path && (own.has(st.path) || repointed.has(st.path))));
   }
   return { reading, target, intent };
+}
+
+/** A field's provenance with its line: where its words first occur in the requirement, when an extractor gave none. */
+function withLine(e: FieldSource, prose: Prose): FieldSource {
+  if (e.line !== undefined || e.words.startsWith("(")) return e;
+  const at = prose.text.indexOf(e.words);
+  return at >= 0 ? { ...e, line: lineAt(prose, at) } : e;
 }
 
 function taskCodePaths(t: TaskSettings): string[] {
@@ -211,7 +218,7 @@ async function interpretPart(
       }
     }
   }
-  item.explanation = explanation;
+  item.explanation = explanation.map((e) => withLine(e, reading.prose));
   if (questions.length) item.questions = [...new Set(questions)];
   return { item, triggers };
 }
@@ -897,9 +904,13 @@ function buildRun(
   if (r.runParameters.length) {
     const params: Record<string, string> = {};
     for (const p of r.runParameters) {
-      if (declared.size && !declared.has(p.name)) {
+      // A parameter the job does not declare would be rejected (or silently unused): ask, never send it.
+      if (!declared.has(p.name)) {
+        const has = declared.size
+          ? `its parameters: ${[...declared].join(", ")}`
+          : "it declares no job parameters";
         questions.push(
-          `${jobName(job)} has no job parameter "${p.name}" (its parameters: ${[...declared].join(", ")}). Which parameter do you mean?`,
+          `${jobName(job)} has no job parameter "${p.name}" (${has}; "${p.words}", line ${p.line}). Which parameter do you mean?`,
         );
         continue;
       }
