@@ -56,6 +56,17 @@ function eventOf(text: string): EmailEvent | undefined {
   return events.includes("on_failure") ? "on_failure" : events[0];
 }
 
+/**
+ * Recipients a clause retires: "to X instead of Y", "X rather than Y", "X in place of / replacing Y",
+ * "replace Y with X" — Y is removed (and X added) rather than both being emailed.
+ */
+function retiredEmails(text: string): Set<string> {
+  const t = text.replace(/\/\S+/g, " ");
+  const after = /\b(?:instead of|rather than|in place of|replacing)\s+(.*)$/i.exec(t)?.[1] ?? "";
+  const replaced = /\breplace\s+(.*?)\s+(?:with|by)\b/i.exec(t)?.[1] ?? "";
+  return new Set([...(after.match(EMAIL_RE) ?? []), ...(replaced.match(EMAIL_RE) ?? [])]);
+}
+
 /** The task a clause ties a setting to: "the load task", "task `extract`", "The extract task". */
 function taskOfClause(text: string): string | undefined {
   const m =
@@ -483,8 +494,9 @@ export const EXTRACTORS: Extractor[] = [
           const d = parseDuration(c.text);
           if (d && !r.durationWarning) r.durationWarning = { value: d.seconds, words: c.text, line: c.line };
         }
+        const retired = retiredEmails(c.text);
         for (const email of emails) {
-          if (stop) {
+          if (stop || retired.has(email)) {
             r.removeEmails.push({ value: email, words: c.text, line: c.line, ...(event ? { event } : {}) });
             continue;
           }
