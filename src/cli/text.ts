@@ -54,6 +54,9 @@ export function renderPlanText(plan: PlanResult): string {
     lines.push("", `  ⛔ blocked ${b.taskId}: ${b.reason}`);
     for (const q of b.questions) lines.push(`      ? ${q}`);
   }
+  // The LLM's own warnings (e.g. the default endpoint missing, prose read offline) concern every prose requirement.
+  for (const d of plan.diagnostics.filter((x) => x.severity === "warning" && x.code.startsWith("llm.")))
+    lines.push("", `  warning: ${d.file ?? ""} ${d.message}`, `      fix: ${d.fix}`);
   const errors = plan.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) {
     lines.push("", `Validation failed (${errors.length} error(s)); nothing will be applied:`);

@@ -7,10 +7,15 @@
 import type { FieldSource } from "./model.js";
 import { redact } from "./secrets.js";
 
-/** `field ← 'words' (line N)`; token-looking words are redacted like every other value in the plan. */
+/**
+ * `field ← 'words' (line N)`, or `field ← (default chosen)` when no words gave it; token-looking words are redacted
+ * like every other value in the plan.
+ */
 export function provenanceLine(source: FieldSource): string {
   const words = redact(source.words.replace(/\s+/g, " ").trim());
-  return `${source.field} ← '${words}'${source.line ? ` (line ${source.line})` : ""}`;
+  // "(no time zone named: UTC)": a default the interpreter chose, not words of the requirement.
+  const shown = /^\(.*\)$/.test(words) ? words : `'${words}'`;
+  return `${source.field} ← ${shown}${source.line ? ` (line ${source.line})` : ""}`;
 }
 
 /**

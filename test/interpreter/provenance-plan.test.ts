@@ -99,7 +99,7 @@ describe("provenance in the plan", () => {
     expect(markdown).toMatch(
       /- email_notifications\.on_failure ← '[^']*data-eng@example\.com[^']*' \(line 5\)/,
     );
-    for (const p of change.provenance ?? []) expect(markdown).toContain(`${p.field} ← '`);
+    for (const p of change.provenance ?? []) expect(markdown).toContain(`- ${p.field} ← `);
 
     const text = renderPlanText(plan);
     expect(text).toMatch(/from the words: schedule\.quartz_cron_expression ← '[^']*7:30 PM[^']*' \(line 4\)/);
