@@ -94,7 +94,8 @@ describe("provenance in the plan", () => {
 
     const markdown = decoded(renderPlanMarkdown(plan).markdown);
     expect(markdown).toContain("**Interpretation**");
-    expect(markdown).toMatch(/- schedule\.quartz_cron_expression ← '[^']*7:30 PM[^']*' \(line 4\)/);
+    // One stretch of the line when the schedule's words overlap, not "every weekday … weekday at 7:30 PM".
+    expect(markdown).toContain("- schedule.quartz_cron_expression ← 'every weekday at 7:30 PM' (line 4)");
     expect(markdown).toMatch(/- schedule\.timezone_id ← '[^']*Berlin[^']*' \(line 4\)/);
     expect(markdown).toMatch(
       /- email_notifications\.on_failure ← '[^']*data-eng@example\.com[^']*' \(line 5\)/,

@@ -440,6 +440,35 @@ async function clusterSpec(
   return cluster;
 }
 
+/**
+ * The words of two sourced parts: one stretch of the line when they overlap or touch ("every weekday" + "weekday at
+ * 7:30 PM" → "every weekday at 7:30 PM"), else both joined with " … " (no words between them are claimed).
+ */
+function joinedWords(
+  prose: Prose,
+  a: { words: string; line?: number } | undefined,
+  b: { words: string; line?: number } | undefined,
+): string {
+  if (!a || !b) return (a ?? b)?.words ?? "";
+  const text = prose.lines.find((l) => l.text.includes(a.words) && l.text.includes(b.words))?.text;
+  if (text) {
+    const [i, j] = [text.indexOf(a.words), text.indexOf(b.words)];
+    const [first, second] =
+      i <= j
+        ? [
+            { at: i, w: a.words },
+            { at: j, w: b.words },
+          ]
+        : [
+            { at: j, w: b.words },
+            { at: i, w: a.words },
+          ];
+    if (second.at <= first.at + first.w.length + 1)
+      return text.slice(first.at, Math.max(first.at + first.w.length, second.at + second.w.length));
+  }
+  return `${a.words} … ${b.words}`;
+}
+
 function scheduleFromReading(
   r: Reading,
   explanation: FieldSource[],
@@ -457,7 +486,7 @@ function scheduleFromReading(
   const cron = toQuartz(frequency, s.time?.value);
   explanation.push({
     field: "schedule.quartz_cron_expression",
-    words: [s.frequency?.words, s.time?.words].filter(Boolean).join(" … "),
+    words: joinedWords(r.prose, s.frequency, s.time),
     ...((s.frequency ?? s.time)?.line ? { line: (s.frequency ?? s.time)!.line } : {}),
   });
   if (s.zone) explanation.push(source("schedule.timezone_id", s.zone));
