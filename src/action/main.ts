@@ -109,13 +109,19 @@ function wire(inputs: ActionInputs, context: GitHubContext, redactor: Redactor):
       const baseUrl =
         inputs.llm.baseUrl ??
         (inputs.databricksHost ? `${inputs.databricksHost}/serving-endpoints` : undefined);
+      if ((!key || !baseUrl) && inputs.llm.isDefault) return undefined;
       if (!key || !baseUrl) {
         log.warn(
           '"llm-model" is set but there is no LLM base URL or API key (no Databricks host/token): prose requirements stay BLOCKED',
         );
         return undefined;
       }
-      return { model: inputs.llm.model, baseUrl, apiKey: async () => key };
+      return {
+        model: inputs.llm.model,
+        baseUrl: baseUrl as string,
+        apiKey: async () => key as string,
+        ...(inputs.llm.isDefault ? { isDefault: true } : {}),
+      };
     },
     log,
     summary,

@@ -8,6 +8,7 @@ import { stableIdOf } from "../techlead/requirements/stable-id.js";
 import { withOwnership } from "../state/ownership.js";
 import { interpretStructured, parseRequirement } from "../techlead/requirements/index.js";
 import { createOfflineInterpreter, toApiRequests } from "../techlead/interpreter/index.js";
+import { provenanceLine } from "../domain/render-provenance.js";
 import { formatDiagnostic } from "./text.js";
 
 export async function interpretOne(
@@ -59,8 +60,9 @@ export async function interpretOne(
       out(`\nPOST /api/2.2/${request.endpoint}\n${JSON.stringify(request.body, null, 2)}`);
     if (questions.length > 0)
       out(`\nQuestions before this can be planned:\n${questions.map((q) => `  - ${q}`).join("\n")}`);
-    for (const item of interpretation.items)
-      for (const e of item.explanation ?? []) out(`  ${e.field} ← "${e.words}"`);
+    const sources = interpretation.items.flatMap((item) => item.explanation ?? []);
+    if (sources.length > 0) out(`\nInterpretation (field ← the words it was read from):`);
+    for (const e of sources) out(`  ${provenanceLine(e)}`);
   }
   for (const d of interpretation.diagnostics)
     options.log[d.severity === "error" ? "error" : "warn"](formatDiagnostic(d));

@@ -59,7 +59,8 @@ Flags (same names as the action's inputs; each also read from JOBAGENT_<NAME>, e
   --databricks-host URL     workspace URL (default: DATABRICKS_HOST; none → embedded local workspace)
   --databricks-token TOKEN  workspace token (default: DATABRICKS_TOKEN; none → the SDK's unified auth:
                             client id/secret, config profile, ~/.databrickscfg, …)
-  --llm-model NAME          serving endpoint / model for prose requirements (default: offline interpreter)
+  --llm-model NAME          serving endpoint / model for prose requirements; default with a real (non-loopback)
+                            host: databricks-claude-sonnet-4-5 at <host>/serving-endpoints; off: offline interpreter
   --llm-base-url URL        OpenAI-compatible base URL (default: <host>/serving-endpoints)
   --llm-api-key KEY         API key (default: the Databricks token)
   --allow-delete            allow deleting jobs whose requirement was removed
@@ -302,7 +303,11 @@ export async function main(
     );
     try {
       let llm: LlmSettings | undefined;
-      if (settings.llm) {
+      if (settings.llm?.isDefault && !token) {
+        log.info(
+          `No Databricks token given: the default LLM (${settings.llm.model} at <host>/serving-endpoints) needs one; prose is read by the offline interpreter.`,
+        );
+      } else if (settings.llm) {
         const baseUrl = settings.llm.baseUrl ?? (host ? `${host}/serving-endpoints` : undefined);
         if (!baseUrl)
           throw new UsageError(
@@ -311,6 +316,7 @@ export async function main(
         const key = settings.llm.apiKey ?? token;
         if (!key) throw new UsageError("--llm-model needs --llm-api-key (or a Databricks token)");
         llm = { model: settings.llm.model, baseUrl, apiKey: async () => key };
+        if (settings.llm.isDefault) llm.isDefault = true;
       }
       const options: EngineOptions = {
         repoDir,

@@ -8,6 +8,7 @@ import { planToJson, redactSecrets } from "../domain/render.js";
 import { entryLines, groupChanges, toYaml } from "../domain/render-yaml.js";
 import { seeEntry } from "../domain/render-hints.js";
 import { hintRule } from "../domain/review-hints.js";
+import { provenanceLine } from "../domain/render-provenance.js";
 
 const SYMBOL: Record<string, string> = { create: "+", update: "~", delete: "-", run: "▶", "no-op": "=" };
 
@@ -78,6 +79,8 @@ export function renderPlanText(plan: PlanResult): string {
     }
     if (change.op === "create") lines.push(...createdLines(change));
     else lines.push(...fieldLines(shown));
+    for (const source of change.provenance ?? [])
+      lines.push(`      from the words: ${provenanceLine(source)}`);
     for (const field of change.drift) lines.push(`      drift: ${field.path} was changed outside the repo`);
     lines.push(...warningLines(change.warnings));
   }
@@ -85,6 +88,9 @@ export function renderPlanText(plan: PlanResult): string {
     lines.push("", `  ⛔ blocked ${b.taskId}: ${b.reason}`);
     for (const q of b.questions) lines.push(`      ? ${q}`);
   }
+  // The LLM's own warnings (e.g. the default endpoint missing, prose read offline) concern every prose requirement.
+  for (const d of plan.diagnostics.filter((x) => x.severity === "warning" && x.code.startsWith("llm.")))
+    lines.push("", `  warning: ${d.file ?? ""} ${d.message}`, `      fix: ${d.fix}`);
   const errors = plan.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) {
     lines.push("", `Validation failed (${errors.length} error(s)); nothing will be applied:`);

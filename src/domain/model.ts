@@ -185,6 +185,8 @@ export interface JobChange {
   destructive: boolean;
   /** The requirement text this change came from (shown folded in the plan comment). */
   requirementText?: string;
+  /** Which words of the requirement gave each interpreted field (the task's explanation), shown in the plan. */
+  provenance?: FieldSource[];
   /** Documentation references for the fields this change touches ("source › heading"). */
   see?: string[];
   /** Run request for op "run". */

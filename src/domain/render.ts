@@ -17,6 +17,7 @@ import { taskRenames, wholeEntry } from "./diff.js";
 import { triggerToWords } from "./cron-words.js";
 import { jobMermaid } from "./mermaid.js";
 import { fieldDiffBlock, settingsYamlBlock } from "./render-yaml.js";
+import { provenanceMarkdown } from "./render-provenance.js";
 import { redact } from "./secrets.js";
 import { escapeMarkdown, link, safeUrl } from "./render-escape.js";
 import { hintLines, isHint, seeText } from "./render-hints.js";
@@ -327,6 +328,7 @@ function renderDetails(change: JobChange, options: RenderOptions, limits: Detail
   }
   parts.push(...scheduleLines(change).flatMap((l) => [l, ""]));
   parts.push(...changeBody(change, limits, options));
+  parts.push(...provenanceMarkdown(change.provenance, escapeMarkdown));
   const tasks = change.desired?.tasks;
   if (
     limits.graph &&

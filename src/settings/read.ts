@@ -3,7 +3,14 @@
  * booleans, the same jobs-dir check, the same run-wait bound, the same LLM rules and environment fallbacks.
  * Errors name the input or flag and quote the bad value.
  */
-import { settingSpec, type Mode, type SettingName, type Surface } from "./spec.js";
+import {
+  DEFAULT_LLM_MODEL,
+  LLM_OFF,
+  settingSpec,
+  type Mode,
+  type SettingName,
+  type Surface,
+} from "./spec.js";
 import type { RawValue, SettingsSource } from "./source.js";
 
 export class SettingsError extends Error {
@@ -27,8 +34,12 @@ export interface Settings {
   githubToken?: string;
   /** Extra comment authors the action treats as itself (bot-login). */
   botLogins: string[];
-  /** undefined baseUrl → `<databricks host>/serving-endpoints`; undefined apiKey → the Databricks token. */
-  llm?: { model: string; baseUrl?: string; apiKey?: string };
+  /**
+   * undefined baseUrl → `<databricks host>/serving-endpoints`; undefined apiKey → the Databricks token.
+   * `isDefault`: no LLM setting was given and the host is a real (non-loopback) one, so the workspace's
+   * Foundation Model endpoint `DEFAULT_LLM_MODEL` is used; if it is not there, prose falls back to the offline interpreter.
+   */
+  llm?: { model: string; baseUrl?: string; apiKey?: string; isDefault?: boolean };
   allowDelete: boolean;
   commitProgress: boolean;
   /** Where apply records progress when it may not push to the default branch (a pull request keeps it current). */
@@ -146,10 +157,34 @@ function value(source: SettingsSource, name: SettingName): string | boolean | nu
 const text = (source: SettingsSource, name: SettingName) => (value(source, name) as string) || undefined;
 const flag = (source: SettingsSource, name: SettingName) => value(source, name) as boolean;
 
+/**
+ * Loopback hosts: the embedded local workspace and `jobagent workspace serve` (127.0.0.1). They never get the
+ * default LLM, so tests and the demo stay offline; any other host is taken to be a real workspace.
+ */
+export function isLoopbackHost(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  } catch {
+    return false;
+  }
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    /^127\.\d+\.\d+\.\d+$/.test(host) ||
+    host === "::1" ||
+    host === "0.0.0.0"
+  );
+}
+
 function llmOf(source: SettingsSource): Settings["llm"] {
   const model = text(source, "llm-model");
   const baseUrl = text(source, "llm-base-url");
   const apiKey = text(source, "llm-api-key");
+  if (model && (LLM_OFF as readonly string[]).includes(model.toLowerCase())) return undefined;
+  const host = text(source, "databricks-host");
+  if (!model && !baseUrl && !apiKey && host && !isLoopbackHost(host))
+    return { model: DEFAULT_LLM_MODEL, isDefault: true };
   if (!model && (baseUrl || apiKey)) {
     const other = rawOf(source, baseUrl ? "llm-base-url" : "llm-api-key");
     throw new SettingsError(

@@ -32,6 +32,16 @@ export type SettingSpec = Common &
   );
 
 const BOTH = ["action", "cli"] as const;
+
+/**
+ * The LLM used when a real Databricks host is given and no LLM setting is: the workspace's own pay-per-token
+ * Foundation Model API endpoint, reached at `<host>/serving-endpoints` with the workspace token (docs/llm.md).
+ * `llm-model: off` turns the LLM off; another name picks another endpoint.
+ */
+export const DEFAULT_LLM_MODEL = "databricks-claude-sonnet-4-5";
+
+/** `llm-model` values that turn the LLM off (prose goes to the offline interpreter). */
+export const LLM_OFF = ["off", "none", "false"] as const;
 const ACTION = ["action"] as const;
 const CLI = ["cli"] as const;
 

@@ -387,9 +387,30 @@ async function interpret(ctx: RunContext, doc: RequirementDoc): Promise<Interpre
     safely(doc, "llm", () => llm.interpret(doc, context)),
     safely(doc, "interpreter", () => createOfflineInterpreter().interpret(doc, context)),
   ]);
+  const unavailable = fromLlm.diagnostics.find((d) => DEFAULT_UNAVAILABLE.has(d.code));
+  if (ctx.options.llm.isDefault && unavailable)
+    return {
+      ...fromOffline,
+      diagnostics: [...fromOffline.diagnostics, defaultLlmMissing(doc, ctx, unavailable)],
+    };
   return {
     ...fromLlm,
     diagnostics: [...fromLlm.diagnostics, ...compareInterpretations(fromLlm, fromOffline)],
+  };
+}
+
+/** Failures meaning the default endpoint is not there for this workspace (not a bad answer). */
+const DEFAULT_UNAVAILABLE = new Set(["llm.endpoint-not-found", "llm.auth", "llm.unreachable"]);
+
+function defaultLlmMissing(doc: RequirementDoc, ctx: RunContext, cause: Diagnostic): Diagnostic {
+  const model = ctx.options.llm?.model ?? "";
+  return {
+    severity: "warning",
+    code: "llm.default-unavailable",
+    file: doc.file,
+    path: "llm-model",
+    message: `The default LLM (the workspace's serving endpoint ${model}) is not available (${cause.message}); the prose was read by the offline interpreter.`,
+    fix: "Set llm-model to a serving endpoint this workspace has (e.g. databricks-gpt-5-mini), or llm-model: off to use the offline interpreter without trying.",
   };
 }
 

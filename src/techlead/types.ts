@@ -11,6 +11,11 @@ export interface LlmSettings {
   /** Bounded repair attempts after validation errors. */
   maxRepairs?: number;
   timeoutMs?: number;
+  /**
+   * The workspace's default Foundation Model endpoint, chosen because no LLM setting was given: when it is not
+   * there (404, refused, unreachable) prose is read by the offline interpreter, with a warning, instead of BLOCKED.
+   */
+  isDefault?: boolean;
 }
 
 /** A requirement file as read from the repo. */

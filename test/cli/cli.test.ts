@@ -122,6 +122,10 @@ describe("jobagent CLI", () => {
       timezone_id: "Europe/Berlin",
     });
     expect(existsSync(join(dir, "jobs", ".tasks"))).toBe(false); // nothing written
+    // The text form shows each interpreted field next to the words (and line) it came from.
+    const text = (await jobagent(["interpret", "jobs/ticket.md"], {}, dir)).stdout;
+    expect(text).toMatch(/schedule\.quartz_cron_expression ← '[^']*7:30 PM[^']*' \(line 1\)/);
+    expect(text).toMatch(/email_notifications\.on_failure ← '[^']*data-eng@example\.com[^']*' \(line 1\)/);
 
     await writeFile(join(dir, "jobs", "vague.md"), "Please schedule the thing every morning.\n");
     const vague = JSON.parse((await jobagent(["interpret", "jobs/vague.md", "--json"], {}, dir)).stdout) as {

@@ -49,6 +49,13 @@ describe("unaccounted words block the answer", () => {
     expect(left[0].tokens).toEqual(expect.arrayContaining(["inv-team@acme.com", "email", "failure"]));
   });
 
+  it("quotes a left-over word with the file line it is on, also inside a sentence wrapped over lines", async () => {
+    const ticket = 'Job "inv-agg" runs /Repos/inv/agg daily at 6am and\nshould use the large cluster please.';
+    const { requests, questions } = await read(ticket);
+    expect(requests).toEqual([]);
+    expect(questions.join(" ")).toMatch(/"cluster" \(line 2\)/);
+  });
+
   it("an answer that renames what the ticket marked verbatim is reported", async () => {
     const ticket = "**Ops KPI Board** — notebook /Repos/ops/kpi/board_v2, daily at 7am.";
     const { interp } = await read(ticket);

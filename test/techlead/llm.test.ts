@@ -399,6 +399,40 @@ describe("LLM Tech Lead over a scripted OpenAI-compatible endpoint", () => {
     expect(dropped[1]!.message).toMatch(/delete job 3/);
   });
 
+  it("accepts a job the requirement singles out by a code path or a tag only it has, not by a shared tag", async () => {
+    const existing = [
+      job(1, "orders-daily", {
+        tags: { team: "orders", tier: "gold" },
+        tasks: [{ task_key: "main", notebook_task: { notebook_path: "/Repos/etl/orders_daily" } }],
+      }),
+      job(2, "billing-monthly", { tags: { tier: "gold" } }),
+    ];
+    const deleteOf = (id: number) =>
+      envelopeItem({ key: `delete_${id}`, action: "delete", target_job_id: id });
+    server.push(
+      reply.json({ items: [deleteOf(1)] }),
+      reply.json({ items: [deleteOf(1)] }),
+      reply.json({ items: [deleteOf(1)] }),
+    );
+    const { ctx } = context(existing);
+    const byPath = await interpreter().interpret(
+      requirement("jobs/a.md", "Delete the job that runs /Repos/etl/orders_daily."),
+      ctx,
+    );
+    expect(byPath.items.map((i) => [i.action, i.target?.job_id])).toEqual([["delete", 1]]);
+    const byTag = await interpreter().interpret(
+      requirement("jobs/b.md", "Delete the job tagged team=orders."),
+      ctx,
+    );
+    expect(byTag.items.map((i) => [i.action, i.target?.job_id])).toEqual([["delete", 1]]);
+    const shared = await interpreter().interpret(
+      requirement("jobs/c.md", "Delete the job tagged tier=gold."),
+      ctx,
+    );
+    expect(shared.items.some((i) => i.action === "delete" && !i.questions?.length)).toBe(false);
+    expect(shared.diagnostics.map((d) => d.code)).toContain("llm.target-not-named");
+  });
+
   it("the model never sees secrets: redacted requirement, no settings of existing jobs", async () => {
     server.push(reply.json(createOrdersAnswer()));
     const secretJob = job(5, "orders-daily", {

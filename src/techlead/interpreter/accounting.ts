@@ -16,7 +16,7 @@
  * Pure.
  */
 import type { FieldSource, WorkItem, WorkspaceJob } from "../../domain/model.js";
-import type { Prose } from "./text.js";
+import { lineIn, type Prose } from "./text.js";
 import { zoneMentions } from "./zones.js";
 
 export interface Token {
@@ -240,7 +240,13 @@ function isAccounted(token: Token, provenance: string[], values: string[]): bool
 
 /** Clause-like segments of a line: split at ", ", "; ", sentence ends and dashes, never inside a token. */
 function segmentOf(text: string, at: number): string {
-  const seps = [...text.matchAll(/[,;!?]\s|\.\s|\.$/g)].map((m) => m.index);
+  // " and should use the large cluster": a clause joined by a conjunction is its own segment, so a concept word in
+  // it is not covered by a field that used the words before the conjunction.
+  const seps = [
+    ...text.matchAll(
+      /[,;!?]\s|\.\s|\.$|\s(?:and|but|then|also|plus)\s+(?=(?:should|must|please|use|make|set|run|add|needs?|it|we|they)\b)/g,
+    ),
+  ].map((m) => m.index);
   const start = Math.max(0, ...seps.filter((i) => i < at).map((i) => i + 1));
   const end = Math.min(text.length, ...seps.filter((i) => i >= at));
   return text.slice(start, end);
@@ -277,7 +283,7 @@ function lineLeftovers(
   values: string[],
   sent: string[],
   zoneProvenance: string[],
-): string[] {
+): Token[] {
   const tokens = requirementTokens(text, line);
   // A zone word is used only by a time-zone field (chrono may echo "6am IST" in a schedule's words).
   const byKind = (t: Token) => (t.kind === "zone" ? zoneProvenance : provenance);
@@ -289,29 +295,29 @@ function lineLeftovers(
       (p) =>
         seg.toLowerCase().includes(p.toLowerCase()) || p.toLowerCase().includes(seg.trim().toLowerCase()),
     );
-  const left: string[] = [];
+  const left: Token[] = [];
   const state = stateSpans(text);
   for (const t of tokens) {
     if (t.kind === "unsupported") {
-      left.push(t.text);
+      left.push(t);
       continue;
     }
     if (state.some(([a, b]) => t.at >= a && t.at < b)) continue;
     if (HARD.has(t.kind)) {
-      if (!hardOk.includes(t)) left.push(t.text);
+      if (!hardOk.includes(t)) left.push(t);
       continue;
     }
     const seg = segmentOf(text, t.at);
     // "instead of X" is used only when X (the old value) is no longer sent, whatever words a field recorded.
     if (t.text === "instead") {
-      if (!insteadAccounted(text.slice(t.at), seg, covered, sent)) left.push(t.text);
+      if (!insteadAccounted(text.slice(t.at), seg, covered, sent)) left.push(t);
       continue;
     }
     if (provenance.some((p) => occursIn(t.text, p, false))) continue;
     if (t.kind === "concept" && covered(seg)) continue;
     if (t.kind === "change" && t.text === "only" && covered(text.slice(t.at + 4, t.at + seg.length)))
       continue;
-    left.push(t.text);
+    left.push(t);
   }
   return left;
 }
@@ -350,8 +356,12 @@ export function unaccountedWords(
   const values = [...sent, ...current];
   const out: Array<{ line?: number; tokens: string[] }> = [];
   for (const l of prose.lines) {
-    const left = lineLeftovers(l.text, l.line, provenance, values, sent, zoneProvenance);
-    if (left.length) out.push({ line: l.line, tokens: [...new Set(left)] });
+    // A prose line may join wrapped file lines: each word is quoted with the file line it is on.
+    for (const t of lineLeftovers(l.text, l.line, provenance, values, sent, zoneProvenance)) {
+      const line = lineIn(l, t.at);
+      const group = out.find((o) => o.line === line) ?? out[out.push({ line, tokens: [] }) - 1];
+      if (!group.tokens.includes(t.text)) group.tokens.push(t.text);
+    }
   }
   return out;
 }

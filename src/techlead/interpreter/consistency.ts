@@ -3,6 +3,7 @@
  * cover is compared with the spec that will be applied. Disagreements become warnings quoting the words and naming
  * the field. Also compares two interpretations of one requirement (LLM vs. offline interpreter). Pure.
  */
+import { ANY_TASK, THE_TASK } from "./extractors.js";
 import cronstrue from "cronstrue";
 import type {
   Diagnostic,
@@ -20,6 +21,7 @@ import { sliceProse, toProse, type Prose, type ProsePoint } from "./text.js";
 import type { Reading, Step } from "./reading.js";
 import { cronDisagreements, cronMeaning, periodicDisagreements, sameZone } from "./schedule-meaning.js";
 import { resolveStepRef } from "./steps.js";
+import { unusedNamedValues } from "./consistency-named.js";
 import { stableJson } from "./update.js";
 import { isObject } from "../../domain/json.js";
 
@@ -76,7 +78,8 @@ export function checkConsistencyImpl(
   desired: JobSettings,
 ): Diagnostic[] {
   if (item.action === "delete" || item.action === "run" || !doc.body.trim()) return [];
-  const { reading } = analyzeProseText(wordsAbout(doc, item, desired), [], siblingNames(doc, item, desired));
+  const words = wordsAbout(doc, item, desired);
+  const { reading } = analyzeProseText(words, [], siblingNames(doc, item, desired));
   const f = new Findings(doc.file);
   checkSchedule(f, reading, desired);
   checkTriggers(f, reading, desired);
@@ -84,6 +87,11 @@ export function checkConsistencyImpl(
   checkCompute(f, reading, desired);
   checkTaskSettings(f, reading, desired);
   checkJobSettings(f, reading, desired);
+  // The accounting: a zone, time or recipient the words name that the spec does not use (once per value).
+  for (const x of unusedNamedValues(words, desired)) {
+    if (f.out.some((d) => d.message.includes(x.words))) continue;
+    f.warn(x.field, x.words, x.line, x.found, x.path, x.value, x.fix);
+  }
   return f.out;
 }
 
@@ -534,7 +542,7 @@ function checkCompute(f: Findings, r: Reading, desired: JobSettings): void {
 }
 
 function namedTasks(tasks: TaskSettings[], name: string | undefined): TaskSettings[] {
-  if (!name)
+  if (!name || name === ANY_TASK || name === THE_TASK)
     return tasks.filter(
       (t) =>
         t.notebook_task ||

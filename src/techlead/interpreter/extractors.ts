@@ -56,6 +56,17 @@ function eventOf(text: string): EmailEvent | undefined {
   return events.includes("on_failure") ? "on_failure" : events[0];
 }
 
+/**
+ * Recipients a clause retires: "to X instead of Y", "X rather than Y", "X in place of / replacing Y",
+ * "replace Y with X" — Y is removed (and X added) rather than both being emailed.
+ */
+function retiredEmails(text: string): Set<string> {
+  const t = text.replace(/\/\S+/g, " ");
+  const after = /\b(?:instead of|rather than|in place of|replacing)\s+(.*)$/i.exec(t)?.[1] ?? "";
+  const replaced = /\breplace\s+(.*?)\s+(?:with|by)\b/i.exec(t)?.[1] ?? "";
+  return new Set([...(after.match(EMAIL_RE) ?? []), ...(replaced.match(EMAIL_RE) ?? [])]);
+}
+
 /** The task a clause ties a setting to: "the load task", "task `extract`", "The extract task". */
 function taskOfClause(text: string): string | undefined {
   const m =
@@ -84,8 +95,24 @@ function taskOfClauseAt(all: Clause[], i: number): string | undefined {
 }
 
 /**
+ * A timeout tied to a task without naming it ("stop the task if it runs over 30 minutes", "each step should time
+ * out after 10 min"): every task when the words say each/every/all (`ANY_TASK`); "the task" (`THE_TASK`) is the
+ * job's only task, or a question when it has several (INTERPRETATION.md: a timeout the ticket ties to a task is that task's, never the job's).
+ */
+export const ANY_TASK = "*";
+export const THE_TASK = "?";
+const ANY_TASK_RE = /\b(?:the|each|every|all|any|a|its)\s+(?:tasks?|steps?)\b/i;
+
+function genericTask(text: string): string | undefined {
+  const m = ANY_TASK_RE.exec(text);
+  if (!m) return undefined;
+  return /\b(each|every|all|any)\b/i.test(m[0]) ? ANY_TASK : THE_TASK;
+}
+
+/**
  * Timeout phrases, each binding its duration: "kill it after 2 hours", "time out after 20 minutes",
- * "timeout of 2h", "a 90 minute timeout", "abort if it runs longer than 3 hours", "time limit: 1 hour".
+ * "timeout of 2h", "a 90 minute timeout", "abort if it runs longer than 3 hours", "time limit: 1 hour",
+ * "make it give up after 45 minutes".
  */
 const DURATION_WORDS = String.raw`(?:half an? hour|an? hour and a half|(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|ten|twelve|fifteen|twenty|thirty|forty-five)\s*-?\s*(?:seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h))\b`;
 const TIMEOUT_PHRASES: RegExp[] = [
@@ -94,7 +121,7 @@ const TIMEOUT_PHRASES: RegExp[] = [
     "i",
   ),
   new RegExp(
-    String.raw`\b(?:kill|abort|cancel|terminate|stop)(?:s|ed)?\b[^.;,]{0,50}?\b(?:after|at|past|beyond|longer than|more than|over|exceeds?|once it hits|when it hits)\s+(${DURATION_WORDS})`,
+    String.raw`\b(?:kill|abort|cancel|terminate|stop|give up|bail out)(?:s|ed)?\b[^.;,]{0,50}?\b(?:after|at|past|beyond|longer than|more than|over|exceeds?|once it hits|when it hits)\s+(${DURATION_WORDS})`,
     "i",
   ),
   new RegExp(`(${DURATION_WORDS})\\s+(?:time\\s?out|time limit|hard limit|cap)\\b`, "i"),
@@ -432,7 +459,7 @@ export const EXTRACTORS: Extractor[] = [
           if (!m) continue;
           const d = parseDuration(m[1].replace(/(\d)\s*-\s*/, "$1 "));
           if (!d) continue;
-          const task = taskOfClauseAt(all, i);
+          const task = taskOfClauseAt(all, i) ?? genericTask(c.text);
           const perTask = task && !/\b(whole|entire|job)\b/i.test(m[0]) ? task : undefined;
           r.timeout = { value: d.seconds, words: m[0], line: c.line, ...(perTask ? { task: perTask } : {}) };
           break;
@@ -467,8 +494,9 @@ export const EXTRACTORS: Extractor[] = [
           const d = parseDuration(c.text);
           if (d && !r.durationWarning) r.durationWarning = { value: d.seconds, words: c.text, line: c.line };
         }
+        const retired = retiredEmails(c.text);
         for (const email of emails) {
-          if (stop) {
+          if (stop || retired.has(email)) {
             r.removeEmails.push({ value: email, words: c.text, line: c.line, ...(event ? { event } : {}) });
             continue;
           }

@@ -13,7 +13,7 @@ import type {
   WorkspaceJob,
 } from "../../domain/model.js";
 import type { InterpretContext, RequirementDoc, TechLeadTools } from "../types.js";
-import { EXTRACTORS } from "./extractors.js";
+import { ANY_TASK, EXTRACTORS, THE_TASK } from "./extractors.js";
 import { emptyReading, source, type Reading, type Step } from "./reading.js";
 import { mergeIntoQuartz, needsTime, toQuartz } from "./schedule.js";
 import { readSteps, resolveStepRef } from "./steps.js";
@@ -24,7 +24,7 @@ import {
   type IntentReading,
   type TargetResolution,
 } from "./targets.js";
-import { closestWithin, pathStem, toProse, toTaskKey, type Prose } from "./text.js";
+import { closestWithin, lineAt, pathStem, toProse, toTaskKey, type Prose } from "./text.js";
 import { dropNonRequirements, splitJobs, splitRunRequests } from "./decompose.js";
 import { buildUpdateBody, stableJson } from "./update.js";
 import { accountingQuestion } from "./accounting.js";
@@ -68,6 +68,13 @@ export function analyzeProseText(
     reading.steps = reading.steps.filter((st) => !(st.path && (own.has(st.path) || repointed.has(st.path))));
   }
   return { reading, target, intent };
+}
+
+/** A field's provenance with its line: where its words first occur in the requirement, when an extractor gave none. */
+function withLine(e: FieldSource, prose: Prose): FieldSource {
+  if (e.line !== undefined || e.words.startsWith("(")) return e;
+  const at = prose.text.indexOf(e.words);
+  return at >= 0 ? { ...e, line: lineAt(prose, at) } : e;
 }
 
 function taskCodePaths(t: TaskSettings): string[] {
@@ -211,7 +218,7 @@ async function interpretPart(
       }
     }
   }
-  item.explanation = explanation;
+  item.explanation = explanation.map((e) => withLine(e, reading.prose));
   if (questions.length) item.questions = [...new Set(questions)];
   return { item, triggers };
 }
@@ -433,6 +440,35 @@ async function clusterSpec(
   return cluster;
 }
 
+/**
+ * The words of two sourced parts: one stretch of the line when they overlap or touch ("every weekday" + "weekday at
+ * 7:30 PM" → "every weekday at 7:30 PM"), else both joined with " … " (no words between them are claimed).
+ */
+function joinedWords(
+  prose: Prose,
+  a: { words: string; line?: number } | undefined,
+  b: { words: string; line?: number } | undefined,
+): string {
+  if (!a || !b) return (a ?? b)?.words ?? "";
+  const text = prose.lines.find((l) => l.text.includes(a.words) && l.text.includes(b.words))?.text;
+  if (text) {
+    const [i, j] = [text.indexOf(a.words), text.indexOf(b.words)];
+    const [first, second] =
+      i <= j
+        ? [
+            { at: i, w: a.words },
+            { at: j, w: b.words },
+          ]
+        : [
+            { at: j, w: b.words },
+            { at: i, w: a.words },
+          ];
+    if (second.at <= first.at + first.w.length + 1)
+      return text.slice(first.at, Math.max(first.at + first.w.length, second.at + second.w.length));
+  }
+  return `${a.words} … ${b.words}`;
+}
+
 function scheduleFromReading(
   r: Reading,
   explanation: FieldSource[],
@@ -450,7 +486,7 @@ function scheduleFromReading(
   const cron = toQuartz(frequency, s.time?.value);
   explanation.push({
     field: "schedule.quartz_cron_expression",
-    words: [s.frequency?.words, s.time?.words].filter(Boolean).join(" … "),
+    words: joinedWords(r.prose, s.frequency, s.time),
     ...((s.frequency ?? s.time)?.line ? { line: (s.frequency ?? s.time)!.line } : {}),
   });
   if (s.zone) explanation.push(source("schedule.timezone_id", s.zone));
@@ -617,7 +653,16 @@ function applyRetriesAndTimeouts(
     if (r.retryOnTimeout) explanation.push(source("tasks[*].retry_on_timeout", r.retryOnTimeout));
   }
   if (r.timeout) {
-    if (r.timeout.task) {
+    if (r.timeout.task === ANY_TASK || r.timeout.task === THE_TASK) {
+      const runnable = pick(undefined, "");
+      if (runnable.length > 1 && r.timeout.task === THE_TASK)
+        questions.push(`"${r.timeout.words}": which task should time out (tasks: ${keys.join(", ")})?`);
+      else
+        for (const t of runnable) {
+          t.timeout_seconds = r.timeout.value;
+          explanation.push(source(`tasks[${t.task_key}].timeout_seconds`, r.timeout));
+        }
+    } else if (r.timeout.task) {
       for (const t of pick(r.timeout.task, r.timeout.words)) {
         t.timeout_seconds = r.timeout.value;
         explanation.push(source(`tasks[${t.task_key}].timeout_seconds`, r.timeout));
@@ -727,9 +772,15 @@ async function buildUpdate(
     /\brename\b[^.\n]*?\bto\s+(?:\*\*([^*\n]+)\*\*|["“`']([^"”`'\n]+)["”`']|([A-Za-z0-9][\w.-]*[A-Za-z0-9_]))/i.exec(
       r.prose.text,
     );
-  if (rename) {
+  // An unmarked new name must look like a job name (a separator or digit: `billing-sync-v3`), not a plain word
+  // ("rename it to something clearer"); otherwise ask for it.
+  const plainWord = rename && !rename[1] && !rename[2] && /^[A-Za-z]+$/.test(rename[3]);
+  if (rename && !plainWord) {
     desired.name = (rename[1] ?? rename[2] ?? rename[3]).trim();
     explanation.push({ field: "name", words: rename[0] });
+  } else if (/\brename\b/i.test(r.prose.text)) {
+    const words = /[^.\n]*\brename\b[^.\n]*/i.exec(r.prose.text)?.[0].trim() ?? "rename";
+    questions.push(`"${words}": what should the new name of ${jobName(job)} be? Give it in quotes or bold.`);
   }
   // Schedule edits
   const s = r.schedule;
@@ -882,9 +933,13 @@ function buildRun(
   if (r.runParameters.length) {
     const params: Record<string, string> = {};
     for (const p of r.runParameters) {
-      if (declared.size && !declared.has(p.name)) {
+      // A parameter the job does not declare would be rejected (or silently unused): ask, never send it.
+      if (!declared.has(p.name)) {
+        const has = declared.size
+          ? `its parameters: ${[...declared].join(", ")}`
+          : "it declares no job parameters";
         questions.push(
-          `${jobName(job)} has no job parameter "${p.name}" (its parameters: ${[...declared].join(", ")}). Which parameter do you mean?`,
+          `${jobName(job)} has no job parameter "${p.name}" (${has}; "${p.words}", line ${p.line}). Which parameter do you mean?`,
         );
         continue;
       }

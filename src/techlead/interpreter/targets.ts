@@ -287,6 +287,11 @@ export function readIntent(
       return { intent: "update", words: updateCue.words, line: updateCue.line };
     }
   }
+  // An existing job named (by id, name, tag or the code it runs) with no new code and no create cue: the ticket is
+  // about that job ("For the job with /Repos/x — email y when it fails"); a create would have no code to run.
+  if (target.job && !createCue && !hasNewCode) {
+    return { intent: "update", words: target.job.words, line: target.job.line };
+  }
   return {
     intent: "create",
     words: createCue?.words ?? "(no existing job named; a new job)",

@@ -1,7 +1,8 @@
 /**
  * Safety rails around whatever the model says. Pure.
  * - The requirement cannot widen what the Worker may touch: update / delete / run items must target a job the
- *   requirement names (by name or id) or a job created by the same requirement; others are dropped and reported.
+ *   requirement names (by name or id, or singles out by a code path it runs or a tag only it carries) or a job
+ *   created by the same requirement; others are dropped and reported.
  * - A target name that fits several existing jobs becomes a question (never a guess).
  * - Structured fields in the requirement's front matter win over the model; conflicts are reported.
  */
@@ -25,6 +26,41 @@ function namedInRequirement(
   const text = normalise(doc.text);
   if (name && normalise(name).length > 0 && text.includes(normalise(name))) return true;
   if (jobId !== undefined && new RegExp(`(^|[^0-9])${jobId}([^0-9]|$)`).test(doc.text)) return true;
+  return false;
+}
+
+/** The code paths a job's tasks run (notebook, Python file, SQL file). */
+function codePaths(job: WorkspaceJob): string[] {
+  return (job.settings.tasks ?? []).flatMap((t) =>
+    [
+      (t.notebook_task as { notebook_path?: string } | undefined)?.notebook_path,
+      (t.spark_python_task as { python_file?: string } | undefined)?.python_file,
+      (t.sql_task as { file?: { path?: string } } | undefined)?.file?.path,
+    ].filter((p): p is string => typeof p === "string" && p.length > 0),
+  );
+}
+
+function tagWritten(text: string, key: string, value: string): boolean {
+  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[^\\w-])${esc(key)}\\s*[:=]\\s*\`?${esc(value)}(?![\\w-])`, "i").test(text);
+}
+
+/**
+ * True when the requirement singles the job out by what it runs or how it is tagged (INTERPRETATION.md: jobs are
+ * resolved by name, id, tag or code path): a code path only this job runs, or a `key=value` tag only it carries.
+ */
+function describedInRequirement(
+  doc: RequirementDoc,
+  job: WorkspaceJob,
+  existingJobs: WorkspaceJob[],
+): boolean {
+  const only = (fits: (j: WorkspaceJob) => boolean) => existingJobs.filter(fits).length === 1 && fits(job);
+  for (const path of codePaths(job))
+    if (doc.text.includes(path) && only((j) => codePaths(j).includes(path))) return true;
+  for (const [key, value] of Object.entries(job.settings.tags ?? {})) {
+    if (typeof value !== "string" || !value || !tagWritten(doc.text, key, value)) continue;
+    if (only((j) => (j.settings.tags as Record<string, unknown> | undefined)?.[key] === value)) return true;
+  }
   return false;
 }
 
@@ -61,7 +97,8 @@ export function guardTargets(
     const named =
       targetsOwnCreate ||
       namedInRequirement(doc, target.name, target.job_id) ||
-      (byId?.settings.name !== undefined && namedInRequirement(doc, byId.settings.name, undefined));
+      (byId?.settings.name !== undefined && namedInRequirement(doc, byId.settings.name, undefined)) ||
+      (byId !== undefined && describedInRequirement(doc, byId, existingJobs));
     if (!named && !(item.questions?.length && !item.target)) {
       dropped.add(item.key);
       const described = target.name

@@ -97,6 +97,7 @@ export function makeChange(
   if (jobId !== undefined) change.jobId = jobId;
   if (request) change.request = request;
   if (s.doc && op !== "no-op") change.requirementText = s.doc.body.trim().slice(0, 4000);
+  if (s.task.spec.explanation?.length && op !== "no-op") change.provenance = s.task.spec.explanation;
   change.hash = hashJson({
     taskId: s.task.id,
     op,

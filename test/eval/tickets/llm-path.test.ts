@@ -101,16 +101,9 @@ describe("LLM path over the development ticket set", () => {
       return reply.json({ items: [oracle(t)] });
     });
     const report = await runTicketEval({ dir: DIR, interpreter: interpreter() });
-    // Known limit of the LLM path's target guard (llm/safety.ts): a job the ticket names only by tag or code path
-    // is not "named", so the oracle's answer is turned into a question (asked, never wrong).
-    const guarded = [
-      "d04-by-tag",
-      "h14-delete-code-path",
-      "h16-run-by-tag",
-      "u08-by-tag",
-      "u11-by-code-path",
-    ];
-    expect(report.failed.map((f) => f.id).sort()).toEqual(guarded.sort());
+    // Every ticket, including jobs named only by a tag or a code path (the target guard, llm/safety.ts, accepts a
+    // job the requirement singles out that way).
+    expect(report.failed.map((f) => f.id)).toEqual([]);
     expect(report.outcomes.precision).toBe(1);
     expect(report.outcomes.askedWhenNeeded).toBe(1);
     expect(broken).toBe(true);
