@@ -43,6 +43,8 @@ export class FileTaskStore implements TaskStore {
   private progressChain: Promise<void> = Promise.resolve();
   /** Content hash of each task file as last read or written by this store (repo-relative path → hash). */
   private readonly known = new Map<string, string>();
+  /** The task directory was made (or found) by this store: one mkdir per run, not one per write. */
+  private dirReady = false;
 
   constructor(
     private readonly repoDir: string,
@@ -105,18 +107,32 @@ export class FileTaskStore implements TaskStore {
 
   /** Writes the task file atomically; a file whose content would not change is not rewritten. */
   async write(task: TaskRecord): Promise<void> {
-    await assertNoLink(this.repoDir, this.fileOf(task.id));
     const file = this.fileOf(task.id);
     const text = renderTaskFile(task);
     const hash = contentHash(text);
     if (this.known.get(file) === hash) return;
-    await mkdir(this.absDir, { recursive: true });
+    await assertNoLink(this.repoDir, file);
     const target = join(this.repoDir, file);
     const temp = join(this.absDir, `.${sanitizeId(task.id)}.${randomBytes(6).toString("hex")}.tmp`);
     this.known.delete(file);
-    await writeFile(temp, text, "utf8");
+    await this.writeInDir(temp, text);
     await rename(temp, target);
     this.known.set(file, hash);
+  }
+
+  /** Writes a file of the task directory, making the directory on the first write (and again if it vanished). */
+  private async writeInDir(path: string, text: string): Promise<void> {
+    if (!this.dirReady) {
+      await mkdir(this.absDir, { recursive: true });
+      this.dirReady = true;
+    }
+    try {
+      await writeFile(path, text, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      await mkdir(this.absDir, { recursive: true });
+      await writeFile(path, text, "utf8");
+    }
   }
 
   async remove(id: string): Promise<void> {
