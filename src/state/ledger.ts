@@ -120,7 +120,9 @@ export class OwnershipLedger {
   private changed(): void {
     this.unwritten += 1;
     // A full batch is written in the background; a failure there is retried by the next write (the data is whole).
-    if (this.unwritten >= RECORD_BATCH) this.write().catch(() => undefined);
+    if (this.unwritten < RECORD_BATCH) return;
+    this.unwritten = 0;
+    this.write().catch(() => undefined);
   }
 
   /** Writes the ledger when it changed (one write at a time; callers hold the apply lock). */

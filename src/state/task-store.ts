@@ -3,7 +3,7 @@
  * atomically (temp file + rename), and the progress log `<repo>/<jobs-dir>/.tasks/progress.md`.
  */
 import { constants } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { assertNoLink, SymlinkError } from "./safe-path.js";
 import { join, posix } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
@@ -111,7 +111,9 @@ export class FileTaskStore implements TaskStore {
     const text = renderTaskFile(task);
     const hash = contentHash(text);
     if (this.known.get(file) === hash) return;
-    await assertNoLink(this.repoDir, file);
+    // The directory's path is checked once per store (before it is made); each file's own name on every write.
+    if (!this.dirReady) await assertNoLink(this.repoDir, this.dir);
+    await assertNotLink(join(this.repoDir, file), file);
     const target = join(this.repoDir, file);
     const temp = join(this.absDir, `.${sanitizeId(task.id)}.${randomBytes(6).toString("hex")}.tmp`);
     this.known.delete(file);
@@ -166,6 +168,15 @@ export class FileTaskStore implements TaskStore {
     });
     this.progressChain = next.catch(() => undefined);
     return next;
+  }
+}
+
+/** Refuses a file that is a symbolic link (a missing file is fine). */
+async function assertNotLink(path: string, shown: string): Promise<void> {
+  try {
+    if ((await lstat(path)).isSymbolicLink()) throw new SymlinkError(shown, "is a symbolic link");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
 }
 
