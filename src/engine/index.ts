@@ -7,7 +7,7 @@ import { createRunContext } from "./context.js";
 import { computePlan, recordPlan } from "../worker/planner.js";
 import { FileTaskStore } from "../state/task-store.js";
 import { TASK_STATES, type TaskState } from "../state/task-file.js";
-import { techLead } from "../techlead/techlead.js";
+import { techLead, writeTasks } from "../techlead/techlead.js";
 
 export type TaskStatus = TaskState;
 
@@ -56,13 +56,20 @@ export async function runPlan(
 ): Promise<PlanResult> {
   const record = planOptions.record ?? true;
   const ctx = createRunContext(options);
+  // Each changed task file is written once, with its plan state (the Tech Lead's changes go with the plan's).
   const tl = await options.log.group("Tech Lead: requirements → task files", () =>
-    techLead(ctx, { write: record }),
+    techLead(ctx, { write: record, defer: record }),
   );
-  const computation = await options.log.group("Worker: validate and plan", () =>
-    computePlan(ctx, tl, { drift: planOptions.drift ?? false }),
-  );
-  if (record) await recordPlan(ctx, computation);
+  let computation;
+  try {
+    computation = await options.log.group("Worker: validate and plan", () =>
+      computePlan(ctx, tl, { drift: planOptions.drift ?? false }),
+    );
+  } catch (error) {
+    if (tl.unwritten) await writeTasks(ctx.store, tl.unwritten);
+    throw error;
+  }
+  if (record) await recordPlan(ctx, computation, tl.unwritten);
   return computation.result;
 }
 

@@ -5,6 +5,10 @@
  *
  * Before a create the task is marked pending (with the time); a job carrying the task's tags that was created after
  * that mark is the project's own even if the apply died before recording its id (crash recovery).
+ *
+ * Writes are batched: an apply marks all its planned creates pending in one write before the first create, and the
+ * ids it records are written every RECORD_BATCH records and at the end (flush). Until then a created job is the
+ * project's by its pending mark, so a crash between a create and the write of its record loses no evidence.
  */
 import type { Workspace } from "../adapters/databricks/port.js";
 import { projectFolderOf } from "./workspace-lock.js";
@@ -19,18 +23,27 @@ interface LedgerData {
 /** Clock skew allowed between this machine and the workspace when matching a pending create (ms). */
 const SKEW_MS = 5 * 60_000;
 
+/** Recorded changes written together (one ledger write per this many records, plus one at the end). */
+const RECORD_BATCH = 100;
+
 export function ledgerPathOf(project: string): string {
   return `${projectFolderOf(project)}/jobs.json`;
 }
 
 export class OwnershipLedger {
   private chain: Promise<void> = Promise.resolve();
+  /** The ledger's text as last read or written. */
+  private written: string;
+  /** Changes made in memory since the last write. */
+  private unwritten = 0;
 
   private constructor(
     private readonly workspace: Workspace | undefined,
     private readonly path: string,
     private readonly data: LedgerData,
-  ) {}
+  ) {
+    this.written = JSON.stringify(data, null, 2);
+  }
 
   /** An empty ledger that records nothing (no project id). */
   static none(): OwnershipLedger {
@@ -73,35 +86,58 @@ export class OwnershipLedger {
     return created >= Date.parse(since) - SKEW_MS;
   }
 
-  markPending(taskId: string, at: Date): Promise<void> {
-    return this.update(() => {
-      this.data.pending[taskId] = at.toISOString();
-    });
+  /** Is a create of this task marked as under way? */
+  isPending(taskId: string): boolean {
+    return this.data.pending[taskId] !== undefined;
   }
 
-  record(jobId: number, taskId: string, at: Date): Promise<void> {
-    return this.update(() => {
-      // Already recorded for this task: keep the first date, so a no-op apply writes nothing.
-      if (this.data.jobs[String(jobId)]?.task !== taskId)
-        this.data.jobs[String(jobId)] = { task: taskId, at: at.toISOString() };
-      delete this.data.pending[taskId];
-    });
+  /** Marks creates as under way and writes the ledger at once (one write for all of them), before any is sent. */
+  markPending(taskIds: string[], at: Date): Promise<void> {
+    for (const id of taskIds) this.data.pending[id] = at.toISOString();
+    return this.write();
   }
 
-  forget(jobId: number): Promise<void> {
-    return this.update(() => {
-      delete this.data.jobs[String(jobId)];
-    });
+  /** Drops the pending marks of creates that were never sent (written with the next batch). */
+  clearPending(taskIds: string[]): void {
+    for (const id of taskIds) if (this.data.pending[id] !== undefined) delete this.data.pending[id];
+    this.changed();
   }
 
-  /** Applies a change and writes the ledger (one write at a time; callers hold the apply lock). */
-  private update(change: () => void): Promise<void> {
+  /** Records a job as this project's; written with the next batch (its pending mark covers it until then). */
+  record(jobId: number, taskId: string, at: Date): void {
+    // Already recorded for this task: keep the first date, so a no-op apply writes nothing.
+    if (this.data.jobs[String(jobId)]?.task !== taskId)
+      this.data.jobs[String(jobId)] = { task: taskId, at: at.toISOString() };
+    delete this.data.pending[taskId];
+    this.changed();
+  }
+
+  forget(jobId: number): void {
+    delete this.data.jobs[String(jobId)];
+    this.changed();
+  }
+
+  /** Writes what is not written yet (the end of an apply). */
+  flush(): Promise<void> {
+    return this.write();
+  }
+
+  private changed(): void {
+    this.unwritten += 1;
+    // A full batch is written in the background; a failure there is retried by the next write (the data is whole).
+    if (this.unwritten < RECORD_BATCH) return;
+    this.unwritten = 0;
+    this.write().catch(() => undefined);
+  }
+
+  /** Writes the ledger when it changed (one write at a time; callers hold the apply lock). */
+  private write(): Promise<void> {
     const next = this.chain.then(async () => {
-      const before = JSON.stringify(this.data);
-      change();
       const text = JSON.stringify(this.data, null, 2);
-      if (this.workspace && text !== JSON.stringify(JSON.parse(before), null, 2))
-        await this.workspace.writeFile(this.path, text);
+      this.unwritten = 0;
+      if (!this.workspace || text === this.written) return;
+      await this.workspace.writeFile(this.path, text);
+      this.written = text;
     });
     this.chain = next.catch(() => undefined);
     return next;

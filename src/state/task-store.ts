@@ -3,7 +3,7 @@
  * atomically (temp file + rename), and the progress log `<repo>/<jobs-dir>/.tasks/progress.md`.
  */
 import { constants } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { assertNoLink, SymlinkError } from "./safe-path.js";
 import { join, posix } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
@@ -43,6 +43,8 @@ export class FileTaskStore implements TaskStore {
   private progressChain: Promise<void> = Promise.resolve();
   /** Content hash of each task file as last read or written by this store (repo-relative path → hash). */
   private readonly known = new Map<string, string>();
+  /** The task directory was made (or found) by this store: one mkdir per run, not one per write. */
+  private dirReady = false;
 
   constructor(
     private readonly repoDir: string,
@@ -105,18 +107,34 @@ export class FileTaskStore implements TaskStore {
 
   /** Writes the task file atomically; a file whose content would not change is not rewritten. */
   async write(task: TaskRecord): Promise<void> {
-    await assertNoLink(this.repoDir, this.fileOf(task.id));
     const file = this.fileOf(task.id);
     const text = renderTaskFile(task);
     const hash = contentHash(text);
     if (this.known.get(file) === hash) return;
-    await mkdir(this.absDir, { recursive: true });
+    // The directory's path is checked once per store (before it is made); each file's own name on every write.
+    if (!this.dirReady) await assertNoLink(this.repoDir, this.dir);
+    await assertNotLink(join(this.repoDir, file), file);
     const target = join(this.repoDir, file);
     const temp = join(this.absDir, `.${sanitizeId(task.id)}.${randomBytes(6).toString("hex")}.tmp`);
     this.known.delete(file);
-    await writeFile(temp, text, "utf8");
+    await this.writeInDir(temp, text);
     await rename(temp, target);
     this.known.set(file, hash);
+  }
+
+  /** Writes a file of the task directory, making the directory on the first write (and again if it vanished). */
+  private async writeInDir(path: string, text: string): Promise<void> {
+    if (!this.dirReady) {
+      await mkdir(this.absDir, { recursive: true });
+      this.dirReady = true;
+    }
+    try {
+      await writeFile(path, text, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      await mkdir(this.absDir, { recursive: true });
+      await writeFile(path, text, "utf8");
+    }
   }
 
   async remove(id: string): Promise<void> {
@@ -150,6 +168,15 @@ export class FileTaskStore implements TaskStore {
     });
     this.progressChain = next.catch(() => undefined);
     return next;
+  }
+}
+
+/** Refuses a file that is a symbolic link (a missing file is fine). */
+async function assertNotLink(path: string, shown: string): Promise<void> {
+  try {
+    if ((await lstat(path)).isSymbolicLink()) throw new SymlinkError(shown, "is a symbolic link");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
 }
 

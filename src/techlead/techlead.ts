@@ -30,6 +30,8 @@ export interface TechLeadOutcome {
   interpretations: Interpretation[];
   diagnostics: Diagnostic[];
   docs: RequirementDoc[];
+  /** With `defer`: the changed tasks left for the caller to write (the plan writes each once, with its plan state). */
+  unwritten?: TaskRecord[];
 }
 
 /** Id prefix of a requirement without an `id:`: its path under the jobs dir without ".md", "/" → "--". */
@@ -64,6 +66,8 @@ export interface TechLeadRunOptions {
   write: boolean;
   /** Only these requirement files (repo-relative); others keep their tasks as they are. */
   only?: string[];
+  /** With `write`: leave the changed task files to the caller (`unwritten`); removals and the log are written. */
+  defer?: boolean;
 }
 
 export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promise<TechLeadOutcome> {
@@ -285,16 +289,15 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
 
   diagnostics.push(...duplicateJobNames([...result.values()]));
   const written: string[] = [];
+  let unwritten: TaskRecord[] | undefined;
   if (run.write) {
-    // Task files are written concurrently (bounded); `written` keeps the requirement order.
-    const limit = pLimit(WRITE_CONCURRENCY);
-    const writes = [...changed].map((id) => {
+    const toWrite = [...changed].flatMap((id) => {
       const task = result.get(id);
       const before = existing.get(id);
-      if (!task || (before && JSON.stringify(before) === JSON.stringify(task))) return undefined;
-      return limit(() => store.write(task)).then(() => store.fileOf(id));
+      return !task || (before && JSON.stringify(before) === JSON.stringify(task)) ? [] : [task];
     });
-    for (const file of await Promise.all(writes)) if (file) written.push(file);
+    if (run.defer) unwritten = toWrite;
+    else written.push(...(await writeTasks(store, toWrite)));
     for (const id of removed) {
       await store.remove(id);
       written.push(store.fileOf(id));
@@ -307,6 +310,7 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
     interpretations,
     diagnostics,
     docs,
+    ...(unwritten ? { unwritten } : {}),
   };
 }
 
@@ -325,6 +329,12 @@ function movableOf(
     if (task.action === "delete" && task.job_id !== undefined && task.status !== "COMPLETE") out.push(task);
   }
   return out;
+}
+
+/** Writes task files concurrently (bounded); the files come back in the given order. */
+export async function writeTasks(store: RunContext["store"], tasks: TaskRecord[]): Promise<string[]> {
+  const limit = pLimit(WRITE_CONCURRENCY);
+  return Promise.all(tasks.map((task) => limit(() => store.write(task)).then(() => store.fileOf(task.id))));
 }
 
 /** Another requirement file (still present) that already holds task `task`, or undefined. */

@@ -129,6 +129,7 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
       by,
       lock.lost,
     );
+    const ledgerError = await finishLedger(ledger, results);
     await refreshAppliedHashes(ctx, results, computation.planned);
     const failed = results.filter((r) => r.status === "FAILED");
     const summary = results.map(
@@ -141,6 +142,10 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
     if (failed.length > 0) {
       result.failureReason = "apply-failed";
       result.message = `${failed.length} task(s) failed: ${failed.map((f) => `${f.taskId}: ${f.error ?? "failed"}`).join("; ")}`;
+    } else if (ledgerError) {
+      result.ok = false;
+      result.failureReason = "apply-failed";
+      result.message = ledgerError;
     }
     if (lost) {
       const stopped = results.filter((r) => r.status === "SKIPPED").length;
@@ -184,6 +189,11 @@ async function execute(
 ): Promise<TaskApplyResult[]> {
   const { options } = ctx;
   const limit = pLimit(Math.max(1, options.concurrency ?? 4));
+  // Every planned create is marked pending in one ledger write before the first one is sent (crash recovery).
+  const creates = entries.filter((e) => e.change?.op === "create").map((e) => e.task.id);
+  // If that write fails, each create tries to mark itself (and fails alone, as a FAILED task).
+  if (creates.length > 0)
+    await ledger.markPending(creates, ctx.now()).catch(() => ledger.clearPending(creates));
   const byId = new Map(entries.map((e) => [e.task.id, e]));
   const done = new Map<string, Promise<TaskApplyResult>>();
   const results: TaskApplyResult[] = [];
@@ -351,7 +361,7 @@ async function applyTask(
           if (await options.workspace.getJob(id).catch(() => "unknown")) throw error;
           // already gone: the goal holds
         }
-        await ledger.forget(id);
+        ledger.forget(id);
         break;
       }
       case "run": {
@@ -394,10 +404,9 @@ async function applyTask(
         break;
       }
     }
-    // Recorded before the task is COMPLETE: a failed ledger write leaves the task FAILED (and retried), never a
-    // COMPLETE task that a later error would have to take back.
+    // Recorded in memory and written with the ledger's next batch (a create's pending mark covers it until then).
     if (jobId !== undefined && change.op !== "run" && change.op !== "delete")
-      await ledger.record(jobId, task.id, ctx.now());
+      ledger.record(jobId, task.id, ctx.now());
     task = transition(
       task,
       "COMPLETE",
@@ -441,9 +450,11 @@ async function applyTask(
 }
 
 /**
- * Find-before-create: the task is marked pending in the ownership ledger first, so a job carrying its tags that was
- * created after the mark is this project's own (a create whose answer was lost, or an apply killed before it
- * recorded the id) and is reconciled instead of created twice. The new id is recorded at once.
+ * Create once: the task is marked pending in the ownership ledger first (execute marks all creates in one write),
+ * so a job carrying its tags that was created after the mark is this project's own (a create whose answer was lost,
+ * or an apply killed before it recorded the id) and is reconciled instead of created twice. Find-before-create is
+ * the plan made under the apply lock, from one listing of the workspace: a create is planned only when no job of
+ * the task exists. The workspace is listed by name again only when a create's answer was lost.
  */
 async function createOnce(
   ctx: RunContext,
@@ -460,10 +471,30 @@ async function createOnce(
     }
     return undefined;
   };
-  await ledger.markPending(taskId, ctx.now());
-  const created = (await findExisting()) ?? (await createWithRetries(ctx, settings, findExisting));
-  await ledger.record(created, taskId, ctx.now());
+  if (!ledger.isPending(taskId)) await ledger.markPending([taskId], ctx.now());
+  const created = await createWithRetries(ctx, settings, findExisting);
+  ledger.record(created, taskId, ctx.now());
   return created;
+}
+
+/**
+ * The end of the ledger's batch: pending marks of creates that were never sent are dropped, and what was recorded
+ * is written. A failure is reported (the jobs stay the project's by their pending marks and task files).
+ */
+async function finishLedger(
+  ledger: OwnershipLedger,
+  results: TaskApplyResult[],
+): Promise<string | undefined> {
+  const notSent = results.filter(
+    (r) => r.op === "create" && (r.status === "SKIPPED" || r.status === "BLOCKED"),
+  );
+  if (notSent.length > 0) ledger.clearPending(notSent.map((r) => r.taskId));
+  try {
+    await ledger.flush();
+    return undefined;
+  } catch (error) {
+    return `the jobs were applied, but the ownership ledger could not be written: ${describeError(error)}; they are still recognised as this project's (pending marks, task files): run apply again to record them`;
+  }
 }
 
 async function createWithRetries(

@@ -219,7 +219,13 @@ function orphanTasks(ctx: RunContext, tasks: TaskRecord[], snapshot: WorkspaceSn
 }
 
 /** Records the plan in the task files: PLANNED + per-task plan hash + the overall plan id; BLOCKED with reasons. */
-export async function recordPlan(ctx: RunContext, computation: PlanComputation): Promise<string[]> {
+export async function recordPlan(
+  ctx: RunContext,
+  computation: PlanComputation,
+  /** Tasks the Tech Lead changed but left unwritten: each is written once, with its plan state if it has one. */
+  unwritten: TaskRecord[] = [],
+): Promise<string[]> {
+  const pending = new Map(unwritten.map((t) => [t.id, t]));
   const by = `worker@${ctx.options.runId}`;
   const now = ctx.now();
   const written: string[] = [];
@@ -286,10 +292,14 @@ export async function recordPlan(ctx: RunContext, computation: PlanComputation):
     }
     if (next !== task) {
       const record = next;
+      pending.delete(record.id);
       writes.push(limit(() => ctx.store.write(record)).then(() => ctx.store.fileOf(record.id)));
     }
   }
+  // The Tech Lead's changes the plan did not touch (they are not the plan's to log).
+  const rest = [...pending.values()].map((record) => limit(() => ctx.store.write(record)));
   written.push(...(await Promise.all(writes)));
+  await Promise.all(rest);
   if (written.length > 0) {
     const c = computation.result.counts;
     progress.push(

@@ -11,7 +11,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkJobRules } from "../../src/domain/rules.js";
-import { checkJobSchema } from "../../src/domain/schema.js";
+import { checkJobSchema } from "../../src/domain/schema-check.js";
 import { definition, fieldNamesAt } from "../../src/domain/job-schema.js";
 import type { TaskSettings } from "../../src/domain/model.js";
 import { TASK_TYPES } from "../../src/domain/vocabulary.js";

@@ -1,7 +1,7 @@
 /** Service rules that the bad fixtures do not cover, called directly (the local workspace server uses them too). */
 import { describe, expect, it } from "vitest";
 import { checkJobRules, isValidTimezoneId } from "../../src/domain/rules.js";
-import { checkJobSchema } from "../../src/domain/schema.js";
+import { checkJobSchema } from "../../src/domain/schema-check.js";
 
 const nb = { notebook_path: "/Workspace/Shared/etl/ingest" };
 const codes = (s: Record<string, unknown>) => checkJobRules(s).map((v) => `${v.code}@${v.path}`);

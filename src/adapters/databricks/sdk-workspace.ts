@@ -186,6 +186,8 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
   // When the workspace answers 429, requests of that kind (reads or writes) wait for Retry-After and are then paced
   // at the limit learned from it, so concurrent callers slow down together instead of hammering the limit.
   const limiter = new RateLimiter(options.rateLimitPerSecond ?? {});
+  /** Folders this client made (or found) with mkdirs. */
+  const madeFolders = new Set<string>();
   // Rate-limit answers say "come back later": they are retried within the time budget, up to this many times,
   // separately from the retries of real failures.
   const maxRateLimitRetries = Math.max(maxRetries, 60);
@@ -220,10 +222,12 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
       let failure: { retriable: boolean; error: Error; retryAfterMs?: number; respondedAt?: number };
       try {
         const result = await traces.run(trace, () => fn({ cancellationToken: cancellation }));
+        limiter.answered(ticket, trace.respondedAt);
         return result;
       } catch (error) {
         failure = classify(operation, repeatable ? "read" : kind, error, trace);
         if (trace.status === 429) limiter.refused(ticket, trace.retryAfterMs, trace.respondedAt);
+        else if (trace.status !== undefined) limiter.answered(ticket, trace.respondedAt);
       } finally {
         clearTimeout(timer);
       }
@@ -618,9 +622,8 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
     },
 
     async createFileIfAbsent(path: string, content: string): Promise<boolean> {
-      await makeParent(path);
       try {
-        await importFile(path, content, false);
+        await inParent(path, () => importFile(path, content, false));
         return true;
       } catch (error) {
         if (error instanceof WorkspaceApiError && error.errorCode === "RESOURCE_ALREADY_EXISTS") return false;
@@ -631,8 +634,7 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
     },
 
     async writeFile(path: string, content: string): Promise<void> {
-      await makeParent(path);
-      await importFile(path, content, true);
+      await inParent(path, () => importFile(path, content, true));
     },
 
     async readFile(path: string): Promise<string | undefined> {
@@ -654,14 +656,33 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
   };
   return workspace;
 
-  async function makeParent(path: string): Promise<void> {
+  /**
+   * Runs a write of a file after making its folder — once per folder for this client: the apply lock and the
+   * ownership ledger are written many times into one folder. A folder deleted since is made again.
+   */
+  async function inParent(path: string, write: () => Promise<void>): Promise<void> {
     const parent = path.replace(/\/[^/]*$/, "") || "/";
-    await call(
-      "workspace/mkdirs",
-      "write",
-      (ctx) => client.workspace.mkdirs({ path: parent }, contextOf(ctx)),
-      true,
-    );
+    const mkdirs = () =>
+      call(
+        "workspace/mkdirs",
+        "write",
+        (ctx) => client.workspace.mkdirs({ path: parent }, contextOf(ctx)),
+        true,
+      );
+    if (!madeFolders.has(parent)) {
+      await mkdirs();
+      madeFolders.add(parent);
+      return write();
+    }
+    try {
+      await write();
+    } catch (error) {
+      if (!(error instanceof WorkspaceApiError && error.errorCode === "RESOURCE_DOES_NOT_EXIST")) throw error;
+      madeFolders.delete(parent);
+      await mkdirs();
+      madeFolders.add(parent);
+      await write();
+    }
   }
 
   async function importFile(path: string, content: string, overwrite: boolean): Promise<void> {

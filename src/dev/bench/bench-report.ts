@@ -28,6 +28,13 @@ function sizeRows(s: SizeFigures): Row[] {
   const perJob = s.replan.requests / n;
   // O(N/100): two listings (the plan's under the lease, the read-back after the writes) + a few preflight reads.
   const readGoal = 2 * Math.ceil(n / 100) + 10;
+  // Writes of jobs (jobs/create …) vs the rest: the apply lock and the ownership ledger, one write per 100 records.
+  // (A request refused with 429 is counted under its endpoint and again under "429 …": it is not a write.)
+  const jobWrites = Object.entries(s.apply.byEndpoint)
+    .filter(([key]) => /^(429 )?POST \/api\/[\d.]+\/jobs\//.test(key))
+    .reduce((sum, [key, count]) => sum + (key.startsWith("429 ") ? -count : count), 0);
+  const otherWrites = s.apply.writes - jobWrites;
+  const otherGoal = readGoal + Math.ceil(n / 100) + 10;
   return [
     {
       figure: `first plan, ${n} files`,
@@ -51,11 +58,11 @@ function sizeRows(s: SizeFigures): Row[] {
       pass: perJob <= 0.02,
     },
     {
-      figure: `apply ${n} creates: writes / reads`,
-      value: `${s.apply.writes} / ${s.apply.reads}`,
+      figure: `apply ${n} creates: job writes / other`,
+      value: `${jobWrites} / ${otherWrites} writes + ${s.apply.reads} reads`,
       baseline: `${n} creates`,
-      goal: `≤ ${n} / ≤ ${readGoal}`,
-      pass: s.apply.writes <= n && s.apply.reads <= readGoal,
+      goal: `≤ ${n} / ≤ ${otherGoal} calls`,
+      pass: jobWrites <= n && otherWrites + s.apply.reads <= otherGoal,
     },
     { figure: `apply ${n} creates: time`, value: `${s.apply.ms} ms`, baseline: "", goal: "" },
     {
