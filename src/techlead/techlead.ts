@@ -19,6 +19,8 @@ import { duplicateJobNames, taskIdCollision, type Origin } from "./collisions.js
 import { interpretationForTarget } from "./targets.js";
 import { stableIdOf } from "./requirements/stable-id.js";
 import { applyMoves } from "./moves.js";
+import { REPO_TAG, TASK_TAG } from "../state/ownership.js";
+import type { WorkspaceJob } from "../domain/model.js";
 
 const WRITE_CONCURRENCY = 16;
 
@@ -380,7 +382,7 @@ async function interpret(ctx: RunContext, doc: RequirementDoc): Promise<Interpre
   const structured = interpretStructured(doc);
   if (structured && (!ctx.options.llm || doc.body.trim() === "")) return structured;
   const snapshot = await ctx.snapshot();
-  const context = { existingJobs: [...snapshot.jobs.values()], tools: ctx.tools };
+  const context = { existingJobs: othersJobs(ctx, doc, [...snapshot.jobs.values()]), tools: ctx.tools };
   if (!ctx.options.llm)
     return safely(doc, "interpreter", () => createOfflineInterpreter().interpret(doc, context));
   // The LLM client (openai) is loaded only when a requirement needs it.
@@ -407,6 +409,21 @@ async function interpret(ctx: RunContext, doc: RequirementDoc): Promise<Interpre
     ...fromLlm,
     diagnostics: [...fromLlm.diagnostics, ...compareInterpretations(fromLlm, fromOffline)],
   };
+}
+
+/**
+ * The jobs prose may name as existing ones: all but those this requirement's own tasks manage. After an apply the
+ * job a prose requirement created exists, runs the code the prose names and has its name — it must stay that
+ * requirement's job, not become the target of an "update" read from the same words.
+ */
+function othersJobs(ctx: RunContext, doc: RequirementDoc, jobs: WorkspaceJob[]): WorkspaceJob[] {
+  const stableId = stableIdOf(doc.frontMatter);
+  const prefix = `${stableId !== undefined ? sanitizeId(stableId) : requirementId(ctx.options.jobsDir, doc.file)}.`;
+  return jobs.filter(
+    (job) =>
+      job.settings.tags?.[REPO_TAG] !== ctx.options.repo ||
+      !job.settings.tags?.[TASK_TAG]?.startsWith(prefix),
+  );
 }
 
 /** Failures meaning the default endpoint is not there for this workspace (not a bad answer). */

@@ -452,3 +452,20 @@ describe("code that is not in the workspace yet", () => {
     );
   });
 });
+
+describe("a prose requirement after its job exists", () => {
+  it("stays the job it created: the re-plan is a no-op, not an update of 'the job that runs this notebook'", async () => {
+    await rm(join(repoDir, "jobs"), { recursive: true, force: true });
+    await write(
+      "customer-export.md",
+      "# Customer export\n\nRun the notebook /Workspace/Shared/orders/ingest every day at 2am UTC on 2 workers of i3.xlarge.\nEmail ops@example.com if it fails.\n",
+    );
+    const first = await runPlan(options);
+    expect(first.counts).toMatchObject({ create: 1, update: 0, delete: 0 });
+    expect((await runApply(options, { onPlanChange: "fail" })).ok).toBe(true);
+    const again = await runPlan(options);
+    expect(again.blocked).toEqual([]);
+    expect(again.counts).toMatchObject({ create: 0, update: 0, delete: 0, run: 0 });
+    expect(again.changes.map((c) => c.op)).toEqual(["no-op"]);
+  });
+});
