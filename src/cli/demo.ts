@@ -164,10 +164,15 @@ export async function runDemo(io: DemoIO): Promise<number> {
       out(`\n${ordersTask.file} (front matter, excerpt):\n${front.map((l) => `  ${l}`).join("\n")}`);
     }
     out(`\n${(await git.log()).total} commits; progress log: jobs/.tasks/progress.md`);
-    out(`\nDemo finished. Repository: ${repoDir}`);
+    out(
+      io.keep
+        ? `\nDemo finished. Repository: ${repoDir}`
+        : "\nDemo finished; its temporary repository was removed (keep one with `jobagent demo --dir DIR`).",
+    );
     return apply1.ok && apply3.ok && applyDelete.ok ? 0 : 1;
   } finally {
     await local.close();
+    if (!io.keep) await rm(repoDir, { recursive: true, force: true });
   }
 }
 

@@ -52,7 +52,7 @@ Commands
   docs search QUERY         search the Databricks documentation index (--k N, --docs-dir DIR, --json)
   eval [interpreter|retrieval|prose|all]   run the evaluation sets and print scores
   workspace serve           run the local Databricks workspace (--port N, --state FILE, --token T)
-  demo                      the whole flow in a temporary git repo against the local workspace
+  demo [--dir DIR]          the whole flow in a temporary git repo against the local workspace (--dir keeps it)
 
 Flags (same names as the action's inputs; each also read from JOBAGENT_<NAME>, e.g. JOBAGENT_JOBS_DIR)
   --jobs-dir DIR            requirements directory (default: jobs)

@@ -1,3 +1,0 @@
-#!/usr/bin/env node
-import { createRequire as __jobagentCreateRequire } from 'node:module'; const require = __jobagentCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-MGP5HGBO.js";import"./chunk-JDSZKXCH.js";import"./chunk-KQKMJ7DQ.js";import"./chunk-IVZVGKSQ.js";import"./chunk-L4GPH4SK.js";import"./chunk-6RCUBUDZ.js";import"./chunk-FDBP6GSQ.js";import"./chunk-UICKJYL7.js";import"./chunk-67VPSOFW.js";import"./chunk-JE4OGU6V.js";import"./chunk-7G7MDKJF.js";import"./chunk-MSXVNZMT.js";export{a as escapeMarkdown,b as escapePre,e as planToJson,c as redactSecrets,f as renderPlanJson,d as renderPlanMarkdown};
