@@ -21,6 +21,7 @@ import { ActionError, ConfigurationError } from "./errors.js";
 import { runApplyForPullRequest, type CommandAnswer } from "./command-apply.js";
 import { runPullRequestFlow } from "./pull-request.js";
 import { engineOptions } from "./shared.js";
+import { declaredTargets } from "./targets.js";
 
 export const COMMANDS = ["plan", "apply", "run", "unlock", "help"] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -142,6 +143,13 @@ async function decide(
     );
   }
   if (pr.state !== "open") return refuse(`pull request #${pr.number} is ${pr.merged ? "merged" : "closed"}.`);
+  // With deployment targets each target has its own workspace, credentials and approval: apply, run and unlock go
+  // through the workflow job of that target (its GitHub environment), never through one comment.
+  if (command.name !== "plan" && (await declaredTargets(deps))?.length)
+    return refuse(
+      `this repository deploys to targets (jobagent.yml \`targets:\`); ${code(`/jobagent ${command.name}`)} does not choose one. ` +
+        "Apply happens on merge and through each target's environment job; run or unlock with `mode: apply` / `mode: unlock` and the `target` input.",
+    );
   switch (command.name) {
     case "plan":
       return commandPlan(deps, pr);

@@ -5,16 +5,20 @@
 import type { ActionDeps } from "./deps.js";
 import { ConfigurationError } from "./errors.js";
 import { engineOptions } from "./shared.js";
+import { applyTarget, requireTargetWorkspace, targetEngineOptions } from "./targets.js";
 import { forceUnlock } from "../state/workspace-lock.js";
 
 /** Deletes the lock whoever holds it; says what was released (markdown). */
 export async function releaseWorkspaceLock(deps: ActionDeps): Promise<{ released: boolean; text: string }> {
-  const workspace = await deps.workspace();
+  // With deployment targets: the lock of the `target` input's target (else the first), in that target's workspace.
+  const target = await applyTarget(deps);
+  const workspace = target ? await requireTargetWorkspace(deps, target) : await deps.workspace();
   if (!workspace)
     throw new ConfigurationError(
       'no Databricks credentials: set the "databricks-host" and "databricks-token" inputs to release the workspace lock',
     );
-  const { repo } = await engineOptions(deps, workspace);
+  const base = await engineOptions(deps, workspace);
+  const { repo } = target ? await targetEngineOptions(deps, base, target) : base;
   const { path, released } = await forceUnlock(workspace, repo);
   const text = released
     ? `Released the workspace lock \`${path}\` held by run ${released.holder} (${released.where}, since ${released.acquired}).`

@@ -2,6 +2,7 @@
 // ports are the dev and prod targets of one repository. A pull request plans both (one comment section and plan
 // hash per target); the merge applies dev only; the prod step (the workflow job bound to the prod environment,
 // `mode: apply`, `target: prod`) applies prod; a prod job edited by hand after approval makes the prod step refuse.
+import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +11,7 @@ import { createSdkWorkspace } from "../../src/adapters/databricks/sdk-workspace.
 import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
 import type { WorkspaceJob } from "../../src/domain/model.js";
 import { ActionHarness, BUNDLE, prPayload, pushPayload } from "../support/action-harness.js";
+import { putWorkspaceFile, workspaceFile } from "../support/reliability-harness.js";
 
 const DEV_TOKEN = "dapi-dev-workspace-token-0123456789abcdef";
 const PROD_TOKEN = "dapi-prod-workspace-token-0123456789abcdef";
@@ -233,5 +235,32 @@ targets:
     expect(drift.outputs["failure-reason"], drift.stdout).toBe("drift-detected");
     expect(drift.outputs.target).toBe("prod");
     expect(drift.summary).toContain("Drift check: `jobs` → target `prod`");
+  });
+
+  it("mode: unlock with target prod releases prod's lock in prod's workspace", async () => {
+    const lock = "/Workspace/Shared/.jobagent/projects/acme--data-jobs--prod/apply.lock.json";
+    const holder = {
+      project: "acme/data-jobs@prod",
+      holder: "run-41",
+      where: "https://github.com/acme/data-jobs/actions/runs/41",
+      host: "runner-1",
+      pid: 1,
+      acquired: new Date().toISOString(),
+      expires: new Date(Date.now() + 3_600_000).toISOString(),
+      nonce: "stuck",
+    };
+    await putWorkspaceFile({ url: prodWs.url, token: PROD_TOKEN }, lock, JSON.stringify(holder));
+    const checkout = h.checkout("main", "checkout-unlock");
+    const run = await h.run({
+      event: "workflow_dispatch",
+      payload: { repository: { full_name: "acme/data-jobs", default_branch: "main" } },
+      checkout,
+      sha: execFileSync("git", ["rev-parse", "HEAD"], { cwd: checkout, encoding: "utf8" }).trim(),
+      ref: "refs/heads/main",
+      inputs: { ...prodInputs(), mode: "unlock" },
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.summary).toContain(`Released the workspace lock \`${lock}\` held by run run-41`);
+    expect(await workspaceFile({ url: prodWs.url, token: PROD_TOKEN }, lock)).toBeUndefined();
   });
 });
