@@ -182,7 +182,7 @@ describe("crash at every point: 20 jobs with dependencies, SIGKILL after the k-t
     calibration.forEach((call) => {
       if (call.method !== "GET") cases.push({ k: call.n, mode: "after-commit" });
     });
-    // JOBAGENT_CRASH_STRIDE=N keeps every N-th case (both modes; .ci/run samples with 3 to stay in its time budget).
+    // JOBAGENT_CRASH_STRIDE=N keeps every N-th case (both modes; JOBAGENT_CRASH_STRIDE samples when time is short).
     const stride = Math.max(1, Number(process.env.JOBAGENT_CRASH_STRIDE ?? 1));
     if (stride > 1) cases.splice(0, cases.length, ...cases.filter((_, i) => i % stride === 0));
     // JOBAGENT_CRASH_ONLY="55:before,12:after-commit" runs only those cases (debugging).
