@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -121,9 +121,12 @@ describe("git port", () => {
     git(other, "push", "origin", "HEAD:main");
 
     write(checkout, "jobs/.tasks/progress.md", "# progress\n- run 2 applied invoices\n");
+    const before = readdirSync(tmpdir()).filter((name) => name.startsWith("jobagent-git-"));
     const port = createSimpleGitPort({ repoDir: checkout, unionMergePaths: ["jobs/.tasks/progress.md"] });
     const result = await port.commitAndPush({ paths: ["jobs"], message: "run 2 [skip ci]", branch: "main" });
     expect(result.attempts).toBe(2);
+    // the private attributes file lives only as long as the rebase
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith("jobagent-git-"))).toEqual(before);
     const merged = git(remote, "show", "main:jobs/.tasks/progress.md");
     expect(merged).toContain("- run 1 applied orders");
     expect(merged).toContain("- run 2 applied invoices");

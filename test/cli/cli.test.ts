@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
 
 const run = promisify(execFile);
@@ -102,6 +102,7 @@ describe("jobagent CLI", () => {
 
   it("interpret --json prints exactly the requests, or only questions when it must ask", async () => {
     const dir = await mkdtemp(join(tmpdir(), "jobagent-interpret-"));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     await mkdir(join(dir, "jobs"));
     await writeFile(
       join(dir, "jobs", "ticket.md"),
@@ -134,11 +135,11 @@ describe("jobagent CLI", () => {
     };
     expect(vague.requests).toEqual([]);
     expect(vague.questions.length).toBeGreaterThan(0);
-    await rm(dir, { recursive: true, force: true });
   });
 
   it("fails validation with exit 1 naming the file, field and fix, and applies nothing", async () => {
     const dir = await mkdtemp(join(tmpdir(), "jobagent-bad-"));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     await mkdir(join(dir, "jobs"));
     await writeFile(
       join(dir, "jobs", "bad.md"),
@@ -151,7 +152,6 @@ describe("jobagent CLI", () => {
     const apply = await jobagent(["apply", "--json"], {}, dir);
     expect(apply.code).toBe(1);
     expect((JSON.parse(apply.stdout) as { failureReason: string }).failureReason).toBe("validation-failed");
-    await rm(dir, { recursive: true, force: true });
   });
 
   describe("against a workspace server", () => {
@@ -163,6 +163,7 @@ describe("jobagent CLI", () => {
 
     it("without a token uses the SDK's unified auth (here: DATABRICKS_CONFIG_PROFILE in a Databricks config file)", async () => {
       const dir = await mkdtemp(join(tmpdir(), "jobagent-auth-"));
+      onTestFinished(() => rm(dir, { recursive: true, force: true }));
       const config = join(dir, "databrickscfg");
       await writeFile(config, `[DEFAULT]\nhost = ${server.url}\ntoken = ${server.token}\n`);
       await mkdir(join(dir, "jobs"));
@@ -174,7 +175,6 @@ describe("jobagent CLI", () => {
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr).toContain("unified auth");
       expect(result.stdout + result.stderr).not.toContain(server.token);
-      await rm(dir, { recursive: true, force: true });
     });
 
     it("never prints the token, even when the workspace refuses it", async () => {

@@ -3,7 +3,7 @@
  * `-c` so the user's git config is never rewritten; pushes go through `origin` exactly as actions/checkout set it
  * up; when the branch moved, the commit is rebased onto it and the push retried; nothing is ever force-pushed.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
@@ -32,14 +32,26 @@ export interface SimpleGitPortOptions {
   unionMergePaths?: string[];
 }
 
-function attributesFile(paths: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), "jobagent-git-"));
-  const file = join(dir, "attributes");
-  writeFileSync(
-    file,
-    paths.map((p) => `/${p.replace(/^\/+/, "").replace(/ /g, "[[:space:]]")} merge=union\n`).join(""),
-  );
-  return file;
+/**
+ * Runs one merging git command with `-c core.attributesFile=<a private file naming the union paths>`; the file lives
+ * only as long as the command (the repository's own attributes are never touched).
+ */
+async function withUnionAttributes<T>(
+  paths: string[] | undefined,
+  run: (config: string[]) => Promise<T>,
+): Promise<T> {
+  if (!paths?.length) return run([]);
+  const dir = await mkdtemp(join(tmpdir(), "jobagent-git-"));
+  try {
+    const file = join(dir, "attributes");
+    await writeFile(
+      file,
+      paths.map((p) => `/${p.replace(/^\/+/, "").replace(/ /g, "[[:space:]]")} merge=union\n`).join(""),
+    );
+    return await run(["-c", `core.attributesFile=${file}`]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Push refused because the remote branch has commits we do not have (as opposed to a permission refusal). */
@@ -72,14 +84,14 @@ export function createSimpleGitPort(options: SimpleGitPortOptions): GitPort {
   const identity = options.identity ?? GITHUB_ACTIONS_IDENTITY;
   const log = options.log ?? (() => undefined);
   const config = [`user.name=${identity.name}`, `user.email=${identity.email}`, "commit.gpgsign=false"];
-  if (options.unionMergePaths?.length)
-    config.push(`core.attributesFile=${attributesFile(options.unionMergePaths)}`);
   const git: SimpleGit = simpleGit({ baseDir: options.repoDir, config });
+  const merging = (args: string[]) =>
+    withUnionAttributes(options.unionMergePaths, (extra) => git.raw([...extra, ...args]));
 
   async function rebaseOnto(branch: string): Promise<void> {
     await git.fetch("origin", branch);
     try {
-      await git.rebase([`origin/${branch}`]);
+      await merging(["rebase", `origin/${branch}`]);
     } catch (error) {
       const conflicted = (await git.status()).conflicted;
       await git.rebase(["--abort"]).catch(() => undefined);
@@ -107,7 +119,7 @@ export function createSimpleGitPort(options: SimpleGitPortOptions): GitPort {
     const ours = new Set(await changedSince(base, "HEAD"));
     const union = new Set(options.unionMergePaths ?? []);
     const both = (await changedSince(base, ref)).filter((file) => ours.has(file) && !union.has(file));
-    await git.raw(["merge", "--no-commit", "--no-ff", "-X", "ours", ref]).catch(() => "");
+    await merging(["merge", "--no-commit", "--no-ff", "-X", "ours", ref]).catch(() => "");
     for (const file of both) await git.raw(["checkout", "HEAD", "--", file]).catch(() => "");
     const unmerged = (await git.raw(["diff", "--name-only", "--diff-filter=U"])).trim();
     if (!unmerged) await git.raw(["commit", "--no-verify", "-m", message]).catch(() => "");
