@@ -1,29 +1,17 @@
 // Runs the action exactly as the runner does: `node dist/index.js` as a child process with the GitHub environment
 // (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH with a realistic payload, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, INPUT_*),
 // against a bare git remote with real checkouts and the fake GitHub REST server. Used by the targets e2e tests
-// (test/action/e2e.test.ts keeps its own copy of the same steps).
-import { execFile, execFileSync } from "node:child_process";
+// (git steps shared with ./action-run.ts; test/action/e2e.test.ts still keeps its own copy).
+import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { startFakeGitHub, type FakeGitHub } from "./fake-github.js";
 
-export const BUNDLE = resolve(process.env.JOBAGENT_E2E_BUNDLE ?? "dist/index.js");
-export const GITHUB_TOKEN = "ghs_e2eGithubToken0123456789abcdef";
-export const OWNER = "acme";
-export const REPO = "data-jobs";
+import { BUNDLE, OWNER, REPO, dev, git, mergeIntoMain, write } from "./action-run.js";
 
-const gitEnv = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" };
-export function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", args, { cwd, env: gitEnv, encoding: "utf8" }).trim();
-}
-export function dev(cwd: string, ...args: string[]): string {
-  return git(cwd, "-c", "user.name=Dana Developer", "-c", "user.email=dana@example.com", ...args);
-}
-export function write(dir: string, file: string, text: string): void {
-  mkdirSync(join(dir, file, ".."), { recursive: true });
-  writeFileSync(join(dir, file), text);
-}
+export { BUNDLE, OWNER, REPO, dev, git, write };
+export const GITHUB_TOKEN = "ghs_e2eGithubToken0123456789abcdef";
 
 export interface RunResult {
   code: number;
@@ -159,31 +147,7 @@ export class ActionHarness {
 
   /** Merges `branch` into main with a merge commit and registers the commit → PR link. */
   merge(branch: string, number: number): { sha: string; before: string } {
-    const dir = join(this.root, `merge-${number}`);
-    git(this.root, "clone", "--quiet", this.remote, dir);
-    const before = git(dir, "rev-parse", "HEAD");
-    write(dir, ".git/info/attributes", "jobs/.tasks/progress.md merge=union\n");
-    dev(
-      dir,
-      "merge",
-      "-q",
-      "--no-ff",
-      `origin/${branch}`,
-      "-m",
-      `Merge pull request #${number} from ${OWNER}/${branch}`,
-    );
-    dev(dir, "push", "-q", "origin", "HEAD:main");
-    const sha = git(dir, "rev-parse", "HEAD");
-    this.github.pulls.set(sha, [
-      {
-        number,
-        state: "closed",
-        merged_at: new Date().toISOString(),
-        merge_commit_sha: sha,
-        head: { ref: branch, sha: git(dir, "rev-parse", `origin/${branch}`) },
-      },
-    ]);
-    return { sha, before };
+    return mergeIntoMain(this, branch, number, `merge-${number}`);
   }
 }
 

@@ -209,7 +209,17 @@ export function openBranch(
 
 /** Merges `branch` into main with a merge commit (as the merge button does) and registers the commit → PR link. */
 export function merge(world: FlowWorld, branch: string, number: number): { sha: string; before: string } {
-  const dir = join(world.root, `merge-${number}-${world.runs}`);
+  return mergeIntoMain(world, branch, number, `merge-${number}-${world.runs}`);
+}
+
+/** The merge of `merge` in a fresh clone `<root>/<dirName>`, for any harness with a root, a remote and a fake GitHub. */
+export function mergeIntoMain(
+  world: Pick<FlowWorld, "root" | "remote" | "github">,
+  branch: string,
+  number: number,
+  dirName: string,
+): { sha: string; before: string } {
+  const dir = join(world.root, dirName);
   git(world.root, "clone", "--quiet", world.remote, dir);
   const before = git(dir, "rev-parse", "HEAD");
   write(dir, ".git/info/attributes", "jobs/.tasks/progress.md merge=union\n");
