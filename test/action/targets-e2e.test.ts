@@ -237,6 +237,45 @@ targets:
     expect(drift.summary).toContain("Drift check: `jobs` → target `prod`");
   });
 
+  it("/jobagent apply from a comment is refused with targets: it would not choose one", async () => {
+    const main = execFileSync("git", ["rev-parse", "HEAD"], {
+      cwd: h.checkout("main", "checkout-cmd"),
+      encoding: "utf8",
+    }).trim();
+    h.github.pullRequests.set(9, {
+      number: 9,
+      state: "open",
+      merged: false,
+      head: { ref: "main", sha: main, repo: { full_name: "acme/data-jobs" } },
+      base: { ref: "main", sha: main, repo: { full_name: "acme/data-jobs" } },
+    });
+    h.github.permissions.set("dana", "write");
+    const payload = JSON.parse(readFileSync("test/fixtures/webhooks/issue_comment.created.json", "utf8"));
+    payload.issue.number = 9;
+    payload.issue.pull_request = { url: `${h.github.url}/repos/acme/data-jobs/pulls/9`, merged_at: null };
+    payload.comment.body = "/jobagent apply";
+    payload.comment.user.login = "dana";
+    payload.comment.user.type = "User";
+    payload.repository.full_name = "acme/data-jobs";
+    payload.repository.name = "data-jobs";
+    payload.repository.default_branch = "main";
+    const before = [await jobsIn(devWs, DEV_TOKEN), await jobsIn(prodWs, PROD_TOKEN)].map((j) => j.length);
+    const run = await h.run({
+      event: "issue_comment",
+      payload,
+      checkout: h.checkout("main", "checkout-cmd-run"),
+      sha: main,
+      ref: "refs/heads/main",
+      inputs: { "comment-apply": "true", ...devInputs() },
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const answer = h.github.commentsOn(9).find((c) => parseMarker(c.body)?.kind === "command");
+    expect(answer?.body).toContain("this repository deploys to targets");
+    expect([await jobsIn(devWs, DEV_TOKEN), await jobsIn(prodWs, PROD_TOKEN)].map((j) => j.length)).toEqual(
+      before,
+    );
+  });
+
   it("mode: unlock with target prod releases prod's lock in prod's workspace", async () => {
     const lock = "/Workspace/Shared/.jobagent/projects/acme--data-jobs--prod/apply.lock.json";
     const holder = {
