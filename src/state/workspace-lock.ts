@@ -123,8 +123,8 @@ function held(
     lost: () => heartbeat.lost,
     async release() {
       await heartbeat.stop();
-      const current = await readLock(workspace, path).catch(() => undefined);
-      if (current?.nonce === info.nonce) await workspace.deleteFile(path);
+      const current = await readLockText(workspace, path).catch(() => undefined);
+      if (current?.lock.nonce === info.nonce) await workspace.deleteFile(path, current.text);
       if (tookOver) await workspace.deleteFile(markerOf(path, tookOver)).catch(() => undefined);
     },
   };
@@ -180,8 +180,20 @@ function startHeartbeat(workspace: Workspace, path: string, info: LockInfo, requ
 
 /** The lock as recorded; a file that is not a lock (edited by hand) reads as an expired lock of "unknown". */
 async function readLock(workspace: Workspace, path: string): Promise<LockInfo | undefined> {
+  return (await readLockText(workspace, path))?.lock;
+}
+
+/** The lock and the text it was read from (a delete of exactly that file is resolved against it). */
+async function readLockText(
+  workspace: Workspace,
+  path: string,
+): Promise<{ lock: LockInfo; text: string } | undefined> {
   const text = await workspace.readFile(path);
   if (text === undefined) return undefined;
+  return { lock: parseLock(text), text };
+}
+
+function parseLock(text: string): LockInfo {
   try {
     const parsed = JSON.parse(text) as Partial<LockInfo>;
     if (typeof parsed.expires === "string" && typeof parsed.nonce === "string") return parsed as LockInfo;
@@ -227,14 +239,16 @@ async function takeOver(workspace: Workspace, path: string, stale: LockInfo, now
   const marker = markerOf(path, stale);
   const until = new Date(now.getTime() + 60_000).toISOString();
   if (!(await workspace.createFileIfAbsent(marker, JSON.stringify({ expires: until })))) {
-    const expires = markerExpiry((await workspace.readFile(marker)) ?? "{}");
-    if (!(new Date(expires).getTime() > now.getTime())) await workspace.deleteFile(marker);
+    const markerText = await workspace.readFile(marker);
+    const expires = markerExpiry(markerText ?? "{}");
+    if (markerText !== undefined && !(new Date(expires).getTime() > now.getTime()))
+      await workspace.deleteFile(marker, markerText);
     await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
     return false;
   }
-  const again = await readLock(workspace, path);
-  if (again?.nonce !== stale.nonce) return false;
-  await workspace.deleteFile(path);
+  const again = await readLockText(workspace, path);
+  if (again?.lock.nonce !== stale.nonce) return false;
+  await workspace.deleteFile(path, again.text);
   return true;
 }
 
@@ -253,8 +267,8 @@ export async function forceUnlock(
   root?: string,
 ): Promise<{ path: string; released?: LockInfo }> {
   const path = lockPathOf(project, root);
-  const current = await readLock(workspace, path);
+  const current = await readLockText(workspace, path);
   if (current === undefined) return { path };
-  await workspace.deleteFile(path);
-  return { path, released: current };
+  await workspace.deleteFile(path, current.text);
+  return { path, released: current.lock };
 }

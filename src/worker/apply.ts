@@ -154,7 +154,15 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
     }
     return result;
   } finally {
-    await lock.release();
+    // What was applied stays applied: a lock that could not be released expires (or is taken over once its
+    // process is gone), so a failed release is a warning, never a failed apply.
+    await lock
+      .release()
+      .catch((error: unknown) =>
+        options.log.warn(
+          `Could not release the workspace lock ${lock.path}: ${describeError(error)}. It expires on its own; \`jobagent unlock\` releases it now.`,
+        ),
+      );
   }
 }
 

@@ -146,6 +146,29 @@ describe("the workspace lock", () => {
     await lock.release();
   });
 
+  it("a lost answer to the delete of a release or a take-over still frees the lock, and never deletes a newer one", async () => {
+    const workspace = engineOptions(".", ws).workspace;
+    const dropDelete = () =>
+      ws.faults.add({ method: "POST", path: "/workspace/delete", kind: "drop-after-commit", times: 1 });
+    // Release: the delete happened, its answer was lost; the lock is gone and release says nothing went wrong.
+    const held = await acquireWorkspaceLock(workspace, request("run-7"));
+    dropDelete();
+    await held.release();
+    expect(await workspace.readFile(lockPathOf(project))).toBeUndefined();
+    // Take-over of an expired lock, the delete's answer lost: the taker gets the lock instead of failing the run.
+    await acquireWorkspaceLock(workspace, request("run-8", -1));
+    dropDelete();
+    const taker = await acquireWorkspaceLock(workspace, request("run-9"));
+    expect(taker.tookOver?.holder).toBe("run-8");
+    expect(await workspace.readFile(lockPathOf(project))).toContain("run-9");
+    // Unlock with a lost answer: released once, and a lock taken afterwards is not touched by a repeat.
+    dropDelete();
+    expect((await forceUnlock(workspace, project)).released?.holder).toBe("run-9");
+    const next = await acquireWorkspaceLock(workspace, request("run-10"));
+    expect(await workspace.readFile(lockPathOf(project))).toContain("run-10");
+    await next.release();
+  });
+
   it("waits a bounded time for a held lock when asked to", async () => {
     const workspace = engineOptions(".", ws).workspace;
     const held = await acquireWorkspaceLock(workspace, request("run-5"));

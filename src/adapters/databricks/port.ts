@@ -84,8 +84,13 @@ export interface Workspace {
   writeFile(path: string, content: string): Promise<void>;
   /** The text of a workspace file (workspace/export), undefined when it does not exist. */
   readFile(path: string): Promise<string | undefined>;
-  /** Deletes a workspace file (workspace/delete); false when it did not exist. */
-  deleteFile(path: string): Promise<boolean>;
+  /**
+   * Deletes a workspace file (workspace/delete); false when it did not exist. When the answer is lost the file is
+   * read back: gone (or, with `expected`, holding something else: no longer the file the caller meant) is done; still
+   * there (holding `expected`) is deleted again. Without this a lost answer to a lock release or take-over left the
+   * lock behind and failed the run.
+   */
+  deleteFile(path: string, expected?: string): Promise<boolean>;
   /** Number of API calls made through this instance (benchmarks and tests). */
   readonly callCount: number;
   /** Request accounting: calls made, the rate limits learned per kind, 429 answers (and how many were predictable). */

@@ -647,11 +647,19 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
       return Buffer.from(String(response.content ?? ""), "base64").toString("utf8");
     },
 
-    async deleteFile(path: string): Promise<boolean> {
-      const done = await orUndefined(
-        call("workspace/delete", "write", (ctx) => client.workspace.delete({ path }, contextOf(ctx))),
-      );
-      return done !== undefined;
+    async deleteFile(path: string, expected?: string): Promise<boolean> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const done = await orUndefined(
+            call("workspace/delete", "write", (ctx) => client.workspace.delete({ path }, contextOf(ctx))),
+          );
+          return done !== undefined;
+        } catch (error) {
+          if (!(error instanceof AmbiguousWriteError) || attempt >= 3) throw error;
+          const now = await workspace.readFile(path);
+          if (now === undefined || (expected !== undefined && now !== expected)) return true;
+        }
+      }
     },
   };
   return workspace;
