@@ -4,6 +4,7 @@
  * (and git keeps the rest).
  */
 import { parseDocument, stringify } from "yaml";
+import { loadYamlFast } from "../domain/yaml-fast.js";
 import type { FieldSource, JobSettings, JobTarget, RunRequest, TaskAction } from "../domain/model.js";
 import { isObject } from "../domain/json.js";
 import { escapeTableCell } from "../domain/markdown.js";
@@ -120,10 +121,7 @@ export function parseTaskFile(file: string, text: string): TaskRecord {
   const match = FRONT_MATTER.exec(text);
   if (!match)
     throw new TaskFileError(file, "no YAML front matter (expected a task file written by jobagent)");
-  const doc = parseDocument(match[1] ?? "", { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0)
-    throw new TaskFileError(file, `front matter: ${doc.errors[0]?.message ?? "invalid YAML"}`);
-  const data = doc.toJS({ maxAliasCount: 10 }) as Record<string, unknown> | null;
+  const data = readFrontMatter(file, match[1] ?? "") as Record<string, unknown> | null;
   if (!data || typeof data !== "object") throw new TaskFileError(file, "front matter is not a mapping");
   const need = (field: string, type: "string" | "number") => {
     if (typeof data[field] !== type) {
@@ -177,6 +175,16 @@ export function parseTaskFile(file: string, text: string): TaskRecord {
     spec: isObject(data.spec) ? (data.spec as TaskSpec) : {},
     history: Array.isArray(data.history) ? (data.history as HistoryEntry[]) : [],
   };
+}
+
+/** The task's front matter: the fast loader, else the careful parser (its error names the problem). */
+function readFrontMatter(file: string, yamlText: string): unknown {
+  const fast = loadYamlFast(yamlText);
+  if (fast) return fast.value;
+  const doc = parseDocument(yamlText, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0)
+    throw new TaskFileError(file, `front matter: ${doc.errors[0]?.message ?? "invalid YAML"}`);
+  return doc.toJS({ maxAliasCount: 10 });
 }
 
 function movedFrom(value: unknown): TaskRecord["moved_from"] {

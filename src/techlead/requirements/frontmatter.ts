@@ -1,11 +1,13 @@
 /**
- * Safe front matter: gray-matter splits the file, a YAML 1.2 engine built on the `yaml` package parses it with an
- * alias cap (YAML bombs), a size cap, a depth cap and duplicate-key errors. Only YAML front matter is accepted
+ * Safe front matter: gray-matter splits the file, a YAML 1.2 engine parses it — the fast loader (domain/yaml-fast.ts)
+ * for files it reads cleanly, else the `yaml` package with an alias cap (YAML bombs), a size cap, a depth cap and
+ * duplicate-key errors, which also gives every error its line. Only YAML front matter is accepted
  * (gray-matter's `---js` engine would eval code). Line numbers are file lines (the `---` line is line 1).
  */
 import matter from "gray-matter";
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Node, type Document } from "yaml";
 import { entryLabel, parsePath } from "../../domain/schema.js";
+import { loadYamlFast } from "../../domain/yaml-fast.js";
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 export const MAX_FRONT_MATTER_BYTES = 256 * 1024;
@@ -60,6 +62,15 @@ function parseYamlWithLines(
       "keep the front matter small: split the jobs into several requirement files",
       "requirement.too-large",
     );
+  }
+  // Most files: the fast loader, with the positions (a Document) built only when a diagnostic asks for a line.
+  const fast = loadYamlFast(source);
+  if (fast && depthOf(fast.value) <= MAX_DEPTH) {
+    let lines: ((path: string) => number | undefined) | undefined;
+    return {
+      value: fast.value,
+      lineOf: (path) => keyLine(source, fast.value, path) ?? (lines ??= linesOfSource(source))(path),
+    };
   }
   let doc: Document;
   const lineCounter = new LineCounter();
@@ -267,8 +278,117 @@ export function buildLineOf(rawText: string): (path: string) => number | undefin
   }
   if (split.lineOf) return split.lineOf;
   if (split.matter === undefined) return () => undefined;
+  return linesOfSource(split.matter);
+}
+
+/**
+ * The line of a path (`jobs.orders`, `job.tasks[ingest].notebook_task`) read from the text of block-style YAML
+ * without a parse: a key is looked up among the lines indented exactly like the first child of its parent; a list
+ * item (by label, as the Document index does: the first item with that label, else the index) is the n-th `- ` line
+ * at the list's indent, n taken from the value already read. undefined — the Document decides — for anything else:
+ * a key that is quoted or written in flow style, an item whose content starts on the next line, tabs, a key not
+ * found. Every work item records its line, and preflight warnings name lines, so this spares a positions parse of
+ * nearly every file.
+ */
+function keyLine(source: string, value: unknown, path: string): number | undefined {
+  const segments = parsePath(path);
+  if (segments.length === 0 || source.includes("\t")) return undefined;
+  const lines = source.split("\n");
+  let from = 1; // line index 0 is the rest of the opening `---` line
+  let to = lines.length;
+  let parentIndent = -1;
+  let node = value;
+  let found: number | undefined;
+  for (const segment of segments) {
+    let index: number | undefined;
+    if ("key" in segment) {
+      if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(segment.key) || !isPlainObject(node)) return undefined;
+      node = node[segment.key];
+    } else {
+      if (!Array.isArray(node)) return undefined;
+      index = node.findIndex((entry) => entryLabel(entry) === segment.item);
+      if (index < 0) index = /^[0-9]+$/.test(segment.item) ? Number(segment.item) : -1;
+      if (index < 0 || index >= node.length) return undefined;
+      node = node[index];
+    }
+    let childIndent: number | undefined;
+    let seen = 0;
+    found = undefined;
+    for (let i = from; i < to; i++) {
+      const line = lines[i] as string;
+      const text = line.trimStart();
+      if (text === "" || text.startsWith("#")) continue;
+      const indent = line.length - text.length;
+      if (indent <= parentIndent) {
+        to = i;
+        break;
+      }
+      childIndent ??= indent;
+      if (indent !== childIndent) continue;
+      if ("key" in segment) {
+        if (text.startsWith(`${segment.key}:`) && /^:(\s|$)/.test(text.slice(segment.key.length))) {
+          found = i;
+          // A value written in flow style on this one line holds everything below it on this line too.
+          if (segment !== segments.at(-1) && oneLineFlow(text.slice(segment.key.length + 1))) return i + 1;
+          break;
+        }
+      } else if (/^-(\s|$)/.test(text) && seen++ === index) {
+        const rest = text.slice(1).trimStart();
+        if (rest === "" || rest.startsWith("#")) return undefined;
+        // The item's own content is on the dash line: read it as if the dash were a space.
+        lines[i] = " ".repeat(line.length - rest.length) + rest;
+        found = i;
+        break;
+      }
+    }
+    if (found === undefined || childIndent === undefined) return undefined;
+    parentIndent = childIndent;
+    from = "key" in segment ? found + 1 : found;
+    let end = found + 1;
+    while (end < to) {
+      const line = lines[end] as string;
+      const text = line.trimStart();
+      if (text !== "" && !text.startsWith("#") && line.length - text.length <= parentIndent) break;
+      end++;
+    }
+    to = end;
+  }
+  return found === undefined ? undefined : found + 1;
+}
+
+/** True when `text` (after a key's colon) is a flow collection that opens and closes on this line. */
+function oneLineFlow(text: string): boolean {
+  const value = text.trimStart();
+  if (!value.startsWith("{") && !value.startsWith("[")) return false;
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (quote) {
+      if (quote === '"' && ch === "\\") i++;
+      else if (ch === quote) {
+        if (quote === "'" && value[i + 1] === "'") i++;
+        else quote = undefined;
+      }
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === "{" || ch === "[") depth++;
+    else if (ch === "}" || ch === "]") {
+      depth--;
+      if (depth === 0) return value.slice(i + 1).trim() === "" || /^\s+#/.test(value.slice(i + 1));
+      if (depth < 0) return false;
+    }
+  }
+  return false;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** The line lookup of front matter text (a Document parse with positions). */
+function linesOfSource(source: string): (path: string) => number | undefined {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(split.matter, { ...YAML_OPTIONS, lineCounter });
+  const doc = parseDocument(source, { ...YAML_OPTIONS, lineCounter });
   return lineOfIndex(lineIndex(doc, lineCounter));
 }
 
