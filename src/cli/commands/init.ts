@@ -42,42 +42,57 @@ job in words below the front matter instead (see docs/requirements.md).
 `;
 }
 
+/**
+ * The workflow that runs the action — one text: `jobagent init` writes it, `.github/workflows/jobagent.yml` is it
+ * for `jobs`, and docs/action.md shows it (test/cli/workflow.test.ts keeps the three equal and checks every input
+ * it passes against action.yml).
+ */
 export function workflowText(jobsDir: string): string {
-  return `# Written by \`jobagent init\`. Pull requests that touch ${jobsDir}/ get a plan as a sticky comment; the merge applies it.
+  return `# jobagent: pull requests that touch ${jobsDir}/ get a plan as a sticky comment; the merge applies it.
+# /jobagent plan | apply | run <job> | unlock | help in a pull request comment; weekdays a drift check.
 name: Databricks jobs
 
 on:
   pull_request:
     types: [opened, synchronize, reopened]
-    paths: ["${jobsDir}/**"]
+    paths: ["${jobsDir}/**", "jobagent.yml"]
   push:
     branches: [main]
-    paths: ["${jobsDir}/**"]
-  workflow_dispatch:
+    paths: ["${jobsDir}/**", "jobagent.yml"]
+  issue_comment: # comment commands; the action checks out the pull request's head itself
+    types: [created]
+  workflow_dispatch: # a drift check on demand
+  schedule:
+    - cron: "17 5 * * 1-5" # the drift check, weekdays 05:17 UTC
 
 permissions:
   contents: write # commit task files and progress back
-  pull-requests: write # the sticky plan comment
+  pull-requests: write # the sticky plan comment, the apply result, comment commands
   # id-token: write    # OIDC workload identity federation instead of a token
 
-concurrency:
+concurrency: # one run at a time per branch, never cancelled half-way
   group: jobagent-\${{ github.head_ref || github.ref }}
   cancel-in-progress: false
 
 jobs:
   jobagent:
+    if: github.event_name != 'issue_comment' || (github.event.issue.pull_request && startsWith(github.event.comment.body, '/jobagent'))
     runs-on: ubuntu-latest
     timeout-minutes: 30
     steps:
       - uses: actions/checkout@v5
         with:
+          # The pull request's head branch (not the merge commit), also when it lives in a fork.
+          repository: \${{ github.event.pull_request.head.repo.full_name || github.repository }}
           ref: \${{ github.head_ref }}
           fetch-depth: 0
-      - uses: databricks-job-agent/jobagent@v1 # pin by commit SHA for stricter supply-chain control
+      - id: jobagent
+        uses: databricks-job-agent/jobagent@v1 # pin by commit SHA for stricter supply-chain control
         with:
           jobs-dir: ${jobsDir}
           databricks-host: \${{ vars.DATABRICKS_HOST }}
           databricks-token: \${{ secrets.DATABRICKS_TOKEN }} # remove for OIDC (then set id-token: write)
+          fail-on-drift: \${{ github.event_name == 'schedule' }}
 `;
 }
 
