@@ -100,6 +100,11 @@ describe("jobagent init", () => {
     expect(await readFile(join(dir, "jobagent.yml"), "utf8")).toMatch(/^project: acme\/data-jobs$/m);
     expect(first.stdout).toMatch(/DATABRICKS_HOST.*DATABRICKS_TOKEN/s);
     expect(first.stdout).toContain("id-token: write");
+    // The first thing a newcomer runs: the example follows the review hints, so it validates clean.
+    const checked = await jobagent(["validate"], dir);
+    expect(checked.stdout).toMatch(
+      /^Valid: 1 requirement\(s\), 1 job change\(s\) checked; 0 error\(s\), 0 warning\(s\)/m,
+    );
     await commitAll(dir);
     await writeFile(join(dir, "jobagent.yml"), "project: mine/edited\njobs_dir: jobs\n");
     const again = await jobagent(["init"], dir);
@@ -121,6 +126,11 @@ describe("jobagent validate and plan --no-record", () => {
     await commitAll(dir);
     const local = await jobagent(["validate"], dir, { JOBAGENT_REPO: REPO });
     expect(local.code, local.stdout + local.stderr).toBe(0);
+    // Each finding once (a change's warnings are also among the plan's diagnostics), and the count says so.
+    const findings = local.stdout.split("\n").filter((l) => /^(warning|error) /.test(l));
+    expect(findings.length).toBeGreaterThan(0);
+    expect(new Set(findings).size).toBe(findings.length);
+    expect(local.stdout).toContain(`${findings.length} warning(s)`);
     expect(local.stdout).toMatch(/^Valid: \d+ requirement\(s\).*Nothing was written\.$/m);
     const remote = await jobagent(["validate", "--json"], dir, env);
     expect(remote.code, remote.stderr).toBe(0);

@@ -30,15 +30,21 @@ job:
   schedule:
     quartz_cron_expression: "0 0 7 * * ?"
     timezone_id: UTC
+  timeout_seconds: 3600
+  email_notifications:
+    on_failure: [data-team@example.com]
   tasks:
     - task_key: report
+      max_retries: 2
+      min_retry_interval_millis: 300000
       notebook_task:
         notebook_path: /Shared/etl/report
 ---
 # Example daily report
 
-Runs the report notebook every day at 07:00 UTC. Change the notebook path to one in your workspace, or describe the
-job in words below the front matter instead (see docs/requirements.md).
+Runs the report notebook every day at 07:00 UTC, retries a failed run twice, stops it after an hour and mails the
+data team when it fails. Change the notebook path and the address to yours, or describe the job in words below the
+front matter instead (see docs/requirements.md).
 `;
 }
 

@@ -12,10 +12,15 @@ export async function runValidate(ctx: CommandContext, options: EngineOptions): 
   if (ctx.args.length > 0) throw ctx.usage("usage: jobagent validate [--json] [--jobs-dir DIR]");
   const plan = await runPlan(options, { record: false });
   const errors = plan.diagnostics.filter((d) => d.severity === "error");
+  // A change's warnings are also among the plan's diagnostics: each is shown (and counted) once.
+  const seen = new Set<string>();
   const warnings = [
     ...plan.diagnostics.filter((d) => d.severity === "warning"),
     ...plan.changes.flatMap((c) => c.warnings),
-  ];
+  ].filter((d) => {
+    const key = JSON.stringify([d.file, d.line, d.path, d.code, d.message]);
+    return !seen.has(key) && Boolean(seen.add(key));
+  });
   const ok = plan.valid && errors.length === 0 && plan.blocked.length === 0;
   if (ctx.values.json === true) {
     ctx.out(
