@@ -4,7 +4,14 @@
  * (and git keeps the rest).
  */
 import { parseDocument, stringify } from "yaml";
-import type { FieldSource, JobSettings, JobTarget, RunRequest, TaskAction } from "../domain/model.js";
+import type {
+  DuplicatesChoice,
+  FieldSource,
+  JobSettings,
+  JobTarget,
+  RunRequest,
+  TaskAction,
+} from "../domain/model.js";
 import { isObject } from "../domain/json.js";
 import { escapeTableCell } from "../domain/markdown.js";
 
@@ -63,6 +70,8 @@ export interface TaskSpec {
   target?: JobTarget;
   run?: RunRequest;
   explanation?: FieldSource[];
+  /** The requirement's `duplicates: keep <id>` (which copy to keep when several carry this task's ownership). */
+  duplicates?: DuplicatesChoice;
 }
 
 export interface TaskRecord {
