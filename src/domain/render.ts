@@ -131,9 +131,10 @@ function jobIdCell(change: JobChange, options: RenderOptions): string {
 /** "delete duplicate job 1021 (kept 1020, why)" — the deletes a change makes besides its own job. */
 export function duplicatesText(d: NonNullable<JobChange["duplicates"]>): string {
   const jobs = `duplicate job${d.delete.length === 1 ? "" : "s"} ${d.delete.join(", ")}`;
+  const history = `with ${d.delete.length === 1 ? "its" : "their"} run history`;
   return d.keep !== undefined
-    ? `delete ${jobs} (kept ${d.keep}, ${d.why}), with their run history`
-    : `delete ${jobs} too (${d.why}), with their run history`;
+    ? `delete ${jobs} (kept ${d.keep}, ${d.why}), ${history}`
+    : `delete ${jobs} too (${d.why}), ${history}`;
 }
 
 /** " (job 42)" for a `<summary>` (HTML: markdown links do not render there), linked when a URL is known. */
