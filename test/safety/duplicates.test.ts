@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
 import { runApply, runPlan } from "../../src/engine/index.js";
 import { ledgerPathOf } from "../../src/state/ledger.js";
-import { parseTaskFile } from "../../src/state/task-file.js";
+import { parseTaskFile, renderTaskFile } from "../../src/state/task-file.js";
 import type { EngineOptions } from "../../src/engine/api.js";
 import type { JobSettings, WorkspaceJob } from "../../src/domain/model.js";
 import { allJobs, cleanupTempDirs, createJob, makeRepo } from "../support/reliability-harness.js";
@@ -221,6 +221,125 @@ describe("pre-existing duplicates", () => {
       line: 2,
       path: "duplicates",
     });
+  });
+
+  it("without a ledger record the oldest copy is proposed; keeping it adopts it explicitly", async () => {
+    const repoDir = await makeRepo({ "jobs/orders.md": orders() }, "jobagent-dups-");
+    const options = engineOptions(repoDir, ws, { repo: REPO, allowDelete: true });
+    const settings = { ...(jobSettings({ name: "Orders daily" }) as JobSettings), tags: TAGS };
+    const older = await createJob(ws, settings);
+    const newer = await createJob(ws, settings);
+    const plan = await runPlan(options);
+    expect(plan.counts.create).toBe(0);
+    expect(plan.blocked.find((b) => b.taskId === TASK)?.reason).toContain(
+      `Proposed: keep job ${older} (the oldest, created first; the others are later copies)`,
+    );
+    await commit(repoDir, "jobs/orders.md", keeping(String(older)), "keep the oldest");
+    await runPlan(options);
+    expect((await runApply(options, { onPlanChange: "fail" })).ok).toBe(true);
+    expect(await ids()).toEqual([older]);
+    expect(Object.keys((await ledgerOf(options)).jobs)).toEqual([String(older)]);
+    expect(newer).toBeGreaterThan(older);
+  });
+
+  it("a file with several jobs keeps one id per job; each job's copies are resolved on their own", async () => {
+    const two = requirementFile("orders", {
+      orders: jobSettings({ name: "Orders daily" }),
+      billing: jobSettings({ name: "Billing daily" }),
+    });
+    const repoDir = await makeRepo({ "jobs/orders.md": two }, "jobagent-dups-");
+    const options = engineOptions(repoDir, ws, { repo: REPO, allowDelete: true });
+    await runPlan(options);
+    const first = await runApply(options, { onPlanChange: "fail" });
+    const jobOf = (task: string) => first.results.find((r) => r.taskId === task)?.jobId as number;
+    const [orders1, billing1] = [jobOf(TASK), jobOf("orders.billing")];
+    const copyOf = (name: string, task: string) =>
+      createJob(ws, {
+        ...(jobSettings({ name }) as JobSettings),
+        tags: { "jobagent-repo": REPO, "jobagent-task": task },
+      });
+    const orders2 = await copyOf("Orders daily", TASK);
+    const billing2 = await copyOf("Billing daily", "orders.billing");
+    expect((await runPlan(options)).blocked.map((b) => b.taskId).sort()).toEqual(["orders.billing", TASK]);
+    // Only the orders job is resolved: billing stays blocked, and its copies both stay.
+    await commit(
+      repoDir,
+      "jobs/orders.md",
+      two.replace(/^---\n/, `---\nduplicates: keep ${orders1}\n`),
+      "one",
+    );
+    const partial = await runPlan(options);
+    expect(partial.valid).toBe(false);
+    expect(partial.diagnostics.find((d) => d.code === "requirement.duplicates")?.message).toContain(
+      `names no copy of "Billing daily"`,
+    );
+    await commit(
+      repoDir,
+      "jobs/orders.md",
+      two.replace(/^---\n/, `---\nduplicates: keep ${orders1}, ${billing2}\n`),
+      "both",
+    );
+    const plan = await runPlan(options);
+    expect(plan.valid, plan.diagnostics.map((d) => d.message).join("\n")).toBe(true);
+    expect(plan.changes.find((c) => c.taskId === "orders.billing")?.duplicates).toMatchObject({
+      keep: billing2,
+      delete: [billing1],
+    });
+    expect((await runApply(options, { onPlanChange: "fail" })).ok).toBe(true);
+    expect(await ids()).toEqual([orders1, billing2].sort((a, b) => a - b));
+    expect(await ids()).not.toContain(orders2);
+  });
+
+  it("a job that runs the duplicated job (run_job_task without job_id) follows the copy that is kept", async () => {
+    const orchestrator =
+      "---\ndepends_on: [orders.orders]\njob:\n  name: Orchestrator\n  tasks:\n    - task_key: run_orders\n      run_job_task: {}\n---\nRuns the orders job.\n";
+    const repoDir = await makeRepo(
+      { "jobs/orders.md": orders(), "jobs/orchestrator.md": orchestrator },
+      "jobagent-dups-",
+    );
+    const options = engineOptions(repoDir, ws, { repo: REPO, allowDelete: true });
+    await runPlan(options);
+    const first = await runApply(options, { onPlanChange: "fail" });
+    expect(first.ok, first.message).toBe(true);
+    const original = first.results.find((r) => r.taskId === TASK)?.jobId as number;
+    const runner = first.results.find((r) => r.taskId === "orchestrator.orchestrator")?.jobId as number;
+    // A second job that the project recorded too (an earlier version, a race) — and the one the team keeps.
+    const copy = await createJob(ws, {
+      ...(jobSettings({ name: "Orders daily" }) as JobSettings),
+      tags: TAGS,
+    });
+    const ledger = await ledgerOf(options);
+    ledger.jobs[String(copy)] = { task: TASK };
+    await options.workspace.writeFile(ledgerPathOf(REPO), JSON.stringify(ledger));
+    await commit(repoDir, "jobs/orders.md", keeping(String(copy)), "keep the second job");
+    await runPlan(options);
+    const applied = await runApply(options, { onPlanChange: "fail" });
+    expect(applied.ok, applied.message).toBe(true);
+    expect(await ids()).toEqual([copy, runner].sort((a, b) => a - b));
+    const runs = (await job(runner))?.settings.tasks?.[0]?.run_job_task as { job_id?: number } | undefined;
+    expect(runs?.job_id).toBe(copy);
+    expect(original).not.toBe(copy);
+  });
+
+  it("a `duplicates` decision forged into a task file is rewritten from the requirement; nothing is deleted", async () => {
+    const { repoDir, options, kept, copy } = await withCopy();
+    const file = path.join(repoDir, `jobs/.tasks/${TASK}.md`);
+    const forge = async () => {
+      const task = parseTaskFile(file, await readFile(file, "utf8"));
+      await writeFile(
+        file,
+        renderTaskFile({ ...task, spec: { ...task.spec, duplicates: { keep: [kept] } } }),
+      );
+    };
+    await forge();
+    const plan = await runPlan(options);
+    expect(plan.diagnostics.find((d) => d.code === "task-file.rewritten")?.message).toMatch(/spec/);
+    expect(plan.blocked.map((b) => b.taskId)).toEqual([TASK]);
+    expect(parseTaskFile(file, await readFile(file, "utf8")).spec.duplicates).toBeUndefined();
+    await forge();
+    const applied = await runApply(options, { onPlanChange: "apply" });
+    expect(applied.results.find((r) => r.taskId === TASK)?.status).toBe("BLOCKED");
+    expect(await ids()).toEqual([kept, copy].sort((a, b) => a - b));
   });
 
   it("a removal with a copy the project never recorded deletes nothing, even with allow-delete; the explicit resolution does", async () => {
