@@ -321,6 +321,21 @@ describe("pre-existing duplicates", () => {
     expect(original).not.toBe(copy);
   });
 
+  it("a prose requirement carries its `duplicates:` decision too (the offline interpreter reads the rest)", async () => {
+    const prose =
+      "---\nduplicates: keep 4242\n---\n# Customer export\n\nRun the notebook /Shared/etl/ingest every weekday at 7:30 PM Berlin time on 2 workers (i3.xlarge, runtime 16.4.x-scala2.12).\n";
+    const repoDir = await makeRepo({ "jobs/export.md": prose }, "jobagent-dups-");
+    const options = engineOptions(repoDir, ws, { repo: REPO });
+    const plan = await runPlan(options);
+    expect(plan.valid, plan.diagnostics.map((d) => d.message).join("\n")).toBe(true);
+    expect(plan.counts.create).toBe(1);
+    const created = plan.changes.find((c) => c.op === "create");
+    const file = path.join(repoDir, `jobs/.tasks/${created?.taskId ?? ""}.md`);
+    const task = parseTaskFile(file, await readFile(file, "utf8"));
+    expect(task.source).toBe("interpreter");
+    expect(task.spec.duplicates).toEqual({ keep: [4242] });
+  });
+
   it("a `duplicates` decision forged into a task file is rewritten from the requirement; nothing is deleted", async () => {
     const { repoDir, options, kept, copy } = await withCopy();
     const file = path.join(repoDir, `jobs/.tasks/${TASK}.md`);

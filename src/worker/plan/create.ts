@@ -110,10 +110,11 @@ function resolveDuplicates(
         ids,
       ),
     ];
-    return void block(
+    block(
       s,
       `duplicates: ${ids.length} jobs carry this requirement's ownership for "${name}": ${listed}; nothing is changed until one is kept (an edit or a removal would leave a copy behind). Proposed: keep job ${proposal.job.job_id} (${proposal.why}). Add \`${line}\` to ${where}: the plan then lists job(s) ${others.join(", ")} as deletes, and apply deletes them and updates job ${proposal.job.job_id}. Or remove the jobagent tags from the copies you want to keep outside the project (check their run history first)`,
     );
+    return undefined;
   }
   const kept = choice.keep.filter((id) => ids.includes(id));
   if (kept.length !== 1) {
