@@ -85,7 +85,9 @@ function applySummary(
       ? `${r.run.url ? `[${r.run.runId}](${r.run.url})` : r.run.runId} ${r.run.result ?? ""}${r.run.durationMs !== undefined ? ` in ${formatDuration(r.run.durationMs)}` : ""}`
       : "";
     const cell = escapeTableCell;
-    return `| ${r.status} | ${r.op} | ${cell(job)} | ${r.jobId ?? ""} | ${cell(run)} | ${cell(r.error ?? "")} |`;
+    const deleted = r.duplicatesDeleted ? `deleted duplicate job(s) ${r.duplicatesDeleted.join(", ")}` : "";
+    const detail = [deleted, r.error ?? ""].filter(Boolean).join("; ");
+    return `| ${r.status} | ${r.op} | ${cell(job)} | ${r.jobId ?? ""} | ${cell(run)} | ${cell(detail)} |`;
   });
   return [
     `## ${result.ok ? "Applied" : `Apply failed (${result.failureReason ?? "apply-failed"})`}: \`${deps.inputs.jobsDir}\`${target ? ` → target \`${target}\`` : ""}`,

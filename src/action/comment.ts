@@ -206,7 +206,8 @@ function resultLine(r: TaskApplyResult): string {
   const run = r.run
     ? `${r.run.url ? `[run ${r.run.runId}](${r.run.url})` : `run ${r.run.runId}`}${r.run.result ? `: ${escapeCell(r.run.result)}` : ""}${r.run.durationMs !== undefined ? ` in ${formatDuration(r.run.durationMs)}` : ""}`
     : "";
-  const detail = r.error ? escapeCell(r.error).slice(0, 300) : "";
+  const deleted = r.duplicatesDeleted ? `deleted duplicate job(s) ${r.duplicatesDeleted.join(", ")}` : "";
+  const detail = escapeCell([deleted, r.error ?? ""].filter(Boolean).join("; ")).slice(0, 300);
   return `| ${icon} ${r.status} | \`${r.op}\` | ${job} | ${r.jobId ?? ""} | ${run} | ${detail} |`;
 }
 

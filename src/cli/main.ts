@@ -543,7 +543,7 @@ function renderApply(result: ApplyResult): string {
   for (const r of result.results) {
     const mark = r.status === "COMPLETE" ? "✓" : r.status === "FAILED" ? "✗" : "–";
     lines.push(
-      `${mark} ${r.op.padEnd(6)} ${r.jobName}${r.jobId !== undefined ? ` (job ${r.jobId})` : ""} ${r.status}${r.run ? ` run ${r.run.runId}${r.run.result ? ` ${r.run.result}` : ""}${r.run.durationMs !== undefined ? ` in ${Math.round(r.run.durationMs / 100) / 10} s` : ""}${r.run.url ? ` ${r.run.url}` : ""}` : ""}${r.error ? ` — ${r.error}` : ""}`,
+      `${mark} ${r.op.padEnd(6)} ${r.jobName}${r.jobId !== undefined ? ` (job ${r.jobId})` : ""} ${r.status}${r.run ? ` run ${r.run.runId}${r.run.result ? ` ${r.run.result}` : ""}${r.run.durationMs !== undefined ? ` in ${Math.round(r.run.durationMs / 100) / 10} s` : ""}${r.run.url ? ` ${r.run.url}` : ""}` : ""}${r.duplicatesDeleted ? `, deleted duplicate job(s) ${r.duplicatesDeleted.join(", ")}` : ""}${r.error ? ` — ${r.error}` : ""}`,
     );
   }
   lines.push(

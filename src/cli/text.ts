@@ -4,7 +4,7 @@
 import type { PlanResult } from "../engine/api.js";
 import type { Diagnostic, FieldChange, JobChange } from "../domain/model.js";
 import { cronToWords } from "../domain/cron-words.js";
-import { planToJson, redactSecrets } from "../domain/render.js";
+import { duplicatesText, planToJson, redactSecrets } from "../domain/render.js";
 import { entryLines, groupChanges, toYaml } from "../domain/render-yaml.js";
 import { seeEntry } from "../domain/render-hints.js";
 import { hintRule } from "../domain/review-hints.js";
@@ -71,6 +71,7 @@ export function renderPlanText(plan: PlanResult): string {
       `  ${SYMBOL[change.op] ?? "?"} ${change.op} "${change.jobName}"${change.jobId !== undefined ? ` (job ${change.jobId})` : ""}  [${change.requirement}]`,
     );
     if (change.moved) lines.push(`      moved: ${change.moved}`);
+    if (change.duplicates) lines.push(`      ${duplicatesText(change.duplicates)}`);
     const schedule = change.desired?.schedule as
       { quartz_cron_expression?: string; timezone_id?: string } | undefined;
     const touchesSchedule = change.fields.some((f) => f.category === "schedule");

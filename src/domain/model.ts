@@ -137,6 +137,13 @@ export interface WorkItem {
   questions?: string[];
   /** Line in the requirement file where this item is defined, for annotations. */
   line?: number;
+  /** The requirement's `duplicates: keep <id>`: which copy of this job to keep when several carry its ownership. */
+  duplicates?: DuplicatesChoice;
+}
+
+/** `duplicates: keep 1020[, 2040]` in a requirement: the ids of the copies to keep (one per job of the file). */
+export interface DuplicatesChoice {
+  keep: number[];
 }
 
 /** Result of interpreting one requirement file. */
@@ -195,6 +202,11 @@ export interface JobChange {
   permissions?: JsonObject[];
   /** The requirement was renamed or moved and keeps its job: "jobs/a.md → jobs/sub/b.md (job 123 kept)". */
   moved?: string;
+  /**
+   * Copies of the job deleted by this change (part of its hash): the duplicates a requirement resolves with
+   * `duplicates: keep <id>` (`keep` = the job kept and updated), or the other recorded copies a removal deletes.
+   */
+  duplicates?: { keep?: number; delete: number[]; why: string };
 }
 
 export interface Logger {

@@ -128,6 +128,15 @@ function jobIdCell(change: JobChange, options: RenderOptions): string {
   return options.jobUrl ? link(String(change.jobId), options.jobUrl(change.jobId)) : String(change.jobId);
 }
 
+/** "delete duplicate job 1021 (kept 1020, why)" — the deletes a change makes besides its own job. */
+export function duplicatesText(d: NonNullable<JobChange["duplicates"]>): string {
+  const jobs = `duplicate job${d.delete.length === 1 ? "" : "s"} ${d.delete.join(", ")}`;
+  const history = `with ${d.delete.length === 1 ? "its" : "their"} run history`;
+  return d.keep !== undefined
+    ? `delete ${jobs} (kept ${d.keep}, ${d.why}), ${history}`
+    : `delete ${jobs} too (${d.why}), ${history}`;
+}
+
 /** " (job 42)" for a `<summary>` (HTML: markdown links do not render there), linked when a URL is known. */
 function jobIdSummary(change: JobChange, options: RenderOptions): string {
   if (change.jobId === undefined) return "";
@@ -148,6 +157,7 @@ function highlightsOf(change: JobChange): string[] {
 function notesCell(change: JobChange): string {
   const notes: string[] = [];
   if (change.moved) notes.push(`moved: ${escapeMarkdown(change.moved)}`);
+  if (change.duplicates) notes.push(`deletes duplicate job(s) ${change.duplicates.delete.join(", ")}`);
   if (change.destructive) notes.push("⚠️ destructive");
   const hl = highlightsOf(change);
   if (hl.length > 0) notes.push(`⚠️ ${hl.join(", ")}`);
@@ -298,6 +308,8 @@ function renderDetails(change: JobChange, options: RenderOptions, limits: Detail
     "",
   );
   if (change.moved) parts.push(`**Moved:** ${escapeMarkdown(change.moved)}`, "");
+  if (change.duplicates)
+    parts.push(`> ⚠️ **Destructive:** ${escapeMarkdown(duplicatesText(change.duplicates))}.`, "");
   if (change.op === "delete")
     parts.push("> ⚠️ **Destructive:** this job and its run history will be deleted.", "");
   const renames = taskRenames(change.fields);
@@ -307,7 +319,7 @@ function renderDetails(change: JobChange, options: RenderOptions, limits: Detail
       "",
     );
   }
-  if (change.destructive && change.op !== "delete" && renames.length === 0) {
+  if (change.destructive && change.op !== "delete" && renames.length === 0 && !change.duplicates) {
     parts.push(
       "> ⚠️ **Destructive:** tasks are removed and others added under new keys; the removed tasks' run history is lost.",
       "",
@@ -608,6 +620,8 @@ export interface PlanJson {
     run: JobChange["run"] | null;
     /** Only for a renamed or moved requirement that keeps its job. */
     moved?: string;
+    /** Only when the change deletes copies of its job (duplicates). */
+    duplicates?: JobChange["duplicates"];
   }>;
   blocked: PlanResult["blocked"];
   diagnostics: Diagnostic[];
@@ -644,6 +658,7 @@ export function planToJson(plan: PlanResult): PlanJson {
       see: ch.see ?? [],
       run: ch.run ? (redactSecrets(ch.run) as JobChange["run"]) : null,
       ...(ch.moved ? { moved: ch.moved } : {}),
+      ...(ch.duplicates ? { duplicates: ch.duplicates } : {}),
     })),
     blocked: plan.blocked,
     diagnostics: plan.diagnostics,

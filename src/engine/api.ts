@@ -90,6 +90,8 @@ export interface TaskApplyResult {
   status: "COMPLETE" | "FAILED" | "SKIPPED" | "BLOCKED";
   error?: string;
   run?: { runId: number; url?: string; result?: string; message?: string; durationMs?: number };
+  /** Copies of the job this task deleted (duplicates the requirement did not keep, or a removal's other copies). */
+  duplicatesDeleted?: number[];
 }
 
 export interface ApplyResult {

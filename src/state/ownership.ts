@@ -110,7 +110,8 @@ export class WorkspaceSnapshot {
     return [...this.jobs.values()].filter((job) => isOwnedBy(job, this.repo) && !this.isRecorded(job));
   }
 
-  private taggedFor(taskId: string): WorkspaceJob[] {
+  /** Every job carrying this task's ownership tags, recorded or not (more than one: duplicates). */
+  taggedFor(taskId: string): WorkspaceJob[] {
     return (this.byTask.get(taskId) ?? []).filter((job) => this.jobs.has(job.job_id));
   }
 

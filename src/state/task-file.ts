@@ -5,7 +5,14 @@
  */
 import { parseDocument, stringify } from "yaml";
 import { loadYamlFast } from "../domain/yaml-fast.js";
-import type { FieldSource, JobSettings, JobTarget, RunRequest, TaskAction } from "../domain/model.js";
+import type {
+  DuplicatesChoice,
+  FieldSource,
+  JobSettings,
+  JobTarget,
+  RunRequest,
+  TaskAction,
+} from "../domain/model.js";
 import { isObject } from "../domain/json.js";
 import { escapeTableCell } from "../domain/markdown.js";
 
@@ -64,6 +71,8 @@ export interface TaskSpec {
   target?: JobTarget;
   run?: RunRequest;
   explanation?: FieldSource[];
+  /** The requirement's `duplicates: keep <id>` (which copy to keep when several carry this task's ownership). */
+  duplicates?: DuplicatesChoice;
 }
 
 export interface TaskRecord {

@@ -18,6 +18,7 @@ import { transition, type TaskRecord, type TaskSpec } from "../state/task-file.j
 import { duplicateJobNames, taskIdCollision, type Origin } from "./collisions.js";
 import { interpretationForTarget } from "./targets.js";
 import { stableIdOf } from "./requirements/stable-id.js";
+import { withDuplicates } from "./requirements/duplicates.js";
 import { applyMoves } from "./moves.js";
 import { REPO_TAG, TASK_TAG } from "../state/ownership.js";
 import type { WorkspaceJob } from "../domain/model.js";
@@ -54,6 +55,7 @@ export function specOf(item: WorkItem): TaskSpec {
   if (item.target) spec.target = item.target;
   if (item.run) spec.run = item.run;
   if (item.explanation?.length) spec.explanation = item.explanation;
+  if (item.duplicates) spec.duplicates = item.duplicates;
   return spec;
 }
 
@@ -133,10 +135,12 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
       continue;
     }
 
-    const interpretation = scrubSecrets(
-      doc.file,
-      interpretationForTarget(doc, await interpret(ctx, doc), options.target),
-    );
+    const interpreted = interpretationForTarget(doc, await interpret(ctx, doc), options.target);
+    const interpretation = scrubSecrets(doc.file, {
+      ...interpreted,
+      // `duplicates: keep <id>` is the requirement's own decision, whoever read the rest of it (block, prose, LLM).
+      items: withDuplicates(doc.frontMatter, interpreted.items),
+    });
     interpretations.push(interpretation);
     diagnostics.push(...interpretation.diagnostics);
     const fileErrors = interpretation.diagnostics.some((d) => d.severity === "error" && d.path === "");

@@ -17,7 +17,7 @@ import type { RunContext } from "../engine/context.js";
 import { acquireWorkspaceLock, WorkspaceLockedError } from "../state/workspace-lock.js";
 import { PROJECT_UNSET_MESSAGE } from "../state/project-config.js";
 import type { OwnershipLedger } from "../state/ledger.js";
-import { TASK_TAG, REPO_TAG } from "../state/ownership.js";
+import { foreignOwnerOf, TASK_TAG, REPO_TAG } from "../state/ownership.js";
 import { computePlan, jobUrl, type PlannedTask } from "./planner.js";
 import { transition, type TaskRecord } from "../state/task-file.js";
 import { techLead } from "../techlead/techlead.js";
@@ -134,7 +134,7 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
     const failed = results.filter((r) => r.status === "FAILED");
     const summary = results.map(
       (r) =>
-        `- ${ctx.now().toISOString()} apply: \`${r.taskId}\` ${r.op} "${r.jobName}"${r.jobId !== undefined ? ` (job ${r.jobId})` : ""} → ${r.status}${r.error ? `: ${r.error}` : ""}`,
+        `- ${ctx.now().toISOString()} apply: \`${r.taskId}\` ${r.op} "${r.jobName}"${r.jobId !== undefined ? ` (job ${r.jobId})` : ""}${r.duplicatesDeleted ? `, deleted duplicate job(s) ${r.duplicatesDeleted.join(", ")}` : ""} → ${r.status}${r.error ? `: ${r.error}` : ""}`,
     );
     if (summary.length > 0) await store.appendProgress(summary);
     const lost = lock.lost();
@@ -321,6 +321,9 @@ async function applyTask(
   try {
     let jobId = change.jobId;
     let appliedSettings: JobSettings | undefined = change.desired;
+    // Copies the requirement does not keep (or a removed requirement's other copies) go first.
+    const deleted = await deleteCopies(ctx, ledger, task.id, change);
+    if (deleted.length > 0) result.duplicatesDeleted = deleted;
     switch (change.op) {
       case "no-op":
         break;
@@ -422,7 +425,7 @@ async function applyTask(
       ctx.now(),
       change.op === "no-op"
         ? "nothing to change"
-        : `${change.op} done${jobId !== undefined ? ` (job ${jobId})` : ""}`,
+        : `${change.op} done${jobId !== undefined ? ` (job ${jobId})` : ""}${deleted.length > 0 ? `; deleted duplicate job(s) ${deleted.join(", ")}` : ""}`,
     );
     task = { ...task, lease: undefined, errors: undefined, applied_spec_hash: task.spec_hash };
     if (jobId !== undefined && change.op !== "run") task.job_id = jobId;
@@ -439,7 +442,9 @@ async function applyTask(
       result.jobId = jobId;
       result.jobUrl = jobUrl(options.workspace.host, jobId);
     }
-    options.log.info(`✓ ${change.op} ${change.jobName}${jobId !== undefined ? ` (job ${jobId})` : ""}`);
+    options.log.info(
+      `✓ ${change.op} ${change.jobName}${jobId !== undefined ? ` (job ${jobId})` : ""}${deleted.length > 0 ? `, deleted duplicate job(s) ${deleted.join(", ")}` : ""}`,
+    );
     return result;
   } catch (error) {
     const message = describeError(error);
@@ -455,6 +460,46 @@ async function applyTask(
       ...(change.jobId !== undefined ? { jobId: change.jobId } : {}),
     };
   }
+}
+
+/**
+ * The copies of a job a change deletes (`duplicates.delete`: the ones a requirement does not keep, or a removed
+ * requirement's other copies), each read again first and deleted only while it still carries this task's ownership
+ * tags and no one else's (another project's tag, a bundle's deployment): the plan was made from a listing, and the
+ * job may have been changed since. One that no longer qualifies stops the task before its own write.
+ */
+async function deleteCopies(
+  ctx: RunContext,
+  ledger: OwnershipLedger,
+  taskId: string,
+  change: JobChange,
+): Promise<number[]> {
+  const { workspace, repo } = ctx.options;
+  const deleted: number[] = [];
+  for (const id of change.duplicates?.delete ?? []) {
+    const job = await workspace.getJob(id);
+    if (job) {
+      const tags = job.settings.tags ?? {};
+      const owner = foreignOwnerOf(job, repo);
+      if (tags[TASK_TAG] !== taskId || tags[REPO_TAG] !== repo || owner !== undefined)
+        throw new Error(
+          `job ${id} no longer carries this requirement's ownership${owner ? ` (owned by ${owner})` : ""}; it was not deleted and nothing else was changed for this task: run plan again`,
+        );
+      try {
+        await retryAmbiguous(() => workspace.deleteJob(id));
+      } catch (error) {
+        if (await workspace.getJob(id).catch(() => "unknown")) throw error;
+        // already gone: the goal holds
+      }
+      deleted.push(id);
+    }
+    ledger.forget(id);
+  }
+  if (deleted.length > 0)
+    ctx.options.log.info(
+      `✓ deleted duplicate job(s) ${deleted.join(", ")} of ${taskId}${change.duplicates?.keep !== undefined ? ` (kept job ${change.duplicates.keep})` : ""}`,
+    );
+  return deleted;
 }
 
 /**

@@ -107,7 +107,7 @@ export async function computePlan(
       if (see.length > 0) entry.change.see = see;
     }
     planned.set(task.id, entry);
-    diagnostics.push(...entry.errors, ...(entry.change?.warnings ?? []));
+    diagnostics.push(...entry.errors, ...(entry.change?.warnings ?? []), ...(entry.reported ?? []));
   }
 
   await addReviewHints(ctx, planned, diagnostics);

@@ -115,6 +115,36 @@ describe("interpretStructured", () => {
     expect(interpretation.diagnostics).toEqual([]);
   });
 
+  it("duplicates: `keep <id>[, <id>]` is read; another form, or a file defining no job, is an error at its line", () => {
+    const job = `job:\n  name: Orders\n  tasks:\n    - task_key: a\n      ${NB}\n`;
+    expect(parse(`---\nduplicates: keep 1020, 2040\n${job}---\n`).interpretation.diagnostics).toEqual([]);
+    const errors = (text: string) =>
+      parse(text).interpretation.diagnostics.map((d) => [d.code, d.line, d.path, d.message]);
+    expect(errors(`---\nduplicates: oldest\n${job}---\n`)).toEqual([
+      [
+        "requirement.duplicates",
+        2,
+        "duplicates",
+        'jobs/orders-daily.md:2: duplicates must be `keep <job id>` (the copy to keep; several jobs in this file: one id each, comma-separated), found "oldest"',
+      ],
+    ]);
+    expect(errors(`---\n${job}duplicates: keep 7, 7\n---\n`)).toEqual([
+      ["requirement.duplicates", 7, "duplicates", "jobs/orders-daily.md:7: duplicates names job 7 twice"],
+    ]);
+    expect(
+      errors(
+        `---\nduplicates: keep 7\nupdate:\n  job: {name: Orders}\n  set: {max_concurrent_runs: 2}\n---\n`,
+      ),
+    ).toEqual([
+      [
+        "requirement.duplicates",
+        2,
+        "duplicates",
+        "jobs/orders-daily.md:2: duplicates resolves copies of a job this file defines, and this file defines none (adopt, update, run and delete name existing jobs)",
+      ],
+    ]);
+  });
+
   it("jobs: and pasted resources.jobs: one item per key; a missing name defaults to the key (with a warning)", () => {
     const { interpretation } = parse(
       `---\njobs:\n  first:\n    name: First job\n    tasks: [{task_key: a, ${NB}}]\nresources:\n  jobs:\n    second:\n      tasks: [{task_key: b, ${NB}}]\n      permissions:\n        - {level: CAN_VIEW, group_name: users}\n---\n`,

@@ -54,7 +54,7 @@ describe("ownership needs evidence, not a tag", () => {
     expect(applied.results.some((r) => r.jobId === handMade)).toBe(false);
   });
 
-  it("a job cloned from a managed one (same tags) is left alone and reported; only the recorded job is managed", async () => {
+  it("a job cloned from a managed one (same tags) is reported as a duplicate and left alone; nothing changes until one is kept", async () => {
     const { options } = await repoWith({ "jobs/orders.md": ORDERS });
     await runPlan(options);
     const first = await runApply(options, { onPlanChange: "fail" });
@@ -67,8 +67,11 @@ describe("ownership needs evidence, not a tag", () => {
     const plan = await runPlan(options);
     expect(plan.counts.create + plan.counts.delete).toBe(0);
     expect(plan.diagnostics.map((d) => d.message).join("\n")).toContain(`${clone}`);
-    expect(plan.diagnostics.find((d) => d.code === "ownership.unrecorded-copy")?.message).toMatch(
-      /not created by it/,
+    expect(plan.diagnostics.find((d) => d.code === "ownership.duplicates")?.message).toMatch(
+      new RegExp(`job ${clone} \\(carries the tags but was not created by this project`),
+    );
+    expect(plan.blocked.find((b) => b.taskId === ORDERS_TASK)?.reason).toContain(
+      `duplicates: keep ${managed}`,
     );
     expect(await jobIds()).toEqual([managed, clone].sort((a, b) => a - b));
   });

@@ -17,6 +17,7 @@ import type { RequirementDoc } from "../types.js";
 
 import { docLineOf } from "./frontmatter.js";
 import { STABLE_ID, stableIdOf } from "./stable-id.js";
+import { DUPLICATES_KEY, duplicatesLine, readDuplicates } from "./duplicates.js";
 
 /** Documentation keys allowed at the top of the front matter (ignored by the agent). */
 export const DOC_KEYS = ["title", "owner", "description", "labels"];
@@ -33,6 +34,7 @@ export const STRUCTURED_KEYS = [
   "adopt",
   "targets",
   "id",
+  DUPLICATES_KEY,
 ];
 const ACTION_KEYS = ["job", "jobs", "resources", "update", "run", "delete"];
 /** Bundle (databricks.yml) sections that are not Jobs API and cannot be applied here. */
@@ -874,6 +876,8 @@ function build(
     }
   }
 
+  checkDuplicatesKey(ctx, fm, structured, built);
+
   // Item keys unique; requirement-level depends_on / priority apply to every item.
   const seen = new Set<string>();
   for (const b of built) {
@@ -908,6 +912,34 @@ function build(
     diagnostics: dedupe(ctx.diagnostics),
     structured: structured || ctx.diagnostics.some((d) => d.severity === "error"),
   };
+}
+
+/** `duplicates: keep <id>`: its form, and that the file defines a job it can apply to (prose: the interpreter's). */
+function checkDuplicatesKey(ctx: Ctx, fm: Obj, structured: boolean, built: Built[]): void {
+  const read = readDuplicates(fm);
+  if (!read) return;
+  if ("problem" in read) {
+    diag(
+      ctx,
+      "error",
+      "requirement.duplicates",
+      DUPLICATES_KEY,
+      read.problem,
+      `write ${duplicatesLine([1020])} (the id of the copy to keep; the plan lists the copies and proposes one)`,
+      fm[DUPLICATES_KEY],
+    );
+    return;
+  }
+  if (structured && !built.some((b) => b.item.action === "create"))
+    diag(
+      ctx,
+      "error",
+      "requirement.duplicates",
+      DUPLICATES_KEY,
+      `${DUPLICATES_KEY} resolves copies of a job this file defines, and this file defines none (adopt, update, run and delete name existing jobs)`,
+      `remove the ${DUPLICATES_KEY} line, or define the job under job: or jobs:`,
+      fm[DUPLICATES_KEY],
+    );
 }
 
 function dedupe(list: Diagnostic[]): Diagnostic[] {

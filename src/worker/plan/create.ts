@@ -3,9 +3,11 @@
  * workspace holds something the project cannot decide alone (duplicates, a same-name job it does not own, a job
  * carrying its tags that it never recorded).
  */
-import type { JobSettings, JsonObject, WorkspaceJob } from "../../domain/model.js";
+import type { Diagnostic, JobChange, JobSettings, JsonObject, WorkspaceJob } from "../../domain/model.js";
 import { computeUpdateRequest, diffJobSettings, hashJson, normalizeJobSettings } from "../../domain/plan.js";
 import { foreignOwnerOf, TASK_TAG, withOwnership } from "../../state/ownership.js";
+import { DUPLICATES_KEY, duplicatesLine } from "../../techlead/requirements/duplicates.js";
+import { docLineOf } from "../../techlead/requirements/frontmatter.js";
 import { comparePermissions, consistency, runPreflight } from "./checks.js";
 import { block, diag, makeChange, noop, type PlannedTask, type TaskScope } from "./scope.js";
 
@@ -15,15 +17,26 @@ export async function planCreate(s: TaskScope): Promise<PlannedTask> {
   const name = settings.name ?? s.task.key;
   const moved = movedJob(s);
   const candidates = ownedCandidates(s, moved);
-  if (candidates.length > 1) return blockDuplicates(s, name, candidates);
-  const actual = candidates[0];
+  // Every job carrying this requirement's ownership counts as a copy, recorded or not: with more than one, an edit
+  // or a removal would leave a copy behind, so nothing is done until the requirement says which one to keep.
+  const copies = [
+    ...candidates,
+    ...s.snapshot.unrecordedFor(s.task.id).filter((j) => !candidates.includes(j)),
+  ].sort((a, b) => a.job_id - b.job_id);
+  let actual = candidates[0];
+  let duplicates: JobChange["duplicates"];
+  if (copies.length > 1) {
+    const resolved = resolveDuplicates(s, name, copies);
+    if (!resolved) return s.entry;
+    actual = resolved.keep;
+    duplicates = resolved.change;
+  }
   if (!actual) {
     const stop = unconfirmedMove(s) ?? workspaceConflict(s, name);
     if (stop) return block(s, stop);
     return planNewJob(s, settings, desired, name);
   }
-  warnUnrecorded(s, actual);
-  const planned = await planExistingJob(s, desired, name, actual);
+  const planned = await planExistingJob(s, desired, name, actual, duplicates);
   if (moved && planned.change)
     planned.change.moved = `${s.task.moved_from?.requirement ?? "?"} → ${s.task.requirement} (job ${moved.job_id} kept)`;
   return planned;
@@ -52,22 +65,6 @@ function unconfirmedMove(s: TaskScope): string | undefined {
   return `the task file says ${s.task.requirement} was moved from ${from.requirement} and keeps job ${job.job_id}, but the workspace does not confirm it (the job's ${TASK_TAG} tag is "${job.settings.tags?.[TASK_TAG] ?? ""}", and the ownership ledger must record it for task ${from.task}); nothing is changed. Delete the task file ${s.task.id}.md under the task directory and run the plan again, or adopt job ${job.job_id} explicitly`;
 }
 
-/** Copies of the task's job that carry its tags but that the project never recorded (e.g. "Clone job"). */
-function warnUnrecorded(s: TaskScope, actual: WorkspaceJob): void {
-  const copies = s.snapshot.unrecordedFor(s.task.id);
-  if (copies.length === 0) return;
-  s.warnings.push(
-    diag(
-      s,
-      "warning",
-      "ownership.unrecorded-copy",
-      "",
-      `job(s) ${copies.map((j) => j.job_id).join(", ")} carry this project's ownership tags for this task but were not created by it (made by hand or copied with Clone job); only job ${actual.job_id} is managed, the others are never changed or deleted by the agent`,
-      "Delete the copies in the workspace if they are not wanted, or remove their jobagent tags.",
-    ),
-  );
-}
-
 /** The jobs this project owns for the task: by tags + evidence, and the job id its task file records. */
 function ownedCandidates(s: TaskScope, moved: WorkspaceJob | undefined): WorkspaceJob[] {
   const candidates = s.snapshot.managedBy(s.task.id);
@@ -82,14 +79,129 @@ function ownedCandidates(s: TaskScope, moved: WorkspaceJob | undefined): Workspa
   return candidates.sort((a, b) => a.job_id - b.job_id);
 }
 
-function blockDuplicates(s: TaskScope, name: string, jobs: WorkspaceJob[]): PlannedTask {
-  const ids = jobs.map((j) => j.job_id);
-  const keep = s.task.job_id !== undefined && ids.includes(s.task.job_id) ? s.task.job_id : ids[0];
-  const extra = ids.filter((id) => id !== keep);
-  return block(
+/**
+ * Several jobs carry this requirement's ownership. Without `duplicates: keep <id>` in the requirement the task is
+ * blocked and every plan reports the copies, the one proposed to keep and the exact line to add; with it, the other
+ * copies become explicit deletes of the change (part of its hash). Undefined when blocked or in error.
+ */
+function resolveDuplicates(
+  s: TaskScope,
+  name: string,
+  copies: WorkspaceJob[],
+): { keep: WorkspaceJob; change: NonNullable<JobChange["duplicates"]> } | undefined {
+  const ids = copies.map((j) => j.job_id);
+  const proposal = proposeKeep(s, copies);
+  const listed = copies.map((j) => describeCopy(s, j)).join(", ");
+  const line = duplicatesLine([proposal.job.job_id]);
+  const others = ids.filter((id) => id !== proposal.job.job_id);
+  const choice = s.task.spec.duplicates;
+  if (!choice) {
+    const several =
+      s.all.filter((t) => t.requirement === s.task.requirement && t.action === "create").length > 1;
+    const where = `the front matter of ${s.task.requirement}${several ? " (a file with several jobs: one kept id per job, comma-separated)" : ""}`;
+    s.entry.reported = [
+      diag(
+        s,
+        "warning",
+        "ownership.duplicates",
+        DUPLICATES_KEY,
+        `${ids.length} jobs carry this requirement's ownership for "${name}": ${listed}; nothing is changed until one is kept`,
+        `Add \`${line}\` to ${where} to keep job ${proposal.job.job_id} (${proposal.why}): apply then deletes job(s) ${others.join(", ")} and updates job ${proposal.job.job_id}. Or remove the jobagent tags from the copies to keep outside the project.`,
+        ids,
+      ),
+    ];
+    block(
+      s,
+      `duplicates: ${ids.length} jobs carry this requirement's ownership for "${name}": ${listed}; nothing is changed until one is kept (an edit or a removal would leave a copy behind). Proposed: keep job ${proposal.job.job_id} (${proposal.why}). Add \`${line}\` to ${where}: the plan then lists job(s) ${others.join(", ")} as deletes, and apply deletes them and updates job ${proposal.job.job_id}. Or remove the jobagent tags from the copies you want to keep outside the project (check their run history first)`,
+    );
+    return undefined;
+  }
+  const kept = choice.keep.filter((id) => ids.includes(id));
+  if (kept.length !== 1) {
+    s.errors.push(
+      duplicatesError(
+        s,
+        kept.length === 0
+          ? `${duplicatesLine(choice.keep)} names no copy of "${name}": the jobs carrying this requirement's ownership are ${listed}`
+          : `${duplicatesLine(choice.keep)} keeps ${kept.length} copies of "${name}" (${kept.join(", ")}); one is kept, the others are deleted`,
+        `Write \`${line}\` (${proposal.why}), or keep another of ${ids.join(", ")}${choice.keep.length > 1 ? " (one id per job of this file)" : ""}.`,
+      ),
+    );
+    return undefined;
+  }
+  const keep = copies.find((j) => j.job_id === kept[0]) as WorkspaceJob;
+  const extras = copies.filter((j) => j !== keep);
+  const foreign = extras.filter((j) => foreignOwnerOf(j, s.ctx.options.repo) !== undefined);
+  if (foreign.length > 0) {
+    s.errors.push(
+      duplicatesError(
+        s,
+        `job(s) ${foreign.map((j) => `${j.job_id} (owned by ${foreignOwnerOf(j, s.ctx.options.repo) ?? "?"})`).join(", ")} carry this requirement's tags but belong to someone else; jobagent never deletes them`,
+        `Remove the jobagent tags from job(s) ${foreign.map((j) => j.job_id).join(", ")} in the workspace, or keep one of them.`,
+      ),
+    );
+    return undefined;
+  }
+  const why =
+    keep.job_id === proposal.job.job_id
+      ? proposal.why
+      : `the requirement keeps it; the proposal was job ${proposal.job.job_id} (${proposal.why})`;
+  return { keep, change: { keep: keep.job_id, delete: extras.map((j) => j.job_id), why } };
+}
+
+/** The copy proposed to keep: the one the ownership ledger records for this task, else the oldest (and why). */
+function proposeKeep(s: TaskScope, copies: WorkspaceJob[]): { job: WorkspaceJob; why: string } {
+  const oldest = (list: WorkspaceJob[]) =>
+    [...list].sort(
+      (a, b) =>
+        (a.created_time ?? Number.MAX_SAFE_INTEGER) - (b.created_time ?? Number.MAX_SAFE_INTEGER) ||
+        a.job_id - b.job_id,
+    )[0] as WorkspaceJob;
+  const inLedger = copies.filter((j) => s.snapshot.ledger.taskOf(j.job_id) === s.task.id);
+  if (inLedger.length === 1)
+    return {
+      job: inLedger[0] as WorkspaceJob,
+      why: "the job the ownership ledger records for this requirement",
+    };
+  if (inLedger.length > 1)
+    return {
+      job: oldest(inLedger),
+      why: "the oldest of the jobs the ownership ledger records for this requirement",
+    };
+  const recorded = copies.filter((j) => s.snapshot.isRecorded(j));
+  if (recorded.length > 0)
+    return { job: oldest(recorded), why: "the oldest of the jobs this project recorded" };
+  return { job: oldest(copies), why: "the oldest, created first; the others are later copies" };
+}
+
+function describeCopy(s: TaskScope, job: WorkspaceJob): string {
+  const created =
+    job.created_time !== undefined
+      ? `, created ${new Date(job.created_time).toISOString().slice(0, 16)}Z`
+      : "";
+  const evidence =
+    s.snapshot.ledger.taskOf(job.job_id) === s.task.id
+      ? "recorded in the ownership ledger"
+      : s.snapshot.isRecorded(job)
+        ? "recorded by this project"
+        : "carries the tags but was not created by this project";
+  return `job ${job.job_id} (${evidence}${created})`;
+}
+
+/** An error about the requirement's `duplicates:` line (its file, line and field). */
+function duplicatesError(s: TaskScope, message: string, fix: string): Diagnostic {
+  const d = diag(
     s,
-    `duplicates: ${ids.length} jobs (${ids.join(", ")}) carry this requirement's ownership for "${name}"; nothing is changed until one is kept. Keep job ${keep} and delete job(s) ${extra.join(", ")} in the workspace (after checking their run history), then run the plan again`,
+    "error",
+    "requirement.duplicates",
+    DUPLICATES_KEY,
+    message,
+    fix,
+    s.task.spec.duplicates?.keep,
   );
+  const line = s.doc ? docLineOf(s.doc)(DUPLICATES_KEY) : undefined;
+  if (line !== undefined) d.line = line;
+  return d;
 }
 
 /** Why a new job cannot simply be created, or undefined when it can. */
@@ -154,6 +266,7 @@ async function planExistingJob(
   desired: JobSettings,
   name: string,
   actual: WorkspaceJob,
+  duplicates?: JobChange["duplicates"],
 ): Promise<PlannedTask> {
   // Grants are not job settings: jobs/get never returns them. They go in the create body, and for an existing job
   // they are compared with the Permissions API and set with a PUT.
@@ -164,7 +277,7 @@ async function planExistingJob(
     ? await comparePermissions(s, actual.job_id, wantedAcl as JsonObject[])
     : undefined;
   if (grants?.field) fields.push(grants.field);
-  if (fields.length === 0) return noop(s, name, actual.job_id);
+  if (fields.length === 0 && !duplicates) return noop(s, name, actual.job_id);
   const settingsChanged = fields.some((f) => f.category !== "permissions");
   const update = settingsChanged
     ? computeUpdateRequest(desiredSettings, actual.settings, diffOptions)
@@ -187,6 +300,8 @@ async function planExistingJob(
       drift: driftFields,
       desired: normalizeJobSettings(desiredSettings),
       ...(grants?.field ? { permissions: grants.put } : {}),
+      // The copies the requirement does not keep are deleted first; then the kept job is updated as usual.
+      ...(duplicates ? { duplicates, destructive: true } : {}),
     },
   );
   return s.entry;

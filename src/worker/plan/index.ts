@@ -187,7 +187,12 @@ function resolveRunJobRefs(
     };
   }
   const creator = creators[0] as TaskRecord;
+  // With duplicates of the creator's job, the copy its requirement keeps (the others are deleted by its apply).
+  const kept = snapshot
+    .taggedFor(creator.id)
+    .find((job) => creator.spec.duplicates?.keep.includes(job.job_id));
   const existing =
+    kept ??
     snapshot.managedBy(creator.id)[0] ??
     (creator.job_id !== undefined ? snapshot.jobs.get(creator.job_id) : undefined);
   const jobId = existing?.job_id ?? PENDING_JOB_ID;

@@ -20,6 +20,8 @@ export interface PlannedTask {
   runAfterCreateOf?: string;
   /** run_job tasks of a create whose job_id comes from another task's job at apply time. */
   runJobRefs?: Array<{ taskKey: string; fromTask: string }>;
+  /** Diagnostics shown in the plan even when the task has no change (a blocked task's report). */
+  reported?: Diagnostic[];
 }
 
 export interface RunJobRefs {
@@ -104,6 +106,10 @@ export function makeChange(
     jobId: jobId ?? null,
     request: request ?? null,
     permissions: change.permissions ?? null,
+    // Only when there are copies to delete (the hashes of every other change stay what they were).
+    ...(change.duplicates
+      ? { duplicates: { keep: change.duplicates.keep ?? null, delete: change.duplicates.delete } }
+      : {}),
   });
   return change;
 }

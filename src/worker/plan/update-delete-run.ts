@@ -107,11 +107,28 @@ export function planDelete(s: TaskScope): PlannedTask {
     );
     return s.entry;
   }
-  if (!job) return noop(s, name, target.job_id);
-  if (!s.snapshot.owns(job)) {
-    s.errors.push(notManaged(s, job, "delete"));
+  // A removed requirement takes every copy of its job with it: never one deleted and another left running.
+  const copies = s.task.source === "removed" ? otherCopies(s, job) : [];
+  const main = job ?? copies.find((j) => s.snapshot.isRecorded(j));
+  if (!main) return noop(s, name, target.job_id);
+  if (!s.snapshot.owns(main)) {
+    s.errors.push(notManaged(s, main, "delete"));
     return s.entry;
   }
+  const extras = copies.filter((j) => j !== main);
+  const unrecorded = extras.filter(
+    (j) => !s.snapshot.isRecorded(j) || foreignOwnerOf(j, s.ctx.options.repo) !== undefined,
+  );
+  if (unrecorded.length > 0)
+    return block(
+      s,
+      `the requirement was removed, and besides job ${main.job_id} ("${name}") job(s) ${unrecorded.map((j) => j.job_id).join(", ")} carry its ownership tags but were not created by this project; nothing is deleted, so that no copy is left behind. Delete job(s) ${unrecorded.map((j) => j.job_id).join(", ")} in the workspace yourself (check their run history first) or remove their jobagent tags to keep them outside the project, then run the plan again`,
+    );
+  return planOwnedDelete(s, main, name, extras);
+}
+
+/** The delete of a job this project owns, with the other recorded copies of a removed requirement's job. */
+function planOwnedDelete(s: TaskScope, job: WorkspaceJob, name: string, extras: WorkspaceJob[]): PlannedTask {
   const keeper = liveClaimOf(s, job);
   if (keeper) {
     s.errors.push(
@@ -127,10 +144,12 @@ export function planDelete(s: TaskScope): PlannedTask {
     );
     return s.entry;
   }
+  const extraIds = extras.map((j) => j.job_id);
+  const also = extraIds.length > 0 ? ` and its duplicate(s) ${extraIds.join(", ")}` : "";
   if (!s.ctx.options.allowDelete)
     return block(
       s,
-      `deleting job ${job.job_id} ("${name}") needs allow-delete (input \`allow-delete: true\`, flag \`--allow-delete\`)`,
+      `deleting job ${job.job_id} ("${name}")${also} needs allow-delete (input \`allow-delete: true\`, flag \`--allow-delete\`)`,
     );
   const request: ApiRequest = { endpoint: "jobs/delete", body: { job_id: job.job_id } };
   s.entry.change = makeChange(
@@ -140,8 +159,27 @@ export function planDelete(s: TaskScope): PlannedTask {
     job.job_id,
     [{ path: "", kind: "remove", before: name, category: "other" }],
     request,
+    extraIds.length > 0
+      ? {
+          duplicates: {
+            delete: extraIds,
+            why: "the removed requirement's other recorded copies go with it",
+          },
+        }
+      : {},
   );
   return s.entry;
+}
+
+/**
+ * The other jobs carrying a removed task's ownership tags (copies left by an earlier version or a race), except those
+ * a live task still keeps (a renamed requirement's job).
+ */
+function otherCopies(s: TaskScope, job: WorkspaceJob | undefined): WorkspaceJob[] {
+  return s.snapshot
+    .taggedFor(s.task.id)
+    .filter((j) => j.job_id !== job?.job_id && !liveClaimOf(s, j))
+    .sort((a, b) => a.job_id - b.job_id);
 }
 
 /** Another live task (its requirement still defines it) whose job this is, for the delete of a removed task. */
