@@ -80,6 +80,16 @@ export interface OwnPullRequest {
   nodeId?: string;
 }
 
+/** An open pull request of the repository as `GET /repos/{o}/{r}/pulls` lists it (the drift pull requests). */
+export interface OpenPullRequest extends OwnPullRequest {
+  /** The head branch (of this repository or a fork). */
+  headRef: string;
+  title: string;
+  body: string;
+  /** Label names. */
+  labels: string[];
+}
+
 /** Reactions GitHub accepts on a comment. */
 export type Reaction = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
 
@@ -116,6 +126,10 @@ export interface GitHubPort {
     body: string;
   }): Promise<OwnPullRequest>;
   updatePullRequest(pullNumber: number, update: { title: string; body: string }): Promise<void>;
+  /** Every open pull request into `base` (all pages). */
+  listOpenPullRequests(base: string): Promise<OpenPullRequest[]>;
+  /** Closes a pull request without merging it (`PATCH /pulls/{n}` with state closed). */
+  closePullRequest(pullNumber: number): Promise<void>;
   /** Turns on auto-merge (GraphQL `enablePullRequestAutoMerge`); throws when the repository does not allow it. */
   enableAutoMerge(pullRequestNodeId: string, mergeMethod: "MERGE" | "SQUASH" | "REBASE"): Promise<void>;
 }

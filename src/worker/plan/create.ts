@@ -186,7 +186,7 @@ async function planExistingJob(
     {
       drift: driftFields,
       desired: normalizeJobSettings(desiredSettings),
-      ...(grants?.field ? { permissions: grants.put } : {}),
+      ...(grants?.field ? { permissions: grants.put, workspaceGrants: grants.workspace } : {}),
     },
   );
   return s.entry;
