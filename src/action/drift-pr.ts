@@ -17,7 +17,7 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
-import type { OpenPullRequest, OwnPullRequest } from "../adapters/github/port.js";
+import type { ListedPullRequest, OwnPullRequest } from "../adapters/github/port.js";
 import type { EngineOptions } from "../engine/api.js";
 import { driftValue, type DriftedJob, type DriftReport } from "../engine/drift.js";
 import type { Logger } from "../domain/model.js";
@@ -30,7 +30,7 @@ import { branchOfRef, shortSha } from "./shared.js";
 
 export const DRIFT_BRANCH_PREFIX = "jobagent/drift/";
 export const REVERT_LABEL = "jobagent:revert-drift";
-const MARKER = /<!-- jobagent-drift task=(\S+) mode=(adopt|revert) fingerprint=(\S+) -->/;
+const MARKER = /<!-- jobagent-drift task=(\S+) mode=(adopt|revert) drift=(\S+) -->/;
 
 type Mode = "adopt" | "revert";
 
@@ -40,7 +40,7 @@ export interface DriftPullOutcome {
   branch: string;
   mode?: Mode;
   /** What this run did. */
-  action: "opened" | "updated" | "unchanged" | "kept" | "refused" | "closed" | "failed";
+  action: "opened" | "updated" | "unchanged" | "dismissed" | "kept" | "refused" | "closed" | "failed";
   pullRequest?: Pick<OwnPullRequest, "number" | "htmlUrl">;
   /** Why (refused, kept, failed) or what (closed), in words. */
   note?: string;
@@ -58,8 +58,8 @@ function quiet(log: ActionDeps["log"]): Logger {
 }
 
 function fieldRows(job: DriftedJob): string[] {
-  const cell = (v: unknown) => {
-    const text = driftValue(v, 300);
+  const cell = (v: unknown, path: string) => {
+    const text = driftValue(v, path, 300);
     return v === undefined ? "_(not set)_" : `\`${escapeTableCell(text).replace(/`/g, "'")}\``;
   };
   return [
@@ -67,7 +67,7 @@ function fieldRows(job: DriftedJob): string[] {
     "|---|---|---|---|",
     ...job.fields.map(
       (f) =>
-        `| \`${escapeTableCell(f.path)}\` | ${cell(f.requirement)} | ${cell(f.workspace)} | ${f.change} |`,
+        `| \`${escapeTableCell(f.path)}\` | ${cell(f.requirement, f.path)} | ${cell(f.workspace, f.path)} | ${f.change} |`,
     ),
   ];
 }
@@ -108,7 +108,7 @@ function pullBody(
     "",
     `_Drift check of \`${shortSha(deps.context.sha)}\`${deps.context.runUrl ? ` in [this workflow run](${deps.context.runUrl})` : ""}._`,
     "",
-    `<!-- jobagent-drift task=${job.taskId} mode=${mode} fingerprint=${fingerprint} -->`,
+    `<!-- jobagent-drift task=${job.taskId} mode=${mode} drift=${fingerprint} -->`,
   ].join("\n");
 }
 
@@ -180,7 +180,7 @@ async function buildBranch(
 
 function markerOf(body: string | undefined) {
   const m = MARKER.exec(body ?? "");
-  return m ? { task: m[1], mode: m[2] as Mode, fingerprint: m[3] } : undefined;
+  return m ? { task: m[1], mode: m[2] as Mode, drift: m[3] } : undefined;
 }
 
 function foreignText(foreign: Array<{ sha: string; author: string }>): string {
@@ -195,7 +195,7 @@ async function keepOne(
   key: string | undefined,
   taskFile: string,
   base: string,
-  existing: OpenPullRequest | undefined,
+  existing: ListedPullRequest | undefined,
 ): Promise<DriftPullOutcome> {
   const github = deps.github!;
   const branch = `${DRIFT_BRANCH_PREFIX}${job.taskId}`;
@@ -208,9 +208,25 @@ async function keepOne(
     action: "failed",
   };
   if (existing) outcome.pullRequest = { number: existing.number, htmlUrl: existing.htmlUrl };
-  const fingerprint = hashJson({ mode, fields: job.fields, grants: job.workspaceGrants ?? null });
-  if (existing && markerOf(existing.body)?.fingerprint === fingerprint)
+  const fingerprint = hashJson({ fields: job.fields, grants: job.workspaceGrants ?? null });
+  const shown = markerOf(existing?.body);
+  if (existing && shown?.drift === fingerprint && shown.mode === mode)
     return { ...outcome, action: "unchanged", note: "same drift as the pull request shows" };
+  if (!existing) {
+    // A pull request of this very drift that was closed: not proposed again until the drift changes.
+    const closed = await github.listPullRequests({ base, state: "closed", head: branch });
+    const same = closed.find((p) => markerOf(p.body)?.drift === fingerprint);
+    if (same)
+      return {
+        ...outcome,
+        mode: markerOf(same.body)?.mode,
+        pullRequest: { number: same.number, htmlUrl: same.htmlUrl },
+        action: same.mergedAt ? "unchanged" : "dismissed",
+        note: same.mergedAt
+          ? `#${same.number} with this drift was merged; the apply after that merge has not changed the job yet`
+          : `#${same.number} with this drift was closed without merging: not proposed again until the drift changes (reopen it to take it up)`,
+      };
+  }
   if (!key) return { ...outcome, action: "refused", note: `no task file for ${job.taskId}` };
   const remote = await deps.git.remoteBranch(branch);
   if (remote && remote.foreign.length > 0) {
@@ -241,7 +257,7 @@ async function keepOne(
 }
 
 /** A drift pull request whose job no longer drifts: closed with a comment, unless a person's commits are on it. */
-async function closeGone(deps: ActionDeps, pull: OpenPullRequest): Promise<DriftPullOutcome> {
+async function closeGone(deps: ActionDeps, pull: ListedPullRequest): Promise<DriftPullOutcome> {
   const github = deps.github!;
   const taskId = markerOf(pull.body)?.task ?? pull.headRef.slice(DRIFT_BRANCH_PREFIX.length);
   const outcome: DriftPullOutcome = {
@@ -284,7 +300,7 @@ export async function keepDriftPullRequests(
       note: "with deployment targets, drift pull requests are not opened: a requirement serves every target, so adopting one target's drift would change the others (the summary above lists the drift; change the requirement or its target overrides by hand)",
     };
   const base = deps.context.defaultBranch ?? branchOfRef(deps.context.ref) ?? "main";
-  const open = (await github.listOpenPullRequests(base)).filter((p) =>
+  const open = (await github.listPullRequests({ base, state: "open" })).filter((p) =>
     p.headRef.startsWith(DRIFT_BRANCH_PREFIX),
   );
   const store = new FileTaskStore(options.repoDir, options.jobsDir);

@@ -47,7 +47,7 @@ export async function runDriftFlow(deps: ActionDeps, options: { drift: boolean }
               `| ${escapeTableCell(j.jobUrl ? `[${j.jobName}](${j.jobUrl})` : j.jobName)} | ${j.jobId ?? ""} | ${j.fields
                 .map(
                   (f) =>
-                    `\`${f.path}\`: ${escapeTableCell(`${driftValue(f.requirement, 60)} → ${driftValue(f.workspace, 60)}`)}`,
+                    `\`${f.path}\`: ${escapeTableCell(`${driftValue(f.requirement, f.path, 60)} → ${driftValue(f.workspace, f.path, 60)}`)}`,
                 )
                 .join("<br>")} |`,
           ),

@@ -5,6 +5,7 @@
  * has now. Pure over the plan result.
  */
 import type { FieldChange, JobChange, JsonObject } from "../domain/model.js";
+import { lastPathWord, redactSecrets } from "../domain/render.js";
 import type { PlanResult } from "./api.js";
 
 /** One drifted field, seen from the workspace: "changed", "added" (only the workspace has it) or "removed". */
@@ -85,14 +86,19 @@ export function driftReport(plan: PlanResult, jobUrl?: (jobId: number) => string
   return { valid: plan.valid, jobs, pending };
 }
 
-/** A value as one line: JSON, "(not set)" when absent; long values cut with an ellipsis (the text rendering only). */
-export function driftValue(value: unknown, max = 120): string {
+/** A field's value as it may be shown (secret-looking values redacted, as in the plan). */
+export function shownValue(value: unknown, path: string): unknown {
+  return value === undefined ? undefined : redactSecrets(value, lastPathWord(path));
+}
+
+/** A value as one line: JSON (secrets redacted), "(not set)" when absent; long values cut with an ellipsis. */
+export function driftValue(value: unknown, path: string, max = 120): string {
   if (value === undefined) return "(not set)";
-  const text = JSON.stringify(value);
+  const text = JSON.stringify(shownValue(value, path));
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** "tasks[ingest].max_retries: 0 → 3 (changed)": the requirement's value → the workspace's. */
 export function driftLine(field: DriftField): string {
-  return `${field.path}: ${driftValue(field.requirement)} → ${driftValue(field.workspace)} (${field.change} in the workspace)`;
+  return `${field.path}: ${driftValue(field.requirement, field.path)} → ${driftValue(field.workspace, field.path)} (${field.change} in the workspace)`;
 }

@@ -342,6 +342,7 @@ describe.skipIf(!ready)("drift comes back as a pull request (the action's schedu
     // Merged (the merge button), the push's apply restores the requirement's values in the workspace.
     const merged = mergeIntoMain(world, branch, 501, "merge-revert");
     pull.state = "closed";
+    pull.merged_at = new Date().toISOString();
     const applied = await runAction(world, {
       event: "push",
       payload: pushPayload(merged.sha, merged.before),
@@ -358,5 +359,26 @@ describe.skipIf(!ready)("drift comes back as a pull request (the action's schedu
     expect(after.code, after.stdout + after.stderr).toBe(0);
     expect(after.summary).toContain("No drift");
     expect(openPulls()).toHaveLength(0);
+  });
+
+  it("a drift pull request closed without merging is not proposed again until the drift changes", async () => {
+    const current = (await workspace.getJob(jobId))!.settings;
+    await workspace.resetJob(jobId, { ...current, max_concurrent_runs: 7 });
+    const opened = await schedule("checkout-drift-9");
+    expect(opened.code, opened.stdout + opened.stderr).toBe(0);
+    const pull = openPulls()[0]!;
+    expect(pull.number).toBe(502);
+    pull.state = "closed"; // a person closes it: the drift is accepted as it is, for now
+
+    const again = await schedule("checkout-drift-10");
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(openPulls()).toHaveLength(0);
+    expect(again.summary).toMatch(/dismissed \(adopt\) \| #502 with this drift was closed without merging/);
+
+    await workspace.resetJob(jobId, { ...current, max_concurrent_runs: 8 });
+    const changed = await schedule("checkout-drift-11");
+    expect(changed.code, changed.stdout + changed.stderr).toBe(0);
+    expect(openPulls().map((p) => p.number)).toEqual([503]);
+    expect(show(branch, "jobs/orders-daily.md")).toContain("max_concurrent_runs: 8");
   });
 });

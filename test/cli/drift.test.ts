@@ -148,6 +148,26 @@ describe("jobagent drift", () => {
     expect((await simpleGit(repoDir).status()).files).toEqual([]);
   });
 
+  it("secret-looking values are redacted in the text and the JSON", async () => {
+    const current = (await workspace.getJob(jobId))!.settings;
+    const token = "dapi0123456789abcdef0123456789abcdef";
+    await workspace.resetJob(jobId, {
+      ...current,
+      tasks: current.tasks!.map((t) => ({
+        ...t,
+        notebook_task: { ...t.notebook_task!, base_parameters: { api_token: token } },
+      })),
+    });
+    const text = await runText("drift");
+    expect(text.code).toBe(3);
+    expect(text.stdout).toContain(
+      'tasks[ingest].notebook_task.base_parameters: (not set) → {"api_token":"***"}',
+    );
+    const json = await runCli("drift", options);
+    expect(json.stdout).toContain("base_parameters");
+    expect(text.stdout + text.stderr + json.stdout + json.stderr).not.toContain(token);
+  });
+
   it("a usage error is exit 2", async () => {
     const r = await runCli("drift", { ...options, extraArgs: ["extra"] });
     expect(r.code).toBe(2);

@@ -70,6 +70,8 @@ export interface FakeOpenedPull {
   state: "open" | "closed";
   html_url: string;
   auto_merge: boolean;
+  /** Set when the test merges it (the merge button). */
+  merged_at?: string | null;
   /** Labels (a person adds them: push `{name}` entries in a test). */
   labels: Array<{ name: string }>;
 }

@@ -80,8 +80,11 @@ export interface OwnPullRequest {
   nodeId?: string;
 }
 
-/** An open pull request of the repository as `GET /repos/{o}/{r}/pulls` lists it (the drift pull requests). */
-export interface OpenPullRequest extends OwnPullRequest {
+/** A pull request as `GET /repos/{o}/{r}/pulls` lists it (the drift pull requests). */
+export interface ListedPullRequest extends OwnPullRequest {
+  state: "open" | "closed";
+  /** Set when a closed pull request was merged. */
+  mergedAt?: string;
   /** The head branch (of this repository or a fork). */
   headRef: string;
   title: string;
@@ -126,8 +129,12 @@ export interface GitHubPort {
     body: string;
   }): Promise<OwnPullRequest>;
   updatePullRequest(pullNumber: number, update: { title: string; body: string }): Promise<void>;
-  /** Every open pull request into `base` (all pages). */
-  listOpenPullRequests(base: string): Promise<OpenPullRequest[]>;
+  /** The pull requests into `base` in `state` (all pages), only those from `head` (a branch of this repository) when given. */
+  listPullRequests(query: {
+    base: string;
+    state: "open" | "closed";
+    head?: string;
+  }): Promise<ListedPullRequest[]>;
   /** Closes a pull request without merging it (`PATCH /pulls/{n}` with state closed). */
   closePullRequest(pullNumber: number): Promise<void>;
   /** Turns on auto-merge (GraphQL `enablePullRequestAutoMerge`); throws when the repository does not allow it. */

@@ -5,7 +5,7 @@
  * Exit codes: 0 no drift, 1 validation failed or error, 2 usage, 3 drift found.
  */
 import type { EngineOptions } from "../../engine/api.js";
-import { driftLine, driftReport, type DriftReport } from "../../engine/drift.js";
+import { driftLine, driftReport, shownValue, type DriftReport } from "../../engine/drift.js";
 import { runPlan } from "../../engine/index.js";
 import type { CommandContext } from "./context.js";
 
@@ -25,8 +25,8 @@ function driftJson(report: DriftReport, errors: unknown[]) {
         path: f.path,
         change: f.change,
         category: f.category,
-        requirement: f.requirement ?? null,
-        workspace: f.workspace ?? null,
+        requirement: shownValue(f.requirement, f.path) ?? null,
+        workspace: shownValue(f.workspace, f.path) ?? null,
       })),
     })),
     pending: report.pending.map((p) => ({
