@@ -324,9 +324,11 @@ export async function keepDriftPullRequests(
     }
   }
   const drifted = new Set(report.jobs.map((j) => `${DRIFT_BRANCH_PREFIX}${j.taskId}`));
-  // Only a check that read every job may say a drift went away (an invalid plan may have skipped some).
+  // Only a check that read every job may say a drift went away (an invalid plan may have skipped some), and only of
+  // a task of this jobs directory (another directory's drift check keeps its own pull requests).
+  const known = new Set(tasks.map((t) => `${DRIFT_BRANCH_PREFIX}${t.id}`));
   if (report.valid)
-    for (const pull of open.filter((p) => !drifted.has(p.headRef))) {
+    for (const pull of open.filter((p) => !drifted.has(p.headRef) && known.has(p.headRef))) {
       try {
         outcomes.push(await closeGone(deps, pull));
       } catch (error) {
