@@ -381,4 +381,36 @@ describe.skipIf(!ready)("drift comes back as a pull request (the action's schedu
     expect(openPulls().map((p) => p.number)).toEqual([503]);
     expect(show(branch, "jobs/orders-daily.md")).toContain("max_concurrent_runs: 8");
   });
+
+  it("merged, the adopt pull request's apply changes nothing; the job's next change in the workspace is drift again", async () => {
+    const pull = openPulls()[0]!;
+    expect(pull.number).toBe(503);
+    const before = (await workspace.getJob(jobId))!.settings;
+    const merged = mergeIntoMain(world, branch, 503, "merge-adopt");
+    pull.state = "closed";
+    pull.merged_at = new Date().toISOString();
+    const applied = await runAction(world, {
+      event: "push",
+      payload: pushPayload(merged.sha, merged.before),
+      checkout: checkoutOf(world, "main", "checkout-apply-adopt"),
+      sha: merged.sha,
+      ref: "refs/heads/main",
+    });
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    expect(applied.outputs.changes).toBe("false");
+    expect((await workspace.getJob(jobId))!.settings).toEqual(before);
+    expect(show("main", "jobs/orders-daily.md")).toContain(
+      "max_concurrent_runs: 8 # two backfills may overlap",
+    );
+
+    const quiet = await schedule("checkout-drift-12");
+    expect(quiet.code, quiet.stdout + quiet.stderr).toBe(0);
+    expect(quiet.summary).toContain("No drift");
+
+    await workspace.resetJob(jobId, { ...before, max_concurrent_runs: 3 });
+    const again = await schedule("checkout-drift-13");
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(openPulls().map((p) => p.number)).toEqual([504]);
+    expect(openPulls()[0]!.body).toContain("| `max_concurrent_runs` | `8` | `3` | changed |");
+  });
 });
