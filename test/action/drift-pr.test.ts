@@ -61,6 +61,13 @@ job:
 Ingest the orders.
 `;
 
+// Prose (no job block): its drift is reported, but no pull request can edit it in place.
+const EXPORT = `# Nightly customer export
+
+Run the notebook /Workspace/Shared/etl/report every day at 2am UTC on a small cluster
+(2 workers, i3.xlarge, runtime 15.4.x-scala2.12). Retry twice. Email ops@example.com if it fails.
+`;
+
 let world: FlowWorld;
 let workspace: Workspace;
 let jobId: number;
@@ -130,9 +137,15 @@ describe.skipIf(!ready)("drift comes back as a pull request (the action's schedu
     world = { root, remote, github, local, runs: 0 };
     workspace = createSdkWorkspace({ host: local.url, token: local.token });
 
-    // The job is created the usual way: a pull request's plan, the merge, the apply on the push.
-    const { head, base } = openBranch(world, "add-orders", { "jobs/orders-daily.md": ORDERS });
-    world.github.files.set(41, [{ filename: "jobs/orders-daily.md", status: "added" }]);
+    // The jobs are created the usual way: a pull request's plan, the merge, the apply on the push.
+    const { head, base } = openBranch(world, "add-orders", {
+      "jobs/orders-daily.md": ORDERS,
+      "jobs/customer-export.md": EXPORT,
+    });
+    world.github.files.set(41, [
+      { filename: "jobs/orders-daily.md", status: "added" },
+      { filename: "jobs/customer-export.md", status: "added" },
+    ]);
     const planned = await runAction(world, {
       event: "pull_request",
       payload: prPayload(41, "add-orders", head, base),
@@ -157,8 +170,8 @@ describe.skipIf(!ready)("drift comes back as a pull request (the action's schedu
     original = (await workspace.getJob(jobId))!.settings;
     const main = checkoutOf(world, "main", "checkout-read");
     const status = await engine.readStatus({ repoDir: main, jobsDir: "jobs" });
-    expect(status.tasks.map((t) => t.status)).toEqual(["COMPLETE"]);
-    taskId = status.tasks[0]!.id;
+    expect(status.tasks.map((t) => t.status)).toEqual(["COMPLETE", "COMPLETE"]);
+    taskId = status.tasks.find((t) => t.requirement === "jobs/orders-daily.md")!.id;
     branch = `jobagent/drift/${taskId}`;
   }, 120_000);
 
@@ -221,8 +234,9 @@ describe.skipIf(!ready)("drift comes back as a pull request (the action's schedu
     // Checked out, the branch plans to zero changes against the workspace.
     const { plan } = await planOf(branch, "branch-plan-1");
     expect(plan.valid).toBe(true);
-    expect(plan.changes.map((c) => [c.jobName, c.op, c.drift.length])).toEqual([
-      ["orders-daily", "no-op", 0],
+    expect(plan.changes.map((c) => [c.requirement, c.op, c.drift.length]).sort()).toEqual([
+      ["jobs/customer-export.md", "no-op", 0],
+      ["jobs/orders-daily.md", "no-op", 0],
     ]);
   });
 
@@ -261,7 +275,8 @@ describe.skipIf(!ready)("drift comes back as a pull request (the action's schedu
       ].join("\n"),
     );
     const { plan } = await planOf(branch, "branch-plan-2");
-    expect(plan.changes.map((c) => [c.jobName, c.op])).toEqual([["orders-daily", "no-op"]]);
+    expect(plan.changes.every((c) => c.op === "no-op")).toBe(true);
+    expect(plan.changes.map((c) => c.jobName)).toContain("orders-daily");
   });
 
   it("a person's commit on the drift branch is never overwritten", async () => {
@@ -412,5 +427,19 @@ describe.skipIf(!ready)("drift comes back as a pull request (the action's schedu
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(openPulls().map((p) => p.number)).toEqual([504]);
     expect(openPulls()[0]!.body).toContain("| `max_concurrent_runs` | `8` | `3` | changed |");
+  });
+
+  it("a prose requirement's job changed in the workspace: reported, and refused a pull request with the reason", async () => {
+    const jobs = [];
+    for await (const job of workspace.listJobs()) jobs.push(job);
+    const prose = jobs.find((j) => j.job_id !== jobId)!;
+    const settings = (await workspace.getJob(prose.job_id))!.settings;
+    await workspace.resetJob(prose.job_id, { ...settings, max_concurrent_runs: 3 });
+    const run = await schedule("checkout-drift-14");
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.summary).toMatch(
+      /\| refused \(adopt\) \| jobs\/customer-export\.md: the requirement is prose \(no front matter\): its settings are interpreted from the text and cannot be edited in place \|/,
+    );
+    expect(openPulls().map((p) => p.number)).toEqual([504]); // orders-daily's, still open; none for the prose job
   });
 });
