@@ -300,6 +300,13 @@ export async function keepDriftPullRequests(
       note: "with deployment targets, drift pull requests are not opened: a requirement serves every target, so adopting one target's drift would change the others (the summary above lists the drift; change the requirement or its target overrides by hand)",
     };
   const base = deps.context.defaultBranch ?? branchOfRef(deps.context.ref) ?? "main";
+  // The branch is built on the checkout: only a run on the default branch may propose it there (a workflow_dispatch
+  // on a feature branch would carry that branch's commits into the pull request).
+  if (branchOfRef(deps.context.ref) !== base)
+    return {
+      outcomes: [],
+      note: `drift pull requests are opened by a run on the default branch \`${base}\` only (this run is on \`${deps.context.ref}\`)`,
+    };
   const open = (await github.listPullRequests({ base, state: "open" })).filter((p) =>
     p.headRef.startsWith(DRIFT_BRANCH_PREFIX),
   );

@@ -442,4 +442,24 @@ describe.skipIf(!ready)("drift comes back as a pull request (the action's schedu
     );
     expect(openPulls().map((p) => p.number)).toEqual([504]); // orders-daily's, still open; none for the prose job
   });
+
+  it("a run on another branch (workflow_dispatch on a feature branch) reports the drift but proposes no pull request", async () => {
+    const before = world.github.openedPulls.length;
+    const run = await runAction(world, {
+      event: "workflow_dispatch",
+      payload: {
+        ref: "refs/heads/add-orders",
+        repository: { full_name: `${OWNER}/${REPO}`, default_branch: "main" },
+      },
+      checkout: checkoutOf(world, "add-orders", "checkout-feature"),
+      sha: git(world.remote, "rev-parse", "add-orders"),
+      ref: "refs/heads/add-orders",
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.summary).toContain("changed in the workspace outside the repo");
+    expect(run.summary).toContain(
+      "Drift pull requests: drift pull requests are opened by a run on the default branch `main` only (this run is on `refs/heads/add-orders`).",
+    );
+    expect(world.github.openedPulls).toHaveLength(before);
+  });
 });
