@@ -23,6 +23,7 @@ import { driftValue, type DriftedJob, type DriftReport } from "../engine/drift.j
 import type { Logger } from "../domain/model.js";
 import { escapeTableCell } from "../domain/markdown.js";
 import { hashJson } from "../domain/plan.js";
+import { parseTaskFile, renderTaskFile } from "../state/task-file.js";
 import { FileTaskStore } from "../state/task-store.js";
 import { adoptDrift } from "../techlead/requirements/adopt-drift.js";
 import type { ActionDeps } from "./deps.js";
@@ -171,7 +172,14 @@ async function buildBranch(
     }
     if (mode === "revert" && change?.op !== "update")
       return { ok: false, reason: `the plan of the revert is ${change?.op ?? "missing"}, not an update` };
-    files[taskFile] = await readFile(join(scratch, taskFile), "utf8");
+    // The decision, in words, on the history entry this plan wrote (the task file's diff shows what merging does).
+    const task = parseTaskFile(taskFile, await readFile(join(scratch, taskFile), "utf8"));
+    const last = task.history.at(-1);
+    if (last && last.by === `worker@${options.runId}`) {
+      const what = mode === "adopt" ? "the requirement adopts" : "the apply after the merge reverts";
+      last.note = `${last.note ?? ""} — ${what} the workspace's drift of ${job.fields.map((f) => f.path).join(", ")} (drift check of ${shortSha(deps.context.sha)})`;
+    }
+    files[taskFile] = renderTaskFile(task);
     return { ok: true, files };
   } finally {
     await rm(scratch, { recursive: true, force: true });

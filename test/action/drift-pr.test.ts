@@ -224,6 +224,9 @@ describe.skipIf(!ready)("drift comes back as a pull request (the action's schedu
     expect(adopted).toContain("      max_retries: 2");
     expect(adopted).toContain("  tags: { team: data-eng }");
     expect(adopted.split("\n---\n")[1]).toBe("# orders-daily\n\nIngest the orders."); // the body as it was
+    expect(show(branch, `jobs/.tasks/${taskId}.md`)).toContain(
+      "nothing to change — the requirement adopts the workspace's drift of max_concurrent_runs, tasks[ingest].max_retries",
+    );
     const diff = git(world.remote, "diff", "main", branch, "--", "jobs/orders-daily.md");
     expect(diff.split("\n").filter((l) => /^[-+][^-+]/.test(l))).toEqual([
       "-  max_concurrent_runs: 2 # two backfills may overlap",
@@ -348,6 +351,9 @@ describe.skipIf(!ready)("drift comes back as a pull request (the action's schedu
     const task = show(branch, `jobs/.tasks/${taskId}.md`);
     expect(statusOf(task)).toBe("PLANNED");
     expect(task).toMatch(/^plan_hash: \S+/m);
+    expect(task).toMatch(
+      /note: "?plan \S+: update — the apply after the merge reverts the workspace's drift of (max_concurrent_runs, access_control_list|access_control_list, max_concurrent_runs) \(drift check of [0-9a-f]{7}\)/,
+    );
     // Checked out, the branch plans the update that puts the requirement's values back.
     const { plan } = await planOf(branch, "branch-plan-3");
     const change = plan.changes.find((c) => c.taskId === taskId)!;
