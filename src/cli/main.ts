@@ -43,6 +43,9 @@ Commands
   migrate-targets [--yes]   after adding targets: move the jobs recorded before into one target (--target T,
                             default the first): re-tag them <project>@T, move their task files to .tasks/T/
   tech-lead                 requirements → task files (no workspace changes)
+  drift [--json]            managed jobs changed in the workspace since the last apply, field by field
+                            (requirement → workspace, permissions too); writes nothing; exit 0 no drift,
+                            1 validation failed or error, 2 usage, 3 drift found
   plan [--json|--markdown]  validate + plan; records the plan in the task files; exit 0 valid, 1 invalid
                             (--markdown prints the PR comment body; --no-record writes no task file)
   apply [--json]            apply the planned tasks (refuses with plan-changed if the plan moved)
@@ -80,7 +83,8 @@ Flags (same names as the action's inputs; each also read from JOBAGENT_<NAME>, e
   -h, --help                this help
   --version                 the version of jobagent
 
-Exit codes: 0 success; 1 validation failed, plan changed, apply failed or locked; 2 usage or configuration error.
+Exit codes: 0 success; 1 validation failed, plan changed, apply failed or locked; 2 usage or configuration error;
+3 drift found (drift only).
 `;
 
 export const FLAGS = {
@@ -273,6 +277,7 @@ export async function main(
       case "unlock":
       case "interpret":
       case "validate":
+      case "drift":
       case "import":
       case "migrate-targets":
         break;
@@ -299,7 +304,7 @@ export async function main(
       repoDir,
       log,
       chosen.target?.name,
-      command === "validate",
+      command === "validate" || command === "drift",
     );
     try {
       let llm: LlmSettings | undefined;
@@ -350,6 +355,15 @@ export async function main(
         case "validate": {
           const { runValidate } = await import("./commands/validate.js");
           return await runValidate(commandContext(settings, values, rest, io, out, log), options);
+        }
+        case "drift": {
+          const { runDrift } = await import("./commands/drift.js");
+          const base = (chosen.host ?? local?.url ?? "").replace(/\/+$/, "");
+          return await runDrift(
+            commandContext(settings, values, rest, io, out, log),
+            options,
+            (id) => `${base}/jobs/${id}`,
+          );
         }
         case "migrate-targets": {
           const { runMigrateTargets } = await import("./commands/migrate-targets.js");
@@ -450,10 +464,7 @@ async function connect(
   if (readOnly) {
     // validate: a throw-away copy of the local workspace's state, so nothing in the repository changes.
     const { readOnlyLocalState } = await import("./commands/context.js");
-    const local = await readOnlyLocalState(
-      join(repoDir, ".jobagent", "workspace.json"),
-      LOCAL_WORKSPACE_TOKEN,
-    );
+    const local = await readOnlyLocalState(join(stateDir, "workspace.json"), LOCAL_WORKSPACE_TOKEN);
     return { workspace: createSdkWorkspace({ host: local.url, token: local.token }), local };
   }
   await mkdir(stateDir, { recursive: true });

@@ -200,6 +200,11 @@ export interface JobChange {
   run?: RunRequest;
   /** Direct grants to set with the Permissions API (PUT, full replace) when they differ from the workspace's. */
   permissions?: JsonObject[];
+  /**
+   * The job's direct grants in the workspace (access_control_list entries, owner left out) when they differ from the
+   * requirement's: what adopting permission drift writes into the requirement.
+   */
+  workspaceGrants?: JsonObject[];
   /** The requirement was renamed or moved and keeps its job: "jobs/a.md → jobs/sub/b.md (job 123 kept)". */
   moved?: string;
   /**

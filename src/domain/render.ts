@@ -94,7 +94,8 @@ export function redactSecrets(value: unknown, key = ""): unknown {
   return value;
 }
 
-function lastPathWord(path: string): string {
+/** The last word of a field path (`tasks[a].spark_env_vars.TOKEN` → TOKEN): the key secrets are judged by. */
+export function lastPathWord(path: string): string {
   const words = path.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, (m) => `.${m.slice(1, -1)}`).split(".");
   return words[words.length - 1] ?? "";
 }

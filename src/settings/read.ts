@@ -47,6 +47,8 @@ export interface Settings {
   onPlanChange: "fail" | "apply";
   comment: "sticky" | "off";
   failOnDrift: boolean;
+  /** Drift check: open / update / close one pull request per drifted job (action only). */
+  driftPullRequests: boolean;
   /** `/jobagent apply` on an approved, mergeable pull request applies before the merge (Atlantis-style). */
   commentApply: boolean;
   /** Bounded wait for runs started by `run` requirements (seconds). */
@@ -225,6 +227,7 @@ export function readSettings(source: SettingsSource, onSecrets?: (secrets: strin
     onPlanChange: value(source, "on-plan-change") as Settings["onPlanChange"],
     comment: value(source, "comment") as Settings["comment"],
     failOnDrift: flag(source, "fail-on-drift"),
+    driftPullRequests: flag(source, "drift-pull-requests"),
     commentApply: flag(source, "comment-apply"),
     runWaitSeconds: value(source, "run-wait-seconds") as number,
     lockWaitSeconds: value(source, "lock-wait") as number,

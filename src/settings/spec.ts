@@ -77,6 +77,7 @@ export const SETTINGS = [
   { name: "on-plan-change", kind: "enum", values: ["fail", "apply"], default: "fail", surfaces: BOTH },
   { name: "comment", kind: "enum", values: ["sticky", "off"], default: "sticky", surfaces: ACTION },
   { name: "fail-on-drift", kind: "boolean", default: "false", surfaces: ACTION },
+  { name: "drift-pull-requests", kind: "boolean", default: "true", surfaces: ACTION },
   { name: "comment-apply", kind: "boolean", default: "false", surfaces: ACTION },
   { name: "run-wait-seconds", kind: "integer", min: 0, max: 3600, default: "300", surfaces: BOTH },
   { name: "lock-wait", kind: "integer", min: 0, max: 3600, default: "0", surfaces: BOTH },

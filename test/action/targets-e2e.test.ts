@@ -235,6 +235,8 @@ targets:
     expect(drift.outputs["failure-reason"], drift.stdout).toBe("drift-detected");
     expect(drift.outputs.target).toBe("prod");
     expect(drift.summary).toContain("Drift check: `jobs` → target `prod`");
+    // A requirement serves every target: no drift pull request adopts one target's change into it.
+    expect(drift.summary).toContain("with deployment targets, drift pull requests are not opened");
   });
 
   it("/jobagent apply from a comment is refused with targets: it would not choose one", async () => {

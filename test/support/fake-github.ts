@@ -70,6 +70,10 @@ export interface FakeOpenedPull {
   state: "open" | "closed";
   html_url: string;
   auto_merge: boolean;
+  /** Set when the test merges it (the merge button). */
+  merged_at?: string | null;
+  /** Labels (a person adds them: push `{name}` entries in a test). */
+  labels: Array<{ name: string }>;
 }
 
 export interface FakeGitHub {
@@ -218,7 +222,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
           (!head || p.head === head) &&
           (!query.base || p.base === query.base),
       );
-      send(res, 200, found);
+      // GitHub's shape: head/base as objects with their ref
+      paged(
+        res,
+        `/repos/${owner}/${repo}${rest}`,
+        query,
+        found.map((p) => ({ ...p, head: { ref: p.head }, base: { ref: p.base } })),
+      );
       return true;
     }
     if (user.readOnly && rest.startsWith("/pulls") && method !== "GET") {
@@ -238,6 +248,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         state: "open",
         html_url: `https://github.example/${owner}/${repo}/pull/${number}`,
         auto_merge: false,
+        labels: [],
       };
       openedPulls.push(pull);
       send(res, 201, pull);
@@ -247,7 +258,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const pull = openedPulls.find((p) => p.number === Number(m![1]));
       if (!pull) send(res, 404, { message: "Not Found" });
       else {
-        Object.assign(pull, body as Partial<FakeOpenedPull>);
+        const update = body as { title?: string; body?: string; state?: "open" | "closed" };
+        for (const key of ["title", "body", "state"] as const)
+          if (update[key] !== undefined) Object.assign(pull, { [key]: update[key] });
         send(res, 200, pull);
       }
       return true;

@@ -47,6 +47,24 @@ export interface GitPort {
    * the action's own `[skip ci]` state commits.
    */
   recentMerges(limit: number): Promise<string[]>;
+  /**
+   * origin/<branch> as the remote has it now: its tip and the commits on it that HEAD lacks made by anyone but the
+   * action's identity (a person's work on a drift branch); undefined when origin has no such branch.
+   */
+  remoteBranch(
+    branch: string,
+  ): Promise<{ sha: string; foreign: Array<{ sha: string; author: string; subject: string }> } | undefined>;
+  /**
+   * One commit on top of HEAD with `files` (repo-relative path → text) as they are given, pushed to origin/<branch>
+   * so that it replaces the branch only while its tip is still `expected` (undefined: the branch must not exist yet)
+   * — a push-rejected error otherwise. The checkout's working tree and index are left as they are.
+   */
+  pushFilesAsBranch(options: {
+    branch: string;
+    files: Record<string, string>;
+    message: string;
+    expected?: string;
+  }): Promise<CommitAndPushResult>;
   /** Pushes HEAD to origin/<branch> (created when missing), rebasing and retrying when it moved; never forced. */
   pushHead(branch: string, maxAttempts?: number): Promise<CommitAndPushResult>;
 }

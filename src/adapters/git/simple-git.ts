@@ -1,7 +1,8 @@
 /**
  * GitPort over simple-git. Commits carry the action's own identity (runners have none configured) passed with
  * `-c` so the user's git config is never rewritten; pushes go through `origin` exactly as actions/checkout set it
- * up; when the branch moved, the commit is rebased onto it and the push retried; nothing is ever force-pushed.
+ * up; when the branch moved, the commit is rebased onto it and the push retried. The one replacing push is of the
+ * drift mode's own pull request branches (`pushFilesAsBranch`), with a lease on the tip the caller checked.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -162,6 +163,79 @@ export function createSimpleGitPort(options: SimpleGitPortOptions): GitPort {
   }
 
   return {
+    async remoteBranch(branch) {
+      const ref = `refs/remotes/origin/${branch}`;
+      const listed = (await git.raw(["ls-remote", "--heads", "origin", `refs/heads/${branch}`])).trim();
+      if (!listed) return undefined;
+      await git.raw(["fetch", "--quiet", "origin", `+refs/heads/${branch}:${ref}`]);
+      const sha = (await git.revparse([ref])).trim();
+      const commits = (await git.raw(["log", "--format=%H%x09%ae%x09%an%x09%s", ref, "--not", "HEAD"]))
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => line.split("\t"))
+        .map(([commit = "", email = "", author = "", subject = ""]) => ({
+          sha: commit,
+          email,
+          author,
+          subject,
+        }));
+      const foreign = commits
+        .filter((c) => c.email !== identity.email)
+        .map(({ sha: commit, author, subject }) => ({ sha: commit, author, subject }));
+      return { sha, foreign };
+    },
+
+    async pushFilesAsBranch({ branch, files, message, expected }) {
+      const dir = await mkdtemp(join(tmpdir(), "jobagent-git-"));
+      try {
+        // A private index: the checkout's own index and working tree are never touched (only local plumbing
+        // runs with it). simple-git drops the ambient GIT_* variables anyway and refuses some given explicitly.
+        const env = Object.fromEntries(
+          Object.entries(process.env).filter(([name]) => !name.toUpperCase().startsWith("GIT_")),
+        );
+        const scratch = simpleGit({
+          baseDir: options.repoDir,
+          config,
+          allowEnvironment: ["GIT_INDEX_FILE"],
+        }).env({ ...env, GIT_INDEX_FILE: join(dir, "index") });
+        await scratch.raw(["read-tree", "HEAD"]);
+        let n = 0;
+        for (const [path, text] of Object.entries(files)) {
+          const blobFile = join(dir, `blob-${n++}`);
+          await writeFile(blobFile, text);
+          const blob = (await scratch.raw(["hash-object", "-w", blobFile])).trim();
+          await scratch.raw(["update-index", "--add", "--cacheinfo", `100644,${blob},${path}`]);
+        }
+        const tree = (await scratch.raw(["write-tree"])).trim();
+        const commit = (await scratch.raw(["commit-tree", tree, "-p", "HEAD", "-m", message])).trim();
+        try {
+          await git.raw([
+            "push",
+            "--quiet",
+            `--force-with-lease=refs/heads/${branch}:${expected ?? ""}`,
+            "origin",
+            `${commit}:refs/heads/${branch}`,
+          ]);
+        } catch (error) {
+          const text = errorText(error);
+          if (remoteRefused(text))
+            throw new GitOperationError(
+              `origin refused the push to ${branch}: ${refusalText(text)}`,
+              "refused",
+            );
+          if (branchMoved(text))
+            throw new GitOperationError(
+              `origin/${branch} moved while this run prepared it (someone pushed to it); it was left as it is`,
+              "push-rejected",
+            );
+          throw new GitOperationError(`pushing to origin/${branch} failed: ${text.trim()}`, "failed");
+        }
+        return { sha: commit, attempts: 1 };
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+
     async mergeFromOrigin(branch) {
       try {
         await git.fetch("origin", branch);

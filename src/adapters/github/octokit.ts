@@ -8,6 +8,7 @@ import { throttling } from "@octokit/plugin-throttling";
 import type {
   GitHubPort,
   IssueComment,
+  ListedPullRequest,
   PullRequestDetails,
   PullRequestFile,
   PullRequestRef,
@@ -212,6 +213,45 @@ export function createOctokitPort(options: OctokitPortOptions): GitHubPort {
           if ((error as { status?: unknown }).status === 404) return "none";
           throw error;
         }
+      }),
+    listPullRequests: ({ base, state, head }) =>
+      call(
+        `GET /repos/${owner}/${repo}/pulls?state=${state}&base=${base}${head ? `&head=${head}` : ""}`,
+        async () => {
+          const raw = (await octokit.paginate(octokit.rest.pulls.list, {
+            owner,
+            repo,
+            base,
+            state,
+            ...(head ? { head: `${owner}:${head}` } : {}),
+            per_page: 100,
+          })) as Array<{
+            state?: string;
+            merged_at?: string | null;
+            number: number;
+            html_url?: string;
+            node_id?: string;
+            title?: string;
+            body?: string | null;
+            head?: { ref?: string };
+            labels?: Array<{ name?: string } | string>;
+          }>;
+          return raw.map((p): ListedPullRequest => ({
+            number: p.number,
+            state: p.state === "closed" ? "closed" : "open",
+            ...(p.merged_at ? { mergedAt: p.merged_at } : {}),
+            htmlUrl: p.html_url,
+            nodeId: p.node_id,
+            headRef: p.head?.ref ?? "",
+            title: p.title ?? "",
+            body: p.body ?? "",
+            labels: (p.labels ?? []).map((l) => (typeof l === "string" ? l : (l.name ?? ""))),
+          }));
+        },
+      ),
+    closePullRequest: (pullNumber) =>
+      call(`PATCH /repos/${owner}/${repo}/pulls/${pullNumber}`, async () => {
+        await octokit.rest.pulls.update({ owner, repo, pull_number: pullNumber, state: "closed" });
       }),
     addReaction: (commentId, reaction) =>
       call(`POST /repos/${owner}/${repo}/issues/comments/${commentId}/reactions`, async () => {

@@ -80,6 +80,19 @@ export interface OwnPullRequest {
   nodeId?: string;
 }
 
+/** A pull request as `GET /repos/{o}/{r}/pulls` lists it (the drift pull requests). */
+export interface ListedPullRequest extends OwnPullRequest {
+  state: "open" | "closed";
+  /** Set when a closed pull request was merged. */
+  mergedAt?: string;
+  /** The head branch (of this repository or a fork). */
+  headRef: string;
+  title: string;
+  body: string;
+  /** Label names. */
+  labels: string[];
+}
+
 /** Reactions GitHub accepts on a comment. */
 export type Reaction = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
 
@@ -116,6 +129,14 @@ export interface GitHubPort {
     body: string;
   }): Promise<OwnPullRequest>;
   updatePullRequest(pullNumber: number, update: { title: string; body: string }): Promise<void>;
+  /** The pull requests into `base` in `state` (all pages), only those from `head` (a branch of this repository) when given. */
+  listPullRequests(query: {
+    base: string;
+    state: "open" | "closed";
+    head?: string;
+  }): Promise<ListedPullRequest[]>;
+  /** Closes a pull request without merging it (`PATCH /pulls/{n}` with state closed). */
+  closePullRequest(pullNumber: number): Promise<void>;
   /** Turns on auto-merge (GraphQL `enablePullRequestAutoMerge`); throws when the repository does not allow it. */
   enableAutoMerge(pullRequestNodeId: string, mergeMethod: "MERGE" | "SQUASH" | "REBASE"): Promise<void>;
 }

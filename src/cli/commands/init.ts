@@ -72,8 +72,8 @@ on:
     - cron: "17 5 * * 1-5" # the drift check, weekdays 05:17 UTC
 
 permissions:
-  contents: write # commit task files and progress back
-  pull-requests: write # the sticky plan comment, the apply result, comment commands
+  contents: write # commit task files and progress back; push the drift branches
+  pull-requests: write # the sticky plan comment, the apply result, comment commands, the drift pull requests
   # id-token: write    # OIDC workload identity federation instead of a token
 
 concurrency: # one run at a time per branch, never cancelled half-way

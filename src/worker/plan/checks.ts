@@ -68,18 +68,27 @@ const kindOf = (e: JsonObject) =>
       : "service_principal_name";
 
 /** The job's direct grants (inherited ones skipped) and its owner. */
-function directGrants(current: JsonObject): { direct: Map<string, string>; owner?: JsonObject } {
+function directGrants(current: JsonObject): {
+  direct: Map<string, string>;
+  /** The direct grants as access_control_list entries (what a requirement would write to keep them). */
+  entries: JsonObject[];
+  owner?: JsonObject;
+} {
   const direct = new Map<string, string>();
+  const entries: JsonObject[] = [];
   let owner: JsonObject | undefined;
   for (const entry of (current.access_control_list as JsonObject[] | undefined) ?? []) {
     for (const p of (entry.all_permissions as JsonObject[] | undefined) ?? []) {
       if (p.inherited) continue;
       if (p.permission_level === "IS_OWNER")
         owner = { [kindOf(entry)]: principal(entry), permission_level: "IS_OWNER" };
-      else direct.set(principal(entry), String(p.permission_level));
+      else {
+        direct.set(principal(entry), String(p.permission_level));
+        entries.push({ [kindOf(entry)]: principal(entry), permission_level: String(p.permission_level) });
+      }
     }
   }
-  return owner ? { direct, owner } : { direct };
+  return owner ? { direct, entries, owner } : { direct, entries };
 }
 
 /** Desired direct grants vs. the job's (owner kept: a PUT must leave exactly one IS_OWNER). */
@@ -87,7 +96,7 @@ export async function comparePermissions(
   s: TaskScope,
   jobId: number,
   wanted: JsonObject[],
-): Promise<{ field?: FieldChange; put: JsonObject[] } | undefined> {
+): Promise<{ field?: FieldChange; put: JsonObject[]; workspace: JsonObject[] } | undefined> {
   let current: JsonObject;
   try {
     current = await s.ctx.options.workspace.getJobPermissions(jobId);
@@ -104,7 +113,7 @@ export async function comparePermissions(
     );
     return undefined;
   }
-  const { direct, owner } = directGrants(current);
+  const { direct, entries, owner } = directGrants(current);
   const grants = wanted.filter((w) => w.permission_level !== "IS_OWNER");
   const wantedMap = new Map(grants.map((w) => [principal(w), String(w.permission_level)]));
   const wantsOwner = wanted.find((w) => w.permission_level === "IS_OWNER");
@@ -116,11 +125,12 @@ export async function comparePermissions(
     ...wanted.filter((w) => w.permission_level !== "IS_OWNER" || w === wantsOwner),
     ...(!wantsOwner && owner ? [owner] : []),
   ];
-  if (same) return { put };
+  if (same) return { put, workspace: entries };
   const describe = (entries: Array<[string, string]>) =>
     entries.sort().map(([who, level]) => `${who}: ${level}`);
   return {
     put,
+    workspace: entries,
     field: {
       path: "access_control_list",
       kind: "change",

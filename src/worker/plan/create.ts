@@ -299,7 +299,7 @@ async function planExistingJob(
     {
       drift: driftFields,
       desired: normalizeJobSettings(desiredSettings),
-      ...(grants?.field ? { permissions: grants.put } : {}),
+      ...(grants?.field ? { permissions: grants.put, workspaceGrants: grants.workspace } : {}),
       // The copies the requirement does not keep are deleted first; then the kept job is updated as usual.
       ...(duplicates ? { duplicates, destructive: true } : {}),
     },
