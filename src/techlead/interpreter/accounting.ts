@@ -9,6 +9,9 @@
  *   - spans the ticket marks as exact: **bold**, `backticks`, "quotes" (checked verbatim, case-sensitive);
  *   - emails, UUIDs and other ids, paths (workspace, dbfs:, volumes, relative files), URLs;
  *   - numbers, clock times, dates, sizes (anything starting with a digit), except list markers ("1.", "2)");
+ *   - identifiers: snake_case words (`load_raw`), kebab-case with two hyphens or a digit (`code-search-index`);
+ *   - clock times and calendar words said in words: "half past six", "a quarter to ten", "seven o'clock", "noon",
+ *     "midnight", "first Monday", "twice", relative dates ("yesterday", "last week", "previous month");
  *   - time-zone words: IANA ids, abbreviations (ET, PST, IST, CET…);
  *   - verbs of change (pause, rename, remove, add, only, instead, except…) and Jobs API concept words (cluster,
  *     workers, retry, timeout, email, notify, tag, parameter, holiday, every other…): `CHANGE_WORDS`, `CONCEPT_WORDS`.
@@ -152,6 +155,12 @@ const URL_RE = /\bhttps?:\/\/[^\s,;'"`()<>]+/g;
 const PATH_RE = /(?:\b(?:dbfs|s3|abfss|gs|file):\/?)?(?<![\w.])\/?(?:[\w.@-]+\/)+[\w.@-]+\/?/g;
 const UUID_RE = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 const NUMBER_RE = /(?<![\w@.:/-])#?\d[\w:.,-]*/g;
+/** snake_case, or kebab-case with two hyphens or a digit: names, keys and ids written without marks. */
+const IDENTIFIER_RE =
+  /(?<![\w./@:-])(?:[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+|[A-Za-z0-9]+(?:-[A-Za-z0-9]+){2,}|[A-Za-z]+(?:-[A-Za-z]*\d[A-Za-z0-9]*)+)(?![\w/@-])/g;
+/** Times and calendar words said in words (the schedule grammar reads them; left over, they ask). */
+const SPOKEN_TIME_RE =
+  /\b(?:a\s+)?(?:half|quarter)\s+(?:past|to)\s+\w+|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+o'?clock\b|\b(?:noon|midday|midnight)\b|\b(?:first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:twice|thrice)\b|\byesterday\b|\b(?:last|previous|past|next)\s+(?:\d+\s+)?(?:days?|weeks?|months?|quarters?|years?)\b/gi;
 const WORD_RE = /[A-Za-z][A-Za-z-]*/g;
 
 const CHANGE = new Set(CHANGE_WORDS);
@@ -182,6 +191,7 @@ export function requirementTokens(text: string, line?: number): Token[] {
   for (const m of text.matchAll(PATH_RE)) if (/\//.test(m[0]) && m[0].length > 2) add("path", m[0], m.index);
   for (const m of text.matchAll(EMAIL_RE)) add("email", m[0], m.index);
   for (const m of text.matchAll(UUID_RE)) add("id", m[0], m.index);
+  for (const m of text.matchAll(SPOKEN_TIME_RE)) add("number", m[0], m.index);
   for (const z of zoneMentions(text)) add("zone", z.words, z.index);
   const listMarker = /^\s*(?:[-*•+]\s+)?\d+[.)]\s/.exec(text);
   for (const m of text.matchAll(NUMBER_RE)) {
@@ -190,6 +200,7 @@ export function requirementTokens(text: string, line?: number): Token[] {
     if (/\b(?:step|task|stage|phase|part)\s+$/i.test(text.slice(0, m.index))) continue;
     add("number", m[0].replace(/^#/, ""), m.index);
   }
+  for (const m of text.matchAll(IDENTIFIER_RE)) add("id", m[0], m.index);
   // Calendars Quartz cannot express: no field can consume these, so they always ask.
   for (const m of text.matchAll(
     /\bevery\s+(?:other|second|alternate)\b|\b(?:public\s+|bank\s+)?holidays?\b|\bfortnight(?:ly)?\b|\bbi-?weekly\b/gi,
@@ -227,8 +238,10 @@ function occursIn(token: string, text: string, caseSensitive: boolean): boolean 
 
 function isAccounted(token: Token, provenance: string[], values: string[]): boolean {
   if (token.kind === "marked") {
+    // Verbatim and whole: `boat_performance` is not accounted by a task key "01_boat_performance".
     const t = token.text;
-    if (provenance.some((p) => p.includes(t)) || values.some((v) => v.includes(t))) return true;
+    if (provenance.some((p) => occursIn(t, p, true)) || values.some((v) => v === t || occursIn(t, v, true)))
+      return true;
     // A marked span holding a key=value pair or a path is accounted when its parts are.
     const parts = requirementTokens(t).filter((p) => p.kind !== "marked");
     return parts.length > 0 && parts.every((p) => isAccounted(p, provenance, values));
@@ -259,6 +272,8 @@ function segmentOf(text: string, at: number): string {
  */
 const STATE_RE: RegExp[] = [
   /\b(?:currently|presently|right now|at the moment|normally|usually|typically|already|used to)\b[^,.;!?]*/gi,
+  // "the backfill finished last week", "it failed yesterday": a past event, not a date to run for.
+  /\b(?:[a-z]+ed|was|were|ran|did|had|went|began|broke)\s+(?:[a-z]+\s+){0,2}(?:yesterday|(?:last|previous|past)\s+\w+)\b/gi,
   /\bfrom\s+\S+(?=\s+to\b)/gi,
   // "manual only", "on demand": no schedule (an answer with a schedule would use the words).
   /\b(?:manual(?:ly)?\s+only|only\s+manually|on\s+demand|by\s+hand)\b/gi,
@@ -290,11 +305,12 @@ function lineLeftovers(
   const hardOk = tokens.filter((t) => HARD.has(t.kind) && isAccounted(t, byKind(t), values));
   const pieces = provenance.flatMap((p) => p.split(/\s*…\s*/)).filter((p) => p.trim().length >= 4);
   const covered = (seg: string) =>
-    hardOk.some((t) => seg.includes(t.text)) ||
-    pieces.some(
-      (p) =>
-        seg.toLowerCase().includes(p.toLowerCase()) || p.toLowerCase().includes(seg.trim().toLowerCase()),
-    );
+    seg.trim().length > 0 &&
+    (hardOk.some((t) => seg.includes(t.text)) ||
+      pieces.some(
+        (p) =>
+          seg.toLowerCase().includes(p.toLowerCase()) || p.toLowerCase().includes(seg.trim().toLowerCase()),
+      ));
   const left: Token[] = [];
   const state = stateSpans(text);
   for (const t of tokens) {
@@ -330,7 +346,9 @@ function insteadAccounted(
   values: string[],
 ): boolean {
   const old = /^instead\s+of\s+(\S+)/i.exec(rest)?.[1];
-  if (!old || !covered(seg)) return false;
+  if (!covered(seg)) return false;
+  // "Can it run at noon instead?": the old value is whatever the job has now, replaced by the field that used the clause.
+  if (!old) return /^instead\s*(?:[.?!]|$)/i.test(rest);
   const oldTokens = requirementTokens(old).filter((t) => HARD.has(t.kind));
   return oldTokens.every((t) => !values.includes(t.text));
 }

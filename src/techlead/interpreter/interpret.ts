@@ -13,7 +13,7 @@ import type {
   WorkspaceJob,
 } from "../../domain/model.js";
 import type { InterpretContext, RequirementDoc, TechLeadTools } from "../types.js";
-import { ANY_TASK, EXTRACTORS, THE_TASK } from "./extractors.js";
+import { ANY_TASK, EXTRACTORS, THE_TASK, jobNameIntroductions } from "./extractors.js";
 import { emptyReading, source, type Reading, type Step } from "./reading.js";
 import { mergeIntoQuartz, needsTime, toQuartz } from "./schedule.js";
 import { readSteps, resolveStepRef } from "./steps.js";
@@ -57,9 +57,20 @@ export function analyzeProseText(
     reading.tableUpdate ||
     reading.continuous
   );
+  // A name the words introduce as the job to create ("make a job X that…", "Job: **X**") that no existing job has
+  // is the new job's name, not an unknown job to change.
+  const unresolved = target.unresolved?.toLowerCase();
+  const introduced =
+    unresolved && !target.job && !target.candidates.length && (newCode || hasSchedule)
+      ? jobNameIntroductions(prose, existingJobs).find(
+          (n) => unresolved.includes(n.value.toLowerCase()) || n.value.toLowerCase().includes(unresolved),
+        )
+      : undefined;
   const intent: IntentReading = forceIntent
     ? { intent: forceIntent, words: runVerbWords(prose) }
-    : readIntent(prose, target, newCode, hasSchedule, !!s.time);
+    : introduced
+      ? { intent: "create", words: introduced.words, line: introduced.line }
+      : readIntent(prose, target, newCode, hasSchedule, !!s.time);
   readSteps(reading, existingJobs, intent.intent === "update" ? "update" : "create", pendingJobs);
   if (intent.intent === "update" && target.job) {
     // In an update, a path the job already runs names the job; it is not a new step.
