@@ -112,6 +112,14 @@ const CONCEPT_WORDS = [
   "success",
   "succeeds",
   "succeeded",
+  // Order of steps: a dependency the words state and no depends_on used is a lost requirement.
+  "after",
+  "before",
+  "then",
+  "finished",
+  "finishes",
+  "completes",
+  "completed",
 ];
 
 /** Zone abbreviations and region words a ticket may use; IANA ids are found by pattern. */
@@ -164,6 +172,7 @@ const SPOKEN_TIME_RE =
 const WORD_RE = /[A-Za-z][A-Za-z-]*/g;
 
 const CHANGE = new Set(CHANGE_WORDS);
+const SEQUENCE = new Set(["after", "before", "then", "finished", "finishes", "completes", "completed"]);
 const CONCEPT = new Set(CONCEPT_WORDS);
 const ZONES = new Set(ZONE_WORDS);
 
@@ -240,8 +249,8 @@ function isAccounted(token: Token, provenance: string[], values: string[]): bool
   if (token.kind === "marked") {
     // Verbatim and whole: `boat_performance` is not accounted by a task key "01_boat_performance".
     const t = token.text;
-    if (provenance.some((p) => occursIn(t, p, true)) || values.some((v) => v === t || occursIn(t, v, true)))
-      return true;
+    const whole = new RegExp(`(?<![A-Za-z0-9_])${escape(t)}(?![A-Za-z0-9_])`);
+    if (provenance.some((p) => whole.test(p)) || values.some((v) => whole.test(v))) return true;
     // A marked span holding a key=value pair or a path is accounted when its parts are.
     const parts = requirementTokens(t).filter((p) => p.kind !== "marked");
     return parts.length > 0 && parts.every((p) => isAccounted(p, provenance, values));
@@ -311,6 +320,12 @@ function lineLeftovers(
         (p) =>
           seg.toLowerCase().includes(p.toLowerCase()) || p.toLowerCase().includes(seg.trim().toLowerCase()),
       ));
+  const coveredByWords = (seg: string) =>
+    seg.trim().length > 0 &&
+    pieces.some(
+      (p) =>
+        seg.toLowerCase().includes(p.toLowerCase()) || p.toLowerCase().includes(seg.trim().toLowerCase()),
+    );
   const left: Token[] = [];
   const state = stateSpans(text);
   for (const t of tokens) {
@@ -330,6 +345,12 @@ function lineLeftovers(
       continue;
     }
     if (provenance.some((p) => occursIn(t.text, p, false))) continue;
+    // An order word ("after", "then") is used only by a field whose words hold it or its clause (a depends_on),
+    // not by an id in the same clause that another field used.
+    if (SEQUENCE.has(t.text)) {
+      if (!coveredByWords(seg)) left.push(t);
+      continue;
+    }
     if (t.kind === "concept" && covered(seg)) continue;
     if (t.kind === "change" && t.text === "only" && covered(text.slice(t.at + 4, t.at + seg.length)))
       continue;

@@ -210,7 +210,18 @@ const JOB_NAME_PHRASES: Array<{ name: string; re: RegExp; unquotedNeedsMark: boo
     re: new RegExp(
       String.raw`\b(?:create|set\s*up|setup|make)\s+\`?` +
         TOKEN_NAME +
-        String.raw`\`?\s+(?:which|that|to|job)\b`,
+        String.raw`\`?\s+(?:which|that|to|job|from|with|using|running)\b`,
+      "i",
+    ),
+    unquotedNeedsMark: true,
+  },
+  {
+    // "Create code-search-index: python wheel …", "set up orders_v2 — runs …"
+    name: "create-token-colon",
+    re: new RegExp(
+      String.raw`(?:^|[.!?]\s+)\s*(?:(?:please|pls|can\s+you|could\s+you)\s+)?(?:create|set\s*up|setup|make|add)\s+(?:a\s+)?(?:new\s+)?\`?` +
+        TOKEN_NAME +
+        String.raw`\`?\s*(?::|—|–|\s-\s)`,
       "i",
     ),
     unquotedNeedsMark: true,
@@ -272,14 +283,25 @@ function readJobName(prose: Prose, existingJobs: WorkspaceJob[]): Sourced<string
 
 export const EXTRACTORS: Extractor[] = [
   {
-    // "Job parameters:" / "with these parameters:" followed by "- name: value" lines (text.ts parameterList).
+    // "Job parameters:" / "Named parameters:" / "Notebook params:" / "with these parameters:" followed by
+    // "- name: value" or "name=value" lines or a markdown table (text.ts parameterList).
     name: "parameter-list",
-    fields: ["parameters", "job_parameters"],
+    fields: [
+      "parameters",
+      "job_parameters",
+      "tasks[].python_wheel_task.named_parameters",
+      "tasks[].notebook_task.base_parameters",
+    ],
     extract(r) {
       for (const p of parameterList(r.prose)) {
         const v = { name: p.key, value: p.value, words: p.words, line: p.line };
-        r.jobParameters.push(v);
-        r.runParameters.push({ ...v });
+        // "Named parameters:" (a wheel's keyword arguments) and "Notebook params:" lists fill those fields.
+        if (p.kind === "named") r.wheelNamed.push(v);
+        else if (p.kind === "notebook") r.notebookParameters.push(v);
+        else {
+          r.jobParameters.push(v);
+          r.runParameters.push({ ...v });
+        }
       }
     },
   },

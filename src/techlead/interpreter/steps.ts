@@ -31,6 +31,9 @@ function lineRefs(
   for (const m of text.matchAll(WORKSPACE_PATH_RE)) {
     const path = trimPath(m[0]);
     if (path.startsWith("/Volumes/") && !/\.(py|sql)$/.test(path)) continue; // a storage location, not code
+    // A data or config file is never code to run, and "config=/…" is a parameter's value.
+    if (/\.(?:ya?ml|json|txt|csv|conf|cfg|ini|whl|jar|toml|parquet)$/i.test(path)) continue;
+    if (/[\w-]\s*=\s*`?$/.test(text.slice(0, m.index))) continue;
     if (/\b(?:project|profiles?)\s+dir(?:ectory)?\s*[:=]?\s*`?$/i.test(text.slice(0, m.index))) continue; // dbt directories
     const kind: StepKind = path.endsWith(".py") ? "python" : path.endsWith(".sql") ? "sql_file" : "notebook";
     refs.push({ kind, start: m.index, end: m.index + m[0].length, words: path, fields: { path } });
@@ -178,7 +181,7 @@ function labelBefore(segment: string, jobName?: string): { name?: string; key?: 
     const last = backticks[backticks.length - 1];
     const between = segment.slice(last.index + last[0].length);
     if (
-      /^\s*(?:\(|=|:|-|–|—|->|(?:that\s+|which\s+)?(?:runs?|running|executes?|runs\s+the)\b|is\b)?\s*(?:(?:the\s+)?(?:notebook|file|script|python file)\s*)?[(:=]?\s*$/i.test(
+      /^\s*(?:\(|=|:|-|–|—|->|is\b)?\s*(?:(?:that\s+|which\s+)?(?:runs?|running|executes?|triggers?|refresh(?:es)?)\b)?\s*(?:(?:the\s+|a\s+)?(?:dlt\s+|sdp\s+)?(?:notebook|file|script|python file|sql file)\s*)?[(:=]?\s*$/i.test(
         between,
       )
     )
@@ -277,7 +280,9 @@ function labelAfter(text: string): { name?: string; key?: string; length?: numbe
   const m =
     /^\s*[,(]?\s*(?:(?:as\s+)?(?:the\s+|a\s+)?(?:step|task)\s*(?:name|key|called|named)?|call(?:ed)?\s+(?:it|the\s+(?:step|task))|named|as)\s*[:=]?\s*(?:["“]([A-Za-z][^"”]{0,60})["”]|`([\w-]+)`)/i.exec(
       text,
-    );
+    ) ??
+    // "/Repos/x/wind (`wind_conditions`)": a backticked key alone in parentheses right after the code.
+    /^\s*\(\s*()`([\w-]+)`\s*\)/.exec(text);
   if (!m) return {};
   return m[2] ? { key: m[2], length: m[0].length } : { name: m[1].trim(), length: m[0].length };
 }
@@ -286,7 +291,7 @@ function labelAfter(text: string): { name?: string; key?: string; length?: numbe
 function afterPhrases(text: string): string[] {
   const out: string[] = [];
   const after =
-    /\b(?:runs?\s+|only\s+)?(?:after|depends on|following|once)\s+(?:the\s+)?((?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?)(?:\s*(?:,|and|&)\s*(?:the\s+)?(?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?))*)(?=\s+(?:is|are|has|have)\s+(?:done|finished|complete|completed|succeeded)|\s+(?:finishes|finish|completes|succeeds|is done)|\s*[,.;)]|\s*$)/gi;
+    /\b(?:runs?\s+|only\s+)?(?:after|depends on|following|once)\s+(?:the\s+)?((?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?)(?:\s*(?:,|and|&)\s*(?:the\s+)?(?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?))*)(?=\s+(?:is|are|has|have)\s+(?:done|finished|complete|completed|succeeded)|\s+(?:finishes|finish|completes|succeeds|is done)|\s*[,.;)?!]|\s*$)/gi;
   for (const m of text.matchAll(after)) {
     for (const part of m[1].split(/\s*(?:,|\band\b|&)\s*/)) {
       const p = part
