@@ -502,15 +502,9 @@ export const EXTRACTORS: Extractor[] = [
           );
         // A clause without an event word takes the event of the next clause of the same sentence ("email X, when it fails").
         let events = eventsOf(c.text);
-        if (!events.length && emails.length) {
-          const next = all[i + 1];
-          if (
-            next &&
-            next.sentence === c.sentence &&
-            !(next.text.replace(/\/\S+/g, " ").match(EMAIL_RE) ?? []).length
-          )
-            events = eventsOf(next.text);
-        }
+        const noEmails = (x: Clause | undefined) =>
+          !!x && x.sentence === c.sentence && !(x.text.replace(/\/\S+/g, " ").match(EMAIL_RE) ?? []).length;
+        if (!events.length && emails.length && noEmails(all[i + 1])) events = eventsOf(all[i + 1].text);
         const event = events.includes("on_failure") ? "on_failure" : events[0];
         if (event === "on_duration_warning_threshold_exceeded") {
           const d = parseDuration(c.text);
@@ -522,6 +516,9 @@ export const EXTRACTORS: Extractor[] = [
             r.removeEmails.push({ value: email, words: c.text, line: c.line, ...(event ? { event } : {}) });
             continue;
           }
+          // "alice@example.com should still get them": a recipient kept as it is (the accounting checks that the
+          // job has it today).
+          if (!event && /\b(?:still|keep|keeps|continue|remain)\b/i.test(c.text)) continue;
           if (!event) {
             r.questions.push(
               `When should ${email} be emailed — on failure, on success, on start, or when a run is too long? ("${c.text}")`,
