@@ -681,10 +681,20 @@ export const EXTRACTORS: Extractor[] = [
         /\b(?:only|just)\s+(?:the\s+)?(?:tasks?\s+|steps?\s+)?`?([\w-]+)`?(?:\s+(?:task|step))?\b/i,
       );
       // "rerun the clean and publish tasks", "the a, b and c steps": several tasks.
-      const several = firstMatch(
-        r,
-        /\b(?:only|just|the)\s+`?([\w-]+)`?((?:\s*,\s*`?[\w-]+`?)*\s+and\s+`?[\w-]+`?)\s+(?:tasks|steps)\b/i,
-      );
+      const several =
+        firstMatch(
+          r,
+          /\b(?:only|just|the)\s+`?([\w-]+)`?((?:\s*,\s*`?[\w-]+`?)*\s+and\s+`?[\w-]+`?)\s+(?:tasks|steps)\b/i,
+        ) ??
+        // "tasks load_raw and load_gold only", "only the tasks a, b and c"
+        firstMatch(
+          r,
+          /\b(?:tasks|steps)\s+`?([\w-]+)`?((?:\s*,\s*`?[\w-]+`?)*\s+and\s+`?[\w-]+`?)\s+only\b|\bonly\s+(?:the\s+)?(?:tasks|steps)\s+`?([\w-]+)`?((?:\s*,\s*`?[\w-]+`?)*\s+and\s+`?[\w-]+`?)/i,
+        );
+      if (several && several.m[1] === undefined) {
+        several.m[1] = several.m[3];
+        several.m[2] = several.m[4];
+      }
       if (several) {
         for (const name of `${several.m[1]} ${several.m[2]}`.split(/\s*,\s*|\s+and\s+|\s+/).filter(Boolean))
           r.runOnly.push({ value: name.replace(/`/g, ""), words: several.m[0], line: several.line });
@@ -760,7 +770,7 @@ export const EXTRACTORS: Extractor[] = [
   },
   {
     name: "task-edits",
-    fields: ["tasks[] (remove)", "tasks[].notebook_task.notebook_path (repoint)"],
+    fields: ["tasks[] (remove)", "job_clusters[] (remove)", "tasks[].notebook_task.notebook_path (repoint)"],
     extract(r) {
       for (const c of clauses(r.prose)) {
         const rm =
@@ -768,6 +778,17 @@ export const EXTRACTORS: Extractor[] = [
           /\b(?:remove|drop|delete|get rid of)\s+(?:the\s+)?`?([\w-]+)`?\s+(?:task|step)\b/i.exec(c.text) ??
           /\b(?:don'?t|do not|no longer)\s+need\s+(?:the\s+)?`?([\w-]+)`?\s+(?:task|step)\b/i.exec(c.text);
         if (rm) r.removeTasks.push({ value: rm[1], words: rm[0], line: c.line });
+        // "remove the `big_cluster` job cluster", "drop job cluster etl", "drop its job cluster"
+        const rmCluster =
+          /\b(?:remove|drop|delete|get rid of)\s+(?:its|the)\s+()job[\s_-]cluster\b(?!\s+`?[\w-]+`?\s+(?:from|of|in)\b|\s+`)/i.exec(
+            c.text,
+          ) ??
+          /\b(?:remove|drop|delete|get rid of)\s+(?:the\s+)?`?([\w-]+)`?\s+job[\s_-]cluster\b/i.exec(
+            c.text,
+          ) ??
+          /\b(?:remove|drop|delete|get rid of)\s+(?:the\s+)?job[\s_-]cluster\s+`?([\w-]+)`?/i.exec(c.text);
+        if (rmCluster && !/^(?:the|its|a)$/i.test(rmCluster[1]))
+          r.removeJobClusters.push({ value: rmCluster[1], words: rmCluster[0], line: c.line });
         const path = c.text.match(WORKSPACE_PATH_RE);
         const task = taskOfClause(c.text);
         if (
