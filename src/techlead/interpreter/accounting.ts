@@ -249,7 +249,7 @@ function isAccounted(token: Token, provenance: string[], values: string[]): bool
   if (token.kind === "marked") {
     // Verbatim and whole: `boat_performance` is not accounted by a task key "01_boat_performance".
     const t = token.text;
-    const whole = new RegExp(`(?<![A-Za-z0-9_])${escape(t)}(?![A-Za-z0-9_])`);
+    const whole = new RegExp(`(?<![\\w@.-])${escape(t)}(?![\\w@-]|\\.\\w)`);
     if (provenance.some((p) => whole.test(p)) || values.some((v) => whole.test(v))) return true;
     // A marked span holding a key=value pair or a path is accounted when its parts are.
     const parts = requirementTokens(t).filter((p) => p.kind !== "marked");

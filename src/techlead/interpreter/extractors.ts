@@ -561,7 +561,7 @@ export const EXTRACTORS: Extractor[] = [
       for (const l of r.prose.lines) {
         // "tagged k=v" / "with tag k=v" name an existing job; those are targets, not new tags.
         const m =
-          /\b(?:add\s+(?:the\s+)?tags?|tags?\s*:|tag\s+it(?:\s+with)?|tags?(?=\s+[\w.-]+\s*[=:]))\s*([^\n]*)/i.exec(
+          /\b(?:add\s+(?:the\s+)?tags?|tags?\s*:|tag\s+it(?:\s+with)?|tag\s+(?:the\s+)?job\b[^=\n]*?\bwith(?=\s+[\w.-]+\s*[=:])|tags?(?=\s+[\w.-]+\s*[=:]))\s*([^\n]*)/i.exec(
             l.text,
           );
         if (!m || /\b(tagged|with (?:the )?tag)\b/i.test(l.text.slice(0, m.index + 12))) continue;

@@ -38,6 +38,18 @@ function lineRefs(
     const kind: StepKind = path.endsWith(".py") ? "python" : path.endsWith(".sql") ? "sql_file" : "notebook";
     refs.push({ kind, start: m.index, end: m.index + m[0].length, words: path, fields: { path } });
   }
+  // Other absolute workspace paths the words call code: "the notebook /Production/MakeFeatures".
+  for (const m of text.matchAll(
+    /\b(?:notebook|python\s+file|python\s+script|script)\s+(?:at\s+)?`?(\/[A-Za-z][\w.-]*(?:\/[\w.@-]+)+)/gi,
+  )) {
+    const path = trimPath(m[1]);
+    const start = m.index + m[0].indexOf(m[1]);
+    if (refs.some((r) => r.start <= start && start < r.end)) continue;
+    if (/^\/(?:Workspace|Repos|Users|Shared|Volumes|dbfs)\//i.test(path)) continue;
+    if (/\.(?:ya?ml|json|txt|csv|conf|cfg|ini|whl|jar|toml|parquet)$/i.test(path)) continue;
+    const kind: StepKind = path.endsWith(".py") ? "python" : path.endsWith(".sql") ? "sql_file" : "notebook";
+    refs.push({ kind, start, end: start + m[1].length, words: path, fields: { path } });
+  }
   // Code files in DBFS or cloud storage ("dbfs:/jobs/x/snapshot.py", "s3://bucket/scripts/run.py").
   for (const m of text.matchAll(
     /(?<![\w/])(?:dbfs:|s3a?:\/|abfss:\/|gs:\/|wasbs:\/)\/[^\s,;'"`()]+\.(?:py|sql)\b/g,
@@ -113,7 +125,12 @@ function lineRefs(
       words: pipeline[0],
       fields: {
         pipelineId: pipeline[1],
-        fullRefresh: /\bfull[\s_-]?refresh\b/i.test(text) ? true : undefined,
+        // "with a full refresh" → true; "no full refresh", "without a full refresh", "not a full refresh" → the default.
+        fullRefresh:
+          /\bfull[\s_-]?refresh\b/i.test(text) &&
+          !/\b(?:no|not|without|never|don'?t|do\s+not|skip)\s+(?:\w+\s+){0,2}full[\s_-]?refresh\b/i.test(text)
+            ? true
+            : undefined,
       },
     });
   }
@@ -373,6 +390,21 @@ export function readSteps(
       reading.prose.text,
     );
   if (order && reading.steps.length > 1) reading.sequential = { value: true, words: order[0] };
+  // The single step of a job whose key the ticket states apart from the code: "task key should be `test`",
+  // "task name run_pipeline", "Task key `dashboard_task`". Verbatim (INTERPRETATION.md: explicit beats derived).
+  const only = reading.steps.length === 1 ? reading.steps[0] : undefined;
+  const written = (key: string) =>
+    new RegExp(`(?<![\\w-])${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`).test(reading.prose.text);
+  if (only && only.kind !== "run_job" && !written(only.key)) {
+    const stated =
+      /\b(?:task|step)[\s_-]?(?:key|name)\s*(?:should\s+be|is|will\s+be|=|:)?\s*(?:`([\w-]+)`|([a-z][a-z0-9]*(?:[_-][a-z0-9]+)+)\b)/i.exec(
+        reading.prose.text,
+      );
+    if (stated) {
+      only.key = stated[1] ?? stated[2];
+      only.name = only.key;
+    }
+  }
   dedupeKeys(reading.steps);
 }
 
