@@ -307,6 +307,7 @@ function lineLeftovers(
   values: string[],
   sent: string[],
   zoneProvenance: string[],
+  orderedSteps: string[] = [],
 ): Token[] {
   const tokens = requirementTokens(text, line);
   // A zone word is used only by a time-zone field (chrono may echo "6am IST" in a schedule's words).
@@ -348,7 +349,8 @@ function lineLeftovers(
     // An order word ("after", "then") is used only by a field whose words hold it or its clause (a depends_on),
     // not by an id in the same clause that another field used.
     if (SEQUENCE.has(t.text)) {
-      if (!coveredByWords(seg)) left.push(t);
+      // …or by a step in the clause that got a depends_on ("then the notebook /x … after landing").
+      if (!coveredByWords(seg) && !orderedSteps.some((w) => w.length >= 4 && seg.includes(w))) left.push(t);
       continue;
     }
     if (t.kind === "concept" && covered(seg)) continue;
@@ -387,6 +389,13 @@ export function unaccountedWords(
   const entries: FieldSource[] = items.flatMap((i) => i.explanation ?? []);
   const provenance = entries.map((e) => e.words);
   const zoneProvenance = entries.filter((e) => /timezone|zone/.test(e.field)).map((e) => e.words);
+  // The words of every step that waits for another (its code path or label), for order words in its clause.
+  const waiting = new Set(
+    entries.map((e) => /^tasks\[([^\]]+)\]\.depends_on$/.exec(e.field)?.[1]).filter((k) => k !== undefined),
+  );
+  const orderedSteps = entries
+    .filter((e) => waiting.has(/^tasks\[([^\]]+)\]$/.exec(e.field)?.[1] ?? "\u0000"))
+    .flatMap((e) => e.words.split(/\s*(?:…|:)\s+/));
   const targets = new Set(items.map((i) => i.target?.job_id).filter((id) => id !== undefined));
   const current = existingJobs
     .filter((j) => targets.has(j.job_id))
@@ -396,7 +405,7 @@ export function unaccountedWords(
   const out: Array<{ line?: number; tokens: string[] }> = [];
   for (const l of prose.lines) {
     // A prose line may join wrapped file lines: each word is quoted with the file line it is on.
-    for (const t of lineLeftovers(l.text, l.line, provenance, values, sent, zoneProvenance)) {
+    for (const t of lineLeftovers(l.text, l.line, provenance, values, sent, zoneProvenance, orderedSteps)) {
       const line = lineIn(l, t.at);
       const group = out.find((o) => o.line === line) ?? out[out.push({ line, tokens: [] }) - 1];
       if (!group.tokens.includes(t.text)) group.tokens.push(t.text);
