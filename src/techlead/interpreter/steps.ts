@@ -198,7 +198,7 @@ function labelBefore(segment: string, jobName?: string): { name?: string; key?: 
     const last = backticks[backticks.length - 1];
     const between = segment.slice(last.index + last[0].length);
     if (
-      /^\s*(?:\(|=|:|-|–|—|->|is\b)?\s*(?:(?:that\s+|which\s+)?(?:runs?|running|executes?|triggers?|refresh(?:es)?)\b)?\s*(?:(?:the\s+|a\s+)?(?:dlt\s+|sdp\s+)?(?:notebook|file|script|python file|sql file)\s*)?[(:=]?\s*$/i.test(
+      /^\s*(?:\(|=|:|-|–|—|->|is\b)?\s*(?:(?:that\s+|which\s+)?(?:runs?|running|executes?|triggers?|refresh(?:es)?)\b)?\s*(?:(?:the\s+|a\s+)?(?:dlt\s+|sdp\s+)?(?:notebook|file|script|python file|sql file)\s*|the\s+|a\s+)?[(:=]?\s*$/i.test(
         between,
       )
     )
