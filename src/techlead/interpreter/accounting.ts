@@ -202,6 +202,13 @@ export function requirementTokens(text: string, line?: number): Token[] {
   for (const m of text.matchAll(UUID_RE)) add("id", m[0], m.index);
   for (const m of text.matchAll(SPOKEN_TIME_RE)) add("number", m[0], m.index);
   for (const z of zoneMentions(text)) add("zone", z.words, z.index);
+  // "(Brazil time)", "6am Lagos time": a place named as a time zone that no zone table knows still needs a field.
+  for (const m of text.matchAll(
+    /\(\s*(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?)\s+time\s*\)|(?:\d\s*(?:[ap]\.?m\.?)?|\bhour|\bnoon|\bmidnight)\s+(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?)\s+time\b/gu,
+  )) {
+    const place = m[1] ?? m[2];
+    add("zone", place, m.index + m[0].indexOf(place));
+  }
   const listMarker = /^\s*(?:[-*•+]\s+)?\d+[.)]\s/.exec(text);
   for (const m of text.matchAll(NUMBER_RE)) {
     if (listMarker && m.index < listMarker[0].length) continue;
@@ -254,6 +261,14 @@ function isAccounted(token: Token, provenance: string[], values: string[]): bool
     // A marked span holding a key=value pair or a path is accounted when its parts are.
     const parts = requirementTokens(t).filter((p) => p.kind !== "marked");
     return parts.length > 0 && parts.every((p) => isAccounted(p, provenance, values));
+  }
+  // An address is used only as itself: not by a path that happens to contain it ("/Users/ana@x.com/train.py").
+  if (token.kind === "email") {
+    const alone = new RegExp(`(?<![\\w/.@-])${escape(token.text)}(?![\\w@-]|\\.\\w)`, "i");
+    return (
+      provenance.some((p) => alone.test(p)) ||
+      values.some((v) => v.toLowerCase() === token.text.toLowerCase())
+    );
   }
   const caseSensitive = token.kind === "zone";
   if (provenance.some((p) => occursIn(token.text, p, caseSensitive))) return true;

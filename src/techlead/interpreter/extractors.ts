@@ -216,6 +216,12 @@ const JOB_NAME_PHRASES: Array<{ name: string; re: RegExp; unquotedNeedsMark: boo
     unquotedNeedsMark: true,
   },
   {
+    // A ticket opening with the job's name as a title: "Test_Train_Serverless — serverless, one task …"
+    name: "title-token",
+    re: new RegExp(String.raw`^\s*\`?` + TOKEN_NAME + String.raw`\`?\s*(?:—|–|\s-\s)`, "i"),
+    unquotedNeedsMark: true,
+  },
+  {
     // "Create code-search-index: python wheel …", "set up orders_v2 — runs …"
     name: "create-token-colon",
     re: new RegExp(
@@ -651,12 +657,12 @@ export const EXTRACTORS: Extractor[] = [
         // Command-line arguments of a wheel entry point or a Python file: "with parameters --env prod --full false".
         if (/\bwheel\b|\.py\b/i.test(l.text)) {
           const args =
-            /\b(?:with\s+)?(?:param(?:eter)?s|arg(?:ument)?s)\s*:?\s*((?:--?[\w-]+(?:[ =][^\s.,-][^\s,]*)?\s*)+)/i.exec(
-              l.text,
+            /\b(?:with\s+)?(?:(?:one|an?|the)\s+)?(?:param(?:eter)?s?|arg(?:ument)?s?)\s*:?\s*((?:`?--?[\w-]+(?:[ =][^\s.,`-][^\s,`]*)?`?\s*)+)/i.exec(
+              l.text.replace(/`(--?[\w-]+=\{\{[^}]*\}\})`/g, " $1 "),
             );
           if (args)
             r.cliArgs = {
-              value: args[1].trim().replace(/\.$/, "").split(/\s+/),
+              value: args[1].replace(/`/g, "").trim().replace(/\.$/, "").split(/\s+/),
               words: args[0].trim(),
               line: l.line,
             };
@@ -763,7 +769,7 @@ export const EXTRACTORS: Extractor[] = [
       }
       const user = firstMatch(
         r,
-        /\brun(?:s|ning)?\s+as\s+(?:user\s+)?([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})/i,
+        /\brun(?:s|ning)?\s+(?:it\s+|the\s+job\s+)?as\s+(?:the\s+)?(?:user\s+)?([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})/i,
       );
       if (user) r.runAs = { value: { user_name: user.m[1] }, words: user.m[0], line: user.line };
     },

@@ -257,7 +257,7 @@ export function readIntent(
   const rename = hit(/\brename\b/i);
   if (rename && target.job) return { intent: "update", words: rename.words, line: rename.line };
   const createCue = hit(
-    /\b(new job|create|set up|setup|need a (?:new )?job|job name\s*:|we need a job|can we get|schedule\s+\/)\b/i,
+    /\b(new job|create|set up|setup|need a (?:new )?job|job name\s*:|we need a job|can we get|schedule\s+\/|add (?:a |the )?(?:new )?job\b(?!\s+(?:cluster|param|tag)))\b/i,
   );
   // run: a sentence that starts with the run verb (a request, not "we'll trigger it manually"), no schedule, no new code
   const runVerb = hit(

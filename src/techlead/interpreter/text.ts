@@ -206,16 +206,17 @@ const LIST_ITEM = /^\s*(?:[-*•+]\s|\d+[.)]\s|#)/;
  * Whether physical line `next` continues the sentence of `prev`. Never after a sentence end or before a list
  * item; a list item continues only on an indented line. In a hard-wrapped paragraph (every line but the last
  * about as long as the longest) an unfinished line continues; elsewhere ("one fact per line" tickets) only a
- * line ending on a word no sentence ends with ("…called", "…after the") does, and so does a line opening with "("
- * or a path.
+ * line ending on a word no sentence ends with ("…called", "…after the") does, and so does a line opening with "(",
+ * a path, or "as", "which", "that", "with".
  */
 function continues(prev: string, next: string, wrapped: boolean): boolean {
   const p = prev.trimEnd();
   if (!p || /[.!?;]$/.test(p) || LIST_ITEM.test(next)) return false;
   if (LIST_ITEM.test(prev)) return /^\s{2,}\S/.test(next) || DANGLING.test(p);
-  // A line opening with "(" or a path finishes the sentence above it ("…runs the notebook" / "/Workspace/…/x",
-  // "…/x" / "(task `x`) when…"); a line ending with ":" introduces what follows instead.
-  if (/^[(/]/.test(next.trim()) && !/:$/.test(p)) return true;
+  // A line opening with "(", a path or "as / which / that / with" finishes the sentence above it ("…runs the
+  // notebook" / "/Workspace/…/x", "…/x" / "(task `x`) when…", "…/x" / "as task `x`"); a line ending with ":"
+  // introduces what follows instead.
+  if (/^(?:[(/]|(?:as|which|that|with)\s)/.test(next.trim()) && !/:$/.test(p)) return true;
   return DANGLING.test(p) || wrapped;
 }
 
