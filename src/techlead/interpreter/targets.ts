@@ -261,7 +261,7 @@ export function readIntent(
   );
   // run: a sentence that starts with the run verb (a request, not "we'll trigger it manually"), no schedule, no new code
   const runVerb = hit(
-    /^\s*(?:(?:please|pls|plz|kindly|can\s+(?:someone|you|we)|could\s+(?:someone|you)|pls\s+can\s+you)\s+)?(re-?run|run|trigger|kick(?:\s|-)?off|start|launch|execute)\b/i,
+    /^\s*(?:(?:please|pls|plz|kindly|can\s+(?:someone|you|u|we)|could\s+(?:someone|you|u)|pls\s+can\s+(?:you|u))\s+)?(re-?run|run|trigger|kick(?:\s|-)?off|fire(?:\s|-)?off|start|launch|execute)\b/i,
   );
   if (
     runVerb &&
