@@ -62,7 +62,12 @@ function eventOf(text: string): EmailEvent | undefined {
  */
 function retiredEmails(text: string): Set<string> {
   const t = text.replace(/\/\S+/g, " ");
-  const after = /\b(?:instead of|rather than|in place of|replacing)\s+(.*)$/i.exec(t)?.[1] ?? "";
+  // The addresses right after the phrase ("instead of a@x.com and b@x.com"), not any later in the clause
+  // ("instead of skipping them, and run as the user a@x.com" retires nobody).
+  const after =
+    /\b(?:instead of|rather than|in place of|replacing)\s+((?:the\s+)?(?:(?:old|current)\s+)?(?:address(?:es)?\s+)?[^\s,;]+@[^\s,;]+(?:\s*(?:,|and|or)\s*[^\s,;]+@[^\s,;]+)*)/i.exec(
+      t,
+    )?.[1] ?? "";
   const replaced = /\breplace\s+(.*?)\s+(?:with|by)\b/i.exec(t)?.[1] ?? "";
   return new Set([...(after.match(EMAIL_RE) ?? []), ...(replaced.match(EMAIL_RE) ?? [])]);
 }
@@ -452,7 +457,7 @@ export const EXTRACTORS: Extractor[] = [
           if (n !== undefined) {
             // "Retry the ingest twice": the step named right after the verb.
             const named =
-              /^retr(?:y|ies)\s+(?:the\s+)?`?((?!job\b|run\b|whole\b|pipeline\b|it\b|them\b|this\b|that\b|each\b|every\b|all\b|both\b|up\b|at\b|max|\d|(?:once|twice|thrice|one|two|three|four|five)\b)[\w-]+)`?\s+(?!task\b|step\b)/i.exec(
+              /^retr(?:y|ies)\s+(?:the\s+)?`?((?!job\b|run\b|whole\b|pipeline\b|it\b|them\b|this\b|that\b|each\b|every\b|all\b|both\b|up\b|at\b|max|\d|(?:of|to|for|on|in|by|from|with)\b|(?:once|twice|thrice|one|two|three|four|five)\b)[\w-]+)`?\s+(?!task\b|step\b)/i.exec(
                 count[0],
               )?.[1];
             const task = taskOfClauseAt(all, i) ?? named;
@@ -518,6 +523,10 @@ export const EXTRACTORS: Extractor[] = [
         }
         const retired = retiredEmails(c.text);
         for (const email of emails) {
+          // "run it as the user a@x.com" is an identity (run_as), not a recipient.
+          const before = c.text.slice(0, c.text.indexOf(email));
+          if (/\brun(?:s|ning)?\s+(?:it\s+|the\s+job\s+)?as\s+(?:the\s+)?(?:user\s+)?$/i.test(before))
+            continue;
           if (stop || retired.has(email)) {
             r.removeEmails.push({ value: email, words: c.text, line: c.line, ...(event ? { event } : {}) });
             continue;
