@@ -56,7 +56,11 @@ export async function runEval(
       report.interpreter = { ...r, path: interpreter.path, ...(sealed ? { sealed } : {}) };
       if (!io.json) {
         io.out(
-          `Interpreter (${interpreter.path}): ${r.passed}/${r.total} dev tickets (${pct(r.passed, r.total)}); tuning ${r.tuning.passed}/${r.tuning.total}, held-out ${r.heldOut.passed}/${r.heldOut.total}`,
+          `Interpreter (${interpreter.path}): ${r.passed}/${r.total} dev tickets (${pct(r.passed, r.total)}); ${Object.entries(
+            r.parts,
+          )
+            .map(([name, part]) => `${name} ${part.passed}/${part.total}`)
+            .join(", ")}`,
         );
         for (const [name, part] of Object.entries(r.parts))
           for (const line of formatOutcomes(

@@ -52,7 +52,7 @@ const CITIES: Map<string, string> = new Map(
 );
 
 /** "São Paulo" → "sao paulo": city names are looked up without diacritics (the zone database spells them so). */
-export function plainCity(name: string): string {
+function plainCity(name: string): string {
   return name.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 }
 
