@@ -56,10 +56,22 @@ export async function runEval(
       report.interpreter = { ...r, path: interpreter.path, ...(sealed ? { sealed } : {}) };
       if (!io.json) {
         io.out(
-          `Interpreter (${interpreter.path}): ${r.passed}/${r.total} dev tickets (${pct(r.passed, r.total)}); tuning ${r.tuning.passed}/${r.tuning.total}, held-out ${r.heldOut.passed}/${r.heldOut.total}`,
+          `Interpreter (${interpreter.path}): ${r.passed}/${r.total} dev tickets (${pct(r.passed, r.total)}); ${Object.entries(
+            r.parts,
+          )
+            .map(([name, part]) => `${name} ${part.passed}/${part.total}`)
+            .join(", ")}`,
         );
-        for (const line of formatOutcomes("Development set, tuning part", r.tuning.outcomes)) io.out(line);
-        for (const line of formatOutcomes("Development set, held-out part", r.heldOut.outcomes)) io.out(line);
+        for (const [name, part] of Object.entries(r.parts))
+          for (const line of formatOutcomes(
+            `Development set, ${name}/ (${part.total} tickets)`,
+            part.outcomes,
+          ))
+            io.out(line);
+        for (const line of formatOutcomes(`Development set, all (${r.total} tickets)`, r.outcomes))
+          io.out(line);
+        if (r.skipped.length > 0)
+          io.out(`  ${r.skipped.length} ticket(s) skipped: ${r.skipped[0].reason} (set JOBAGENT_CORPUS_DIR)`);
         if (sealed)
           for (const line of formatOutcomes(`Sealed set (${sealed.total} tickets)`, sealed.outcomes))
             io.out(line);

@@ -3,13 +3,16 @@
  * interpreter on each against the jobs the ticket says exist, turns its answer into the Jobs API requests the
  * Worker would send, and grades them with INTERPRETATION.md §2 (src/dev/eval/grade.ts).
  */
+import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "yaml";
 import type { WorkspaceJob } from "../../domain/model.js";
 import { toApiRequests } from "../../techlead/interpreter/requests.js";
 import type { InterpretContext, ProseInterpreter, TechLeadTools } from "../../techlead/types.js";
-import { gradeAnswer, type EvalTicket, type LeafOutcome, type TicketKind } from "./grade.js";
+import { isObject } from "../../domain/json.js";
+import type { JsonObject } from "../../domain/model.js";
+import { gradeAnswer, parseAbsentPath, type EvalTicket, type LeafOutcome, type TicketKind } from "./grade.js";
 
 export interface KindScore {
   total: number;
@@ -55,10 +58,14 @@ export interface EvalSubset {
 }
 
 export interface EvalReport extends EvalSubset {
+  /** Tickets not run because the corpus job they take their expectation from is not on this machine. */
+  skipped: Array<{ id: string; reason: string }>;
   /** Tickets used while building the interpreter. */
   tuning: EvalSubset;
   /** Tickets never used while building it (directory `held-out/` or `held_out: true`). */
   heldOut: EvalSubset;
+  /** The same figures per top-level directory of the set (tuning/, held-out/, batch-2/, …). */
+  parts: Record<string, EvalSubset>;
 }
 
 const KINDS: TicketKind[] = ["create", "update", "delete", "run"];
@@ -77,13 +84,117 @@ function fail(file: string, field: string, value: unknown, fix: string): never {
   throw new Error(`${file}: field "${field}" has ${JSON.stringify(value)}; ${fix}`);
 }
 
+/**
+ * The real-jobs corpus (shared/corpus/real-jobs, next to the repository checkout): JOBAGENT_CORPUS_DIR, else the
+ * first `shared/corpus/real-jobs` found walking up from the ticket directory. Undefined when there is none.
+ */
+export function findCorpusDir(from: string): string | undefined {
+  const env = process.env.JOBAGENT_CORPUS_DIR;
+  if (env) return existsSync(env) ? env : undefined;
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "shared", "corpus", "real-jobs");
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Removes one `tasks[key].field.sub` path (keyed segments as in expect_absent) from a settings copy. */
+function omitPath(root: JsonObject, dotted: string): boolean {
+  const segs = parseAbsentPath(dotted);
+  let node: unknown = root;
+  for (let i = 0; i < segs.length; i++) {
+    const seg = segs[i];
+    if (!isObject(node)) return false;
+    const last = i === segs.length - 1;
+    if (seg.key === undefined) {
+      if (last) {
+        if (!(seg.field in node)) return false;
+        delete node[seg.field];
+        return true;
+      }
+      node = node[seg.field];
+      continue;
+    }
+    const list = node[seg.field];
+    if (!Array.isArray(list)) return false;
+    const keyName =
+      { tasks: "task_key", job_clusters: "job_cluster_key", parameters: "name" }[seg.field] ?? "key";
+    const index = list.findIndex((e) => isObject(e) && e[keyName] === seg.key);
+    if (index < 0) return false;
+    if (last) {
+      list.splice(index, 1);
+      return true;
+    }
+    node = list[index];
+  }
+  return false;
+}
+
+/** Deep merge of plain objects (`over` wins; arrays and scalars replace). */
+function mergeInto(base: JsonObject, over: JsonObject): JsonObject {
+  const out: JsonObject = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isObject(b) && isObject(v) ? mergeInto(b, v) : v;
+  }
+  return out;
+}
+
+/**
+ * A ticket describing a corpus job in prose takes its expectation from that job, read at load time (the corpus is
+ * never copied into the repository): `corpus: {file, keys, omit}` picks the top-level `keys` of the job's
+ * settings, drops the `omit` paths (details the prose does not state), and `expect` (optional) is merged on top.
+ */
+async function corpusExpectation(
+  rel: string,
+  spec: unknown,
+  corpusDir: string,
+  ownExpect: unknown,
+): Promise<JsonObject> {
+  if (!isObject(spec) || typeof spec.file !== "string")
+    fail(rel, "corpus.file", isObject(spec) ? spec.file : spec, "name the corpus job file, e.g. 014-….json");
+  const keys = spec.keys;
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === "string"))
+    fail(rel, "corpus.keys", keys, "list the top-level settings fields the ticket describes");
+  const omit = spec.omit ?? [];
+  if (!Array.isArray(omit) || !omit.every((k) => typeof k === "string"))
+    fail(rel, "corpus.omit", omit, "omit must be a list of dotted paths (tasks[key].field)");
+  const file = path.join(corpusDir, spec.file);
+  if (!existsSync(file)) fail(rel, "corpus.file", spec.file, `no such job in ${corpusDir}`);
+  const job = JSON.parse(await readFile(file, "utf8")) as { settings?: JsonObject };
+  const settings = job.settings ?? {};
+  const picked: JsonObject = {};
+  for (const key of keys as string[]) {
+    if (!(key in settings))
+      fail(rel, "corpus.keys", key, `the corpus job ${spec.file} has no field "${key}"`);
+    picked[key] = structuredClone(settings[key]);
+  }
+  for (const p of omit as string[])
+    if (!omitPath(picked, p)) fail(rel, "corpus.omit", p, `the path is not in the picked settings`);
+  return isObject(ownExpect) ? mergeInto(picked, ownExpect) : picked;
+}
+
 /** Reads and checks every ticket file under `dir`. */
 export async function loadTickets(dir: string): Promise<EvalTicket[]> {
+  return (await loadTicketSet(dir)).tickets;
+}
+
+/** Like loadTickets, and lists the corpus-based tickets skipped because the corpus is absent. */
+export async function loadTicketSet(
+  dir: string,
+): Promise<{ tickets: EvalTicket[]; skipped: Array<{ id: string; reason: string }> }> {
   const tickets: EvalTicket[] = [];
+  const skipped: Array<{ id: string; reason: string }> = [];
+  const corpusDir = findCorpusDir(dir);
   const ids = new Set<string>();
   for (const file of await yamlFiles(dir)) {
     const rel = path.relative(dir, file);
-    const data: unknown = parse(await readFile(file, "utf8"), { maxAliasCount: 50 });
+    let data: unknown;
+    try {
+      data = parse(await readFile(file, "utf8"), { maxAliasCount: 50 });
+    } catch (error) {
+      throw new Error(`${rel}: not valid YAML: ${(error as Error).message.split("\n")[0]}`, { cause: error });
+    }
     if (typeof data !== "object" || data === null || Array.isArray(data))
       fail(rel, "", data, "a ticket file must be a YAML mapping");
     const t = data as Record<string, unknown>;
@@ -93,6 +204,16 @@ export async function loadTickets(dir: string): Promise<EvalTicket[]> {
     if (!KINDS.includes(t.kind as TicketKind)) fail(rel, "kind", t.kind, `use one of ${KINDS.join(", ")}`);
     if (typeof t.ticket !== "string" || !t.ticket.trim())
       fail(rel, "ticket", t.ticket, "write the ticket text as a string");
+    if (t.corpus !== undefined) {
+      if (!corpusDir) {
+        skipped.push({
+          id: t.id,
+          reason: "the real-jobs corpus (shared/corpus/real-jobs) is not on this machine",
+        });
+        continue;
+      }
+      t.expect = await corpusExpectation(rel, t.corpus, corpusDir, t.expect);
+    }
     if (typeof t.expect !== "object" || t.expect === null || Array.isArray(t.expect))
       fail(rel, "expect", t.expect, "expect must be a mapping (or {needs_clarification: true})");
     if (
@@ -127,7 +248,7 @@ export async function loadTickets(dir: string): Promise<EvalTicket[]> {
       file: rel,
     });
   }
-  return tickets;
+  return { tickets, skipped };
 }
 
 /** Tools answering from the ticket's own workspace view (its existing jobs plus a fixed runtime list). */
@@ -225,7 +346,7 @@ export async function runTicketEval(options: {
   dir: string;
   interpreter: ProseInterpreter;
 }): Promise<EvalReport> {
-  const tickets = await loadTickets(options.dir);
+  const { tickets, skipped } = await loadTicketSet(options.dir);
   const rows: Row[] = [];
   for (const ticket of tickets) {
     const jobs = ticket.existing_jobs ?? [];
@@ -255,8 +376,14 @@ export async function runTicketEval(options: {
     }
   }
   const all = summarize(rows);
+  const parts: Record<string, EvalSubset> = {};
+  const partOf = (r: Row) => (r.ticket.file ?? "").split(path.sep)[0].replace(/\.ya?ml$/, "");
+  for (const name of [...new Set(rows.map(partOf))].sort())
+    parts[name] = summarize(rows.filter((r) => partOf(r) === name));
   return {
     ...all,
+    skipped,
+    parts,
     tuning: summarize(rows.filter((r) => !r.ticket.heldOut)),
     heldOut: summarize(rows.filter((r) => r.ticket.heldOut)),
   };

@@ -9,6 +9,9 @@
  *   - spans the ticket marks as exact: **bold**, `backticks`, "quotes" (checked verbatim, case-sensitive);
  *   - emails, UUIDs and other ids, paths (workspace, dbfs:, volumes, relative files), URLs;
  *   - numbers, clock times, dates, sizes (anything starting with a digit), except list markers ("1.", "2)");
+ *   - identifiers: snake_case words (`load_raw`), kebab-case with two hyphens or a digit (`code-search-index`);
+ *   - clock times and calendar words said in words: "half past six", "a quarter to ten", "seven o'clock", "noon",
+ *     "midnight", "first Monday", "twice", relative dates ("yesterday", "last week", "previous month");
  *   - time-zone words: IANA ids, abbreviations (ET, PST, IST, CET…);
  *   - verbs of change (pause, rename, remove, add, only, instead, except…) and Jobs API concept words (cluster,
  *     workers, retry, timeout, email, notify, tag, parameter, holiday, every other…): `CHANGE_WORDS`, `CONCEPT_WORDS`.
@@ -109,6 +112,14 @@ const CONCEPT_WORDS = [
   "success",
   "succeeds",
   "succeeded",
+  // Order of steps: a dependency the words state and no depends_on used is a lost requirement.
+  "after",
+  "before",
+  "then",
+  "finished",
+  "finishes",
+  "completes",
+  "completed",
 ];
 
 /** Zone abbreviations and region words a ticket may use; IANA ids are found by pattern. */
@@ -152,9 +163,16 @@ const URL_RE = /\bhttps?:\/\/[^\s,;'"`()<>]+/g;
 const PATH_RE = /(?:\b(?:dbfs|s3|abfss|gs|file):\/?)?(?<![\w.])\/?(?:[\w.@-]+\/)+[\w.@-]+\/?/g;
 const UUID_RE = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 const NUMBER_RE = /(?<![\w@.:/-])#?\d[\w:.,-]*/g;
+/** snake_case, or kebab-case with two hyphens or a digit: names, keys and ids written without marks. */
+const IDENTIFIER_RE =
+  /(?<![\w./@:-])(?:[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+|[A-Za-z0-9]+(?:-[A-Za-z0-9]+){2,}|[A-Za-z]+(?:-[A-Za-z]*\d[A-Za-z0-9]*)+)(?![\w/@-])/g;
+/** Times and calendar words said in words (the schedule grammar reads them; left over, they ask). */
+const SPOKEN_TIME_RE =
+  /\b(?:a\s+)?(?:half|quarter)\s+(?:past|to)\s+\w+|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+o'?clock\b|\b(?:noon|midday|midnight)\b|\b(?:first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:twice|thrice)\b|\byesterday\b|\b(?:last|previous|past|next)\s+(?:\d+\s+)?(?:days?|weeks?|months?|quarters?|years?)\b/gi;
 const WORD_RE = /[A-Za-z][A-Za-z-]*/g;
 
 const CHANGE = new Set(CHANGE_WORDS);
+const SEQUENCE = new Set(["after", "before", "then", "finished", "finishes", "completes", "completed"]);
 const CONCEPT = new Set(CONCEPT_WORDS);
 const ZONES = new Set(ZONE_WORDS);
 
@@ -182,7 +200,15 @@ export function requirementTokens(text: string, line?: number): Token[] {
   for (const m of text.matchAll(PATH_RE)) if (/\//.test(m[0]) && m[0].length > 2) add("path", m[0], m.index);
   for (const m of text.matchAll(EMAIL_RE)) add("email", m[0], m.index);
   for (const m of text.matchAll(UUID_RE)) add("id", m[0], m.index);
+  for (const m of text.matchAll(SPOKEN_TIME_RE)) add("number", m[0], m.index);
   for (const z of zoneMentions(text)) add("zone", z.words, z.index);
+  // "(Brazil time)", "6am Lagos time": a place named as a time zone that no zone table knows still needs a field.
+  for (const m of text.matchAll(
+    /\(\s*(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?)\s+time\s*\)|(?:\d\s*(?:[ap]\.?m\.?)?|\bhour|\bnoon|\bmidnight)\s+(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?)\s+time\b/gu,
+  )) {
+    const place = m[1] ?? m[2];
+    add("zone", place, m.index + m[0].indexOf(place));
+  }
   const listMarker = /^\s*(?:[-*•+]\s+)?\d+[.)]\s/.exec(text);
   for (const m of text.matchAll(NUMBER_RE)) {
     if (listMarker && m.index < listMarker[0].length) continue;
@@ -190,6 +216,7 @@ export function requirementTokens(text: string, line?: number): Token[] {
     if (/\b(?:step|task|stage|phase|part)\s+$/i.test(text.slice(0, m.index))) continue;
     add("number", m[0].replace(/^#/, ""), m.index);
   }
+  for (const m of text.matchAll(IDENTIFIER_RE)) add("id", m[0], m.index);
   // Calendars Quartz cannot express: no field can consume these, so they always ask.
   for (const m of text.matchAll(
     /\bevery\s+(?:other|second|alternate)\b|\b(?:public\s+|bank\s+)?holidays?\b|\bfortnight(?:ly)?\b|\bbi-?weekly\b/gi,
@@ -227,11 +254,21 @@ function occursIn(token: string, text: string, caseSensitive: boolean): boolean 
 
 function isAccounted(token: Token, provenance: string[], values: string[]): boolean {
   if (token.kind === "marked") {
+    // Verbatim and whole: `boat_performance` is not accounted by a task key "01_boat_performance".
     const t = token.text;
-    if (provenance.some((p) => p.includes(t)) || values.some((v) => v.includes(t))) return true;
+    const whole = new RegExp(`(?<![\\w@.-])${escape(t)}(?![\\w@-]|\\.\\w)`);
+    if (provenance.some((p) => whole.test(p)) || values.some((v) => whole.test(v))) return true;
     // A marked span holding a key=value pair or a path is accounted when its parts are.
     const parts = requirementTokens(t).filter((p) => p.kind !== "marked");
     return parts.length > 0 && parts.every((p) => isAccounted(p, provenance, values));
+  }
+  // An address is used only as itself: not by a path that happens to contain it ("/Users/ana@x.com/train.py").
+  if (token.kind === "email") {
+    const alone = new RegExp(`(?<![\\w/.@-])${escape(token.text)}(?![\\w@-]|\\.\\w)`, "i");
+    return (
+      provenance.some((p) => alone.test(p)) ||
+      values.some((v) => v.toLowerCase() === token.text.toLowerCase())
+    );
   }
   const caseSensitive = token.kind === "zone";
   if (provenance.some((p) => occursIn(token.text, p, caseSensitive))) return true;
@@ -259,6 +296,8 @@ function segmentOf(text: string, at: number): string {
  */
 const STATE_RE: RegExp[] = [
   /\b(?:currently|presently|right now|at the moment|normally|usually|typically|already|used to)\b[^,.;!?]*/gi,
+  // "the backfill finished last week", "it failed yesterday": a past event, not a date to run for.
+  /\b(?:[a-z]+ed|was|were|ran|did|had|went|began|broke)\s+(?:[a-z]+\s+){0,2}(?:yesterday|(?:last|previous|past)\s+\w+)\b/gi,
   /\bfrom\s+\S+(?=\s+to\b)/gi,
   // "manual only", "on demand": no schedule (an answer with a schedule would use the words).
   /\b(?:manual(?:ly)?\s+only|only\s+manually|on\s+demand|by\s+hand)\b/gi,
@@ -283,6 +322,7 @@ function lineLeftovers(
   values: string[],
   sent: string[],
   zoneProvenance: string[],
+  orderedSteps: string[] = [],
 ): Token[] {
   const tokens = requirementTokens(text, line);
   // A zone word is used only by a time-zone field (chrono may echo "6am IST" in a schedule's words).
@@ -290,7 +330,14 @@ function lineLeftovers(
   const hardOk = tokens.filter((t) => HARD.has(t.kind) && isAccounted(t, byKind(t), values));
   const pieces = provenance.flatMap((p) => p.split(/\s*…\s*/)).filter((p) => p.trim().length >= 4);
   const covered = (seg: string) =>
-    hardOk.some((t) => seg.includes(t.text)) ||
+    seg.trim().length > 0 &&
+    (hardOk.some((t) => seg.includes(t.text)) ||
+      pieces.some(
+        (p) =>
+          seg.toLowerCase().includes(p.toLowerCase()) || p.toLowerCase().includes(seg.trim().toLowerCase()),
+      ));
+  const coveredByWords = (seg: string) =>
+    seg.trim().length > 0 &&
     pieces.some(
       (p) =>
         seg.toLowerCase().includes(p.toLowerCase()) || p.toLowerCase().includes(seg.trim().toLowerCase()),
@@ -314,6 +361,13 @@ function lineLeftovers(
       continue;
     }
     if (provenance.some((p) => occursIn(t.text, p, false))) continue;
+    // An order word ("after", "then") is used only by a field whose words hold it or its clause (a depends_on),
+    // not by an id in the same clause that another field used.
+    if (SEQUENCE.has(t.text)) {
+      // …or by a step in the clause that got a depends_on ("then the notebook /x … after landing").
+      if (!coveredByWords(seg) && !orderedSteps.some((w) => w.length >= 4 && seg.includes(w))) left.push(t);
+      continue;
+    }
     if (t.kind === "concept" && covered(seg)) continue;
     if (t.kind === "change" && t.text === "only" && covered(text.slice(t.at + 4, t.at + seg.length)))
       continue;
@@ -330,7 +384,9 @@ function insteadAccounted(
   values: string[],
 ): boolean {
   const old = /^instead\s+of\s+(\S+)/i.exec(rest)?.[1];
-  if (!old || !covered(seg)) return false;
+  if (!covered(seg)) return false;
+  // "Can it run at noon instead?": the old value is whatever the job has now, replaced by the field that used the clause.
+  if (!old) return /^instead\s*(?:[.?!]|$)/i.test(rest);
   const oldTokens = requirementTokens(old).filter((t) => HARD.has(t.kind));
   return oldTokens.every((t) => !values.includes(t.text));
 }
@@ -348,6 +404,13 @@ export function unaccountedWords(
   const entries: FieldSource[] = items.flatMap((i) => i.explanation ?? []);
   const provenance = entries.map((e) => e.words);
   const zoneProvenance = entries.filter((e) => /timezone|zone/.test(e.field)).map((e) => e.words);
+  // The words of every step that waits for another (its code path or label), for order words in its clause.
+  const waiting = new Set(
+    entries.map((e) => /^tasks\[([^\]]+)\]\.depends_on$/.exec(e.field)?.[1]).filter((k) => k !== undefined),
+  );
+  const orderedSteps = entries
+    .filter((e) => waiting.has(/^tasks\[([^\]]+)\]$/.exec(e.field)?.[1] ?? "\u0000"))
+    .flatMap((e) => e.words.split(/\s*(?:…|:)\s+/));
   const targets = new Set(items.map((i) => i.target?.job_id).filter((id) => id !== undefined));
   const current = existingJobs
     .filter((j) => targets.has(j.job_id))
@@ -357,7 +420,7 @@ export function unaccountedWords(
   const out: Array<{ line?: number; tokens: string[] }> = [];
   for (const l of prose.lines) {
     // A prose line may join wrapped file lines: each word is quoted with the file line it is on.
-    for (const t of lineLeftovers(l.text, l.line, provenance, values, sent, zoneProvenance)) {
+    for (const t of lineLeftovers(l.text, l.line, provenance, values, sent, zoneProvenance, orderedSteps)) {
       const line = lineIn(l, t.at);
       const group = out.find((o) => o.line === line) ?? out[out.push({ line, tokens: [] }) - 1];
       if (!group.tokens.includes(t.text)) group.tokens.push(t.text);

@@ -62,7 +62,12 @@ function eventOf(text: string): EmailEvent | undefined {
  */
 function retiredEmails(text: string): Set<string> {
   const t = text.replace(/\/\S+/g, " ");
-  const after = /\b(?:instead of|rather than|in place of|replacing)\s+(.*)$/i.exec(t)?.[1] ?? "";
+  // The addresses right after the phrase ("instead of a@x.com and b@x.com"), not any later in the clause
+  // ("instead of skipping them, and run as the user a@x.com" retires nobody).
+  const after =
+    /\b(?:instead of|rather than|in place of|replacing)\s+((?:the\s+)?(?:(?:old|current)\s+)?(?:address(?:es)?\s+)?[^\s,;]+@[^\s,;]+(?:\s*(?:,|and|or)\s*[^\s,;]+@[^\s,;]+)*)/i.exec(
+      t,
+    )?.[1] ?? "";
   const replaced = /\breplace\s+(.*?)\s+(?:with|by)\b/i.exec(t)?.[1] ?? "";
   return new Set([...(after.match(EMAIL_RE) ?? []), ...(replaced.match(EMAIL_RE) ?? [])]);
 }
@@ -210,7 +215,24 @@ const JOB_NAME_PHRASES: Array<{ name: string; re: RegExp; unquotedNeedsMark: boo
     re: new RegExp(
       String.raw`\b(?:create|set\s*up|setup|make)\s+\`?` +
         TOKEN_NAME +
-        String.raw`\`?\s+(?:which|that|to|job)\b`,
+        String.raw`\`?\s+(?:which|that|to|job|from|with|using|running)\b`,
+      "i",
+    ),
+    unquotedNeedsMark: true,
+  },
+  {
+    // A ticket opening with the job's name as a title: "Test_Train_Serverless — serverless, one task …"
+    name: "title-token",
+    re: new RegExp(String.raw`^\s*\`?` + TOKEN_NAME + String.raw`\`?\s*(?:—|–|\s-\s)`, "i"),
+    unquotedNeedsMark: true,
+  },
+  {
+    // "Create code-search-index: python wheel …", "set up orders_v2 — runs …"
+    name: "create-token-colon",
+    re: new RegExp(
+      String.raw`(?:^|[.!?]\s+)\s*(?:(?:please|pls|can\s+you|could\s+you)\s+)?(?:create|set\s*up|setup|make|add)\s+(?:a\s+)?(?:new\s+)?\`?` +
+        TOKEN_NAME +
+        String.raw`\`?\s*(?::|—|–|\s-\s)`,
       "i",
     ),
     unquotedNeedsMark: true,
@@ -272,14 +294,25 @@ function readJobName(prose: Prose, existingJobs: WorkspaceJob[]): Sourced<string
 
 export const EXTRACTORS: Extractor[] = [
   {
-    // "Job parameters:" / "with these parameters:" followed by "- name: value" lines (text.ts parameterList).
+    // "Job parameters:" / "Named parameters:" / "Notebook params:" / "with these parameters:" followed by
+    // "- name: value" or "name=value" lines or a markdown table (text.ts parameterList).
     name: "parameter-list",
-    fields: ["parameters", "job_parameters"],
+    fields: [
+      "parameters",
+      "job_parameters",
+      "tasks[].python_wheel_task.named_parameters",
+      "tasks[].notebook_task.base_parameters",
+    ],
     extract(r) {
       for (const p of parameterList(r.prose)) {
         const v = { name: p.key, value: p.value, words: p.words, line: p.line };
-        r.jobParameters.push(v);
-        r.runParameters.push({ ...v });
+        // "Named parameters:" (a wheel's keyword arguments) and "Notebook params:" lists fill those fields.
+        if (p.kind === "named") r.wheelNamed.push(v);
+        else if (p.kind === "notebook") r.notebookParameters.push(v);
+        else {
+          r.jobParameters.push(v);
+          r.runParameters.push({ ...v });
+        }
       }
     },
   },
@@ -407,7 +440,7 @@ export const EXTRACTORS: Extractor[] = [
       const all = clauses(r.prose);
       all.forEach((c, i) => {
         const count =
-          /\bretr(?:y|ies)\b(?:\s+(?:it|them|the\s+\w+\s+(?:task|step)|the\s+(?!job\b|run\b|whole\b|pipeline\b)[\w-]+|(?:each|every|all|both)\s+(?:of\s+the\s+)?(?:tasks?|steps?)|this|that))?(?:\s+(?:up\s+to|at\s+most|max(?:imum)?|no\s+more\s+than))?\s+(\d+|once|twice|thrice|one|two|three|four|five)(?:\s*(?:times?|x))?\b/i.exec(
+          /\bretr(?:y|ies)\b(?:\s+(?:it|them|the\s+\w+\s+(?:task|step)|the\s+(?!job\b|run\b|whole\b|pipeline\b)[\w-]+|`[\w-]+`|(?!up\b|at\b|max|no\b|on\b|once\b|twice\b|thrice\b|\d)[a-z][\w-]*(?=\s+(?:\d+|once|twice|thrice|one|two|three|four|five)\b)|(?:each|every|all|both)\s+(?:of\s+the\s+)?(?:tasks?|steps?)|this|that))?(?:\s+(?:up\s+to|at\s+most|max(?:imum)?|no\s+more\s+than))?\s+(\d+|once|twice|thrice|one|two|three|four|five)(?:\s*(?:times?|x))?\b/i.exec(
             c.text,
           ) ??
           /\b(?:up\s+to|at\s+most|max(?:imum)?(?:\s+of)?)\s+(\d+|one|two|three|four|five)\s+retries\b/i.exec(
@@ -424,7 +457,7 @@ export const EXTRACTORS: Extractor[] = [
           if (n !== undefined) {
             // "Retry the ingest twice": the step named right after the verb.
             const named =
-              /^retr(?:y|ies)\s+the\s+((?!job\b|run\b|whole\b|pipeline\b)[\w-]+)\s+(?!task\b|step\b)/i.exec(
+              /^retr(?:y|ies)\s+(?:the\s+)?`?((?!job\b|run\b|whole\b|pipeline\b|it\b|them\b|this\b|that\b|each\b|every\b|all\b|both\b|up\b|at\b|max|\d|(?:of|to|for|on|in|by|from|with)\b|(?:once|twice|thrice|one|two|three|four|five)\b)[\w-]+)`?\s+(?!task\b|step\b)/i.exec(
                 count[0],
               )?.[1];
             const task = taskOfClauseAt(all, i) ?? named;
@@ -480,15 +513,9 @@ export const EXTRACTORS: Extractor[] = [
           );
         // A clause without an event word takes the event of the next clause of the same sentence ("email X, when it fails").
         let events = eventsOf(c.text);
-        if (!events.length && emails.length) {
-          const next = all[i + 1];
-          if (
-            next &&
-            next.sentence === c.sentence &&
-            !(next.text.replace(/\/\S+/g, " ").match(EMAIL_RE) ?? []).length
-          )
-            events = eventsOf(next.text);
-        }
+        const noEmails = (x: Clause | undefined) =>
+          !!x && x.sentence === c.sentence && !(x.text.replace(/\/\S+/g, " ").match(EMAIL_RE) ?? []).length;
+        if (!events.length && emails.length && noEmails(all[i + 1])) events = eventsOf(all[i + 1].text);
         const event = events.includes("on_failure") ? "on_failure" : events[0];
         if (event === "on_duration_warning_threshold_exceeded") {
           const d = parseDuration(c.text);
@@ -496,10 +523,17 @@ export const EXTRACTORS: Extractor[] = [
         }
         const retired = retiredEmails(c.text);
         for (const email of emails) {
+          // "run it as the user a@x.com" is an identity (run_as), not a recipient.
+          const before = c.text.slice(0, c.text.indexOf(email));
+          if (/\brun(?:s|ning)?\s+(?:it\s+|the\s+job\s+)?as\s+(?:the\s+)?(?:user\s+)?$/i.test(before))
+            continue;
           if (stop || retired.has(email)) {
             r.removeEmails.push({ value: email, words: c.text, line: c.line, ...(event ? { event } : {}) });
             continue;
           }
+          // "alice@example.com should still get them": a recipient kept as it is (the accounting checks that the
+          // job has it today).
+          if (!event && /\b(?:still|keep|keeps|continue|remain)\b/i.test(c.text)) continue;
           if (!event) {
             r.questions.push(
               `When should ${email} be emailed — on failure, on success, on start, or when a run is too long? ("${c.text}")`,
@@ -542,7 +576,7 @@ export const EXTRACTORS: Extractor[] = [
       for (const l of r.prose.lines) {
         // "tagged k=v" / "with tag k=v" name an existing job; those are targets, not new tags.
         const m =
-          /\b(?:add\s+(?:the\s+)?tags?|tags?\s*:|tag\s+it(?:\s+with)?|tags?(?=\s+[\w.-]+\s*[=:]))\s*([^\n]*)/i.exec(
+          /\b(?:add\s+(?:the\s+)?tags?|tags?\s*:|tag\s+it(?:\s+with)?|tag\s+(?:the\s+)?job\b[^=\n]*?\bwith(?=\s+[\w.-]+\s*[=:])|tags?(?=\s+[\w.-]+\s*[=:]))\s*([^\n]*)/i.exec(
             l.text,
           );
         if (!m || /\b(tagged|with (?:the )?tag)\b/i.test(l.text.slice(0, m.index + 12))) continue;
@@ -632,12 +666,12 @@ export const EXTRACTORS: Extractor[] = [
         // Command-line arguments of a wheel entry point or a Python file: "with parameters --env prod --full false".
         if (/\bwheel\b|\.py\b/i.test(l.text)) {
           const args =
-            /\b(?:with\s+)?(?:param(?:eter)?s|arg(?:ument)?s)\s*:?\s*((?:--?[\w-]+(?:[ =][^\s.,-][^\s,]*)?\s*)+)/i.exec(
-              l.text,
+            /\b(?:with\s+)?(?:(?:one|an?|the)\s+)?(?:param(?:eter)?s?|arg(?:ument)?s?)\s*:?\s*((?:`?--?[\w-]+(?:[ =][^\s.,`-][^\s,`]*)?`?\s*)+)/i.exec(
+              l.text.replace(/`(--?[\w-]+=\{\{[^}]*\}\})`/g, " $1 "),
             );
           if (args)
             r.cliArgs = {
-              value: args[1].trim().replace(/\.$/, "").split(/\s+/),
+              value: args[1].replace(/`/g, "").trim().replace(/\.$/, "").split(/\s+/),
               words: args[0].trim(),
               line: l.line,
             };
@@ -662,10 +696,20 @@ export const EXTRACTORS: Extractor[] = [
         /\b(?:only|just)\s+(?:the\s+)?(?:tasks?\s+|steps?\s+)?`?([\w-]+)`?(?:\s+(?:task|step))?\b/i,
       );
       // "rerun the clean and publish tasks", "the a, b and c steps": several tasks.
-      const several = firstMatch(
-        r,
-        /\b(?:only|just|the)\s+`?([\w-]+)`?((?:\s*,\s*`?[\w-]+`?)*\s+and\s+`?[\w-]+`?)\s+(?:tasks|steps)\b/i,
-      );
+      const several =
+        firstMatch(
+          r,
+          /\b(?:only|just|the)\s+`?([\w-]+)`?((?:\s*,\s*`?[\w-]+`?)*\s+and\s+`?[\w-]+`?)\s+(?:tasks|steps)\b/i,
+        ) ??
+        // "tasks load_raw and load_gold only", "only the tasks a, b and c"
+        firstMatch(
+          r,
+          /\b(?:tasks|steps)\s+`?([\w-]+)`?((?:\s*,\s*`?[\w-]+`?)*\s+and\s+`?[\w-]+`?)\s+only\b|\bonly\s+(?:the\s+)?(?:tasks|steps)\s+`?([\w-]+)`?((?:\s*,\s*`?[\w-]+`?)*\s+and\s+`?[\w-]+`?)/i,
+        );
+      if (several && several.m[1] === undefined) {
+        several.m[1] = several.m[3];
+        several.m[2] = several.m[4];
+      }
       if (several) {
         for (const name of `${several.m[1]} ${several.m[2]}`.split(/\s*,\s*|\s+and\s+|\s+/).filter(Boolean))
           r.runOnly.push({ value: name.replace(/`/g, ""), words: several.m[0], line: several.line });
@@ -734,14 +778,14 @@ export const EXTRACTORS: Extractor[] = [
       }
       const user = firstMatch(
         r,
-        /\brun(?:s|ning)?\s+as\s+(?:user\s+)?([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})/i,
+        /\brun(?:s|ning)?\s+(?:it\s+|the\s+job\s+)?as\s+(?:the\s+)?(?:user\s+)?([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})/i,
       );
       if (user) r.runAs = { value: { user_name: user.m[1] }, words: user.m[0], line: user.line };
     },
   },
   {
     name: "task-edits",
-    fields: ["tasks[] (remove)", "tasks[].notebook_task.notebook_path (repoint)"],
+    fields: ["tasks[] (remove)", "job_clusters[] (remove)", "tasks[].notebook_task.notebook_path (repoint)"],
     extract(r) {
       for (const c of clauses(r.prose)) {
         const rm =
@@ -749,6 +793,17 @@ export const EXTRACTORS: Extractor[] = [
           /\b(?:remove|drop|delete|get rid of)\s+(?:the\s+)?`?([\w-]+)`?\s+(?:task|step)\b/i.exec(c.text) ??
           /\b(?:don'?t|do not|no longer)\s+need\s+(?:the\s+)?`?([\w-]+)`?\s+(?:task|step)\b/i.exec(c.text);
         if (rm) r.removeTasks.push({ value: rm[1], words: rm[0], line: c.line });
+        // "remove the `big_cluster` job cluster", "drop job cluster etl", "drop its job cluster"
+        const rmCluster =
+          /\b(?:remove|drop|delete|get rid of)\s+(?:its|the)\s+()job[\s_-]cluster\b(?!\s+`?[\w-]+`?\s+(?:from|of|in)\b|\s+`)/i.exec(
+            c.text,
+          ) ??
+          /\b(?:remove|drop|delete|get rid of)\s+(?:the\s+)?`?([\w-]+)`?\s+job[\s_-]cluster\b/i.exec(
+            c.text,
+          ) ??
+          /\b(?:remove|drop|delete|get rid of)\s+(?:the\s+)?job[\s_-]cluster\s+`?([\w-]+)`?/i.exec(c.text);
+        if (rmCluster && !/^(?:the|its|a)$/i.test(rmCluster[1]))
+          r.removeJobClusters.push({ value: rmCluster[1], words: rmCluster[0], line: c.line });
         const path = c.text.match(WORKSPACE_PATH_RE);
         const task = taskOfClause(c.text);
         if (

@@ -13,7 +13,7 @@ import type {
   WorkspaceJob,
 } from "../../domain/model.js";
 import type { InterpretContext, RequirementDoc, TechLeadTools } from "../types.js";
-import { ANY_TASK, EXTRACTORS, THE_TASK } from "./extractors.js";
+import { ANY_TASK, EXTRACTORS, THE_TASK, jobNameIntroductions } from "./extractors.js";
 import { emptyReading, source, type Reading, type Step } from "./reading.js";
 import { mergeIntoQuartz, needsTime, toQuartz } from "./schedule.js";
 import { readSteps, resolveStepRef } from "./steps.js";
@@ -57,9 +57,20 @@ export function analyzeProseText(
     reading.tableUpdate ||
     reading.continuous
   );
+  // A name the words introduce as the job to create ("make a job X that…", "Job: **X**") that no existing job has
+  // is the new job's name, not an unknown job to change.
+  const unresolved = target.unresolved?.toLowerCase();
+  const introduced =
+    unresolved && !target.job && !target.candidates.length && (newCode || hasSchedule)
+      ? jobNameIntroductions(prose, existingJobs).find(
+          (n) => unresolved.includes(n.value.toLowerCase()) || n.value.toLowerCase().includes(unresolved),
+        )
+      : undefined;
   const intent: IntentReading = forceIntent
     ? { intent: forceIntent, words: runVerbWords(prose) }
-    : readIntent(prose, target, newCode, hasSchedule, !!s.time);
+    : introduced
+      ? { intent: "create", words: introduced.words, line: introduced.line }
+      : readIntent(prose, target, newCode, hasSchedule, !!s.time);
   readSteps(reading, existingJobs, intent.intent === "update" ? "update" : "create", pendingJobs);
   if (intent.intent === "update" && target.job) {
     // In an update, a path the job already runs names the job; it is not a new step.
@@ -873,6 +884,35 @@ async function buildUpdate(
     }
     explanation.push(source(`tasks[${key}] (removed)`, rm));
   }
+  for (const rc of r.removeJobClusters) {
+    const clusters = desired.job_clusters ?? [];
+    const chosen = rc.value
+      ? clusters.filter((c) => c.job_cluster_key === rc.value)
+      : clusters.length === 1
+        ? clusters
+        : [];
+    if (chosen.length !== 1) {
+      questions.push(
+        `"${rc.words}": ${jobName(job)} has ${clusters.length ? `job clusters ${clusters.map((c) => c.job_cluster_key).join(", ")}` : "no job cluster"}; which one should go?`,
+      );
+      continue;
+    }
+    const key = chosen[0].job_cluster_key;
+    const users = (desired.tasks ?? []).filter((t) => t.job_cluster_key === key);
+    // Tasks still on the cluster move to serverless only when the ticket says so; otherwise ask where they run.
+    if (users.length && !r.serverless) {
+      questions.push(
+        `"${rc.words}": tasks ${users.map((t) => t.task_key).join(", ")} still run on job cluster ${key}. Where should they run instead (another cluster, or serverless)?`,
+      );
+      continue;
+    }
+    for (const t of users) delete t.job_cluster_key;
+    desired.job_clusters = clusters.filter((c) => c.job_cluster_key !== key);
+    if (!desired.job_clusters.length) delete desired.job_clusters;
+    explanation.push(source(`job_clusters[${key}] (removed)`, rc));
+    if (users.length && r.serverless)
+      explanation.push(source(`tasks[${users.map((t) => t.task_key).join(",")}] (serverless)`, r.serverless));
+  }
   for (const rp of r.repointTasks) {
     const key = resolveKey(rp.task);
     const task = (desired.tasks ?? []).find((t) => t.task_key === key);
@@ -922,6 +962,29 @@ async function buildUpdate(
   return stableJson(desired) === stableJson(existing) ? existing : desired;
 }
 
+/** "threshold set to 0.98", "window_days to 14", "run_date of 2024-06-30": a declared parameter given a value. */
+function declaredParameterMentions(
+  r: Reading,
+  declared: Set<string>,
+): Array<{ name: string; value: string; words: string; line?: number }> {
+  const out: Array<{ name: string; value: string; words: string; line?: number }> = [];
+  for (const name of declared) {
+    const n = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const re = new RegExp(
+      String.raw`(?<![\w.-])\`?${n}\`?\s+(?:(?:set|changed)\s+to|to|of|as|at)\s+("[^"]*"|\`[^\`]*\`|[^\s,;!?]+)`,
+      "i",
+    );
+    for (const l of r.prose.lines) {
+      const m = re.exec(l.text);
+      if (!m) continue;
+      const value = m[1].replace(/^["`]|["`]$/g, "").replace(/[.)]+$/, "");
+      out.push({ name, value, words: m[0].replace(/[.)]+$/, ""), line: l.line });
+      break;
+    }
+  }
+  return out;
+}
+
 function buildRun(
   r: Reading,
   job: WorkspaceJob,
@@ -930,8 +993,15 @@ function buildRun(
 ): WorkItem["run"] {
   const run: NonNullable<WorkItem["run"]> = {};
   const declared = new Set(((job.settings.parameters as Array<{ name: string }>) ?? []).map((p) => p.name));
-  if (r.runParameters.length) {
+  // The job's own parameter names are the lexicon for "threshold set to 0.98" / "run_date of 2024-06-30".
+  const lexicon = declaredParameterMentions(r, declared);
+  if (r.runParameters.length || lexicon.length) {
     const params: Record<string, string> = {};
+    for (const p of lexicon) {
+      if (r.runParameters.some((q) => q.name === p.name)) continue;
+      params[p.name] = p.value;
+      explanation.push(source(`job_parameters.${p.name}`, p));
+    }
     for (const p of r.runParameters) {
       // A parameter the job does not declare would be rejected (or silently unused): ask, never send it.
       if (!declared.has(p.name)) {

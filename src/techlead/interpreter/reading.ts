@@ -92,6 +92,8 @@ export interface Reading {
   runAs?: Sourced<{ service_principal_name?: string; user_name?: string }>;
   /** Tasks to remove (update tickets). */
   removeTasks: Array<Sourced<string>>;
+  /** Job clusters to drop: a key, or "" for "its job cluster" (the job's only one). */
+  removeJobClusters: Array<Sourced<string>>;
   /** "the transform task should now use notebook /x" (update tickets). */
   repointTasks: Array<Sourced<string> & { task: string }>;
   /** Things the Jobs API cannot do, or information that is missing. */
@@ -126,6 +128,7 @@ export function emptyReading(prose: Prose): Reading {
     runParameters: [],
     runOnly: [],
     removeTasks: [],
+    removeJobClusters: [],
     repointTasks: [],
     questions: [],
   };

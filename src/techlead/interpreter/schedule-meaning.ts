@@ -4,7 +4,7 @@
  * compared with those sets field by field (not phrase by phrase), so "every night at 04:00 UTC" agrees with
  * "0 0 4 * * ?" / UTC and "every weekday at 06:00 Berlin" with "0 0 6 ? * MON-FRI" / Europe/Berlin. Pure.
  */
-import type { Frequency } from "./schedule.js";
+import type { ClockTime, Frequency } from "./schedule.js";
 
 const WEEK = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
 /** Quartz day-of-week numbers: 1 = SUN … 7 = SAT. */
@@ -104,6 +104,8 @@ function daysOf(f: Frequency): CronDays {
         : { kind: "weekdays", days: WEEK.filter((d) => f.days.includes(d)) };
     case "monthly":
       return f.day === "L" ? { kind: "last-of-month" } : { kind: "month-days", days: [f.day] };
+    case "nth-weekday":
+      return { kind: "other", text: `${f.day}${f.nth === "L" ? "L" : `#${f.nth}`}` };
     default:
       return { kind: "every" };
   }
@@ -113,6 +115,8 @@ function sameDays(a: CronDays, b: CronDays): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === "weekdays" && b.kind === "weekdays") return a.days.join(",") === b.days.join(",");
   if (a.kind === "month-days" && b.kind === "month-days") return a.days.join(",") === b.days.join(",");
+  // Special forms ("MON#1", "FRIL") agree when the day-of-week field says exactly that.
+  if (a.kind === "other" && b.kind === "other") return b.text.toUpperCase().split(/\s+/).includes(a.text);
   return a.kind !== "other";
 }
 
@@ -122,11 +126,16 @@ function sameDays(a: CronDays, b: CronDays): boolean {
  */
 export function cronDisagreements(
   frequency: Frequency | undefined,
-  time: { hour: number; minute: number } | undefined,
+  time: ClockTime | undefined,
   cron: CronMeaning,
 ): string[] {
   const out: string[] = [];
   const single = (xs: number[]): boolean => xs.length === 1;
+  // "at 6am and 6pm": the cron must fire at exactly those hours, at the one minute.
+  const asked = time?.hours;
+  if (asked && !(asked.join(",") === cron.hours.join(",") && single(cron.minutes))) out.push("time");
+  if (asked && frequency && !sameDays(daysOf(frequency), cron.days)) out.push("days");
+  if (asked) return out;
   if (frequency) {
     if (!sameDays(daysOf(frequency), cron.days)) out.push("days");
     switch (frequency.kind) {

@@ -10,9 +10,11 @@ export type Frequency =
   | { kind: "minutes"; every: number }
   | { kind: "hours"; every: number }
   | { kind: "hourly" }
-  | { kind: "daily" }
+  | { kind: "daily"; count?: number }
   | { kind: "weekdays"; days: string[] }
-  | { kind: "monthly"; day: number | "L" };
+  | { kind: "monthly"; day: number | "L" }
+  /** "the first Monday of the month" (nth 1) … "the last Friday of the month" (nth "L"): Quartz MON#1, FRIL. */
+  | { kind: "nth-weekday"; day: string; nth: number | "L" };
 
 export interface Sourced<T> {
   value: T;
@@ -20,9 +22,16 @@ export interface Sourced<T> {
   line?: number;
 }
 
+/** A clock time; `hours` when the words give several at the same minute ("at 6am and 6pm"). */
+export interface ClockTime {
+  hour: number;
+  minute: number;
+  hours?: number[];
+}
+
 export interface ScheduleParts {
   frequency?: Sourced<Frequency>;
-  time?: Sourced<{ hour: number; minute: number }>;
+  time?: Sourced<ClockTime>;
   zone?: Sourced<string>;
   pause?: Sourced<"PAUSED" | "UNPAUSED">;
   remove?: Sourced<true>;
@@ -49,11 +58,42 @@ const DAY_WORD =
 /** Zone words → IANA ids (INTERPRETATION.md §3 plus abbreviations and the zone database's cities): zones.ts. */
 
 /** One named unit per frequency phrase; the first that matches wins (more specific first). */
+const ORDINALS: Record<string, number | "L"> = {
+  first: 1,
+  "1st": 1,
+  second: 2,
+  "2nd": 2,
+  third: 3,
+  "3rd": 3,
+  fourth: 4,
+  "4th": 4,
+  last: "L",
+};
+
 const FREQUENCY_PHRASES: Array<{
   name: string;
   re: RegExp;
   build: (m: RegExpExecArray) => Frequency | undefined;
 }> = [
+  {
+    // "on the first Monday of the month", "last Friday of every month", "2nd Tuesday each month"
+    name: "nth-weekday-of-month",
+    re: new RegExp(
+      `\\b(?:on\\s+)?(?:the\\s+|every\\s+|each\\s+)?(first|1st|second|2nd|third|3rd|fourth|4th|last)\\s+(${DAY_WORD})\\s+(?:of|in)\\s+(?:the|each|every)\\s+month\\b`,
+      "i",
+    ),
+    build: (m) => {
+      const day = dayCode(m[2]);
+      const nth = ORDINALS[m[1].toLowerCase()];
+      return day && nth !== undefined ? { kind: "nth-weekday", day, nth } : undefined;
+    },
+  },
+  {
+    // "twice a day (at 6am and 6pm)": daily at the clock times listed; `count` is checked against them.
+    name: "n-times-a-day",
+    re: /\b(twice|two times|three times|thrice)\s+(?:a|per|each)\s+day\b|\btwice\s+daily\b/i,
+    build: (m) => ({ kind: "daily", count: /^(?:three|thrice)/i.test(m[1] ?? "") ? 3 : 2 }),
+  },
   {
     name: "every-n-minutes",
     re: /\bevery\s+(\d+|two|five|ten|fifteen|twenty|thirty)\s*(?:minutes?|mins?|m)\b/i,
@@ -139,6 +179,9 @@ const CLOCK_TEXT =
 
 interface ClockCandidate {
   value: { hour: number; minute: number };
+  /** Index in the line's text, and that text. */
+  at?: number;
+  text?: string;
   words: string;
   line: number;
   /** Describes the job as it is now ("currently runs at 2am", "from 2am to 4am"), not what is asked for. */
@@ -172,6 +215,7 @@ function clockCandidates(prose: Prose): ClockCandidate[] {
       const after = masked.slice(index).split(/[.!?;]\s/)[0] ?? "";
       return before + after;
     };
+    const spoken = spokenClocks(masked);
     const push = (index: number, value: { hour: number; minute: number }, words: string) => {
       const fromTo =
         /\bfrom\s*$/i.test(masked.slice(Math.max(0, index - 12), index)) &&
@@ -179,12 +223,18 @@ function clockCandidates(prose: Prose): ClockCandidate[] {
       out.push({
         value,
         words,
+        at: index,
+        text: l.text,
         line: lineIn(l, index),
         current: fromTo || CURRENT_STATE.test(sentenceAt(index)),
       });
     };
+    for (const c of spoken) push(c.index, c.value, c.words);
     for (const r of chrono.parse(masked, new Date(Date.UTC(2024, 0, 1)), { forwardDate: true })) {
       if (!CLOCK_TEXT.test(r.text)) continue;
+      // A spoken time ("half past six in the evening") already read by the grammar below wins over chrono's reading.
+      if (spoken.some((c) => r.index < c.index + c.words.length && c.index < r.index + r.text.length))
+        continue;
       // "Monday to Friday at 08:00" is a range whose end carries the clock time; "from 2am to 4:30am" is old → new.
       const ends = [r.start, r.end].filter((x): x is NonNullable<typeof x> => !!x && x.isCertain("hour"));
       if (!ends.length) continue;
@@ -240,11 +290,101 @@ function clockCandidates(prose: Prose): ClockCandidate[] {
   return out;
 }
 
-/** The clock time asked for: the first one not describing the current state (else the first one). */
-function readTime(prose: Prose): Sourced<{ hour: number; minute: number }> | undefined {
+const HOUR_WORDS: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+};
+const HOUR = String.raw`(1[0-2]|0?[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)`;
+/** What follows a spoken hour and fixes its meridiem: "am", "in the evening", "at night", "tonight". */
+const MERIDIEM = String.raw`(?:\s*(a\.?m\.?|p\.?m\.?)(?![a-z])|\s+(?:in\s+the\s+|at\s+)?(morning|afternoon|evening|night|tonight)\b)?`;
+
+/**
+ * Clock times said in words, which chrono does not read: "half past six (in the evening)", "a quarter past ten",
+ * "quarter to 8 pm", "seven o'clock", "noon" / "midday", "midnight". A part of the day or am/pm after the phrase sets
+ * the meridiem; without one, "every night/evening" before it does for hours from 6 to 11 (and 12 → midnight).
+ */
+function spokenClocks(
+  text: string,
+): Array<{ index: number; value: { hour: number; minute: number }; words: string }> {
+  const out: Array<{ index: number; value: { hour: number; minute: number }; words: string }> = [];
+  const hourOf = (w: string) => HOUR_WORDS[w.toLowerCase()] ?? Number(w);
+  // [pattern, reading, whether a meridiem may follow]; the meridiem groups are the pattern's last two.
+  const res: Array<[RegExp, (m: RegExpExecArray) => { hour: number; minute: number }, boolean]> = [
+    [
+      new RegExp(String.raw`\b(?:a\s+)?(half|quarter)\s+past\s+${HOUR}\b${MERIDIEM}`, "gi"),
+      (m) => ({ hour: hourOf(m[2]), minute: m[1].toLowerCase() === "half" ? 30 : 15 }),
+      true,
+    ],
+    [
+      new RegExp(String.raw`\b(?:a\s+)?quarter\s+to\s+${HOUR}\b${MERIDIEM}`, "gi"),
+      (m) => ({ hour: (hourOf(m[1]) + 11) % 12 || 12, minute: 45 }),
+      true,
+    ],
+    [
+      new RegExp(
+        String.raw`\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(\s+o'?clock)?\b${MERIDIEM}`,
+        "gi",
+      ),
+      (m) => ({ hour: hourOf(m[1]), minute: 0 }),
+      true,
+    ],
+    [/\b(noon|midday|midnight)\b/gi, (m) => ({ hour: /midnight/i.test(m[1]) ? 0 : 12, minute: 0 }), false],
+  ];
+  for (const [re, read, meridiem] of res) {
+    for (const m of text.matchAll(re)) {
+      if (out.some((o) => m.index < o.index + o.words.length && o.index < m.index + m[0].length)) continue;
+      const [suffix, partOfDay] = meridiem ? m.slice(-2) : [undefined, undefined];
+      // A bare number word is a time only with o'clock, am/pm or a part of the day ("six in the evening").
+      if (re === res[2][0] && !m[2] && !suffix && !partOfDay) continue;
+      const value = read(m);
+      const night = /\bevery\s+(?:night|evening)\b[^.]*$/i.test(text.slice(0, m.index));
+      const pm = suffix
+        ? /^p/i.test(suffix)
+        : partOfDay
+          ? /afternoon|evening|night|tonight/i.test(partOfDay)
+          : meridiem && night && value.hour >= 6;
+      if (pm && value.hour < 12) value.hour += 12;
+      if (suffix && /^a/i.test(suffix) && value.hour === 12) value.hour = 0;
+      out.push({ index: m.index, value, words: m[0].trim() });
+    }
+  }
+  return out;
+}
+
+/**
+ * The clock time asked for: the first one not describing the current state (else the first one). Further times on
+ * the same line, joined by "and" / "," at the same minute ("at 6am and 6pm"), become more hours of the same cron.
+ */
+function readTime(prose: Prose): Sourced<ClockTime> | undefined {
   const all = clockCandidates(prose);
   const pick = all.find((c) => !c.current) ?? all[0];
-  return pick ? { value: pick.value, words: pick.words, line: pick.line } : undefined;
+  if (!pick) return undefined;
+  const value: ClockTime = { ...pick.value };
+  let words = pick.words;
+  const more = all.filter((c) => c !== pick && !c.current && c.text === pick.text && c.at !== undefined);
+  if (pick.text !== undefined && pick.at !== undefined) {
+    const line = { text: pick.text };
+    let end = pick.at + pick.words.length;
+    for (const c of more.sort((a, b) => (a.at ?? 0) - (b.at ?? 0))) {
+      if ((c.at ?? 0) < end) continue;
+      if (!/^\s*(?:,|and|&|,\s*and)\s*(?:at\s+)?$/i.test(line.text.slice(end, c.at))) break;
+      if (c.value.minute !== value.minute) break;
+      value.hours = [...new Set([...(value.hours ?? [value.hour]), c.value.hour])].sort((a, b) => a - b);
+      words = line.text.slice(pick.at, (c.at ?? 0) + c.words.length);
+      end = (c.at ?? 0) + c.words.length;
+    }
+  }
+  return { value, words, line: pick.line };
 }
 
 function readZone(prose: Prose): Sourced<string> | undefined {
@@ -332,14 +472,17 @@ export function readSchedule(prose: Prose): ScheduleParts {
   }
   const time = readTime(prose);
   if (time) parts.time = time;
+  // "twice a day" must come with as many clock times; otherwise the phrase stays unread (and the accounting asks).
+  const f = parts.frequency?.value;
+  if (f?.kind === "daily" && f.count && (time?.value.hours?.length ?? 1) !== f.count) delete parts.frequency;
   const zone = readZone(prose);
   if (zone) parts.zone = zone;
   return parts;
 }
 
 /** The cron fields a frequency fixes, with the time filled in (INTERPRETATION.md §3 canonical forms). */
-export function toQuartz(frequency: Frequency, time: { hour: number; minute: number } | undefined): string {
-  const h = time?.hour ?? 0;
+export function toQuartz(frequency: Frequency, time: ClockTime | undefined): string {
+  const h = time?.hours?.join(",") ?? time?.hour ?? 0;
   const min = time?.minute ?? 0;
   switch (frequency.kind) {
     case "minutes":
@@ -354,6 +497,8 @@ export function toQuartz(frequency: Frequency, time: { hour: number; minute: num
       return `0 ${min} ${h} ? * ${dayList(frequency.days)}`;
     case "monthly":
       return `0 ${min} ${h} ${frequency.day} * ?`;
+    case "nth-weekday":
+      return `0 ${min} ${h} ? * ${frequency.day}${frequency.nth === "L" ? "L" : `#${frequency.nth}`}`;
   }
 }
 
@@ -366,7 +511,12 @@ function dayList(days: string[]): string {
 
 /** Whether a frequency needs a clock time to be complete. */
 export function needsTime(frequency: Frequency): boolean {
-  return frequency.kind === "daily" || frequency.kind === "weekdays" || frequency.kind === "monthly";
+  return (
+    frequency.kind === "daily" ||
+    frequency.kind === "weekdays" ||
+    frequency.kind === "monthly" ||
+    frequency.kind === "nth-weekday"
+  );
 }
 
 /**
@@ -394,7 +544,7 @@ export function mergeIntoQuartz(existing: string, parts: ScheduleParts): string 
   }
   if (parts.time) {
     f[1] = String(parts.time.value.minute);
-    f[2] = String(parts.time.value.hour);
+    f[2] = parts.time.value.hours?.join(",") ?? String(parts.time.value.hour);
   }
   return f.join(" ");
 }

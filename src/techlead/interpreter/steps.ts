@@ -31,9 +31,24 @@ function lineRefs(
   for (const m of text.matchAll(WORKSPACE_PATH_RE)) {
     const path = trimPath(m[0]);
     if (path.startsWith("/Volumes/") && !/\.(py|sql)$/.test(path)) continue; // a storage location, not code
+    // A data or config file is never code to run, and "config=/…" is a parameter's value.
+    if (/\.(?:ya?ml|json|txt|csv|conf|cfg|ini|whl|jar|toml|parquet)$/i.test(path)) continue;
+    if (/[\w-]\s*=\s*`?$/.test(text.slice(0, m.index))) continue;
     if (/\b(?:project|profiles?)\s+dir(?:ectory)?\s*[:=]?\s*`?$/i.test(text.slice(0, m.index))) continue; // dbt directories
     const kind: StepKind = path.endsWith(".py") ? "python" : path.endsWith(".sql") ? "sql_file" : "notebook";
     refs.push({ kind, start: m.index, end: m.index + m[0].length, words: path, fields: { path } });
+  }
+  // Other absolute workspace paths the words call code: "the notebook /Production/MakeFeatures".
+  for (const m of text.matchAll(
+    /\b(?:notebook|python\s+file|python\s+script|script)\s+(?:at\s+)?`?(\/[A-Za-z][\w.-]*(?:\/[\w.@-]+)+)/gi,
+  )) {
+    const path = trimPath(m[1]);
+    const start = m.index + m[0].indexOf(m[1]);
+    if (refs.some((r) => r.start <= start && start < r.end)) continue;
+    if (/^\/(?:Workspace|Repos|Users|Shared|Volumes|dbfs)\//i.test(path)) continue;
+    if (/\.(?:ya?ml|json|txt|csv|conf|cfg|ini|whl|jar|toml|parquet)$/i.test(path)) continue;
+    const kind: StepKind = path.endsWith(".py") ? "python" : path.endsWith(".sql") ? "sql_file" : "notebook";
+    refs.push({ kind, start, end: start + m[1].length, words: path, fields: { path } });
   }
   // Code files in DBFS or cloud storage ("dbfs:/jobs/x/snapshot.py", "s3://bucket/scripts/run.py").
   for (const m of text.matchAll(
@@ -110,7 +125,12 @@ function lineRefs(
       words: pipeline[0],
       fields: {
         pipelineId: pipeline[1],
-        fullRefresh: /\bfull[\s_-]?refresh\b/i.test(text) ? true : undefined,
+        // "with a full refresh" → true; "no full refresh", "without a full refresh", "not a full refresh" → the default.
+        fullRefresh:
+          /\bfull[\s_-]?refresh\b/i.test(text) &&
+          !/\b(?:no|not|without|never|don'?t|do\s+not|skip)\s+(?:\w+\s+){0,2}full[\s_-]?refresh\b/i.test(text)
+            ? true
+            : undefined,
       },
     });
   }
@@ -178,7 +198,7 @@ function labelBefore(segment: string, jobName?: string): { name?: string; key?: 
     const last = backticks[backticks.length - 1];
     const between = segment.slice(last.index + last[0].length);
     if (
-      /^\s*(?:\(|=|:|-|–|—|->|(?:that\s+|which\s+)?(?:runs?|running|executes?|runs\s+the)\b|is\b)?\s*(?:(?:the\s+)?(?:notebook|file|script|python file)\s*)?[(:=]?\s*$/i.test(
+      /^\s*(?:\(|=|:|-|–|—|->|is\b)?\s*(?:(?:that\s+|which\s+)?(?:runs?|running|executes?|triggers?|refresh(?:es)?)\b)?\s*(?:(?:the\s+|a\s+)?(?:dlt\s+|sdp\s+)?(?:notebook|file|script|python file|sql file)\s*|the\s+|a\s+)?[(:=]?\s*$/i.test(
         between,
       )
     )
@@ -277,7 +297,9 @@ function labelAfter(text: string): { name?: string; key?: string; length?: numbe
   const m =
     /^\s*[,(]?\s*(?:(?:as\s+)?(?:the\s+|a\s+)?(?:step|task)\s*(?:name|key|called|named)?|call(?:ed)?\s+(?:it|the\s+(?:step|task))|named|as)\s*[:=]?\s*(?:["“]([A-Za-z][^"”]{0,60})["”]|`([\w-]+)`)/i.exec(
       text,
-    );
+    ) ??
+    // "/Repos/x/wind (`wind_conditions`)": a backticked key alone in parentheses right after the code.
+    /^\s*\(\s*()`([\w-]+)`\s*\)/.exec(text);
   if (!m) return {};
   return m[2] ? { key: m[2], length: m[0].length } : { name: m[1].trim(), length: m[0].length };
 }
@@ -286,7 +308,7 @@ function labelAfter(text: string): { name?: string; key?: string; length?: numbe
 function afterPhrases(text: string): string[] {
   const out: string[] = [];
   const after =
-    /\b(?:runs?\s+|only\s+)?(?:after|depends on|following|once)\s+(?:the\s+)?((?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?)(?:\s*(?:,|and|&)\s*(?:the\s+)?(?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?))*)(?=\s+(?:is|are|has|have)\s+(?:done|finished|complete|completed|succeeded)|\s+(?:finishes|finish|completes|succeeds|is done)|\s*[,.;)]|\s*$)/gi;
+    /\b(?:runs?\s+|only\s+)?(?:after|depends on|following|once)\s+(?:the\s+)?((?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?)(?:\s*(?:,|and|&)\s*(?:the\s+)?(?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?))*)(?=\s+(?:is|are|has|have)\s+(?:done|finished|complete|completed|succeeded)|\s+(?:finishes|finish|completes|succeeds|is done)|\s*[,.;)?!]|\s*$)/gi;
   for (const m of text.matchAll(after)) {
     for (const part of m[1].split(/\s*(?:,|\band\b|&)\s*/)) {
       const p = part
@@ -368,6 +390,21 @@ export function readSteps(
       reading.prose.text,
     );
   if (order && reading.steps.length > 1) reading.sequential = { value: true, words: order[0] };
+  // The single step of a job whose key the ticket states apart from the code: "task key should be `test`",
+  // "task name run_pipeline", "Task key `dashboard_task`". Verbatim (INTERPRETATION.md: explicit beats derived).
+  const only = reading.steps.length === 1 ? reading.steps[0] : undefined;
+  const written = (key: string) =>
+    new RegExp(`(?<![\\w-])${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`).test(reading.prose.text);
+  if (only && only.kind !== "run_job" && !written(only.key)) {
+    const stated =
+      /\b(?:task|step)[\s_-]?(?:key|name)\s*(?:should\s+be|is|will\s+be|=|:)?\s*(?:`([\w-]+)`|([a-z][a-z0-9]*(?:[_-][a-z0-9]+)+)\b)/i.exec(
+        reading.prose.text,
+      );
+    if (stated) {
+      only.key = stated[1] ?? stated[2];
+      only.name = only.key;
+    }
+  }
   dedupeKeys(reading.steps);
 }
 

@@ -49,7 +49,9 @@ export function resolveTarget(prose: Prose, jobs: WorkspaceJob[]): TargetResolut
   let referenced = false;
 
   // 1. ids: "job 5521", "job #9090", "job_id 123", "job id: 7"
-  for (const m of text.matchAll(/\bjob(?:[\s_-]?id)?\s*[:#]?\s*#?(\d{1,19})\b|#(\d{2,19})\b/gi)) {
+  for (const m of text.matchAll(
+    /\bjob(?:\s+with(?:\s+the)?\s+id|[\s_-]?id)?\s*[:#]?\s*#?(\d{1,19})\b|#(\d{2,19})\b/gi,
+  )) {
     referenced = true;
     const id = Number(m[1] ?? m[2]);
     const job = jobs.find((j) => j.job_id === id);
@@ -106,6 +108,10 @@ export function resolveTarget(prose: Prose, jobs: WorkspaceJob[]): TargetResolut
   // An id decides; a name or path that disagrees with it is a contradiction.
   for (const group of byStrength) {
     if (group.length === 0) continue;
+    // "delete the **old-clickstream** job, replaced by clickstream": a name written in bold, backticks or quotes
+    // is the one the ticket means (explicit beats derived), when exactly one of the names is written so.
+    const marked = group.filter((g) => g.by === "name" && markedIn(text, g.words));
+    if (group.length > 1 && marked.length === 1) return { job: marked[0], candidates: [], referenced: true };
     if (group.length > 1) {
       return {
         candidates: group.map((g) => g.job),
@@ -171,6 +177,8 @@ export function resolveTarget(prose: Prose, jobs: WorkspaceJob[]): TargetResolut
   }
   // Quoted or hyphenated names that match nothing ("run the churn-model-training job now").
   for (const token of tokens) {
+    // A UUID (pipeline, query, principal) is never a job name.
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(token)) continue;
     if (/[-_]/.test(token) || /["“`']/.test(token)) {
       if (!jobs.some((j) => (j.settings.name ?? "").toLowerCase() === token.toLowerCase()))
         unresolved ??= token;
@@ -185,6 +193,12 @@ export function resolveTarget(prose: Prose, jobs: WorkspaceJob[]): TargetResolut
     };
   }
   return { candidates: [], referenced: referenced || unresolved !== undefined, unresolved };
+}
+
+/** Whether `name` is written in the text inside bold, backticks or quotes. */
+function markedIn(text: string, name: string): boolean {
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(String.raw`\*\*${n}\*\*|\`${n}\`|["“]${n}["”]`, "i").test(text);
 }
 
 function unique(matches: TargetMatch[]): TargetMatch[] {
@@ -225,7 +239,7 @@ export function readIntent(
   // delete: a delete verb whose object is the job itself
   for (const { s, line } of sentences) {
     const m =
-      /\b(delete|remove|decommission|drop|get rid of|tear down|retire|can go|deprecate and delete|clean up)\b/i.exec(
+      /\b(delete|remove|decommission|drop|get rid of|tear down|retire|can go|deprecate and delete|clean up|rm|nuke|scrap)\b/i.exec(
         s,
       );
     if (!m) continue;
@@ -243,11 +257,11 @@ export function readIntent(
   const rename = hit(/\brename\b/i);
   if (rename && target.job) return { intent: "update", words: rename.words, line: rename.line };
   const createCue = hit(
-    /\b(new job|create|set up|setup|need a (?:new )?job|job name\s*:|we need a job|can we get|schedule\s+\/)\b/i,
+    /\b(new job|create|set up|setup|need a (?:new )?job|job name\s*:|we need a job|can we get|schedule\s+\/|add (?:a |the )?(?:new )?job\b(?!\s+(?:cluster|param|tag)))\b/i,
   );
   // run: a sentence that starts with the run verb (a request, not "we'll trigger it manually"), no schedule, no new code
   const runVerb = hit(
-    /^\s*(?:(?:please|pls|plz|kindly|can\s+(?:someone|you|we)|could\s+(?:someone|you)|pls\s+can\s+you)\s+)?(re-?run|run|trigger|kick(?:\s|-)?off|start|launch|execute)\b/i,
+    /^\s*(?:(?:please|pls|plz|kindly|can\s+(?:someone|you|u|we)|could\s+(?:someone|you|u)|pls\s+can\s+(?:you|u))\s+)?(re-?run|run|trigger|kick(?:\s|-)?off|fire(?:\s|-)?off|start|launch|execute)\b/i,
   );
   if (
     runVerb &&

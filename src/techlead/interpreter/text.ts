@@ -206,12 +206,17 @@ const LIST_ITEM = /^\s*(?:[-*•+]\s|\d+[.)]\s|#)/;
  * Whether physical line `next` continues the sentence of `prev`. Never after a sentence end or before a list
  * item; a list item continues only on an indented line. In a hard-wrapped paragraph (every line but the last
  * about as long as the longest) an unfinished line continues; elsewhere ("one fact per line" tickets) only a
- * line ending on a word no sentence ends with ("…called", "…after the") does.
+ * line ending on a word no sentence ends with ("…called", "…after the") does, and so does a line opening with "(",
+ * a path, or "as", "which", "that", "with".
  */
 function continues(prev: string, next: string, wrapped: boolean): boolean {
   const p = prev.trimEnd();
   if (!p || /[.!?;]$/.test(p) || LIST_ITEM.test(next)) return false;
   if (LIST_ITEM.test(prev)) return /^\s{2,}\S/.test(next) || DANGLING.test(p);
+  // A line opening with "(", a path or "as / which / that / with" finishes the sentence above it ("…runs the
+  // notebook" / "/Workspace/…/x", "…/x" / "(task `x`) when…", "…/x" / "as task `x`"); a line ending with ":"
+  // introduces what follows instead.
+  if (/^(?:[(/]|(?:as|which|that|with)\s)/.test(next.trim()) && !/:$/.test(p)) return true;
   return DANGLING.test(p) || wrapped;
 }
 
@@ -366,27 +371,50 @@ export function keyValuePairs(text: string): Array<{ key: string; value: string;
  */
 export function parameterList(
   prose: Prose,
-): Array<{ key: string; value: string; words: string; line: number }> {
-  const out: Array<{ key: string; value: string; words: string; line: number }> = [];
-  let open: string | undefined;
+): Array<{ key: string; value: string; words: string; line: number; kind: ParameterListKind }> {
+  const out: Array<{ key: string; value: string; words: string; line: number; kind: ParameterListKind }> = [];
+  let open: { words: string; kind: ParameterListKind } | undefined;
   for (const l of prose.lines) {
-    const item = /^\s*(?:[-*•+]\s+)?`?([a-z_][a-z0-9_.]*)`?\s*[:=]\s*`?([^\s`]+?)`?\s*$/.exec(l.text);
+    // "- key: value", "key=value", or a markdown table row "| key | value |" (header and rule rows skipped).
+    const item =
+      /^\s*(?:[-*•+]\s+)?`?([a-z_][a-z0-9_.]*)`?\s*[:=]\s*`?([^\s`]+?)`?\s*$/i.exec(l.text) ??
+      /^\s*\|\s*`?([A-Za-z_][\w.-]*)`?\s*\|\s*`?([^|`\s][^|`]*?)`?\s*\|\s*$/.exec(l.text);
+    if (open && /^\s*\|[\s|:-]+\|\s*$/.test(l.text)) continue;
+    if (open && item && /^\s*\|/.test(l.text) && /^(?:name|key|param(?:eter)?|value)$/i.test(item[1]))
+      continue;
     if (
       open &&
       item &&
       !/^(?:name|notebook|job|tags?|schedule|cluster|runtime|node|email|owner)$/.test(item[1])
     ) {
       const words = l.text.trim().replace(/^[-*•+]\s+/, "");
-      out.push({ key: item[1], value: item[2], words: `${open} … ${words}`, line: l.line });
+      out.push({
+        key: item[1],
+        value: item[2],
+        words: `${open.words} … ${words}`,
+        line: l.line,
+        kind: open.kind,
+      });
       continue;
     }
     const header =
-      /\b(?:param(?:eter)?s|arguments|args|with(?:\s+(?:these|the\s+following|those))?)\s*:?\s*$/i.exec(
+      /\b(?:param(?:eter)?s|arguments|args|kwargs|widgets|with(?:\s+(?:these|the\s+following|those))?)\s*:?\s*$/i.exec(
         l.text,
       );
-    open = header ? l.text.trim() : undefined;
+    open = header ? { words: l.text.trim(), kind: listKind(l.text) } : undefined;
   }
   return out;
+}
+
+/** Which parameters a list header introduces: a wheel's named parameters, a notebook's, the job's, or unsaid. */
+export type ParameterListKind = "named" | "notebook" | "job" | "unsaid";
+
+function listKind(header: string): ParameterListKind {
+  if (/\b(?:named\s+param(?:eter)?s|keyword\s+arg(?:ument)?s|kwargs)\b/i.test(header)) return "named";
+  if (/\b(?:notebook\s+param(?:eter)?s|notebook\s+params|base\s+param(?:eter)?s|widgets)\b/i.test(header))
+    return "notebook";
+  if (/\bjob\s+param/i.test(header)) return "job";
+  return "unsaid";
 }
 
 /** INTERPRETATION.md §3: lower_snake_case of a step's name. */

@@ -5,7 +5,7 @@
  *   2. region words and abbreviations with their daylight-saving meaning (ET/EST/EDT = New York, PT = Los Angeles,
  *      CT/CST = Chicago, MT = Denver, CET/CEST = Berlin, BST/UK = London, AEST = Sydney…) — the curated table;
  *   3. any city of the zone database, when the words say it is a time ("Lisbon time", "time in Denver",
- *      "8am Madrid", "(Toronto)").
+ *      "8am Madrid", "(Toronto)"), written with or without diacritics ("São Paulo time").
  * Ambiguous abbreviations (IST: India, Ireland or Israel) are never mapped; they stay for the accounting
  * (accounting.ts) to ask about. Pure.
  */
@@ -51,12 +51,17 @@ const CITIES: Map<string, string> = new Map(
     .map((id) => [id.split("/").at(-1)!.replace(/_/g, " ").toLowerCase(), id] as [string, string]),
 );
 
-const CITY_CONTEXT = String.raw`([A-Z][a-z]+(?: [A-Z][a-z]+)?)`;
+/** "São Paulo" → "sao paulo": city names are looked up without diacritics (the zone database spells them so). */
+function plainCity(name: string): string {
+  return name.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+const CITY_CONTEXT = String.raw`(\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)?)`;
 const CITY_RES: RegExp[] = [
-  new RegExp(String.raw`\b${CITY_CONTEXT}(?=\s+(?:local\s+)?time\b)`, "g"),
-  new RegExp(String.raw`\btime\s+in\s+${CITY_CONTEXT}`, "g"),
-  new RegExp(String.raw`\d(?:\s*[ap]\.?m\.?)?\s+(?:in\s+)?${CITY_CONTEXT}\b`, "gi"),
-  new RegExp(String.raw`\(${CITY_CONTEXT}\)`, "g"),
+  new RegExp(String.raw`(?<![\p{L}])${CITY_CONTEXT}(?=\s+(?:local\s+)?time\b)`, "gu"),
+  new RegExp(String.raw`\btime\s+in\s+${CITY_CONTEXT}`, "gu"),
+  new RegExp(String.raw`\d(?:\s*[ap]\.?m\.?)?\s+(?:in\s+)?${CITY_CONTEXT}(?![\p{L}])`, "giu"),
+  new RegExp(String.raw`\(${CITY_CONTEXT}\)`, "gu"),
 ];
 
 export function isIanaZone(id: string): boolean {
@@ -87,7 +92,7 @@ export function zoneMentions(text: string): ZoneMention[] {
   for (const re of CITY_RES) {
     for (const m of text.matchAll(re)) {
       const city = m[1];
-      const zone = CITIES.get(city.toLowerCase());
+      const zone = CITIES.get(plainCity(city));
       const index = m.index + m[0].indexOf(city);
       if (zone && !taken(index)) out.push({ index, zone, words: city });
     }

@@ -6,22 +6,28 @@ import { createOfflineInterpreter } from "../../../src/techlead/interpreter/inde
 const DIR = path.resolve(import.meta.dirname);
 
 describe("offline interpreter on the labelled ticket set (INTERPRETATION.md §2 grading)", () => {
-  it("meets the measured pass rates and the issue-15 goals on both parts of the development set", async () => {
+  it("meets the measured pass rates and the issue-15 goals on every part of the development set", async () => {
     const report = await runTicketEval({ dir: DIR, interpreter: createOfflineInterpreter() });
     console.log(
-      [
-        ...formatOutcomes("tuning", report.tuning.outcomes),
-        ...formatOutcomes("held-out", report.heldOut.outcomes),
-      ].join("\n"),
+      Object.entries(report.parts)
+        .flatMap(([name, part]) => formatOutcomes(name, part.outcomes))
+        .join("\n"),
     );
     expect(report.total).toBeGreaterThanOrEqual(80);
     expect(report.heldOut.total).toBeGreaterThanOrEqual(15);
+    const { tuning, "held-out": heldOut, "batch-2": batch2 } = report.parts;
     // Session 3 added tickets in new styles that the interpreter asks about (never answers wrongly): the exact
     // rate is lower, precision below is the goal that must hold.
-    expect(report.tuning.passed / report.tuning.total).toBeGreaterThanOrEqual(0.9);
-    expect(report.heldOut.passed / report.heldOut.total).toBeGreaterThanOrEqual(0.85);
-    expect(report.fields.recall).toBeGreaterThanOrEqual(0.9);
-    for (const part of [report.tuning, report.heldOut]) {
+    expect(tuning.passed / tuning.total).toBeGreaterThanOrEqual(0.9);
+    expect(heldOut.passed / heldOut.total).toBeGreaterThanOrEqual(0.85);
+    for (const part of [tuning, heldOut]) expect(part.fields.recall).toBeGreaterThanOrEqual(0.9);
+    // batch-2 (issue #15, written before the changes it measures; create tickets take their expectation from the
+    // real-jobs corpus, skipped where the corpus is absent): measured 52/65 exact, precision 1.000, answered 75.5 %.
+    if (report.skipped.length === 0) {
+      expect(batch2.total).toBe(65);
+      expect(batch2.passed / batch2.total).toBeGreaterThanOrEqual(0.75);
+    }
+    for (const part of Object.values(report.parts)) {
       // When it answers it is right; it answers most answerable tickets; it asks on every ticket needing a question.
       expect(part.outcomes.precision).toBeGreaterThanOrEqual(0.95);
       expect(part.outcomes.answered).toBeGreaterThanOrEqual(0.6);
