@@ -70,7 +70,8 @@ function checkSegment(
   const out: NamedValueFinding[] = [];
   const sched = desired.schedule as { quartz_cron_expression?: string; timezone_id?: string } | undefined;
   const tz = sched?.quartz_cron_expression ? (sched.timezone_id ?? "UTC") : undefined;
-  for (const t of requirementTokens(seg, line)) {
+  // Only addresses are looked at here, and an address holds an @: a clause without one is not tokenised at all.
+  for (const t of seg.includes("@") ? requirementTokens(seg, line) : []) {
     if (t.kind !== "email" || sent.some((s) => s.toLowerCase() === t.text.toLowerCase())) continue;
     out.push({
       field: "recipient",

@@ -177,6 +177,12 @@ const FREQUENCY_PHRASES: Array<{
 const CLOCK_TEXT =
   /\d\s*(?:am|pm|a\.m\.|p\.m\.)|\d[:.]\d\d|\bmidnight\b|\bnoon\b|\bat\s+\d{1,2}\b|\b\d{1,2}\s*o'?clock\b/i;
 
+/**
+ * CLOCK_TEXT without its word boundaries: a line that does not match it holds no part that matches CLOCK_TEXT, so
+ * every reading chrono could make of it would be dropped — chrono (most of the cost of reading a line) is skipped.
+ */
+const MAY_HOLD_CLOCK_TEXT = /\d\s*(?:am|pm|a\.m\.|p\.m\.)|\d[:.]\d\d|midnight|noon|at\s+\d|\d\s*o'?clock/i;
+
 interface ClockCandidate {
   value: { hour: number; minute: number };
   /** Index in the line's text, and that text. */
@@ -230,7 +236,10 @@ function clockCandidates(prose: Prose): ClockCandidate[] {
       });
     };
     for (const c of spoken) push(c.index, c.value, c.words);
-    for (const r of chrono.parse(masked, new Date(Date.UTC(2024, 0, 1)), { forwardDate: true })) {
+    const readings = MAY_HOLD_CLOCK_TEXT.test(masked)
+      ? chrono.parse(masked, new Date(Date.UTC(2024, 0, 1)), { forwardDate: true })
+      : [];
+    for (const r of readings) {
       if (!CLOCK_TEXT.test(r.text)) continue;
       // A spoken time ("half past six in the evening") already read by the grammar below wins over chrono's reading.
       if (spoken.some((c) => r.index < c.index + c.words.length && c.index < r.index + r.text.length))
