@@ -4,7 +4,7 @@
  * (and git keeps the rest).
  */
 import { parseDocument, stringify } from "yaml";
-import { loadYamlFast } from "../domain/yaml-fast.js";
+import { dumpYamlFast, loadYamlFast } from "../domain/yaml-fast.js";
 import type {
   DuplicatesChoice,
   FieldSource,
@@ -242,7 +242,7 @@ export function renderTaskFile(task: TaskRecord): string {
     if (Array.isArray(value) && value.length === 0 && key !== "depends_on" && key !== "history") continue;
     front[key] = value;
   }
-  const yamlText = stringify(front, { lineWidth: 0, aliasDuplicateObjects: false });
+  const yamlText = dumpYamlFast(front) ?? stringify(front, { lineWidth: 0, aliasDuplicateObjects: false });
   return `---\n${yamlText}---\n\n${renderBody(task)}`;
 }
 
