@@ -23,6 +23,8 @@ import { transition, type TaskRecord } from "../state/task-file.js";
 import { techLead } from "../techlead/techlead.js";
 
 const DEFAULT_RUN_WAIT_SECONDS = 600;
+/** Attempts of one create whose answer is lost each time (each checked by a lookup before the next). */
+const CREATE_ATTEMPTS = 5;
 
 export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Promise<ApplyResult> {
   const { options, store } = ctx;
@@ -555,7 +557,10 @@ async function createWithRetries(
   settings: JobSettings,
   findExisting: () => Promise<number | undefined>,
 ): Promise<number> {
-  for (let attempt = 0; attempt < 3; attempt++) {
+  // A create whose answer was lost (connection dropped, HTTP 500/502/504 after the request was sent) is looked up
+  // before it is sent again; a short, growing pause lets a passing disturbance pass.
+  for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 250 * 2 ** (attempt - 1)));
     try {
       return await ctx.options.workspace.createJob(settings);
     } catch (error) {
@@ -565,7 +570,7 @@ async function createWithRetries(
     }
   }
   throw new Error(
-    `creating job "${settings.name ?? ""}" failed: the connection dropped three times and no job was created`,
+    `creating job "${settings.name ?? ""}" failed: its answer was lost ${CREATE_ATTEMPTS} times and no job was created (run apply again)`,
   );
 }
 
