@@ -79,7 +79,7 @@ async function planPr(number: number, branch: string, files: Record<string, stri
   );
   const run = await h.run({
     event: "pull_request",
-    payload: prPayload("opened", number, branch, head, base),
+    payload: prPayload(number, branch, head, base),
     checkout: h.checkout(branch, `checkout-pr-${number}`),
     sha: head,
     ref: `refs/pull/${number}/merge`,

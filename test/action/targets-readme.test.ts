@@ -133,7 +133,7 @@ targets:
     );
     const run = await h.run({
       event: "pull_request",
-      payload: prPayload("opened", number, branch, head, base),
+      payload: prPayload(number, branch, head, base),
       checkout: h.checkout(branch, `pr-${number}`),
       sha: head,
       ref: `refs/pull/${number}/merge`,

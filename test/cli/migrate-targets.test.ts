@@ -94,7 +94,7 @@ describe("migrate-targets", () => {
       h.github.files.set(3, [{ filename: "jobs/orders.md", status: "modified" }]);
       const pr = await h.run({
         event: "pull_request",
-        payload: prPayload("opened", 3, "tweak", head, base),
+        payload: prPayload(3, "tweak", head, base),
         checkout: h.checkout("tweak", "pr"),
         sha: head,
         ref: "refs/pull/3/merge",

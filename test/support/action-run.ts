@@ -72,16 +72,24 @@ export interface FlowWorld {
   runs: number;
 }
 
+export interface RunOptions {
+  event: string;
+  payload: Record<string, unknown>;
+  checkout: string;
+  sha: string;
+  ref: string;
+  inputs?: Record<string, string>;
+  /** Extra step env (e.g. DATABRICKS_HOST_PROD mapped from secrets). */
+  env?: Record<string, string>;
+}
+
+/**
+ * One step of the action. With a local workspace in the world its URL and token are the Databricks inputs; without
+ * one (targets: each target's credentials come from `options.env`) there are none.
+ */
 export async function runAction(
-  world: FlowWorld,
-  options: {
-    event: string;
-    payload: Record<string, unknown>;
-    checkout: string;
-    sha: string;
-    ref: string;
-    inputs?: Record<string, string>;
-  },
+  world: Pick<FlowWorld, "root" | "github" | "runs"> & { local?: LocalWorkspace },
+  options: RunOptions,
 ): Promise<RunResult> {
   const n = ++world.runs;
   const dir = join(world.root, `run-${n}`);
@@ -95,8 +103,7 @@ export async function runAction(
   writeFileSync(files.output, "");
   writeFileSync(files.summary, "");
   const inputs: Record<string, string> = {
-    "databricks-host": world.local.url,
-    "databricks-token": world.local.token,
+    ...(world.local ? { "databricks-host": world.local.url, "databricks-token": world.local.token } : {}),
     "github-token": GITHUB_TOKEN,
     "jobs-dir": "jobs",
     "run-wait-seconds": "5",
@@ -123,6 +130,7 @@ export async function runAction(
     GITHUB_OUTPUT: files.output,
     GITHUB_STEP_SUMMARY: files.summary,
     RUNNER_TEMP: dir,
+    ...options.env,
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
@@ -160,7 +168,7 @@ export function seedRemote(root: string): string {
 }
 
 /** actions/checkout: a fresh clone with full history on the given branch. */
-export function checkoutOf(world: FlowWorld, branch: string, name: string): string {
+export function checkoutOf(world: Pick<FlowWorld, "root" | "remote">, branch: string, name: string): string {
   const dir = join(world.root, name);
   git(world.root, "clone", "--quiet", "--branch", branch, world.remote, dir);
   return dir;
@@ -193,7 +201,7 @@ export function pushPayload(sha: string, before: string) {
 
 /** Opens a PR branch from main with `files`; returns its head and base commits. */
 export function openBranch(
-  world: FlowWorld,
+  world: Pick<FlowWorld, "root" | "remote">,
   branch: string,
   files: Record<string, string>,
 ): { head: string; base: string } {
