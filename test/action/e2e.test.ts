@@ -2,16 +2,7 @@
 // environment (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH with a realistic payload, GITHUB_REPOSITORY, GITHUB_WORKSPACE,
 // GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, INPUT_*), against a bare git remote with a real checkout, the fake GitHub
 // REST server (GITHUB_API_URL) and the local Databricks workspace over real HTTP.
-import { execFile, execFileSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,25 +11,27 @@ import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-wo
 import { createSdkWorkspace } from "../../src/adapters/databricks/sdk-workspace.js";
 import type { WorkspaceJob } from "../../src/domain/model.js";
 import { startFakeGitHub, type FakeGitHub } from "../support/fake-github.js";
+import {
+  BUNDLE,
+  GITHUB_TOKEN,
+  OWNER,
+  REPO,
+  checkoutOf as checkoutStep,
+  dev,
+  git,
+  merge as mergeStep,
+  openBranch as openBranchStep,
+  prPayload as prPayloadOf,
+  pushPayload,
+  runAction as runStep,
+  statusOf,
+  write,
+  type FlowWorld,
+  type RunOptions,
+  type RunResult,
+} from "../support/action-run.js";
 
-/** The bundle under test; JOBAGENT_E2E_BUNDLE lets a developer point at a bundle built elsewhere. */
-const BUNDLE = resolve(process.env.JOBAGENT_E2E_BUNDLE ?? "dist/index.js");
-const GITHUB_TOKEN = "ghs_e2eGithubToken0123456789abcdef";
 const FORK_TOKEN = "ghs_e2eForkReadOnlyToken0123456789";
-const OWNER = "acme";
-const REPO = "data-jobs";
-
-const gitEnv = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" };
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", args, { cwd, env: gitEnv, encoding: "utf8" }).trim();
-}
-function dev(cwd: string, ...args: string[]): string {
-  return git(cwd, "-c", "user.name=Dana Developer", "-c", "user.email=dana@example.com", ...args);
-}
-function write(dir: string, file: string, text: string): void {
-  mkdirSync(join(dir, file, ".."), { recursive: true });
-  writeFileSync(join(dir, file), text);
-}
 
 function requirement(name: string, workers: number): string {
   return `---
@@ -72,132 +65,31 @@ Every weekday at 06:00 Berlin time, ingest the orders and build the silver table
 `;
 }
 
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-/** Parses GITHUB_OUTPUT (name<<delimiter\nvalue\ndelimiter). */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const re = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  for (let m = re.exec(text); m; m = re.exec(text)) out[m[1]] = m[3];
-  return out;
-}
-
 let root: string;
 let remote: string;
 let local: LocalWorkspace;
 let github: FakeGitHub;
-let runs = 0;
+let world: FlowWorld;
+/** Everything the runs printed, wrote to the summary or set as outputs: the secret scan reads it. */
 const produced: string[] = [];
 
-async function runAction(options: {
-  event: string;
-  payload: Record<string, unknown>;
-  checkout: string;
-  sha: string;
-  ref: string;
-  inputs?: Record<string, string>;
-}): Promise<RunResult> {
-  runs++;
-  const dir = join(root, `run-${runs}`);
-  mkdirSync(dir);
-  const eventPath = join(dir, "event.json");
-  writeFileSync(eventPath, JSON.stringify(options.payload));
-  const outputFile = join(dir, "output");
-  const summaryFile = join(dir, "summary.md");
-  writeFileSync(outputFile, "");
-  writeFileSync(summaryFile, "");
-  const inputs: Record<string, string> = {
-    "databricks-host": local.url,
-    "databricks-token": local.token,
-    "github-token": GITHUB_TOKEN,
-    "jobs-dir": "jobs",
-    "run-wait-seconds": "5",
-    ...options.inputs,
-  };
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    HOME: root,
-    GIT_CONFIG_GLOBAL: "/dev/null",
-    GIT_CONFIG_NOSYSTEM: "1",
-    GITHUB_ACTIONS: "true",
-    CI: "true",
-    GITHUB_EVENT_NAME: options.event,
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-    GITHUB_REPOSITORY_OWNER: OWNER,
-    GITHUB_SHA: options.sha,
-    GITHUB_REF: options.ref,
-    GITHUB_WORKSPACE: options.checkout,
-    GITHUB_API_URL: github.url,
-    GITHUB_SERVER_URL: "https://github.example",
-    GITHUB_RUN_ID: String(9000 + runs),
-    GITHUB_RUN_ATTEMPT: "1",
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: dir,
-  };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
-    (done) => {
-      execFile(
-        process.execPath,
-        [BUNDLE],
-        { cwd: options.checkout, env, maxBuffer: 64 * 1024 * 1024 },
-        (error, stdout, stderr) =>
-          done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    },
-  );
-  const summary = readFileSync(summaryFile, "utf8");
-  const outputText = readFileSync(outputFile, "utf8");
-  produced.push(stdout, stderr, summary, outputText);
-  return { code, stdout, stderr, outputs: parseOutputs(outputText), summary };
+// The steps are test/support/action-run.ts's, on this file's world (one remote, one workspace, one fake GitHub).
+async function runAction(options: RunOptions): Promise<RunResult> {
+  const run = await runStep(world, options);
+  produced.push(run.stdout, run.stderr, run.summary, Object.values(run.outputs).join("\n"));
+  return run;
 }
-
-/** actions/checkout: a fresh clone with full history on the given branch. */
-function checkoutOf(branch: string, name: string): string {
-  const dir = join(root, name);
-  git(root, "clone", "--quiet", "--branch", branch, remote, dir);
-  return dir;
-}
-
-function prPayload(
+const checkoutOf = (branch: string, name: string) => checkoutStep(world, branch, name);
+const openBranch = (branch: string, files: Record<string, string>) => openBranchStep(world, branch, files);
+const merge = (branch: string, number: number) => mergeStep(world, branch, number);
+const prPayload = (
   action: string,
   number: number,
   headRef: string,
   headSha: string,
   baseSha: string,
-  headRepo = `${OWNER}/${REPO}`,
-) {
-  return {
-    action,
-    number,
-    pull_request: {
-      number,
-      state: "open",
-      html_url: `https://github.example/${OWNER}/${REPO}/pull/${number}`,
-      head: { ref: headRef, sha: headSha, repo: { full_name: headRepo } },
-      base: { ref: "main", sha: baseSha, repo: { full_name: `${OWNER}/${REPO}` } },
-    },
-    repository: { full_name: `${OWNER}/${REPO}`, default_branch: "main" },
-  };
-}
-
-function pushPayload(sha: string, before: string) {
-  return {
-    ref: "refs/heads/main",
-    before,
-    after: sha,
-    repository: { full_name: `${OWNER}/${REPO}`, default_branch: "main" },
-    head_commit: { id: sha, message: "Merge pull request" },
-  };
-}
+  headRepo?: string,
+) => prPayloadOf(number, headRef, headSha, baseSha, { action, ...(headRepo ? { headRepo } : {}) });
 
 async function jobsNamed(name: string): Promise<WorkspaceJob[]> {
   const ws = createSdkWorkspace({ host: local.url, token: local.token });
@@ -209,56 +101,6 @@ async function jobsNamed(name: string): Promise<WorkspaceJob[]> {
 function taskFiles(dir: string): string[] {
   const tasks = join(dir, "jobs", ".tasks");
   return existsSync(tasks) ? readdirSync(tasks).filter((f) => f.endsWith(".md") && f !== "progress.md") : [];
-}
-
-function statusOf(text: string): string | undefined {
-  return /^status:\s*(\S+)/m.exec(text)?.[1];
-}
-
-/** Opens a PR branch from main with `files`, returns the developer clone, head sha and base sha. */
-function openBranch(
-  branch: string,
-  files: Record<string, string>,
-): { devDir: string; head: string; base: string } {
-  const devDir = join(root, `dev-${branch}`);
-  git(root, "clone", "--quiet", remote, devDir);
-  dev(devDir, "checkout", "-q", "-b", branch);
-  for (const [file, text] of Object.entries(files)) write(devDir, file, text);
-  dev(devDir, "add", ".");
-  dev(devDir, "commit", "-q", "-m", `add ${Object.keys(files).join(", ")}`);
-  dev(devDir, "push", "-q", "origin", branch);
-  return { devDir, head: git(devDir, "rev-parse", "HEAD"), base: git(devDir, "rev-parse", "origin/main") };
-}
-
-/** Merges `branch` into main with a merge commit (as the merge button does) and registers the commit → PR link. */
-function merge(branch: string, number: number): { sha: string; before: string } {
-  const dir = join(root, `merge-${number}-${Date.now()}`);
-  git(root, "clone", "--quiet", remote, dir);
-  const before = git(dir, "rev-parse", "HEAD");
-  // Both PR runs append a plan line to the progress log; the union driver keeps both (what a repository's
-  // .gitattributes `jobs/.tasks/progress.md merge=union` does) instead of a conflict in the merge.
-  write(dir, ".git/info/attributes", "jobs/.tasks/progress.md merge=union\n");
-  dev(
-    dir,
-    "merge",
-    "-q",
-    "--no-ff",
-    `origin/${branch}`,
-    "-m",
-    `Merge pull request #${number} from ${OWNER}/${branch}`,
-  );
-  dev(dir, "push", "-q", "origin", "HEAD:main");
-  const sha = git(dir, "rev-parse", "HEAD");
-  github.pulls.set(sha, [
-    {
-      number,
-      state: "closed",
-      merged_at: new Date().toISOString(),
-      merge_commit_sha: sha,
-      head: { ref: branch, sha: git(dir, "rev-parse", `origin/${branch}`) },
-    },
-  ]);
-  return { sha, before };
 }
 
 const ready = existsSync(BUNDLE);
@@ -286,6 +128,7 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
         [FORK_TOKEN]: { login: "github-actions[bot]", type: "Bot", readOnly: true },
       },
     });
+    world = { root, remote, github, local, runs: 0 };
   });
 
   afterAll(async () => {
@@ -846,7 +689,7 @@ describe.skipIf(!ready)("the action as the runner runs it", () => {
   });
 
   it("no token reaches any log line, output, summary, comment or commit", () => {
-    expect(runs).toBeGreaterThan(5);
+    expect(world.runs).toBeGreaterThan(5);
     const secrets = [local.token, GITHUB_TOKEN, FORK_TOKEN];
     // `::add-mask::<secret>` is how core.setSecret tells the runner what to mask; the runner consumes those lines.
     const texts = produced.map((t) => t.replace(/^::add-mask::.*$/gm, ""));

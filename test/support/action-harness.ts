@@ -1,7 +1,6 @@
 // The targets tests' world as a class: a bare remote seeded with their files and the fake GitHub, no workspace of
 // its own (each target brings its local workspace through `env`). Every step — running `node dist/index.js` with
-// the GitHub environment, the git moves, the payloads — is ./action-run.ts's (test/action/e2e.test.ts still keeps
-// its own copy).
+// the GitHub environment, the git moves, the payloads — is ./action-run.ts's, as in every other flow test.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -174,15 +174,22 @@ export function checkoutOf(world: Pick<FlowWorld, "root" | "remote">, branch: st
   return dir;
 }
 
-export function prPayload(number: number, headRef: string, headSha: string, baseSha: string) {
+/** A pull_request payload; `headRepo` other than this repository is a pull request from a fork. */
+export function prPayload(
+  number: number,
+  headRef: string,
+  headSha: string,
+  baseSha: string,
+  { action = "opened", headRepo = `${OWNER}/${REPO}` }: { action?: string; headRepo?: string } = {},
+) {
   return {
-    action: "opened",
+    action,
     number,
     pull_request: {
       number,
       state: "open",
       html_url: `https://github.example/${OWNER}/${REPO}/pull/${number}`,
-      head: { ref: headRef, sha: headSha, repo: { full_name: `${OWNER}/${REPO}` } },
+      head: { ref: headRef, sha: headSha, repo: { full_name: headRepo } },
       base: { ref: "main", sha: baseSha, repo: { full_name: `${OWNER}/${REPO}` } },
     },
     repository: { full_name: `${OWNER}/${REPO}`, default_branch: "main" },
@@ -204,7 +211,7 @@ export function openBranch(
   world: Pick<FlowWorld, "root" | "remote">,
   branch: string,
   files: Record<string, string>,
-): { head: string; base: string } {
+): { devDir: string; head: string; base: string } {
   const devDir = join(world.root, `dev-${branch}`);
   git(world.root, "clone", "--quiet", world.remote, devDir);
   dev(devDir, "checkout", "-q", "-b", branch);
@@ -212,7 +219,7 @@ export function openBranch(
   dev(devDir, "add", ".");
   dev(devDir, "commit", "-q", "-m", `add ${Object.keys(files).join(", ")}`);
   dev(devDir, "push", "-q", "origin", branch);
-  return { head: git(devDir, "rev-parse", "HEAD"), base: git(devDir, "rev-parse", "origin/main") };
+  return { devDir, head: git(devDir, "rev-parse", "HEAD"), base: git(devDir, "rev-parse", "origin/main") };
 }
 
 /** Merges `branch` into main with a merge commit (as the merge button does) and registers the commit → PR link. */
