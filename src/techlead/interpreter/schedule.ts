@@ -299,20 +299,6 @@ function clockCandidates(prose: Prose): ClockCandidate[] {
   return out;
 }
 
-const HOUR_WORDS: Record<string, number> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-};
 const HOUR = String.raw`(1[0-2]|0?[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)`;
 /** What follows a spoken hour and fixes its meridiem: "am", "in the evening", "at night", "tonight". */
 const MERIDIEM = String.raw`(?:\s*(a\.?m\.?|p\.?m\.?)(?![a-z])|\s+(?:in\s+the\s+|at\s+)?(morning|afternoon|evening|night|tonight)\b)?`;
@@ -326,7 +312,7 @@ function spokenClocks(
   text: string,
 ): Array<{ index: number; value: { hour: number; minute: number }; words: string }> {
   const out: Array<{ index: number; value: { hour: number; minute: number }; words: string }> = [];
-  const hourOf = (w: string) => HOUR_WORDS[w.toLowerCase()] ?? Number(w);
+  const hourOf = (w: string) => parseCount(w) ?? Number(w); // HOUR matches only digits and one … twelve
   // [pattern, reading, whether a meridiem may follow]; the meridiem groups are the pattern's last two.
   const res: Array<[RegExp, (m: RegExpExecArray) => { hour: number; minute: number }, boolean]> = [
     [

@@ -66,10 +66,13 @@ function parseYamlWithLines(
   // Most files: the fast loader, with the positions (a Document) built only when a diagnostic asks for a line.
   const fast = loadYamlFast(source);
   if (fast && depthOf(fast.value) <= MAX_DEPTH) {
-    let lines: ((path: string) => number | undefined) | undefined;
+    let documentLines: ((path: string) => number | undefined) | undefined;
+    let textLines: readonly string[] | undefined;
     return {
       value: fast.value,
-      lineOf: (path) => keyLine(source, fast.value, path) ?? (lines ??= linesOfSource(source))(path),
+      lineOf: (path) =>
+        keyLine((textLines ??= source.split("\n")), fast.value, path) ??
+        (documentLines ??= linesOfSource(source))(path),
     };
   }
   let doc: Document;
@@ -290,10 +293,10 @@ export function buildLineOf(rawText: string): (path: string) => number | undefin
  * found. Every work item records its line, and preflight warnings name lines, so this spares a positions parse of
  * nearly every file.
  */
-function keyLine(source: string, value: unknown, path: string): number | undefined {
+function keyLine(sourceLines: readonly string[], value: unknown, path: string): number | undefined {
   const segments = parsePath(path);
-  if (segments.length === 0 || source.includes("\t")) return undefined;
-  const lines = source.split("\n");
+  if (segments.length === 0 || sourceLines.some((l) => l.includes("\t"))) return undefined;
+  const lines = [...sourceLines]; // an item's dash line is rewritten below
   let from = 1; // line index 0 is the rest of the opening `---` line
   let to = lines.length;
   let parentIndent = -1;
