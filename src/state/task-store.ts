@@ -2,16 +2,15 @@
  * The TaskStore port and its file implementation: task files under `<repo>/<jobs-dir>/.tasks/<id>.md`, written
  * atomically (temp file + rename), and the progress log `<repo>/<jobs-dir>/.tasks/progress.md`.
  */
-import { constants } from "node:fs";
-import { lstat, mkdir, open, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { constants, lstatSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdir, open, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { assertNoLink, SymlinkError } from "./safe-path.js";
 import { join, posix } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
-import pLimit from "p-limit";
+import { readTextSync } from "./read-text.js";
 import { parseTaskFile, renderTaskFile, TaskFileError, type TaskRecord } from "./task-file.js";
 
 export const TASKS_DIR = ".tasks";
-const READ_CONCURRENCY = 32;
 
 const contentHash = (text: string): string => createHash("sha1").update(text).digest("base64");
 export const PROGRESS_FILE = "progress.md";
@@ -80,23 +79,13 @@ export class FileTaskStore implements TaskStore {
         errors.push(new TaskFileError(file, new SymlinkError(file, "is a symbolic link").message));
       else wanted.push(name);
     }
-    // Reads overlap (bounded); results keep the sorted order.
-    const limit = pLimit(READ_CONCURRENCY);
-    const reads = wanted.map((name) =>
-      limit(() =>
-        readFile(join(this.absDir, name), "utf8").then(
-          (text) => ({ text }),
-          (error: unknown) => ({ error }),
-        ),
-      ),
-    );
-    for (const [i, read] of reads.entries()) {
-      const file = posix.join(this.dir, wanted[i] as string);
-      const result = await read;
+    for (const name of wanted) {
+      const file = posix.join(this.dir, name);
       try {
-        if ("error" in result) throw result.error;
-        const task = parseTaskFile(file, result.text);
-        this.known.set(this.fileOf(task.id), contentHash(result.text));
+        const read = readTextSync(join(this.absDir, name));
+        const text = "text" in read ? read.text : "";
+        const task = parseTaskFile(file, text);
+        this.known.set(this.fileOf(task.id), contentHash(text));
         tasks.push(task);
       } catch (error) {
         errors.push(error instanceof TaskFileError ? error : new TaskFileError(file, String(error)));
@@ -113,27 +102,30 @@ export class FileTaskStore implements TaskStore {
     if (this.known.get(file) === hash) return;
     // The directory's path is checked once per store (before it is made); each file's own name on every write.
     if (!this.dirReady) await assertNoLink(this.repoDir, this.dir);
-    await assertNotLink(join(this.repoDir, file), file);
+    assertNotLinkSync(join(this.repoDir, file), file);
     const target = join(this.repoDir, file);
     const temp = join(this.absDir, `.${sanitizeId(task.id)}.${randomBytes(6).toString("hex")}.tmp`);
     this.known.delete(file);
-    await this.writeInDir(temp, text);
-    await rename(temp, target);
+    this.writeInDir(temp, text);
+    renameSync(temp, target);
     this.known.set(file, hash);
   }
 
-  /** Writes a file of the task directory, making the directory on the first write (and again if it vanished). */
-  private async writeInDir(path: string, text: string): Promise<void> {
+  /**
+   * Writes a file of the task directory, making the directory on the first write (and again if it vanished).
+   * Synchronous, like the reads (read-text.ts): a task file is a few kilobytes.
+   */
+  private writeInDir(path: string, text: string): void {
     if (!this.dirReady) {
-      await mkdir(this.absDir, { recursive: true });
+      mkdirSync(this.absDir, { recursive: true });
       this.dirReady = true;
     }
     try {
-      await writeFile(path, text, "utf8");
+      writeFileSync(path, text, "utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      await mkdir(this.absDir, { recursive: true });
-      await writeFile(path, text, "utf8");
+      mkdirSync(this.absDir, { recursive: true });
+      writeFileSync(path, text, "utf8");
     }
   }
 
@@ -172,9 +164,9 @@ export class FileTaskStore implements TaskStore {
 }
 
 /** Refuses a file that is a symbolic link (a missing file is fine). */
-async function assertNotLink(path: string, shown: string): Promise<void> {
+function assertNotLinkSync(path: string, shown: string): void {
   try {
-    if ((await lstat(path)).isSymbolicLink()) throw new SymlinkError(shown, "is a symbolic link");
+    if (lstatSync(path).isSymbolicLink()) throw new SymlinkError(shown, "is a symbolic link");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }

@@ -3,9 +3,9 @@
  * Format documented in docs/requirements.md.
  */
 import { assertNoLink } from "../../state/safe-path.js";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
-import pLimit from "p-limit";
+import { readTextSync } from "../../state/read-text.js";
 import type { Diagnostic, Interpretation } from "../../domain/model.js";
 import type { RequirementDoc } from "../types.js";
 import {
@@ -88,11 +88,9 @@ export async function loadRequirements(repoDir: string, jobsDir: string): Promis
     diagnostics.push(unsafeNameDiagnostic(file));
     return false;
   });
-  // Reads overlap (bounded); parsing stays in path order so diagnostics and docs keep their order.
-  const limit = pLimit(READ_CONCURRENCY);
-  const reads = safe.map((full) => limit(() => readRequirement(repoDir, full)));
-  for (const read of reads) {
-    const { file, text, problem } = await read;
+  // In path order, so diagnostics and docs keep their order.
+  for (const full of safe) {
+    const { file, text, problem } = readRequirement(repoDir, full);
     if (problem) {
       diagnostics.push(problem);
       continue;
@@ -104,16 +102,11 @@ export async function loadRequirements(repoDir: string, jobsDir: string): Promis
   return { docs, diagnostics };
 }
 
-const READ_CONCURRENCY = 32;
-
-async function readRequirement(
-  repoDir: string,
-  full: string,
-): Promise<{ file: string; text?: string; problem?: Diagnostic }> {
+function readRequirement(repoDir: string, full: string): { file: string; text?: string; problem?: Diagnostic } {
   const file = toPosix(path.relative(path.resolve(repoDir), full));
   try {
-    const info = await stat(full);
-    if (info.size > MAX_FILE_BYTES) {
+    const read = readTextSync(full, MAX_FILE_BYTES);
+    if ("size" in read) {
       return {
         file,
         problem: {
@@ -122,13 +115,13 @@ async function readRequirement(
           file,
           line: 1,
           path: "",
-          value: info.size,
-          message: `${file} is ${info.size} bytes; requirement files are limited to ${MAX_FILE_BYTES} bytes`,
+          value: read.size,
+          message: `${file} is ${read.size} bytes; requirement files are limited to ${MAX_FILE_BYTES} bytes`,
           fix: "keep requirement files under 1 MiB: split them, and keep data out of requirement files",
         },
       };
     }
-    return { file, text: await readFile(full, "utf8") };
+    return { file, text: read.text };
   } catch (error) {
     return {
       file,
