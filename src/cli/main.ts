@@ -21,7 +21,7 @@ import { createCliLogger, createRedactor } from "./logger.js";
 import { formatDiagnostic, renderPlanText } from "./text.js";
 import { cliSource, readSettings, SettingsError, type Settings } from "../settings/index.js";
 
-import { VERSION } from "./version.js";
+import { VERSION } from "../domain/version.js";
 import type { CommandContext } from "./commands/context.js";
 
 export const LOCAL_WORKSPACE_TOKEN = "dapi-local-workspace-not-a-secret";

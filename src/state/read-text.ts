@@ -7,7 +7,10 @@
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 
 /** The file's text, or its size when it is larger than `maxBytes` (the size is read from the open file). */
-export function readTextSync(path: string, maxBytes = Number.POSITIVE_INFINITY): { text: string } | { size: number } {
+export function readTextSync(
+  path: string,
+  maxBytes = Number.POSITIVE_INFINITY,
+): { text: string } | { size: number } {
   const fd = openSync(path, "r");
   try {
     const { size } = fstatSync(fd);

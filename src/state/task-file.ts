@@ -97,6 +97,12 @@ export interface TaskRecord {
   applied_spec_hash?: string;
   /** Hash of the normalised job settings right after the last successful apply (drift detection). */
   applied_hash?: string;
+  /**
+   * Fingerprint of "nothing to do" (worker/plan/unchanged.ts): the settings the last apply left, the workspace job as
+   * listed right after it, and the rules that compared them, recorded only when they compared equal with no warning.
+   * A plan that finds the same fingerprint skips validating and comparing the job again.
+   */
+  observed_hash?: string;
   job_id?: number;
   job_name?: string;
   /** The task this one took the job over from when its requirement was renamed or moved (see techlead/moves.ts). */
@@ -172,6 +178,7 @@ export function parseTaskFile(file: string, text: string): TaskRecord {
     plan_id: optionalString(data.plan_id),
     applied_spec_hash: optionalString(data.applied_spec_hash),
     applied_hash: optionalString(data.applied_hash),
+    observed_hash: optionalString(data.observed_hash),
     job_id: typeof data.job_id === "number" ? data.job_id : undefined,
     job_name: optionalString(data.job_name),
     moved_from: movedFrom(data.moved_from),
@@ -224,6 +231,7 @@ export function renderTaskFile(task: TaskRecord): string {
     "plan_id",
     "applied_spec_hash",
     "applied_hash",
+    "observed_hash",
     "job_id",
     "job_name",
     "moved_from",

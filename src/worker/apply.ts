@@ -10,8 +10,9 @@
 import { TERMINAL_RUN_STATES, waitForRun } from "../adapters/databricks/wait-run.js";
 import pLimit from "p-limit";
 import type { ApplyOptions, ApplyResult, TaskApplyResult } from "../engine/api.js";
-import type { JobChange, JobSettings } from "../domain/model.js";
-import { hashJson, normalizeJobSettings } from "../domain/plan.js";
+import type { JobChange, JobSettings, WorkspaceJob } from "../domain/model.js";
+import { diffJobSettings, hashJson, normalizeJobSettings } from "../domain/plan.js";
+import { fingerprintable, unchangedFingerprint } from "./plan/unchanged.js";
 import { AmbiguousWriteError, WorkspaceApiError } from "../adapters/databricks/port.js";
 import type { RunContext } from "../engine/context.js";
 import { acquireWorkspaceLock, WorkspaceLockedError } from "../state/workspace-lock.js";
@@ -585,7 +586,10 @@ async function refreshAppliedHashes(
   planned: Map<string, PlannedTask>,
 ): Promise<void> {
   const touched = results.filter(
-    (r) => r.status === "COMPLETE" && r.jobId !== undefined && (r.op === "create" || r.op === "update"),
+    (r) =>
+      r.status === "COMPLETE" &&
+      r.jobId !== undefined &&
+      (r.op === "create" || r.op === "update" || r.op === "no-op"),
   );
   if (touched.length === 0) return;
   ctx.invalidate();
@@ -599,13 +603,29 @@ async function refreshAppliedHashes(
         const job = snapshot.jobs.get(r.jobId as number);
         if (!entry || !job) return;
         const creator = job.creator_user_name ? { creatorUserName: job.creator_user_name } : {};
-        const applied_hash = hashJson(normalizeJobSettings(job.settings, creator));
-        if (entry.task.applied_hash === applied_hash) return;
-        entry.task = { ...entry.task, applied_hash };
+        const applied_hash =
+          r.op === "no-op" ? entry.task.applied_hash : hashJson(normalizeJobSettings(job.settings, creator));
+        const observed_hash = observedHash(entry, job);
+        if (entry.task.applied_hash === applied_hash && entry.task.observed_hash === observed_hash) return;
+        entry.task = { ...entry.task, applied_hash, observed_hash };
         await ctx.store.write(entry.task);
       }),
     ),
   );
+}
+
+/**
+ * The fingerprint of "nothing to do" (plan/unchanged.ts) for a job this apply left as its requirement asks: the
+ * settings asked for compare equal with the job as listed after the apply, and validation gave no warning. Else
+ * undefined (the next plan compares the job in full).
+ */
+function observedHash(entry: PlannedTask, job: WorkspaceJob): string | undefined {
+  const desired = entry.desired;
+  if (!desired || !fingerprintable(desired) || entry.runJobRefs?.length) return undefined;
+  if (!entry.validatedClean || (entry.reported?.length ?? 0) > 0) return undefined;
+  const creator = job.creator_user_name ? { creatorUserName: job.creator_user_name } : {};
+  if (diffJobSettings(desired, job.settings, creator).length > 0) return undefined;
+  return unchangedFingerprint(desired, job);
 }
 
 async function retryAmbiguous(fn: () => Promise<void>): Promise<void> {

@@ -102,7 +102,10 @@ export async function loadRequirements(repoDir: string, jobsDir: string): Promis
   return { docs, diagnostics };
 }
 
-function readRequirement(repoDir: string, full: string): { file: string; text?: string; problem?: Diagnostic } {
+function readRequirement(
+  repoDir: string,
+  full: string,
+): { file: string; text?: string; problem?: Diagnostic } {
   const file = toPosix(path.relative(path.resolve(repoDir), full));
   try {
     const read = readTextSync(full, MAX_FILE_BYTES);

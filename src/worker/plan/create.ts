@@ -10,10 +10,34 @@ import { DUPLICATES_KEY, duplicatesLine } from "../../techlead/requirements/dupl
 import { docLineOf } from "../../techlead/requirements/frontmatter.js";
 import { comparePermissions, consistency, runPreflight } from "./checks.js";
 import { block, diag, makeChange, noop, type PlannedTask, type TaskScope } from "./scope.js";
+import { fingerprintable, skippable, unchangedFingerprint } from "./unchanged.js";
+
+/**
+ * The no-op of a job unchanged since the last apply, by its recorded fingerprint (unchanged.ts), without
+ * validating or comparing it again; undefined when anything differs (the job is then planned in full).
+ */
+export function unchangedNoop(s: TaskScope): PlannedTask | undefined {
+  const { task } = s;
+  const settings = s.item.settings;
+  if (!settings || !skippable(task) || s.runJobRefs || task.source === "removed") return undefined;
+  const jobs = s.snapshot.managedBy(task.id);
+  const job = jobs[0];
+  if (jobs.length !== 1 || !job || job.job_id !== task.job_id) return undefined;
+  if (s.snapshot.unrecordedFor(task.id).length > 0) return undefined;
+  const desired = withOwnership(settings, s.ctx.options.repo, task.id);
+  if (!fingerprintable(desired) || unchangedFingerprint(desired, job) !== task.observed_hash)
+    return undefined;
+  s.entry.desired = desired;
+  s.ctx.options.log.debug(
+    `${task.id}: unchanged since the last apply (requirement, settings and job ${job.job_id} as recorded): not validated or compared again`,
+  );
+  return noop(s, settings.name ?? task.key, job.job_id);
+}
 
 export async function planCreate(s: TaskScope): Promise<PlannedTask> {
   const settings = s.item.settings ?? {};
   const desired = withOwnership(settings, s.ctx.options.repo, s.task.id);
+  s.entry.desired = desired;
   const name = settings.name ?? s.task.key;
   const moved = movedJob(s);
   const candidates = ownedCandidates(s, moved);

@@ -9,7 +9,7 @@ import type { RequirementDoc } from "../../techlead/types.js";
 import type { RunContext } from "../../engine/context.js";
 import { REPO_TAG, TASK_TAG, type WorkspaceSnapshot } from "../../state/ownership.js";
 import type { TaskRecord } from "../../state/task-file.js";
-import { planCreate } from "./create.js";
+import { planCreate, unchangedNoop } from "./create.js";
 import { planDelete, planRun, planUpdate } from "./update-delete-run.js";
 import { diag, type PlannedTask, type RunJobRefs, type TaskScope } from "./scope.js";
 
@@ -39,8 +39,13 @@ export async function planTask(facts: TaskFacts, task: TaskRecord): Promise<Plan
     return entry;
   }
   const s = scopeOf(facts, task, entry);
+  if (task.action === "create") {
+    const unchanged = unchangedNoop(s);
+    if (unchanged) return unchanged;
+  }
   validate(s);
   checkReservedTags(s);
+  entry.validatedClean = s.errors.length === 0 && s.warnings.length === 0;
   if (s.errors.length > 0) return entry;
   switch (task.action) {
     case "create":

@@ -22,6 +22,13 @@ export interface PlannedTask {
   runJobRefs?: Array<{ taskKey: string; fromTask: string }>;
   /** Diagnostics shown in the plan even when the task has no change (a blocked task's report). */
   reported?: Diagnostic[];
+  /** The settings a create task asks for (ownership tags included): apply fingerprints them (plan/unchanged.ts). */
+  desired?: JobSettings;
+  /**
+   * Validation gave neither an error nor a warning (what a no-op plan of the task would report; the checks of a
+   * change — consistency with the prose, workspace preflight, review hints — are not run for a no-op).
+   */
+  validatedClean?: boolean;
 }
 
 export interface RunJobRefs {
