@@ -5,6 +5,7 @@
 import {
   clauses,
   EMAIL_RE,
+  globalOf,
   lineIn,
   type Prose,
   keyValuePairs,
@@ -255,11 +256,7 @@ export function jobNameIntroductions(
   const out: Array<Sourced<string> & { lineIndex: number; index: number; phrase: string }> = [];
   for (const phrase of JOB_NAME_PHRASES) {
     prose.lines.forEach((l, lineIndex) => {
-      const re = new RegExp(
-        phrase.re.source,
-        phrase.re.flags.includes("g") ? phrase.re.flags : phrase.re.flags + "g",
-      );
-      for (const m of l.text.matchAll(re)) {
+      for (const m of l.text.matchAll(globalOf(phrase.re))) {
         const raw = m.slice(1).find((g) => g !== undefined) ?? "";
         const at = m[0].indexOf(raw);
         const quoted = at > 0 && /["“`'*]/.test(m[0][at - 1]);

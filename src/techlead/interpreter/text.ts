@@ -187,6 +187,22 @@ function correctWord(word: string): string {
 }
 
 /** Corrects typos in plain words only: anything inside backticks/quotes or touching / @ . - _ = is left alone. */
+const globalCopies = new WeakMap<RegExp, RegExp>();
+
+/**
+ * The global ("g") form of a pattern, made once per pattern: for `String.prototype.matchAll`, which copies the
+ * pattern it is given (so a shared one is never left with a `lastIndex`). Not for `exec` loops.
+ */
+export function globalOf(re: RegExp): RegExp {
+  if (re.flags.includes("g")) return re;
+  let copy = globalCopies.get(re);
+  if (!copy) {
+    copy = new RegExp(re.source, `${re.flags}g`);
+    globalCopies.set(re, copy);
+  }
+  return copy;
+}
+
 export function correctTypos(line: string): string {
   return line.replace(/(`[^`]*`|"[^"]*"|“[^”]*”|\S+)/g, (token) => {
     if (/^[`"“]/.test(token)) return token;

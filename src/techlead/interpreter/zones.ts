@@ -10,6 +10,8 @@
  * (accounting.ts) to ask about. Pure.
  */
 
+import { globalOf } from "./text.js";
+
 export interface ZoneMention {
   index: number;
   zone: string;
@@ -83,9 +85,7 @@ export function zoneMentions(text: string): ZoneMention[] {
     if (isIanaZone(m[0])) out.push({ index: m.index, zone: m[0], words: m[0] });
   }
   for (const [re, zone] of ZONE_WORDS) {
-    for (const m of text.matchAll(
-      new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g"),
-    )) {
+    for (const m of text.matchAll(globalOf(re))) {
       if (!taken(m.index)) out.push({ index: m.index, zone, words: m[0] });
     }
   }
