@@ -2,6 +2,7 @@
 // the history) or forbidden (and transition() throws IllegalTransitionError naming the task and both states).
 import { describe, expect, it } from "vitest";
 import {
+  HISTORY_LIMIT,
   IllegalTransitionError,
   TASK_STATES,
   transition,
@@ -51,6 +52,22 @@ describe("task state transitions", () => {
         `Task orders.main: illegal state transition ${from} → ${to}`,
       );
     }
+  });
+
+  it("keeps the newest HISTORY_LIMIT transitions in the task file, oldest first", () => {
+    let t = task("PENDING");
+    for (let i = 0; i < HISTORY_LIMIT + 10; i++)
+      t = transition(
+        t,
+        i % 2 === 0 ? "PLANNED" : "PENDING",
+        "test",
+        new Date(at.getTime() + i * 1000),
+        `step ${i}`,
+      );
+    expect(t.history).toHaveLength(HISTORY_LIMIT);
+    expect(t.history[0]?.note).toBe("step 10");
+    expect(t.history.at(-1)?.note).toBe(`step ${HISTORY_LIMIT + 9}`);
+    expect(t.status).toBe("PENDING");
   });
 
   it("forbids reaching an outcome without applying, and applying without planning", () => {

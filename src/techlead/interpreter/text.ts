@@ -169,7 +169,20 @@ const KEEP = new Set([
   "timeouts",
 ]);
 
+/** Words already corrected (a pure function of the word): requirements repeat their words. Bounded. */
+const corrections = new Map<string, string>();
+
 function correctWord(word: string): string {
+  let known = corrections.get(word);
+  if (known === undefined) {
+    if (corrections.size >= 50_000) corrections.clear();
+    known = correctWordUncached(word);
+    corrections.set(word, known);
+  }
+  return known;
+}
+
+function correctWordUncached(word: string): string {
   const lower = word.toLowerCase();
   if (lower.length < 4 || KEEP.has(lower) || VOCABULARY.includes(lower)) return word;
   let best: string | undefined;
@@ -186,7 +199,6 @@ function correctWord(word: string): string {
   return best !== undefined && bestDistance <= allowed ? best : word;
 }
 
-/** Corrects typos in plain words only: anything inside backticks/quotes or touching / @ . - _ = is left alone. */
 const globalCopies = new WeakMap<RegExp, RegExp>();
 
 /**
@@ -203,6 +215,7 @@ export function globalOf(re: RegExp): RegExp {
   return copy;
 }
 
+/** Corrects typos in plain words only: anything inside backticks/quotes or touching / @ . - _ = is left alone. */
 export function correctTypos(line: string): string {
   return line.replace(/(`[^`]*`|"[^"]*"|“[^”]*”|\S+)/g, (token) => {
     if (/^[`"“]/.test(token)) return token;
