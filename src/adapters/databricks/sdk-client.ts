@@ -12,7 +12,7 @@ import type { Config } from "@databricks/sdk-experimental/dist/config/Config.js"
 
 export { ApiError } from "@databricks/sdk-experimental/dist/apierr.js";
 export { Config } from "@databricks/sdk-experimental/dist/config/Config.js";
-export { Context } from "@databricks/sdk-experimental/dist/context/Context.js";
+export { Context, type ContextItems } from "@databricks/sdk-experimental/dist/context/Context.js";
 
 export interface SdkClient {
   apiClient: ApiClient;
