@@ -12,7 +12,7 @@ import pLimit from "p-limit";
 import type { ApplyOptions, ApplyResult, TaskApplyResult } from "../engine/api.js";
 import type { JobChange, JobSettings, WorkspaceJob } from "../domain/model.js";
 import { diffJobSettings, hashJson, normalizeJobSettings } from "../domain/plan.js";
-import { fingerprintable, unchangedFingerprint } from "./plan/unchanged.js";
+import { fingerprintable, fingerprintableTask, unchangedFingerprint } from "./plan/unchanged.js";
 import { AmbiguousWriteError, WorkspaceApiError } from "../adapters/databricks/port.js";
 import type { RunContext } from "../engine/context.js";
 import { acquireWorkspaceLock, WorkspaceLockedError } from "../state/workspace-lock.js";
@@ -578,7 +578,9 @@ async function createWithRetries(
 /**
  * After the writes: one listing of the workspace (list pages, ~N/100 reads) gives what it now holds for every job
  * this apply created or updated; each task's applied_hash is set from it, so a later plan tells drift from server
- * defaults. The run's snapshot is replaced by this listing.
+ * defaults, and its observed_hash (plan/unchanged.ts), so a later plan can skip the job while nothing changes. Jobs
+ * the plan found unchanged without a matching fingerprint get theirs from the same listing. The run's snapshot is
+ * replaced by this listing.
  */
 async function refreshAppliedHashes(
   ctx: RunContext,
@@ -591,27 +593,42 @@ async function refreshAppliedHashes(
       r.jobId !== undefined &&
       (r.op === "create" || r.op === "update" || r.op === "no-op"),
   );
-  if (touched.length === 0) return;
+  // Jobs this apply's plan compared in full and found unchanged, with no fingerprint or a stale one (task files of
+  // an earlier version, a job fixed back by hand): fingerprinted from the same listing, so later plans skip them.
+  const touchedIds = new Set(touched.map((r) => r.taskId));
+  const unfingerprinted = [...planned.values()].filter(
+    (e) =>
+      !touchedIds.has(e.task.id) &&
+      e.change?.op === "no-op" &&
+      e.validatedClean === true &&
+      fingerprintableTask(e.task) &&
+      e.desired !== undefined &&
+      fingerprintable(e.desired),
+  );
+  if (touched.length === 0 && unfingerprinted.length === 0) return;
   ctx.invalidate();
   const snapshot = await ctx.snapshot().catch(() => undefined);
   if (!snapshot) return; // the hashes of what was sent stay; a later plan reads the workspace again
   const limit = pLimit(16);
-  await Promise.all(
-    touched.map((r) =>
-      limit(async () => {
-        const entry = planned.get(r.taskId);
-        const job = snapshot.jobs.get(r.jobId as number);
-        if (!entry || !job) return;
-        const creator = job.creator_user_name ? { creatorUserName: job.creator_user_name } : {};
-        const applied_hash =
-          r.op === "no-op" ? entry.task.applied_hash : hashJson(normalizeJobSettings(job.settings, creator));
-        const observed_hash = observedHash(entry, job);
-        if (entry.task.applied_hash === applied_hash && entry.task.observed_hash === observed_hash) return;
-        entry.task = { ...entry.task, applied_hash, observed_hash };
-        await ctx.store.write(entry.task);
-      }),
-    ),
-  );
+  const refresh = (entry: PlannedTask, jobId: number, op: JobChange["op"]) =>
+    limit(async () => {
+      const job = snapshot.jobs.get(jobId);
+      if (!job) return;
+      const creator = job.creator_user_name ? { creatorUserName: job.creator_user_name } : {};
+      const applied_hash =
+        op === "no-op" ? entry.task.applied_hash : hashJson(normalizeJobSettings(job.settings, creator));
+      const observed_hash = observedHash(entry, job);
+      if (entry.task.applied_hash === applied_hash && entry.task.observed_hash === observed_hash) return;
+      entry.task = { ...entry.task, applied_hash, observed_hash };
+      await ctx.store.write(entry.task);
+    });
+  await Promise.all([
+    ...touched.map((r) => {
+      const entry = planned.get(r.taskId);
+      return entry ? refresh(entry, r.jobId as number, r.op) : undefined;
+    }),
+    ...unfingerprinted.map((e) => refresh(e, e.change?.jobId ?? (e.task.job_id as number), "no-op")),
+  ]);
 }
 
 /**

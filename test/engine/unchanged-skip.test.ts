@@ -141,4 +141,33 @@ describe("a job unchanged since the last apply", () => {
     expect(change?.op).toBe("update");
     expect(change?.fields.map((f) => f.path)).toEqual(["job_clusters[etl].new_cluster.num_workers"]);
   });
+
+  it("gets its fingerprint at the next apply when its task file has none (written by an earlier version)", async () => {
+    for (const name of await taskFiles()) {
+      const file = join(repoDir, "jobs/.tasks", name);
+      await writeFile(file, (await readFile(file, "utf8")).replace(/^observed_hash: .*\n/m, ""));
+    }
+    await runPlan(options(), { record: false });
+    expect(skipped()).toEqual([]);
+    // An apply with nothing to change fingerprints the unchanged jobs from its listing; the next plan skips them.
+    const applied = await runApply(options(), { onPlanChange: "fail" });
+    expect(applied.ok, applied.message).toBe(true);
+    expect(applied.results).toEqual([]);
+    const again = await runPlan(options(), { record: false });
+    expect(
+      skipped()
+        .map((l) => l.split(":")[0])
+        .sort(),
+    ).toEqual(["orders.orders", "refunds.refunds"]);
+    expect(again.counts).toMatchObject({ create: 0, update: 0, noop: 3 });
+    // Recording them once is enough: a further apply writes no task file.
+    const before = await Promise.all(
+      (await taskFiles()).map((n) => readFile(join(repoDir, "jobs/.tasks", n), "utf8")),
+    );
+    await runApply(options(), { onPlanChange: "fail" });
+    const after = await Promise.all(
+      (await taskFiles()).map((n) => readFile(join(repoDir, "jobs/.tasks", n), "utf8")),
+    );
+    expect(after).toEqual(before);
+  });
 });

@@ -44,15 +44,19 @@ export function fingerprintable(desired: JobSettings): boolean {
   return !(desired.tasks ?? []).some((t) => t !== null && typeof t === "object" && "run_job_task" in t);
 }
 
-/** The task's state allows a skip: COMPLETE, a fingerprint recorded, not moved, no duplicates to resolve. */
-export function skippable(task: TaskRecord): boolean {
+/** The task's state would allow a skip by a fingerprint: COMPLETE since its spec, not moved, no duplicates. */
+export function fingerprintableTask(task: TaskRecord): boolean {
   return (
     task.action === "create" &&
     task.status === "COMPLETE" &&
-    task.observed_hash !== undefined &&
     task.applied_spec_hash === task.spec_hash &&
     task.job_id !== undefined &&
     task.moved_from === undefined &&
     task.spec.duplicates === undefined
   );
+}
+
+/** The task's state allows a skip: as above, with a fingerprint recorded. */
+export function skippable(task: TaskRecord): boolean {
+  return fingerprintableTask(task) && task.observed_hash !== undefined;
 }
