@@ -1,7 +1,7 @@
 /**
- * Small text files (requirements, task files) are read and written with synchronous calls: for files of a few
- * kilobytes an awaited `fs.promises` call costs several thread-pool round trips (open, stat, read, close), about 5×
- * the synchronous read, and a plan reads two files per job. Each call blocks for microseconds; nothing else is
+ * Small text files are read and written with synchronous calls (requirements here, task files in task-store.ts):
+ * for files of a few kilobytes an awaited `fs.promises` call costs several thread-pool round trips (open, stat,
+ * read, close), about 5× the synchronous read, and a plan reads two files per job. Each call blocks for microseconds; nothing else is
  * waiting on the event loop while a plan reads its repository.
  */
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";

@@ -2,12 +2,11 @@
  * The TaskStore port and its file implementation: task files under `<repo>/<jobs-dir>/.tasks/<id>.md`, written
  * atomically (temp file + rename), and the progress log `<repo>/<jobs-dir>/.tasks/progress.md`.
  */
-import { constants, lstatSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { constants, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { mkdir, open, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { assertNoLink, SymlinkError } from "./safe-path.js";
 import { join, posix } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
-import { readTextSync } from "./read-text.js";
 import { parseTaskFile, renderTaskFile, TaskFileError, type TaskRecord } from "./task-file.js";
 
 export const TASKS_DIR = ".tasks";
@@ -82,8 +81,8 @@ export class FileTaskStore implements TaskStore {
     for (const name of wanted) {
       const file = posix.join(this.dir, name);
       try {
-        const read = readTextSync(join(this.absDir, name));
-        const text = "text" in read ? read.text : "";
+        // Synchronous, like the writes below (state/read-text.ts says why).
+        const text = readFileSync(join(this.absDir, name), "utf8");
         const task = parseTaskFile(file, text);
         this.known.set(this.fileOf(task.id), contentHash(text));
         tasks.push(task);

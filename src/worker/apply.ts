@@ -617,7 +617,7 @@ async function refreshAppliedHashes(
       const creator = job.creator_user_name ? { creatorUserName: job.creator_user_name } : {};
       const applied_hash =
         op === "no-op" ? entry.task.applied_hash : hashJson(normalizeJobSettings(job.settings, creator));
-      const observed_hash = observedHash(entry, job);
+      const observed_hash = observedHash(entry, job, creator);
       if (entry.task.applied_hash === applied_hash && entry.task.observed_hash === observed_hash) return;
       entry.task = { ...entry.task, applied_hash, observed_hash };
       await ctx.store.write(entry.task);
@@ -636,11 +636,14 @@ async function refreshAppliedHashes(
  * settings asked for compare equal with the job as listed after the apply, and validation gave no warning. Else
  * undefined (the next plan compares the job in full).
  */
-function observedHash(entry: PlannedTask, job: WorkspaceJob): string | undefined {
+function observedHash(
+  entry: PlannedTask,
+  job: WorkspaceJob,
+  creator: { creatorUserName?: string },
+): string | undefined {
   const desired = entry.desired;
-  if (!desired || !fingerprintable(desired) || entry.runJobRefs?.length) return undefined;
+  if (!desired || !fingerprintable(desired)) return undefined;
   if (!entry.validatedClean || (entry.reported?.length ?? 0) > 0) return undefined;
-  const creator = job.creator_user_name ? { creatorUserName: job.creator_user_name } : {};
   if (diffJobSettings(desired, job.settings, creator).length > 0) return undefined;
   return unchangedFingerprint(desired, job);
 }

@@ -60,7 +60,7 @@ const skipped = () => debug.filter((l) => l.includes("unchanged since the last a
 const taskFiles = async () =>
   (await readdir(join(repoDir, "jobs/.tasks"))).filter((n) => n.endsWith(".md") && n !== "progress.md");
 
-/** The plan as a user sees it: everything but the lazily rendered markdown (compared separately). */
+/** The plan as `--json` gives it (the lazily rendered markdown included: it is enumerable). */
 const seen = (plan: PlanResult) => JSON.parse(JSON.stringify(plan)) as PlanResult;
 
 async function api(path: string, body: unknown): Promise<unknown> {

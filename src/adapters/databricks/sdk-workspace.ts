@@ -98,7 +98,6 @@ const SILENT_SDK_LOGGER = {
   info() {},
   warn() {},
   error() {},
-  withContext() {},
 } as unknown as ContextItems["logger"];
 
 /** An http(s) agent that records, for the call running in `traces`' context, the status and Retry-After of answers. */

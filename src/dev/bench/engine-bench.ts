@@ -122,29 +122,22 @@ async function phase(
   return { ...result, byEndpoint, reads, writes: writes - rejected429, rejected429 };
 }
 
-async function median(times: number, fn: () => Promise<number>): Promise<number> {
-  const values: number[] = [];
-  for (let i = 0; i < times; i++) values.push(await fn());
-  values.sort((a, b) => a - b);
-  return values[Math.floor(values.length / 2)] as number;
-}
-
 /**
- * A plan phase run `times` times (`reset` before each, e.g. removing the task files a first plan wrote): the run of
- * median wall time, so that one slow or fast run does not decide a ratio whose baseline is itself a median.
+ * `run` made `times` times (`reset` before each, e.g. removing the task files a first plan wrote): the run of median
+ * wall time, so that one slow or fast run decides neither a baseline nor a ratio.
  */
-async function medianPhase(
+async function median<T extends { ms: number }>(
   times: number,
-  run: () => Promise<PhaseFigure>,
+  run: () => Promise<T>,
   reset?: () => Promise<void>,
-): Promise<PhaseFigure> {
-  const runs: PhaseFigure[] = [];
+): Promise<T> {
+  const runs: T[] = [];
   for (let i = 0; i < times; i++) {
     if (reset) await reset();
     runs.push(await run());
   }
   runs.sort((a, b) => a.ms - b.ms);
-  return runs[Math.floor(runs.length / 2)] as PhaseFigure;
+  return runs[Math.floor(runs.length / 2)] as T;
 }
 
 async function benchSize(opts: BenchOptions, files: number): Promise<SizeFigures> {
@@ -152,15 +145,12 @@ async function benchSize(opts: BenchOptions, files: number): Promise<SizeFigures
   const repoDir = await mkdtemp(join(tmpdir(), "jobagent-bench-"));
   try {
     await writeRequirements(repoDir, files);
-    const baselineMs = await median(3, async () => {
-      const r = await child(opts.childScript, { phase: "baseline", repoDir });
-      return r.ms;
-    });
+    const { ms: baselineMs } = await median(3, () => child(opts.childScript, { phase: "baseline", repoDir }));
     opts.progress?.(`  ${files} files: baseline ${baselineMs} ms`);
     // The first plan writes task files and records nothing in the workspace: removing them makes the next run a
     // first plan again. (10,000 files: once, it takes long enough not to be noise.)
     const times = files >= 10_000 ? 1 : 3;
-    const firstPlan = await medianPhase(
+    const firstPlan = await median(
       times,
       () => phase(opts.childScript, local, { phase: "plan", repoDir }),
       () => rm(join(repoDir, "jobs", ".tasks"), { recursive: true, force: true }),
@@ -168,7 +158,7 @@ async function benchSize(opts: BenchOptions, files: number): Promise<SizeFigures
     opts.progress?.(`  ${files} files: first plan ${firstPlan.ms} ms`);
     const apply = await phase(opts.childScript, local, { phase: "apply", repoDir });
     opts.progress?.(`  ${files} files: apply ${apply.ms} ms`);
-    const replan = await medianPhase(times, () => phase(opts.childScript, local, { phase: "plan", repoDir }));
+    const replan = await median(times, () => phase(opts.childScript, local, { phase: "plan", repoDir }));
     opts.progress?.(`  ${files} files: re-plan ${replan.ms} ms`);
     for (const p of [firstPlan, apply, replan])
       if (!p.ok) throw new Error(`bench: ${p.phase} of ${files} files failed: ${p.message ?? ""}`);

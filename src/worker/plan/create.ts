@@ -19,10 +19,11 @@ import { fingerprintable, skippable, unchangedFingerprint } from "./unchanged.js
 export function unchangedNoop(s: TaskScope): PlannedTask | undefined {
   const { task } = s;
   const settings = s.item.settings;
-  if (!settings || !skippable(task) || s.runJobRefs || task.source === "removed") return undefined;
-  const jobs = s.snapshot.managedBy(task.id);
+  if (!settings || !skippable(task)) return undefined;
+  // The one job planCreate would compare: exactly one owned copy, the recorded one, and no unrecorded copy.
+  const jobs = ownedCandidates(s, undefined);
   const job = jobs[0];
-  if (jobs.length !== 1 || !job || job.job_id !== task.job_id) return undefined;
+  if (jobs.length !== 1 || job?.job_id !== task.job_id) return undefined;
   if (s.snapshot.unrecordedFor(task.id).length > 0) return undefined;
   const desired = withOwnership(settings, s.ctx.options.repo, task.id);
   if (!fingerprintable(desired) || unchangedFingerprint(desired, job) !== task.observed_hash)
