@@ -36,7 +36,8 @@ const startup = existsSync(cli) ? { cliMs: timeMs([cli, "--help"]), nodeMs: time
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "jobagent-bench-child-"));
 try {
-  const childScript = await bundleTs("src/dev/bench/bench-child.ts", dir);
+  // Built like dist/ (minified): the figures are those of the code users run.
+  const childScript = await bundleTs("src/dev/bench/bench-child.ts", dir, { shipped: true });
   await withTsModule("src/dev/bench/index.ts", async ({ benchEngine, reportRows, formatRows }) => {
     const progress = json ? undefined : (line) => process.stderr.write(`${line}\n`);
     const result = await benchEngine({ childScript, sizes, progress });

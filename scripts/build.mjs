@@ -4,33 +4,19 @@
 // Heavy modules behind a dynamic import() (the LLM client, the engine for the CLI, the local workspace) become
 // separate chunks next to the entries, loaded only when a run needs them.
 import { build } from "esbuild";
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { bundledPackageDirs, renderLicenses } from "./lib/licenses.mjs";
+import { distOptions } from "./lib/esbuild-options.mjs";
 
 const root = process.cwd();
-// `jobagent --version` is the package version, baked in at build time.
-const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 
 const common = {
-  bundle: true,
-  define: { __JOBAGENT_VERSION__: JSON.stringify(version) },
-  platform: "node",
-  target: "node24",
-  format: "esm",
+  ...distOptions(root),
   splitting: true,
   outdir: "dist",
   chunkNames: "chunks/[name]-[hash]",
-  minify: true,
-  keepNames: true,
-  sourcemap: false,
-  legalComments: "none",
   metafile: true,
-  logLevel: "warning",
-  // Some dependencies are CommonJS and call require(); give the ESM bundle a require.
-  banner: {
-    js: "import { createRequire as __jobagentCreateRequire } from 'node:module'; const require = __jobagentCreateRequire(import.meta.url);",
-  },
 };
 
 rmSync("dist/chunks", { recursive: true, force: true });
