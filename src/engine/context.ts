@@ -15,6 +15,11 @@ export interface RunContext {
   snapshot(): Promise<WorkspaceSnapshot>;
   /** Forget the snapshot (after writes). */
   invalidate(): void;
+  /**
+   * Start reading the snapshot now, so that its pages arrive while the repository is read (the reads yield to the
+   * event loop now and then: state/read-text.ts). A failure is reported where the snapshot is awaited.
+   */
+  prefetch(): void;
   tools: TechLeadTools;
   /** One LLM interpreter per run (it remembers which structured-output mode the endpoint accepts). */
   llmInterpreter?: ProseInterpreter;
@@ -32,6 +37,9 @@ export function createRunContext(options: EngineOptions, store?: TaskStore): Run
     },
     invalidate() {
       snapshot = undefined;
+    },
+    prefetch() {
+      ctx.snapshot().catch(() => undefined);
     },
     tools: {
       searchDocs: (query, k) => getRetriever().search(query, k),

@@ -56,6 +56,8 @@ export async function runPlan(
 ): Promise<PlanResult> {
   const record = planOptions.record ?? true;
   const ctx = createRunContext(options);
+  // The one listing of the workspace a plan makes runs while the Tech Lead reads the repository.
+  ctx.prefetch();
   // Each changed task file is written once, with its plan state (the Tech Lead's changes go with the plan's).
   const tl = await options.log.group("Tech Lead: requirements → task files", () =>
     techLead(ctx, { write: record, defer: record }),

@@ -8,6 +8,7 @@ import { assertNoLink, SymlinkError } from "./safe-path.js";
 import { join, posix } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 import { parseTaskFile, renderTaskFile, TaskFileError, type TaskRecord } from "./task-file.js";
+import { YIELD_EVERY, yieldToIo } from "./read-text.js";
 
 export const TASKS_DIR = ".tasks";
 
@@ -78,7 +79,8 @@ export class FileTaskStore implements TaskStore {
         errors.push(new TaskFileError(file, new SymlinkError(file, "is a symbolic link").message));
       else wanted.push(name);
     }
-    for (const name of wanted) {
+    for (const [index, name] of wanted.entries()) {
+      if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
       const file = posix.join(this.dir, name);
       try {
         // Synchronous, like the writes below (state/read-text.ts says why).

@@ -61,6 +61,7 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
       );
     // Find-before-create under the lock: the workspace is listed again now that no other apply can write.
     ctx.invalidate();
+    ctx.prefetch();
     const tl = await techLead(ctx, { write: true });
     const computation = await computePlan(ctx, tl);
     const plan = computation.result;

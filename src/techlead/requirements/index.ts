@@ -5,7 +5,7 @@
 import { assertNoLink } from "../../state/safe-path.js";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { readTextSync } from "../../state/read-text.js";
+import { readTextSync, YIELD_EVERY, yieldToIo } from "../../state/read-text.js";
 import type { Diagnostic, Interpretation } from "../../domain/model.js";
 import type { RequirementDoc } from "../types.js";
 import {
@@ -89,7 +89,8 @@ export async function loadRequirements(repoDir: string, jobsDir: string): Promis
     return false;
   });
   // In path order, so diagnostics and docs keep their order.
-  for (const full of safe) {
+  for (const [index, full] of safe.entries()) {
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
     const { file, text, problem } = readRequirement(repoDir, full);
     if (problem) {
       diagnostics.push(problem);
