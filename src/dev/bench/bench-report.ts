@@ -22,9 +22,8 @@ const x = (n: number) => `${n.toFixed(1)}×`;
 
 function sizeRows(s: SizeFigures): Row[] {
   const n = s.files;
-  const base = `${s.baselineMs} ms read+parse`;
-  const first = ratio(s.firstPlan.ms, s.baselineMs);
-  const re = ratio(s.replan.ms, s.baselineMs);
+  const first = ratio(s.firstPlan.ms, s.firstPlan.baselineMs);
+  const re = ratio(s.replan.ms, s.replan.baselineMs);
   const perJob = s.replan.requests / n;
   // O(N/100): two listings (the plan's under the lease, the read-back after the writes) + a few preflight reads.
   const readGoal = 2 * Math.ceil(n / 100) + 10;
@@ -39,14 +38,14 @@ function sizeRows(s: SizeFigures): Row[] {
     {
       figure: `first plan, ${n} files`,
       value: `${s.firstPlan.ms} ms = ${x(first)}`,
-      baseline: base,
+      baseline: `${s.firstPlan.baselineMs} ms read+parse`,
       goal: "≤ 5×",
       pass: first <= 5,
     },
     {
       figure: `re-plan unchanged, ${n} files`,
       value: `${s.replan.ms} ms = ${x(re)}`,
-      baseline: base,
+      baseline: `${s.replan.baselineMs} ms read+parse`,
       goal: "≤ 3×",
       pass: re <= 3,
     },

@@ -51,10 +51,12 @@ export interface PhaseFigure extends ChildResult {
 
 export interface SizeFigures {
   files: number;
+  /** Median of every baseline run of this size (the slope row compares sizes with it). */
   baselineMs: number;
-  firstPlan: PhaseFigure;
+  /** Each with the baseline run just before it, which its ratio is taken against. */
+  firstPlan: PhaseFigure & { baselineMs: number };
   apply: PhaseFigure;
-  replan: PhaseFigure;
+  replan: PhaseFigure & { baselineMs: number };
 }
 
 export interface RateLimitedFigures {
@@ -123,21 +125,26 @@ async function phase(
 }
 
 /**
- * `run` made `times` times (`reset` before each, e.g. removing the task files a first plan wrote): the run of median
- * wall time, so that one slow or fast run decides neither a baseline nor a ratio.
+ * `run` made `times` times (`reset` before each, e.g. removing the task files a first plan wrote), each time right
+ * after a run of the read+parse baseline over the same files: the pair whose ratio is the median. This VM's speed
+ * drifts by tens of percent within minutes; a ratio taken from two runs seconds apart is steadier than one from
+ * medians taken minutes apart, and one slow or fast run decides neither a baseline nor a ratio.
  */
-async function median<T extends { ms: number }>(
+async function pairedMedian<T extends { ms: number }>(
   times: number,
+  baseline: () => Promise<number>,
   run: () => Promise<T>,
   reset?: () => Promise<void>,
-): Promise<T> {
-  const runs: T[] = [];
+): Promise<{ figure: T; baselineMs: number; baselines: number[] }> {
+  const pairs: Array<{ figure: T; baselineMs: number }> = [];
   for (let i = 0; i < times; i++) {
     if (reset) await reset();
-    runs.push(await run());
+    const baselineMs = await baseline();
+    pairs.push({ figure: await run(), baselineMs });
   }
-  runs.sort((a, b) => a.ms - b.ms);
-  return runs[Math.floor(runs.length / 2)] as T;
+  const ratio = (p: { figure: T; baselineMs: number }) => p.figure.ms / Math.max(1, p.baselineMs);
+  pairs.sort((a, b) => ratio(a) - ratio(b));
+  return { ...pairs[Math.floor(pairs.length / 2)]!, baselines: pairs.map((p) => p.baselineMs) };
 }
 
 async function benchSize(opts: BenchOptions, files: number): Promise<SizeFigures> {
@@ -145,24 +152,34 @@ async function benchSize(opts: BenchOptions, files: number): Promise<SizeFigures
   const repoDir = await mkdtemp(join(tmpdir(), "jobagent-bench-"));
   try {
     await writeRequirements(repoDir, files);
-    const { ms: baselineMs } = await median(3, () => child(opts.childScript, { phase: "baseline", repoDir }));
-    opts.progress?.(`  ${files} files: baseline ${baselineMs} ms`);
+    const baseline = async () => (await child(opts.childScript, { phase: "baseline", repoDir })).ms;
     // The first plan writes task files and records nothing in the workspace: removing them makes the next run a
     // first plan again. (10,000 files: once, it takes long enough not to be noise.)
     const times = files >= 10_000 ? 1 : 3;
-    const firstPlan = await median(
+    const first = await pairedMedian(
       times,
+      baseline,
       () => phase(opts.childScript, local, { phase: "plan", repoDir }),
       () => rm(join(repoDir, "jobs", ".tasks"), { recursive: true, force: true }),
     );
-    opts.progress?.(`  ${files} files: first plan ${firstPlan.ms} ms`);
+    opts.progress?.(`  ${files} files: first plan ${first.figure.ms} ms (baseline ${first.baselineMs} ms)`);
     const apply = await phase(opts.childScript, local, { phase: "apply", repoDir });
     opts.progress?.(`  ${files} files: apply ${apply.ms} ms`);
-    const replan = await median(times, () => phase(opts.childScript, local, { phase: "plan", repoDir }));
-    opts.progress?.(`  ${files} files: re-plan ${replan.ms} ms`);
+    const re = await pairedMedian(times, baseline, () =>
+      phase(opts.childScript, local, { phase: "plan", repoDir }),
+    );
+    opts.progress?.(`  ${files} files: re-plan ${re.figure.ms} ms (baseline ${re.baselineMs} ms)`);
+    const { firstPlan, replan } = { firstPlan: first.figure, replan: re.figure };
     for (const p of [firstPlan, apply, replan])
       if (!p.ok) throw new Error(`bench: ${p.phase} of ${files} files failed: ${p.message ?? ""}`);
-    return { files, baselineMs, firstPlan, apply, replan };
+    const all = [...first.baselines, ...re.baselines].sort((a, b) => a - b);
+    return {
+      files,
+      baselineMs: all[Math.floor(all.length / 2)]!,
+      firstPlan: { ...firstPlan, baselineMs: first.baselineMs },
+      apply,
+      replan: { ...replan, baselineMs: re.baselineMs },
+    };
   } finally {
     await local.close();
     await rm(repoDir, { recursive: true, force: true });
