@@ -61,6 +61,9 @@ export function renderPlanText(plan: PlanResult): string {
   const lines = [
     `Plan ${plan.planHash}: ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.run} to run, ${c.noop} unchanged, ${c.blocked} blocked`,
   ];
+  // The project id unknown: what every create below shows as jobagent-repo "", and why apply will refuse.
+  for (const d of plan.diagnostics.filter((x) => x.code === "project.unset"))
+    lines.push("", `  warning: ${d.message}`, `      fix: ${d.fix}`);
   // field values as the JSON plan shows them: secret-looking values redacted (an imported job's old inline secret)
   const safe = planToJson(plan).changes;
   for (const [index, change] of plan.changes.entries()) {

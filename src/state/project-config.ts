@@ -216,3 +216,9 @@ export async function resolveProjectIdentity(
 }
 
 export const PROJECT_UNSET_MESSAGE = `the project id is unknown: there is no ${CONFIG_FILE} with \`project:\`, no GITHUB_REPOSITORY and no origin remote; apply refuses because the id decides which jobs the project owns. Fix: create ${CONFIG_FILE} at the repository root with \`project: <owner>/<name>\` (or pass --repo OWNER/NAME).`;
+
+/** What a plan says when the project id is unknown (it plans, with an empty ownership tag; apply refuses). */
+export const PROJECT_UNSET_PLAN_WARNING = {
+  message: `the project id is unknown (no \`project:\` in ${CONFIG_FILE}, no GITHUB_REPOSITORY, no origin remote): this plan shows the ownership tag jobagent-repo as "", and apply refuses until the id is set, because it decides which jobs the project owns`,
+  fix: `set \`project: <owner>/<name>\` in ${CONFIG_FILE} at the repository root (or pass --repo OWNER/NAME)`,
+};

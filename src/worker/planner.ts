@@ -2,6 +2,7 @@
  * The Worker's Validate → Plan over task files: task state, schema, semantics, secrets and workspace preflight,
  * then desired vs. actual for every job (create / update / delete / run / no-op) with drift and ownership rules.
  */
+import { PROJECT_UNSET_PLAN_WARNING } from "../state/project-config.js";
 import pLimit from "p-limit";
 import type { PlanCounts, PlanResult } from "../engine/api.js";
 import type { Diagnostic } from "../domain/model.js";
@@ -42,6 +43,8 @@ export async function computePlan(
   const tasks = [...tl.tasks, ...orphanTasks(ctx, tl.tasks, snapshot)];
   const planned = new Map<string, PlannedTask>();
   const diagnostics: Diagnostic[] = [...tl.diagnostics];
+  if (!options.repo)
+    diagnostics.push({ severity: "warning", code: "project.unset", path: "", ...PROJECT_UNSET_PLAN_WARNING });
   const retriever = getRetriever();
 
   // Problems of a requirement as a whole (unreadable block, inline secrets, bundle syntax…) keep all its tasks

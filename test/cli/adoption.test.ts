@@ -117,6 +117,31 @@ describe("jobagent init", () => {
     expect(forced.stdout).toContain("wrote   jobagent.yml");
     expect(await git(dir, "status", "--porcelain")).toBe("");
   });
+
+  it("in a repository with no origin yet: says the project id is unknown at init, validate and plan", async () => {
+    // `git init` then `jobagent init`, before any remote: the first hour of many newcomers.
+    const dir = await mkdtemp(join(tmpdir(), "jobagent-adopt-"));
+    dirs.push(dir);
+    await git(dir, "init", "-q", "-b", "main");
+    const first = await jobagent(["init"], dir);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain("Project: not known yet (no origin remote, no GITHUB_REPOSITORY)");
+    expect(first.stdout).not.toMatch(/^Project: {2}\(/m);
+    expect(await readFile(join(dir, "jobagent.yml"), "utf8")).toMatch(/^# project: <owner>\/<name>/m);
+    const checked = await jobagent(["validate"], dir);
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toMatch(/^warning the project id is unknown .*apply refuses until the id is set/m);
+    expect(checked.stdout).toContain("1 warning(s)");
+    const plan = await jobagent(["plan", "--no-record"], dir);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain("  warning: the project id is unknown");
+    expect(plan.stdout).toContain("fix: set `project: <owner>/<name>` in jobagent.yml");
+    // Set, the warning is gone.
+    await writeFile(join(dir, "jobagent.yml"), "project: acme/new-repo\njobs_dir: jobs\n");
+    const set = await jobagent(["validate"], dir);
+    expect(set.stdout).not.toContain("project id is unknown");
+    expect(set.stdout).toContain("0 warning(s)");
+  });
 });
 
 describe("jobagent validate and plan --no-record", () => {

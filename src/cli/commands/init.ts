@@ -135,7 +135,12 @@ export async function runInit(ctx: CommandContext): Promise<number> {
 
 function nextSteps(project: string): string {
   return `
-Project: ${project} (recorded in the ownership tags of the jobs this repository manages)
+${
+  project
+    ? `Project: ${project} (recorded in the ownership tags of the jobs this repository manages)`
+    : `Project: not known yet (no origin remote, no GITHUB_REPOSITORY): set \`project: <owner>/<name>\` in ${CONFIG_FILE}
+         (it is recorded in the ownership tags of the jobs this repository manages; apply refuses without it)`
+}
 Next:
   1. jobagent validate       check the requirements (no workspace: the embedded local one)
   2. jobagent plan           see what would change; DATABRICKS_HOST / DATABRICKS_TOKEN select a real workspace
