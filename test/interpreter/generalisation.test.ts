@@ -369,3 +369,56 @@ describe("text that is not a requirement", () => {
     expect(questions.length).toBeGreaterThan(0);
   });
 });
+
+describe("a condition before the recipient, and order said in words other than 'then'", () => {
+  const job = (line: string) =>
+    `New job "orders-build" running /Repos/o/build every day at 6 UTC.\n${line}\n`;
+
+  it.each([
+    ["If it fails, email ana@example.com.", "on_failure"],
+    ["When a run fails, notify ana@example.com.", "on_failure"],
+    ["In case of failure, send an email to ana@example.com.", "on_failure"],
+    ["Should it fail, mail ana@example.com.", "on_failure"],
+    ["Once it has started, notify ana@example.com.", "on_start"],
+    ["If it succeeds, alert ana@example.com.", "on_success"],
+  ])("%s → email_notifications.%s", async (line, event) => {
+    const body = await createBody(job(line));
+    expect(body.email_notifications).toEqual({ [event]: ["ana@example.com"] });
+  });
+
+  it("gives each recipient the condition of its own clause", async () => {
+    const body = await createBody(
+      job("If it succeeds, email ok@example.com, if it fails, email bad@example.com."),
+    );
+    expect(body.email_notifications).toEqual({
+      on_success: ["ok@example.com"],
+      on_failure: ["bad@example.com"],
+    });
+  });
+
+  it("still asks when no clause of the sentence says when", async () => {
+    const { questions } = await read(job("Also, email ana@example.com."));
+    expect(questions.join("\n")).toMatch(/When should ana@example.com be emailed/);
+  });
+
+  it.each([
+    "It should first run /Repos/w/build and, when that's done, /Repos/w/publish.",
+    "Run /Repos/w/build; once it finishes, run /Repos/w/publish.",
+    "Run /Repos/w/build and after that /Repos/w/publish.",
+    "Run /Repos/w/build. When it completes, run /Repos/w/publish.",
+    "Run /Repos/w/build followed by /Repos/w/publish.",
+    "Run these:\n- /Repos/w/build\n- when that is done, /Repos/w/publish",
+  ])("%s → publish waits for build", async (line) => {
+    const body = await createBody(`New job "web-gold" every day at 5 UTC.\n${line}\n`);
+    expect(taskKeys(body)).toEqual(["build", "publish"]);
+    expect(task(body, "build")?.depends_on).toBeUndefined();
+    expect(task(body, "publish")?.depends_on).toEqual([{ task_key: "build" }]);
+  });
+
+  it("leaves steps listed side by side independent", async () => {
+    const body = await createBody(
+      `New job "web-gold" every day at 5 UTC.\nRun /Repos/w/build and /Repos/w/publish.\n`,
+    );
+    expect(task(body, "publish")?.depends_on).toBeUndefined();
+  });
+});

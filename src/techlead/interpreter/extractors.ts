@@ -52,6 +52,10 @@ function eventsOf(text: string): EmailEvent[] {
   return events;
 }
 
+/** A clause that states when the rest of its sentence applies: "if it fails", "should it fail", "in case of failure". */
+const CONDITION_OPENER =
+  /^(?:and\s+|but\s+)?(?:if|when|whenever|should|in\s+case|on|upon|once|after|every\s+time|each\s+time|any\s+time)\b/i;
+
 function eventOf(text: string): EmailEvent | undefined {
   const events = eventsOf(text);
   return events.includes("on_failure") ? "on_failure" : events[0];
@@ -508,11 +512,26 @@ export const EXTRACTORS: Extractor[] = [
           /\b(stop|don'?t|do not|no longer|remove|no more)\b[^.]*\b(email|emailing|mail|notify|notifying|alert)/i.test(
             c.text,
           );
-        // A clause without an event word takes the event of the next clause of the same sentence ("email X, when it fails").
+        // A clause without an event word takes the event of the condition that opens its sentence ("If it fails,
+        // email X"; "In case of failure, notify X"), else of the next clause of the same sentence ("email X, when
+        // it fails").
         let events = eventsOf(c.text);
         const noEmails = (x: Clause | undefined) =>
           !!x && x.sentence === c.sentence && !(x.text.replace(/\/\S+/g, " ").match(EMAIL_RE) ?? []).length;
-        if (!events.length && emails.length && noEmails(all[i + 1])) events = eventsOf(all[i + 1].text);
+        // The words a recipient is read from hold the borrowed condition too (the accounting sees it used).
+        // "alert X" alone reads as on failure; a condition before it ("If it succeeds, alert X") says otherwise.
+        let words = c.text;
+        const opener = all[i - 1];
+        const ownEvents = eventsOf(c.text.replace(/\balerts?\b/gi, " "));
+        if (!ownEvents.length && emails.length && noEmails(opener) && CONDITION_OPENER.test(opener.text)) {
+          const borrowed = eventsOf(opener.text);
+          if (borrowed.length) [events, words] = [borrowed, `${opener.text}, ${c.text}`];
+        }
+        const after = all[i + 1];
+        if (!events.length && emails.length && noEmails(after)) {
+          events = eventsOf(after.text);
+          if (events.length) words = `${c.text}, ${after.text}`;
+        }
         const event = events.includes("on_failure") ? "on_failure" : events[0];
         if (event === "on_duration_warning_threshold_exceeded") {
           const d = parseDuration(c.text);
@@ -537,7 +556,7 @@ export const EXTRACTORS: Extractor[] = [
             );
             continue;
           }
-          for (const ev of events) r.emails.push({ value: email, event: ev, words: c.text, line: c.line });
+          for (const ev of events) r.emails.push({ value: email, event: ev, words, line: c.line });
         }
         const hook =
           /\b(slack|teams|webhook|pagerduty|notification)\b[^.]*?\b(?:destination|channel|webhook|id)?\s*`?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`?/i.exec(

@@ -368,8 +368,9 @@ export function readSteps(
         step.after.push({ value: p, words: `after ${p}`, line: l.line });
       // "After X finishes, trigger …" / "once the pipeline is done, run …": the phrase precedes the step.
       for (const p of afterPhrases(before)) step.after.push({ value: p, words: `after ${p}`, line: l.line });
-      if (/\bthen\b/i.test(before) || (i === 0 && /^\s*then\b/i.test(l.text)))
-        step.afterPrevious = { value: true, words: "then", line: l.line };
+      // "then", "after that", "followed by", "when that's done", "once it finishes": after the step before.
+      const sequence = i > 0 ? SEQUENCE_WORDS.exec(before) : LINE_OPENS_SEQUENCE.exec(before);
+      if (sequence) step.afterPrevious = { value: true, words: sequence[1] ?? sequence[0], line: l.line };
       // "After <X> finishes, <Y>": the phrase's object is the previous step on this line.
       const prev = reading.steps.at(-1);
       if (
@@ -407,6 +408,15 @@ export function readSteps(
   }
   dedupeKeys(reading.steps);
 }
+
+/** Words between two steps that make the second wait for the first (the first is the step before). */
+const SEQUENCE_WORDS =
+  /\b(then|after\s+(?:that|this|which)|afterwards?|followed\s+by|finally|subsequently|(?:when|once|after)\s+(?:that|this|it|the\s+(?:first|previous|former)(?:\s+(?:one|step|task|notebook))?)(?:'s|\s+is|\s+has|\s+was)?\s+(?:done|finished|finishes|complete|completes|completed|succeeds|succeeded|ends|over))\b/i;
+/** The same words opening a line (list marker and "and" allowed): the step before is on an earlier line. */
+const LINE_OPENS_SEQUENCE = new RegExp(
+  String.raw`^\s*(?:[-*+]|\d+[.)])?\s*(?:and\s+)?(?:${SEQUENCE_WORDS.source.slice(2, -2)})\b`,
+  "i",
+);
 
 function dedupeKeys(steps: Step[]): void {
   const seen = new Map<string, number>();
