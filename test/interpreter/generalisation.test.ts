@@ -422,3 +422,85 @@ describe("a condition before the recipient, and order said in words other than '
     expect(task(body, "publish")?.depends_on).toBeUndefined();
   });
 });
+
+describe("tickets written like issues: a heading, a numbered list of steps, a parameter list", () => {
+  it("takes the heading as the job's name and the numbered, backticked items as its steps (one job, not three)", async () => {
+    const body = await createBody(
+      [
+        "## Customer churn scoring",
+        "",
+        "Runs every Monday at 07:00 CET.",
+        "",
+        "Steps:",
+        "1. `prepare_features` — notebook /Workspace/ml/churn/prepare",
+        "2. `score` — notebook /Workspace/ml/churn/score (after prepare_features)",
+        "3. `publish` — python file /Workspace/ml/churn/publish.py, after score",
+        "",
+        "Notify ml-team@acme.io on failure.",
+      ].join("\n"),
+    );
+    expect(body.name).toBe("Customer churn scoring");
+    expect(taskKeys(body)).toEqual(["prepare_features", "score", "publish"]);
+    expect(task(body, "publish")?.depends_on).toEqual([{ task_key: "score" }]);
+    expect(body.schedule).toMatchObject({ timezone_id: "Europe/Berlin" });
+  });
+
+  it("does not take a generic heading as the name, and an explicit name wins over a heading", async () => {
+    const generic = await createBody("## Job request\n\nNew job runs /Repos/x/nightly_load at 1am UTC.\n");
+    expect(generic.name).not.toBe("Job request");
+    const named = await createBody(
+      '# Ledger\n\nPlease create a job called "ledger-sync" running /Repos/l/sync hourly.\n',
+    );
+    expect(named.name).toBe("ledger-sync");
+  });
+
+  it("uses every `key: value` line of a parameter list (the colon ends the key)", async () => {
+    const body = await createBody(
+      'Create job "tags-index" that runs the notebook /Repos/m/build_index daily at 9 UTC with these notebook parameters:\n- catalog: main\n- schema: monitoring\n',
+    );
+    expect(
+      (task(body, "build_index")?.notebook_task as { base_parameters?: unknown }).base_parameters,
+    ).toEqual({
+      catalog: "main",
+      schema: "monitoring",
+    });
+  });
+
+  it.each([
+    "Schedule: every day at 09:31 UTC, but leave the schedule paused for now.",
+    "Runs every day at 09:31 UTC; create it paused.",
+    "Runs every day at 09:31 UTC. Keep it paused until we sign off.",
+  ])("%s → created with a paused schedule", async (line) => {
+    const body = await createBody(`New job "x-load" runs /Repos/x/load.\n${line}\n`);
+    expect(body.schedule).toMatchObject({ quartz_cron_expression: "0 31 9 * * ?", pause_status: "PAUSED" });
+  });
+
+  it("reads a duration warning whose condition comes first", async () => {
+    const body = await createBody(
+      'New job "partner-export" runs /Repos/p/export at 11pm UTC.\nIf a run takes longer than 45 minutes, warn partners@acme.io.\n',
+    );
+    expect(body.email_notifications).toEqual({
+      on_duration_warning_threshold_exceeded: ["partners@acme.io"],
+    });
+    expect(body.health).toEqual({
+      rules: [{ metric: "RUN_DURATION_SECONDS", op: "GREATER_THAN", value: 2700 }],
+    });
+  });
+
+  it("keeps a dbt command's flags", async () => {
+    const body = await createBody(
+      'New job "kpis" daily at 5 UTC: dbt deps, then `dbt run --select kpis` on warehouse 1234567890abcdef.\n',
+    );
+    expect((task(body, "dbt")?.dbt_task as { commands: string[] }).commands).toEqual([
+      "dbt deps",
+      "dbt run --select kpis",
+    ]);
+  });
+
+  it("takes 'no emails needed' as no notifications, not as words it could not use", async () => {
+    const body = await createBody(
+      "make a job called log-compaction, runs /Repos/p/compact every 6 hours, no emails needed\n",
+    );
+    expect(body.email_notifications).toBeUndefined();
+  });
+});

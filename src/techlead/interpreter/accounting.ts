@@ -248,7 +248,8 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Whether `token` occurs in `text` as a whole token (not inside a longer number, path or word). */
 function occursIn(token: string, text: string, caseSensitive: boolean): boolean {
-  const re = new RegExp(`(?<![\\w:./@-])${escape(token)}(?![\\w:/@-]|\\.\\w)`, caseSensitive ? "" : "i");
+  // A colon after the token ends it when a space or the end follows ("monitoring_catalog: main"), not in "dbfs:/x".
+  const re = new RegExp(`(?<![\\w:./@-])${escape(token)}(?![\\w/@-]|:\\S|\\.\\w)`, caseSensitive ? "" : "i");
   return re.test(text);
 }
 
@@ -301,6 +302,8 @@ const STATE_RE: RegExp[] = [
   /\bfrom\s+\S+(?=\s+to\b)/gi,
   // "manual only", "on demand": no schedule (an answer with a schedule would use the words).
   /\b(?:manual(?:ly)?\s+only|only\s+manually|on\s+demand|by\s+hand)\b/gi,
+  // "no emails needed", "we don't need alerts": no notifications (an answer with some would use the words).
+  /\b(?:no|without(?:\s+any)?|(?:do(?:es)?\s*n[o']?t|won'?t)\s+need(?:\s+any)?|no\s+need\s+for(?:\s+any)?)\s+(?:e-?mails?|notifications?|alerts?|alerting)(?:\s+(?:needed|required|necessary|wanted|please))?\b(?!\s+to\b)/gi,
   /[^.!?]*\?\s*(?=No\b)/g,
   // "9pm CET... I mean Berlin time": the word corrected right after.
   /\S+(?=\s*(?:\.{2,}|…|,|-)\s*(?:I\s+mean|sorry|correction)\b)/gi,

@@ -152,6 +152,11 @@ const TOKEN_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_])`;
 const LABELLED_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_](?:\s+[A-Z0-9][\w.-]*[A-Za-z0-9_])*)`;
 const NAME_CUE = String.raw`(?:(?:^|[.!?]\s+)name\s*(?=[:=])|\bjob[\s_-]?name|\bname\s+(?:of\s+)?(?:the|this)\s+job|\bname\s+(?:the\s+job|it)|\bcall\s+(?:the\s+job|it)|\b(?:job|pipeline)\s+(?:called|named)|\b(?:job|it)\s+should\s+be\s+(?:called|named))(?:\s+(?:is|should\s+be|to|as))?\s*[:=]?\s*`;
 
+/** The phrase of a heading title (first line only; a heading of generic words names nothing). */
+export const HEADING_TITLE = "heading-title";
+const GENERIC_HEADING =
+  /^(?:(?:new|a|the|job|jobs|request|requests|requirement|requirements|summary|description|details|context|background|overview|ticket|task|tasks|spec|specification|please|proposal|change|changes|steps|notes?|[-:–—])\s*)+$/i;
+
 /**
  * Phrases that name the job to create, strongest first. A name is taken only where the words say it is the job's
  * name (a name label, "call the job X", `Job "X"`, `Create "X":`, a quoted name opening a sentence); unquoted
@@ -168,7 +173,7 @@ const JOB_NAME_PHRASES: Array<{ name: string; re: RegExp; unquotedNeedsMark: boo
     name: "name-label",
     re: new RegExp(
       NAME_CUE +
-        `(?:${QUOTED_NAME}|${LABELLED_NAME})(?=\\s*(?:$|[,.;:!?)]|\\s(?:and|with|that|which|to|for|runs?|should|please)\\b))`,
+        `(?:${QUOTED_NAME}|${LABELLED_NAME})(?=\\s*(?:$|[,.;:!?)]|\\s(?:and|with|that|which|to|for|runs?|running|executing|using|on|at|every|should|please)\\b))`,
       "i",
     ),
     unquotedNeedsMark: false,
@@ -250,7 +255,22 @@ const JOB_NAME_PHRASES: Array<{ name: string; re: RegExp; unquotedNeedsMark: boo
     ),
     unquotedNeedsMark: true,
   },
+  {
+    // A ticket written as an issue, under a markdown heading: "## Customer churn scoring". The weakest phrase (any
+    // other naming wins) and never a second job (decompose.ts splits on the others only).
+    name: HEADING_TITLE,
+    re: /^\s*#{1,6}\s+(?!\*\*)([^#\n]{2,100}?)\s*#*\s*$/,
+    unquotedNeedsMark: false,
+  },
 ];
+
+/** "1. `prepare` — notebook /…", "- **Score**: /…": a list item labelling the code on its line names a step. */
+function labelsListedStep(line: string, nameAt: number): boolean {
+  return (
+    /^\s*(?:(?:\d+[.)]|step\s+\d+[:.)]?)\s*|[-*+]\s+)["“`'*]*$/i.test(line.slice(0, nameAt)) &&
+    /(?:^|[\s(:])(?:\/|dbfs:|s3:|abfss:|gs:)[\w.@-]/.test(line.slice(nameAt))
+  );
+}
 
 /** Every place the words introduce a new job by name, in text order (one entry per distinct name). */
 export function jobNameIntroductions(
@@ -268,6 +288,8 @@ export function jobNameIntroductions(
         if (!name) continue;
         if (phrase.unquotedNeedsMark && !quoted && !/[-_.]/.test(name)) continue;
         if (/^(?:\/|https?:)/.test(name)) continue;
+        if (phrase.name === HEADING_TITLE && (lineIndex > 0 || GENERIC_HEADING.test(name))) continue;
+        if (phrase.name !== HEADING_TITLE && labelsListedStep(l.text, (m.index ?? 0) + at)) continue;
         if (existingJobs.some((j) => (j.settings.name ?? "").toLowerCase() === name.toLowerCase())) continue;
         if (out.some((o) => o.value.toLowerCase() === name.toLowerCase())) continue;
         out.push({
@@ -524,7 +546,10 @@ export const EXTRACTORS: Extractor[] = [
         const opener = all[i - 1];
         const ownEvents = eventsOf(c.text.replace(/\balerts?\b/gi, " "));
         if (!ownEvents.length && emails.length && noEmails(opener) && CONDITION_OPENER.test(opener.text)) {
-          const borrowed = eventsOf(opener.text);
+          // "If a run takes longer than 45 minutes, warn X": the duration is in the condition, the verb after it.
+          const joined = eventsOf(`${opener.text}, ${c.text}`);
+          const borrowed =
+            joined[0] === "on_duration_warning_threshold_exceeded" ? joined : eventsOf(opener.text);
           if (borrowed.length) [events, words] = [borrowed, `${opener.text}, ${c.text}`];
         }
         const after = all[i + 1];
@@ -534,8 +559,8 @@ export const EXTRACTORS: Extractor[] = [
         }
         const event = events.includes("on_failure") ? "on_failure" : events[0];
         if (event === "on_duration_warning_threshold_exceeded") {
-          const d = parseDuration(c.text);
-          if (d && !r.durationWarning) r.durationWarning = { value: d.seconds, words: c.text, line: c.line };
+          const d = parseDuration(words);
+          if (d && !r.durationWarning) r.durationWarning = { value: d.seconds, words, line: c.line };
         }
         const retired = retiredEmails(c.text);
         for (const email of emails) {

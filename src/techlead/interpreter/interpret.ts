@@ -502,6 +502,7 @@ function scheduleFromReading(
   });
   if (s.zone) explanation.push(source("schedule.timezone_id", s.zone));
   else explanation.push({ field: "schedule.timezone_id", words: "(no time zone named: UTC)" });
+  if (s.pause) explanation.push(source("schedule.pause_status", s.pause));
   return {
     quartz_cron_expression: cron,
     timezone_id: s.zone?.value ?? "UTC",

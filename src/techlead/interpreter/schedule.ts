@@ -449,7 +449,7 @@ export function readSchedule(prose: Prose): ScheduleParts {
     }
     // "pause the schedule", "pause orders-daily for now", "put it on hold" (not "a pause between retries").
     const pause =
-      /\b(pause|suspend|disable)\b[^.\n]*\bschedule|\bschedule\b[^.\n]*\b(paused?|suspended|disabled)\b|\b(?:pause|suspend)\b(?!\s+(?:of|between|for\s+\d))|\bput\s+(?:it|the\s+job)\s+on\s+hold\b/i.exec(
+      /\b(pause|suspend|disable)\b[^.\n]*\bschedule|\bschedule\b[^.\n]*\b(paused?|suspended|disabled)\b|\b(?:pause|suspend)\b(?!\s+(?:of|between|for\s+\d))|\bput\s+(?:it|the\s+job)\s+on\s+hold\b|\b(?:create|keep|leave|start|deploy|ship)(?:s|d|ed)?\s+(?:it\s+|the\s+job\s+|this\s+)?(?:as\s+)?paused\b|\bpaused\s+(?:for\s+now|at\s+first|initially|to\s+start(?:\s+with)?|until\b)/i.exec(
         text,
       );
     if (pause && !/\b(?:un-?pause|resume)\b/i.test(text) && !parts.pause)

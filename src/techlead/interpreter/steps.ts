@@ -15,8 +15,9 @@ interface RawRef {
 }
 
 const WAREHOUSE_RE = /\bwarehouse\s+(?:id\s+)?`?([0-9a-f]{16})`?/i;
+/** A dbt command with the flags written after it ("dbt run --select kpis", "dbt build --full-refresh"). */
 const DBT_COMMAND_RE =
-  /\bdbt\s+(deps|run|test|seed|build|snapshot|compile|source freshness|docs generate)\b/gi;
+  /\bdbt\s+(deps|run|test|seed|build|snapshot|compile|source freshness|docs generate)\b((?:\s+--?[a-z][\w-]*(?:[ =](?!-|(?:and|then|or|on|at|every|with|in|for|daily|nightly|hourly)\b)[^\s`,;]+)?)*)/gi;
 
 /** All code references of one line, in order of appearance. */
 function lineRefs(
@@ -108,9 +109,13 @@ function lineRefs(
       kind: "dbt",
       start: dbtCommands[0].index,
       end: dbtCommands[dbtCommands.length - 1].index + dbtCommands[dbtCommands.length - 1][0].length,
-      words: dbtCommands.map((c) => c[0]).join(", "),
+      // The span from the first command to the last: "dbt deps, then dbt build" runs them in that order.
+      words: text.slice(
+        dbtCommands[0].index,
+        dbtCommands[dbtCommands.length - 1].index + dbtCommands[dbtCommands.length - 1][0].length,
+      ),
       fields: {
-        commands: dbtCommands.map((c) => `dbt ${c[1].toLowerCase()}`),
+        commands: dbtCommands.map((c) => `dbt ${c[1].toLowerCase()}${c[2].replace(/\s+/g, " ")}`),
         projectDirectory: projectDir ? trimPath(projectDir[1]) : undefined,
       },
     });
