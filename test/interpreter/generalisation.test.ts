@@ -504,3 +504,57 @@ describe("tickets written like issues: a heading, a numbered list of steps, a pa
     expect(body.email_notifications).toBeUndefined();
   });
 });
+
+describe("updates said the way people ask for them", () => {
+  const job = () =>
+    ordersDaily({
+      email_notifications: { on_failure: ["data@acme.io", "ops@acme.io"] },
+      job_clusters: [
+        {
+          job_cluster_key: "etl",
+          new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "i3.xlarge", num_workers: 4 },
+        },
+      ],
+    });
+  const update = async (ticket: string) => {
+    const { requests, questions } = await read(ticket, [job()]);
+    expect(questions).toEqual([]);
+    expect(requests.map((r) => r.endpoint)).toEqual(["jobs/update"]);
+    return requests[0].body as { new_settings: Record<string, unknown> };
+  };
+
+  it.each([
+    "orders-daily: please stop emailing ops@acme.io, data@acme.io should keep getting the failure mails.",
+    "For orders-daily, don't email ops@acme.io anymore but keep data@acme.io.",
+  ])("stops only the address the words stop: %s", async (ticket) => {
+    const body = await update(ticket);
+    expect(body.new_settings.email_notifications).toEqual({ on_failure: ["data@acme.io"] });
+  });
+
+  it("stops every address of a list after the verb", async () => {
+    const body = await update("Stop emailing ops@acme.io and data@acme.io about orders-daily.");
+    expect(body.new_settings.email_notifications).toEqual({});
+  });
+
+  it.each(["Bump the workers on orders-daily to 8.", "orders-daily: set the worker count to 8."])(
+    "%s → num_workers 8",
+    async (ticket) => {
+      const body = await update(ticket);
+      expect(body.new_settings.job_clusters).toEqual([
+        expect.objectContaining({
+          job_cluster_key: "etl",
+          new_cluster: expect.objectContaining({ num_workers: 8 }),
+        }),
+      ]);
+    },
+  );
+
+  it("reads 'after publish, run …' as the new step waiting for publish", async () => {
+    const body = await update(
+      "Add a step to orders-daily: after publish, run /Repos/o/notify as task `notify`.",
+    );
+    expect(body.new_settings.tasks).toEqual([
+      expect.objectContaining({ task_key: "notify", depends_on: [{ task_key: "publish" }] }),
+    ]);
+  });
+});

@@ -77,6 +77,31 @@ function retiredEmails(text: string): Set<string> {
   return new Set([...(after.match(EMAIL_RE) ?? []), ...(replaced.match(EMAIL_RE) ?? [])]);
 }
 
+const STOP_EMAILING =
+  /\b(stop|don'?t|do not|no longer|remove|no more)\b[^.]*\b(email|emailing|mail|notify|notifying|alert)/i;
+
+/**
+ * The addresses a clause stops emailing, part by part: in "stop emailing ops@x.com, data@x.com should keep getting
+ * them" only ops@x.com is stopped. A part that is nothing but addresses continues the list before it ("stop
+ * emailing a@x.com, b@x.com").
+ */
+function stoppedEmails(text: string): Set<string> {
+  const out = new Set<string>();
+  if (!STOP_EMAILING.test(text)) return out;
+  let previous = false;
+  for (const part of text.split(/,\s+|;\s*|\s+(?:but|while|whereas|though)\s+/i)) {
+    const emails = part.replace(/\/\S+/g, " ").match(EMAIL_RE) ?? [];
+    // "…, b@x.com about the job" continues the list; "…, b@x.com should keep getting them" says something else.
+    const continues =
+      /^\s*(?:(?:and|or)\s+)?[A-Za-z0-9._%+-]+@/.test(part) &&
+      !/\b(?:keep|keeps|still|should|continue|remain|gets?|getting|receive|add|also|only)\b/i.test(part);
+    const stops = continues ? previous : STOP_EMAILING.test(part);
+    if (stops) for (const e of emails) out.add(e);
+    previous = stops;
+  }
+  return out;
+}
+
 /** The task a clause ties a setting to: "the load task", "task `extract`", "The extract task". */
 function taskOfClause(text: string): string | undefined {
   const m =
@@ -421,10 +446,16 @@ export const EXTRACTORS: Extractor[] = [
           line: autoscale.line,
         };
       } else {
-        const workers = firstMatch(
-          r,
-          /\b(\d+|one|two|three|four|five|six|eight|ten|twelve|sixteen)\s+(?:worker(?:\s+node)?s?|nodes|executors)\b/i,
-        );
+        // "8 workers"; "bump the workers to 8", "set the worker count to 6", "scale the cluster to 10 nodes".
+        const workers =
+          firstMatch(
+            r,
+            /\b(\d+|one|two|three|four|five|six|eight|ten|twelve|sixteen)\s+(?:worker(?:\s+node)?s?|nodes|executors)\b/i,
+          ) ??
+          firstMatch(
+            r,
+            /\b(?:workers|worker\s+count|number\s+of\s+workers|num_workers)\b[^.,;\d]{0,40}?\b(?:to|=|:)\s*(\d+)\b(?!\s*(?:am|pm|[ap]\.m\.|:\d|min|h\b|hours?|minutes?|%))/i,
+          );
         const count = workers
           ? (parseCount(workers.m[1]) ?? (workers.m[1].toLowerCase() === "sixteen" ? 16 : undefined))
           : undefined;
@@ -530,10 +561,7 @@ export const EXTRACTORS: Extractor[] = [
       const all = clauses(r.prose);
       all.forEach((c: Clause, i) => {
         const emails = c.text.replace(/\/\S+/g, " ").match(EMAIL_RE) ?? [];
-        const stop =
-          /\b(stop|don'?t|do not|no longer|remove|no more)\b[^.]*\b(email|emailing|mail|notify|notifying|alert)/i.test(
-            c.text,
-          );
+        const stopping = stoppedEmails(c.text);
         // A clause without an event word takes the event of the condition that opens its sentence ("If it fails,
         // email X"; "In case of failure, notify X"), else of the next clause of the same sentence ("email X, when
         // it fails").
@@ -568,7 +596,7 @@ export const EXTRACTORS: Extractor[] = [
           const before = c.text.slice(0, c.text.indexOf(email));
           if (/\brun(?:s|ning)?\s+(?:it\s+|the\s+job\s+)?as\s+(?:the\s+)?(?:user\s+)?$/i.test(before))
             continue;
-          if (stop || retired.has(email)) {
+          if (stopping.has(email) || retired.has(email)) {
             r.removeEmails.push({ value: email, words: c.text, line: c.line, ...(event ? { event } : {}) });
             continue;
           }
