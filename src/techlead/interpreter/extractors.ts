@@ -95,7 +95,7 @@ function stoppedEmails(text: string): Set<string> {
     const continues =
       /^\s*(?:(?:and|or)\s+)?[A-Za-z0-9._%+-]+@/.test(part) &&
       !/\b(?:keep|keeps|still|should|continue|remain|gets?|getting|receive|add|also|only)\b/i.test(part);
-    const stops = continues ? previous : STOP_EMAILING.test(part);
+    const stops: boolean = continues ? previous : STOP_EMAILING.test(part);
     if (stops) for (const e of emails) out.add(e);
     previous = stops;
   }
