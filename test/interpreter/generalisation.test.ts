@@ -558,3 +558,54 @@ describe("updates said the way people ask for them", () => {
     ]);
   });
 });
+
+describe("sub-daily schedules limited to hours of the day and days of the week", () => {
+  const cronOf = async (line: string) =>
+    (
+      (await createBody(`New job "poller" runs /Repos/p/poll ${line}.\n`)).schedule as {
+        quartz_cron_expression: string;
+      }
+    ).quartz_cron_expression;
+
+  it.each([
+    ["every 2 hours between 8am and 6pm on weekdays", "0 0 8-18/2 ? * MON-FRI"],
+    ["every 15 minutes from 9 to 5, Monday to Friday", "0 0/15 9-16 ? * MON-FRI"],
+    ["every 30 minutes between 08:00 and 20:00", "0 0/30 8-19 * * ?"],
+    ["hourly on weekends", "0 0 * ? * SAT,SUN"],
+    ["every 4 hours", "0 0 0/4 * * ?"],
+    [
+      "on i3.xlarge nodes with 15.4.x-scala2.12, autoscaling between 2 and 10 workers, every 4 hours",
+      "0 0 0/4 * * ?",
+    ],
+  ])("%s → %s", async (words, cron) => {
+    expect(await cronOf(words)).toBe(cron);
+  });
+
+  it("does not read 'every 2 hours between 8am and 6pm' as a retry interval", async () => {
+    const body = await createBody('New job "poller" runs /Repos/p/poll every 2 hours between 8am and 6pm.\n');
+    expect(task(body, "poll")?.min_retry_interval_millis).toBeUndefined();
+  });
+
+  it("the consistency check compares the window and the days with a structured schedule", () => {
+    const body = "Runs every 2 hours between 8am and 6pm on weekdays.";
+    const doc = { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 5 };
+    const settings = (cron: string) => ({
+      name: "poller",
+      tasks: [{ task_key: "poll", notebook_task: { notebook_path: "/Repos/p/poll" } }],
+      schedule: { quartz_cron_expression: cron, timezone_id: "UTC", pause_status: "UNPAUSED" },
+    });
+    const item = { key: "poller", action: "create" as const, depends_on: [], priority: 0 };
+    expect(
+      checkConsistency(
+        doc,
+        { ...item, settings: settings("0 0 8-18/2 ? * MON-FRI") },
+        settings("0 0 8-18/2 ? * MON-FRI"),
+      ),
+    ).toEqual([]);
+    for (const wrong of ["0 0 0/2 * * ?", "0 0 8-18/2 * * ?", "0 0 8-20/2 ? * MON-FRI"])
+      expect(
+        checkConsistency(doc, { ...item, settings: settings(wrong) }, settings(wrong)).map((d) => d.code),
+        wrong,
+      ).toContain("consistency.schedule");
+  });
+});

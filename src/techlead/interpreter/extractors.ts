@@ -521,7 +521,7 @@ export const EXTRACTORS: Extractor[] = [
           r.retries = { value: 1, words: "retry on failure", line: c.line };
         }
         const interval =
-          /((?:\d+(?:\.\d+)?|one|two|three|four|five|ten|fifteen|twenty|thirty)\s*(?:seconds?|secs?|minutes?|mins?|m|hours?|h))\s+(?:between(?:\s+(?:retries|attempts|tries))?|apart)\b|\bwait(?:ing)?\s+(\d+\s*(?:seconds?|minutes?|mins?))\s+between\b|\bretry\s+every\s+(\d+\s*(?:seconds?|minutes?|mins?))/i.exec(
+          /((?:\d+(?:\.\d+)?|one|two|three|four|five|ten|fifteen|twenty|thirty)\s*(?:seconds?|secs?|minutes?|mins?|m|hours?|h))\s+(?:between(?:\s+(?:retries|attempts|tries))?(?!\s+(?:\d|noon|midnight))|apart)\b|\bwait(?:ing)?\s+(\d+\s*(?:seconds?|minutes?|mins?))\s+between\b|\bretry\s+every\s+(\d+\s*(?:seconds?|minutes?|mins?))/i.exec(
             c.text,
           );
         if (interval && !r.retryIntervalMs) {

@@ -90,6 +90,13 @@ export function cronMeaning(expression: string): CronMeaning | undefined {
 }
 
 /** Whether `values` is every `step`-th value of 0..max-1 (from any start below step): "every 6 hours". */
+function sameHours(
+  hours: number[],
+  f: Extract<Frequency, { kind: "minutes" | "hours" | "hourly" }>,
+): boolean {
+  return hours.join(",") === hoursOf(f).join(",");
+}
+
 function evenlyEvery(values: number[], step: number, size: number): boolean {
   if (step < 1 || !values.length || values[0] >= step || values[values.length - 1] + step < size)
     return false;
@@ -106,9 +113,25 @@ function daysOf(f: Frequency): CronDays {
       return f.day === "L" ? { kind: "last-of-month" } : { kind: "month-days", days: [f.day] };
     case "nth-weekday":
       return { kind: "other", text: `${f.day}${f.nth === "L" ? "L" : `#${f.nth}`}` };
+    case "minutes":
+    case "hours":
+    case "hourly":
+      return f.days && f.days.length < 7
+        ? { kind: "weekdays", days: WEEK.filter((d) => f.days!.includes(d)) }
+        : { kind: "every" };
     default:
       return { kind: "every" };
   }
+}
+
+/** The hours a sub-daily frequency fires in: every hour, or those of its window (minutes: its last hour excluded). */
+function hoursOf(f: Extract<Frequency, { kind: "minutes" | "hours" | "hourly" }>): number[] {
+  const w = f.window;
+  const [from, to] = w ? [w.from, f.kind === "minutes" ? w.to - 1 : w.to] : [0, 23];
+  const step = f.kind === "hours" ? f.every : 1;
+  const out: number[] = [];
+  for (let h = from; h <= to; h += step) out.push(h);
+  return out;
 }
 
 function sameDays(a: CronDays, b: CronDays): boolean {
@@ -140,16 +163,26 @@ export function cronDisagreements(
     if (!sameDays(daysOf(frequency), cron.days)) out.push("days");
     switch (frequency.kind) {
       case "minutes":
-        if (!evenlyEvery(cron.minutes, frequency.every, 60) || cron.hours.length !== 24)
+        if (!evenlyEvery(cron.minutes, frequency.every, 60) || !sameHours(cron.hours, frequency))
           out.push("how often");
         break;
       case "hours":
-        if (!evenlyEvery(cron.hours, frequency.every, 24) || !single(cron.minutes)) out.push("how often");
-        else if (time && (cron.minutes[0] !== time.minute || !cron.hours.includes(time.hour)))
+        if (
+          !single(cron.minutes) ||
+          (frequency.window
+            ? !sameHours(cron.hours, frequency)
+            : !evenlyEvery(cron.hours, frequency.every, 24))
+        )
+          out.push("how often");
+        else if (
+          !frequency.window &&
+          time &&
+          (cron.minutes[0] !== time.minute || !cron.hours.includes(time.hour))
+        )
           out.push("time");
         break;
       case "hourly":
-        if (cron.hours.length !== 24 || !single(cron.minutes)) out.push("how often");
+        if (!sameHours(cron.hours, frequency) || !single(cron.minutes)) out.push("how often");
         break;
       default:
         if (!single(cron.hours) || !single(cron.minutes)) out.push("how often");

@@ -6,10 +6,16 @@ import * as chrono from "chrono-node";
 import { IANA_RE, zoneMentions } from "./zones.js";
 import { lineIn, parseCount, type Prose } from "./text.js";
 
+/** Sub-daily runs limited to some hours ("between 8am and 6pm": from 8, to 18) and/or some days of the week. */
+export interface Within {
+  window?: { from: number; to: number };
+  days?: string[];
+}
+
 export type Frequency =
-  | { kind: "minutes"; every: number }
-  | { kind: "hours"; every: number }
-  | { kind: "hourly" }
+  | ({ kind: "minutes"; every: number } & Within)
+  | ({ kind: "hours"; every: number } & Within)
+  | ({ kind: "hourly" } & Within)
   | { kind: "daily"; count?: number }
   | { kind: "weekdays"; days: string[] }
   | { kind: "monthly"; day: number | "L" }
@@ -444,6 +450,8 @@ export function readSchedule(prose: Prose): ScheduleParts {
         const value = phrase.build(m);
         if (!value) continue;
         parts.frequency = { value, words: m[0].trim(), line: l.line };
+        if (value.kind === "minutes" || value.kind === "hours" || value.kind === "hourly")
+          parts.frequency = limitSubDaily(parts.frequency, value, text);
         break;
       }
     }
@@ -465,7 +473,9 @@ export function readSchedule(prose: Prose): ScheduleParts {
       );
     if (remove && !parts.remove) parts.remove = { value: true, words: remove[0], line: l.line };
   }
-  const time = readTime(prose);
+  // The clock times of a window ("between 8am and 6pm") bound the runs; they are not a time to run at.
+  const windowed = parts.frequency && "window" in parts.frequency.value && parts.frequency.value.window;
+  const time = windowed ? undefined : readTime(prose);
   if (time) parts.time = time;
   // "twice a day" must come with as many clock times; otherwise the phrase stays unread (and the accounting asks).
   const f = parts.frequency?.value;
@@ -475,17 +485,78 @@ export function readSchedule(prose: Prose): ScheduleParts {
   return parts;
 }
 
+const WINDOW_CLOCK = String.raw`(\d{1,2})(?::(00))?\s*(am|pm|a\.m\.|p\.m\.)?|(noon|midnight)`;
+const WINDOW_RE = new RegExp(
+  String.raw`\b(?:between|from)\s+(?:${WINDOW_CLOCK})\s*(?:and|to|until|till|-|–)\s*(?:${WINDOW_CLOCK})(?![:\w])(?!\s*(?:-\s*)?(?:workers?|nodes?|executors?|times|retries|attempts|minutes?|mins?|hours?|hrs?|days?|runs?|gb|tb|%))`,
+  "i",
+);
+const SUB_DAILY_DAYS = ["weekday-range", "day-range", "weekends", "day-names"];
+
+function windowHour(m: RegExpExecArray, at: number): number | undefined {
+  if (m[at + 3]) return m[at + 3].toLowerCase() === "noon" ? 12 : 0;
+  const hour = Number(m[at]);
+  const meridiem = m[at + 2]?.toLowerCase().replace(/\./g, "");
+  if (meridiem) return hour < 1 || hour > 12 ? undefined : (hour % 12) + (meridiem === "pm" ? 12 : 0);
+  return hour <= 23 ? hour : undefined;
+}
+
+/**
+ * "every 2 hours between 8am and 6pm on weekdays": a sub-daily frequency limited to a window of whole hours and to
+ * days of the week, said in the same line. A window with minutes ("8:30 to 17:45") is not read (the accounting asks).
+ */
+function limitSubDaily(
+  found: Sourced<Frequency>,
+  value: Extract<Frequency, { kind: "minutes" | "hours" | "hourly" }>,
+  text: string,
+): Sourced<Frequency> {
+  const limited: Frequency = { ...value };
+  const words = [found.words];
+  const w = WINDOW_RE.exec(text);
+  // "move it from 8am to 9am" is an old and a new time, not a window.
+  if (
+    w &&
+    !(
+      /^from/i.test(w[0]) &&
+      /\b(?:move|moved|shift|shifted|change|changed|reschedule)\b/i.test(text.slice(0, w.index))
+    )
+  ) {
+    const from = windowHour(w, 1);
+    let to = windowHour(w, 5);
+    // "between 8 and 6": without am/pm, an end before the start is in the afternoon.
+    if (to !== undefined && from !== undefined && !w[7] && !w[8] && to <= from && to < 12) to += 12;
+    if (from !== undefined && to !== undefined && to > from) {
+      limited.window = { from, to };
+      words.push(w[0].trim());
+    }
+  }
+  for (const phrase of FREQUENCY_PHRASES.filter((p) => SUB_DAILY_DAYS.includes(p.name))) {
+    const m = phrase.re.exec(text);
+    const days = m ? phrase.build(m) : undefined;
+    if (days?.kind !== "weekdays") continue;
+    limited.days = days.days;
+    words.push(m![0].trim());
+    break;
+  }
+  return { ...found, value: limited, words: words.join(" … ") };
+}
+
 /** The cron fields a frequency fixes, with the time filled in (INTERPRETATION.md §3 canonical forms). */
 export function toQuartz(frequency: Frequency, time: ClockTime | undefined): string {
   const h = time?.hours?.join(",") ?? time?.hour ?? 0;
   const min = time?.minute ?? 0;
   switch (frequency.kind) {
     case "minutes":
-      return `0 0/${frequency.every} * * * ?`;
     case "hours":
-      return `0 ${time ? min : 0} 0/${frequency.every} * * ?`;
-    case "hourly":
-      return "0 0 * * * ?";
+    case "hourly": {
+      // Sub-daily: the hours of a window ("between 8am and 6pm"), the days named ("on weekdays").
+      const w = frequency.window;
+      const days = frequency.days ? `? * ${dayList(frequency.days)}` : "* * ?";
+      if (frequency.kind === "minutes")
+        return `0 0/${frequency.every} ${w ? `${w.from}-${Math.max(w.from, w.to - 1)}` : "*"} ${days}`;
+      if (frequency.kind === "hours")
+        return `0 ${time && !w ? min : 0} ${w ? `${w.from}-${w.to}` : "0"}/${frequency.every} ${days}`;
+      return `0 0 ${w ? `${w.from}-${w.to}` : "*"} ${days}`;
+    }
     case "daily":
       return `0 ${min} ${h} * * ?`;
     case "weekdays":
