@@ -573,6 +573,12 @@ describe("sub-daily schedules limited to hours of the day and days of the week",
     ["every 30 minutes between 08:00 and 20:00", "0 0/30 8-19 * * ?"],
     ["hourly on weekends", "0 0 * ? * SAT,SUN"],
     ["every 4 hours", "0 0 0/4 * * ?"],
+    ["every 30 minutes, every day except Saturday and Sunday", "0 0/30 * ? * MON-FRI"],
+    ["every weekday except Friday at 06:00 UTC", "0 0 6 ? * MON-THU"],
+    ["every day except Sundays at 06:00 UTC", "0 0 6 ? * MON-SAT"],
+    ["daily at 6am UTC but not on weekends", "0 0 6 ? * MON-FRI"],
+    ["daily at 7am UTC, never on Sundays", "0 0 7 ? * MON-SAT"],
+    ["at 8am UTC on weekends", "0 0 8 ? * SAT,SUN"],
     [
       "on i3.xlarge nodes with 15.4.x-scala2.12, autoscaling between 2 and 10 workers, every 4 hours",
       "0 0 0/4 * * ?",
@@ -607,5 +613,24 @@ describe("sub-daily schedules limited to hours of the day and days of the week",
         checkConsistency(doc, { ...item, settings: settings(wrong) }, settings(wrong)).map((d) => d.code),
         wrong,
       ).toContain("consistency.schedule");
+  });
+});
+
+describe("small phrasings that used to ask", () => {
+  it("reads a '3-worker' cluster", async () => {
+    const body = await createBody(
+      '"orders-stream" should run /Repos/s/orders_stream daily at 1am UTC on a 3-worker i3.xlarge cluster with 15.4.x-scala2.12.\n',
+    );
+    expect(
+      (body.job_clusters as Array<{ new_cluster: { num_workers: number } }>)[0].new_cluster.num_workers,
+    ).toBe(3);
+  });
+
+  it("'max 2 retries per task' retries every task; the name ends before 'that runs'", async () => {
+    const body = await createBody(
+      "Please create a job named orders_v3 that runs /Repos/o/v3 every day at 05:00 UTC with max 2 retries per task.\n",
+    );
+    expect(body.name).toBe("orders_v3");
+    expect(task(body, "v3")?.max_retries).toBe(2);
   });
 });

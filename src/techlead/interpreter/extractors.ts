@@ -108,7 +108,11 @@ function taskOfClause(text: string): string | undefined {
     /\b(?:the\s+)?`?([A-Za-z][\w-]*)`?\s+(?:task|step)\b(?!s)/i.exec(text) ??
     /\b(?:task|step)\s+`?([A-Za-z][\w-]*)`?/i.exec(text);
   if (!m) return undefined;
-  if (/^(the|a|an|each|every|all|whole|this|that|which|one|first|last|new|same|said|its|other)$/i.test(m[1]))
+  if (
+    /^(the|a|an|each|every|all|whole|this|that|which|one|first|last|new|same|said|its|other|per|any|single|given|failed|failing)$/i.test(
+      m[1],
+    )
+  )
     return undefined;
   return m[1];
 }
@@ -174,7 +178,7 @@ const TIMEOUT_PHRASES: RegExp[] = [
 const QUOTED_NAME = String.raw`(?:["“\`']([^"”\`'\n]{2,100})["”\`']|\*\*([^*\n]{2,100})\*\*)`;
 const TOKEN_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_])`;
 /** "Job name: Sales Rollup": after an explicit name label, Title Case words up to the end of the phrase. */
-const LABELLED_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_](?:\s+[A-Z0-9][\w.-]*[A-Za-z0-9_])*)`;
+const LABELLED_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_](?:\s+(?!(?:that|which|who|to|and|with|for|runs?|running|should|will|is|on|at|every|daily|please)\b)[A-Z0-9][\w.-]*[A-Za-z0-9_])*)`;
 const NAME_CUE = String.raw`(?:(?:^|[.!?]\s+)name\s*(?=[:=])|\bjob[\s_-]?name|\bname\s+(?:of\s+)?(?:the|this)\s+job|\bname\s+(?:the\s+job|it)|\bcall\s+(?:the\s+job|it)|\b(?:job|pipeline)\s+(?:called|named)|\b(?:job|it)\s+should\s+be\s+(?:called|named))(?:\s+(?:is|should\s+be|to|as))?\s*[:=]?\s*`;
 
 /** The phrase of a heading title (first line only; a heading of generic words names nothing). */
@@ -450,7 +454,7 @@ export const EXTRACTORS: Extractor[] = [
         const workers =
           firstMatch(
             r,
-            /\b(\d+|one|two|three|four|five|six|eight|ten|twelve|sixteen)\s+(?:worker(?:\s+node)?s?|nodes|executors)\b/i,
+            /\b(\d+|one|two|three|four|five|six|eight|ten|twelve|sixteen)(?:\s+|-)(?:worker(?:\s+node)?s?|nodes?|executors?)\b/i,
           ) ??
           firstMatch(
             r,

@@ -121,6 +121,37 @@ const FREQUENCY_PHRASES: Array<{
     build: () => ({ kind: "hourly" }),
   },
   {
+    // "every weekday except Friday", "every day except Sundays", "daily but not on weekends"
+    name: "days-except",
+    re: new RegExp(
+      `\\b(?:every\\s+|each\\s+|on\\s+|all\\s+)?(weekdays?|business\\s+days|working\\s+days|days?|daily|nightly|nights?|mornings?|evenings?)\\s*,?\\s*(?:except|but(?:\\s+not)?|apart\\s+from|other\\s+than|excluding|save)\\s+(?:on\\s+|for\\s+)?(weekends?|${DAY_WORD}(?:\\s*(?:,|and|&|or|\\+)\\s*${DAY_WORD})*)\\b`,
+      "i",
+    ),
+    build: (m) => {
+      const base = /^(?:week|business|working)/i.test(m[1]) ? WEEK.slice(0, 5) : WEEK;
+      const excluded = /^weekend/i.test(m[2])
+        ? ["SAT", "SUN"]
+        : [...m[2].matchAll(new RegExp(DAY_WORD, "gi"))].map((d) => dayCode(d[0]));
+      const days = base.filter((d) => !excluded.includes(d));
+      return days.length && days.length < base.length ? { kind: "weekdays", days } : undefined;
+    },
+  },
+  {
+    // "daily at 6am but not on weekends", "every day, never on Sundays": the days named are left out.
+    name: "days-negated",
+    re: new RegExp(
+      `\\b(?:but\\s+)?(?:not|never|no(?:\\s+runs)?|except|excluding|skip(?:ping)?)\\s+(?:on\\s+|at\\s+|the\\s+)?(weekends?|${DAY_WORD}(?:\\s*(?:,|and|&|or|\\+)\\s*${DAY_WORD})*)\\b`,
+      "i",
+    ),
+    build: (m) => {
+      const excluded = /^weekend/i.test(m[1])
+        ? ["SAT", "SUN"]
+        : [...m[1].matchAll(new RegExp(DAY_WORD, "gi"))].map((d) => dayCode(d[0]));
+      const days = WEEK.filter((d) => !excluded.includes(d));
+      return days.length && days.length < WEEK.length ? { kind: "weekdays", days } : undefined;
+    },
+  },
+  {
     name: "weekday-range",
     re: new RegExp(
       `\\b(?:every\\s+|on\\s+|only\\s+on\\s+)?(?:weekdays?|business days|working days|week ?days|(mon(?:day)?)\\s*(?:-|–|to|through|thru|until)\\s*(fri(?:day)?))\\b`,
@@ -490,7 +521,7 @@ const WINDOW_RE = new RegExp(
   String.raw`\b(?:between|from)\s+(?:${WINDOW_CLOCK})\s*(?:and|to|until|till|-|–)\s*(?:${WINDOW_CLOCK})(?![:\w])(?!\s*(?:-\s*)?(?:workers?|nodes?|executors?|times|retries|attempts|minutes?|mins?|hours?|hrs?|days?|runs?|gb|tb|%))`,
   "i",
 );
-const SUB_DAILY_DAYS = ["weekday-range", "day-range", "weekends", "day-names"];
+const SUB_DAILY_DAYS = ["days-except", "days-negated", "weekday-range", "day-range", "weekends", "day-names"];
 
 function windowHour(m: RegExpExecArray, at: number): number | undefined {
   if (m[at + 3]) return m[at + 3].toLowerCase() === "noon" ? 12 : 0;
