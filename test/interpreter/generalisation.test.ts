@@ -634,3 +634,38 @@ describe("small phrasings that used to ask", () => {
     expect(task(body, "v3")?.max_retries).toBe(2);
   });
 });
+
+describe("libraries the ticket names", () => {
+  it("installs a pinned PyPI package as a task library on a cluster", async () => {
+    const body = await createBody(
+      'Create "train" running /Repos/ml/train nightly at 2am UTC on a cluster with 4 workers of type Standard_DS3_v2, runtime 14.3.x-scala2.12, with the pypi package scikit-learn==1.5.0 installed.\n',
+    );
+    expect(task(body, "train")?.libraries).toEqual([{ pypi: { package: "scikit-learn==1.5.0" } }]);
+  });
+
+  it("adds serverless Python dependencies to the task's environment", async () => {
+    const body = await createBody(
+      'Set up "api-pull": python script /Workspace/etl/pull.py every hour on serverless. Libraries: requests==2.32.3, tenacity.\n',
+    );
+    expect(body.environments).toEqual([
+      {
+        environment_key: "default",
+        spec: { environment_version: "2", dependencies: ["requests==2.32.3", "tenacity"] },
+      },
+    ]);
+  });
+
+  it("takes Maven coordinates on an existing cluster", async () => {
+    const body = await createBody(
+      'New job "jar" runs /Repos/j/spark daily at 3am UTC on cluster 0923-164208-meows279 with the maven library com.acme:etl-utils:1.4.0.\n',
+    );
+    expect(task(body, "spark")?.libraries).toEqual([{ maven: { coordinates: "com.acme:etl-utils:1.4.0" } }]);
+  });
+
+  it("asks instead of dropping a library a serverless notebook cannot get from the job", async () => {
+    const { questions } = await read(
+      'New job "nb" runs the notebook /Repos/n/b daily at 3am UTC; pip install pandas==2.2.2.\n',
+    );
+    expect(questions.join("\n")).toMatch(/notebook installs its own libraries/);
+  });
+});

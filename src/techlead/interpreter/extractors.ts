@@ -344,7 +344,55 @@ function readJobName(prose: Prose, existingJobs: WorkspaceJob[]): Sourced<string
     : undefined;
 }
 
+const PYPI_SPEC = String.raw`[A-Za-z](?:[\w.-]*[A-Za-z0-9])?(?:\[[\w,-]+\])?(?:\s*(?:==|>=|<=|~=|!=)\s*[\w.*+!-]*\w(?:\s*,\s*(?:==|>=|<=|~=|!=|>|<)\s*[\w.*+!-]*\w)*)?`;
+/** "pypi package X", "pip install X Y", "install the python library X", "Libraries: X, Y". */
+const PYPI_CUE = new RegExp(
+  String.raw`\b(?:(?:pypi|pip|python)\s+(?:packages?|librar(?:y|ies)|dependenc(?:y|ies))\s*:?|pip\s+install|install(?:ing|ed)?(?:\s+the)?(?:\s+(?:pypi|python)\s+(?:packages?|librar(?:y|ies)))?|(?:librar(?:y|ies)|dependenc(?:y|ies))\s*:)\s+\`?(${PYPI_SPEC})\`?((?:\s*(?:,|\band\b|&)\s*\`?${PYPI_SPEC}\`?)*)`,
+  "gi",
+);
+/** A pinned package anywhere: "with pandas==2.2.2 installed". */
+const PINNED_ANYWHERE = /(?<![\w.-])([A-Za-z][\w.-]*(?:\[[\w,-]+\])?(?:==|>=|~=)\d(?:[\w.*+!-]*\w)?)/g;
+const PINNED = /^[A-Za-z][\w.-]*(?:\[[\w,-]+\])?\s*(?:==|>=|<=|~=|!=|>|<)/;
+const NOT_A_PACKAGE =
+  /^(?:the|a|an|it|on|in|to|and|or|with|library|libraries|package|packages|pypi|pip|python|maven|from|of|for|then|dependencies|requirements)$/i;
+
 export const EXTRACTORS: Extractor[] = [
+  {
+    // "with the pypi package scikit-learn==1.5.0", "pip install pandas==2.2 pyarrow", "maven com.acme:etl:1.4",
+    // "requirements file /Workspace/etl/requirements.txt": libraries the tasks need (a bare word after "install"
+    // is taken only when it is pinned or follows pypi/pip).
+    name: "libraries",
+    fields: ["tasks[].libraries", "environments[].spec.dependencies"],
+    extract(r) {
+      for (const l of r.prose.lines) {
+        const text = l.text.replace(/\/\S+|\S+@\S+|https?:\/\/\S+/g, (x) =>
+          /requirements[\w.-]*\.txt$/i.test(x) ? x : " ".repeat(x.length),
+        );
+        const add = (spec: string, words: string, at: number) => {
+          if (!r.libraries.some((x) => "pypi" in x.value && x.value.pypi === spec))
+            r.libraries.push({ value: { pypi: spec }, words, line: lineIn(l, at) });
+        };
+        for (const m of text.matchAll(PYPI_CUE)) {
+          const explicit = /\b(?:pypi|pip|python|librar(?:y|ies)|dependenc(?:y|ies))\b/i.test(m[0]);
+          const specs = [m[1], ...(m[2] ?? "").split(/\s*(?:,|\band\b|&)\s*/)]
+            .map((x) => x.replace(/`/g, "").replace(/\s+/g, "").trim())
+            .filter((x) => x && !NOT_A_PACKAGE.test(x) && (explicit || PINNED.test(x)));
+          for (const spec of specs) add(spec, m[0].trim(), m.index);
+        }
+        for (const m of text.matchAll(PINNED_ANYWHERE)) add(m[1], m[1], m.index);
+        const maven =
+          /\bmaven\s+(?:library\s+|coordinates?\s+|package\s+)?`?([\w.-]+:[\w.-]+:[\w.-]*\w)`?/i.exec(text);
+        if (maven)
+          r.libraries.push({ value: { maven: maven[1] }, words: maven[0], line: lineIn(l, maven.index) });
+        const req =
+          /\brequirements(?:\s+file)?\s*(?::|at|in|from)?\s*`?((?:\/|dbfs:\/)\S*requirements[\w.-]*\.txt)`?/i.exec(
+            l.text,
+          );
+        if (req)
+          r.libraries.push({ value: { requirements: req[1] }, words: req[0], line: lineIn(l, req.index) });
+      }
+    },
+  },
   {
     // "Job parameters:" / "Named parameters:" / "Notebook params:" / "with these parameters:" followed by
     // "- name: value" or "name=value" lines or a markdown table (text.ts parameterList).

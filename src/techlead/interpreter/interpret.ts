@@ -716,11 +716,58 @@ async function buildCreate(
   }
   settings.tasks = tasks;
   await applyCompute(settings, r, tools, explanation, questions);
+  applyLibraries(settings, r, explanation, questions);
   const schedule = scheduleFromReading(r, explanation, questions);
   if (schedule) settings.schedule = schedule;
   applyCommon(settings, r, explanation, questions);
   applyRetriesAndTimeouts(settings, r, explanation, questions);
   return { settings, name };
+}
+
+/**
+ * Libraries the ticket names: on a cluster, each compute task's `libraries` (PyPI, Maven, a requirements file); on
+ * serverless, the dependencies of the environment its Python, wheel and dbt tasks use (Maven cannot be installed
+ * there, and a serverless notebook installs its own: both are questions).
+ */
+function applyLibraries(
+  settings: JobSettings,
+  r: Reading,
+  explanation: FieldSource[],
+  questions: string[],
+): void {
+  if (!r.libraries.length) return;
+  const tasks = settings.tasks ?? [];
+  const onCluster = tasks.filter((t) => t.existing_cluster_id || t.job_cluster_key || t.new_cluster);
+  if (onCluster.length) {
+    const libs = r.libraries.map((l) =>
+      "pypi" in l.value
+        ? { pypi: { package: l.value.pypi } }
+        : "maven" in l.value
+          ? { maven: { coordinates: l.value.maven } }
+          : { requirements: l.value.requirements },
+    );
+    for (const t of onCluster) t.libraries = [...((t.libraries as JsonObject[] | undefined) ?? []), ...libs];
+    for (const l of r.libraries) explanation.push(source("tasks[*].libraries", l));
+    return;
+  }
+  const env = (settings.environments as Array<{ spec?: { dependencies?: string[] } }> | undefined)?.[0];
+  const maven = r.libraries.filter((l) => "maven" in l.value);
+  if (maven.length)
+    questions.push(
+      `Serverless compute cannot install Maven libraries (${maven.map((l) => `"${l.words}"`).join(", ")}). Name a cluster (node type, workers, runtime) to run on, or leave the library out.`,
+    );
+  if (!env?.spec) {
+    questions.push(
+      `On serverless, a notebook installs its own libraries (%pip install, or the notebook's environment), so the job cannot install ${r.libraries.map((l) => `"${l.words}"`).join(", ")}. Name a cluster (node type, workers, runtime) to install them on, or install them in the notebook.`,
+    );
+    return;
+  }
+  const deps = r.libraries.flatMap((l) =>
+    "pypi" in l.value ? [l.value.pypi] : "requirements" in l.value ? [`-r ${l.value.requirements}`] : [],
+  );
+  env.spec.dependencies = [...(env.spec.dependencies ?? []), ...deps];
+  for (const l of r.libraries)
+    if (!("maven" in l.value)) explanation.push(source("environments[].spec.dependencies", l));
 }
 
 async function applyCompute(

@@ -96,6 +96,8 @@ export interface Reading {
   removeJobClusters: Array<Sourced<string>>;
   /** "the transform task should now use notebook /x" (update tickets). */
   repointTasks: Array<Sourced<string> & { task: string }>;
+  /** Libraries to install: PyPI packages ("scikit-learn==1.5.0"), Maven coordinates, a requirements file. */
+  libraries: Array<Sourced<{ pypi: string } | { maven: string } | { requirements: string }>>;
   /** Things the Jobs API cannot do, or information that is missing. */
   questions: string[];
 }
@@ -130,6 +132,7 @@ export function emptyReading(prose: Prose): Reading {
     removeTasks: [],
     removeJobClusters: [],
     repointTasks: [],
+    libraries: [],
     questions: [],
   };
 }
