@@ -424,7 +424,7 @@ describe("a condition before the recipient, and order said in words other than '
 });
 
 describe("tickets written like issues: a heading, a numbered list of steps, a parameter list", () => {
-  it("takes the heading as the job's name and the numbered, backticked items as its steps (one job, not three)", async () => {
+  it("takes numbered, backticked items under a heading as the steps of one job (not three jobs)", async () => {
     const body = await createBody(
       [
         "## Customer churn scoring",
@@ -439,19 +439,11 @@ describe("tickets written like issues: a heading, a numbered list of steps, a pa
         "Notify ml-team@acme.io on failure.",
       ].join("\n"),
     );
-    expect(body.name).toBe("Customer churn scoring");
+    // The heading is a title; the name comes from the requirement file (as before: renaming would re-key the task).
+    expect(body.name).toBe("req");
     expect(taskKeys(body)).toEqual(["prepare_features", "score", "publish"]);
     expect(task(body, "publish")?.depends_on).toEqual([{ task_key: "score" }]);
     expect(body.schedule).toMatchObject({ timezone_id: "Europe/Berlin" });
-  });
-
-  it("does not take a generic heading as the name, and an explicit name wins over a heading", async () => {
-    const generic = await createBody("## Job request\n\nNew job runs /Repos/x/nightly_load at 1am UTC.\n");
-    expect(generic.name).not.toBe("Job request");
-    const named = await createBody(
-      '# Ledger\n\nPlease create a job called "ledger-sync" running /Repos/l/sync hourly.\n',
-    );
-    expect(named.name).toBe("ledger-sync");
   });
 
   it("uses every `key: value` line of a parameter list (the colon ends the key)", async () => {

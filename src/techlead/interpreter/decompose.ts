@@ -4,7 +4,7 @@
  * job by name; the words before the first part belong to it. Pure.
  */
 import type { WorkspaceJob } from "../../domain/model.js";
-import { HEADING_TITLE, jobNameIntroductions } from "./extractors.js";
+import { jobNameIntroductions } from "./extractors.js";
 import { emptyReading } from "./reading.js";
 import { readSteps } from "./steps.js";
 import { resolveTarget } from "./targets.js";
@@ -22,7 +22,7 @@ export interface JobPart {
  * second job).
  */
 export function splitJobs(prose: Prose, existingJobs: WorkspaceJob[]): JobPart[] {
-  const intros = jobNameIntroductions(prose, existingJobs).filter((i) => i.phrase !== HEADING_TITLE);
+  const intros = jobNameIntroductions(prose, existingJobs);
   if (intros.length < 2) return [{ prose, name: intros[0]?.value ?? "" }];
   const bounds: ProsePoint[] = intros.map((i, n) =>
     n === 0

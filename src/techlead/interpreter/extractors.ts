@@ -181,11 +181,6 @@ const TOKEN_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_])`;
 const LABELLED_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_](?:\s+(?!(?:that|which|who|to|and|with|for|runs?|running|should|will|is|on|at|every|daily|please)\b)[A-Z0-9][\w.-]*[A-Za-z0-9_])*)`;
 const NAME_CUE = String.raw`(?:(?:^|[.!?]\s+)name\s*(?=[:=])|\bjob[\s_-]?name|\bname\s+(?:of\s+)?(?:the|this)\s+job|\bname\s+(?:the\s+job|it)|\bcall\s+(?:the\s+job|it)|\b(?:job|pipeline)\s+(?:called|named)|\b(?:job|it)\s+should\s+be\s+(?:called|named))(?:\s+(?:is|should\s+be|to|as))?\s*[:=]?\s*`;
 
-/** The phrase of a heading title (first line only; a heading of generic words names nothing). */
-export const HEADING_TITLE = "heading-title";
-const GENERIC_HEADING =
-  /^(?:(?:new|a|the|job|jobs|request|requests|requirement|requirements|summary|description|details|context|background|overview|ticket|task|tasks|spec|specification|please|proposal|change|changes|steps|notes?|[-:–—])\s*)+$/i;
-
 /**
  * Phrases that name the job to create, strongest first. A name is taken only where the words say it is the job's
  * name (a name label, "call the job X", `Job "X"`, `Create "X":`, a quoted name opening a sentence); unquoted
@@ -284,13 +279,6 @@ const JOB_NAME_PHRASES: Array<{ name: string; re: RegExp; unquotedNeedsMark: boo
     ),
     unquotedNeedsMark: true,
   },
-  {
-    // A ticket written as an issue, under a markdown heading: "## Customer churn scoring". The weakest phrase (any
-    // other naming wins) and never a second job (decompose.ts splits on the others only).
-    name: HEADING_TITLE,
-    re: /^\s*#{1,6}\s+(?!\*\*)([^#\n]{2,100}?)\s*#*\s*$/,
-    unquotedNeedsMark: false,
-  },
 ];
 
 /** "1. `prepare` — notebook /…", "- **Score**: /…": a list item labelling the code on its line names a step. */
@@ -317,8 +305,7 @@ export function jobNameIntroductions(
         if (!name) continue;
         if (phrase.unquotedNeedsMark && !quoted && !/[-_.]/.test(name)) continue;
         if (/^(?:\/|https?:)/.test(name)) continue;
-        if (phrase.name === HEADING_TITLE && (lineIndex > 0 || GENERIC_HEADING.test(name))) continue;
-        if (phrase.name !== HEADING_TITLE && labelsListedStep(l.text, (m.index ?? 0) + at)) continue;
+        if (labelsListedStep(l.text, (m.index ?? 0) + at)) continue;
         if (existingJobs.some((j) => (j.settings.name ?? "").toLowerCase() === name.toLowerCase())) continue;
         if (out.some((o) => o.value.toLowerCase() === name.toLowerCase())) continue;
         out.push({
