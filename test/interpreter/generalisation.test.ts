@@ -661,3 +661,29 @@ describe("libraries the ticket names", () => {
     expect(questions.join("\n")).toMatch(/notebook installs its own libraries/);
   });
 });
+
+describe("moving a job's time by an amount", () => {
+  const cronAfter = async (ticket: string) => {
+    const { requests, questions } = await read(ticket, [ordersDaily()]);
+    expect(questions).toEqual([]);
+    return (requests[0].body as { new_settings: { schedule: { quartz_cron_expression: string } } })
+      .new_settings.schedule.quartz_cron_expression;
+  };
+
+  it.each([
+    [
+      "orders-daily keeps failing at 6 because the upstream isn't ready; push it back an hour.",
+      "0 0 7 * * ?",
+    ],
+    ["Please delay orders-daily by 2 hours.", "0 0 8 * * ?"],
+    ["Move orders-daily 30 minutes earlier.", "0 30 5 * * ?"],
+    ["orders-daily should run Monday to Friday only, same time.", "0 0 6 ? * MON-FRI"],
+  ])("%s → %s", async (ticket, cron) => {
+    expect(await cronAfter(ticket)).toBe(cron);
+  });
+
+  it("asks when the move would cross midnight", async () => {
+    const { questions } = await read("Move orders-daily 7 hours earlier.", [ordersDaily()]);
+    expect(questions.join("\n")).toMatch(/Give the new time/);
+  });
+});

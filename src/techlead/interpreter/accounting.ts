@@ -372,7 +372,17 @@ function lineLeftovers(
       continue;
     }
     if (t.kind === "concept" && covered(seg)) continue;
-    if (t.kind === "change" && t.text === "only" && covered(text.slice(t.at + 4, t.at + seg.length)))
+    // "only on weekdays", "Monday to Friday only": the restriction is used when the words it restricts are.
+    const restricted =
+      text
+        .slice(Math.max(0, t.at - 40), t.at)
+        .split(/[,;.!?]\s/)
+        .pop() ?? "";
+    if (
+      t.kind === "change" &&
+      t.text === "only" &&
+      (covered(text.slice(t.at + 4, t.at + seg.length)) || coveredByWords(restricted))
+    )
       continue;
     left.push(t);
   }

@@ -15,7 +15,7 @@ import type {
 import type { InterpretContext, RequirementDoc, TechLeadTools } from "../types.js";
 import { ANY_TASK, EXTRACTORS, THE_TASK, jobNameIntroductions } from "./extractors.js";
 import { emptyReading, source, type Reading, type Step } from "./reading.js";
-import { mergeIntoQuartz, needsTime, toQuartz } from "./schedule.js";
+import { mergeIntoQuartz, needsTime, shiftQuartz, toQuartz } from "./schedule.js";
 import { readSteps, resolveStepRef } from "./steps.js";
 import {
   readIntent,
@@ -846,12 +846,25 @@ async function buildUpdate(
   if (s.remove) {
     delete desired.schedule;
     explanation.push(source("schedule (removed)", s.remove));
-  } else if (s.frequency || s.time || s.zone || s.pause) {
+  } else if (s.frequency || s.time || s.zone || s.pause || s.shift) {
     const current = existing.schedule as
       { quartz_cron_expression?: string; timezone_id?: string; pause_status?: string } | undefined;
     if (current?.quartz_cron_expression) {
       const next: JsonObject = { ...current };
-      if (s.frequency || s.time) {
+      if (s.shift && !s.frequency) {
+        // "push it back an hour": from the time the words name ("fails at 6"), else the job's own.
+        const moved = shiftQuartz(current.quartz_cron_expression, s.shift.value, s.time?.value);
+        if (moved) next.quartz_cron_expression = moved;
+        else
+          questions.push(
+            `"${s.shift.words}": ${jobName(job)} runs at "${current.quartz_cron_expression}"; moving it would change its days or it has no single clock time. Give the new time (e.g. "at 7:00").`,
+          );
+        explanation.push({
+          field: "schedule.quartz_cron_expression",
+          words: [s.time?.words, s.shift.words].filter(Boolean).join(" … "),
+          ...(s.shift.line ? { line: s.shift.line } : {}),
+        });
+      } else if (s.frequency || s.time) {
         next.quartz_cron_expression = mergeIntoQuartz(current.quartz_cron_expression, s);
         explanation.push({
           field: "schedule.quartz_cron_expression",

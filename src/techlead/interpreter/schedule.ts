@@ -41,6 +41,38 @@ export interface ScheduleParts {
   zone?: Sourced<string>;
   pause?: Sourced<"PAUSED" | "UNPAUSED">;
   remove?: Sourced<true>;
+  /** "push it back an hour", "30 minutes earlier": minutes to move the job's clock time by (update tickets). */
+  shift?: Sourced<number>;
+}
+
+const SHIFT_AMOUNT = String.raw`(an?|one|two|three|four|half\s+an|\d+)\s*(hours?|hrs?|h|minutes?|mins?)`;
+const SHIFT_LATER_EARLIER = new RegExp(String.raw`\b${SHIFT_AMOUNT}\s+(later|earlier|sooner)\b`, "i");
+const SHIFT_VERB = new RegExp(
+  String.raw`\b(?:(?:push|move|shift|set|put)(?:ed|es|s)?\s+(?:it|the\s+(?:job|run|schedule|start))?\s*(back)|(delay)(?:ed|s)?(?:\s+(?:it|the\s+(?:job|run|schedule|start)))?|(?:bring|move|pull)(?:s)?\s+(?:it|the\s+(?:job|run|schedule|start))?\s*(forward|earlier))\s+(?:by\s+)?${SHIFT_AMOUNT}\b`,
+  "i",
+);
+
+function shiftMinutes(amount: string, unit: string): number | undefined {
+  const n = /^half/i.test(amount) ? 0.5 : /^an?$/i.test(amount) ? 1 : parseCount(amount);
+  if (n === undefined) return undefined;
+  const minutes = /^h/i.test(unit) ? n * 60 : n;
+  return Number.isInteger(minutes) && minutes > 0 ? minutes : undefined;
+}
+
+/** "push it back an hour" → 60, "bring it forward 30 minutes" / "an hour earlier" → -30 / -60. */
+function readShift(text: string, line: number | undefined): Sourced<number> | undefined {
+  const a = SHIFT_LATER_EARLIER.exec(text);
+  if (a) {
+    const m = shiftMinutes(a[1], a[2]);
+    if (m)
+      return { value: /later/i.test(a[3]) ? m : -m, words: a[0], ...(line !== undefined ? { line } : {}) };
+  }
+  const b = SHIFT_VERB.exec(text);
+  if (b) {
+    const m = shiftMinutes(b[4], b[5]);
+    if (m) return { value: b[3] ? -m : m, words: b[0], ...(line !== undefined ? { line } : {}) };
+  }
+  return undefined;
 }
 
 const DAY_CODES: Array<[RegExp, string]> = [
@@ -503,6 +535,7 @@ export function readSchedule(prose: Prose): ScheduleParts {
         text,
       );
     if (remove && !parts.remove) parts.remove = { value: true, words: remove[0], line: l.line };
+    parts.shift ??= readShift(text, l.line);
   }
   // The clock times of a window ("between 8am and 6pm") bound the runs; they are not a time to run at.
   const windowed = parts.frequency && "window" in parts.frequency.value && parts.frequency.value.window;
@@ -643,5 +676,24 @@ export function mergeIntoQuartz(existing: string, parts: ScheduleParts): string 
     f[1] = String(parts.time.value.minute);
     f[2] = parts.time.value.hours?.join(",") ?? String(parts.time.value.hour);
   }
+  return f.join(" ");
+}
+
+/**
+ * Moves the clock time of a Quartz expression by `minutes` ("push it back an hour"), from `base` (a time the words
+ * name) or the expression's own. undefined when the expression has no single minute and plain hours, or when the
+ * move would cross midnight (the days would change: a question).
+ */
+export function shiftQuartz(existing: string, minutes: number, base?: ClockTime): string | undefined {
+  const f = existing.trim().split(/\s+/);
+  if (f.length < 6) return undefined;
+  const hours = base ? (base.hours ?? [base.hour]) : f[2].split(",").map(Number);
+  const minute = base ? base.minute : Number(f[1]);
+  if (!Number.isInteger(minute) || hours.some((h) => !Number.isInteger(h))) return undefined;
+  const moved = hours.map((h) => h * 60 + minute + minutes);
+  if (moved.some((t) => t < 0 || t >= 24 * 60) || new Set(moved.map((t) => t % 60)).size !== 1)
+    return undefined;
+  f[1] = String(moved[0] % 60);
+  f[2] = moved.map((t) => Math.floor(t / 60)).join(",");
   return f.join(" ");
 }
