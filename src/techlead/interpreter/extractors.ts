@@ -351,6 +351,8 @@ export const EXTRACTORS: Extractor[] = [
     name: "libraries",
     fields: ["tasks[].libraries", "environments[].spec.dependencies"],
     extract(r) {
+      // Most tickets name no library: one cheap look at the whole text first (this runs for every requirement).
+      if (!/pypi|pip|python|install|librar|dependenc|maven|requirements|[=>~]=/i.test(r.prose.text)) return;
       for (const l of r.prose.lines) {
         const text = l.text.replace(/\/\S+|\S+@\S+|https?:\/\/\S+/g, (x) =>
           /requirements[\w.-]*\.txt$/i.test(x) ? x : " ".repeat(x.length),

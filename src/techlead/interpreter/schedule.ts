@@ -61,6 +61,7 @@ function shiftMinutes(amount: string, unit: string): number | undefined {
 
 /** "push it back an hour" → 60, "bring it forward 30 minutes" / "an hour earlier" → -30 / -60. */
 function readShift(text: string, line: number | undefined): Sourced<number> | undefined {
+  if (!/later|earlier|sooner|back|delay|forward/i.test(text)) return undefined;
   const a = SHIFT_LATER_EARLIER.exec(text);
   if (a) {
     const m = shiftMinutes(a[1], a[2]);
@@ -110,6 +111,8 @@ const ORDINALS: Record<string, number | "L"> = {
 
 const FREQUENCY_PHRASES: Array<{
   name: string;
+  /** A cheap test the line must pass before `re` is tried (every line of every requirement is read). */
+  cue?: RegExp;
   re: RegExp;
   build: (m: RegExpExecArray) => Frequency | undefined;
 }> = [
@@ -155,6 +158,7 @@ const FREQUENCY_PHRASES: Array<{
   {
     // "every weekday except Friday", "every day except Sundays", "daily but not on weekends"
     name: "days-except",
+    cue: /except|but|apart|other than|excluding|save/i,
     re: new RegExp(
       `\\b(?:every\\s+|each\\s+|on\\s+|all\\s+)?(weekdays?|business\\s+days|working\\s+days|days?|daily|nightly|nights?|mornings?|evenings?)\\s*,?\\s*(?:except|but(?:\\s+not)?|apart\\s+from|other\\s+than|excluding|save)\\s+(?:on\\s+|for\\s+)?(weekends?|${DAY_WORD}(?:\\s*(?:,|and|&|or|\\+)\\s*${DAY_WORD})*)\\b`,
       "i",
@@ -171,6 +175,7 @@ const FREQUENCY_PHRASES: Array<{
   {
     // "daily at 6am but not on weekends", "every day, never on Sundays": the days named are left out.
     name: "days-negated",
+    cue: /not|never|no|except|excluding|skip/i,
     re: new RegExp(
       `\\b(?:but\\s+)?(?:not|never|no(?:\\s+runs)?|except|excluding|skip(?:ping)?)\\s+(?:on\\s+|at\\s+|the\\s+)?(weekends?|${DAY_WORD}(?:\\s*(?:,|and|&|or|\\+)\\s*${DAY_WORD})*)\\b`,
       "i",
@@ -508,6 +513,7 @@ export function readSchedule(prose: Prose): ScheduleParts {
     const text = maskNames(l.text);
     if (!parts.frequency) {
       for (const phrase of FREQUENCY_PHRASES) {
+        if (phrase.cue && !phrase.cue.test(text)) continue;
         const m = phrase.re.exec(text);
         if (!m) continue;
         const value = phrase.build(m);
@@ -594,6 +600,7 @@ function limitSubDaily(
     }
   }
   for (const phrase of FREQUENCY_PHRASES.filter((p) => SUB_DAILY_DAYS.includes(p.name))) {
+    if (phrase.cue && !phrase.cue.test(text)) continue;
     const m = phrase.re.exec(text);
     const days = m ? phrase.build(m) : undefined;
     if (days?.kind !== "weekdays") continue;
