@@ -6,6 +6,8 @@
  * the plan re-tags the job instead of deleting it and creating another. The planner accepts the move only when the
  * workspace confirms it (the job still carries the old task's tag and the ledger recorded it for that task).
  * Two candidates for one new task are an error naming both: which job to keep is a person's choice.
+ * A requirement that defined one job and now defines one job under another key (a prose job renamed, or read
+ * differently by a newer interpreter) keeps that job the same way: it is renamed, not replaced.
  */
 import type { Diagnostic } from "../domain/model.js";
 import type { TaskRecord } from "../state/task-file.js";
@@ -36,23 +38,34 @@ export function applyMoves(
     const name = nameOf(old);
     if (name !== undefined) byName.set(name, [...(byName.get(name) ?? []), old]);
   }
+  const taken = new Set<string>();
   for (const id of fresh) {
     const task = state.result.get(id);
     const name = task?.action === "create" ? nameOf(task) : undefined;
-    const candidates = name !== undefined ? (byName.get(name) ?? []) : [];
-    if (!task || !name || candidates.length === 0) continue;
-    byName.delete(name); // one job moves to one task (two new tasks of one name are a validation error anyway)
+    const named = name !== undefined ? (byName.get(name) ?? []) : [];
+    // A job renamed in its own requirement: the one retired create of the same file, when no name matches.
+    const sameFile =
+      task?.action === "create" && named.length === 0
+        ? movable.filter((m) => m.requirement === task.requirement && !taken.has(m.id))
+        : [];
+    const candidates = named.length ? named : sameFile.length === 1 ? sameFile : [];
+    if (!task || candidates.length === 0) continue;
+    if (name !== undefined) byName.delete(name); // one job moves to one task (two new tasks of one name are a validation error anyway)
     if (candidates.length > 1) {
       state.diagnostics.push(ambiguousMove(task, candidates));
       continue;
     }
     const old = candidates[0] as TaskRecord;
+    if (taken.has(old.id)) continue;
+    taken.add(old.id);
     state.result.set(id, movedTask(task, old, stamp));
     state.result.delete(old.id);
     state.changed.delete(old.id);
     state.removed.add(old.id);
     state.progress.push(
-      `- ${stamp.now.toISOString()} tech-lead: \`${old.requirement}\` → \`${task.requirement}\`: task \`${old.id}\` moved to \`${id}\` (job ${old.job_id} kept)`,
+      old.requirement === task.requirement
+        ? `- ${stamp.now.toISOString()} tech-lead: \`${task.requirement}\`: its job is now task \`${id}\` (was \`${old.id}\`; job ${old.job_id} kept and renamed)`
+        : `- ${stamp.now.toISOString()} tech-lead: \`${old.requirement}\` → \`${task.requirement}\`: task \`${old.id}\` moved to \`${id}\` (job ${old.job_id} kept)`,
     );
   }
 }

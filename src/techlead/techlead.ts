@@ -240,9 +240,19 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
     }
     // Ids that were the file's path before it declared `id:`: their jobs may move to the new ids.
     const pathId = `${requirementId(options.jobsDir, doc.file)}.`;
+    // One job before, one job now under another key (its prose name changed, or a new interpreter reads it
+    // differently): the same job renamed, not a job replaced — its job may move to the new task (moves.ts).
+    const creates = (tasks: TaskRecord[]) => tasks.filter((t) => t.action === "create");
+    const gone = creates(prior.filter((t) => !keep.has(t.id) && t.job_id !== undefined));
+    const arrived = creates([...keep].flatMap((id) => (fresh.has(id) ? [result.get(id)!] : [])));
+    const rekeyed = gone.length === 1 && arrived.length === 1 && creates(prior).length === 1;
     for (const task of prior) {
       if (keep.has(task.id)) continue;
-      retire(task, "no longer in its requirement", stableId !== undefined && task.id.startsWith(pathId));
+      retire(
+        task,
+        "no longer in its requirement",
+        rekeyed || (stableId !== undefined && task.id.startsWith(pathId)),
+      );
     }
   }
 

@@ -107,6 +107,47 @@ describe("a renamed or moved requirement keeps its job", () => {
     expect(jobs.map((j) => [j.job_id, j.settings.max_concurrent_runs])).toEqual([[jobId, 3]]);
   });
 
+  it("a prose job renamed in its requirement keeps its job: one update (name and tags), no create, no delete", async () => {
+    const prose = (name: string) => `New job "${name}" runs the notebook /Repos/o/orders daily at 6am UTC.\n`;
+    const { repoDir, options, jobId } = await appliedRepo({ "jobs/orders.md": prose("orders-a") });
+    expect(await ledgerTaskOf(options, jobId)).toBe("orders.orders_a");
+    await writeFile(path.join(repoDir, "jobs/orders.md"), prose("orders-b"));
+    await commitAll(repoDir, "rename the job");
+
+    const plan = await runPlan(options);
+    expect(plan.counts).toMatchObject({ create: 0, delete: 0, update: 1 });
+    const change = plan.changes.find((c) => c.op === "update");
+    expect(change?.jobId).toBe(jobId);
+    expect(change?.fields.map((f) => f.path)).toContain("name");
+    expect(change?.moved).toBe(
+      `task orders.orders_a → orders.orders_b in jobs/orders.md (job ${jobId} kept, renamed)`,
+    );
+    expect(await task(repoDir, "orders.orders_a")).toBeUndefined();
+
+    const applied = await runApply(options, { onPlanChange: "fail" });
+    expect(applied.ok, applied.message).toBe(true);
+    const jobs = await allJobs(ws);
+    expect(jobs.map((j) => [j.job_id, j.settings.name, j.settings.tags?.["jobagent-task"]])).toEqual([
+      [jobId, "orders-b", "orders.orders_b"],
+    ]);
+    expect(await ledgerTaskOf(options, jobId)).toBe("orders.orders_b");
+    await commitAll(repoDir, "applied the rename");
+    expect((await runPlan(options)).counts).toMatchObject({ create: 0, update: 0, delete: 0, noop: 1 });
+  });
+
+  it("a requirement that goes from one job to two keeps none by guessing: the old job is a delete, two creates", async () => {
+    const { repoDir, options } = await appliedRepo({
+      "jobs/orders.md": 'New job "orders-a" runs the notebook /Repos/o/orders daily at 6am UTC.\n',
+    });
+    await writeFile(
+      path.join(repoDir, "jobs/orders.md"),
+      'We need two jobs. "orders-b" runs /Repos/o/b daily at 6am UTC.\n"orders-c" runs /Repos/o/c daily at 7am UTC.\n',
+    );
+    await commitAll(repoDir, "split");
+    const plan = await runPlan(options);
+    expect(plan.counts).toMatchObject({ create: 2, delete: 1, update: 0 });
+  });
+
   it("with a stable id: moving the file changes nothing at all; adding the id to an existing file is a move too", async () => {
     const { repoDir, options } = await appliedRepo({
       "jobs/orders.md": jobFile("Orders daily", { id: "orders-daily" }),

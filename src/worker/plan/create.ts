@@ -63,7 +63,10 @@ export async function planCreate(s: TaskScope): Promise<PlannedTask> {
   }
   const planned = await planExistingJob(s, desired, name, actual, duplicates);
   if (moved && planned.change)
-    planned.change.moved = `${s.task.moved_from?.requirement ?? "?"} → ${s.task.requirement} (job ${moved.job_id} kept)`;
+    planned.change.moved =
+      s.task.moved_from?.requirement === s.task.requirement
+        ? `task ${s.task.moved_from.task} → ${s.task.id} in ${s.task.requirement} (job ${moved.job_id} kept, renamed)`
+        : `${s.task.moved_from?.requirement ?? "?"} → ${s.task.requirement} (job ${moved.job_id} kept)`;
   return planned;
 }
 
