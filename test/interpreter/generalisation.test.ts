@@ -565,6 +565,9 @@ describe("sub-daily schedules limited to hours of the day and days of the week",
     ["every 30 minutes between 08:00 and 20:00", "0 0/30 8-19 * * ?"],
     ["hourly on weekends", "0 0 * ? * SAT,SUN"],
     ["every 4 hours", "0 0 0/4 * * ?"],
+    ["every hour at :15 past", "0 15 * * * ?"],
+    ["hourly, 30 minutes past the hour", "0 30 * * * ?"],
+    ["every 2 hours at a quarter past the hour", "0 15 0/2 * * ?"],
     ["every 30 minutes, every day except Saturday and Sunday", "0 0/30 * ? * MON-FRI"],
     ["every weekday except Friday at 06:00 UTC", "0 0 6 ? * MON-THU"],
     ["every day except Sundays at 06:00 UTC", "0 0 6 ? * MON-SAT"],
@@ -685,5 +688,22 @@ describe("moving a job's time by an amount", () => {
   it("asks when the move would cross midnight", async () => {
     const { questions } = await read("Move orders-daily 7 hours earlier.", [ordersDaily()]);
     expect(questions.join("\n")).toMatch(/Give the new time/);
+  });
+});
+
+describe("a ticket written as a markdown table of fields", () => {
+  it("reads the job name from its row", async () => {
+    const body = await createBody(
+      [
+        "| Field | Value |",
+        "|---|---|",
+        "| Job name | sales-daily |",
+        "| Notebook | /Repos/sales/daily |",
+        "| When | every day 04:00 UTC |",
+        "| Alerts | sales-eng@acme.io on failure |",
+      ].join("\n"),
+    );
+    expect(body.name).toBe("sales-daily");
+    expect(body.email_notifications).toEqual({ on_failure: ["sales-eng@acme.io"] });
   });
 });

@@ -179,7 +179,7 @@ const QUOTED_NAME = String.raw`(?:["“\`']([^"”\`'\n]{2,100})["”\`']|\*\*([
 const TOKEN_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_])`;
 /** "Job name: Sales Rollup": after an explicit name label, Title Case words up to the end of the phrase. */
 const LABELLED_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_](?:\s+(?!(?:that|which|who|to|and|with|for|runs?|running|should|will|is|on|at|every|daily|please)\b)[A-Z0-9][\w.-]*[A-Za-z0-9_])*)`;
-const NAME_CUE = String.raw`(?:(?:^|[.!?]\s+)name\s*(?=[:=])|\bjob[\s_-]?name|\bname\s+(?:of\s+)?(?:the|this)\s+job|\bname\s+(?:the\s+job|it)|\bcall\s+(?:the\s+job|it)|\b(?:job|pipeline)\s+(?:called|named)|\b(?:job|it)\s+should\s+be\s+(?:called|named))(?:\s+(?:is|should\s+be|to|as))?\s*[:=]?\s*`;
+const NAME_CUE = String.raw`(?:(?:^|[.!?]\s+)name\s*(?=[:=])|\bjob[\s_-]?name|\bname\s+(?:of\s+)?(?:the|this)\s+job|\bname\s+(?:the\s+job|it)|\bcall\s+(?:the\s+job|it)|\b(?:job|pipeline)\s+(?:called|named)|\b(?:job|it)\s+should\s+be\s+(?:called|named))(?:\s+(?:is|should\s+be|to|as))?\s*(?:[:=]|\s*\|)?\s*`;
 
 /**
  * Phrases that name the job to create, strongest first. A name is taken only where the words say it is the job's
@@ -197,7 +197,7 @@ const JOB_NAME_PHRASES: Array<{ name: string; re: RegExp; unquotedNeedsMark: boo
     name: "name-label",
     re: new RegExp(
       NAME_CUE +
-        `(?:${QUOTED_NAME}|${LABELLED_NAME})(?=\\s*(?:$|[,.;:!?)]|\\s(?:and|with|that|which|to|for|runs?|running|executing|using|on|at|every|should|please)\\b))`,
+        `(?:${QUOTED_NAME}|${LABELLED_NAME})(?=\\s*(?:$|[,.;:!?)|]|\\s(?:and|with|that|which|to|for|runs?|running|executing|using|on|at|every|should|please)\\b))`,
       "i",
     ),
     unquotedNeedsMark: false,

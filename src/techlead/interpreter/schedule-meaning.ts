@@ -174,6 +174,7 @@ export function cronDisagreements(
             : !evenlyEvery(cron.hours, frequency.every, 24))
         )
           out.push("how often");
+        else if (frequency.minute !== undefined && cron.minutes[0] !== frequency.minute) out.push("time");
         else if (
           !frequency.window &&
           time &&
@@ -183,6 +184,7 @@ export function cronDisagreements(
         break;
       case "hourly":
         if (!sameHours(cron.hours, frequency) || !single(cron.minutes)) out.push("how often");
+        else if (frequency.minute !== undefined && cron.minutes[0] !== frequency.minute) out.push("time");
         break;
       default:
         if (!single(cron.hours) || !single(cron.minutes)) out.push("how often");

@@ -10,6 +10,8 @@ import { lineIn, parseCount, type Prose } from "./text.js";
 export interface Within {
   window?: { from: number; to: number };
   days?: string[];
+  /** "every hour at :15", "hourly, 30 minutes past the hour": the minute of each run (hourly and every N hours). */
+  minute?: number;
 }
 
 export type Frequency =
@@ -599,6 +601,16 @@ function limitSubDaily(
       words.push(w[0].trim());
     }
   }
+  const past =
+    value.kind === "minutes"
+      ? undefined
+      : /\bat\s+:([0-5]\d)\b(?:\s+past(?:\s+(?:the|each|every)\s+hour)?)?|\b(?:at\s+)?([1-5]?\d)\s+(?:minutes?\s+)?(?:past|after)\s+(?:the|each|every)\s+hour\b|\b(?:at\s+)?(?:a\s+)?(quarter|half)\s+past\s+(?:the|each|every)\s+hour\b/i.exec(
+          text,
+        );
+  if (past) {
+    limited.minute = past[3] ? (/quarter/i.test(past[3]) ? 15 : 30) : Number(past[1] ?? past[2]);
+    words.push(past[0].trim());
+  }
   for (const phrase of FREQUENCY_PHRASES.filter((p) => SUB_DAILY_DAYS.includes(p.name))) {
     if (phrase.cue && !phrase.cue.test(text)) continue;
     const m = phrase.re.exec(text);
@@ -625,8 +637,8 @@ export function toQuartz(frequency: Frequency, time: ClockTime | undefined): str
       if (frequency.kind === "minutes")
         return `0 0/${frequency.every} ${w ? `${w.from}-${Math.max(w.from, w.to - 1)}` : "*"} ${days}`;
       if (frequency.kind === "hours")
-        return `0 ${time && !w ? min : 0} ${w ? `${w.from}-${w.to}` : "0"}/${frequency.every} ${days}`;
-      return `0 0 ${w ? `${w.from}-${w.to}` : "*"} ${days}`;
+        return `0 ${frequency.minute ?? (time && !w ? min : 0)} ${w ? `${w.from}-${w.to}` : "0"}/${frequency.every} ${days}`;
+      return `0 ${frequency.minute ?? 0} ${w ? `${w.from}-${w.to}` : "*"} ${days}`;
     }
     case "daily":
       return `0 ${min} ${h} * * ?`;
