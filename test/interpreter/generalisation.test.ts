@@ -707,3 +707,15 @@ describe("a ticket written as a markdown table of fields", () => {
     expect(body.email_notifications).toEqual({ on_failure: ["sales-eng@acme.io"] });
   });
 });
+
+describe("calendars Quartz cannot express are asked about, never planned as something close", () => {
+  it.each([
+    ['Job "bw" runs /Repos/r/bw biweekly on Mondays at 6am UTC.', "biweekly"],
+    ['Job "bw" runs /Repos/r/bw fortnightly on Mondays at 6am UTC.', "fortnightly"],
+    ['Job "st" runs /Repos/r/st daily at 9am Pacific time, starting next Monday.', "starting next Monday"],
+  ])("%s → asks about %s", async (ticket, words) => {
+    const { questions, requests } = await read(ticket);
+    expect(requests).toEqual([]);
+    expect(questions.join("\n")).toContain(`"${words}"`);
+  });
+});

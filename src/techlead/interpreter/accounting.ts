@@ -219,7 +219,13 @@ export function requirementTokens(text: string, line?: number): Token[] {
   for (const m of text.matchAll(IDENTIFIER_RE)) add("id", m[0], m.index);
   // Calendars Quartz cannot express: no field can consume these, so they always ask.
   for (const m of text.matchAll(
-    /\bevery\s+(?:other|second|alternate)\b|\b(?:public\s+|bank\s+)?holidays?\b|\bfortnight(?:ly)?\b|\bbi-?weekly\b/gi,
+    /\bevery\s+(?:other|second|alternate)\b|\b(?:public\s+|bank\s+)?holidays?\b|\bfortnight(?:ly)?\b|\bbi-?weekly\b|\bbi-?monthly\b|\bsemi-?weekly\b|\bevery\s+(?:two|2)\s+weeks\b/gi,
+  ))
+    add("unsupported", m[0], m.index);
+  // A schedule cannot start on a date ("starting next Monday", "as of 2027-01-04"): read as a weekday it would be
+  // planned as a weekly job.
+  for (const m of text.matchAll(
+    /\b(?:starting|beginning|effective|as\s+of)\s+(?:from\s+|on\s+)?(?:next|this|the)?\s*(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b(?:starting|beginning|effective|as\s+of)\s+(?:from\s+|on\s+)?(?:tomorrow|next\s+week|next\s+month|\d{4}-\d{2}-\d{2})/gi,
   ))
     add("unsupported", m[0], m.index);
   for (const m of text.matchAll(WORD_RE)) {

@@ -93,6 +93,11 @@ const VOCABULARY = [
 ];
 /** Real words that sit one edit away from a domain word and must not be "corrected". */
 const KEEP = new Set([
+  // Calendar words Quartz cannot express: corrected to "weekly" they would be planned as something else.
+  "biweekly",
+  "bimonthly",
+  "semiweekly",
+  "fortnightly",
   "ever",
   "even",
   "over",
