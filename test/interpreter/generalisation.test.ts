@@ -12,7 +12,7 @@ import {
   createOfflineInterpreter,
   toApiRequests,
 } from "../../src/techlead/interpreter/index.js";
-import { lineAt, toProse } from "../../src/techlead/interpreter/text.js";
+import { correctTypos, lineAt, toProse } from "../../src/techlead/interpreter/text.js";
 
 const interpreter = createOfflineInterpreter();
 
@@ -717,5 +717,13 @@ describe("calendars Quartz cannot express are asked about, never planned as some
     const { questions, requests } = await read(ticket);
     expect(requests).toEqual([]);
     expect(questions.join("\n")).toContain(`"${words}"`);
+  });
+});
+
+describe("the typo fixer leaves ordinary words alone", () => {
+  it("corrects 'notebok' but not 'mails', 'alter', 'rightly', 'yours', 'very' or 'biweekly'", () => {
+    expect(correctTypos("run the notebok")).toBe("run the notebook");
+    const words = "it mails the report, alter it if you like, rightly yours, very biweekly";
+    expect(correctTypos(words)).toBe(words);
   });
 });
