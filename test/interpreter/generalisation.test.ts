@@ -727,3 +727,35 @@ describe("the typo fixer leaves ordinary words alone", () => {
     expect(correctTypos(words)).toBe(words);
   });
 });
+
+describe("removing an address never deletes the job", () => {
+  const job = () => ordersDaily({ email_notifications: { on_failure: ["data@acme.io", "ops@acme.io"] } });
+  it.each([
+    "Drop the ops@acme.io recipient from orders-daily.",
+    "Remove ops@acme.io from orders-daily.",
+    "orders-daily: drop ops@acme.io.",
+  ])("%s → an update without ops@acme.io", async (ticket) => {
+    const { requests, questions } = await read(ticket, [job()]);
+    expect(questions).toEqual([]);
+    expect(requests.map((r) => r.endpoint)).toEqual(["jobs/update"]);
+    expect(
+      (requests[0].body as { new_settings: Record<string, unknown> }).new_settings.email_notifications,
+    ).toEqual({
+      on_failure: ["data@acme.io"],
+    });
+  });
+
+  it("a job removal that mentions an address is still a delete", async () => {
+    const { requests } = await read("Remove the job orders-daily, ops@acme.io agreed.", [job()]);
+    expect(requests.map((r) => r.endpoint)).toEqual(["jobs/delete"]);
+  });
+});
+
+describe("the key of a single task", () => {
+  it("'a single task `run_health_check` that runs …/databricks_health_check.py' keys it run_health_check", async () => {
+    const body = await createBody(
+      'We need a job named "health" with a single task `run_health_check` that runs the python script /Workspace/tools/databricks_health_check.py daily at 5 UTC.\n',
+    );
+    expect(taskKeys(body)).toEqual(["run_health_check"]);
+  });
+});

@@ -78,7 +78,7 @@ function retiredEmails(text: string): Set<string> {
 }
 
 const STOP_EMAILING =
-  /\b(stop|don'?t|do not|no longer|remove|no more)\b[^.]*\b(email|emailing|mail|notify|notifying|alert)/i;
+  /\b(stop|don'?t|do not|no longer|remove|no more)\b[^.]*\b(email|emailing|mail|notify|notifying|alert)|\b(?:remove|drop|delete|take\s+off|get\s+rid\s+of|unsubscribe)\s+(?:the\s+)?(?:(?:address|recipient|email)\s+)?[\w.%+-]+@/i;
 
 /**
  * The addresses a clause stops emailing, part by part: in "stop emailing ops@x.com, data@x.com should keep getting

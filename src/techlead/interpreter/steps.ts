@@ -400,10 +400,16 @@ export function readSteps(
   // "task name run_pipeline", "Task key `dashboard_task`". Verbatim (INTERPRETATION.md: explicit beats derived).
   const only = reading.steps.length === 1 ? reading.steps[0] : undefined;
   const written = (key: string) =>
-    new RegExp(`(?<![\\w-])${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`).test(reading.prose.text);
+    new RegExp(`(?<![\\w-])${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`).test(
+      reading.prose.text.replace(/\S*\/\S*/g, " "), // a key that is only the file name of the code is derived
+    );
   if (only && only.kind !== "run_job" && !written(only.key)) {
     const stated =
       /\b(?:task|step)[\s_-]?(?:key|name)\s*(?:should\s+be|is|will\s+be|=|:)?\s*(?:`([\w-]+)`|([a-z][a-z0-9]*(?:[_-][a-z0-9]+)+)\b)/i.exec(
+        reading.prose.text,
+      ) ??
+      // "with a single task `run_health_check` that runs …"
+      /\b(?:single|one|sole|only)\s+(?:task|step)\s+(?:called\s+|named\s+)?(?:`([\w-]+)`|([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b)/i.exec(
         reading.prose.text,
       );
     if (stated) {

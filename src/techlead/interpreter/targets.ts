@@ -217,7 +217,10 @@ export interface IntentReading {
 
 /** Sub-objects of a job: "remove the schedule / task / tag" changes the job rather than deleting it. */
 const PART_WORDS =
-  /\b(schedule|task|tasks|step|steps|tag|tags|email|emails|emailing|notifications?|alerts?|retr(?:y|ies)|timeout|parameters?|trigger|cluster|workers?|queue|dependency|dependencies|library|libraries)\b/i;
+  /\b(schedule|task|tasks|step|steps|tag|tags|email|emails|emailing|notifications?|alerts?|retr(?:y|ies)|timeout|parameters?|trigger|cluster|workers?|queue|dependency|dependencies|library|libraries|recipients?|address(?:es)?|subscribers?|cc|webhooks?|destinations?|permissions?|grants?|access|environments?|health\s+rules?|run[_ ]as)\b/i;
+/** "drop ops@x.com from …", "remove the ops@x.com recipient": the verb's object is an address, not the job. */
+const ADDRESS_OBJECT =
+  /\b(?:delete|remove|drop|get rid of|retire|scrap)\s+(?:the\s+|our\s+|their\s+)?(?:(?:address|recipient|email)\s+)?[\w.%+-]+@[\w.-]+\.[a-z]{2,}/i;
 
 export function readIntent(
   prose: Prose,
@@ -243,6 +246,7 @@ export function readIntent(
         s,
       );
     if (!m) continue;
+    if (ADDRESS_OBJECT.test(s)) continue;
     if (
       PART_WORDS.test(s) &&
       !/\b(?:delete|remove|drop|decommission|get rid of|retire)\s+(?:the\s+|this\s+|that\s+|whatever\s+)?(?:old\s+)?job\b/i.test(
