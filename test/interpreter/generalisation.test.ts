@@ -759,3 +759,56 @@ describe("the key of a single task", () => {
     expect(taskKeys(body)).toEqual(["run_health_check"]);
   });
 });
+
+describe("a delete verb deletes the job only when its object is the job", () => {
+  it.each([
+    "Remove the notebook /Repos/o/publish from orders-daily.",
+    "Retire the old publish notebook in orders-daily.",
+    "orders-daily: drop the team=orders label.",
+    "Remove the owner from orders-daily.",
+  ])("%s → no delete", async (ticket) => {
+    const { requests } = await read(ticket, [ordersDaily()]);
+    expect(requests.map((r) => r.endpoint)).not.toContain("jobs/delete");
+  });
+
+  it.each([
+    "Please delete orders-daily, it is replaced by a new pipeline.",
+    "We no longer need orders-daily. Please remove it.",
+    "Delete job 11.",
+    "Get rid of whatever job runs /Repos/o/ingest.",
+    "orders-daily can go.",
+  ])("%s → jobs/delete", async (ticket) => {
+    const { requests } = await read(ticket, [ordersDaily()]);
+    expect(requests.map((r) => r.endpoint)).toEqual(["jobs/delete"]);
+  });
+});
+
+describe("days taken out of an existing schedule", () => {
+  it.each([
+    ["Drop the weekend runs of orders-daily.", "0 0 6 ? * MON-FRI"],
+    ["orders-daily should no longer run during the weekend.", "0 0 6 ? * MON-FRI"],
+    ["orders-daily should not run on Fridays anymore.", "0 0 6 ? * MON,TUE,WED,THU,SAT,SUN"],
+  ])("%s → %s", async (ticket, cron) => {
+    const { requests, questions } = await read(ticket, [ordersDaily()]);
+    expect(questions).toEqual([]);
+    expect(
+      (requests[0].body as { new_settings: { schedule: { quartz_cron_expression: string } } }).new_settings
+        .schedule.quartz_cron_expression,
+    ).toBe(cron);
+  });
+
+  it("leaves out only days the job ran on", async () => {
+    const job = ordersDaily({
+      schedule: {
+        quartz_cron_expression: "0 0 6 ? * MON,WED,SAT",
+        timezone_id: "UTC",
+        pause_status: "UNPAUSED",
+      },
+    });
+    const { requests } = await read("Drop the Saturday runs of orders-daily.", [job]);
+    expect(
+      (requests[0].body as { new_settings: { schedule: { quartz_cron_expression: string } } }).new_settings
+        .schedule.quartz_cron_expression,
+    ).toBe("0 0 6 ? * MON,WED");
+  });
+});

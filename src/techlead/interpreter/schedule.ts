@@ -19,7 +19,8 @@ export type Frequency =
   | ({ kind: "hours"; every: number } & Within)
   | ({ kind: "hourly" } & Within)
   | { kind: "daily"; count?: number }
-  | { kind: "weekdays"; days: string[] }
+  /** `excluded`: the words left these days out ("not on weekends", "drop the Saturday runs"). */
+  | { kind: "weekdays"; days: string[]; excluded?: string[] }
   | { kind: "monthly"; day: number | "L" }
   /** "the first Monday of the month" (nth 1) … "the last Friday of the month" (nth "L"): Quartz MON#1, FRIL. */
   | { kind: "nth-weekday"; day: string; nth: number | "L" };
@@ -177,9 +178,9 @@ const FREQUENCY_PHRASES: Array<{
   {
     // "daily at 6am but not on weekends", "every day, never on Sundays": the days named are left out.
     name: "days-negated",
-    cue: /not|never|no|except|excluding|skip/i,
+    cue: /not|never|no|except|excluding|skip|drop|remove|stop|cancel|rid/i,
     re: new RegExp(
-      `\\b(?:but\\s+)?(?:not|never|no(?:\\s+runs)?|except|excluding|skip(?:ping)?)\\s+(?:on\\s+|at\\s+|the\\s+)?(weekends?|${DAY_WORD}(?:\\s*(?:,|and|&|or|\\+)\\s*${DAY_WORD})*)\\b`,
+      `\\b(?:but\\s+)?(?:not|never|no(?:\\s+(?:more\\s+)?runs)?|except|excluding|skip(?:ping)?|drop|remove|stop|cancel|get\\s+rid\\s+of)(?:\\s+(?:longer|more|be|run|runs|running|scheduled|triggered|fire|happen))*\\s+(?:(?:the|on|at|during|in|over)\\s+)*(weekends?|${DAY_WORD}(?:\\s*(?:,|and|&|or|\\+)\\s*${DAY_WORD})*)(?:\\s+runs?)?\\b`,
       "i",
     ),
     build: (m) => {
@@ -187,7 +188,9 @@ const FREQUENCY_PHRASES: Array<{
         ? ["SAT", "SUN"]
         : [...m[1].matchAll(new RegExp(DAY_WORD, "gi"))].map((d) => dayCode(d[0]));
       const days = WEEK.filter((d) => !excluded.includes(d));
-      return days.length && days.length < WEEK.length ? { kind: "weekdays", days } : undefined;
+      return days.length && days.length < WEEK.length
+        ? { kind: "weekdays", days, excluded: WEEK.filter((d) => excluded.includes(d)) }
+        : undefined;
     },
   },
   {
@@ -675,6 +678,17 @@ export function needsTime(frequency: Frequency): boolean {
 export function mergeIntoQuartz(existing: string, parts: ScheduleParts): string {
   const f = existing.trim().split(/\s+/);
   if (f.length < 6) return existing;
+  const freq = parts.frequency?.value;
+  if (freq?.kind === "weekdays" && freq.excluded && !parts.time) {
+    // "drop the weekend runs": the days the job runs on today, less those (its time kept).
+    const today = daysOfField(f[5]);
+    const days = (today ?? WEEK).filter((d) => !freq.excluded!.includes(d));
+    if (days.length) {
+      f[3] = "?";
+      f[5] = days.length === 7 ? "*" : dayList(days);
+      return f.join(" ");
+    }
+  }
   if (parts.frequency) {
     const fresh = toQuartz(
       parts.frequency.value,
@@ -715,4 +729,19 @@ export function shiftQuartz(existing: string, minutes: number, base?: ClockTime)
   f[1] = String(moved[0] % 60);
   f[2] = moved.map((t) => Math.floor(t / 60)).join(",");
   return f.join(" ");
+}
+
+/** The days of a Quartz day-of-week field ("MON-FRI", "SAT,SUN", "*", "?"); undefined for forms like "MON#1". */
+function daysOfField(field: string | undefined): string[] | undefined {
+  if (!field || field === "*" || field === "?") return [...WEEK];
+  const out = new Set<string>();
+  for (const part of field.toUpperCase().split(",")) {
+    const range = /^([A-Z]{3})(?:-([A-Z]{3}))?$/.exec(part);
+    if (!range) return undefined;
+    const a = WEEK.indexOf(range[1]);
+    const b = range[2] ? WEEK.indexOf(range[2]) : a;
+    if (a < 0 || b < 0 || b < a) return undefined;
+    for (let i = a; i <= b; i++) out.add(WEEK[i]);
+  }
+  return WEEK.filter((d) => out.has(d));
 }

@@ -222,6 +222,31 @@ const PART_WORDS =
 const ADDRESS_OBJECT =
   /\b(?:delete|remove|drop|get rid of|retire|scrap)\s+(?:the\s+|our\s+|their\s+)?(?:(?:address|recipient|email)\s+)?[\w.%+-]+@[\w.-]+\.[a-z]{2,}/i;
 
+/**
+ * Whether what follows a delete verb is the job itself: "delete orders-daily", "remove the job …", "get rid of
+ * whatever job runs /…", "please remove it", "job #9090 can go" — not "remove the notebook /…", "drop the
+ * team=orders label", "drop the weekend runs" (a part of the job: an update, or a question).
+ */
+function deletesTheJob(rest: string, verb: string, target: TargetResolution): boolean {
+  if (/^can go$/i.test(verb)) return true;
+  const object = rest
+    .replace(/^[\s:,-]*(?:please\s+)?/i, "")
+    .replace(
+      /^(?:(?:the|this|that|these|those|whatever|our|old|whole|entire|existing|legacy|obsolete|unused)\s+)+/i,
+      "",
+    );
+  if (object === "" || /^[.!?]/.test(object)) return true;
+  if (/^(?:jobs?|pipelines?|workflows?|it|them|this|that|everything|#?\d+)\b/i.test(object)) return true;
+  const named = target.job?.words
+    .replace(/^(?:the\s+)?(?:job\s+)?/i, "")
+    .replace(/["“”*`']/g, "")
+    .toLowerCase();
+  const plain = object.replace(/["“”*`']/g, "").toLowerCase();
+  if (named && plain.startsWith(named)) return true;
+  const name = target.job?.job.settings.name?.toLowerCase();
+  return !!name && plain.startsWith(name);
+}
+
 export function readIntent(
   prose: Prose,
   target: TargetResolution,
@@ -255,6 +280,7 @@ export function readIntent(
     )
       continue;
     if (/\b(new job|create)\b/i.test(prose.text)) continue;
+    if (!deletesTheJob(s.slice(m.index + m[0].length), m[0], target)) continue;
     if (target.referenced || /\bjob\b|\bit\b/i.test(s)) return { intent: "delete", words: m[0], line };
   }
   // "rename X to Y": the new name belongs to an existing job, not to a new one.
