@@ -812,3 +812,22 @@ describe("days taken out of an existing schedule", () => {
     ).toBe("0 0 6 ? * MON,WED");
   });
 });
+
+describe("British clock words and a retry count before 'and'", () => {
+  it("'half six in the evening' is 18:30", async () => {
+    const body = await createBody(
+      'Job "a2" runs /Repos/a/two daily at half six in the evening, London time.\n',
+    );
+    expect(body.schedule).toMatchObject({
+      quartz_cron_expression: "0 30 18 * * ?",
+      timezone_id: "Europe/London",
+    });
+  });
+
+  it("'3 retries and 10 minutes timeout' names no task 'and'", async () => {
+    const body = await createBody(
+      'Job "a6" runs /Repos/a/six daily at 7am UTC with 3 retries and a 10 minutes timeout.\n',
+    );
+    expect(task(body, "six")?.max_retries).toBe(3);
+  });
+});

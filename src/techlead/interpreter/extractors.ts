@@ -535,7 +535,7 @@ export const EXTRACTORS: Extractor[] = [
       const all = clauses(r.prose);
       all.forEach((c, i) => {
         const count =
-          /\bretr(?:y|ies)\b(?:\s+(?:it|them|the\s+\w+\s+(?:task|step)|the\s+(?!job\b|run\b|whole\b|pipeline\b)[\w-]+|`[\w-]+`|(?!up\b|at\b|max|no\b|on\b|once\b|twice\b|thrice\b|\d)[a-z][\w-]*(?=\s+(?:\d+|once|twice|thrice|one|two|three|four|five)\b)|(?:each|every|all|both)\s+(?:of\s+the\s+)?(?:tasks?|steps?)|this|that))?(?:\s+(?:up\s+to|at\s+most|max(?:imum)?|no\s+more\s+than))?\s+(\d+|once|twice|thrice|one|two|three|four|five)(?:\s*(?:times?|x))?\b/i.exec(
+          /\bretr(?:y|ies)\b(?:\s+(?:it|them|the\s+\w+\s+(?:task|step)|the\s+(?!job\b|run\b|whole\b|pipeline\b)[\w-]+|`[\w-]+`|(?!up\b|at\b|max|no\b|on\b|once\b|twice\b|thrice\b|and\b|or\b|with\b|plus\b|\d)[a-z][\w-]*(?=\s+(?:\d+|once|twice|thrice|one|two|three|four|five)\b)|(?:each|every|all|both)\s+(?:of\s+the\s+)?(?:tasks?|steps?)|this|that))?(?:\s+(?:up\s+to|at\s+most|max(?:imum)?|no\s+more\s+than))?\s+(\d+|once|twice|thrice|one|two|three|four|five)(?:\s*(?:times?|x))?\b/i.exec(
             c.text,
           ) ??
           /\b(?:up\s+to|at\s+most|max(?:imum)?(?:\s+of)?)\s+(\d+|one|two|three|four|five)\s+retries\b/i.exec(

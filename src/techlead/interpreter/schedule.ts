@@ -392,6 +392,10 @@ function spokenClocks(
 ): Array<{ index: number; value: { hour: number; minute: number }; words: string }> {
   const out: Array<{ index: number; value: { hour: number; minute: number }; words: string }> = [];
   const hourOf = (w: string) => parseCount(w) ?? Number(w); // HOUR matches only digits and one … twelve
+  const bare = new RegExp(
+    String.raw`\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(\s+o'?clock)?\b${MERIDIEM}`,
+    "gi",
+  );
   // [pattern, reading, whether a meridiem may follow]; the meridiem groups are the pattern's last two.
   const res: Array<[RegExp, (m: RegExpExecArray) => { hour: number; minute: number }, boolean]> = [
     [
@@ -400,18 +404,17 @@ function spokenClocks(
       true,
     ],
     [
+      // British "half six" = 6:30 (not "half an hour", "half past").
+      new RegExp(String.raw`\bhalf\s+(?!past\b|an?\b|hour)${HOUR}\b${MERIDIEM}`, "gi"),
+      (m) => ({ hour: hourOf(m[1]), minute: 30 }),
+      true,
+    ],
+    [
       new RegExp(String.raw`\b(?:a\s+)?quarter\s+to\s+${HOUR}\b${MERIDIEM}`, "gi"),
       (m) => ({ hour: (hourOf(m[1]) + 11) % 12 || 12, minute: 45 }),
       true,
     ],
-    [
-      new RegExp(
-        String.raw`\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(\s+o'?clock)?\b${MERIDIEM}`,
-        "gi",
-      ),
-      (m) => ({ hour: hourOf(m[1]), minute: 0 }),
-      true,
-    ],
+    [bare, (m) => ({ hour: hourOf(m[1]), minute: 0 }), true],
     [/\b(noon|midday|midnight)\b/gi, (m) => ({ hour: /midnight/i.test(m[1]) ? 0 : 12, minute: 0 }), false],
   ];
   for (const [re, read, meridiem] of res) {
@@ -419,7 +422,7 @@ function spokenClocks(
       if (out.some((o) => m.index < o.index + o.words.length && o.index < m.index + m[0].length)) continue;
       const [suffix, partOfDay] = meridiem ? m.slice(-2) : [undefined, undefined];
       // A bare number word is a time only with o'clock, am/pm or a part of the day ("six in the evening").
-      if (re === res[2][0] && !m[2] && !suffix && !partOfDay) continue;
+      if (re === bare && !m[2] && !suffix && !partOfDay) continue;
       const value = read(m);
       const night = /\bevery\s+(?:night|evening)\b[^.]*$/i.test(text.slice(0, m.index));
       const pm = suffix
