@@ -97,6 +97,13 @@ function dayCode(word: string): string | undefined {
 const DAY_WORD =
   "(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)s?";
 
+/** The days "weekends" or a list of day names ("Saturday and Sunday") stands for. */
+function namedDays(words: string): string[] {
+  return /^weekend/i.test(words)
+    ? ["SAT", "SUN"]
+    : [...words.matchAll(new RegExp(DAY_WORD, "gi"))].flatMap((d) => dayCode(d[0]) ?? []);
+}
+
 /** Zone words → IANA ids (INTERPRETATION.md §3 plus abbreviations and the zone database's cities): zones.ts. */
 
 /** One named unit per frequency phrase; the first that matches wins (more specific first). */
@@ -168,9 +175,7 @@ const FREQUENCY_PHRASES: Array<{
     ),
     build: (m) => {
       const base = /^(?:week|business|working)/i.test(m[1]) ? WEEK.slice(0, 5) : WEEK;
-      const excluded = /^weekend/i.test(m[2])
-        ? ["SAT", "SUN"]
-        : [...m[2].matchAll(new RegExp(DAY_WORD, "gi"))].map((d) => dayCode(d[0]));
+      const excluded = namedDays(m[2]);
       const days = base.filter((d) => !excluded.includes(d));
       return days.length && days.length < base.length ? { kind: "weekdays", days } : undefined;
     },
@@ -184,9 +189,7 @@ const FREQUENCY_PHRASES: Array<{
       "i",
     ),
     build: (m) => {
-      const excluded = /^weekend/i.test(m[1])
-        ? ["SAT", "SUN"]
-        : [...m[1].matchAll(new RegExp(DAY_WORD, "gi"))].map((d) => dayCode(d[0]));
+      const excluded = namedDays(m[1]);
       const days = WEEK.filter((d) => !excluded.includes(d));
       return days.length && days.length < WEEK.length
         ? { kind: "weekdays", days, excluded: WEEK.filter((d) => excluded.includes(d)) }
