@@ -831,3 +831,25 @@ describe("British clock words and a retry count before 'and'", () => {
     expect(task(body, "six")?.max_retries).toBe(3);
   });
 });
+
+describe("run-now parameters named by the job's own parameters, without '='", () => {
+  it("'for month 2026-10' and 'full_refresh true' fill the job's declared parameters", async () => {
+    const job = ordersDaily({
+      parameters: [
+        { name: "month", default: "" },
+        { name: "full_refresh", default: "false" },
+      ],
+    });
+    const { requests, questions } = await read(
+      "Kick off orders-daily for month 2026-10 with full_refresh true.",
+      [job],
+    );
+    expect(questions).toEqual([]);
+    expect(requests).toEqual([
+      {
+        endpoint: "jobs/run-now",
+        body: { job_id: 11, job_parameters: { month: "2026-10", full_refresh: "true" } },
+      },
+    ]);
+  });
+});

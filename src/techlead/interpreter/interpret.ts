@@ -1031,14 +1031,16 @@ function declaredParameterMentions(
   const out: Array<{ name: string; value: string; words: string; line?: number }> = [];
   for (const name of declared) {
     const n = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    // "run_date of 2024-06-30", "threshold set to 0.98"; without a connector only a value-like word: "for month
+    // 2026-10", "region `eu`", "full_refresh true".
     const re = new RegExp(
-      String.raw`(?<![\w.-])\`?${n}\`?\s+(?:(?:set|changed)\s+to|to|of|as|at)\s+("[^"]*"|\`[^\`]*\`|[^\s,;!?]+)`,
+      String.raw`(?<![\w.-])\`?${n}\`?\s+(?:(?:(?:set|changed)\s+to|to|of|as|at)\s+("[^"]*"|\`[^\`]*\`|[^\s,;!?]+)|("[^"]*"|\`[^\`]*\`|\d[^\s,;!?]*|true|false)(?![\w-]))`,
       "i",
     );
     for (const l of r.prose.lines) {
       const m = re.exec(l.text);
       if (!m) continue;
-      const value = m[1].replace(/^["`]|["`]$/g, "").replace(/[.)]+$/, "");
+      const value = (m[1] ?? m[2]).replace(/^["`]|["`]$/g, "").replace(/[.)]+$/, "");
       out.push({ name, value, words: m[0].replace(/[.)]+$/, ""), line: l.line });
       break;
     }
