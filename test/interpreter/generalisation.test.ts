@@ -853,3 +853,66 @@ describe("run-now parameters named by the job's own parameters, without '='", ()
     ]);
   });
 });
+
+describe("more ways to say the order of steps", () => {
+  const deps = (body: Record<string, unknown>) =>
+    (body.tasks as Array<{ task_key: string; depends_on?: Array<{ task_key: string }> }>).map((t) => [
+      t.task_key,
+      (t.depends_on ?? []).map((d) => d.task_key).join("+"),
+    ]);
+  it.each([
+    [
+      'New job "c" daily at 5 UTC: /Repos/c/a -> /Repos/c/b -> /Repos/c/c',
+      [
+        ["a", ""],
+        ["b", "a"],
+        ["c", "b"],
+      ],
+    ],
+    [
+      'New job "c" daily at 5 UTC. First /Repos/c/a. Second /Repos/c/b. Third /Repos/c/c.',
+      [
+        ["a", ""],
+        ["b", "a"],
+        ["c", "b"],
+      ],
+    ],
+    [
+      'New job "c" daily at 5 UTC runs /Repos/c/a and /Repos/c/b; /Repos/c/c runs after both.',
+      [
+        ["a", ""],
+        ["b", ""],
+        ["c", "a+b"],
+      ],
+    ],
+    [
+      'New job "c" daily at 5 UTC runs /Repos/c/a, /Repos/c/b and /Repos/c/c one after the other.',
+      [
+        ["a", ""],
+        ["b", "a"],
+        ["c", "b"],
+      ],
+    ],
+    [
+      'New job "c" daily at 5 UTC runs /Repos/c/a and /Repos/c/b in parallel.',
+      [
+        ["a", ""],
+        ["b", ""],
+      ],
+    ],
+  ])("%s", async (ticket, expected) => {
+    expect(deps(await createBody(`${ticket}\n`))).toEqual(expected);
+  });
+
+  it("'then b and c in parallel, then d': c waits with b, d waits for both", async () => {
+    const body = await createBody(
+      'New job "c" daily at 5 UTC: /Repos/c/a, then /Repos/c/b and /Repos/c/c in parallel, then /Repos/c/d.\n',
+    );
+    expect(deps(body)).toEqual([
+      ["a", ""],
+      ["b", "a"],
+      ["c", "a"],
+      ["d", "c+b"],
+    ]);
+  });
+});

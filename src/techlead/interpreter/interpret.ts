@@ -376,8 +376,15 @@ function dependencies(
         );
       }
     }
-    if (!keys.length && i > 0 && (step.afterPrevious || r.sequential)) {
-      keys.push(steps[i - 1].key);
+    if (!keys.length && i > 0 && step.besidePrevious) {
+      // Side by side with the step before: the same waits (none when it waits for nothing).
+      keys.push(...(deps.get(step.besidePrevious.value) ?? []));
+      explanation.push(source(`tasks[${step.key}].depends_on`, step.besidePrevious));
+    } else if (!keys.length && i > 0 && (step.afterPrevious || r.sequential)) {
+      // After the step before — and after every step running beside it ("b and c in parallel, then d").
+      let j = i - 1;
+      keys.push(steps[j].key);
+      while (j > 0 && steps[j].besidePrevious) keys.push(steps[--j].key);
       explanation.push(source(`tasks[${step.key}].depends_on`, step.afterPrevious ?? r.sequential!));
     }
     if (keys.length) deps.set(step.key, [...new Set(keys)]);

@@ -319,8 +319,11 @@ function afterPhrases(text: string): string[] {
       const p = part
         .replace(/^the\s+/i, "")
         .replace(/[`"“”]/g, "")
+        .replace(/\.+$/, "") // "after both." at a sentence end
         .trim();
-      if (p && !/^(?:that|it|this|retries?|\d)/i.test(p)) out.push(p.replace(/\s+(?:have|has|are|is)$/i, ""));
+      // "one after the other" is an order of all the steps (`sequential`), not a step named "other".
+      if (p && !/^(?:that|it|this|other|retries?|\d)/i.test(p))
+        out.push(p.replace(/\s+(?:have|has|are|is)$/i, ""));
     }
   }
   return out;
@@ -374,8 +377,16 @@ export function readSteps(
       // "After X finishes, trigger …" / "once the pipeline is done, run …": the phrase precedes the step.
       for (const p of afterPhrases(before)) step.after.push({ value: p, words: `after ${p}`, line: l.line });
       // "then", "after that", "followed by", "when that's done", "once it finishes": after the step before.
-      const sequence = i > 0 ? SEQUENCE_WORDS.exec(before) : LINE_OPENS_SEQUENCE.exec(before);
+      const sequence =
+        i > 0
+          ? (SEQUENCE_WORDS.exec(before) ?? /(?:->|→|=>|>>)/.exec(before))
+          : LINE_OPENS_SEQUENCE.exec(before);
       if (sequence) step.afterPrevious = { value: true, words: sequence[1] ?? sequence[0], line: l.line };
+      // "then b and c in parallel": c is joined to b by "and", and the words after it say side by side.
+      const prevStep = reading.steps.at(-1);
+      const parallel = /\b(?:in\s+parallel|at\s+the\s+same\s+time|simultaneously)\b/i.exec(afterText);
+      if (i > 0 && prevStep && !sequence && /^\s*(?:,\s*)?(?:and|&)\s*$/i.test(before) && parallel)
+        step.besidePrevious = { value: prevStep.key, words: parallel[0], line: l.line };
       // "After <X> finishes, <Y>": the phrase's object is the previous step on this line.
       const prev = reading.steps.at(-1);
       if (
@@ -422,7 +433,7 @@ export function readSteps(
 
 /** Words between two steps that make the second wait for the first (the first is the step before). */
 const SEQUENCE_WORDS =
-  /\b(then|after\s+(?:that|this|which)|afterwards?|followed\s+by|finally|subsequently|(?:when|once|after)\s+(?:that|this|it|the\s+(?:first|previous|former)(?:\s+(?:one|step|task|notebook))?)(?:'s|\s+is|\s+has|\s+was)?\s+(?:done|finished|finishes|complete|completes|completed|succeeds|succeeded|ends|over))\b/i;
+  /\b(then|after\s+(?:that|this|which)|afterwards?|followed\s+by|finally|subsequently|next|second(?:ly)?|third(?:ly)?|fourth|lastly|(?:when|once|after)\s+(?:that|this|it|the\s+(?:first|previous|former)(?:\s+(?:one|step|task|notebook))?)(?:'s|\s+is|\s+has|\s+was)?\s+(?:done|finished|finishes|complete|completes|completed|succeeds|succeeded|ends|over))\b/i;
 /** The same words opening a line (list marker and "and" allowed): the step before is on an earlier line. */
 const LINE_OPENS_SEQUENCE = new RegExp(
   String.raw`^\s*(?:[-*+]|\d+[.)])?\s*(?:and\s+)?(?:${SEQUENCE_WORDS.source.slice(2, -2)})\b`,
