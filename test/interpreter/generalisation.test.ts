@@ -665,14 +665,15 @@ describe("libraries the ticket names", () => {
   });
 });
 
-describe("moving a job's time by an amount", () => {
-  const cronAfter = async (ticket: string) => {
-    const { requests, questions } = await read(ticket, [ordersDaily()]);
-    expect(questions).toEqual([]);
-    return (requests[0].body as { new_settings: { schedule: { quartz_cron_expression: string } } })
-      .new_settings.schedule.quartz_cron_expression;
-  };
+/** The cron an update ticket asks for (no questions asked). */
+async function cronAfter(ticket: string, job: WorkspaceJob = ordersDaily()): Promise<string> {
+  const { requests, questions } = await read(ticket, [job]);
+  expect(questions).toEqual([]);
+  return (requests[0].body as { new_settings: { schedule: { quartz_cron_expression: string } } }).new_settings
+    .schedule.quartz_cron_expression;
+}
 
+describe("moving a job's time by an amount", () => {
   it.each([
     [
       "orders-daily keeps failing at 6 because the upstream isn't ready; push it back an hour.",
@@ -789,12 +790,7 @@ describe("days taken out of an existing schedule", () => {
     ["orders-daily should no longer run during the weekend.", "0 0 6 ? * MON-FRI"],
     ["orders-daily should not run on Fridays anymore.", "0 0 6 ? * MON,TUE,WED,THU,SAT,SUN"],
   ])("%s → %s", async (ticket, cron) => {
-    const { requests, questions } = await read(ticket, [ordersDaily()]);
-    expect(questions).toEqual([]);
-    expect(
-      (requests[0].body as { new_settings: { schedule: { quartz_cron_expression: string } } }).new_settings
-        .schedule.quartz_cron_expression,
-    ).toBe(cron);
+    expect(await cronAfter(ticket)).toBe(cron);
   });
 
   it("leaves out only days the job ran on", async () => {
@@ -805,11 +801,18 @@ describe("days taken out of an existing schedule", () => {
         pause_status: "UNPAUSED",
       },
     });
-    const { requests } = await read("Drop the Saturday runs of orders-daily.", [job]);
-    expect(
-      (requests[0].body as { new_settings: { schedule: { quartz_cron_expression: string } } }).new_settings
-        .schedule.quartz_cron_expression,
-    ).toBe("0 0 6 ? * MON,WED");
+    expect(await cronAfter("Drop the Saturday runs of orders-daily.", job)).toBe("0 0 6 ? * MON,WED");
+  });
+
+  it("leaves the days of a job that does not run on a set of weekdays as they are", async () => {
+    const job = ordersDaily({
+      schedule: { quartz_cron_expression: "0 0 6 ? * MON#1", timezone_id: "UTC", pause_status: "UNPAUSED" },
+    });
+    const { requests } = await read("Drop the weekend runs of orders-daily.", [job]);
+    const schedule = (
+      requests[0]?.body as { new_settings?: { schedule?: { quartz_cron_expression: string } } }
+    )?.new_settings?.schedule;
+    expect(schedule?.quartz_cron_expression ?? "0 0 6 ? * MON#1").toBe("0 0 6 ? * MON#1");
   });
 });
 

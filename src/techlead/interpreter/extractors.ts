@@ -77,6 +77,11 @@ function retiredEmails(text: string): Set<string> {
   return new Set([...(after.match(EMAIL_RE) ?? []), ...(replaced.match(EMAIL_RE) ?? [])]);
 }
 
+/** The addresses a text names (not those inside a path: "/Users/ana@x.com/train.py"). */
+function addressesIn(text: string): string[] {
+  return text.replace(/\/\S+/g, " ").match(EMAIL_RE) ?? [];
+}
+
 const STOP_EMAILING =
   /\b(stop|don'?t|do not|no longer|remove|no more)\b[^.]*\b(email|emailing|mail|notify|notifying|alert)|\b(?:remove|drop|delete|take\s+off|get\s+rid\s+of|unsubscribe)\s+(?:the\s+)?(?:(?:address|recipient|email)\s+)?[\w.%+-]+@/i;
 
@@ -90,7 +95,7 @@ function stoppedEmails(text: string): Set<string> {
   if (!STOP_EMAILING.test(text)) return out;
   let previous = false;
   for (const part of text.split(/,\s+|;\s*|\s+(?:but|while|whereas|though)\s+/i)) {
-    const emails = part.replace(/\/\S+/g, " ").match(EMAIL_RE) ?? [];
+    const emails = addressesIn(part);
     // "…, b@x.com about the job" continues the list; "…, b@x.com should keep getting them" says something else.
     const continues =
       /^\s*(?:(?:and|or)\s+)?[A-Za-z0-9._%+-]+@/.test(part) &&
@@ -601,16 +606,16 @@ export const EXTRACTORS: Extractor[] = [
     extract(r) {
       const all = clauses(r.prose);
       all.forEach((c: Clause, i) => {
-        const emails = c.text.replace(/\/\S+/g, " ").match(EMAIL_RE) ?? [];
+        const emails = addressesIn(c.text);
         const stopping = stoppedEmails(c.text);
         // A clause without an event word takes the event of the condition that opens its sentence ("If it fails,
         // email X"; "In case of failure, notify X"), else of the next clause of the same sentence ("email X, when
         // it fails").
         let events = eventsOf(c.text);
         const noEmails = (x: Clause | undefined) =>
-          !!x && x.sentence === c.sentence && !(x.text.replace(/\/\S+/g, " ").match(EMAIL_RE) ?? []).length;
-        // The words a recipient is read from hold the borrowed condition too (the accounting sees it used).
-        // "alert X" alone reads as on failure; a condition before it ("If it succeeds, alert X") says otherwise.
+          !!x && x.sentence === c.sentence && addressesIn(x.text).length === 0;
+        // The words a recipient is read from hold the borrowed condition too (the accounting sees it used). "alert X"
+        // alone reads as on failure; a condition before it ("If it succeeds, alert X") says otherwise.
         let words = c.text;
         const opener = all[i - 1];
         const ownEvents = eventsOf(c.text.replace(/\balerts?\b/gi, " "));

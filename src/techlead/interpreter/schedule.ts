@@ -686,9 +686,11 @@ export function mergeIntoQuartz(existing: string, parts: ScheduleParts): string 
   if (f.length < 6) return existing;
   const freq = parts.frequency?.value;
   if (freq?.kind === "weekdays" && freq.excluded && !parts.time) {
-    // "drop the weekend runs": the days the job runs on today, less those (its time kept).
+    // "drop the weekend runs": the days the job runs on today, less those (its time kept). A job whose days are not a
+    // set of weekdays ("MON#1", day 15) is left as it is: the interpreter then asks what to change.
     const today = daysOfField(f[5]);
-    const days = (today ?? WEEK).filter((d) => !freq.excluded!.includes(d));
+    if (!today) return existing;
+    const days = today.filter((d) => !freq.excluded!.includes(d));
     if (days.length) {
       f[3] = "?";
       f[5] = days.length === 7 ? "*" : dayList(days);
@@ -737,7 +739,10 @@ export function shiftQuartz(existing: string, minutes: number, base?: ClockTime)
   return f.join(" ");
 }
 
-/** The days of a Quartz day-of-week field ("MON-FRI", "SAT,SUN", "*", "?"); undefined for forms like "MON#1". */
+/**
+ * The days of a Quartz day-of-week field ("MON-FRI", "SAT,SUN", "*", "?"); undefined for forms like "MON#1".
+ * (schedule-meaning.ts's `cronMeaning` reads whole expressions, but it depends on this module, not the reverse.)
+ */
 function daysOfField(field: string | undefined): string[] | undefined {
   if (!field || field === "*" || field === "?") return [...WEEK];
   const out = new Set<string>();

@@ -432,13 +432,10 @@ export function readSteps(
 }
 
 /** Words between two steps that make the second wait for the first (the first is the step before). */
-const SEQUENCE_WORDS =
-  /\b(then|after\s+(?:that|this|which)|afterwards?|followed\s+by|finally|subsequently|next|second(?:ly)?|third(?:ly)?|fourth|lastly|(?:when|once|after)\s+(?:that|this|it|the\s+(?:first|previous|former)(?:\s+(?:one|step|task|notebook))?)(?:'s|\s+is|\s+has|\s+was)?\s+(?:done|finished|finishes|complete|completes|completed|succeeds|succeeded|ends|over))\b/i;
+const SEQUENCE = String.raw`(then|after\s+(?:that|this|which)|afterwards?|followed\s+by|finally|subsequently|next|second(?:ly)?|third(?:ly)?|fourth|lastly|(?:when|once|after)\s+(?:that|this|it|the\s+(?:first|previous|former)(?:\s+(?:one|step|task|notebook))?)(?:'s|\s+is|\s+has|\s+was)?\s+(?:done|finished|finishes|complete|completes|completed|succeeds|succeeded|ends|over))\b`;
+const SEQUENCE_WORDS = new RegExp(String.raw`\b${SEQUENCE}`, "i");
 /** The same words opening a line (list marker and "and" allowed): the step before is on an earlier line. */
-const LINE_OPENS_SEQUENCE = new RegExp(
-  String.raw`^\s*(?:[-*+]|\d+[.)])?\s*(?:and\s+)?(?:${SEQUENCE_WORDS.source.slice(2, -2)})\b`,
-  "i",
-);
+const LINE_OPENS_SEQUENCE = new RegExp(String.raw`^\s*(?:[-*+]|\d+[.)])?\s*(?:and\s+)?${SEQUENCE}`, "i");
 
 function dedupeKeys(steps: Step[]): void {
   const seen = new Map<string, number>();

@@ -217,15 +217,13 @@ export interface IntentReading {
 
 /** Sub-objects of a job: "remove the schedule / task / tag" changes the job rather than deleting it. */
 const PART_WORDS =
-  /\b(schedule|task|tasks|step|steps|tag|tags|email|emails|emailing|notifications?|alerts?|retr(?:y|ies)|timeout|parameters?|trigger|cluster|workers?|queue|dependency|dependencies|library|libraries|recipients?|address(?:es)?|subscribers?|cc|webhooks?|destinations?|permissions?|grants?|access|environments?|health\s+rules?|run[_ ]as)\b/i;
-/** "drop ops@x.com from …", "remove the ops@x.com recipient": the verb's object is an address, not the job. */
-const ADDRESS_OBJECT =
-  /\b(?:delete|remove|drop|get rid of|retire|scrap)\s+(?:the\s+|our\s+|their\s+)?(?:(?:address|recipient|email)\s+)?[\w.%+-]+@[\w.-]+\.[a-z]{2,}/i;
+  /\b(schedule|task|tasks|step|steps|tag|tags|email|emails|emailing|notifications?|alerts?|retr(?:y|ies)|timeout|parameters?|trigger|cluster|workers?|queue|dependency|dependencies|library|libraries)\b/i;
 
 /**
  * Whether what follows a delete verb is the job itself: "delete orders-daily", "remove the job …", "get rid of
  * whatever job runs /…", "please remove it", "job #9090 can go" — not "remove the notebook /…", "drop the
- * team=orders label", "drop the weekend runs" (a part of the job: an update, or a question).
+ * ops@x.com recipient", "drop the team=orders label", "drop the weekend runs" (a part of the job: an update, or a
+ * question).
  */
 function deletesTheJob(rest: string, verb: string, target: TargetResolution): boolean {
   if (/^can go$/i.test(verb)) return true;
@@ -271,7 +269,6 @@ export function readIntent(
         s,
       );
     if (!m) continue;
-    if (ADDRESS_OBJECT.test(s)) continue;
     if (
       PART_WORDS.test(s) &&
       !/\b(?:delete|remove|drop|decommission|get rid of|retire)\s+(?:the\s+|this\s+|that\s+|whatever\s+)?(?:old\s+)?job\b/i.test(
