@@ -56,6 +56,8 @@ function warningLines(warnings: readonly Diagnostic[]): string[] {
   });
 }
 
+const warningKey = (d: Diagnostic) => `${d.code}|${d.file ?? ""}|${d.line ?? ""}|${d.path}|${d.message}`;
+
 export function renderPlanText(plan: PlanResult): string {
   const c = plan.counts;
   const lines = [
@@ -91,6 +93,16 @@ export function renderPlanText(plan: PlanResult): string {
   for (const b of plan.blocked) {
     lines.push("", `  ⛔ blocked ${b.taskId}: ${b.reason}`);
     for (const q of b.questions) lines.push(`      ? ${q}`);
+  }
+  // Warnings about a requirement as a whole, which no change carries (a pasted jobs/get answer's job id, a job
+  // without a name…): each once, with its fix. A change's own warnings are shown with it above.
+  const withChanges = new Set(plan.changes.flatMap((change) => change.warnings.map(warningKey)));
+  for (const d of plan.diagnostics) {
+    if (d.severity !== "warning" || hintRule(d) || d.code === "project.unset" || d.code.startsWith("llm."))
+      continue;
+    if (withChanges.has(warningKey(d))) continue;
+    withChanges.add(warningKey(d));
+    lines.push("", `  warning: ${d.message}`, `      fix: ${d.fix}`);
   }
   // The LLM's own warnings (e.g. the default endpoint missing, prose read offline) concern every prose requirement.
   for (const d of plan.diagnostics.filter((x) => x.severity === "warning" && x.code.startsWith("llm.")))

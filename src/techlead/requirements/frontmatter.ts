@@ -150,6 +150,25 @@ function parseYamlWithLines(
   return { value, lineOf: lineOfIndex(lineIndex(doc, lineCounter)) };
 }
 
+/**
+ * A YAML or JSON block of a requirement's body (a pasted job), read with the front matter's engine and limits.
+ * `firstLine` is the file line of the block's first line; errors and the line lookup give file lines.
+ */
+export function parseYamlBlock(
+  content: string,
+  firstLine: number,
+): { value: unknown; lineOf: (path: string) => number | undefined } {
+  // One empty line first, as the front matter's text starts with the rest of its `---` line.
+  const parsed = parseYamlWithLines(`\n${content}`, firstLine - 2);
+  return {
+    value: parsed.value,
+    lineOf: (path) => {
+      const line = parsed.lineOf(path);
+      return line === undefined ? undefined : line + firstLine - 2;
+    },
+  };
+}
+
 export interface SplitFile {
   /** Raw front matter text (starts with the rest of the opening `---` line), or undefined when none. */
   matter?: string;

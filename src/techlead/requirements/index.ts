@@ -16,6 +16,7 @@ import {
   splitFrontMatter,
 } from "./frontmatter.js";
 import { interpretFrontMatter } from "./structured.js";
+import { withPastedJobs } from "./pasted.js";
 
 export { buildLineOf, docLineOf } from "./frontmatter.js";
 export { itemBasePath, validationContextFor } from "./structured.js";
@@ -208,15 +209,23 @@ export function parseRequirement(
         ],
       };
     }
+    // A job pasted as Databricks gives it (a JSON/YAML block, a jobs/get answer) is read as a structured job.
+    const read = withPastedJobs(
+      file,
+      data as Record<string, unknown>,
+      split.body,
+      split.bodyLine,
+      split.lineOf,
+    );
     const doc: RequirementDoc = {
       file,
       text: text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n"),
-      frontMatter: data as Record<string, unknown>,
-      body: split.body,
+      frontMatter: read.data as RequirementDoc["frontMatter"],
+      body: read.body,
       bodyLine: split.bodyLine,
     };
-    rememberLineOf(doc, split.lineOf);
-    return { doc, diagnostics: [] };
+    rememberLineOf(doc, read.lineOf);
+    return { doc, diagnostics: read.diagnostics };
   } catch (error) {
     if (error instanceof FrontMatterError) {
       return {

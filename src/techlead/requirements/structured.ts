@@ -36,7 +36,8 @@ export const STRUCTURED_KEYS = [
   "id",
   DUPLICATES_KEY,
 ];
-const ACTION_KEYS = ["job", "jobs", "resources", "update", "run", "delete"];
+/** Keys that make a requirement structured (each defines work items). */
+export const ACTION_KEYS = ["job", "jobs", "resources", "update", "run", "delete"];
 /** Bundle (databricks.yml) sections that are not Jobs API and cannot be applied here. */
 const BUNDLE_SECTIONS = [
   "bundle",
@@ -99,7 +100,8 @@ function keyFromFile(file: string): string {
   return slug(base.replace(/\.md$/i, "")) || "job";
 }
 
-function slug(text: string): string {
+/** An item key made of a name (lower case; runs of other characters become `-`). */
+export function slug(text: string): string {
   return text
     .toLowerCase()
     .replace(/[^a-z0-9_-]+/g, "-")
