@@ -33,11 +33,21 @@ describe("loadRequirements", () => {
     await put("jobs/a/z.md", "prose z\n");
     await put("jobs/.tasks/task.md", "---\nstatus: PENDING\n---\n");
     await put("jobs/notes.txt", "not a requirement");
-    await put("jobs/README.MD", "upper-case extension counts\n");
+    await put("jobs/Orders.MD", "upper-case extension counts\n");
     await put("other/c.md", "outside the jobs dir\n");
     const { docs, diagnostics } = await loadRequirements(repo, "jobs");
     expect(diagnostics).toEqual([]);
-    expect(docs.map((d) => d.file)).toEqual(["jobs/README.MD", "jobs/a/z.md", "jobs/b.md"]);
+    expect(docs.map((d) => d.file)).toEqual(["jobs/Orders.MD", "jobs/a/z.md", "jobs/b.md"]);
+  });
+
+  it("reads a README.md of the jobs dir as the folder's documentation, unless it defines jobs", async () => {
+    await put("jobs/README.md", "# Jobs\n\nEach file describes one job. Owners: the data platform team.\n");
+    await put("jobs/finance/readme.md", "Finance jobs run after the ledger closes.\n");
+    await put("jobs/team/README.md", `---\njob:\n  name: r\n  tasks:\n    - task_key: a\n      ${NB}\n---\n`);
+    await put("jobs/orders.md", "Run /Workspace/Shared/etl/ingest every day at 6am UTC.\n");
+    const { docs, diagnostics } = await loadRequirements(repo, "jobs");
+    expect(diagnostics).toEqual([]);
+    expect(docs.map((d) => d.file)).toEqual(["jobs/orders.md", "jobs/team/README.md"]);
   });
 
   it("returns nothing (no error) when the jobs dir does not exist, and refuses a dir outside the repo", async () => {

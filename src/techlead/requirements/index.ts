@@ -15,7 +15,7 @@ import {
   rememberLineOf,
   splitFrontMatter,
 } from "./frontmatter.js";
-import { interpretFrontMatter } from "./structured.js";
+import { ACTION_KEYS, interpretFrontMatter } from "./structured.js";
 import { withPastedJobs } from "./pasted.js";
 
 export { buildLineOf, docLineOf } from "./frontmatter.js";
@@ -99,9 +99,21 @@ export async function loadRequirements(repoDir: string, jobsDir: string): Promis
     }
     const parsed = parseRequirement(file, text as string);
     diagnostics.push(...parsed.diagnostics);
-    if (parsed.doc) docs.push(parsed.doc);
+    if (parsed.doc && !isFolderReadme(parsed.doc)) docs.push(parsed.doc);
   }
   return { docs, diagnostics };
+}
+
+/**
+ * A README.md in the jobs directory is the folder's documentation (as on GitHub), not a ticket: read as prose it
+ * would block every plan with "which code should this job run?". One that defines jobs in its front matter (or a
+ * pasted block) is a requirement like any other.
+ */
+function isFolderReadme(doc: RequirementDoc): boolean {
+  return (
+    /^readme\.md$/i.test(path.posix.basename(doc.file)) &&
+    !ACTION_KEYS.some((key) => doc.frontMatter[key] !== undefined)
+  );
 }
 
 function readRequirement(
