@@ -6,9 +6,13 @@ import type { Logger } from "../domain/model.js";
 import { redact } from "../domain/secrets.js";
 
 /** The CLI's redactor: the secrets it was given, plus anything shaped like a token (domain/secrets.ts). */
+/** Redacts the secrets of the list — read at each call, so secrets learned later (a config profile's) count too. */
 export function createRedactor(secrets: Array<string | undefined>): (text: string) => string {
-  const known = secrets.filter((s): s is string => typeof s === "string" && s.length >= 6);
-  return (text) => redact(text, known);
+  return (text) =>
+    redact(
+      text,
+      secrets.filter((s): s is string => typeof s === "string" && s.length >= 6),
+    );
 }
 
 export function createCliLogger(options: {

@@ -62,6 +62,8 @@ Flags (same names as the action's inputs; each also read from JOBAGENT_<NAME>, e
   --databricks-host URL     workspace URL (default: DATABRICKS_HOST; none → embedded local workspace)
   --databricks-token TOKEN  workspace token (default: DATABRICKS_TOKEN; none → the SDK's unified auth:
                             client id/secret, config profile, ~/.databrickscfg, …)
+  --databricks-profile NAME a profile of ~/.databrickscfg, as the Databricks CLI's --profile (default:
+                            DATABRICKS_CONFIG_PROFILE): its host and credentials, when no host is given
   --llm-model NAME          serving endpoint / model for prose requirements; default with a real (non-loopback)
                             host: databricks-claude-sonnet-4-5 at <host>/serving-endpoints; off: offline interpreter
   --llm-base-url URL        OpenAI-compatible base URL (default: <host>/serving-endpoints)
@@ -91,6 +93,7 @@ export const FLAGS = {
   "jobs-dir": { type: "string" },
   "databricks-host": { type: "string" },
   "databricks-token": { type: "string" },
+  "databricks-profile": { type: "string" },
   "llm-model": { type: "string" },
   "llm-base-url": { type: "string" },
   "llm-api-key": { type: "string" },
@@ -186,16 +189,14 @@ export async function main(
   } catch (error) {
     settingsError = error;
   }
-  const redact = createRedactor([
-    ...secrets,
-    env.GITHUB_TOKEN,
-    typeof values.token === "string" ? values.token : undefined,
-  ]);
+  // A config profile's secrets join the list once it is read (below).
+  const known = [...secrets, env.GITHUB_TOKEN, typeof values.token === "string" ? values.token : undefined];
+  const redact = createRedactor(known);
   const log = createCliLogger({ verbose: values.verbose === true, redact, stream: io.stderr });
   const out = (text: string) => io.stdout.write(redact(text.endsWith("\n") ? text : `${text}\n`));
   try {
     if (!settings) throw settingsError;
-    const host = settings.databricksHost;
+    let host = settings.databricksHost;
     const token = settings.databricksToken;
     switch (command) {
       case "workspace":
@@ -285,6 +286,21 @@ export async function main(
         throw new UsageError(`unknown command "${command}". Run \`jobagent --help\` for the list.`);
     }
 
+    const profile = settings.databricksProfile;
+    if (!host && profile) {
+      // The workspace of a config profile, as the Databricks CLI's --profile: read as if DATABRICKS_HOST named it
+      // (so the default LLM and the targets see the same host); its credentials are the unified auth's.
+      const { hostOfProfile } = await import("../adapters/databricks/sdk-workspace.js");
+      try {
+        const read = await hostOfProfile(profile);
+        host = read.host;
+        known.push(...read.secrets);
+      } catch (error) {
+        throw new UsageError(`Databricks config profile "${profile}": ${(error as Error).message}`);
+      }
+      settings = readSettings(cliSource(values, { ...env, DATABRICKS_HOST: host }));
+      log.info(`Databricks config profile "${profile}": ${host}`);
+    }
     const repoDir = resolve(io.cwd, settings.repoDir);
     const { resolveProjectIdentity } = await import("../state/project-config.js");
     const identity = await resolveProjectIdentity(repoDir, env, settings.repo);
@@ -305,6 +321,7 @@ export async function main(
       log,
       chosen.target?.name,
       command === "validate" || command === "drift",
+      profile,
     );
     try {
       let llm: LlmSettings | undefined;
@@ -451,14 +468,18 @@ async function connect(
   /** With targets and no host, each target gets its own embedded local workspace (state file per target). */
   target?: string,
   readOnly = false,
+  /** The config profile whose credentials the unified auth reads (--databricks-profile). */
+  profile?: string,
 ): Promise<{ workspace: Workspace; local?: LocalWorkspace }> {
   const { createSdkWorkspace } = await import("../adapters/databricks/sdk-workspace.js");
   if (host) {
     if (token) return { workspace: createSdkWorkspace({ host, token }) };
     log.info(
-      "No Databricks token given: using the SDK's unified auth (DATABRICKS_CLIENT_ID/SECRET, DATABRICKS_CONFIG_PROFILE, ~/.databrickscfg, …).",
+      profile
+        ? `No Databricks token given: the credentials of the config profile "${profile}" (the SDK's unified auth).`
+        : "No Databricks token given: using the SDK's unified auth (DATABRICKS_CLIENT_ID/SECRET, DATABRICKS_CONFIG_PROFILE, ~/.databrickscfg, …).",
     );
-    return { workspace: createSdkWorkspace({ host, unifiedAuth: true }) };
+    return { workspace: createSdkWorkspace({ host, unifiedAuth: true, ...(profile ? { profile } : {}) }) };
   }
   const stateDir = join(repoDir, ".jobagent", ...(target ? [target] : []));
   if (readOnly) {

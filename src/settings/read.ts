@@ -29,6 +29,8 @@ export interface Settings {
   /** Workspace URL without trailing slash; undefined when neither the setting nor DATABRICKS_HOST is set. */
   databricksHost?: string;
   databricksToken?: string;
+  /** A Databricks config profile (`~/.databrickscfg`): the workspace when no host is given (CLI). */
+  databricksProfile?: string;
   databricksClientId?: string;
   databricksOidcAudience?: string;
   githubToken?: string;
@@ -216,6 +218,7 @@ export function readSettings(source: SettingsSource, onSecrets?: (secrets: strin
     jobsDirExplicit: rawOf(source, "jobs-dir") !== undefined,
     databricksHost: text(source, "databricks-host"),
     databricksToken: text(source, "databricks-token"),
+    databricksProfile: text(source, "databricks-profile"),
     databricksClientId: text(source, "databricks-client-id"),
     databricksOidcAudience: text(source, "databricks-oidc-audience"),
     githubToken: text(source, "github-token"),

@@ -57,6 +57,13 @@ export const SETTINGS = [
     secret: true,
     envFallback: ["DATABRICKS_TOKEN"],
   },
+  {
+    name: "databricks-profile",
+    kind: "string",
+    default: "",
+    surfaces: CLI,
+    envFallback: ["DATABRICKS_CONFIG_PROFILE"],
+  },
   { name: "databricks-client-id", kind: "string", default: "", surfaces: ACTION },
   { name: "databricks-oidc-audience", kind: "string", default: "", surfaces: ACTION },
   {

@@ -47,6 +47,8 @@ export interface SdkWorkspaceOptions {
   token?: string;
   /** Let the SDK resolve credentials (only used when no token is given). */
   unifiedAuth?: boolean;
+  /** A Databricks config profile (`~/.databrickscfg`) the unified auth reads its credentials from. */
+  profile?: string;
   /** Upper bound on retries for one call (retriable failures). Default 5. */
   maxRetries?: number;
   /** Overall time budget for one call including retries (ms). Default 120 000. */
@@ -90,6 +92,28 @@ function parseRetryAfter(value: string | string[] | undefined): number | undefin
   if (/^\d+(\.\d+)?$/.test(text.trim())) return Math.round(Number(text) * 1000);
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/**
+ * The workspace URL of a Databricks config profile, read as the Databricks CLI reads it (`~/.databrickscfg`, or the
+ * file DATABRICKS_CONFIG_FILE names). Throws an Error saying what is missing.
+ */
+export async function hostOfProfile(profile: string): Promise<{ host: string; secrets: string[] }> {
+  const config = new Config({ profile, retryTimeoutSeconds: 0.001, logger: SILENT_SDK_LOGGER });
+  try {
+    await config.ensureResolved();
+  } catch (error) {
+    throw new Error((error as Error).message.replace(/^resolve: /, ""), { cause: error });
+  }
+  if (!config.host)
+    throw new Error(
+      `no host for the config profile "${profile}" (${config.configFile ?? "~/.databrickscfg"} is missing, or its [${profile}] section has no host)`,
+    );
+  const secrets = [config.token, config.clientSecret, config.password, config.azureClientSecret];
+  return {
+    host: config.host,
+    secrets: secrets.filter((v): v is string => typeof v === "string" && v !== ""),
+  };
 }
 
 /** The SDK's logger interface as its calls use it (`context.logger?.debug / info / warn / error`), saying nothing. */
@@ -194,7 +218,11 @@ export function createSdkWorkspace(options: SdkWorkspaceOptions): Workspace {
         retryTimeoutSeconds: 0.001,
       })
     : // Unified auth: the SDK's own loaders (environment, config file) and credential providers pick the method.
-      new Config({ host, retryTimeoutSeconds: 0.001 });
+      new Config({
+        host,
+        retryTimeoutSeconds: 0.001,
+        ...(options.profile ? { profile: options.profile } : {}),
+      });
   const client = createSdkClient(config, { agent, product: "jobagent", productVersion: "0.1.0" });
 
   // When the workspace answers 429, requests of that kind (reads or writes) wait for Retry-After and are then paced

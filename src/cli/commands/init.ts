@@ -144,6 +144,7 @@ ${
 Next:
   1. jobagent validate       check the requirements (no workspace: the embedded local one)
   2. jobagent plan           see what would change; DATABRICKS_HOST / DATABRICKS_TOKEN select a real workspace
+                             (or a ~/.databrickscfg profile: --databricks-profile NAME)
   3. In GitHub, set the repository variable DATABRICKS_HOST and the secret DATABRICKS_TOKEN
      (or, for OIDC workload identity federation, drop databricks-token, add 'id-token: write' and set
      databricks-client-id to the service principal whose federation policy accepts this repository).
