@@ -8,6 +8,8 @@ export interface QuartzResult {
   ok: boolean;
   /** Precise reason when not ok, naming the field and the part that is wrong. */
   reason?: string;
+  /** The Quartz expression meaning what a Unix (5-field) cron expression means, when one does. */
+  fromUnix?: string;
 }
 
 interface FieldSpec {
@@ -159,12 +161,13 @@ export function checkQuartzCron(expression: string): QuartzResult {
   }
   const fields = expression.trim().split(/\s+/);
   if (fields.length === 5) {
+    const fromUnix = quartzOfUnix(fields);
     return {
       ok: false,
       reason:
-        "it has 5 fields (Unix cron); Quartz needs 6 or 7: seconds minutes hours day-of-month month day-of-week [year], e.g. '0 " +
-        fields.slice(0, 4).join(" ") +
-        " ?'",
+        "it has 5 fields (Unix cron); Quartz needs 6 or 7: seconds minutes hours day-of-month month day-of-week [year]" +
+        (fromUnix ? `; '${fields.join(" ")}' in Quartz is '${fromUnix}'` : ""),
+      ...(fromUnix ? { fromUnix } : {}),
     };
   }
   if (fields.length < 6 || fields.length > 7) {
@@ -247,4 +250,35 @@ function normalizeDow(field: string): string {
     .sort((x, y) => x - y)
     .map((n) => DOW_NAMES[n - 1] ?? String(n))
     .join(",");
+}
+
+/**
+ * A Unix cron expression (minute hour day-of-month month day-of-week) as Quartz: a seconds field first, `?` in the
+ * day field left open, and week days by name — Unix counts them from 0 = Sunday, Quartz from 1 = Sunday, so `1-5`
+ * kept as it is would run Sunday to Thursday. undefined when the meaning does not carry over: both day fields
+ * restricted (Unix runs when either matches, Quartz cannot say that), steps or `L`/`W`/`#` in the week days.
+ */
+function quartzOfUnix(fields: readonly string[]): string | undefined {
+  const [minute, hour, dom, month, dow] = fields as [string, string, string, string, string];
+  let quartz: string;
+  if (dow === "*" || dow === "?") quartz = `0 ${minute} ${hour} ${dom === "?" ? "*" : dom} ${month} ?`;
+  else {
+    if (dom !== "*" && dom !== "?") return undefined;
+    const day = (token: string): string | undefined => {
+      if (/^[0-7]$/.test(token)) return DOW_NAMES[Number(token) % 7];
+      return /^(SUN|MON|TUE|WED|THU|FRI|SAT)$/i.test(token) ? token.toUpperCase() : undefined;
+    };
+    const items = dow.split(",").map((item) => {
+      const [from, to, ...rest] = item.split("-");
+      if (rest.length > 0 || from === undefined) return undefined;
+      const a = day(from);
+      if (to === undefined) return a;
+      const b = day(to);
+      // A range must not wrap past Saturday in Quartz's count (Unix `5-7` is FRI-SUN).
+      return a && b && (DAYS[a] as number) <= (DAYS[b] as number) ? `${a}-${b}` : undefined;
+    });
+    if (items.some((i) => i === undefined)) return undefined;
+    quartz = `0 ${minute} ${hour} ? ${month} ${items.join(",")}`;
+  }
+  return checkQuartzCron(quartz).ok ? quartz : undefined;
 }

@@ -669,7 +669,9 @@ function checkTriggers(settings: Obj, out: RuleViolation[]): void {
           path: "schedule.quartz_cron_expression",
           value: expr,
           message: `Invalid quartz_cron_expression: ${expr}. Databricks uses Quartz cron syntax, which is different from the standard cron syntax: ${result.reason}.`,
-          fix: `write a Quartz expression 'sec min hour day-of-month month day-of-week', e.g. '0 0 6 * * ?' (daily 06:00) or '0 30 19 ? * MON-FRI'`,
+          fix: result.fromUnix
+            ? `write the Quartz form: quartz_cron_expression: "${result.fromUnix}"`
+            : `write a Quartz expression 'sec min hour day-of-month month day-of-week', e.g. '0 0 6 * * ?' (daily 06:00) or '0 30 19 ? * MON-FRI'`,
         });
       }
     }

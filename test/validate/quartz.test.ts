@@ -1,6 +1,37 @@
 import { describe, expect, it } from "vitest";
 import { checkQuartzCron } from "../../src/domain/quartz.js";
 
+describe("a Unix cron expression pasted where Quartz is wanted", () => {
+  it.each([
+    ["0 6 * * *", "0 0 6 * * ?"],
+    ["0 6 * * 1-5", "0 0 6 ? * MON-FRI"], // kept as 1-5, Quartz would run it Sunday to Thursday
+    ["30 2 * * 0", "0 30 2 ? * SUN"],
+    ["0 6 * * 7", "0 0 6 ? * SUN"],
+    ["0 6 * * 1,3,5", "0 0 6 ? * MON,WED,FRI"],
+    ["0 6 * * sat", "0 0 6 ? * SAT"],
+    ["*/15 * * * *", "0 */15 * * * ?"],
+    ["0 0 1 * *", "0 0 0 1 * ?"],
+  ])("%s is given its Quartz form %s", (unix, quartz) => {
+    const result = checkQuartzCron(unix);
+    expect(result.ok).toBe(false);
+    expect(result.fromUnix).toBe(quartz);
+    expect(result.reason).toContain(`'${unix}' in Quartz is '${quartz}'`);
+    expect(checkQuartzCron(quartz).ok).toBe(true);
+  });
+
+  it.each([
+    "0 6 1 * 1", // both day fields: Unix runs on either, Quartz cannot say that
+    "0 6 * * 5-7", // FRI-SUN wraps in Quartz's count
+    "0 6 * * */2",
+    "0 6 * * 1#2",
+  ])("%s gets no guessed Quartz form", (unix) => {
+    const result = checkQuartzCron(unix);
+    expect(result.ok).toBe(false);
+    expect(result.fromUnix).toBeUndefined();
+    expect(result.reason).toMatch(/5 fields \(Unix cron\)/);
+  });
+});
+
 describe("Quartz cron", () => {
   it.each([
     "0 0 6 * * ?",
