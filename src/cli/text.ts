@@ -4,7 +4,7 @@
 import type { PlanResult } from "../engine/api.js";
 import type { Diagnostic, FieldChange, JobChange } from "../domain/model.js";
 import { cronToWords } from "../domain/cron-words.js";
-import { duplicatesText, planToJson, redactSecrets } from "../domain/render.js";
+import { duplicatesText, messageOf, planToJson, redactSecrets } from "../domain/render.js";
 import { entryLines, groupChanges, toYaml } from "../domain/render-yaml.js";
 import { seeEntry } from "../domain/render-hints.js";
 import { hintRule } from "../domain/review-hints.js";
@@ -131,5 +131,7 @@ export function formatDiagnostic(d: {
   value?: unknown;
 }): string {
   const where = `${d.file ?? ""}${d.line ? `:${d.line}` : ""}`;
-  return `${where}${where ? " " : ""}${d.path ? `${d.path}: ` : ""}${d.message}${d.value !== undefined ? ` (found ${JSON.stringify(d.value)})` : ""} — fix: ${d.fix}`;
+  const message = messageOf(d);
+  const found = d.value !== undefined && !message.quotesValue ? ` (found ${JSON.stringify(d.value)})` : "";
+  return `${where}${where ? " " : ""}${d.path ? `${d.path}: ` : ""}${message.text}${found} — fix: ${d.fix}`;
 }

@@ -175,14 +175,39 @@ function summaryRow(change: JobChange, options: RenderOptions): string {
   return `| ${OP_SYMBOL[change.op]} ${change.op} | ${escapeMarkdown(change.jobName || "(unnamed)")} | ${jobIdCell(change, options)} | ${changes} | ${notesCell(change)} |`;
 }
 
+/**
+ * A diagnostic's message as shown beside its file, line and path: without the `file:line: ` and `path: ` it may
+ * start with (the reader already sees them), and whether the value it quotes is already in it.
+ */
+export function messageOf(d: Pick<Diagnostic, "file" | "line" | "path" | "message" | "value">): {
+  text: string;
+  quotesValue: boolean;
+} {
+  let text = d.message;
+  for (const prefix of [d.file && d.line ? `${d.file}:${d.line}: ` : "", d.file ? `${d.file}: ` : ""])
+    if (prefix && text.startsWith(prefix)) {
+      text = text.slice(prefix.length);
+      break;
+    }
+  for (const prefix of [d.path, d.path.replace(/^(?:job|jobs\.[^.[]+)\./, "")])
+    if (prefix && text.startsWith(`${prefix}: `)) {
+      text = text.slice(prefix.length + 2);
+      break;
+    }
+  const quotesValue = d.value !== undefined && text.includes(JSON.stringify(d.value));
+  return { text, quotesValue };
+}
+
 function diagnosticLine(d: Diagnostic, options: RenderOptions): string {
   const icon = d.severity === "error" ? "❌" : "⚠️";
   const where = [fileLink(d.file, d.line, options), d.path ? `<code>${escapeMarkdown(d.path)}</code>` : ""]
     .filter(Boolean)
     .join(" · ");
-  const value = d.value !== undefined ? ` (found ${formatValue(d.value, d.path, 80)})` : "";
+  const message = messageOf(d);
+  const value =
+    d.value !== undefined && !message.quotesValue ? ` (found ${formatValue(d.value, d.path, 80)})` : "";
   const see = d.see && d.see.length > 0 ? ` See: ${seeText(d.see)}.` : "";
-  return `- ${icon} ${where}${where ? " — " : ""}${escapeMarkdown(d.message)}${value}. **Fix:** ${escapeMarkdown(d.fix)}${see}`;
+  return `- ${icon} ${where}${where ? " — " : ""}${escapeMarkdown(message.text)}${value}. **Fix:** ${escapeMarkdown(d.fix)}${see}`;
 }
 
 function fieldRows(fields: readonly FieldChange[], limit: number): string[] {

@@ -53,6 +53,22 @@ function shortValue(value: unknown): unknown {
   return text.length > 200 ? `${text.slice(0, 197)}...` : value;
 }
 
+/**
+ * The value written in the shape the schema wants, when that shape is plain from the schema alone: one value where a
+ * list is wanted (`on_failure: ops@x` → `[ops@x]`), or a bare value where an object with one required field is
+ * (`depends_on: [ingest]` → `{task_key: ingest}`).
+ */
+function shapeFix(want: string, data: unknown, schema: unknown): string | undefined {
+  const scalar = typeof data === "string" || typeof data === "number" || typeof data === "boolean";
+  if (!scalar) return undefined;
+  const shown = typeof data === "string" && /^[\w@./+-]+$/.test(data) ? data : JSON.stringify(data);
+  if (want === "array") return `write it as a list: [${shown}]`;
+  const required = (schema as { required?: unknown } | undefined)?.required;
+  if (want === "object" && Array.isArray(required) && required.length === 1)
+    return `write it as an object: {${String(required[0])}: ${shown}}`;
+  return undefined;
+}
+
 function issueFor(error: ErrorObject, root: unknown): SchemaIssue | undefined {
   const segments = pointerToSegments(error.instancePath);
   const path = formatPath(segments, root);
@@ -91,7 +107,7 @@ function issueFor(error: ErrorObject, root: unknown): SchemaIssue | undefined {
           ? `quote it: "${String(error.data)}" (the Jobs API takes strings here)`
           : want === "integer" && typeof error.data === "string" && /^-?\d+$/.test(error.data)
             ? `write it without quotes: ${error.data}`
-            : `give ${at} a value of type ${want}`;
+            : (shapeFix(want, error.data, error.parentSchema) ?? `give ${at} a value of type ${want}`);
       return {
         code: "schema.type",
         path,
