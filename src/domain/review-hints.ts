@@ -210,6 +210,21 @@ function timezone(s: JobSettings, team: string | undefined): Hint[] {
   ];
 }
 
+/** Java zone ids that read like a region's time but are fixed offsets without daylight saving. */
+const FIXED_OFFSET_ABBREVIATIONS = new Set(["EST", "MST"]);
+function fixedOffset(s: JobSettings): Hint[] {
+  const tz = isObj(s.schedule) ? s.schedule.timezone_id : undefined;
+  if (typeof tz !== "string" || !FIXED_OFFSET_ABBREVIATIONS.has(tz)) return [];
+  return [
+    {
+      rule: "timezone-fixed-offset",
+      path: "schedule.timezone_id",
+      value: tz,
+      message: `schedule in ${tz}, a fixed offset with no daylight saving`,
+    },
+  ];
+}
+
 function hintsOf(change: JobChange, options: ReviewOptions): Hint[] {
   const s = change.desired;
   if (!s || (change.op !== "create" && change.op !== "update")) return [];
@@ -221,6 +236,7 @@ function hintsOf(change: JobChange, options: ReviewOptions): Hint[] {
     ...allPurpose(s),
     ...categoryChanges(change.fields),
     ...timezone(s, options.timezone),
+    ...fixedOffset(s),
     ...(change.op === "update" ? clusterCost(change) : []),
   ];
 }

@@ -83,6 +83,13 @@ export const REVIEW_RULES: readonly ReviewRule[] = [
     docs: `${DOCS}/jobs/scheduled`,
   },
   {
+    id: "timezone-fixed-offset",
+    title: "Run jobs on a schedule",
+    why: "EST and MST are fixed offsets (UTC−5, UTC−7) all year: in summer the job runs an hour off the local clock of New York or Denver, which a region zone follows",
+    fix: "Use the region zone (America/New_York for EST, America/Denver or America/Phoenix for MST), or an explicit Etc/GMT+5 if a fixed offset is meant.",
+    docs: `${DOCS}/jobs/scheduled`,
+  },
+  {
     id: "cluster-cost",
     title: "Configure compute for jobs",
     why: "workers × node type is what a run costs; a reviewer should see the before → after",

@@ -108,7 +108,10 @@ function problems(): JobChange[] {
   });
   // five jobs at 06:00 Europe/Berlin: schedule-same-minute
   const crowd = ["a", "b", "c", "d"].map((n) => change("create", `crowd-${n}`, clean(`crowd-${n}`)));
-  return [change("create", "vendor-feed", bad), update, ...crowd];
+  // EST: a fixed UTC−5 offset all year, not New York time (timezone-fixed-offset)
+  const eastern = clean("eastern-feed", 15);
+  eastern.schedule = { quartz_cron_expression: "0 15 6 * * ?", timezone_id: "EST" };
+  return [change("create", "vendor-feed", bad), update, ...crowd, change("create", "eastern-feed", eastern)];
 }
 
 function plan(changes: JobChange[], diagnostics: Diagnostic[] = []): PlanResult {
@@ -152,6 +155,13 @@ describe("review hints", () => {
     expect(vendor).toContain("2 tasks without retries: ingest_api (calling an external system); report");
     expect(vendor).toContain("Databricks Runtime 12.2 LTS reached end of support on 2026-03-01");
     expect(vendor).toContain('spark_version "auto:latest-lts" is not pinned');
+    expect(hints.get("eastern-feed/create")!.map((d) => d.message)).toContain(
+      "schedule in EST, a fixed offset with no daylight saving",
+    );
+    // a region zone is not a fixed offset
+    expect(hints.get("vendor-feed/create")!.some((d) => d.code === "review.timezone-fixed-offset")).toBe(
+      false,
+    );
     expect(hints.get("warehouse-load/update")!.map((d) => d.message)).toContain(
       "job cluster etl: 2 × i3.xlarge → 8 × i3.2xlarge",
     );
