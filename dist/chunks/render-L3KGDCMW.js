@@ -1,3 +1,0 @@
-#!/usr/bin/env node
-import { createRequire as __jobagentCreateRequire } from 'node:module'; const require = __jobagentCreateRequire(import.meta.url);
-import{e as a,i as b,j as c,k as d,l as e,m as f,n as g,o as h}from"./chunk-3USD27W2.js";import"./chunk-JDSZKXCH.js";import"./chunk-KQKMJ7DQ.js";import"./chunk-IVZVGKSQ.js";import"./chunk-L4GPH4SK.js";import"./chunk-6RCUBUDZ.js";import"./chunk-HRR4RXIU.js";import"./chunk-Y67N42FX.js";import"./chunk-UICKJYL7.js";import"./chunk-ZGKH77GF.js";import"./chunk-7JMRTRC4.js";import"./chunk-JE4OGU6V.js";import"./chunk-7G7MDKJF.js";import"./chunk-MSXVNZMT.js";export{e as duplicatesText,a as escapeMarkdown,b as escapePre,d as lastPathWord,g as planToJson,c as redactSecrets,h as renderPlanJson,f as renderPlanMarkdown};
