@@ -187,7 +187,10 @@ describe("jobagent validate and plan --no-record", () => {
     expect(bad.stdout).toMatch(
       /error {3}jobs\/orders\.md:\d+ .*max_concurent_runs.*fix: .*max_concurrent_runs/,
     );
-    expect(bad.stdout).toMatch(/^Invalid: /m);
+    // the broken requirement is counted among those checked, though it has no change to show
+    expect(bad.stdout).toMatch(
+      /^Invalid: 1 requirement\(s\), 0 job change\(s\) checked; [1-9]\d* error\(s\)/m,
+    );
     expect((await jobagent(["validate", "extra"], dir, env)).code).toBe(2);
     expect(await git(dir, "status", "--porcelain", "--ignored", "-uall")).toBe("");
   });

@@ -38,9 +38,11 @@ export async function runValidate(ctx: CommandContext, options: EngineOptions): 
     ctx.out(`blocked ${b.requirement}: ${b.reason}`);
     for (const q of b.questions) ctx.out(`          ? ${q}`);
   }
+  // Requirements with errors have no change and are not blocked: they count as checked too.
   const requirements = new Set([
     ...plan.changes.map((c) => c.requirement),
     ...plan.blocked.map((b) => b.requirement),
+    ...errors.flatMap((d) => (d.file && !/(^|\/)\.tasks\//.test(d.file) ? [d.file] : [])),
   ]);
   ctx.out(
     `${ok ? "Valid" : "Invalid"}: ${requirements.size} requirement(s), ${plan.changes.length} job change(s) checked; ${errors.length} error(s), ${warnings.length} warning(s), ${plan.blocked.length} blocked. Nothing was written.`,
