@@ -919,3 +919,49 @@ describe("more ways to say the order of steps", () => {
     ]);
   });
 });
+
+describe("a newcomer's first tickets: cluster, runtime, recipients and warehouse as people write them", () => {
+  const cluster = (body: Record<string, unknown>) =>
+    (body.job_clusters as Array<{ new_cluster: Record<string, unknown> }>)[0]?.new_cluster;
+
+  it("'4 i3.2xlarge workers' and '2 x m5.xlarge' give the worker count with the node type", async () => {
+    const four = await createBody(
+      "Nightly model training: run /Repos/ml/train/train_model at 1am UTC on a cluster of 4 i3.2xlarge workers, runtime 15.4 LTS.",
+    );
+    expect(cluster(four)).toMatchObject({ num_workers: 4, node_type_id: "i3.2xlarge" });
+    const two = await createBody(
+      "Run /Repos/ml/train/score every day at 3am UTC. Cluster: 2 x m5.xlarge, DBR 15.4 LTS.",
+    );
+    expect(cluster(two)).toMatchObject({ num_workers: 2, node_type_id: "m5.xlarge" });
+  });
+
+  it("an ML runtime is the ML runtime ('runtime 15.4 LTS ML' was the standard one), GPU when it says so", async () => {
+    const ml = await createBody(
+      "Run /Repos/ml/train/train_model at 1am UTC on 4 i3.2xlarge workers, runtime 15.4 LTS ML.",
+    );
+    expect(cluster(ml)?.spark_version).toBe("15.4.x-cpu-ml-scala2.12");
+    const gpu = await createBody(
+      "Run /Repos/ml/train/train_model at 1am UTC on 2 g5.xlarge workers with ML runtime 14.3 GPU.",
+    );
+    expect(cluster(gpu)?.spark_version).toBe("14.3.x-gpu-ml-scala2.12");
+    const plain = await createBody("Run /Repos/etl/load at 1am UTC on 2 i3.xlarge workers, DBR 15.4 LTS.");
+    expect(cluster(plain)?.spark_version).toBe("15.4.x-scala2.12");
+  });
+
+  it("'on success and on failure' emails on both (the second event was dropped)", async () => {
+    const body = await createBody(
+      "Run /Repos/etl/load daily at 1am UTC on serverless. Send a mail to ml-team@acme.com on success and on failure.",
+    );
+    expect(body.email_notifications).toEqual({
+      on_success: ["ml-team@acme.com"],
+      on_failure: ["ml-team@acme.com"],
+    });
+  });
+
+  it("'SQL warehouse: `id`' in a list of facts is the dbt task's warehouse", async () => {
+    const body = await createBody(
+      "We need a daily job that runs our dbt project at 5am Pacific.\n\n- Repo: https://github.com/acme/analytics (branch `main`)\n- Commands: `dbt deps`, `dbt build`\n- SQL warehouse: `abc123def4567890`\n- Email analytics-oncall@acme.com when it fails\n",
+    );
+    expect((task(body, "dbt")?.dbt_task as Record<string, unknown>).warehouse_id).toBe("abc123def4567890");
+  });
+});

@@ -180,6 +180,10 @@ const TIMEOUT_PHRASES: RegExp[] = [
 ];
 
 /** A job name as written: quoted (any characters) or one identifier-like token ("genomics-alignment"). */
+/** Node type ids of the three clouds (i3.xlarge, Standard_DS3_v2, n2-highmem-4). */
+const NODE_TYPE = String.raw`Standard_[A-Za-z0-9_]+|[a-z][a-z0-9-]*\d[a-z0-9-]*\.(?:\d*x?large|medium|small|metal)|n[12][a-z]?-(?:standard|highmem|highcpu)-\d+`;
+/** A worker count in digits or the words tickets use. */
+const WORKER_COUNT = String.raw`\d+|one|two|three|four|five|six|eight|ten|twelve|sixteen`;
 const QUOTED_NAME = String.raw`(?:["“\`']([^"”\`'\n]{2,100})["”\`']|\*\*([^*\n]{2,100})\*\*)`;
 const TOKEN_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_])`;
 /** "Job name: Sales Rollup": after an explicit name label, Title Case words up to the end of the phrase. */
@@ -492,11 +496,22 @@ export const EXTRACTORS: Extractor[] = [
           line: autoscale.line,
         };
       } else {
-        // "8 workers"; "bump the workers to 8", "set the worker count to 6", "scale the cluster to 10 nodes".
+        // "8 workers"; "4 i3.2xlarge workers", "2 x m5.xlarge"; "bump the workers to 8", "set the worker count to 6",
+        // "scale the cluster to 10 nodes".
         const workers =
           firstMatch(
             r,
-            /\b(\d+|one|two|three|four|five|six|eight|ten|twelve|sixteen)(?:\s+|-)(?:worker(?:\s+node)?s?|nodes?|executors?)\b/i,
+            new RegExp(
+              String.raw`\b(${WORKER_COUNT})(?:\s+|-)(?:worker(?:\s+node)?s?|nodes?|executors?)\b`,
+              "i",
+            ),
+          ) ??
+          firstMatch(
+            r,
+            new RegExp(
+              String.raw`\b(${WORKER_COUNT})\s*(?:[x×*]\s*(?:${NODE_TYPE})\b|(?:${NODE_TYPE})\s+(?:worker(?:\s+node)?s?|nodes?|executors?)\b)`,
+              "i",
+            ),
           ) ??
           firstMatch(
             r,
@@ -508,22 +523,24 @@ export const EXTRACTORS: Extractor[] = [
         if (workers && count !== undefined)
           r.cluster.numWorkers = { value: count, words: workers.m[0], line: workers.line };
       }
-      const node = firstMatch(
-        r,
-        /\b(Standard_[A-Za-z0-9_]+|[a-z][a-z0-9-]*\d[a-z0-9-]*\.(?:\d*x?large|medium|small|metal)|n[12][a-z]?-(?:standard|highmem|highcpu)-\d+)\b/,
-      );
+      const node = firstMatch(r, new RegExp(String.raw`\b(${NODE_TYPE})\b`));
       if (node) r.cluster.nodeType = { value: node.m[1], words: node.m[0], line: node.line };
       const spark = firstMatch(r, /\b(\d{1,2}\.\d{1,2}\.x-(?:[a-z0-9]+-)*scala\d\.\d{1,2})\b/i);
       if (spark) r.cluster.sparkVersion = { value: spark.m[1], words: spark.m[0], line: spark.line };
       else {
+        // "DBR 15.4 LTS", "runtime 15.4 LTS ML" / "ML runtime 15.4" (the ML runtime: 15.4.x-cpu-ml-scala2.12),
+        // "… ML GPU" (15.4.x-gpu-ml-scala2.12).
         const dbr = firstMatch(
           r,
-          /\b(?:dbr|runtime|spark)\s*(?:version\s*)?(\d{1,2}\.\d{1,2})(?:\s*LTS)?\b/i,
+          /\b(?:(ML|machine\s+learning)\s+)?(?:dbr|runtime|spark)\s*(?:version\s*)?(\d{1,2}\.\d{1,2})(?:\s*LTS)?(?:\s+(?:for\s+)?(ML|machine\s+learning))?(?:\s+(?:with\s+)?(GPU))?\b/i,
         );
         if (dbr) {
-          const major = Number(dbr.m[1].split(".")[0]);
+          const version = dbr.m[2] as string;
+          const major = Number(version.split(".")[0]);
+          const ml = dbr.m[1] !== undefined || dbr.m[3] !== undefined;
+          const flavour = ml ? (dbr.m[4] ? "gpu-ml-" : "cpu-ml-") : "";
           r.cluster.sparkVersion = {
-            value: `${dbr.m[1]}.x-scala${major >= 17 ? "2.13" : "2.12"}`,
+            value: `${version}.x-${flavour}scala${major >= 17 ? "2.13" : "2.12"}`,
             words: dbr.m[0],
             line: dbr.line,
           };
@@ -630,6 +647,18 @@ export const EXTRACTORS: Extractor[] = [
         if (!events.length && emails.length && noEmails(after)) {
           events = eventsOf(after.text);
           if (events.length) words = `${c.text}, ${after.text}`;
+        }
+        // "email X on success and on failure": the clause was split at "and on"; the short clauses after it that
+        // only name an event add theirs.
+        for (let k = i + 1; events.length && emails.length && noEmails(all[k]); k++) {
+          const next = all[k] as Clause;
+          const more = eventsOf(next.text);
+          if (more.length === 0 || next.text.split(/\s+/).length > 4) break;
+          // "…, if it fails, email Y": that condition opens the next recipient's clause, not this one's.
+          const opens = all[k + 1];
+          if (CONDITION_OPENER.test(next.text) && opens?.sentence === c.sentence && !noEmails(opens)) break;
+          events = [...new Set([...events, ...more])];
+          words = `${words} and ${next.text}`;
         }
         const event = events.includes("on_failure") ? "on_failure" : events[0];
         if (event === "on_duration_warning_threshold_exceeded") {

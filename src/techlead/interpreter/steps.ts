@@ -14,7 +14,8 @@ interface RawRef {
   fields: Partial<Step>;
 }
 
-const WAREHOUSE_RE = /\bwarehouse\s+(?:id\s+)?`?([0-9a-f]{16})`?/i;
+/** "warehouse abc…", "warehouse id abc…", "SQL warehouse: `abc…`", "warehouse_id = abc…". */
+const WAREHOUSE_RE = /\bwarehouse(?:[\s_]+id)?(?:\s*[:=]\s*|\s+)`?([0-9a-f]{16})`?/i;
 /** A dbt command with the flags written after it ("dbt run --select kpis", "dbt build --full-refresh"). */
 const DBT_COMMAND_RE =
   /\bdbt\s+(deps|run|test|seed|build|snapshot|compile|source freshness|docs generate)\b((?:\s+--?[a-z][\w-]*(?:[ =](?!-|(?:and|then|or|on|at|every|with|in|for|daily|nightly|hourly)\b)[^\s`,;]+)?)*)/gi;
