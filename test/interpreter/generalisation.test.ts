@@ -965,3 +965,70 @@ describe("a newcomer's first tickets: cluster, runtime, recipients and warehouse
     expect((task(body, "dbt")?.dbt_task as Record<string, unknown>).warehouse_id).toBe("abc123def4567890");
   });
 });
+
+describe("tickets in the shapes teams write them: issue templates, user stories, chat, fact lists", () => {
+  it("an issue template with headings (## Schedule, ## Compute, ## Alerts) and a 'Job cluster, 3 workers' line", async () => {
+    const body = await createBody(
+      "## Summary\nCustomer churn scoring\n\n## Schedule\nDaily, 04:30, Europe/Amsterdam\n\n## Steps\n1. `/Repos/ds/churn/features`\n2. `/Repos/ds/churn/score` (after features)\n\n## Compute\nJob cluster, 3 workers, Standard_D4ds_v5, DBR 15.4 LTS\n\n## Alerts\nOn failure: ds-alerts@acme.com\n",
+    );
+    expect(taskKeys(body)).toEqual(["features", "score"]);
+    expect(task(body, "score")?.depends_on).toEqual([{ task_key: "features" }]);
+    expect(body.job_clusters).toEqual([
+      {
+        job_cluster_key: "job_cluster",
+        new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "Standard_D4ds_v5", num_workers: 3 },
+      },
+    ]);
+    expect(body.schedule).toMatchObject({
+      quartz_cron_expression: "0 30 4 * * ?",
+      timezone_id: "Europe/Amsterdam",
+    });
+    expect(body.email_notifications).toEqual({ on_failure: ["ds-alerts@acme.com"] });
+  });
+
+  it("a user story: 'notify X if it doesn't work' is on failure", async () => {
+    const body = await createBody(
+      "As a finance analyst I want the ledger export (notebook /Shared/finance/ledger_export) to run on the first day of every month at 6am New York time so that I have the numbers before the close. Please notify fin-ops@acme.com if it doesn't work.",
+    );
+    expect(body.schedule).toMatchObject({
+      quartz_cron_expression: "0 0 6 1 * ?",
+      timezone_id: "America/New_York",
+    });
+    expect(body.email_notifications).toEqual({ on_failure: ["fin-ops@acme.com"] });
+  });
+
+  it("chat: 'every 30 mins during business hours (9-5 weekdays, London time)'", async () => {
+    const body = await createBody(
+      "hey can we get a job that kicks off /Workspace/Shared/marketing/attribution every 30 mins during business hours (9-5 weekdays, London time)? serverless is fine. ping mkt-data@acme.com when it breaks. thx!",
+    );
+    expect(body.schedule).toMatchObject({
+      quartz_cron_expression: "0 0/30 9-16 ? * MON-FRI",
+      timezone_id: "Europe/London",
+    });
+  });
+
+  it("a list of facts: 'Retries: 3 (wait 5 minutes between)', 'Notebook: /x' / 'Script: /y' are not task names", async () => {
+    const body = await createBody(
+      "Job: inventory-sync\nRuns: hourly\nNotebook: /Repos/ops/inventory/sync\nTimeout: 20 minutes\nRetries: 3 (wait 5 minutes between)\nCluster: existing cluster 0101-123456-abcde123\nOwner notifications: ops-team@acme.com (failures only)\n",
+    );
+    expect(body.name).toBe("inventory-sync");
+    expect(task(body, "sync")).toMatchObject({
+      existing_cluster_id: "0101-123456-abcde123",
+      max_retries: 3,
+      min_retry_interval_millis: 300000,
+    });
+    expect(body.timeout_seconds).toBe(1200);
+    const script = await createBody(
+      "job name: footfall\nscript: /Workspace/Shared/retail/footfall/aggregate_all.py\nwhen: every 3 hours\nretries: 1\n",
+    );
+    expect(taskKeys(script)).toEqual(["aggregate_all"]);
+    expect(task(script, "aggregate_all")?.max_retries).toBe(1);
+  });
+
+  it("'Email X and cc Y on failure' emails both on failure", async () => {
+    const body = await createBody(
+      "Every weekday at 7:15 (Sydney time) run the SQL file /Workspace/Shared/sql/daily_kpis.sql on warehouse 9f8e7d6c5b4a3210, then refresh the dashboard notebook /Shared/dash/refresh. Email bi@acme.com and cc lead@acme.com on failure.",
+    );
+    expect(body.email_notifications).toEqual({ on_failure: ["bi@acme.com", "lead@acme.com"] });
+  });
+});

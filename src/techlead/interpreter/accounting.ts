@@ -334,6 +334,8 @@ function lineLeftovers(
   orderedSteps: string[] = [],
 ): Token[] {
   const tokens = requirementTokens(text, line);
+  // A markdown heading of words only ("## Alerts", "### Compute") names the section below it, where the ask is.
+  if (/^\s{0,3}#{1,6}\s/.test(text) && !tokens.some((t) => HARD.has(t.kind))) return [];
   // A zone word is used only by a time-zone field (chrono may echo "6am IST" in a schedule's words).
   const byKind = (t: Token) => (t.kind === "zone" ? zoneProvenance : provenance);
   const hardOk = tokens.filter((t) => HARD.has(t.kind) && isAccounted(t, byKind(t), values));

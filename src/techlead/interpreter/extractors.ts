@@ -45,7 +45,10 @@ function eventsOf(text: string): EmailEvent[] {
     )
   )
     events.push("on_success");
-  if (/\b(fail|fails|failed|failing|failure|failures|errors?|breaks|crash(?:es)?|alerts?)\b/i.test(text))
+  if (
+    /\b(fail|fails|failed|failing|failure|failures|errors?|breaks|crash(?:es)?|alerts?)\b/i.test(text) ||
+    /\b(?:does|did|do)\s*n[o'’]?t\s+work\b|\b(?:goes|went)\s+wrong\b|\bstops?\s+working\b/i.test(text)
+  )
     events.push("on_failure");
   // One event unless the words join them ("succeeds or fails", "on start and on failure").
   if (events.length > 1 && !/\b(?:or|and|&|\/)\b|\//.test(text)) return [events[events.length - 1]];
@@ -546,6 +549,8 @@ export const EXTRACTORS: Extractor[] = [
           };
         }
       }
+      const kind = firstMatch(r, /\b(?:job|new|dedicated|its\s+own|their\s+own)[\s_-]clusters?\b/i);
+      if (kind) r.cluster.kind = { value: true, words: kind.m[0], line: kind.line };
       const key = firstMatch(r, /\bcluster\s+(?:called|named|key)\s+`?([\w-]+)`?/i);
       if (key) r.cluster.key = { value: key.m[1], words: key.m[0], line: key.line };
     },
@@ -563,6 +568,8 @@ export const EXTRACTORS: Extractor[] = [
           /\b(?:up\s+to|at\s+most|max(?:imum)?(?:\s+of)?)\s+(\d+|one|two|three|four|five)\s+retries\b/i.exec(
             c.text,
           ) ??
+          // "Retries: 3", "retries = 2" (a list of facts).
+          /\bretr(?:y|ies)\s*[:=]\s*(\d+|once|twice|thrice|one|two|three|four|five)\b/i.exec(c.text) ??
           /\b(\d+|one|two|three|four|five)\s+retries\b/i.exec(c.text) ??
           /\bretries\s+(?:to|=|:|of)\s*(\d+)\b/i.exec(c.text) ??
           /\b(?:max(?:imum)?\s+)?retries\b[^.,;\d]{0,40}?\bto\s+(\d+|one|two|three|four|five)\b/i.exec(
@@ -647,6 +654,16 @@ export const EXTRACTORS: Extractor[] = [
         if (!events.length && emails.length && noEmails(after)) {
           events = eventsOf(after.text);
           if (events.length) words = `${c.text}, ${after.text}`;
+        }
+        // "Email X and cc Y on failure": the copy's condition is the message's.
+        if (
+          !events.length &&
+          emails.length &&
+          after?.sentence === c.sentence &&
+          /^(?:and\s+)?(?:cc|bcc|copy(?:\s+in)?)\b/i.test(after.text)
+        ) {
+          events = eventsOf(after.text);
+          if (events.length) words = `${c.text} and ${after.text}`;
         }
         // "email X on success and on failure": the clause was split at "and on"; the short clauses after it that
         // only name an event add theirs.

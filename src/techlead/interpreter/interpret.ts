@@ -420,6 +420,7 @@ async function clusterSpec(
   const c = r.cluster;
   if (!c.numWorkers && !c.autoscale && !c.nodeType && !c.sparkVersion) return undefined;
   const cluster: JsonObject = { ...(base ?? {}) };
+  if (c.kind) explanation.push(source("job_clusters", c.kind));
   if (c.sparkVersion) {
     cluster.spark_version = c.sparkVersion.value;
     explanation.push(source("new_cluster.spark_version", c.sparkVersion));

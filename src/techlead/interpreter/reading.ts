@@ -50,6 +50,8 @@ export interface ClusterAsk {
   nodeType?: Sourced<string>;
   sparkVersion?: Sourced<string>;
   key?: Sourced<string>;
+  /** "a job cluster", "its own cluster": the kind of compute the size and node type are for. */
+  kind?: Sourced<true>;
 }
 
 export interface Reading {

@@ -508,7 +508,10 @@ export function maskNames(text: string): string {
   return text
     .replace(/\/\S+|\S+@\S+|\{\{[^}]*\}\}|https?:\/\/\S+/g, (s) => " ".repeat(s.length))
     .replace(/\b[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+\b/g, (s) =>
-      new RegExp(`^${DAY_WORD}-${DAY_WORD}$`, "i").test(s) ? s : " ".repeat(s.length),
+      // Day and hour ranges ("Mon-Fri", "9-5") are schedule words, not names.
+      new RegExp(`^${DAY_WORD}-${DAY_WORD}$`, "i").test(s) || /^\d{1,2}-\d{1,2}$/.test(s)
+        ? s
+        : " ".repeat(s.length),
     );
 }
 
@@ -571,6 +574,11 @@ const WINDOW_RE = new RegExp(
   String.raw`\b(?:between|from)\s+(?:${WINDOW_CLOCK})\s*(?:and|to|until|till|-|–)\s*(?:${WINDOW_CLOCK})(?![:\w])(?!\s*(?:-\s*)?(?:workers?|nodes?|executors?|times|retries|attempts|minutes?|mins?|hours?|hrs?|days?|runs?|gb|tb|%))`,
   "i",
 );
+/** "during business hours (9-5 weekdays)", "working hours 8 to 6": the hours named right after the words. */
+const BUSINESS_WINDOW_RE = new RegExp(
+  String.raw`\b(?:business|working|office|work)\s+hours\b[^.;\n\d]{0,12}?(?:${WINDOW_CLOCK})\s*(?:to|until|till|-|–)\s*(?:${WINDOW_CLOCK})(?![:\w])`,
+  "i",
+);
 const SUB_DAILY_DAYS = ["days-except", "days-negated", "weekday-range", "day-range", "weekends", "day-names"];
 
 function windowHour(m: RegExpExecArray, at: number): number | undefined {
@@ -592,7 +600,7 @@ function limitSubDaily(
 ): Sourced<Frequency> {
   const limited: Frequency = { ...value };
   const words = [found.words];
-  const w = WINDOW_RE.exec(text);
+  const w = WINDOW_RE.exec(text) ?? BUSINESS_WINDOW_RE.exec(text);
   // "move it from 8am to 9am" is an old and a new time, not a window.
   if (
     w &&

@@ -266,7 +266,8 @@ function labelBefore(segment: string, jobName?: string): { name?: string; key?: 
   const words = name.split(/\s+/);
   if (
     words.length > 5 ||
-    (/^(?:run|runs|execute|schedule|trigger|then|first|after|create|set|please|pls|plz|every|job|new|the|notebook|rebuild|refresh|load|build)$/i.test(
+    // …and the generic labels of a list of facts ("Script: /x", "Notebook: /y", "Code path: /z").
+    (/^(?:run|runs|execute|schedule|trigger|then|first|after|create|set|please|pls|plz|every|job|new|the|notebook|rebuild|refresh|load|build|script|file|path|code|program|python|sql|query|command|source|entrypoint)$/i.test(
       words[0],
     ) &&
       !/^[A-Z]/.test(words[1] ?? ""))
