@@ -89,6 +89,15 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
       fix: "Delete the file and run `jobagent tech-lead` to rewrite it from its requirement.",
     });
   }
+  // Nothing to read and nothing recorded: most likely the requirements live elsewhere (say where it looked).
+  if (docs.length === 0 && listed.tasks.length === 0 && diagnostics.length === 0 && !run.only)
+    diagnostics.push({
+      severity: "warning",
+      code: "requirement.none",
+      path: "jobs-dir",
+      message: `no requirement files under ${options.jobsDir}/ (markdown files, searched recursively): nothing to plan`,
+      fix: `put the requirements in ${options.jobsDir}/ (\`jobagent init\` writes an example there), or point jobs-dir at the folder that holds them (jobs_dir: in jobagent.yml, --jobs-dir, the action's jobs-dir input)`,
+    });
   const existing = new Map(listed.tasks.map((t) => [t.id, t]));
   const byRequirement = new Map<string, TaskRecord[]>();
   for (const task of listed.tasks) {

@@ -169,6 +169,18 @@ describe("jobagent validate and plan --no-record", () => {
     expect(await git(dir, "status", "--porcelain", "-uall")).toContain(".tasks/");
   });
 
+  it("says where it looked when there is nothing to plan (requirements in another folder)", async () => {
+    const dir = await gitRepo();
+    await cp(resolve("jobs/orders-daily-ingest.md"), join(dir, "pipelines", "orders.md"));
+    const empty = await jobagent(["validate"], dir);
+    expect(empty.code).toBe(0);
+    expect(empty.stdout).toContain("warning jobs-dir: no requirement files under jobs/");
+    expect(empty.stdout).toContain("point jobs-dir at the folder that holds them");
+    const pointed = await jobagent(["validate", "--jobs-dir", "pipelines"], dir);
+    expect(pointed.stdout).toMatch(/^Valid: 1 requirement\(s\)/m);
+    expect(pointed.stdout).not.toContain("no requirement files");
+  });
+
   it("exits 1 with file, line, field and fix on a broken requirement, 2 on usage", async () => {
     const dir = await gitRepo();
     await writeFile(
