@@ -194,7 +194,10 @@ export function messageOf(d: Pick<Diagnostic, "file" | "line" | "path" | "messag
       text = text.slice(prefix.length + 2);
       break;
     }
-  const quotesValue = d.value !== undefined && text.includes(JSON.stringify(d.value));
+  const quotesValue =
+    d.value !== undefined &&
+    (text.includes(JSON.stringify(d.value)) ||
+      (typeof d.value === "string" && d.value.length >= 3 && text.includes(d.value)));
   return { text, quotesValue };
 }
 

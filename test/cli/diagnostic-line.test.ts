@@ -38,6 +38,9 @@ describe("a diagnostic as one line", () => {
       "jobs/y.md:3 job.max_retries: max_retries must be -1 (unlimited) or a number ≥ 0 (found -5) — fix: Use max_retries: 3",
     );
     expect(messageOf({ ...d, message: "jobs/y.md:3: job.max_retries: too many" }).text).toBe("too many");
+    // a path the message quotes in its own way is not repeated either
+    const path = { ...d, message: "notebook '/Shared/etl/x' does not exist", value: "/Shared/etl/x" };
+    expect(formatDiagnostic(path)).not.toContain("(found");
     expect(messageOf({ ...d, message: "jobs/y.md: max_retries: too many" }).text).toBe("too many");
   });
 });
