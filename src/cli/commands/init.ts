@@ -44,7 +44,8 @@ job:
 
 Runs the report notebook every day at 07:00 UTC, retries a failed run twice, stops it after an hour and mails the
 data team when it fails. Change the notebook path and the address to yours, or describe the job in words below the
-front matter instead (see docs/requirements.md).
+front matter instead, or paste a job you already have as Databricks shows it (the job page's JSON, \`databricks jobs
+get\`) in a \`\`\`json block (see docs/requirements.md).
 `;
 }
 
