@@ -27,7 +27,8 @@ job:
 
 Runs the report notebook every day at 07:00 UTC, retries a failed run twice, stops it after an hour and mails the
 data team when it fails. Change the notebook path and the address to yours, or describe the job in words below the
-front matter instead (see docs/requirements.md).
+front matter instead, or paste a job you already have as Databricks shows it (the job page's JSON, \`databricks jobs
+get\`) in a \`\`\`json block (see docs/requirements.md).
 `}t(y,"exampleText");function k(e){return`# jobagent: pull requests that touch ${e}/ get a plan as a sticky comment; the merge applies it.
 # /jobagent plan | apply | run <job> | unlock | help in a pull request comment; weekdays a drift check.
 name: Databricks jobs
@@ -73,7 +74,7 @@ jobs:
           databricks-host: \${{ vars.DATABRICKS_HOST }}
           databricks-token: \${{ secrets.DATABRICKS_TOKEN }} # remove for OIDC (then set id-token: write)
           fail-on-drift: \${{ github.event_name == 'schedule' }}
-`}t(k,"workflowText");async function x(e){if(e.args.length>0)throw e.usage("usage: jobagent init [--force] [--jobs-dir DIR] [--repo OWNER/NAME]");let i=e.values.force===!0,n=await e.repoIdentity(),p=[{path:s,text:g(n,e.jobsDir)},{path:a(e.jobsDir,f).split("\\").join("/"),text:y()},{path:b,text:k(e.jobsDir)}];for(let o of p){let r=a(e.repoDir,o.path);if(d(r)&&!i){let c=await l(r,"utf8")===o.text;e.out(`kept    ${o.path}${c?" (up to date)":" (exists; --force overwrites it)"}`);continue}await h(m(r),{recursive:!0}),await u(r,o.text),e.out(`wrote   ${o.path}`)}return e.out(w(n)),0}t(x,"runInit");function w(e){return`
+`}t(k,"workflowText");async function v(e){if(e.args.length>0)throw e.usage("usage: jobagent init [--force] [--jobs-dir DIR] [--repo OWNER/NAME]");let i=e.values.force===!0,n=await e.repoIdentity(),p=[{path:s,text:g(n,e.jobsDir)},{path:a(e.jobsDir,f).split("\\").join("/"),text:y()},{path:b,text:k(e.jobsDir)}];for(let o of p){let r=a(e.repoDir,o.path);if(d(r)&&!i){let c=await l(r,"utf8")===o.text;e.out(`kept    ${o.path}${c?" (up to date)":" (exists; --force overwrites it)"}`);continue}await h(m(r),{recursive:!0}),await u(r,o.text),e.out(`wrote   ${o.path}`)}return e.out(w(n)),0}t(v,"runInit");function w(e){return`
 ${e?`Project: ${e} (recorded in the ownership tags of the jobs this repository manages)`:`Project: not known yet (no origin remote, no GITHUB_REPOSITORY): set \`project: <owner>/<name>\` in ${s}
          (it is recorded in the ownership tags of the jobs this repository manages; apply refuses without it)`}
 Next:
@@ -83,4 +84,4 @@ Next:
   3. In GitHub, set the repository variable DATABRICKS_HOST and the secret DATABRICKS_TOKEN
      (or, for OIDC workload identity federation, drop databricks-token, add 'id-token: write' and set
      databricks-client-id to the service principal whose federation policy accepts this repository).
-  4. jobagent import --job-id N   adopt an existing job as a requirement file`}t(w,"nextSteps");export{s as CONFIG_FILE,f as EXAMPLE_NAME,b as WORKFLOW_FILE,g as configText,y as exampleText,x as runInit,k as workflowText};
+  4. jobagent import --job-id N   adopt an existing job as a requirement file`}t(w,"nextSteps");export{s as CONFIG_FILE,f as EXAMPLE_NAME,b as WORKFLOW_FILE,g as configText,y as exampleText,v as runInit,k as workflowText};
