@@ -8,7 +8,8 @@
  * test/domain/yaml-fast.test.ts compares the two). Anything that might not read the same or safely returns
  * undefined and the caller takes the careful path, which gives the error message with its line, or the value of the
  * rare file that uses anchors: a syntax error, a duplicate key, an unknown tag, an empty document, and any text that
- * holds both an anchor-like `&x` and an alias-like `*x` (aliases are where YAML bombs live; js-yaml has no cap).
+ * holds both an anchor-like `&x` and an alias-like `*x` (aliases are where YAML bombs live; js-yaml has no cap), and any
+ * text with a `<<:` merge key (the careful parser merges it, as the Databricks CLI does).
  */
 import { isDeepStrictEqual } from "node:util";
 import { dump, FAILSAFE_SCHEMA, load, Type } from "js-yaml";
@@ -83,10 +84,13 @@ const CORE_1_2 = FAILSAFE_SCHEMA.extend({
 
 const MAYBE_ANCHOR = /&[^\s]/;
 const MAYBE_ALIAS = /\*[^\s]/;
+/** A `<<` merge key (the careful parser merges it; this schema would keep it as a key). */
+const MAYBE_MERGE = /<<\s*:/;
 
 /** The value of a single YAML document, or undefined when the careful parser must decide. */
 export function loadYamlFast(source: string): { value: unknown } | undefined {
   if (MAYBE_ANCHOR.test(source) && MAYBE_ALIAS.test(source)) return undefined;
+  if (MAYBE_MERGE.test(source)) return undefined;
   try {
     const value = load(source, { schema: CORE_1_2 });
     return value === undefined ? undefined : { value };

@@ -237,6 +237,36 @@ export const FIXTURES: Fixture[] = [
       ],
     },
   },
+  {
+    name: "YAML anchors and `<<` merge keys (as mlops-stacks writes its permissions): merged, not kept as a key",
+    files: {
+      "databricks.yml": `bundle:\n  name: merged\ndefinitions:\n  cluster: &cluster\n    spark_version: 15.4.x-scala2.12\n    node_type_id: i3.xlarge\ncommon_permissions: &permissions\n  permissions:\n    - level: CAN_VIEW\n      group_name: users\nresources:\n  jobs:\n    nightly:\n      name: nightly\n      job_clusters:\n        - job_cluster_key: small\n          new_cluster:\n            <<: *cluster\n            num_workers: 2\n        - job_cluster_key: big\n          new_cluster:\n            <<: *cluster\n            num_workers: 8\n      tasks:\n        - task_key: a\n          job_cluster_key: small\n          notebook_task: {notebook_path: /Shared/etl/a}\n        - task_key: b\n          job_cluster_key: big\n          depends_on: [{task_key: a}]\n          notebook_task: {notebook_path: /Shared/etl/b}\n      <<: *permissions\ntargets:\n  prod:\n    default: true\n`,
+    },
+    expect: {
+      name: "nightly",
+      job_clusters: [
+        {
+          job_cluster_key: "small",
+          new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "i3.xlarge", num_workers: 2 },
+        },
+        {
+          job_cluster_key: "big",
+          new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "i3.xlarge", num_workers: 8 },
+        },
+      ],
+      tasks: [
+        { task_key: "a", job_cluster_key: "small", notebook_task: { notebook_path: "/Shared/etl/a" } },
+        {
+          task_key: "b",
+          job_cluster_key: "big",
+          depends_on: [{ task_key: "a" }],
+          notebook_task: { notebook_path: "/Shared/etl/b" },
+        },
+      ],
+      // the bundle's form, as the reader keeps it (the requirement turns it into access_control_list)
+      permissions: [{ level: "CAN_VIEW", group_name: "users" }],
+    },
+  },
 ];
 
 export const BUNDLE_USER = USER;

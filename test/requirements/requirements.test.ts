@@ -278,3 +278,42 @@ describe("interpretStructured", () => {
     expect(lineOf("jobs.a.tasks[t9].whatever")).toBe(5); // deepest existing node: tasks
   });
 });
+
+describe("YAML anchors and merge keys in front matter", () => {
+  it("merges `<<: *base` as the Databricks CLI does, with file lines for the merged entry", () => {
+    const text = [
+      "---", // 1
+      "job:", // 2
+      "  name: merge-keys", // 3
+      "  job_clusters:", // 4
+      "    - job_cluster_key: main", // 5
+      "      new_cluster: &base", // 6
+      "        spark_version: 15.4.x-scala2.12", // 7
+      "        node_type_id: i3.xlarge", // 8
+      "        num_workers: 2", // 9
+      "    - job_cluster_key: big", // 10
+      "      new_cluster:", // 11
+      "        <<: *base", // 12
+      "        num_workers: 8", // 13
+      "  tasks:", // 14
+      "    - task_key: a", // 15
+      "      job_cluster_key: big", // 16
+      `      ${NB}`, // 17
+      "    - task_key: b", // 18
+      "      job_cluster_key: main", // 19
+      `      ${NB}`, // 20
+      "---", // 21
+    ].join("\n");
+    const { doc, diagnostics } = parseRequirement("jobs/merge.md", text);
+    expect(diagnostics).toEqual([]);
+    const item = interpretStructured(doc!)!.items[0]!;
+    expect(item.settings?.job_clusters?.[1]).toEqual({
+      job_cluster_key: "big",
+      new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "i3.xlarge", num_workers: 8 },
+    });
+    expect(
+      validateWorkItem(item, validationContextFor(doc!, item.key)).filter((d) => d.severity === "error"),
+    ).toEqual([]);
+    expect(buildLineOf(text)("job.job_clusters[big].new_cluster.num_workers")).toBe(13);
+  });
+});

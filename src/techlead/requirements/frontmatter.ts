@@ -28,6 +28,8 @@ export class FrontMatterError extends Error {
 
 const YAML_OPTIONS = {
   version: "1.2" as const,
+  // `<<: *defaults` merge keys, as the Databricks CLI reads databricks.yml (its own templates use them).
+  merge: true,
   uniqueKeys: true,
   prettyErrors: true,
   strict: true,
@@ -259,7 +261,8 @@ function lineIndex(doc: Document, lineCounter: LineCounter): LineNode {
       const items = node.items as Node[];
       const built = items.map((it) => build(it, lineAt(it) ?? line));
       items.forEach((it, i) => {
-        const label = isMap(it) ? entryLabel((it as unknown as { toJSON(): unknown }).toJSON()) : undefined;
+        // Read within the document: a `<<: *alias` merge resolves only there.
+        const label = isMap(it) ? entryLabel(labelSource(it, doc)) : undefined;
         if (label !== undefined && !children.has(label)) children.set(label, built[i] as LineNode);
       });
       built.forEach((b, i) => {
@@ -270,6 +273,16 @@ function lineIndex(doc: Document, lineCounter: LineCounter): LineNode {
     return out;
   };
   return build(doc.contents, lineAt(doc.contents));
+}
+
+function labelSource(node: Node, doc: Document): unknown {
+  try {
+    return (node as unknown as { toJS(doc: Document, options: object): unknown }).toJS(doc, {
+      maxAliasCount: MAX_ALIAS_COUNT,
+    });
+  } catch {
+    return undefined;
+  }
 }
 
 function lineOfIndex(root: LineNode): (path: string) => number | undefined {
