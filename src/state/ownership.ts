@@ -11,6 +11,11 @@ import { OwnershipLedger } from "./ledger.js";
 
 export const REPO_TAG = "jobagent-repo";
 export const TASK_TAG = "jobagent-task";
+/**
+ * The settings a bundle deployment writes into its jobs (`deployment: {kind: BUNDLE, …}` and a locked `edit_mode`):
+ * the bundle's claim on the job. Left out when this repository takes a bundle's job over (it unlocks the job).
+ */
+export const BUNDLE_FIELDS: readonly string[] = ["deployment", "edit_mode"];
 
 export function ownerRepoOf(job: WorkspaceJob): string | undefined {
   return job.settings.tags?.[REPO_TAG];

@@ -7,6 +7,7 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { existsSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { readBundleFile } from "../../src/cli/commands/import-bundle.js";
 import { normalizeJobSettings } from "../../src/domain/normalize.js";
@@ -146,6 +147,35 @@ describe("bundle reader: constructs it cannot honour are reported with file, lin
     );
     expect(warnings.join("\n")).toMatch(/databricks\.yml:3: resources\.pipelines: .*not managed by jobagent/);
     expect(result.jobs.map((j) => j.key)).toEqual(["j"]);
+  });
+});
+
+describe("a bundle that defines its jobs in Python (pydabs)", () => {
+  it("says those jobs are not read and how to take them; the import writes nothing and exits 1", async () => {
+    const files = {
+      "databricks.yml": `bundle:\n  name: py\npython:\n  venv_path: .venv\n  resources:\n    - "resources:load_resources"\ninclude:\n  - resources/*.yml\ntargets:\n  dev:\n    default: true\n`,
+    };
+    const result = await read(files);
+    const python = result.diagnostics.find((d) => d.path === "python.resources");
+    expect(python?.severity).toBe("warning");
+    expect(python?.message).toContain("resources:load_resources");
+    expect(python?.message).toContain("databricks.yml:5:");
+    expect(python?.fix).toContain("databricks bundle validate --output json");
+    const dir = await bundleDir(files);
+    const repo = await mkdtemp(join(tmpdir(), "jobagent-pyimport-"));
+    dirs.push(repo);
+    const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", JOBAGENT_REPO: "acme/x" };
+    const imported = await run(
+      process.execPath,
+      [resolve("dist/cli.js"), "import", "--bundle", join(dir, "databricks.yml")],
+      {
+        cwd: repo,
+        env,
+      },
+    ).catch((e: { code: number; stdout: string }) => e);
+    expect((imported as { code?: number }).code).toBe(1);
+    expect(imported.stdout).toContain("No job found in the bundle for target dev");
+    expect(existsSync(join(repo, "jobs"))).toBe(false);
   });
 });
 

@@ -21,6 +21,7 @@ import { validateWorkItem } from "../../src/worker/validate/index.js";
 import { diffJobSettings } from "../../src/domain/diff.js";
 import { withOwnership } from "../../src/state/ownership.js";
 import type { Diagnostic, JobSettings } from "../../src/domain/model.js";
+import { BUNDLE_FIELDS } from "../../src/state/ownership.js";
 
 const run = promisify(execFile);
 const CLI = resolve("dist/cli.js");
@@ -266,10 +267,16 @@ describe.skipIf(!corpusPresent)("real-world jobs pasted as Databricks gives them
       const inBlock = read(file, `Our job:\n\n${fence("json", job.settings)}`);
       const inFront = read(file, `---\njob: ${JSON.stringify(job.settings)}\n---\n`);
       expect(inBlock.structured, job.file).toBeDefined();
+      const bundled = (job.settings.deployment as { kind?: string } | undefined)?.kind === "BUNDLE";
+      // (a pasted job a bundle deployed comes without the bundle's claim on it)
+      const unclaimed = (settings: unknown) =>
+        bundled
+          ? Object.fromEntries(Object.entries(settings as object).filter(([k]) => !BUNDLE_FIELDS.includes(k)))
+          : settings;
       expect(
         inBlock.structured!.items.map((i) => i.settings),
         job.file,
-      ).toEqual(inFront.structured!.items.map((i) => i.settings));
+      ).toEqual(inFront.structured!.items.map((i) => unclaimed(i.settings)));
       compared++;
       const created = await api("create", job.settings);
       if (!created.ok) continue; // references the local workspace refuses (the adoption test counts these)
@@ -277,11 +284,9 @@ describe.skipIf(!corpusPresent)("real-world jobs pasted as Databricks gives them
       const text = `---\nadopt: ${String(created.body.job_id)}\n---\nFrom \`databricks jobs get\`:\n\n${fence("json", got.body)}`;
       const adopted = read(file, text);
       expect(
-        adopted.parsed.filter(
-          (d) => d.severity !== "warning" || d.code !== "requirement.pasted-other-resources",
-        ),
+        adopted.parsed.map((d) => d.code),
         job.file,
-      ).toEqual([]);
+      ).toEqual(bundled ? ["requirement.pasted-bundle-job"] : []);
       const settings = adopted.structured!.items[0]!.settings as JobSettings;
       const actual = got.body.settings as JobSettings;
       const changes = diffJobSettings(withOwnership(settings, REPO, "pasted.pasted"), actual, {
@@ -290,7 +295,8 @@ describe.skipIf(!corpusPresent)("real-world jobs pasted as Databricks gives them
       expect(
         changes.filter((p) => p !== "tags" && !p.startsWith('tags["jobagent-')),
         job.file,
-      ).toEqual([]);
+        // a bundle's job is taken over without the bundle's claim, as `jobagent import --take-over` does
+      ).toEqual(bundled ? BUNDLE_FIELDS.filter((f) => f in actual) : []);
       // The Worker accepts the pasted answer as it is (read-back values such as format or run_if included) …
       const item = adopted.structured!.items[0]!;
       expect(errorsOf(validateWorkItem(item, validationContextFor(adopted.doc, item.key))), job.file).toEqual(
@@ -300,10 +306,10 @@ describe.skipIf(!corpusPresent)("real-world jobs pasted as Databricks gives them
       // on read-back (cluster fill-ins such as aws_attributes, which a jobs/get answer pins like an import does).
       const kinds = diffJobSettings(settings, job.settings).map((f) => `${f.kind} ${f.path}`);
       expect(
-        kinds.filter((k) => !k.startsWith("add ")),
+        kinds.filter((k) => !k.startsWith("add ") && !BUNDLE_FIELDS.some((f) => k === `remove ${f}`)),
         job.file,
       ).toEqual([]);
-      if (kinds.length > 0) pinned++;
+      if (kinds.some((k) => k.startsWith("add "))) pinned++;
       adoptedCount++;
       // What was pasted is what the service read back (defaults filled in, arrays reordered), not what was sent.
       if (!isDeepStrictEqual(actual, job.settings)) readBack++;
@@ -353,5 +359,44 @@ describe("through the CLI (a newcomer pastes the job page's JSON)", () => {
     const warning = "  warning: jobs/from-get.md:3: this is the jobs/get answer of job 4242";
     expect(plan.stdout.split(warning).length - 1, plan.stdout).toBe(1);
     expect(plan.stdout).toContain("      fix: to manage job 4242 itself instead, add 'adopt: 4242'");
+  });
+});
+
+describe("a pasted job a bundle deployed", () => {
+  it("`databricks bundle validate --output json` pasted: its jobs are read without the bundle's claim", () => {
+    const validated = {
+      bundle: { name: "sales", target: "dev" },
+      workspace: { root_path: "/Workspace/Users/jane@acme.com/.bundle/sales/dev" },
+      resources: {
+        jobs: {
+          nightly: {
+            name: "[dev jane] nightly",
+            deployment: {
+              kind: "BUNDLE",
+              metadata_file_path: "/Workspace/Users/jane@acme.com/.bundle/x/state/metadata.json",
+            },
+            edit_mode: "UI_LOCKED",
+            format: "MULTI_TASK",
+            tasks: [{ task_key: "t", notebook_task: { notebook_path: "/Shared/etl/t" } }],
+          },
+        },
+        pipelines: { p: { name: "p" } },
+      },
+    };
+    const { parsed, structured } = read(
+      "jobs/sales.md",
+      `From bundle validate:\n\n${fence("json", validated)}`,
+    );
+    const item = structured!.items[0]!;
+    expect(item.key).toBe("nightly");
+    expect(item.settings).not.toHaveProperty("deployment");
+    expect(item.settings).not.toHaveProperty("edit_mode");
+    expect(parsed.map((d) => d.code).sort()).toEqual([
+      "requirement.pasted-bundle-job",
+      "requirement.pasted-other-resources",
+    ]);
+    expect(parsed.find((d) => d.code === "requirement.pasted-bundle-job")?.fix).toContain(
+      "databricks bundle deployment unbind",
+    );
   });
 });

@@ -6,7 +6,7 @@
  */
 import { existsSync, globSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { stringify } from "yaml";
 import { readBundle, type BundleResult } from "../../techlead/requirements/bundle.js";
 import { taskIdOf } from "../../techlead/techlead.js";
@@ -43,6 +43,12 @@ export async function runBundleImport(ctx: CommandContext, bundleFile: string): 
     ctx.log[d.severity === "error" ? "error" : "warn"](`${shown}/${ctx.formatDiagnostic(d)}`);
   if (bundle.diagnostics.some((d) => d.severity === "error")) {
     ctx.out("Nothing written: fix the bundle constructs above (or set the variables they need).");
+    return 1;
+  }
+  if (bundle.jobs.length === 0) {
+    ctx.out(
+      `No job found in the bundle${bundle.target ? ` for target ${bundle.target}` : ""} (resources.jobs in ${shown}/${basename(file)} and its includes): nothing written.`,
+    );
     return 1;
   }
   const fileOf = (key: string) => `${ctx.jobsDir}/${slug(key)}.md`;

@@ -9,7 +9,7 @@ import { normalizeJobSettings } from "../../domain/normalize.js";
 import { isObject as isPlainObject } from "../../domain/json.js";
 import { findInlineSecrets } from "../../domain/secrets.js";
 import { cronToWords } from "../../domain/cron-words.js";
-import { REPO_TAG, TASK_TAG } from "../../state/ownership.js";
+import { BUNDLE_FIELDS, REPO_TAG, TASK_TAG } from "../../state/ownership.js";
 
 type Obj = Record<string, unknown>;
 
@@ -28,8 +28,6 @@ const JOB_KEY_ORDER = [
   "tasks",
 ];
 const TASK_KEY_ORDER = ["task_key", "description", "depends_on", "run_if"];
-/** Fields a bundle deployment sets; dropped when the repository takes a bundle's job over (it unlocks the job). */
-const BUNDLE_FIELDS = ["deployment", "edit_mode"];
 /** Task types whose `source` defaults to GIT with a git_source and WORKSPACE without (as normalize makes explicit). */
 const SOURCED_TASKS = ["notebook_task", "spark_python_task", "dbt_task"];
 

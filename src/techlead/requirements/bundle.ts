@@ -221,6 +221,22 @@ export function readBundle(rootFile: string, source: BundleSource, options: Bund
       if (l) loaded.push(l);
     }
   }
+  // Resources a bundle defines in Python (pydabs: `python: resources: [module:function]`) exist only when the
+  // Databricks CLI runs that code; this reader reads YAML.
+  const python = isObj(root.data.python)
+    ? root.data.python
+    : isObj(root.data.experimental) && isObj(root.data.experimental.python)
+      ? root.data.experimental.python
+      : undefined;
+  const loaders = python && Array.isArray(python.resources) ? python.resources.map(String) : [];
+  if (loaders.length > 0)
+    r.warn(
+      root.file,
+      root.lineOf(isObj(root.data.python) ? "python.resources" : "experimental.python.resources"),
+      "python.resources",
+      `this bundle also defines resources in Python (${loaders.join(", ")}), which only the Databricks CLI runs: the jobs they make are not read`,
+      "keep deploying those with `databricks bundle deploy`, or take each job's settings from `databricks bundle validate --output json` (resources.jobs) into a requirement file — pasted as a json block, it is read as the job",
+    );
   const bundle = isObj(root.data.bundle) ? root.data.bundle : {};
   const name = String(bundle.name ?? posix.basename(rootDir === "." ? "bundle" : rootDir));
   const { jobs, variables } = collect(r, loaded);

@@ -19,6 +19,7 @@ import type { Diagnostic } from "../../domain/model.js";
 import { JOB_OUTPUT_FIELDS, JOB_SETTINGS_FIELDS } from "../../domain/vocabulary.js";
 import { FrontMatterError, parseYamlBlock } from "./frontmatter.js";
 import { ACTION_KEYS, slug } from "./structured.js";
+import { BUNDLE_FIELDS } from "../../state/ownership.js";
 
 type Obj = Record<string, unknown>;
 type LineOf = (path: string) => number | undefined;
@@ -76,7 +77,7 @@ export function withPastedJobs(
     const adopted = data.adopt;
     if (got.jobId !== undefined && String(adopted) !== String(got.jobId))
       diagnostics.push(pastedJobId(file, frontLine(`${at}.job_id`) ?? frontLine(at) ?? 1, got.jobId));
-    return got.settings;
+    return unclaimed(got.settings, file, frontLine(at) ?? 1, diagnostics);
   };
   if (isObj(data.job) || isObj(data.jobs)) {
     out = { ...data };
@@ -98,7 +99,7 @@ export function withPastedJobs(
       text = lines.join("\n");
       if (pasted.jobs.length === 1 && pasted.jobs[0]?.found.key === undefined) {
         const only = pasted.jobs[0];
-        out.job = only.found.settings;
+        out.job = unclaimed(only.found.settings, file, only.line, diagnostics);
         sources.push({ at: "job", from: only.found.from, lineOf: only.lineOf });
       } else {
         const jobs: Obj = {};
@@ -117,7 +118,7 @@ export function withPastedJobs(
             });
             continue;
           }
-          jobs[key] = found.settings;
+          jobs[key] = unclaimed(found.settings, file, line, diagnostics);
           sources.push({ at: `jobs.${key}`, from: found.from, lineOf: blockLine });
         }
         out.jobs = jobs;
@@ -150,6 +151,27 @@ function jobsGetSettings(value: unknown): { settings: Obj; jobId?: unknown } | u
   )
     delete settings.run_as;
   return value.job_id === undefined ? { settings } : { settings, jobId: value.job_id };
+}
+
+/**
+ * A pasted job that a bundle deployed (`deployment.kind: BUNDLE`, as jobs/get and `bundle validate` show it) without
+ * the bundle's claim on it: created or adopted with that claim, the job would stay locked as the bundle's.
+ */
+function unclaimed(settings: Obj, file: string, line: number, diagnostics: Diagnostic[]): Obj {
+  const deployment = settings.deployment;
+  if (!isObj(deployment) || deployment.kind !== "BUNDLE") return settings;
+  const out = { ...settings };
+  for (const field of BUNDLE_FIELDS) delete out[field];
+  diagnostics.push({
+    severity: "warning",
+    code: "requirement.pasted-bundle-job",
+    file,
+    line,
+    path: "deployment",
+    message: `${file}:${line}: the pasted job was deployed by a Databricks Asset Bundle; its ${BUNDLE_FIELDS.join(" and ")} (the bundle's claim on the job, which locks it) are left out`,
+    fix: "if the bundle still deploys this job, unbind it there (`databricks bundle deployment unbind <resource key>`) before this repository manages it, so the two do not overwrite each other",
+  });
+  return out;
 }
 
 /**
