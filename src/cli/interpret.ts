@@ -64,7 +64,8 @@ export async function interpretOne(
     if (sources.length > 0) out(`\nInterpretation (field ← the words it was read from):`);
     for (const e of sources) out(`  ${provenanceLine(e)}`);
   }
-  for (const d of interpretation.diagnostics)
-    options.log[d.severity === "error" ? "error" : "warn"](formatDiagnostic(d));
-  return interpretation.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
+  // The file's own findings (a pasted jobs/get answer's job id…) and the interpretation's.
+  const all = [...diagnostics, ...interpretation.diagnostics];
+  for (const d of all) options.log[d.severity === "error" ? "error" : "warn"](formatDiagnostic(d));
+  return all.some((d) => d.severity === "error") ? 1 : 0;
 }

@@ -359,6 +359,10 @@ describe("through the CLI (a newcomer pastes the job page's JSON)", () => {
     const warning = "  warning: jobs/from-get.md:3: this is the jobs/get answer of job 4242";
     expect(plan.stdout.split(warning).length - 1, plan.stdout).toBe(1);
     expect(plan.stdout).toContain("      fix: to manage job 4242 itself instead, add 'adopt: 4242'");
+    // `jobagent interpret` shows the file's own findings too
+    const one = await run(process.execPath, [CLI, "interpret", "jobs/from-get.md"], { cwd: dir, env });
+    expect(one.stdout).toContain("jobs/from-get.md: interpreted by structured");
+    expect(one.stderr).toContain("jobs/from-get.md:3 job_id: this is the jobs/get answer of job 4242");
   });
 });
 
