@@ -320,7 +320,10 @@ export async function main(
       repoDir,
       log,
       chosen.target?.name,
-      command === "validate" || command === "drift",
+      // validate and drift write nothing; a bundle import reads files only (no workspace state to keep)
+      command === "validate" ||
+        command === "drift" ||
+        (command === "import" && typeof values.bundle === "string"),
       profile,
     );
     try {

@@ -176,6 +176,8 @@ describe("a bundle that defines its jobs in Python (pydabs)", () => {
     expect((imported as { code?: number }).code).toBe(1);
     expect(imported.stdout).toContain("No job found in the bundle for target dev");
     expect(existsSync(join(repo, "jobs"))).toBe(false);
+    // reading a bundle keeps no embedded-workspace state in the repository
+    expect(existsSync(join(repo, ".jobagent"))).toBe(false);
   });
 });
 
