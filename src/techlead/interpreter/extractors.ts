@@ -182,11 +182,19 @@ const TIMEOUT_PHRASES: RegExp[] = [
   ),
 ];
 
-/** A job name as written: quoted (any characters) or one identifier-like token ("genomics-alignment"). */
 /** Node type ids of the three clouds (i3.xlarge, Standard_DS3_v2, n2-highmem-4). */
 const NODE_TYPE = String.raw`Standard_[A-Za-z0-9_]+|[a-z][a-z0-9-]*\d[a-z0-9-]*\.(?:\d*x?large|medium|small|metal)|n[12][a-z]?-(?:standard|highmem|highcpu)-\d+`;
 /** A worker count in digits or the words tickets use. */
 const WORKER_COUNT = String.raw`\d+|one|two|three|four|five|six|eight|ten|twelve|sixteen`;
+const WORKER_WORD = String.raw`(?:worker(?:\s+node)?s?|nodes?|executors?)\b`;
+const NODE_RE = new RegExp(String.raw`\b(${NODE_TYPE})\b`);
+/** "8 workers", "4-node"; "4 i3.2xlarge workers", "2 x m5.xlarge". */
+const WORKERS_RE = new RegExp(String.raw`\b(${WORKER_COUNT})(?:\s+|-)${WORKER_WORD}`, "i");
+const SIZED_WORKERS_RE = new RegExp(
+  String.raw`\b(${WORKER_COUNT})\s*(?:[x×*]\s*(?:${NODE_TYPE})\b|(?:${NODE_TYPE})\s+${WORKER_WORD})`,
+  "i",
+);
+/** A job name as written: quoted (any characters) or one identifier-like token ("genomics-alignment"). */
 const QUOTED_NAME = String.raw`(?:["“\`']([^"”\`'\n]{2,100})["”\`']|\*\*([^*\n]{2,100})\*\*)`;
 const TOKEN_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_])`;
 /** "Job name: Sales Rollup": after an explicit name label, Title Case words up to the end of the phrase. */
@@ -502,20 +510,8 @@ export const EXTRACTORS: Extractor[] = [
         // "8 workers"; "4 i3.2xlarge workers", "2 x m5.xlarge"; "bump the workers to 8", "set the worker count to 6",
         // "scale the cluster to 10 nodes".
         const workers =
-          firstMatch(
-            r,
-            new RegExp(
-              String.raw`\b(${WORKER_COUNT})(?:\s+|-)(?:worker(?:\s+node)?s?|nodes?|executors?)\b`,
-              "i",
-            ),
-          ) ??
-          firstMatch(
-            r,
-            new RegExp(
-              String.raw`\b(${WORKER_COUNT})\s*(?:[x×*]\s*(?:${NODE_TYPE})\b|(?:${NODE_TYPE})\s+(?:worker(?:\s+node)?s?|nodes?|executors?)\b)`,
-              "i",
-            ),
-          ) ??
+          firstMatch(r, WORKERS_RE) ??
+          firstMatch(r, SIZED_WORKERS_RE) ??
           firstMatch(
             r,
             /\b(?:workers|worker\s+count|number\s+of\s+workers|num_workers)\b[^.,;\d]{0,40}?\b(?:to|=|:)\s*(\d+)\b(?!\s*(?:am|pm|[ap]\.m\.|:\d|min|h\b|hours?|minutes?|%))/i,
@@ -526,7 +522,7 @@ export const EXTRACTORS: Extractor[] = [
         if (workers && count !== undefined)
           r.cluster.numWorkers = { value: count, words: workers.m[0], line: workers.line };
       }
-      const node = firstMatch(r, new RegExp(String.raw`\b(${NODE_TYPE})\b`));
+      const node = firstMatch(r, NODE_RE);
       if (node) r.cluster.nodeType = { value: node.m[1], words: node.m[0], line: node.line };
       const spark = firstMatch(r, /\b(\d{1,2}\.\d{1,2}\.x-(?:[a-z0-9]+-)*scala\d\.\d{1,2})\b/i);
       if (spark) r.cluster.sparkVersion = { value: spark.m[1], words: spark.m[0], line: spark.line };
