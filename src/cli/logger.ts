@@ -5,8 +5,10 @@
 import type { Logger } from "../domain/model.js";
 import { redact } from "../domain/secrets.js";
 
-/** The CLI's redactor: the secrets it was given, plus anything shaped like a token (domain/secrets.ts). */
-/** Redacts the secrets of the list — read at each call, so secrets learned later (a config profile's) count too. */
+/**
+ * The CLI's redactor: the secrets it was given, plus anything shaped like a token (domain/secrets.ts). The list is
+ * read at each call, so secrets learned later (a config profile's) count too.
+ */
 export function createRedactor(secrets: Array<string | undefined>): (text: string) => string {
   return (text) =>
     redact(

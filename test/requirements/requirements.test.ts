@@ -45,6 +45,11 @@ describe("loadRequirements", () => {
     await put("jobs/finance/readme.md", "Finance jobs run after the ledger closes.\n");
     await put("jobs/team/README.md", `---\njob:\n  name: r\n  tasks:\n    - task_key: a\n      ${NB}\n---\n`);
     await put("jobs/orders.md", "Run /Workspace/Shared/etl/ingest every day at 6am UTC.\n");
+    // a README that shows a pasted job as an example of the format is still documentation
+    await put(
+      "jobs/ops/README.md",
+      '# How to add a job\n\nPaste it like this:\n\n```json\n{"name": "example", "tasks": [{"task_key": "t", "notebook_task": {"notebook_path": "/Shared/x"}}]}\n```\n',
+    );
     const { docs, diagnostics } = await loadRequirements(repo, "jobs");
     expect(diagnostics).toEqual([]);
     expect(docs.map((d) => d.file)).toEqual(["jobs/orders.md", "jobs/team/README.md"]);

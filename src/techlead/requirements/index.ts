@@ -104,16 +104,16 @@ export async function loadRequirements(repoDir: string, jobsDir: string): Promis
   return { docs, diagnostics };
 }
 
+/** A README.md (any case): the folder's documentation, as on GitHub. */
+const isReadme = (file: string) => /^readme\.md$/i.test(path.posix.basename(file));
+
 /**
- * A README.md in the jobs directory is the folder's documentation (as on GitHub), not a ticket: read as prose it
- * would block every plan with "which code should this job run?". One that defines jobs in its front matter (or a
- * pasted block) is a requirement like any other.
+ * A README.md in the jobs directory is not a ticket: read as prose it would block every plan with "which code should
+ * this job run?". One whose front matter defines jobs is a requirement like any other (the job blocks a README shows
+ * as examples are not read as jobs: see parseRequirement).
  */
 function isFolderReadme(doc: RequirementDoc): boolean {
-  return (
-    /^readme\.md$/i.test(path.posix.basename(doc.file)) &&
-    !ACTION_KEYS.some((key) => doc.frontMatter[key] !== undefined)
-  );
+  return isReadme(doc.file) && !ACTION_KEYS.some((key) => doc.frontMatter[key] !== undefined);
 }
 
 function readRequirement(
@@ -221,14 +221,11 @@ export function parseRequirement(
         ],
       };
     }
-    // A job pasted as Databricks gives it (a JSON/YAML block, a jobs/get answer) is read as a structured job.
-    const read = withPastedJobs(
-      file,
-      data as Record<string, unknown>,
-      split.body,
-      split.bodyLine,
-      split.lineOf,
-    );
+    // A job pasted as Databricks gives it (a JSON/YAML block, a jobs/get answer) is read as a structured job; a
+    // README's blocks are examples in its documentation, not its jobs.
+    const read = isReadme(file)
+      ? { data: data as Record<string, unknown>, body: split.body, lineOf: split.lineOf, diagnostics: [] }
+      : withPastedJobs(file, data as Record<string, unknown>, split.body, split.bodyLine, split.lineOf);
     const doc: RequirementDoc = {
       file,
       text: text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n"),
