@@ -1032,3 +1032,21 @@ describe("tickets in the shapes teams write them: issue templates, user stories,
     expect(body.email_notifications).toEqual({ on_failure: ["bi@acme.com", "lead@acme.com"] });
   });
 });
+
+describe("order words beside a schedule", () => {
+  it("'three notebooks run one after another every hour' chains them (they ran side by side)", async () => {
+    const body = await createBody(
+      "I need three notebooks run one after another every hour on the hour: /Repos/iot/bronze, /Repos/iot/silver, /Repos/iot/gold. Serverless.",
+    );
+    expect(task(body, "silver")?.depends_on).toEqual([{ task_key: "bronze" }]);
+    expect(task(body, "gold")?.depends_on).toEqual([{ task_key: "silver" }]);
+  });
+
+  it("an order word no reader understands is asked about, even when the schedule's words share its clause", async () => {
+    const { questions, requests } = await read(
+      "Run these every hour on the hour, in a chain with the finished one starting the next: /Repos/iot/bronze, /Repos/iot/silver, /Repos/iot/gold. Serverless.",
+    );
+    expect(requests).toEqual([]);
+    expect(questions.join(" ")).toContain('"finished"');
+  });
+});

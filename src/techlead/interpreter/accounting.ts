@@ -332,6 +332,8 @@ function lineLeftovers(
   sent: string[],
   zoneProvenance: string[],
   orderedSteps: string[] = [],
+  /** The words of the depends_on fields, when the answer has steps to order (else undefined). */
+  orderProvenance?: string[],
 ): Token[] {
   const tokens = requirementTokens(text, line);
   // A markdown heading of words only ("## Alerts", "### Compute") names the section below it, where the ask is.
@@ -372,11 +374,23 @@ function lineLeftovers(
       continue;
     }
     if (provenance.some((p) => occursIn(t.text, p, false))) continue;
-    // An order word ("after", "then") is used only by a field whose words hold it or its clause (a depends_on),
-    // not by an id in the same clause that another field used.
+    // An order word ("after", "then") is used only by a depends_on whose words hold its clause, not by an id or
+    // a schedule in the same clause that another field used ("run one after another every hour": the hour is not
+    // the order).
     if (SEQUENCE.has(t.text)) {
+      // With one step there is nothing to order: "before the close" is context, any field's words may cover it.
+      const byOrder = orderProvenance
+        ? orderProvenance
+            .flatMap((p) => p.split(/\s*…\s*/))
+            .some(
+              (p) =>
+                p.trim().length >= 4 &&
+                (seg.toLowerCase().includes(p.toLowerCase()) ||
+                  p.toLowerCase().includes(seg.trim().toLowerCase())),
+            )
+        : coveredByWords(seg);
       // …or by a step in the clause that got a depends_on ("then the notebook /x … after landing").
-      if (!coveredByWords(seg) && !orderedSteps.some((w) => w.length >= 4 && seg.includes(w))) left.push(t);
+      if (!byOrder && !orderedSteps.some((w) => w.length >= 4 && seg.includes(w))) left.push(t);
       continue;
     }
     if (t.kind === "concept" && covered(seg)) continue;
@@ -425,6 +439,10 @@ export function unaccountedWords(
   const entries: FieldSource[] = items.flatMap((i) => i.explanation ?? []);
   const provenance = entries.map((e) => e.words);
   const zoneProvenance = entries.filter((e) => /timezone|zone/.test(e.field)).map((e) => e.words);
+  const multiStep = items.some((i) => (i.settings?.tasks?.length ?? 0) > 1);
+  const orderProvenance = multiStep
+    ? entries.filter((e) => /depends_on$/.test(e.field)).map((e) => e.words)
+    : undefined;
   // The words of every step that waits for another (its code path or label), for order words in its clause.
   const waiting = new Set(
     entries.map((e) => /^tasks\[([^\]]+)\]\.depends_on$/.exec(e.field)?.[1]).filter((k) => k !== undefined),
@@ -441,7 +459,16 @@ export function unaccountedWords(
   const out: Array<{ line?: number; tokens: string[] }> = [];
   for (const l of prose.lines) {
     // A prose line may join wrapped file lines: each word is quoted with the file line it is on.
-    for (const t of lineLeftovers(l.text, l.line, provenance, values, sent, zoneProvenance, orderedSteps)) {
+    for (const t of lineLeftovers(
+      l.text,
+      l.line,
+      provenance,
+      values,
+      sent,
+      zoneProvenance,
+      orderedSteps,
+      orderProvenance,
+    )) {
       const line = lineIn(l, t.at);
       const group = out.find((o) => o.line === line) ?? out[out.push({ line, tokens: [] }) - 1];
       if (!group.tokens.includes(t.text)) group.tokens.push(t.text);

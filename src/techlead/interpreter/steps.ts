@@ -324,7 +324,7 @@ function afterPhrases(text: string): string[] {
         .replace(/\.+$/, "") // "after both." at a sentence end
         .trim();
       // "one after the other" is an order of all the steps (`sequential`), not a step named "other".
-      if (p && !/^(?:that|it|this|other|retries?|\d)/i.test(p))
+      if (p && !/^(?:that|it|this|other|another|retries?|\d)/i.test(p))
         out.push(p.replace(/\s+(?:have|has|are|is)$/i, ""));
     }
   }
@@ -405,7 +405,7 @@ export function readSteps(
     offset += l.text.length + 1;
   }
   const order =
-    /\b(in (?:this|that|the following) order|in order|sequentially|one after (?:the )?other|in sequence)\b/i.exec(
+    /\b(in (?:this|that|the following) order|in order|sequentially|one after (?:the )?other|one after another|one by one|consecutively|serially|in (?:a )?series|in sequence|back to back)\b/i.exec(
       reading.prose.text,
     );
   if (order && reading.steps.length > 1) reading.sequential = { value: true, words: order[0] };
