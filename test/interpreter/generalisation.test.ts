@@ -1050,3 +1050,31 @@ describe("order words beside a schedule", () => {
     expect(questions.join(" ")).toContain('"finished"');
   });
 });
+
+describe("more of a newcomer's phrasings", () => {
+  it("'Give it 90 minutes max' is the timeout", async () => {
+    const body = await createBody(
+      'Please set up "Weekly Vendor Reconciliation": it runs /Workspace/Shared/finance/vendor_recon.py every Monday and Thursday at 10:00 America/Chicago. Give it 90 minutes max. Two retries, ten minutes apart. Tag it with team=finance and cost_center=1234.',
+    );
+    expect(body.timeout_seconds).toBe(5400);
+    expect(task(body, "vendor_recon")).toMatchObject({ max_retries: 2, min_retry_interval_millis: 600000 });
+  });
+
+  it("'the wheel `acme_etl` (entry point `main`)' is a wheel task", async () => {
+    const body = await createBody(
+      "Run the wheel `acme_etl` (entry point `main`) daily at 3am UTC with parameters --env prod on serverless; email etl@acme.com if it fails.",
+    );
+    expect(task(body, "main")?.python_wheel_task).toMatchObject({
+      package_name: "acme_etl",
+      entry_point: "main",
+    });
+  });
+
+  it("bold labels of a list of facts ('**Notebook:** /x') are labels, not values to use", async () => {
+    const body = await createBody(
+      "**Notebook:** /Repos/analytics/gold/sales_daily\n**When:** 02:15 every night (CET)\n**On failure:** page data-oncall@acme.com\n**Compute:** serverless\n",
+    );
+    expect(body.schedule).toMatchObject({ quartz_cron_expression: "0 15 2 * * ?" });
+    expect(body.email_notifications).toEqual({ on_failure: ["data-oncall@acme.com"] });
+  });
+});

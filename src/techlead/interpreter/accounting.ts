@@ -193,6 +193,11 @@ export function requirementTokens(text: string, line?: number): Token[] {
   };
   for (const m of text.matchAll(MARKED_RE)) {
     const inner = m[1] ?? m[2] ?? m[3] ?? m[4];
+    // "**Notebook:** /x", "**When**: 2am": a bold label of a list of facts names the value after it, it is not one.
+    if (/^\*\*[^*]*:\*\*$/.test(m[0]) || (m[0].startsWith("**") && text[m.index + m[0].length] === ":")) {
+      taken.push([m.index, m.index + m[0].length]);
+      continue;
+    }
     add("marked", inner, m.index, m[0].length);
   }
   for (const m of text.matchAll(URL_RE)) add("url", m[0], m.index);

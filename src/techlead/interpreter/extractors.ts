@@ -172,6 +172,15 @@ const TIMEOUT_PHRASES: RegExp[] = [
     "i",
   ),
   new RegExp(`(${DURATION_WORDS})\\s+(?:time\\s?out|time limit|hard limit|cap)\\b`, "i"),
+  // "give it 90 minutes max", "allow two hours", "90 minutes tops"
+  new RegExp(
+    String.raw`\b(?:give\s+it|allow(?:\s+it)?|cap\s+it\s+at)\s+(?:up\s+to\s+|at\s+most\s+)?(${DURATION_WORDS})(?:\s*(?:max(?:imum)?|at\s+most|tops))?`,
+    "i",
+  ),
+  new RegExp(
+    String.raw`(${DURATION_WORDS})\s+(?:max(?:imum)?|tops)\b(?!\s+(?:between|apart|wait|interval))`,
+    "i",
+  ),
   new RegExp(
     String.raw`\b(?:should(?:n'?t|\s+not|\s+never)|must(?:n'?t|\s+not|\s+never)|may\s+not|can(?:'?t|not)|never|not\s+allowed\s+to|no\s+run\s+may)\s+(?:run|take|last|go)\s+(?:(?:any\s+)?longer|more)\s+than\s+(${DURATION_WORDS})`,
     "i",

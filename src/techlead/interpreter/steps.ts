@@ -80,8 +80,11 @@ function lineRefs(
       refs.push({ kind, start: m.index, end: m.index + m[0].length, words: path, fields: { path } });
     }
   }
+  // "package acme_etl", or the package in backticks by the word: "the wheel `acme_etl`", "`acme_etl` wheel".
   const wheel = /\bwheel\b/i.exec(text)
-    ? /\bpackage\s*(?:name)?\s*[:=]?\s*`?([A-Za-z_][\w.-]*)`?/i.exec(text)
+    ? (/\bpackage\s*(?:name)?\s*[:=]?\s*`?([A-Za-z_][\w.-]*)`?/i.exec(text) ??
+      /\b(?:python\s+)?wheel\s+(?:package\s+)?`([A-Za-z_][\w.-]*)`/i.exec(text) ??
+      /`([A-Za-z_][\w.-]*)`\s+(?:python\s+)?wheel\b/i.exec(text))
     : null;
   if (wheel) {
     const entry = /\bentry[\s_-]?point\s*[:=]?\s*`?([A-Za-z_][\w.-]*)`?/i.exec(text);
