@@ -1078,3 +1078,28 @@ describe("more of a newcomer's phrasings", () => {
     expect(body.email_notifications).toEqual({ on_failure: ["data-oncall@acme.com"] });
   });
 });
+
+describe("days said for something else than the runs", () => {
+  it("'every morning at 5, full refresh on Sundays only' asks (it was a Sundays-only job with full refresh)", async () => {
+    const { questions, requests } = await read(
+      "Refresh the DLT pipeline 1234abcd-5678-90ef-1234-567890abcdef every morning at 5 (UTC), full refresh on Sundays only.",
+    );
+    expect(requests).toEqual([]);
+    expect(questions.join(" ")).toContain("Should it run every day, or only on Sundays?");
+  });
+
+  it("a clause of days only still restricts the daily runs; 'with weekends off' is not weekends only", async () => {
+    const body = await createBody(
+      "Run /Shared/a every morning at 5 UTC, on Mondays and Fridays. Serverless.",
+    );
+    expect((body.schedule as { quartz_cron_expression: string }).quartz_cron_expression).toBe(
+      "0 0 5 ? * MON,FRI",
+    );
+    const { requests } = await read("Run /Shared/a every night at 1am UTC on serverless, with weekends off.");
+    expect(
+      requests.map(
+        (r) => (r.body.schedule as { quartz_cron_expression?: string } | undefined)?.quartz_cron_expression,
+      ),
+    ).not.toContain("0 0 1 ? * SAT,SUN");
+  });
+});

@@ -46,6 +46,8 @@ export interface ScheduleParts {
   remove?: Sourced<true>;
   /** "push it back an hour", "30 minutes earlier": minutes to move the job's clock time by (update tickets). */
   shift?: Sourced<number>;
+  /** Days said in another clause than the daily runs ("every morning at 5, full refresh on Sundays only"). */
+  daysElsewhere?: Sourced<string>;
 }
 
 const SHIFT_AMOUNT = String.raw`(an?|one|two|three|four|half\s+an|\d+)\s*(hours?|hrs?|h|minutes?|mins?)`;
@@ -254,6 +256,41 @@ const FREQUENCY_PHRASES: Array<{
     build: () => ({ kind: "daily" }),
   },
 ];
+
+const DAYS_OF_OTHER_CLAUSE = ["day-names", "weekends"];
+const DAILY_RE = FREQUENCY_PHRASES.find((p) => p.name === "daily")!.re;
+
+/** Where one clause of a line ends (, ; "but", a sentence end). */
+const CLAUSE_END = /[,;]|\bbut\b|\.\s/g;
+/** Words a clause naming only run days may hold besides the days ("on Mondays and Fridays only"). */
+const DAYS_CLAUSE_FILLER = /^(?:on|only|and|or|also|just|every|each|the|too|as|well|runs?|at|in|of)$/i;
+
+/**
+ * A daily phrase in another clause than the days, and the days' clause about something else ("every morning at 5,
+ * full refresh on Sundays only"): those days are not when the job runs. "Every morning at 5 UTC, on Mondays and
+ * Fridays" (a clause of days only) still restricts the daily runs.
+ */
+function dailyElsewhere(text: string, days: RegExpExecArray): boolean {
+  const daily = DAILY_RE.exec(text);
+  if (!daily) return false;
+  // "starting next Monday", "until Friday": a date, not days to run on (read, or asked, elsewhere).
+  if (
+    /\b(?:starting|start|from|beginning|until|till|as\s+of|next|this|coming)\s*$/i.test(
+      text.slice(0, days.index),
+    )
+  )
+    return false;
+  const [a, b] = daily.index < days.index ? [daily, days] : [days, daily];
+  if (!new RegExp(CLAUSE_END.source).test(text.slice(a.index + a[0].length, b.index))) return false;
+  const ends = [...text.matchAll(CLAUSE_END)].map((e) => e.index);
+  const start = Math.max(0, ...ends.filter((i) => i < days.index));
+  const end = Math.min(text.length, ...ends.filter((i) => i >= days.index + days[0].length));
+  const rest = (text.slice(start, days.index) + " " + text.slice(days.index + days[0].length, end))
+    .replace(/^\s*(?:[,;.]|but)\s*/i, "")
+    .split(/[^A-Za-z]+/)
+    .filter((w) => w.length >= 3 && !DAYS_CLAUSE_FILLER.test(w));
+  return rest.length > 0;
+}
 
 /** Words that end schedule reading (an "until" end date cannot be expressed). */
 const CLOCK_TEXT =
@@ -532,6 +569,16 @@ export function readSchedule(prose: Prose): ScheduleParts {
         if (!m) continue;
         const value = phrase.build(m);
         if (!value) continue;
+        // "every morning at 5, full refresh on Sundays only": the days belong to another clause than the daily
+        // runs — they are not the schedule's days (one job cannot do both); nothing is read, and the words ask.
+        if (
+          value.kind === "weekdays" &&
+          DAYS_OF_OTHER_CLAUSE.includes(phrase.name) &&
+          dailyElsewhere(text, m)
+        ) {
+          parts.daysElsewhere = { value: m[0].trim(), words: l.text, line: l.line };
+          break;
+        }
         parts.frequency = { value, words: m[0].trim(), line: l.line };
         if (value.kind === "minutes" || value.kind === "hours" || value.kind === "hourly")
           parts.frequency = limitSubDaily(parts.frequency, value, text);
