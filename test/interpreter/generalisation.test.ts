@@ -1103,3 +1103,22 @@ describe("days said for something else than the runs", () => {
     ).not.toContain("0 0 1 ? * SAT,SUN");
   });
 });
+
+describe("every few hours from a start time", () => {
+  it("'every 4 hours starting at 1am' runs at 1, 5, 9, … (was 0, 4, 8, …: the start was read and dropped)", async () => {
+    const body = await createBody("Run /Repos/etl/export every 4 hours starting at 1am UTC on serverless.");
+    expect((body.schedule as { quartz_cron_expression: string }).quartz_cron_expression).toBe(
+      "0 0 1/4 * * ?",
+    );
+  });
+
+  it("a start past the first interval asks: until midnight, or around the clock?", async () => {
+    const { questions, requests } = await read(
+      "Run /Repos/etl/export every 4 hours starting at 10am UTC on serverless.",
+    );
+    expect(requests).toEqual([]);
+    expect(questions.join(" ")).toContain(
+      "only until midnight (10, 14, 18, 22), or around the clock (2, 6, 10, 14, 18, 22)?",
+    );
+  });
+});

@@ -700,8 +700,9 @@ export function toQuartz(frequency: Frequency, time: ClockTime | undefined): str
       const days = frequency.days ? `? * ${dayList(frequency.days)}` : "* * ?";
       if (frequency.kind === "minutes")
         return `0 0/${frequency.every} ${w ? `${w.from}-${Math.max(w.from, w.to - 1)}` : "*"} ${days}`;
+      // "every 4 hours starting at 1am": 1/4 (a start within the first interval; a later one is asked about).
       if (frequency.kind === "hours")
-        return `0 ${frequency.minute ?? (time && !w ? min : 0)} ${w ? `${w.from}-${w.to}` : "0"}/${frequency.every} ${days}`;
+        return `0 ${frequency.minute ?? (time && !w ? min : 0)} ${w ? `${w.from}-${w.to}` : time?.hour !== undefined && time.hour < frequency.every ? String(time.hour) : "0"}/${frequency.every} ${days}`;
       return `0 ${frequency.minute ?? 0} ${w ? `${w.from}-${w.to}` : "*"} ${days}`;
     }
     case "daily":
