@@ -1121,4 +1121,12 @@ describe("every few hours from a start time", () => {
       "only until midnight (10, 14, 18, 22), or around the clock (2, 6, 10, 14, 18, 22)?",
     );
   });
+
+  it("…in an update too (the schedule is merged into the job's own)", async () => {
+    const { questions, requests } = await read("Change orders-daily to run every 4 hours starting at 10am.", [
+      ordersDaily(),
+    ]);
+    expect(requests).toEqual([]);
+    expect(questions.join(" ")).toContain("only until midnight (10, 14, 18, 22)");
+  });
 });

@@ -346,20 +346,20 @@ function lineLeftovers(
   // A zone word is used only by a time-zone field (chrono may echo "6am IST" in a schedule's words).
   const byKind = (t: Token) => (t.kind === "zone" ? zoneProvenance : provenance);
   const hardOk = tokens.filter((t) => HARD.has(t.kind) && isAccounted(t, byKind(t), values));
-  const pieces = provenance.flatMap((p) => p.split(/\s*…\s*/)).filter((p) => p.trim().length >= 4);
-  const covered = (seg: string) =>
-    seg.trim().length > 0 &&
-    (hardOk.some((t) => seg.includes(t.text)) ||
-      pieces.some(
-        (p) =>
-          seg.toLowerCase().includes(p.toLowerCase()) || p.toLowerCase().includes(seg.trim().toLowerCase()),
-      ));
-  const coveredByWords = (seg: string) =>
+  // A segment is covered by recorded words when one holds the other (each stretch of a "a … b" source on its own).
+  const piecesOf = (words: string[]) =>
+    words.flatMap((p) => p.split(/\s*…\s*/)).filter((p) => p.trim().length >= 4);
+  const coveredBy = (seg: string, pieces: string[]) =>
     seg.trim().length > 0 &&
     pieces.some(
       (p) =>
         seg.toLowerCase().includes(p.toLowerCase()) || p.toLowerCase().includes(seg.trim().toLowerCase()),
     );
+  const pieces = piecesOf(provenance);
+  const orderPieces = orderProvenance && piecesOf(orderProvenance);
+  const coveredByWords = (seg: string) => coveredBy(seg, pieces);
+  const covered = (seg: string) =>
+    seg.trim().length > 0 && (hardOk.some((t) => seg.includes(t.text)) || coveredByWords(seg));
   const left: Token[] = [];
   const state = stateSpans(text);
   for (const t of tokens) {
@@ -384,16 +384,7 @@ function lineLeftovers(
     // the order).
     if (SEQUENCE.has(t.text)) {
       // With one step there is nothing to order: "before the close" is context, any field's words may cover it.
-      const byOrder = orderProvenance
-        ? orderProvenance
-            .flatMap((p) => p.split(/\s*…\s*/))
-            .some(
-              (p) =>
-                p.trim().length >= 4 &&
-                (seg.toLowerCase().includes(p.toLowerCase()) ||
-                  p.toLowerCase().includes(seg.trim().toLowerCase())),
-            )
-        : coveredByWords(seg);
+      const byOrder = coveredBy(seg, orderPieces ?? pieces);
       // …or by a step in the clause that got a depends_on ("then the notebook /x … after landing").
       if (!byOrder && !orderedSteps.some((w) => w.length >= 4 && seg.includes(w))) left.push(t);
       continue;

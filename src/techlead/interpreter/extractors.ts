@@ -446,11 +446,7 @@ export const EXTRACTORS: Extractor[] = [
     fields: ["schedule.quartz_cron_expression", "schedule.timezone_id", "schedule.pause_status"],
     extract(r) {
       r.schedule = readSchedule(r.prose);
-      const days = r.schedule.daysElsewhere;
-      if (days)
-        r.questions.push(
-          `Should it run every day, or only on ${days.value.replace(/^(?:on|every|each)\s+/i, "")}? One schedule cannot do both ("${days.words.trim()}"); for something different on some days, write a second job.`,
-        );
+      r.questions.push(...(r.schedule.questions ?? []));
     },
   },
   {

@@ -488,12 +488,6 @@ function joinedWords(
   return `${a.words} … ${b.words}`;
 }
 
-function hoursFrom(first: number, every: number, end: number): number[] {
-  const out: number[] = [];
-  for (let h = first; h < end; h += every) out.push(h);
-  return out;
-}
-
 function scheduleFromReading(
   r: Reading,
   explanation: FieldSource[],
@@ -505,21 +499,6 @@ function scheduleFromReading(
   if (needsTime(frequency) && !s.time) {
     questions.push(
       `At what time should it run ("${s.frequency?.words}")? Give a clock time and, if not UTC, a time zone.`,
-    );
-    return undefined;
-  }
-  // "every 4 hours starting at 10am": until midnight (10, 14, 18, 22) or around the clock (2, 6, 10, …)? Quartz
-  // restarts the count every day, so only a start within the first interval means one thing.
-  const start = s.time?.value.hour;
-  if (
-    frequency.kind === "hours" &&
-    !frequency.window &&
-    start !== undefined &&
-    !s.time?.value.hours &&
-    start >= frequency.every
-  ) {
-    questions.push(
-      `Every ${frequency.every} hours from ${start}:00 ("${joinedWords(r.prose, s.frequency, s.time)}"): only until midnight (${hoursFrom(start, frequency.every, 24).join(", ")}), or around the clock (${hoursFrom(start % frequency.every, frequency.every, 24).join(", ")})?`,
     );
     return undefined;
   }

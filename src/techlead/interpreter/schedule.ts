@@ -46,8 +46,8 @@ export interface ScheduleParts {
   remove?: Sourced<true>;
   /** "push it back an hour", "30 minutes earlier": minutes to move the job's clock time by (update tickets). */
   shift?: Sourced<number>;
-  /** Days said in another clause than the daily runs ("every morning at 5, full refresh on Sundays only"). */
-  daysElsewhere?: Sourced<string>;
+  /** What the words leave open that one schedule must decide (each a question for the ticket's author). */
+  questions?: string[];
 }
 
 const SHIFT_AMOUNT = String.raw`(an?|one|two|three|four|half\s+an|\d+)\s*(hours?|hrs?|h|minutes?|mins?)`;
@@ -261,7 +261,8 @@ const DAYS_OF_OTHER_CLAUSE = ["day-names", "weekends"];
 const DAILY_RE = FREQUENCY_PHRASES.find((p) => p.name === "daily")!.re;
 
 /** Where one clause of a line ends (, ; "but", a sentence end). */
-const CLAUSE_END = /[,;]|\bbut\b|\.\s/g;
+const CLAUSE_END = /[,;]|\bbut\b|\.\s/;
+const CLAUSE_ENDS = new RegExp(CLAUSE_END.source, "g");
 /** Words a clause naming only run days may hold besides the days ("on Mondays and Fridays only"). */
 const DAYS_CLAUSE_FILLER = /^(?:on|only|and|or|also|just|every|each|the|too|as|well|runs?|at|in|of)$/i;
 
@@ -281,8 +282,8 @@ function dailyElsewhere(text: string, days: RegExpExecArray): boolean {
   )
     return false;
   const [a, b] = daily.index < days.index ? [daily, days] : [days, daily];
-  if (!new RegExp(CLAUSE_END.source).test(text.slice(a.index + a[0].length, b.index))) return false;
-  const ends = [...text.matchAll(CLAUSE_END)].map((e) => e.index);
+  if (!CLAUSE_END.test(text.slice(a.index + a[0].length, b.index))) return false;
+  const ends = [...text.matchAll(CLAUSE_ENDS)].map((e) => e.index);
   const start = Math.max(0, ...ends.filter((i) => i < days.index));
   const end = Math.min(text.length, ...ends.filter((i) => i >= days.index + days[0].length));
   const rest = (text.slice(start, days.index) + " " + text.slice(days.index + days[0].length, end))
@@ -290,6 +291,13 @@ function dailyElsewhere(text: string, days: RegExpExecArray): boolean {
     .split(/[^A-Za-z]+/)
     .filter((w) => w.length >= 3 && !DAYS_CLAUSE_FILLER.test(w));
   return rest.length > 0;
+}
+
+/** The hours of a day from `first`, every `every` hours. */
+function hoursFrom(first: number, every: number): number[] {
+  const out: number[] = [];
+  for (let h = first; h < 24; h += every) out.push(h);
+  return out;
 }
 
 /** Words that end schedule reading (an "until" end date cannot be expressed). */
@@ -576,7 +584,9 @@ export function readSchedule(prose: Prose): ScheduleParts {
           DAYS_OF_OTHER_CLAUSE.includes(phrase.name) &&
           dailyElsewhere(text, m)
         ) {
-          parts.daysElsewhere = { value: m[0].trim(), words: l.text, line: l.line };
+          (parts.questions ??= []).push(
+            `Should it run every day, or only on ${m[0].trim().replace(/^(?:on|every|each)\s+/i, "")}? One schedule cannot do both ("${l.text.trim()}"); for something different on some days, write a second job.`,
+          );
           break;
         }
         parts.frequency = { value, words: m[0].trim(), line: l.line };
@@ -611,6 +621,13 @@ export function readSchedule(prose: Prose): ScheduleParts {
   // "twice a day" must come with as many clock times; otherwise the phrase stays unread (and the accounting asks).
   const f = parts.frequency?.value;
   if (f?.kind === "daily" && f.count && (time?.value.hours?.length ?? 1) !== f.count) delete parts.frequency;
+  // "every 4 hours starting at 10am": until midnight (10, 14, 18, 22) or around the clock (2, 6, 10, …)? Quartz
+  // restarts the count every day, so only a start within the first interval means one thing (toQuartz: `1/4`).
+  const start = time?.value.hour;
+  if (f?.kind === "hours" && !f.window && start !== undefined && !time?.value.hours && start >= f.every)
+    (parts.questions ??= []).push(
+      `Every ${f.every} hours from ${start}:00 ("${parts.frequency?.words} … ${time?.words}"): only until midnight (${hoursFrom(start, f.every).join(", ")}), or around the clock (${hoursFrom(start % f.every, f.every).join(", ")})?`,
+    );
   const zone = readZone(prose);
   if (zone) parts.zone = zone;
   return parts;
@@ -700,9 +717,15 @@ export function toQuartz(frequency: Frequency, time: ClockTime | undefined): str
       const days = frequency.days ? `? * ${dayList(frequency.days)}` : "* * ?";
       if (frequency.kind === "minutes")
         return `0 0/${frequency.every} ${w ? `${w.from}-${Math.max(w.from, w.to - 1)}` : "*"} ${days}`;
-      // "every 4 hours starting at 1am": 1/4 (a start within the first interval; a later one is asked about).
-      if (frequency.kind === "hours")
-        return `0 ${frequency.minute ?? (time && !w ? min : 0)} ${w ? `${w.from}-${w.to}` : time?.hour !== undefined && time.hour < frequency.every ? String(time.hour) : "0"}/${frequency.every} ${days}`;
+      if (frequency.kind === "hours") {
+        // "every 4 hours starting at 1am": 1/4 (a start within the first interval; readSchedule asks about a later one).
+        const from = w
+          ? `${w.from}-${w.to}`
+          : time?.hour !== undefined && time.hour < frequency.every
+            ? String(time.hour)
+            : "0";
+        return `0 ${frequency.minute ?? (time && !w ? min : 0)} ${from}/${frequency.every} ${days}`;
+      }
       return `0 ${frequency.minute ?? 0} ${w ? `${w.from}-${w.to}` : "*"} ${days}`;
     }
     case "daily":
