@@ -656,20 +656,14 @@ export const EXTRACTORS: Extractor[] = [
             joined[0] === "on_duration_warning_threshold_exceeded" ? joined : eventsOf(opener.text);
           if (borrowed.length) [events, words] = [borrowed, `${opener.text}, ${c.text}`];
         }
+        // …or of the clause after it, without recipients ("email X, when it fails") or a copy of the message
+        // ("Email X and cc Y on failure": the copy's condition is the message's).
         const after = all[i + 1];
-        if (!events.length && emails.length && noEmails(after)) {
-          events = eventsOf(after.text);
-          if (events.length) words = `${c.text}, ${after.text}`;
-        }
-        // "Email X and cc Y on failure": the copy's condition is the message's.
-        if (
-          !events.length &&
-          emails.length &&
-          after?.sentence === c.sentence &&
-          /^(?:and\s+)?(?:cc|bcc|copy(?:\s+in)?)\b/i.test(after.text)
-        ) {
-          events = eventsOf(after.text);
-          if (events.length) words = `${c.text} and ${after.text}`;
+        const copy =
+          after?.sentence === c.sentence && /^(?:and\s+)?(?:cc|bcc|copy(?:\s+in)?)\b/i.test(after.text);
+        if (!events.length && emails.length && (noEmails(after) || copy)) {
+          events = eventsOf(after!.text);
+          if (events.length) words = `${c.text}${copy ? " and " : ", "}${after!.text}`;
         }
         // "email X on success and on failure": the clause was split at "and on"; the short clauses after it that
         // only name an event add theirs.
