@@ -4,7 +4,7 @@
 import type { PlanResult } from "../engine/api.js";
 import type { Diagnostic, FieldChange, JobChange } from "../domain/model.js";
 import { cronToWords } from "../domain/cron-words.js";
-import { duplicatesText, messageOf, planToJson, redactSecrets } from "../domain/render.js";
+import { diagnosticKey, duplicatesText, messageOf, planToJson, redactSecrets } from "../domain/render.js";
 import { entryLines, groupChanges, toYaml } from "../domain/render-yaml.js";
 import { seeEntry } from "../domain/render-hints.js";
 import { hintRule } from "../domain/review-hints.js";
@@ -56,8 +56,6 @@ function warningLines(warnings: readonly Diagnostic[]): string[] {
   });
 }
 
-const warningKey = (d: Diagnostic) => `${d.code}|${d.file ?? ""}|${d.line ?? ""}|${d.path}|${d.message}`;
-
 export function renderPlanText(plan: PlanResult): string {
   const c = plan.counts;
   const lines = [
@@ -96,12 +94,12 @@ export function renderPlanText(plan: PlanResult): string {
   }
   // Warnings about a requirement as a whole, which no change carries (a pasted jobs/get answer's job id, a job
   // without a name…): each once, with its fix. A change's own warnings are shown with it above.
-  const withChanges = new Set(plan.changes.flatMap((change) => change.warnings.map(warningKey)));
+  const withChanges = new Set(plan.changes.flatMap((change) => change.warnings.map(diagnosticKey)));
   for (const d of plan.diagnostics) {
     if (d.severity !== "warning" || hintRule(d) || d.code === "project.unset" || d.code.startsWith("llm."))
       continue;
-    if (withChanges.has(warningKey(d))) continue;
-    withChanges.add(warningKey(d));
+    if (withChanges.has(diagnosticKey(d))) continue;
+    withChanges.add(diagnosticKey(d));
     lines.push("", `  warning: ${d.message}`, `      fix: ${d.fix}`);
   }
   // The LLM's own warnings (e.g. the default endpoint missing, prose read offline) concern every prose requirement.

@@ -175,6 +175,13 @@ function summaryRow(change: JobChange, options: RenderOptions): string {
   return `| ${OP_SYMBOL[change.op]} ${change.op} | ${escapeMarkdown(change.jobName || "(unnamed)")} | ${jobIdCell(change, options)} | ${changes} | ${notesCell(change)} |`;
 }
 
+/** What makes two diagnostics the same finding (a change's warnings are also among the plan's diagnostics). */
+export function diagnosticKey(
+  d: Pick<Diagnostic, "severity" | "code" | "file" | "line" | "path" | "message">,
+): string {
+  return JSON.stringify([d.severity, d.code, d.file, d.line, d.path, d.message]);
+}
+
 /**
  * A diagnostic's message as shown beside its file, line and path: without the `file:line: ` and `path: ` it may
  * start with (the reader already sees them), and whether the value it quotes is already in it.

@@ -6,6 +6,7 @@
  */
 import type { EngineOptions } from "../../engine/api.js";
 import { runPlan } from "../../engine/index.js";
+import { diagnosticKey } from "../../domain/render.js";
 import type { CommandContext } from "./context.js";
 
 export async function runValidate(ctx: CommandContext, options: EngineOptions): Promise<number> {
@@ -18,7 +19,7 @@ export async function runValidate(ctx: CommandContext, options: EngineOptions): 
     ...plan.diagnostics.filter((d) => d.severity === "warning"),
     ...plan.changes.flatMap((c) => c.warnings),
   ].filter((d) => {
-    const key = JSON.stringify([d.file, d.line, d.path, d.code, d.message]);
+    const key = diagnosticKey(d);
     return !seen.has(key) && Boolean(seen.add(key));
   });
   const ok = plan.valid && errors.length === 0 && plan.blocked.length === 0;

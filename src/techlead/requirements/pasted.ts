@@ -113,7 +113,7 @@ export function withPastedJobs(
               line,
               path: `jobs.${key}`,
               value: key,
-              message: `${file}:${line}: two pasted jobs have the key '${key}' (from their names)`,
+              message: `${file}:${line}: two pasted jobs have the key '${key}' (from their names or bundle keys)`,
               fix: "give each pasted job its own name, or keep one job per requirement file",
             });
             continue;
