@@ -240,11 +240,12 @@ interface Blocks {
   diagnostics: Diagnostic[];
 }
 
-const markdown = new MarkdownIt("commonmark");
+/** Made when a body first holds a fence (most requirements have none). */
+let markdown: InstanceType<typeof MarkdownIt> | undefined;
 
 function pastedBlocks(file: string, body: string, bodyLine: number, adopt: unknown): Blocks {
   const out: Blocks = { jobs: [], blocks: [], diagnostics: [] };
-  for (const token of markdown.parse(body, {})) {
+  for (const token of (markdown ??= new MarkdownIt("commonmark")).parse(body, {})) {
     if (token.type !== "fence" || !token.map) continue;
     const language = token.info.trim().split(/\s+/)[0]?.toLowerCase() ?? "";
     if (!BLOCK_LANGUAGES.has(language)) continue;
