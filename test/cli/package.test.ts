@@ -100,4 +100,42 @@ describe("the packed package", () => {
     const docs = await installed(["docs", "search", "quartz cron schedule", "--json"]);
     expect((JSON.parse(docs.stdout) as { hits: unknown[] }).hits.length).toBeGreaterThan(0);
   });
+
+  it("on a Node older than 24 says which Node it needs and how to get it, instead of failing to link", async () => {
+    const bin = join(project, "node_modules", "databricks-job-agent", "dist", "cli.js");
+    const expectAdvice = (r: { code: number; stdout: string; stderr: string }, version: string) => {
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.trim()).toBe(
+        `jobagent needs Node.js 24 or newer; this is Node.js ${version}. Install Node.js 24 (nodejs.org, or \`nvm install 24\`), or add it to the project: \`npm install --save-dev node@24\`, after which \`npx jobagent …\` and npm scripts run on it.`,
+      );
+    };
+    const exec = async (node: string, args: string[]) => {
+      try {
+        const r = await run(node, args, { cwd: project, env: env() });
+        return { code: 0, stdout: r.stdout, stderr: r.stderr };
+      } catch (error) {
+        const e = error as { code?: number; stdout?: string; stderr?: string };
+        return {
+          code: typeof e.code === "number" ? e.code : -1,
+          stdout: e.stdout ?? "",
+          stderr: e.stderr ?? "",
+        };
+      }
+    };
+    // Any machine: this Node made to report an old version before the CLI loads.
+    const old = "data:text/javascript,Object.defineProperty(process.versions,'node',{value:'20.11.1'})";
+    expectAdvice(await exec(process.execPath, ["--import", old, bin, "plan"]), "20.11.1");
+    // A machine whose own Node is older (this one's is 20): the real thing, the bundle's imports not yet linked.
+    for (const dir of userPath.split(":").slice(1)) {
+      const node = join(dir, "node");
+      const version = await run(node, ["-p", "process.versions.node"], { env: env() }).then(
+        (r) => r.stdout.trim(),
+        () => undefined,
+      );
+      if (!version || Number(version.split(".")[0]) >= 24) continue;
+      expectAdvice(await exec(node, [bin, "import", "--bundle", "databricks.yml"]), version);
+      break;
+    }
+  });
 });
