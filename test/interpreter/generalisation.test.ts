@@ -767,6 +767,9 @@ describe("a delete verb deletes the job only when its object is the job", () => 
     "Retire the old publish notebook in orders-daily.",
     "orders-daily: drop the team=orders label.",
     "Remove the owner from orders-daily.",
+    // A pronoun stands for what was said before it: a step, or a task the job has, is not the job.
+    "orders-daily: we don't need the publish step anymore (BI does it now). Please remove it, everything else stays.",
+    "orders-daily: publish is not needed anymore, delete it.",
   ])("%s → no delete", async (ticket) => {
     const { requests } = await read(ticket, [ordersDaily()]);
     expect(requests.map((r) => r.endpoint)).not.toContain("jobs/delete");

@@ -225,8 +225,12 @@ const PART_WORDS =
  * ops@x.com recipient", "drop the team=orders label", "drop the weekend runs" (a part of the job: an update, or a
  * question).
  */
-function deletesTheJob(rest: string, verb: string, target: TargetResolution): boolean {
+function deletesTheJob(rest: string, verb: string, target: TargetResolution, before: string): boolean {
   if (/^can go$/i.test(verb)) return true;
+  // "we don't need the archive step anymore. Please remove it", "archive_files is not needed, delete it": a
+  // pronoun stands for what was said before it — a part of the job (a step, a task it has) is not the job.
+  if (/^[\s:,-]*(?:please\s+)?(?:it|them|this|that)\b/i.test(rest) && namesAPart(before, target))
+    return false;
   const object = rest
     .replace(/^[\s:,-]*(?:please\s+)?/i, "")
     .replace(
@@ -243,6 +247,16 @@ function deletesTheJob(rest: string, verb: string, target: TargetResolution): bo
   if (named && plain.startsWith(named)) return true;
   const name = target.job?.job.settings.name?.toLowerCase();
   return !!name && plain.startsWith(name);
+}
+
+/** Whether the words name a part of the target job: a part word ("step", "schedule") or one of its task keys. */
+function namesAPart(words: string, target: TargetResolution): boolean {
+  if (PART_WORDS.test(words)) return true;
+  const text = words.toLowerCase();
+  return (target.job?.job.settings.tasks ?? []).some((t) => {
+    const key = t.task_key.toLowerCase();
+    return new RegExp(`(?<![\\w-])${key.replace(/[^a-z0-9]/g, "[_\\s-]?")}(?![\\w-])`).test(text);
+  });
 }
 
 export function readIntent(
@@ -277,7 +291,8 @@ export function readIntent(
     )
       continue;
     if (/\b(new job|create)\b/i.test(prose.text)) continue;
-    if (!deletesTheJob(s.slice(m.index + m[0].length), m[0], target)) continue;
+    const before = `${prose.text.slice(0, Math.max(0, prose.text.indexOf(s)))} ${s.slice(0, m.index)}`;
+    if (!deletesTheJob(s.slice(m.index + m[0].length), m[0], target, before)) continue;
     if (target.referenced || /\bjob\b|\bit\b/i.test(s)) return { intent: "delete", words: m[0], line };
   }
   // "rename X to Y": the new name belongs to an existing job, not to a new one.
