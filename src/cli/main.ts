@@ -23,6 +23,10 @@ import { cliSource, readSettings, SettingsError, type Settings } from "../settin
 
 import { VERSION } from "../domain/version.js";
 import type { CommandContext } from "./commands/context.js";
+import { findRepoDir } from "./repo-dir.js";
+
+/** Commands that work on no repository (the others find it: repo-dir.ts). */
+const NO_REPO = new Set(["workspace", "demo", "eval", "docs"]);
 
 export const LOCAL_WORKSPACE_TOKEN = "dapi-local-workspace-not-a-secret";
 
@@ -196,6 +200,17 @@ export async function main(
   const out = (text: string) => io.stdout.write(redact(text.endsWith("\n") ? text : `${text}\n`));
   try {
     if (!settings) throw settingsError;
+    // The repository: --repo-dir, else the nearest folder above holding jobagent.yml or .git (repo-dir.ts).
+    const repoAt = NO_REPO.has(command)
+      ? undefined
+      : findRepoDir(
+          io.cwd,
+          settings.repoDirExplicit ? settings.repoDir : undefined,
+          (m) => new UsageError(m),
+        );
+    if (repoAt?.found) log.info(`Repository: ${repoAt.dir} (the folder above holding jobagent.yml or .git)`);
+    const inRepo = (s: Settings): Settings => (repoAt ? { ...s, repoDir: repoAt.dir } : s);
+    settings = inRepo(settings);
     let host = settings.databricksHost;
     const token = settings.databricksToken;
     switch (command) {
@@ -298,7 +313,7 @@ export async function main(
       } catch (error) {
         throw new UsageError(`Databricks config profile "${profile}": ${(error as Error).message}`);
       }
-      settings = readSettings(cliSource(values, { ...env, DATABRICKS_HOST: host }));
+      settings = inRepo(readSettings(cliSource(values, { ...env, DATABRICKS_HOST: host })));
       log.info(`Databricks config profile "${profile}": ${host}`);
     }
     const repoDir = resolve(io.cwd, settings.repoDir);

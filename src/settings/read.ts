@@ -26,6 +26,8 @@ export interface Settings {
   jobsDir: string;
   /** The jobs directory was given (not the default): it wins over `jobs_dir:` in jobagent.yml. */
   jobsDirExplicit: boolean;
+  /** repo-dir was given (flag or JOBAGENT_REPO_DIR); otherwise the CLI finds the repository above the cwd. */
+  repoDirExplicit: boolean;
   /** Workspace URL without trailing slash; undefined when neither the setting nor DATABRICKS_HOST is set. */
   databricksHost?: string;
   databricksToken?: string;
@@ -216,6 +218,7 @@ export function readSettings(source: SettingsSource, onSecrets?: (secrets: strin
     mode: value(source, "mode") as Mode,
     jobsDir: value(source, "jobs-dir") as string,
     jobsDirExplicit: rawOf(source, "jobs-dir") !== undefined,
+    repoDirExplicit: rawOf(source, "repo-dir") !== undefined,
     databricksHost: text(source, "databricks-host"),
     databricksToken: text(source, "databricks-token"),
     databricksProfile: text(source, "databricks-profile"),

@@ -40,9 +40,14 @@ export async function computePlan(
   snapshot.noteRecorded(tl.tasks.flatMap((t) => (t.job_id !== undefined ? [t.job_id] : [])));
   const preflight = createPreflight(options.workspace);
   const docs = new Map(tl.docs.map((d) => [d.file, d]));
-  const tasks = [...tl.tasks, ...orphanTasks(ctx, tl.tasks, snapshot)];
-  const planned = new Map<string, PlannedTask>();
   const diagnostics: Diagnostic[] = [...tl.diagnostics];
+  const orphans = orphanTasks(ctx, tl.tasks, snapshot);
+  // A checkout with no requirement and no task file while the workspace holds this project's jobs is almost always
+  // the wrong folder (a subfolder, another jobs-dir, a checkout without the files): deleting every job is refused.
+  const emptyCheckout = tl.docs.length === 0 && tl.tasks.length === 0 && orphans.length > 0;
+  if (emptyCheckout) diagnostics.push(emptyCheckoutError(ctx, orphans));
+  const tasks = [...tl.tasks, ...(emptyCheckout ? [] : orphans)];
+  const planned = new Map<string, PlannedTask>();
   if (!options.repo)
     diagnostics.push({ severity: "warning", code: "project.unset", path: "", ...PROJECT_UNSET_PLAN_WARNING });
   const retriever = getRetriever();
@@ -186,6 +191,19 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
     seen.add(key);
     return true;
   });
+}
+
+function emptyCheckoutError(ctx: RunContext, orphans: TaskRecord[]): Diagnostic {
+  const { jobsDir, repoDir, repo } = ctx.options;
+  const names = orphans.slice(0, 5).map((t) => `"${t.job_name ?? t.job_id}" (${t.job_id})`);
+  const more = orphans.length > names.length ? ` and ${orphans.length - names.length} more` : "";
+  return {
+    severity: "error",
+    code: "plan.empty-checkout",
+    path: "jobs-dir",
+    message: `${repoDir} holds no requirement and no task file under ${jobsDir}/, yet the workspace has ${orphans.length} job(s) of project ${repo || "(unset)"}: ${names.join(", ")}${more}. Planning their deletion was refused: this is most likely the wrong folder or jobs-dir, or a checkout without the repository's files.`,
+    fix: `run from the repository that holds the requirements (or pass --repo-dir / --jobs-dir); to delete these jobs on purpose, remove their requirement files in a commit whose checkout still has ${jobsDir}/.tasks/, or delete the jobs in the workspace`,
+  };
 }
 
 /** Managed jobs of this repo that no task accounts for (task files deleted): they become delete tasks. */
