@@ -60,6 +60,18 @@ export function hashJobSettings(settings: JobSettings, options?: NormalizeOption
 }
 
 /**
+ * The field diff as a change's hash covers it: path, kind, before and after, sorted by path. The before values come
+ * from the workspace, so a job edited behind the pull request's back changes the hash of its change.
+ */
+export function hashedFields(
+  fields: readonly FieldChange[],
+): Array<Pick<FieldChange, "path" | "kind" | "before" | "after">> {
+  return [...fields]
+    .map((f) => ({ path: f.path, kind: f.kind, before: f.before, after: f.after }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
  * Per-job plan hash: what would be done to which job. Covers op, job id, job name, the normalised desired
  * settings, the field diff (sorted by path; before values come from the workspace, so a job edited behind the
  * PR's back changes the hash) and the run request. Excludes drift, warnings, rendering and the raw request.
@@ -68,9 +80,7 @@ export function jobChangeHash(
   change: Pick<JobChange, "op" | "jobName" | "fields"> &
     Partial<Pick<JobChange, "jobId" | "desired" | "run">>,
 ): string {
-  const fields = [...change.fields]
-    .map((f) => ({ path: f.path, kind: f.kind, before: f.before, after: f.after }))
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const fields = hashedFields(change.fields);
   return hashCanonicalJson({
     version: 1,
     op: change.op,

@@ -221,6 +221,26 @@ describe("plan → apply → plan", () => {
     expect((await allJobs()).length).toBe(0);
   });
 
+  it("refuses with plan-changed when the job changed in the workspace after the plan (the before values are hashed)", async () => {
+    await runPlan(options);
+    expect((await runApply(options, { onPlanChange: "fail" })).ok).toBe(true);
+    await write("orders-daily.md", ORDERS.replace("num_workers: 2", "num_workers: 4"));
+    const plan = await runPlan(options);
+    expect(plan.counts.update).toBe(1);
+    // Someone else (another checkout's apply, the UI) sets the field the plan changes, to another value.
+    const job = (await allJobs()).find((j) => j.settings.name === "orders-daily")!;
+    const clusters = structuredClone(job.settings.job_clusters)!;
+    clusters[0]!.new_cluster!.num_workers = 6;
+    await workspace.updateJob(job.job_id, { job_clusters: clusters }, []);
+    const replanned = await runPlan(options, { record: false });
+    expect(replanned.planHash).not.toBe(plan.planHash);
+    const applied = await runApply(options, { onPlanChange: "fail", approvedPlanHash: plan.planHash });
+    expect(applied.ok).toBe(false);
+    expect(applied.failureReason).toBe("plan-changed");
+    const after = (await allJobs()).find((j) => j.settings.name === "orders-daily")!;
+    expect(after.settings.job_clusters?.[0]?.new_cluster?.num_workers).toBe(6);
+  });
+
   it("reports locked, naming the holder, when another apply holds the workspace lock", async () => {
     await runPlan(options);
     const lease = await acquireWorkspaceLock(workspace, {

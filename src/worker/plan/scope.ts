@@ -4,7 +4,7 @@
  */
 import type { BlockedTask } from "../../engine/api.js";
 import type { ApiRequest, Diagnostic, JobChange, JobSettings, WorkItem } from "../../domain/model.js";
-import { hashJson } from "../../domain/plan.js";
+import { hashedFields, hashJson } from "../../domain/plan.js";
 import type { createPreflight, ValidationContext } from "../validate/index.js";
 import type { RequirementDoc } from "../../techlead/types.js";
 import type { RunContext } from "../../engine/context.js";
@@ -112,6 +112,9 @@ export function makeChange(
     op,
     jobId: jobId ?? null,
     request: request ?? null,
+    // The before values too: a job changed in the workspace after the plan (another checkout's apply, an edit in
+    // the UI) changes the hash, so an approved plan is not applied over a change nobody reviewed.
+    fields: hashedFields(fields),
     permissions: change.permissions ?? null,
     // Only when there are copies to delete (the hashes of every other change stay what they were).
     ...(change.duplicates
