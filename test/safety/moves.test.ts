@@ -15,7 +15,7 @@ import { runApply, runPlan } from "../../src/engine/index.js";
 import type { EngineOptions } from "../../src/engine/api.js";
 import { renderPlanText } from "../../src/cli/text.js";
 import { parseTaskFile, renderTaskFile } from "../../src/state/task-file.js";
-import { allJobs, cleanupTempDirs, commitAll, makeRepo } from "../support/reliability-harness.js";
+import { allJobs, cleanupTempDirs, commitAll, makeRepo, tempDir } from "../support/reliability-harness.js";
 import { jobSettings } from "../support/reliability-fixtures.js";
 import { engineOptions } from "../support/reliability-engine.js";
 
@@ -243,5 +243,32 @@ describe("a task file alone never moves a job", () => {
     expect(after.map((j) => [j.job_id, j.settings.tags?.["jobagent-task"]])).toEqual(
       before.map((j) => [j.job_id, j.settings.tags?.["jobagent-task"]]),
     );
+  });
+});
+
+describe("a rename applied in another checkout", () => {
+  it("a clone that has not pulled it blocks the task (pull first) instead of creating a second job", async () => {
+    const { repoDir: a, jobId } = await appliedRepo({ "jobs/orders.md": jobFile("Orders daily") });
+    const b = await tempDir("jobagent-moves-clone-");
+    await simpleGit().clone(a, b);
+    // Checkout A renames the requirement and applies the move.
+    await move(a, "jobs/orders.md", "jobs/daily.md");
+    const optionsA = engineOptions(a, ws, { repo: REPO, allowDelete: true });
+    await runPlan(optionsA);
+    expect((await runApply(optionsA, { onPlanChange: "fail" })).ok).toBe(true);
+    expect((await allJobs(ws))[0]?.settings.tags?.["jobagent-task"]).toBe("daily.daily");
+
+    // Checkout B still has jobs/orders.md and the task file recording job `jobId` for it.
+    const optionsB = engineOptions(b, ws, { repo: REPO, allowDelete: true });
+    const plan = await runPlan(optionsB);
+    expect(plan.counts.create).toBe(0);
+    const blocked = plan.blocked.find((x) => x.taskId === "orders.orders");
+    expect(blocked?.reason).toContain(
+      `job ${jobId} ("Orders daily"), which the task file records for jobs/orders.md, is now managed by task \`daily.daily\` of this project`,
+    );
+    expect(blocked?.reason).toContain("git pull");
+    expect(renderPlanText(plan)).not.toContain("was deleted in the workspace");
+    await runApply(optionsB, { onPlanChange: "apply" });
+    expect((await allJobs(ws)).map((j) => j.job_id)).toEqual([jobId]);
   });
 });

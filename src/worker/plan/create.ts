@@ -57,7 +57,7 @@ export async function planCreate(s: TaskScope): Promise<PlannedTask> {
     duplicates = resolved.change;
   }
   if (!actual) {
-    const stop = unconfirmedMove(s) ?? workspaceConflict(s, name);
+    const stop = unconfirmedMove(s) ?? movedInAnotherCheckout(s) ?? workspaceConflict(s, name);
     if (stop) return block(s, stop);
     return planNewJob(s, settings, desired, name);
   }
@@ -91,6 +91,17 @@ function unconfirmedMove(s: TaskScope): string | undefined {
   const job = s.task.job_id !== undefined ? s.snapshot.jobs.get(s.task.job_id) : undefined;
   if (!from || !job || job.settings.tags?.[TASK_TAG] === s.task.id) return undefined;
   return `the task file says ${s.task.requirement} was moved from ${from.requirement} and keeps job ${job.job_id}, but the workspace does not confirm it (the job's ${TASK_TAG} tag is "${job.settings.tags?.[TASK_TAG] ?? ""}", and the ownership ledger must record it for task ${from.task}); nothing is changed. Delete the task file ${s.task.id}.md under the task directory and run the plan again, or adopt job ${job.job_id} explicitly`;
+}
+
+/**
+ * The job this task file records now belongs to another task of this project (its requirement was renamed or
+ * moved, and applied, in another checkout; this one has not pulled): a second job beside it is never created.
+ */
+function movedInAnotherCheckout(s: TaskScope): string | undefined {
+  const job = s.task.job_id !== undefined ? s.snapshot.jobs.get(s.task.job_id) : undefined;
+  const other = job?.settings.tags?.[TASK_TAG];
+  if (!job || s.task.moved_from || !other || other === s.task.id || !s.snapshot.owns(job)) return undefined;
+  return `job ${job.job_id} ("${job.settings.name ?? ""}"), which the task file records for ${s.task.requirement}, is now managed by task \`${other}\` of this project: its requirement was renamed or moved, and applied, in another checkout. Nothing is created beside it. Pull the latest changes (\`git pull\`) and run the plan again`;
 }
 
 /** The jobs this project owns for the task: by tags + evidence, and the job id its task file records. */
