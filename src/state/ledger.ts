@@ -26,6 +26,20 @@ const SKEW_MS = 5 * 60_000;
 /** Recorded changes written together (one ledger write per this many records, plus one at the end). */
 const RECORD_BATCH = 100;
 
+/**
+ * Two project ids whose folder names come out alike ("acme/col" with target dev and "acme/col--dev" both give
+ * acme--col--dev): the ledger (and the lock beside it) would be shared, and one project would take the other's jobs
+ * as its own. Refused with both ids named.
+ */
+class LedgerClashError extends Error {
+  constructor(path: string, recorded: string, project: string) {
+    super(
+      `the ownership ledger ${path} belongs to project "${recorded}", not "${project}": the two project ids share one folder in the workspace (characters outside A-Z a-z 0-9 . _ - become "--"), so their lock and ledger would be shared. Give this project an id that differs from "${recorded}" in its letters or digits (project: in jobagent.yml, or --repo), or rename the target`,
+    );
+    this.name = "LedgerClashError";
+  }
+}
+
 export function ledgerPathOf(project: string): string {
   return `${projectFolderOf(project)}/jobs.json`;
 }
@@ -57,14 +71,18 @@ export class OwnershipLedger {
     const empty: LedgerData = { version: 1, project, jobs: {}, pending: {} };
     let data = empty;
     if (text !== undefined) {
+      let parsed: Partial<LedgerData>;
       try {
-        const parsed = JSON.parse(text) as Partial<LedgerData>;
-        data = { ...empty, jobs: { ...(parsed.jobs ?? {}) }, pending: { ...(parsed.pending ?? {}) } };
-      } catch {
+        parsed = JSON.parse(text) as Partial<LedgerData>;
+      } catch (error) {
         throw new Error(
           `the ownership ledger ${path} in the workspace is not valid JSON; restore it from the workspace's version history, or delete it (the job ids in the task files still count as evidence)`,
+          { cause: error },
         );
       }
+      if (typeof parsed.project === "string" && parsed.project !== "" && parsed.project !== project)
+        throw new LedgerClashError(path, parsed.project, project);
+      data = { ...empty, jobs: { ...(parsed.jobs ?? {}) }, pending: { ...(parsed.pending ?? {}) } };
     }
     return new OwnershipLedger(workspace, path, data);
   }
