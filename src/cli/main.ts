@@ -251,7 +251,7 @@ export async function main(
               ),
             );
           else out(declared.map((t, i) => `Target: ${t.name}\n${renderStatus(all[i]!)}`).join("\n\n"));
-          return 0;
+          return all.some((s) => s.errors.length > 0) ? 1 : 0;
         }
         const chosen = await cliTarget(identity, settings.target, host, env);
         const status = await readStatus({
@@ -262,7 +262,8 @@ export async function main(
         if (chosen.target) out(`Target: ${chosen.target.name}`);
         if (values.json) out(JSON.stringify(status, null, 2));
         else out(renderStatus(status));
-        return 0;
+        // A task file that cannot be read is state that is not known: never a clean answer.
+        return status.errors.length > 0 ? 1 : 0;
       }
       case "init": {
         const { runInit } = await import("./commands/init.js");
@@ -553,6 +554,11 @@ async function serveWorkspace(
 }
 
 function renderStatus(status: StatusResult): string {
+  if (status.tasks.length === 0 && status.errors.length > 0)
+    return [
+      `No task file could be read (${status.errors.length} unreadable); their state is kept as it is:`,
+      ...status.errors.map((e) => `unreadable: ${e}`),
+    ].join("\n");
   if (status.tasks.length === 0) return "No task files yet. Run `jobagent tech-lead` or `jobagent plan`.";
   const lines = [
     Object.entries(status.counts)

@@ -40,7 +40,7 @@ export async function computePlan(
   snapshot.noteRecorded(tl.tasks.flatMap((t) => (t.job_id !== undefined ? [t.job_id] : [])));
   const preflight = createPreflight(options.workspace);
   const docs = new Map(tl.docs.map((d) => [d.file, d]));
-  const tasks = [...tl.tasks, ...orphanTasks(ctx, tl.tasks, snapshot)];
+  const tasks = [...tl.tasks, ...orphanTasks(ctx, tl.tasks, snapshot, tl.unreadable)];
   const planned = new Map<string, PlannedTask>();
   const diagnostics: Diagnostic[] = [...tl.diagnostics];
   if (!options.repo)
@@ -188,8 +188,16 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   });
 }
 
-/** Managed jobs of this repo that no task accounts for (task files deleted): they become delete tasks. */
-function orphanTasks(ctx: RunContext, tasks: TaskRecord[], snapshot: WorkspaceSnapshot): TaskRecord[] {
+/**
+ * Managed jobs of this repo that no task accounts for (task files deleted): they become delete tasks. A job whose
+ * task file exists but cannot be read (merge conflict markers) is accounted for by that file: never an orphan.
+ */
+function orphanTasks(
+  ctx: RunContext,
+  tasks: TaskRecord[],
+  snapshot: WorkspaceSnapshot,
+  unreadable: ReadonlySet<string>,
+): TaskRecord[] {
   const claimedIds = new Set(tasks.flatMap((t) => (t.job_id !== undefined ? [t.job_id] : [])));
   const taskIds = new Set(tasks.map((t) => t.id));
   const now = ctx.now().toISOString();
@@ -198,6 +206,8 @@ function orphanTasks(ctx: RunContext, tasks: TaskRecord[], snapshot: WorkspaceSn
     const tag = job.settings.tags?.[TASK_TAG];
     if (claimedIds.has(job.job_id) || (tag !== undefined && taskIds.has(tag))) continue;
     const id = `orphan.${sanitizeId(tag ?? "job")}.${job.job_id}`;
+    if ((tag !== undefined && unreadable.has(ctx.store.fileOf(tag))) || unreadable.has(ctx.store.fileOf(id)))
+      continue;
     const spec = {
       target: { job_id: job.job_id, ...(job.settings.name ? { name: job.settings.name } : {}) },
     };
