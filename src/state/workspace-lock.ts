@@ -62,6 +62,13 @@ export interface LockRequest {
   seconds: number;
   /** How long to wait for a held lock before giving up (default 0: fail at once). */
   waitSeconds?: number;
+  /**
+   * Told when a wait for a held lock starts (who holds it, since when, how long we wait at most), every
+   * `waitReportSeconds` while it lasts, when another run takes the lock meanwhile, and when the lock is ours.
+   */
+  onWait?: (message: string) => void;
+  /** How often a wait is reported (default 15 s). */
+  waitReportSeconds?: number;
   now: () => Date;
   root?: string;
 }
@@ -79,10 +86,16 @@ export async function acquireWorkspaceLock(
   const path = lockPathOf(request.project, request.root);
   const info = newLockInfo(request);
   const text = JSON.stringify(info, null, 2);
-  const deadline = Date.now() + (request.waitSeconds ?? 0) * 1000;
+  const waitSeconds = request.waitSeconds ?? 0;
+  const started = Date.now();
+  const deadline = started + waitSeconds * 1000;
+  const report = waitReporter(path, waitSeconds, started, request);
   let tookOver: LockInfo | undefined;
   for (let attempt = 0; ; attempt++) {
-    if (await workspace.createFileIfAbsent(path, text)) return held(workspace, path, info, request, tookOver);
+    if (await workspace.createFileIfAbsent(path, text)) {
+      report.acquired();
+      return held(workspace, path, info, request, tookOver);
+    }
     const current = await readLock(workspace, path);
     if (current === undefined) continue; // released (or deleted by hand) between the two calls
     if (isStale(current, request.now())) {
@@ -90,8 +103,40 @@ export async function acquireWorkspaceLock(
       continue;
     }
     if (Date.now() >= deadline || attempt > 10_000) throw new WorkspaceLockedError(current, path);
+    report.waiting(current);
     await new Promise((r) => setTimeout(r, 200 + Math.random() * 300));
   }
+}
+
+/**
+ * The log of a wait for a held lock, so that `--lock-wait` never looks like a hang: one line when it starts (holder,
+ * since when, until when, how long at most), one every `waitReportSeconds`, one when another run holds it now, and
+ * one when the lock is ours. Silent when the lock was free.
+ */
+function waitReporter(path: string, waitSeconds: number, started: number, request: LockRequest) {
+  const say = request.onWait ?? (() => undefined);
+  const every = Math.max(0.05, request.waitReportSeconds ?? 15) * 1000;
+  let holder: string | undefined;
+  let lastReport = 0;
+  const elapsed = () => Math.round((Date.now() - started) / 1000);
+  const heldBy = (lock: LockInfo) =>
+    `held by run ${lock.holder} (${lock.where}) since ${lock.acquired}, until ${lock.expires}`;
+  return {
+    waiting(lock: LockInfo) {
+      const now = Date.now();
+      if (holder === undefined)
+        say(`Waiting up to ${waitSeconds} s for the workspace lock ${path}: ${heldBy(lock)}.`);
+      else if (holder !== lock.nonce) say(`The workspace lock is now ${heldBy(lock)}; still waiting.`);
+      else if (now - lastReport >= every)
+        say(`Still waiting for the workspace lock (${elapsed()} s of ${waitSeconds} s): ${heldBy(lock)}.`);
+      else return;
+      holder = lock.nonce;
+      lastReport = now;
+    },
+    acquired() {
+      if (holder !== undefined) say(`Took the workspace lock after waiting ${elapsed()} s.`);
+    },
+  };
 }
 
 function newLockInfo(request: LockRequest): LockInfo {

@@ -39,6 +39,7 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
       ...(options.runUrl ? { where: options.runUrl } : {}),
       seconds: options.leaseSeconds ?? 1800,
       waitSeconds: options.lockWaitSeconds ?? 0,
+      onWait: (message) => options.log.info(message),
       now: ctx.now,
     });
   } catch (error) {

@@ -169,14 +169,38 @@ describe("the workspace lock", () => {
     await next.release();
   });
 
-  it("waits a bounded time for a held lock when asked to", async () => {
+  it("waits a bounded time for a held lock when asked to, saying so when it starts, while it lasts and when it ends", async () => {
     const workspace = engineOptions(".", ws).workspace;
-    const held = await acquireWorkspaceLock(workspace, request("run-5"));
-    setTimeout(() => void held.release(), 400);
+    const held = await acquireWorkspaceLock(workspace, { ...request("run-5"), where: "https://ci/run/5" });
+    setTimeout(() => void held.release(), 1200);
     const started = Date.now();
-    const next = await acquireWorkspaceLock(workspace, { ...request("run-6"), waitSeconds: 10 });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    const said: string[] = [];
+    const next = await acquireWorkspaceLock(workspace, {
+      ...request("run-6"),
+      waitSeconds: 10,
+      waitReportSeconds: 0.1,
+      onWait: (message) => said.push(message),
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(next.info.holder).toBe("run-6");
+    expect(said[0]).toMatch(
+      new RegExp(
+        `^Waiting up to 10 s for the workspace lock ${lockPathOf(project)}: held by run run-5 \\(https://ci/run/5\\) since ${held.info.acquired}, until ${held.info.expires}\\.$`,
+      ),
+    );
+    expect(said.slice(1, -1).length).toBeGreaterThan(0);
+    for (const line of said.slice(1, -1))
+      expect(line).toMatch(/^Still waiting for the workspace lock \(\d+ s of 10 s\): held by run run-5 /);
+    expect(said.at(-1)).toMatch(/^Took the workspace lock after waiting \d+ s\.$/);
     await next.release();
+    // A free lock is taken without a word.
+    const quiet: string[] = [];
+    const free = await acquireWorkspaceLock(workspace, {
+      ...request("run-7"),
+      waitSeconds: 10,
+      onWait: (m) => quiet.push(m),
+    });
+    expect(quiet).toEqual([]);
+    await free.release();
   });
 });
