@@ -15,7 +15,12 @@ import { diffJobSettings, hashJson, normalizeJobSettings } from "../domain/plan.
 import { fingerprintable, fingerprintableTask, unchangedFingerprint } from "./plan/unchanged.js";
 import { AmbiguousWriteError, WorkspaceApiError } from "../adapters/databricks/port.js";
 import type { RunContext } from "../engine/context.js";
-import { acquireWorkspaceLock, WorkspaceLockedError } from "../state/workspace-lock.js";
+import {
+  acquireWorkspaceLock,
+  WorkspaceLockedError,
+  type LockInfo,
+  type TakeOverReason,
+} from "../state/workspace-lock.js";
 import { PROJECT_UNSET_MESSAGE } from "../state/project-config.js";
 import type { OwnershipLedger } from "../state/ledger.js";
 import { foreignOwnerOf, TASK_TAG, REPO_TAG } from "../state/ownership.js";
@@ -56,10 +61,7 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
     };
   }
   try {
-    if (lock.tookOver)
-      options.log.warn(
-        `Took over the expired workspace lock of run ${lock.tookOver.holder} (${lock.tookOver.where}, expired ${lock.tookOver.expires}).`,
-      );
+    if (lock.tookOver) options.log.warn(takeOverMessage(lock.path, lock.tookOver, lock.tookOverBecause));
     // Find-before-create under the lock: the workspace is listed again now that no other apply can write.
     ctx.invalidate();
     ctx.prefetch();
@@ -670,4 +672,13 @@ function describeError(error: unknown): string {
     return `${error.errorCode} (HTTP ${error.statusCode}) from ${error.operation}: ${error.message}`;
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** Why the apply took the lock over, as it was (an expiry, a holder that is gone, a file that was not a lock). */
+function takeOverMessage(path: string, stale: LockInfo, because: TakeOverReason | undefined): string {
+  if (because === "not-a-lock")
+    return `Replaced the workspace lock file ${path}: it was not a lock (edited by hand or damaged).`;
+  if (because === "holder-gone")
+    return `Took over the workspace lock of run ${stale.holder} (${stale.where}): its process ${stale.pid} on this host (${stale.host}) is no longer running; the lock would have expired at ${stale.expires}.`;
+  return `Took over the expired workspace lock of run ${stale.holder} (${stale.where}, expired ${stale.expires}).`;
 }
