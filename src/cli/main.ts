@@ -587,11 +587,34 @@ function renderApply(result: ApplyResult): string {
       `${mark} ${r.op.padEnd(6)} ${r.jobName}${r.jobId !== undefined ? ` (job ${r.jobId})` : ""} ${r.status}${r.run ? ` run ${r.run.runId}${r.run.result ? ` ${r.run.result}` : ""}${r.run.durationMs !== undefined ? ` in ${Math.round(r.run.durationMs / 100) / 10} s` : ""}${r.run.url ? ` ${r.run.url}` : ""}` : ""}${r.duplicatesDeleted ? `, deleted duplicate job(s) ${r.duplicatesDeleted.join(", ")}` : ""}${r.error ? ` — ${r.error}` : ""}`,
     );
   }
+  // What was not applied is said as plainly as what was: a blocked task or an unrecorded change is never "complete".
+  const listed = new Set(result.results.map((r) => r.taskId));
+  for (const b of result.blocked ?? []) {
+    if (listed.has(b.taskId)) continue;
+    lines.push(
+      `⛔ blocked ${b.jobName}${b.jobId !== undefined ? ` (job ${b.jobId})` : ""} [${b.taskId}] — ${b.reason}`,
+    );
+  }
+  for (const n of result.notApplied ?? [])
+    lines.push(
+      `– not applied: ${n.op} ${n.jobName}${n.jobId !== undefined ? ` (job ${n.jobId})` : ""} [${n.taskId}] — ${n.reason}`,
+    );
+  const plans = result.appliedPlans?.length ? result.appliedPlans.join(", ") : undefined;
+  const applied = result.results.filter((r) => r.status === "COMPLETE" && r.op !== "no-op").length;
+  const left = new Set([
+    ...(result.blocked ?? []).map((b) => b.taskId),
+    ...(result.notApplied ?? []).map((n) => n.taskId),
+    ...result.results.filter((r) => r.status !== "COMPLETE").map((r) => r.taskId),
+  ]).size;
   lines.push(
     "",
-    result.ok
-      ? `Apply complete (plan ${result.planHash}).`
-      : `Apply failed (${result.failureReason ?? "apply-failed"}): ${result.message ?? ""}`,
+    !result.ok
+      ? `Apply failed (${result.failureReason ?? "apply-failed"}): ${result.message ?? ""}`
+      : result.complete === false
+        ? `Apply incomplete: ${applied} change(s) applied${plans ? ` (plan ${plans})` : ""}; ${left} task(s) not applied (listed above).`
+        : plans
+          ? `Apply complete (plan ${plans}).`
+          : "Apply complete: nothing to change.",
   );
   return lines.join("\n");
 }
