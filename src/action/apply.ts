@@ -89,8 +89,22 @@ function applySummary(
     const detail = [deleted, r.error ?? ""].filter(Boolean).join("; ");
     return `| ${r.status} | ${r.op} | ${cell(job)} | ${r.jobId ?? ""} | ${cell(run)} | ${cell(detail)} |`;
   });
+  // Tasks the apply left (blocked, or a change no recorded plan approved) are rows of their own.
+  const listed = new Set(result.results.map((r) => r.taskId));
+  for (const t of [
+    ...(result.blocked ?? []).filter((b) => !listed.has(b.taskId)).map((b) => ({ ...b, status: "BLOCKED" })),
+    ...(result.notApplied ?? []).map((n) => ({ ...n, status: "NOT APPLIED" })),
+  ])
+    rows.push(
+      `| ${t.status} | ${t.op} | ${escapeTableCell(t.jobName)} | ${t.jobId ?? ""} |  | ${escapeTableCell(t.reason)} |`,
+    );
+  const heading = !result.ok
+    ? `Apply failed (${result.failureReason ?? "apply-failed"})`
+    : result.complete === false
+      ? "Applied in part"
+      : "Applied";
   return [
-    `## ${result.ok ? "Applied" : `Apply failed (${result.failureReason ?? "apply-failed"})`}: \`${deps.inputs.jobsDir}\`${target ? ` → target \`${target}\`` : ""}`,
+    `## ${heading}: \`${deps.inputs.jobsDir}\`${target ? ` → target \`${target}\`` : ""}`,
     `Commit \`${shortSha(deps.context.sha)}\` · plan \`${result.planHash}\`` +
       (approved?.planHash
         ? ` · approved \`${approved.planHash}\` on PR #${approved.pullRequest.number}`

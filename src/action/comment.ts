@@ -226,9 +226,11 @@ export interface ApplyCommentInput {
 export function buildApplyComment(input: ApplyCommentInput): string {
   const { result } = input;
   const maxChars = input.maxChars ?? COMMENT_BUDGET;
-  const title = result.ok
-    ? "✅ Applied"
-    : `❌ Apply failed${result.failureReason ? ` (\`${result.failureReason}\`)` : ""}`;
+  const title = !result.ok
+    ? `❌ Apply failed${result.failureReason ? ` (\`${result.failureReason}\`)` : ""}`
+    : result.complete === false
+      ? "⚠️ Applied in part"
+      : "✅ Applied";
   const lines = [
     formatMarker({
       kind: "apply",
@@ -243,6 +245,21 @@ export function buildApplyComment(input: ApplyCommentInput): string {
     "",
   ];
   if (result.message) lines.push(`> ${escapeCell(result.message)}`, "");
+  // What was not applied, each with its reason (a blocked task, a change no recorded plan approved).
+  const listed = new Set(result.results.map((r) => r.taskId));
+  const left = [
+    ...(result.blocked ?? []).filter((b) => !listed.has(b.taskId)).map((b) => ({ ...b, what: "⛔ blocked" })),
+    ...(result.notApplied ?? []).map((n) => ({ ...n, what: `⏭️ not applied: \`${n.op}\`` })),
+  ];
+  if (left.length > 0) {
+    lines.push(`**Not applied (${left.length}):**`, "");
+    for (const t of left.slice(0, 50))
+      lines.push(
+        `- ${t.what} ${escapeCell(t.jobName)}${t.jobId !== undefined ? ` (job ${t.jobId})` : ""} — ${escapeCell(t.reason).slice(0, 300)}`,
+      );
+    if (left.length > 50) lines.push(`- …and ${left.length - 50} more`);
+    lines.push("");
+  }
   if (result.failureReason === "plan-changed") {
     lines.push(
       "The plan computed at merge differs from the plan shown on this pull request, so nothing was applied. " +

@@ -266,7 +266,7 @@ export async function main(
               ),
             );
           else out(declared.map((t, i) => `Target: ${t.name}\n${renderStatus(all[i]!)}`).join("\n\n"));
-          return 0;
+          return all.some((s) => s.errors.length > 0) ? 1 : 0;
         }
         const chosen = await cliTarget(identity, settings.target, host, env);
         const status = await readStatus({
@@ -277,7 +277,8 @@ export async function main(
         if (chosen.target) out(`Target: ${chosen.target.name}`);
         if (values.json) out(JSON.stringify(status, null, 2));
         else out(renderStatus(status));
-        return 0;
+        // A task file that cannot be read is state that is not known: never a clean answer.
+        return status.errors.length > 0 ? 1 : 0;
       }
       case "init": {
         const { runInit } = await import("./commands/init.js");
@@ -568,6 +569,11 @@ async function serveWorkspace(
 }
 
 function renderStatus(status: StatusResult): string {
+  if (status.tasks.length === 0 && status.errors.length > 0)
+    return [
+      `No task file could be read (${status.errors.length} unreadable); their state is kept as it is:`,
+      ...status.errors.map((e) => `unreadable: ${e}`),
+    ].join("\n");
   if (status.tasks.length === 0) return "No task files yet. Run `jobagent tech-lead` or `jobagent plan`.";
   const lines = [
     Object.entries(status.counts)
@@ -596,11 +602,34 @@ function renderApply(result: ApplyResult): string {
       `${mark} ${r.op.padEnd(6)} ${r.jobName}${r.jobId !== undefined ? ` (job ${r.jobId})` : ""} ${r.status}${r.run ? ` run ${r.run.runId}${r.run.result ? ` ${r.run.result}` : ""}${r.run.durationMs !== undefined ? ` in ${Math.round(r.run.durationMs / 100) / 10} s` : ""}${r.run.url ? ` ${r.run.url}` : ""}` : ""}${r.duplicatesDeleted ? `, deleted duplicate job(s) ${r.duplicatesDeleted.join(", ")}` : ""}${r.error ? ` — ${r.error}` : ""}`,
     );
   }
+  // What was not applied is said as plainly as what was: a blocked task or an unrecorded change is never "complete".
+  const listed = new Set(result.results.map((r) => r.taskId));
+  for (const b of result.blocked ?? []) {
+    if (listed.has(b.taskId)) continue;
+    lines.push(
+      `⛔ blocked ${b.jobName}${b.jobId !== undefined ? ` (job ${b.jobId})` : ""} [${b.taskId}] — ${b.reason}`,
+    );
+  }
+  for (const n of result.notApplied ?? [])
+    lines.push(
+      `– not applied: ${n.op} ${n.jobName}${n.jobId !== undefined ? ` (job ${n.jobId})` : ""} [${n.taskId}] — ${n.reason}`,
+    );
+  const plans = result.appliedPlans?.length ? result.appliedPlans.join(", ") : undefined;
+  const applied = result.results.filter((r) => r.status === "COMPLETE" && r.op !== "no-op").length;
+  const left = new Set([
+    ...(result.blocked ?? []).map((b) => b.taskId),
+    ...(result.notApplied ?? []).map((n) => n.taskId),
+    ...result.results.filter((r) => r.status !== "COMPLETE").map((r) => r.taskId),
+  ]).size;
   lines.push(
     "",
-    result.ok
-      ? `Apply complete (plan ${result.planHash}).`
-      : `Apply failed (${result.failureReason ?? "apply-failed"}): ${result.message ?? ""}`,
+    !result.ok
+      ? `Apply failed (${result.failureReason ?? "apply-failed"}): ${result.message ?? ""}`
+      : result.complete === false
+        ? `Apply incomplete: ${applied} change(s) applied${plans ? ` (plan ${plans})` : ""}; ${left} task(s) not applied (listed above).`
+        : plans
+          ? `Apply complete (plan ${plans}).`
+          : "Apply complete: nothing to change.",
   );
   return lines.join("\n");
 }

@@ -94,12 +94,38 @@ export interface TaskApplyResult {
   duplicatesDeleted?: number[];
 }
 
+/** A change the fresh plan holds that this apply did not make (blocked, or never recorded by a plan). */
+export interface UnappliedTask {
+  taskId: string;
+  requirement: string;
+  op: JobChange["op"];
+  jobName: string;
+  jobId?: number;
+  reason: string;
+}
+
 export interface ApplyResult {
+  /** false when something failed (or nothing could be applied); true does not mean every task was applied: see `complete`. */
   ok: boolean;
+  /** The hash of the plan computed under the lock (every change it holds, applied or not). */
   planHash: string;
   results: TaskApplyResult[];
   failureReason?: FailureReason;
   message?: string;
+  /**
+   * Every change of the plan was applied: no task blocked, none left because no plan recorded it. Absent on a
+   * refused apply (nothing was applied).
+   */
+  complete?: boolean;
+  /** The plans (plan ids recorded in the task files) whose changes this apply made. */
+  appliedPlans?: string[];
+  /** Tasks blocked (another repository owns the job name, a delete without allow-delete, questions…): not applied. */
+  blocked?: UnappliedTask[];
+  /**
+   * Changes the fresh plan shows that no recorded plan approved (drift found after the plan, a `plan --no-record`
+   * that was never recorded): not applied; `jobagent plan` records them for review.
+   */
+  notApplied?: UnappliedTask[];
 }
 
 export interface ApplyOptions {

@@ -15,6 +15,7 @@ import type {
 } from "../domain/model.js";
 import { isObject } from "../domain/json.js";
 import { escapeTableCell } from "../domain/markdown.js";
+import { conflictFix, conflictMarkerLine } from "./conflict-markers.js";
 
 export const TASK_STATES = ["PENDING", "PLANNED", "IN_PROGRESS", "COMPLETE", "FAILED", "BLOCKED"] as const;
 export type TaskState = (typeof TASK_STATES)[number];
@@ -122,27 +123,59 @@ export const TASK_FILE_VERSION = 1;
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
 
 export class TaskFileError extends Error {
+  /** The 1-based line of the file the problem is on, when known. */
+  readonly line: number | undefined;
+  /** What to do about it (never "delete the file": it holds the task's job id and history). */
+  readonly fix: string;
+  readonly code: string;
   constructor(
     readonly file: string,
-    message: string,
+    /** The problem, without the file's name. */
+    readonly reason: string,
+    details: { line?: number; fix?: string; code?: string } = {},
   ) {
-    super(`${file}: ${message}`);
+    super(`${file}${details.line !== undefined ? `:${details.line}` : ""}: ${reason}`);
     this.name = "TaskFileError";
+    this.line = details.line;
+    this.fix =
+      details.fix ??
+      `Restore the file from git (\`git checkout HEAD -- ${file}\`, or take it from \`git log -p -- ${file}\`) and edit the requirement instead: task files hold state, and the next plan re-reads the requirement. Deleting the file loses the task's job id and history.`;
+    this.code = details.code ?? "task-file.invalid";
   }
 }
 
-/** Parses a task file. Throws TaskFileError naming the file and the field when the front matter is not a task. */
+/**
+ * Parses a task file. Throws TaskFileError naming the file, the line and the field when the front matter is not a
+ * task (merge conflict markers, invalid YAML, a field of the wrong type or value).
+ */
 export function parseTaskFile(file: string, text: string): TaskRecord {
+  const conflict = conflictMarkerLine(text);
+  if (conflict !== undefined)
+    throw new TaskFileError(
+      file,
+      `merge conflict markers at line ${conflict}: resolve the conflict (keep both histories) or take one side with git checkout --ours/--theirs; the file is not read, and jobagent does not rewrite it until then`,
+      { line: conflict, fix: conflictFix(file, "task"), code: "task-file.conflict" },
+    );
   const match = FRONT_MATTER.exec(text);
   if (!match)
-    throw new TaskFileError(file, "no YAML front matter (expected a task file written by jobagent)");
-  const data = readFrontMatter(file, match[1] ?? "") as Record<string, unknown> | null;
-  if (!data || typeof data !== "object") throw new TaskFileError(file, "front matter is not a mapping");
+    throw new TaskFileError(file, "no YAML front matter (expected a task file written by jobagent)", {
+      line: 1,
+    });
+  const frontMatter = match[1] ?? "";
+  const data = readFrontMatter(file, frontMatter) as Record<string, unknown> | null;
+  if (!data || typeof data !== "object")
+    throw new TaskFileError(file, "front matter is not a mapping", { line: 2 });
+  // The front matter starts on line 2 (after the opening `---`).
+  const lineOfField = (field: string): number | undefined => {
+    const index = frontMatter.split(/\r?\n/).findIndex((l) => l.startsWith(`${field}:`));
+    return index === -1 ? undefined : index + 2;
+  };
   const need = (field: string, type: "string" | "number") => {
     if (typeof data[field] !== type) {
       throw new TaskFileError(
         file,
-        `field "${field}" must be a ${type} (found ${JSON.stringify(data[field])}); re-run \`jobagent tech-lead\` to rewrite it`,
+        `field "${field}" must be a ${type} (found ${JSON.stringify(data[field])})`,
+        withLine(lineOfField(field)),
       );
     }
   };
@@ -155,12 +188,14 @@ export function parseTaskFile(file: string, text: string): TaskRecord {
     throw new TaskFileError(
       file,
       `field "status" must be one of ${TASK_STATES.join(", ")} (found ${JSON.stringify(data.status)})`,
+      withLine(lineOfField("status")),
     );
   }
   if (!["create", "update", "delete", "run"].includes(data.action as string)) {
     throw new TaskFileError(
       file,
       `field "action" must be create, update, delete or run (found ${JSON.stringify(data.action)})`,
+      withLine(lineOfField("action")),
     );
   }
   return {
@@ -193,13 +228,27 @@ export function parseTaskFile(file: string, text: string): TaskRecord {
   };
 }
 
-/** The task's front matter: the fast loader, else the careful parser (its error names the problem). */
+const withLine = (line: number | undefined): { line?: number } => (line !== undefined ? { line } : {});
+
+/** The task's front matter: the fast loader, else the careful parser (its error names the problem and the line). */
 function readFrontMatter(file: string, yamlText: string): unknown {
   const fast = loadYamlFast(yamlText);
   if (fast) return fast.value;
   const doc = parseDocument(yamlText, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0)
-    throw new TaskFileError(file, `front matter: ${doc.errors[0]?.message ?? "invalid YAML"}`);
+  const error = doc.errors[0];
+  if (error) {
+    // The front matter starts on the file's line 2; the parser's own wording, without its position and excerpt.
+    const line = error.linePos?.[0]?.line;
+    const reason = (error.message.split("\n")[0] ?? "invalid YAML").replace(
+      / at line \d+, column \d+:?$/,
+      "",
+    );
+    throw new TaskFileError(
+      file,
+      `the front matter is not valid YAML${line !== undefined ? ` at line ${line + 1}` : ""} (${reason})`,
+      withLine(line !== undefined ? line + 1 : undefined),
+    );
+  }
   return doc.toJS({ maxAliasCount: 10 });
 }
 

@@ -44,6 +44,11 @@ export class FileTaskStore implements TaskStore {
   private readonly known = new Map<string, string>();
   /** The task directory was made (or found) by this store: one mkdir per run, not one per write. */
   private dirReady = false;
+  /**
+   * Task files `list()` could not read (merge conflict markers, a hand edit, a link): never written or removed by
+   * this store, whatever a caller asks — their state (job id, history, applied hash) is only in them.
+   */
+  private readonly unreadable = new Set<string>();
 
   constructor(
     private readonly repoDir: string,
@@ -75,9 +80,10 @@ export class FileTaskStore implements TaskStore {
     for (const name of entries.map((e) => e.name).sort()) {
       if (!name.endsWith(".md") || name === PROGRESS_FILE || name.startsWith(".")) continue;
       const file = posix.join(this.dir, name);
-      if (links.has(name))
+      if (links.has(name)) {
+        this.unreadable.add(file);
         errors.push(new TaskFileError(file, new SymlinkError(file, "is a symbolic link").message));
-      else wanted.push(name);
+      } else wanted.push(name);
     }
     for (const [index, name] of wanted.entries()) {
       if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
@@ -87,8 +93,10 @@ export class FileTaskStore implements TaskStore {
         const text = readFileSync(join(this.absDir, name), "utf8");
         const task = parseTaskFile(file, text);
         this.known.set(this.fileOf(task.id), contentHash(text));
+        this.unreadable.delete(file);
         tasks.push(task);
       } catch (error) {
+        this.unreadable.add(file);
         errors.push(error instanceof TaskFileError ? error : new TaskFileError(file, String(error)));
       }
     }
@@ -101,6 +109,7 @@ export class FileTaskStore implements TaskStore {
     const text = renderTaskFile(task);
     const hash = contentHash(text);
     if (this.known.get(file) === hash) return;
+    this.refuseUnreadable(file);
     // The directory's path is checked once per store (before it is made); each file's own name on every write.
     if (!this.dirReady) await assertNoLink(this.repoDir, this.dir);
     assertNotLinkSync(join(this.repoDir, file), file);
@@ -110,6 +119,14 @@ export class FileTaskStore implements TaskStore {
     this.writeInDir(temp, text);
     renameSync(temp, target);
     this.known.set(file, hash);
+  }
+
+  private refuseUnreadable(file: string): void {
+    if (this.unreadable.has(file))
+      throw new TaskFileError(
+        file,
+        "could not be read, so jobagent does not overwrite or remove it (its state would be lost); fix the file first",
+      );
   }
 
   /**
@@ -131,6 +148,7 @@ export class FileTaskStore implements TaskStore {
   }
 
   async remove(id: string): Promise<void> {
+    this.refuseUnreadable(this.fileOf(id));
     await assertNoLink(this.repoDir, this.dir);
     this.known.delete(this.fileOf(id));
     await rm(join(this.repoDir, this.fileOf(id)), { force: true });

@@ -4,11 +4,13 @@
  * (workspace/import with overwrite=false answers RESOURCE_ALREADY_EXISTS when the file is there), at a path derived
  * from the project id, holding who holds it, where, since when and until when.
  *
- * A lock past its expiry (or, on the same host, one whose process is gone) is taken over: the taker first creates a
- * takeover marker named after the stale lock's nonce (again create-if-absent, so only one taker wins), re-reads the
- * lock to check it is still the stale one, deletes it and creates its own. `jobagent unlock` deletes it explicitly.
+ * A lock past its expiry (or one whose process is gone: see `holderGone`, or a file that is not a lock) is taken
+ * over: the taker first creates a takeover marker named after the stale lock's nonce (again create-if-absent, so
+ * only one taker wins), re-reads the lock to check it is still the stale one, deletes it and creates its own.
+ * `jobagent unlock` deletes it explicitly.
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync, readlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import type { Workspace } from "../adapters/databricks/port.js";
 import { hashJson } from "../domain/plan.js";
@@ -30,7 +32,17 @@ export interface LockInfo {
   acquired: string;
   expires: string;
   nonce: string;
+  /**
+   * The process table `pid` belongs to (Linux: boot id + PID namespace, see `processTable`); absent where there is no
+   * /proc (macOS, Windows) and in locks written by older jobagent versions.
+   */
+  pids?: string;
+  /** Set when the lock file was not a lock (edited by hand, damaged): read as an expired lock of "unknown". */
+  notALock?: true;
 }
+
+/** Why a lock was taken over. */
+export type TakeOverReason = "expired" | "holder-gone" | "not-a-lock";
 
 export class WorkspaceLockedError extends Error {
   constructor(
@@ -47,8 +59,9 @@ export class WorkspaceLockedError extends Error {
 export interface WorkspaceLock {
   readonly path: string;
   readonly info: LockInfo;
-  /** The stale lock this apply took over, if any. */
+  /** The stale lock this apply took over, if any, and why it was stale. */
   readonly tookOver?: LockInfo;
+  readonly tookOverBecause?: TakeOverReason;
   /** Why the lock is no longer ours (taken over, deleted, or a renewal came too late), or undefined while it is. */
   lost(): string | undefined;
   release(): Promise<void>;
@@ -62,6 +75,13 @@ export interface LockRequest {
   seconds: number;
   /** How long to wait for a held lock before giving up (default 0: fail at once). */
   waitSeconds?: number;
+  /**
+   * Told when a wait for a held lock starts (who holds it, since when, how long we wait at most), every
+   * `waitReportSeconds` while it lasts, when another run takes the lock meanwhile, and when the lock is ours.
+   */
+  onWait?: (message: string) => void;
+  /** How often a wait is reported (default 15 s). */
+  waitReportSeconds?: number;
   now: () => Date;
   root?: string;
 }
@@ -79,19 +99,59 @@ export async function acquireWorkspaceLock(
   const path = lockPathOf(request.project, request.root);
   const info = newLockInfo(request);
   const text = JSON.stringify(info, null, 2);
-  const deadline = Date.now() + (request.waitSeconds ?? 0) * 1000;
-  let tookOver: LockInfo | undefined;
+  const waitSeconds = request.waitSeconds ?? 0;
+  const started = Date.now();
+  const deadline = started + waitSeconds * 1000;
+  const report = waitReporter(path, waitSeconds, started, request);
+  let tookOver: { lock: LockInfo; because: TakeOverReason } | undefined;
   for (let attempt = 0; ; attempt++) {
-    if (await workspace.createFileIfAbsent(path, text)) return held(workspace, path, info, request, tookOver);
+    if (await workspace.createFileIfAbsent(path, text)) {
+      report.acquired();
+      return held(workspace, path, info, request, tookOver);
+    }
     const current = await readLock(workspace, path);
     if (current === undefined) continue; // released (or deleted by hand) between the two calls
-    if (isStale(current, request.now())) {
-      if (await takeOver(workspace, path, current, request.now())) tookOver = current;
+    const stale = staleBecause(current, request.now());
+    if (stale) {
+      if (await takeOver(workspace, path, current, request.now()))
+        tookOver = { lock: current, because: stale };
       continue;
     }
     if (Date.now() >= deadline || attempt > 10_000) throw new WorkspaceLockedError(current, path);
+    report.waiting(current);
     await new Promise((r) => setTimeout(r, 200 + Math.random() * 300));
   }
+}
+
+/**
+ * The log of a wait for a held lock, so that `--lock-wait` never looks like a hang: one line when it starts (holder,
+ * since when, until when, how long at most), one every `waitReportSeconds`, one when another run holds it now, and
+ * one when the lock is ours. Silent when the lock was free.
+ */
+function waitReporter(path: string, waitSeconds: number, started: number, request: LockRequest) {
+  const say = request.onWait ?? (() => undefined);
+  const every = Math.max(0.05, request.waitReportSeconds ?? 15) * 1000;
+  let holder: string | undefined;
+  let lastReport = 0;
+  const elapsed = () => Math.round((Date.now() - started) / 1000);
+  const heldBy = (lock: LockInfo) =>
+    `held by run ${lock.holder} (${lock.where}) since ${lock.acquired}, until ${lock.expires}`;
+  return {
+    waiting(lock: LockInfo) {
+      const now = Date.now();
+      if (holder === undefined)
+        say(`Waiting up to ${waitSeconds} s for the workspace lock ${path}: ${heldBy(lock)}.`);
+      else if (holder !== lock.nonce) say(`The workspace lock is now ${heldBy(lock)}; still waiting.`);
+      else if (now - lastReport >= every)
+        say(`Still waiting for the workspace lock (${elapsed()} s of ${waitSeconds} s): ${heldBy(lock)}.`);
+      else return;
+      holder = lock.nonce;
+      lastReport = now;
+    },
+    acquired() {
+      if (holder !== undefined) say(`Took the workspace lock after waiting ${elapsed()} s.`);
+    },
+  };
 }
 
 function newLockInfo(request: LockRequest): LockInfo {
@@ -105,6 +165,7 @@ function newLockInfo(request: LockRequest): LockInfo {
     acquired: now.toISOString(),
     expires: new Date(now.getTime() + request.seconds * 1000).toISOString(),
     nonce: randomBytes(8).toString("hex"),
+    ...(processTable() !== undefined ? { pids: processTable() } : {}),
   };
 }
 
@@ -113,19 +174,19 @@ function held(
   path: string,
   info: LockInfo,
   request: LockRequest,
-  tookOver?: LockInfo,
+  tookOver?: { lock: LockInfo; because: TakeOverReason },
 ): WorkspaceLock {
   const heartbeat = startHeartbeat(workspace, path, info, request);
   return {
     path,
     info,
-    ...(tookOver ? { tookOver } : {}),
+    ...(tookOver ? { tookOver: tookOver.lock, tookOverBecause: tookOver.because } : {}),
     lost: () => heartbeat.lost,
     async release() {
       await heartbeat.stop();
       const current = await readLockText(workspace, path).catch(() => undefined);
       if (current?.lock.nonce === info.nonce) await workspace.deleteFile(path, current.text);
-      if (tookOver) await workspace.deleteFile(markerOf(path, tookOver)).catch(() => undefined);
+      if (tookOver) await workspace.deleteFile(markerOf(path, tookOver.lock)).catch(() => undefined);
     },
   };
 }
@@ -210,6 +271,7 @@ function parseLock(text: string): LockInfo {
     acquired: epoch,
     expires: epoch,
     nonce: hashJson(text).slice(0, 16),
+    notALock: true,
   };
 }
 
@@ -222,9 +284,45 @@ function processAlive(pid: number): boolean {
   }
 }
 
-function isStale(lock: LockInfo, now: Date): boolean {
-  const expired = !(new Date(lock.expires).getTime() > now.getTime());
-  return expired || (lock.host === hostname() && lock.pid > 0 && !processAlive(lock.pid));
+/** Why a lock may be taken over, or undefined while its holder may still be running. */
+function staleBecause(lock: LockInfo, now: Date): TakeOverReason | undefined {
+  if (lock.notALock) return "not-a-lock";
+  if (!(new Date(lock.expires).getTime() > now.getTime())) return "expired";
+  return holderGone(lock) ? "holder-gone" : undefined;
+}
+
+/**
+ * The lock's process is known to be gone: it ran on this host, in this process table, and no process has its pid.
+ * A pid means something only in its process table, and a hostname does not name one: containers on one machine
+ * often share a hostname (`--hostname`, a pod name reused, `localhost`) while each has its own PID namespace, and
+ * two VMs may both be called `vm`. So on Linux the lock records its process table (the kernel's boot id and the PID
+ * namespace) and only a lock with the same hostname and the same table is checked by pid; one without a table
+ * (written where there is no /proc — macOS, Windows — or by an older jobagent) is checked by pid only when this
+ * process has no table either. Anything else waits for the expiry (or `jobagent unlock`). Limit: containers that
+ * share the host's PID namespace (`--pid=host`) and hostname are one process table, which is then right.
+ */
+function holderGone(lock: LockInfo): boolean {
+  if (lock.host !== hostname() || !(lock.pid > 0)) return false;
+  if ((lock.pids ?? undefined) !== processTable()) return false;
+  return !processAlive(lock.pid);
+}
+
+let table: { value: string | undefined } | undefined;
+
+/** This process's process table: `<boot id>/<pid namespace>` on Linux (readable without privileges), else undefined. */
+export function processTable(): string | undefined {
+  table ??= { value: readProcessTable() };
+  return table.value;
+}
+
+function readProcessTable(): string | undefined {
+  try {
+    const boot = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+    const namespace = readlinkSync("/proc/self/ns/pid");
+    return boot && namespace ? `${boot}/${namespace}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function markerOf(path: string, stale: LockInfo): string {

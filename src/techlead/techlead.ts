@@ -35,6 +35,8 @@ export interface TechLeadOutcome {
   docs: RequirementDoc[];
   /** With `defer`: the changed tasks left for the caller to write (the plan writes each once, with its plan state). */
   unwritten?: TaskRecord[];
+  /** Repo-relative task files that could not be read: no task stands for them, and none may be written over them. */
+  unreadable: Set<string>;
 }
 
 /** Id prefix of a requirement without an `id:`: its path under the jobs dir without ".md", "/" → "--". */
@@ -79,14 +81,19 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
   const by = `tech-lead@${options.runId}`;
   const { docs, diagnostics } = await loadRequirements(options.repoDir, options.jobsDir);
   const listed = await store.list();
+  // A task file that cannot be read (merge conflict markers, a hand edit) is an error of its own, and nothing of this
+  // run writes it: its job id, history and applied hash are only in it. Its requirement's item is not re-derived
+  // into a fresh task (that would overwrite the file with a task that forgot its job).
+  const unreadable = new Set(listed.errors.map((error) => error.file));
   for (const error of listed.errors) {
     diagnostics.push({
       severity: "error",
-      code: "task-file.invalid",
+      code: error.code,
       file: error.file,
+      ...(error.line !== undefined ? { line: error.line } : {}),
       path: "",
-      message: error.message,
-      fix: "Delete the file and run `jobagent tech-lead` to rewrite it from its requirement.",
+      message: error.reason,
+      fix: error.fix,
     });
   }
   // Nothing to read and nothing recorded: most likely the requirements live elsewhere (say where it looked).
@@ -163,6 +170,11 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
     for (const item of interpretation.items) {
       const id = taskIdOf(options.jobsDir, doc.file, item.key, stableId);
       const origin: Origin = { file: doc.file, ...(item.line !== undefined ? { line: item.line } : {}) };
+      if (unreadable.has(store.fileOf(id))) {
+        claimed.set(id, { file: doc.file, ...(item.line !== undefined ? { line: item.line } : {}) });
+        keep.add(id);
+        continue;
+      }
       const other = claimed.get(id) ?? foreignClaim(result.get(id), doc.file, present);
       if (other && other.file !== doc.file) {
         diagnostics.push(taskIdCollision(id, other, origin));
@@ -335,6 +347,7 @@ export async function techLead(ctx: RunContext, run: TechLeadRunOptions): Promis
     interpretations,
     diagnostics,
     docs,
+    unreadable,
     ...(unwritten ? { unwritten } : {}),
   };
 }

@@ -9,13 +9,18 @@
  */
 import { TERMINAL_RUN_STATES, waitForRun } from "../adapters/databricks/wait-run.js";
 import pLimit from "p-limit";
-import type { ApplyOptions, ApplyResult, TaskApplyResult } from "../engine/api.js";
+import type { ApplyOptions, ApplyResult, TaskApplyResult, UnappliedTask } from "../engine/api.js";
 import type { JobChange, JobSettings, WorkspaceJob } from "../domain/model.js";
 import { diffJobSettings, hashJson, normalizeJobSettings } from "../domain/plan.js";
 import { fingerprintable, fingerprintableTask, unchangedFingerprint } from "./plan/unchanged.js";
 import { AmbiguousWriteError, WorkspaceApiError } from "../adapters/databricks/port.js";
 import type { RunContext } from "../engine/context.js";
-import { acquireWorkspaceLock, WorkspaceLockedError } from "../state/workspace-lock.js";
+import {
+  acquireWorkspaceLock,
+  WorkspaceLockedError,
+  type LockInfo,
+  type TakeOverReason,
+} from "../state/workspace-lock.js";
 import { PROJECT_UNSET_MESSAGE } from "../state/project-config.js";
 import type { OwnershipLedger } from "../state/ledger.js";
 import { foreignOwnerOf, TASK_TAG, REPO_TAG } from "../state/ownership.js";
@@ -39,6 +44,7 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
       ...(options.runUrl ? { where: options.runUrl } : {}),
       seconds: options.leaseSeconds ?? 1800,
       waitSeconds: options.lockWaitSeconds ?? 0,
+      onWait: (message) => options.log.info(message),
       now: ctx.now,
     });
   } catch (error) {
@@ -55,10 +61,7 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
     };
   }
   try {
-    if (lock.tookOver)
-      options.log.warn(
-        `Took over the expired workspace lock of run ${lock.tookOver.holder} (${lock.tookOver.where}, expired ${lock.tookOver.expires}).`,
-      );
+    if (lock.tookOver) options.log.warn(takeOverMessage(lock.path, lock.tookOver, lock.tookOverBecause));
     // Find-before-create under the lock: the workspace is listed again now that no other apply can write.
     ctx.invalidate();
     ctx.prefetch();
@@ -142,7 +145,12 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
     );
     if (summary.length > 0) await store.appendProgress(summary);
     const lost = lock.lost();
-    const result: ApplyResult = { ok: failed.length === 0 && !lost, planHash: plan.planHash, results };
+    const result: ApplyResult = {
+      ok: failed.length === 0 && !lost,
+      planHash: plan.planHash,
+      results,
+      ...leftOut(computation.planned, eligible, results, plan.planHash),
+    };
     if (failed.length > 0) {
       result.failureReason = "apply-failed";
       result.message = `${failed.length} task(s) failed: ${failed.map((f) => `${f.taskId}: ${f.error ?? "failed"}`).join("; ")}`;
@@ -168,6 +176,61 @@ export async function applyPlan(ctx: RunContext, applyOptions: ApplyOptions): Pr
         ),
       );
   }
+}
+
+/**
+ * What the apply did not do, so that it never reads as "everything applied": tasks blocked by the plan, and changes
+ * the fresh plan holds that no recorded plan approved (a COMPLETE task whose job drifted after the plan, a
+ * `plan --no-record`); the plans whose changes it made; and whether that was all of it.
+ */
+function leftOut(
+  planned: Map<string, PlannedTask>,
+  eligible: PlannedTask[],
+  results: TaskApplyResult[],
+  freshPlan: string,
+): Pick<ApplyResult, "complete" | "appliedPlans" | "blocked" | "notApplied"> {
+  const taken = new Set(eligible.map((p) => p.task.id));
+  const blocked: UnappliedTask[] = [];
+  const notApplied: UnappliedTask[] = [];
+  for (const entry of planned.values()) {
+    const base = {
+      taskId: entry.task.id,
+      requirement: entry.task.requirement,
+      jobName:
+        entry.change?.jobName ?? entry.task.job_name ?? entry.task.spec.settings?.name ?? entry.task.key,
+      ...(entry.task.job_id !== undefined ? { jobId: entry.task.job_id } : {}),
+    };
+    if (entry.blocked) {
+      blocked.push({ ...base, op: entry.change?.op ?? entry.task.action, reason: entry.blocked.reason });
+      continue;
+    }
+    const change = entry.change;
+    if (!change || change.op === "no-op" || taken.has(entry.task.id)) continue;
+    notApplied.push({
+      ...base,
+      op: change.op,
+      ...(change.jobId !== undefined ? { jobId: change.jobId } : {}),
+      reason: `no recorded plan approved this ${change.op} (the task is ${entry.task.status}): run \`jobagent plan\` to record it, review it, then apply`,
+    });
+  }
+  const applied = new Set(results.filter((r) => r.status === "COMPLETE").map((r) => r.taskId));
+  // A change applied as a plan recorded it names that plan; one applied without (on-plan-change: apply) the plan
+  // computed under the lock.
+  const appliedPlans = [
+    ...new Set(
+      [...planned.values()].flatMap((p) => {
+        if (!applied.has(p.task.id) || !p.change || p.change.op === "no-op") return [];
+        return [p.task.plan_id && p.task.plan_hash === p.change.hash ? p.task.plan_id : freshPlan];
+      }),
+    ),
+  ].sort();
+  const incomplete = results.some((r) => r.status !== "COMPLETE");
+  return {
+    complete: blocked.length === 0 && notApplied.length === 0 && !incomplete,
+    appliedPlans,
+    ...(blocked.length > 0 ? { blocked } : {}),
+    ...(notApplied.length > 0 ? { notApplied } : {}),
+  };
 }
 
 /** No project id: nothing may be applied. A plan that is invalid anyway says so first (the more useful message). */
@@ -669,4 +732,13 @@ function describeError(error: unknown): string {
     return `${error.errorCode} (HTTP ${error.statusCode}) from ${error.operation}: ${error.message}`;
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** Why the apply took the lock over, as it was (an expiry, a holder that is gone, a file that was not a lock). */
+function takeOverMessage(path: string, stale: LockInfo, because: TakeOverReason | undefined): string {
+  if (because === "not-a-lock")
+    return `Replaced the workspace lock file ${path}: it was not a lock (edited by hand or damaged).`;
+  if (because === "holder-gone")
+    return `Took over the workspace lock of run ${stale.holder} (${stale.where}): its process ${stale.pid} on this host (${stale.host}) is no longer running; the lock would have expired at ${stale.expires}.`;
+  return `Took over the expired workspace lock of run ${stale.holder} (${stale.where}, expired ${stale.expires}).`;
 }

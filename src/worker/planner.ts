@@ -41,7 +41,7 @@ export async function computePlan(
   const preflight = createPreflight(options.workspace);
   const docs = new Map(tl.docs.map((d) => [d.file, d]));
   const diagnostics: Diagnostic[] = [...tl.diagnostics];
-  const orphans = orphanTasks(ctx, tl.tasks, snapshot);
+  const orphans = orphanTasks(ctx, tl.tasks, snapshot, tl.unreadable);
   // A checkout with no requirement and no task file while the workspace holds this project's jobs is almost always
   // the wrong folder (a subfolder, another jobs-dir, a checkout without the files): deleting every job is refused.
   const emptyCheckout = tl.docs.length === 0 && tl.tasks.length === 0 && orphans.length > 0;
@@ -206,8 +206,16 @@ function emptyCheckoutError(ctx: RunContext, orphans: TaskRecord[]): Diagnostic 
   };
 }
 
-/** Managed jobs of this repo that no task accounts for (task files deleted): they become delete tasks. */
-function orphanTasks(ctx: RunContext, tasks: TaskRecord[], snapshot: WorkspaceSnapshot): TaskRecord[] {
+/**
+ * Managed jobs of this repo that no task accounts for (task files deleted): they become delete tasks. A job whose
+ * task file exists but cannot be read (merge conflict markers) is accounted for by that file: never an orphan.
+ */
+function orphanTasks(
+  ctx: RunContext,
+  tasks: TaskRecord[],
+  snapshot: WorkspaceSnapshot,
+  unreadable: ReadonlySet<string>,
+): TaskRecord[] {
   const claimedIds = new Set(tasks.flatMap((t) => (t.job_id !== undefined ? [t.job_id] : [])));
   const taskIds = new Set(tasks.map((t) => t.id));
   const now = ctx.now().toISOString();
@@ -216,6 +224,8 @@ function orphanTasks(ctx: RunContext, tasks: TaskRecord[], snapshot: WorkspaceSn
     const tag = job.settings.tags?.[TASK_TAG];
     if (claimedIds.has(job.job_id) || (tag !== undefined && taskIds.has(tag))) continue;
     const id = `orphan.${sanitizeId(tag ?? "job")}.${job.job_id}`;
+    if ((tag !== undefined && unreadable.has(ctx.store.fileOf(tag))) || unreadable.has(ctx.store.fileOf(id)))
+      continue;
     const spec = {
       target: { job_id: job.job_id, ...(job.settings.name ? { name: job.settings.name } : {}) },
     };

@@ -245,6 +245,51 @@ describe("apply comment", () => {
     expect(body).toMatch(/on-plan-change: apply/);
   });
 
+  it("an apply with blocked or unapproved tasks is 'applied in part' and lists each with its reason", () => {
+    const result: ApplyResult = {
+      ok: true,
+      planHash: "aaaa",
+      complete: false,
+      appliedPlans: ["aaaa"],
+      results: [
+        {
+          taskId: "mine.mine",
+          requirement: "jobs/mine.md",
+          op: "create",
+          jobName: "Mine",
+          status: "COMPLETE",
+        },
+      ],
+      blocked: [
+        {
+          taskId: "shared.shared",
+          requirement: "jobs/shared.md",
+          op: "create",
+          jobName: "Shared name",
+          reason: 'a job named "Shared name" belongs to acme/owner',
+        },
+      ],
+      notApplied: [
+        {
+          taskId: "orders.orders",
+          requirement: "jobs/orders.md",
+          op: "update",
+          jobName: "Orders",
+          jobId: 1021,
+          reason: "no recorded plan approved this update",
+        },
+      ],
+    };
+    const body = buildApplyComment({ result, jobsDir: "jobs", sha: "c".repeat(40) });
+    expect(body).toMatch(/## ⚠️ Applied in part/);
+    expect(body).not.toMatch(/✅ Applied:/);
+    expect(body).toContain("**Not applied (2):**");
+    expect(body).toContain('- ⛔ blocked Shared name — a job named "Shared name" belongs to acme/owner');
+    expect(body).toContain(
+      "- ⏭️ not applied: `update` Orders (job 1021) — no recorded plan approved this update",
+    );
+  });
+
   it("fits 300 results under the limit", () => {
     const result: ApplyResult = {
       ok: true,

@@ -170,7 +170,7 @@ describe("the fast YAML loader", () => {
       settings: { name: "Orders: daily", max_concurrent_runs: 1, tags: { cost: "0123" } },
     });
     expect(() => parseTaskFile("t.md", "---\nid: a\nid: b\n---\n")).toThrow(
-      /t\.md: front matter: .*(duplicate|unique)/i,
+      /t\.md:3: the front matter is not valid YAML at line 3 .*(duplicate|unique)/i,
     );
   });
 

@@ -3,6 +3,8 @@
  * apply lock that lives in the workspace: exclusive across checkouts, taken over when expired, released by unlock.
  */
 import { cp, mkdir, rename, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { hostname } from "node:os";
 import path from "node:path";
 import { simpleGit } from "simple-git";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -17,11 +19,12 @@ import {
   acquireWorkspaceLock,
   forceUnlock,
   lockPathOf,
+  processTable,
   WorkspaceLockedError,
 } from "../../src/state/workspace-lock.js";
 import { allJobs, cleanupTempDirs, makeRepo, tempDir } from "../support/reliability-harness.js";
 import { jobSettings, requirementFile } from "../support/reliability-fixtures.js";
-import { engineOptions } from "../support/reliability-engine.js";
+import { capturingLogger, engineOptions } from "../support/reliability-engine.js";
 
 const FILES = {
   "jobs/orders.md": requirementFile("orders", { orders: jobSettings({ name: "Orders daily" }) }),
@@ -115,6 +118,13 @@ describe("jobagent.yml", () => {
   });
 });
 
+/** The pid of a process that has exited (a child started and waited for). */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+  await new Promise((resolve) => child.on("exit", resolve));
+  return child.pid as number;
+}
+
 describe("the workspace lock", () => {
   const project = "acme/locking";
   const request = (holder: string, seconds = 600) => ({ project, holder, seconds, now: () => new Date() });
@@ -143,7 +153,61 @@ describe("the workspace lock", () => {
     await workspace.writeFile(lockPathOf(project), "not json");
     const lock = await acquireWorkspaceLock(workspace, request("run-4"));
     expect(lock.tookOver?.holder).toBe("unknown");
+    expect(lock.tookOverBecause).toBe("not-a-lock");
     await lock.release();
+  });
+
+  it("a lock whose process is gone (this host, this process table) is taken over saying so, not 'expired'", async () => {
+    const repoDir = await makeRepo(FILES, "jobagent-deadlock-");
+    const log = capturingLogger();
+    const options = engineOptions(repoDir, ws, { repo: project, log });
+    expect((await runPlan(options)).valid).toBe(true);
+    const dead = await deadPid();
+    const expires = new Date(Date.now() + 1_800_000).toISOString();
+    const lock = (extra: Record<string, unknown>) =>
+      JSON.stringify({
+        project,
+        holder: "killed-run",
+        where: `${hostname()} (pid ${dead})`,
+        host: hostname(),
+        pid: dead,
+        acquired: new Date().toISOString(),
+        expires,
+        nonce: `n${Math.random().toString(16).slice(2, 17)}`,
+        ...extra,
+      });
+    // Same hostname, but another process table (a container with the same hostname, another VM called alike), or a
+    // lock that does not say which (an older jobagent): the pid means nothing here, so the lock is held until it expires.
+    for (const pids of ["0f0f0f0f-other-boot/pid:[4026531836]", undefined]) {
+      await options.workspace.writeFile(lockPathOf(project), lock(pids ? { pids } : {}));
+      const refused = await runApply(options, { onPlanChange: "apply" });
+      expect(refused.failureReason, refused.message).toBe("locked");
+      expect(refused.message).toContain("run killed-run");
+    }
+    // Same hostname and process table, no process with that pid: its holder is gone.
+    await options.workspace.writeFile(lockPathOf(project), lock({ pids: processTable() }));
+    const applied = await runApply(options, { onPlanChange: "apply" });
+    expect(applied.ok, applied.message).toBe(true);
+    const warning = log.lines.find((l) => l.includes("workspace lock of run killed-run"));
+    expect(warning).toBe(
+      `warn: Took over the workspace lock of run killed-run (${hostname()} (pid ${dead})): its process ${dead} on this host (${hostname()}) is no longer running; the lock would have expired at ${expires}.`,
+    );
+    expect(warning).not.toMatch(/expired workspace lock/);
+  });
+
+  it("a lock past its expiry is taken over naming the expiry", async () => {
+    const repoDir = await makeRepo(FILES, "jobagent-expiredlock-");
+    const log = capturingLogger();
+    const options = engineOptions(repoDir, ws, { repo: project, log });
+    const old = await acquireWorkspaceLock(options.workspace, {
+      ...request("old-run", -1),
+      where: "https://ci/run/3",
+    });
+    const applied = await runApply(options, { onPlanChange: "apply" });
+    expect(applied.ok, applied.message).toBe(true);
+    expect(log.lines).toContain(
+      `warn: Took over the expired workspace lock of run old-run (https://ci/run/3, expired ${old.info.expires}).`,
+    );
   });
 
   it("a lost answer to the delete of a release or a take-over still frees the lock, and never deletes a newer one", async () => {
@@ -169,14 +233,38 @@ describe("the workspace lock", () => {
     await next.release();
   });
 
-  it("waits a bounded time for a held lock when asked to", async () => {
+  it("waits a bounded time for a held lock when asked to, saying so when it starts, while it lasts and when it ends", async () => {
     const workspace = engineOptions(".", ws).workspace;
-    const held = await acquireWorkspaceLock(workspace, request("run-5"));
-    setTimeout(() => void held.release(), 400);
+    const held = await acquireWorkspaceLock(workspace, { ...request("run-5"), where: "https://ci/run/5" });
+    setTimeout(() => void held.release(), 1200);
     const started = Date.now();
-    const next = await acquireWorkspaceLock(workspace, { ...request("run-6"), waitSeconds: 10 });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    const said: string[] = [];
+    const next = await acquireWorkspaceLock(workspace, {
+      ...request("run-6"),
+      waitSeconds: 10,
+      waitReportSeconds: 0.1,
+      onWait: (message) => said.push(message),
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(next.info.holder).toBe("run-6");
+    expect(said[0]).toMatch(
+      new RegExp(
+        `^Waiting up to 10 s for the workspace lock ${lockPathOf(project)}: held by run run-5 \\(https://ci/run/5\\) since ${held.info.acquired}, until ${held.info.expires}\\.$`,
+      ),
+    );
+    expect(said.slice(1, -1).length).toBeGreaterThan(0);
+    for (const line of said.slice(1, -1))
+      expect(line).toMatch(/^Still waiting for the workspace lock \(\d+ s of 10 s\): held by run run-5 /);
+    expect(said.at(-1)).toMatch(/^Took the workspace lock after waiting \d+ s\.$/);
     await next.release();
+    // A free lock is taken without a word.
+    const quiet: string[] = [];
+    const free = await acquireWorkspaceLock(workspace, {
+      ...request("run-7"),
+      waitSeconds: 10,
+      onWait: (m) => quiet.push(m),
+    });
+    expect(quiet).toEqual([]);
+    await free.release();
   });
 });

@@ -130,6 +130,11 @@ describe("--lock-wait", () => {
     await holder.release();
     const result = await waiting.done;
     expect(result.code, result.stderr).toBe(0);
+    // The wait was not silent: who holds the lock, since when, and how long it waits at most; then the end of it.
+    expect(result.stderr).toContain(
+      `Waiting up to 60 s for the workspace lock ${lockPathOf(REPO)}: held by run first-run (https://ci.example.com/run/1) since ${holder.info.acquired}`,
+    );
+    expect(result.stderr).toMatch(/Took the workspace lock after waiting \d+ s\./);
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: true });
     expect((await allJobs(ws)).map((j) => j.settings.name).sort()).toEqual(["Job A", "Job B", "Job C"]);
   });

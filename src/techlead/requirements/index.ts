@@ -17,6 +17,7 @@ import {
 } from "./frontmatter.js";
 import { ACTION_KEYS, interpretFrontMatter } from "./structured.js";
 import { withPastedJobs } from "./pasted.js";
+import { conflictFix, conflictMarkerLine } from "../../state/conflict-markers.js";
 
 export { buildLineOf, docLineOf } from "./frontmatter.js";
 export { itemBasePath, validationContextFor } from "./structured.js";
@@ -198,6 +199,24 @@ export function parseRequirement(
           path: "",
           message: `${file} is not a text file (it contains NUL bytes)`,
           fix: "requirement files are markdown text; remove the binary file from the jobs directory",
+        },
+      ],
+    };
+  }
+  // A requirement left with merge conflict markers is neither side of the merge: an error of its own (its tasks are
+  // kept as they are and not planned), never YAML or prose to read, and never a removed requirement.
+  const conflict = conflictMarkerLine(text);
+  if (conflict !== undefined) {
+    return {
+      diagnostics: [
+        {
+          severity: "error",
+          code: "requirement.conflict",
+          file,
+          line: conflict,
+          path: "",
+          message: `${file}:${conflict}: merge conflict markers at line ${conflict}: resolve the conflict or take one side with git checkout --ours/--theirs`,
+          fix: conflictFix(file, "requirement"),
         },
       ],
     };
