@@ -150,7 +150,18 @@ const FREQUENCY_PHRASES: Array<{
   {
     name: "every-n-minutes",
     re: /\bevery\s+(\d+|two|five|ten|fifteen|twenty|thirty)\s*(?:minutes?|mins?|m)\b/i,
-    build: (m) => ({ kind: "minutes", every: parseCount(m[1]) ?? 0 }),
+    build: (m) => {
+      const every = parseCount(m[1]) ?? 0;
+      // "every 60 minutes", "every 120 minutes": whole hours (a minute step of 60 or more is not valid Quartz).
+      if (every >= 60 && every % 60 === 0 && 24 % (every / 60) === 0 && every < 24 * 60)
+        return every === 60 ? { kind: "hourly" } : { kind: "hours", every: every / 60 };
+      return { kind: "minutes", every };
+    },
+  },
+  {
+    name: "every-minute",
+    re: /\bevery\s+(?:single\s+)?minute\b|\bonce\s+(?:a|per|each)\s+minute\b|\bminutely\b/i,
+    build: () => ({ kind: "minutes", every: 1 }),
   },
   {
     name: "every-half-hour",
@@ -291,6 +302,70 @@ function dailyElsewhere(text: string, days: RegExpExecArray): boolean {
     .split(/[^A-Za-z]+/)
     .filter((w) => w.length >= 3 && !DAYS_CLAUSE_FILLER.test(w));
   return rest.length > 0;
+}
+
+const INTERVAL_COUNT = String.raw`\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty-five`;
+const INTERVAL_RE = new RegExp(
+  String.raw`\bevery\s+(${INTERVAL_COUNT})\s*(minutes?|mins?|m|hours?|hrs?|h|days?)\b|\bevery\s+(?:an?\s+|one\s+)?hour\s+and\s+a\s+half\b|\bevery\s+(?:one\s+and\s+a\s+half|1\s*(?:1\/2|½))\s+hours?\b`,
+  "i",
+);
+
+/**
+ * "every 90 minutes", "every 7 hours", "every 3 days": Quartz restarts its count each hour (minutes) and each day
+ * (hours, days of the month), so an interval that does not divide the hour / the day / is a number of days cannot be
+ * written as one schedule — `0 0/90` fires hourly, `0 0/45` at :00 and :45, `0 0 0/7` leaves 3 hours before midnight.
+ * The question says why and offers the nearest intervals that can be. undefined when the interval is expressible.
+ */
+export function unevenInterval(text: string): string | undefined {
+  const m = INTERVAL_RE.exec(text);
+  if (!m) return undefined;
+  const said = m[0].trim();
+  if (!m[1]) return hourAndAHalf(said);
+  const n = /^\d/.test(m[1]) ? Number(m[1]) : parseCount(m[1]);
+  if (n === undefined || n <= 0) return undefined;
+  const unit = m[2].toLowerCase();
+  const why = "Quartz, the Jobs API's schedule syntax, restarts the count";
+  if (unit.startsWith("d")) {
+    if (n === 1) return undefined;
+    return `"${said}" cannot be one Databricks schedule: ${why} every month (a day-of-month step of ${n} jumps at each month's end), so runs would not stay ${n} days apart. Should it run daily, on named days of the week (e.g. MON,THU), or on fixed days of the month?`;
+  }
+  const minutes = unit.startsWith("h") ? n * 60 : n;
+  if (!Number.isInteger(minutes)) return hourAndAHalf(said);
+  if (minutes < 60) {
+    if (60 % minutes === 0) return undefined;
+    const [lo, hi] = nearestDivisors(minutes, [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60]);
+    return `"${said}" cannot be one Databricks schedule: ${why} every hour, so it would run at :00 and then every ${minutes} minutes within each hour (${minuteRuns(minutes)}), not evenly. Should it run every ${lo} or every ${hi} minutes instead?`;
+  }
+  // "every 120 minutes" is every 2 hours (read by the every-n-minutes phrase).
+  if (minutes % 60 === 0 && 24 % (minutes / 60) === 0 && minutes < 24 * 60) return undefined;
+  if (minutes === 24 * 60) return undefined;
+  if (minutes % 60 !== 0 && minutes < 24 * 60) {
+    const [lo, hi] = nearestDivisors(minutes / 60, [1, 2, 3, 4, 6, 8, 12]);
+    return `"${said}" cannot be one Databricks schedule: ${why} every hour, so a step of ${minutes} minutes would fire once an hour (at :00), not every ${minutes} minutes. Should it run ${lo === 1 ? "hourly" : `every ${lo} hours`} or every ${hi} hours instead, or at listed clock times?`;
+  }
+  const hours = minutes / 60;
+  if (hours > 24)
+    return `"${said}" cannot be one Databricks schedule: ${why} every day, so no schedule can wait more than a day between runs. Should it run every 12 hours or daily instead, or on named days of the week?`;
+  const [lo, hi] = nearestDivisors(hours, [1, 2, 3, 4, 6, 8, 12, 24]);
+  const option = (h: number) => (h === 24 ? "daily" : h === 1 ? "hourly" : `every ${h} hours`);
+  return `"${said}" cannot be one Databricks schedule: ${why} every day at midnight, so runs would not stay ${hours} hours apart (the last gap before midnight would be shorter). Should it run ${option(lo)} or ${option(hi)} instead, or at listed clock times?`;
+}
+
+function hourAndAHalf(said: string): string {
+  return `"${said}" cannot be one Databricks schedule: Quartz, the Jobs API's schedule syntax, restarts its count every hour and every day, so runs cannot stay 90 minutes apart. Should it run hourly or every 2 hours instead, or at listed clock times?`;
+}
+
+/** The expressible intervals just below and just above `n` (`choices` ascending). */
+function nearestDivisors(n: number, choices: number[]): [number, number] {
+  const lo = [...choices].reverse().find((c) => c < n) ?? choices[0];
+  const hi = choices.find((c) => c > n) ?? choices[choices.length - 1];
+  return [lo, hi];
+}
+
+function minuteRuns(every: number): string {
+  const out: string[] = [];
+  for (let m = 0; m < 60; m += every) out.push(`:${String(m).padStart(2, "0")}`);
+  return out.join(", ");
 }
 
 /** The hours of a day from `first`, every `every` hours. */
@@ -570,7 +645,9 @@ export function readSchedule(prose: Prose): ScheduleParts {
   const ordered = [...prose.lines.filter((l) => !heading(l)), ...prose.lines.filter(heading)];
   for (const l of ordered) {
     const text = maskNames(l.text);
-    if (!parts.frequency) {
+    const uneven = parts.frequency ? undefined : unevenInterval(text);
+    if (uneven) (parts.questions ??= []).push(uneven);
+    if (!parts.frequency && !uneven) {
       for (const phrase of FREQUENCY_PHRASES) {
         if (phrase.cue && !phrase.cue.test(text)) continue;
         const m = phrase.re.exec(text);

@@ -1,0 +1,60 @@
+/**
+ * Readings the batch-3 testers found silently wrong: each is now read as the words say, or asked about. The tickets
+ * here are written for this test (not copied from test/eval).
+ */
+import { describe, expect, it } from "vitest";
+import type { WorkspaceJob } from "../../src/domain/model.js";
+import { ticketTools } from "../../src/dev/eval/tickets.js";
+import { createOfflineInterpreter, toApiRequests } from "../../src/techlead/interpreter/index.js";
+
+const interpreter = createOfflineInterpreter();
+
+async function answer(body: string, jobs: WorkspaceJob[] = []) {
+  const interp = await interpreter.interpret(
+    { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
+    { existingJobs: jobs, tools: ticketTools(jobs) },
+  );
+  return toApiRequests(interp, jobs);
+}
+
+async function cron(body: string, jobs: WorkspaceJob[] = []): Promise<string | undefined> {
+  const { requests, questions } = await answer(body, jobs);
+  expect(questions).toEqual([]);
+  const schedule = requests[0]?.body.schedule as { quartz_cron_expression?: string } | undefined;
+  return schedule?.quartz_cron_expression;
+}
+
+async function asked(body: string, jobs: WorkspaceJob[] = []): Promise<string> {
+  const { requests, questions } = await answer(body, jobs);
+  expect(requests).toEqual([]);
+  expect(questions.length).toBeGreaterThan(0);
+  return questions.join(" | ");
+}
+
+const job = (when: string) => `Job "stock-sync" runs the notebook /Repos/ops/stock_sync ${when}.`;
+
+describe("intervals Quartz cannot keep even", () => {
+  it.each([
+    ["every 90 minutes", /every hour.*hourly or every 2 hours/],
+    ["every 40 minutes", /restarts the count every hour.*:00, :40.*every 30 or every 60 minutes/],
+    ["every 9 hours", /midnight.*every 8 hours or every 12 hours/],
+    ["every 5 hours", /midnight.*every 4 hours or every 6 hours/],
+    ["every 30 hours", /more than a day/],
+    ["every 2 days at 03:00", /2 days apart/],
+    ["every four days", /4 days apart/],
+    ["every hour and a half", /90 minutes apart/],
+    ["every 1.5 hours", /90 minutes/],
+  ])("asks about %s, saying why", async (when, why) => {
+    expect(await asked(job(when))).toMatch(why);
+  });
+
+  it.each([
+    ["every 20 minutes", "0 0/20 * * * ?"],
+    ["every 3 hours", "0 0 0/3 * * ?"],
+    ["every 120 minutes", "0 0 0/2 * * ?"],
+    ["every 60 minutes", "0 0 * * * ?"],
+    ["every minute", "0 0/1 * * * ?"],
+  ])("reads %s", async (when, expression) => {
+    expect(await cron(job(when))).toBe(expression);
+  });
+});
