@@ -58,3 +58,22 @@ describe("intervals Quartz cannot keep even", () => {
     expect(await cron(job(when))).toBe(expression);
   });
 });
+
+describe("schedules limited to some months", () => {
+  it.each([
+    "quarterly, on the first day of each quarter at 07:00",
+    "every year on 1 March at 05:00",
+    "yearly on March 1st at 5am",
+    "every day in November at 06:00",
+  ])("asks about %s (a daily or monthly schedule would run in every month)", async (when) => {
+    expect(await asked(job(when))).toMatch(/every month/);
+  });
+
+  it("does not ask about a month in a line that says no schedule", async () => {
+    expect(
+      await cron(
+        'Job "stock-sync" runs the notebook /Repos/ops/stock_sync daily at 6am.\nIt replaces the March backfill.',
+      ),
+    ).toBe("0 0 6 * * ?");
+  });
+});

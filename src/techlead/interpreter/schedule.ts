@@ -351,6 +351,30 @@ export function unevenInterval(text: string): string | undefined {
   return `"${said}" cannot be one Databricks schedule: ${why} every day at midnight, so runs would not stay ${hours} hours apart (the last gap before midnight would be shorter). Should it run ${option(lo)} or ${option(hi)} instead, or at listed clock times?`;
 }
 
+const MONTH_NAMES =
+  "january|february|march|april|june|july|august|september|october|november|december|(?<=\\b(?:in|during|of|every|each)\\s+)may";
+const MONTHS_RE = new RegExp(
+  String.raw`\b(?:quarterly|every\s+(?:quarter|year)|each\s+(?:quarter|year)|once\s+a\s+(?:quarter|year)|yearly|annually)\b|\b(?:in|during|of|every|each|on|through(?:out)?)\s+(?:the\s+month\s+of\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:${MONTH_NAMES})\b|\b(?:${MONTH_NAMES})\s+\d{1,2}(?:st|nd|rd|th)?\b`,
+  "i",
+);
+
+/**
+ * "quarterly", "every year on 1 January", "every day in December": schedules limited to some months. The interpreter
+ * writes no month field (a daily or monthly schedule would run in every month), so it asks instead.
+ */
+function monthsAsked(text: string): string | undefined {
+  const m = MONTHS_RE.exec(text);
+  if (!m) return undefined;
+  // A month named in a line that says no schedule ("the January backfill") is not a schedule's month.
+  if (
+    !/quarter|year|annual/i.test(m[0]) &&
+    !CLOCK_TEXT.test(text) &&
+    !/\b(?:daily|every|each|nightly)\b/i.test(text)
+  )
+    return undefined;
+  return `"${m[0].trim()}": runs limited to some months (a quarter, a year, a named month) are not read by the offline interpreter, and a daily or monthly schedule would run in every month. Give the Quartz expression (e.g. "0 0 6 1 1,4,7,10 ?" for 06:00 on the first day of each quarter), or say which days and months it should run.`;
+}
+
 function hourAndAHalf(said: string): string {
   return `"${said}" cannot be one Databricks schedule: Quartz, the Jobs API's schedule syntax, restarts its count every hour and every day, so runs cannot stay 90 minutes apart. Should it run hourly or every 2 hours instead, or at listed clock times?`;
 }
@@ -645,7 +669,7 @@ export function readSchedule(prose: Prose): ScheduleParts {
   const ordered = [...prose.lines.filter((l) => !heading(l)), ...prose.lines.filter(heading)];
   for (const l of ordered) {
     const text = maskNames(l.text);
-    const uneven = parts.frequency ? undefined : unevenInterval(text);
+    const uneven = parts.frequency ? undefined : (unevenInterval(text) ?? monthsAsked(text));
     if (uneven) (parts.questions ??= []).push(uneven);
     if (!parts.frequency && !uneven) {
       for (const phrase of FREQUENCY_PHRASES) {
