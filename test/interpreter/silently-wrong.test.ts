@@ -77,3 +77,23 @@ describe("schedules limited to some months", () => {
     ).toBe("0 0 6 * * ?");
   });
 });
+
+describe("business hours and minutes past the hour", () => {
+  it("asks which hours 'business hours' are when the words do not say", async () => {
+    expect(await asked(job("every 20 minutes during business hours"))).toMatch(/which hours/);
+  });
+
+  it("keeps the hours 'business hours' are given with", async () => {
+    expect(await cron(job("every 20 minutes during business hours (8-6 weekdays)"))).toBe(
+      "0 0/20 8-17 ? * MON-FRI",
+    );
+  });
+
+  it.each([
+    ["hourly at quarter past", "0 15 * * * ?"],
+    ["every hour at half past", "0 30 * * * ?"],
+    ["every 3 hours at quarter past", "0 15 0/3 * * ?"],
+  ])("reads %s", async (when, expression) => {
+    expect(await cron(job(when))).toBe(expression);
+  });
+});

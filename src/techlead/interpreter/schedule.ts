@@ -691,8 +691,20 @@ export function readSchedule(prose: Prose): ScheduleParts {
           break;
         }
         parts.frequency = { value, words: m[0].trim(), line: l.line };
-        if (value.kind === "minutes" || value.kind === "hours" || value.kind === "hourly")
+        if (value.kind === "minutes" || value.kind === "hours" || value.kind === "hourly") {
           parts.frequency = limitSubDaily(parts.frequency, value, text);
+          // "every 15 minutes during business hours" with no hours given: which hours? (not around the clock)
+          const limited = parts.frequency.value;
+          const business = /\b(?:business|working|office|work|opening)\s+hours\b/i.exec(text);
+          if (
+            business &&
+            (limited.kind === "minutes" || limited.kind === "hours" || limited.kind === "hourly") &&
+            !limited.window
+          )
+            (parts.questions ??= []).push(
+              `"${business[0]}": which hours (e.g. 9am to 5pm), in which time zone, and on which days? Without them the job would run around the clock.`,
+            );
+        }
         break;
       }
     }
@@ -786,7 +798,7 @@ function limitSubDaily(
   const past =
     value.kind === "minutes"
       ? undefined
-      : /\bat\s+:([0-5]\d)\b(?:\s+past(?:\s+(?:the|each|every)\s+hour)?)?|\b(?:at\s+)?([1-5]?\d)\s+(?:minutes?\s+)?(?:past|after)\s+(?:the|each|every)\s+hour\b|\b(?:at\s+)?(?:a\s+)?(quarter|half)\s+past\s+(?:the|each|every)\s+hour\b/i.exec(
+      : /\bat\s+:([0-5]\d)\b(?:\s+past(?:\s+(?:the|each|every)\s+hour)?)?|\b(?:at\s+)?([1-5]?\d)\s+(?:minutes?\s+)?(?:past|after)\s+(?:the|each|every)\s+hour\b|\b(?:at\s+)?(?:a\s+)?(quarter|half)\s+past(?:\s+(?:the|each|every)\s+hour\b|(?!\s*(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midnight)))/i.exec(
           text,
         );
   if (past) {
