@@ -89,6 +89,12 @@ describe("business hours and minutes past the hour", () => {
     );
   });
 
+  it("reads business hours defined in another line", async () => {
+    expect(
+      await cron(`${job("every 20 minutes during business hours")}\nOur business hours = 8 to 4, Mon–Fri.`),
+    ).toBe("0 0/20 8-15 ? * MON-FRI");
+  });
+
   it.each([
     ["hourly at quarter past", "0 15 * * * ?"],
     ["every hour at half past", "0 30 * * * ?"],

@@ -692,7 +692,14 @@ export function readSchedule(prose: Prose): ScheduleParts {
         }
         parts.frequency = { value, words: m[0].trim(), line: l.line };
         if (value.kind === "minutes" || value.kind === "hours" || value.kind === "hourly") {
-          parts.frequency = limitSubDaily(parts.frequency, value, text);
+          const found = parts.frequency;
+          parts.frequency = limitSubDaily(found, value, text);
+          // "… during business hours. Business hours = 9 to 5, Mon–Fri": the hours are defined in another line.
+          const defined = /\b(?:business|working|office|work|opening)\s+hours\b/i.test(text)
+            ? prose.lines.find((o) => o !== l && BUSINESS_WINDOW_RE.test(maskNames(o.text)))
+            : undefined;
+          if (defined && !(parts.frequency.value as Within).window)
+            parts.frequency = limitSubDaily(found, value, `${text}; ${maskNames(defined.text)}`);
           // "every 15 minutes during business hours" with no hours given: which hours? (not around the clock)
           const limited = parts.frequency.value;
           const business = /\b(?:business|working|office|work|opening)\s+hours\b/i.exec(text);
