@@ -354,7 +354,7 @@ export function unevenInterval(text: string): string | undefined {
 const MONTH_NAMES =
   "january|february|march|april|june|july|august|september|october|november|december|(?<=\\b(?:in|during|of|every|each)\\s+)may";
 const MONTHS_RE = new RegExp(
-  String.raw`\b(?:quarterly|every\s+(?:quarter|year)|each\s+(?:quarter|year)|once\s+a\s+(?:quarter|year)|yearly|annually)\b|\b(?:in|during|of|every|each|on|through(?:out)?)\s+(?:the\s+month\s+of\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:${MONTH_NAMES})\b|\b(?:${MONTH_NAMES})\s+\d{1,2}(?:st|nd|rd|th)?\b`,
+  String.raw`\b(?:quarterly|every\s+(?:quarter|year)|each\s+(?:quarter|year)|once\s+a\s+(?:quarter|year)|yearly|annually)\b|\b(?:(?:except|excluding|but\s+not|not)\s+)?(?:in|during|of|every|each|on|through(?:out)?)\s+(?:the\s+month\s+of\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:${MONTH_NAMES})\b|\b(?:${MONTH_NAMES})\s+\d{1,2}(?:st|nd|rd|th)?\b`,
   "i",
 );
 
@@ -364,7 +364,8 @@ const MONTHS_RE = new RegExp(
  */
 function monthsAsked(text: string): string | undefined {
   const m = MONTHS_RE.exec(text);
-  if (!m) return undefined;
+  // "except in August": a month left out is asked about by the accounting (the "except" is not read).
+  if (!m || /^(?:except|excluding|but|not)\b/i.test(m[0])) return undefined;
   // A month named in a line that says no schedule ("the January backfill") is not a schedule's month.
   if (
     !/quarter|year|annual/i.test(m[0]) &&
