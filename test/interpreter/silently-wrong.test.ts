@@ -103,3 +103,34 @@ describe("business hours and minutes past the hour", () => {
     expect(await cron(job(when))).toBe(expression);
   });
 });
+
+describe("negated notifications and retries", () => {
+  const body = async (words: string) => {
+    const { requests, questions } = await answer(`${job("daily at 6am")}\n${words}`);
+    expect(questions).toEqual([]);
+    return requests[0].body as Record<string, unknown>;
+  };
+
+  it("does not email on an event the words rule out", async () => {
+    expect((await body("Email ops@acme.io on success (not on failure).")).email_notifications).toEqual({
+      on_success: ["ops@acme.io"],
+    });
+    expect(
+      (await body("Email ops@acme.io when it starts or fails, but not when it succeeds."))
+        .email_notifications,
+    ).toEqual({ on_start: ["ops@acme.io"], on_failure: ["ops@acme.io"] });
+  });
+
+  it("gives each side of a 'but' its own recipients", async () => {
+    expect(
+      (await body("Email ops@acme.io and lead@acme.io on failure, but only lead@acme.io on success."))
+        .email_notifications,
+    ).toEqual({ on_failure: ["ops@acme.io", "lead@acme.io"], on_success: ["lead@acme.io"] });
+  });
+
+  it("does not retry on timeout when the words say not to", async () => {
+    const tasks = (await body("Retry twice but not on timeout.")).tasks as Array<Record<string, unknown>>;
+    expect(tasks[0].max_retries).toBe(2);
+    expect(tasks[0].retry_on_timeout).toBeUndefined();
+  });
+});
