@@ -134,3 +134,30 @@ describe("negated notifications and retries", () => {
     expect(tasks[0].retry_on_timeout).toBeUndefined();
   });
 });
+
+describe("zone words", () => {
+  const zone = async (words: string) => {
+    const { requests, questions } = await answer(job(`daily at ${words}`));
+    expect(questions).toEqual([]);
+    return (requests[0].body.schedule as { timezone_id: string }).timezone_id;
+  };
+
+  it.each([
+    ["8 PM Central European Time", "Europe/Berlin"],
+    ["8 PM central european summer time", "Europe/Berlin"],
+    ["8 PM Indian time", "Asia/Kolkata"],
+    ["8 PM IST (India Standard Time)", "Asia/Kolkata"],
+    ["8 AM San Francisco time", "America/Los_Angeles"],
+    ["8 AM Houston time", "America/Chicago"],
+    ["8 AM Munich time", "Europe/Berlin"],
+    ["8 AM Mumbai time", "Asia/Kolkata"],
+    ["8 AM Tel Aviv time", "Asia/Jerusalem"],
+    ["8am Central time", "America/Chicago"],
+  ])("%s → %s", async (words, id) => {
+    expect(await zone(words)).toBe(id);
+  });
+
+  it("asks about a place it cannot map instead of using UTC", async () => {
+    expect(await asked(job("daily at 8 AM Gotham time"))).toMatch(/"Gotham"/);
+  });
+});
