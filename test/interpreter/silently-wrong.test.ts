@@ -161,3 +161,23 @@ describe("zone words", () => {
     expect(await asked(job("daily at 8 AM Gotham time"))).toMatch(/"Gotham"/);
   });
 });
+
+describe("sentence punctuation after paths and values", () => {
+  it("does not glue a question mark to a notebook path or a parameter value", async () => {
+    const { requests, questions } = await answer(
+      'Could you set up job "ledger" for /Repos/fin/close_books? Notebook params: region=emea?',
+    );
+    expect(questions).toEqual([]);
+    const nb = (requests[0].body.tasks as Array<{ notebook_task: Record<string, unknown> }>)[0].notebook_task;
+    expect(nb.notebook_path).toBe("/Repos/fin/close_books");
+    expect(nb.base_parameters).toEqual({ region: "emea" });
+  });
+
+  it("reads one quoted notebook parameter", async () => {
+    const { requests } = await answer(
+      "Job \"ledger\" for notebook /Repos/fin/close_books with notebook parameter region='emea'",
+    );
+    const nb = (requests[0].body.tasks as Array<{ notebook_task: Record<string, unknown> }>)[0].notebook_task;
+    expect(nb.base_parameters).toEqual({ region: "emea" });
+  });
+});

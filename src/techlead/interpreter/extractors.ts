@@ -859,7 +859,7 @@ export const EXTRACTORS: Extractor[] = [
           if (args || /\bwheel\b/i.test(l.text)) continue;
         }
         const nb =
-          /\b(?:notebook\s+param(?:eter)?s|widgets?|base\s+param(?:eter)?s|with\s+param(?:eter)?s)\b\s*:?\s*(.*)$/i.exec(
+          /\b(?:notebook\s+param(?:eter)?s?|widgets?|base\s+param(?:eter)?s?|with\s+(?:the\s+)?param(?:eter)?s?)\b\s*:?\s*(.*)$/i.exec(
             l.text,
           );
         if (nb)
