@@ -181,3 +181,45 @@ describe("sentence punctuation after paths and values", () => {
     expect(nb.base_parameters).toEqual({ region: "emea" });
   });
 });
+
+describe("schedule updates that add or drop a part", () => {
+  const existing = (cron: string): WorkspaceJob => ({
+    job_id: 77,
+    settings: {
+      name: "Stock Sync",
+      schedule: { quartz_cron_expression: cron, timezone_id: "UTC", pause_status: "UNPAUSED" },
+      tasks: [{ task_key: "stock_sync", notebook_task: { notebook_path: "/Repos/ops/stock_sync" } }],
+    },
+  });
+  const updated = async (words: string, cron: string) => {
+    const jobs = [existing(cron)];
+    const { requests, questions } = await answer(words, jobs);
+    expect(questions).toEqual([]);
+    const body = requests[0].body as { new_settings?: { schedule?: { quartz_cron_expression: string } } };
+    return body.new_settings?.schedule?.quartz_cron_expression;
+  };
+
+  it("adds days said with 'too' / 'also'", async () => {
+    expect(await updated("Stock Sync should run on Sundays too.", "0 0 6 ? * MON-FRI")).toBe(
+      "0 0 6 ? * MON,TUE,WED,THU,FRI,SUN",
+    );
+    expect(await updated("Stock Sync: also run on Wednesdays.", "0 0 6 ? * MON,FRI")).toBe(
+      "0 0 6 ? * MON,WED,FRI",
+    );
+  });
+
+  it("adds an hour said with 'also', and asks when the minutes differ", async () => {
+    expect(await updated("Stock Sync should also run at 18:00.", "0 0 6 ? * MON-FRI")).toBe(
+      "0 0 6,18 ? * MON-FRI",
+    );
+    expect(await asked("Stock Sync should also run at 18:15.", [existing("0 0 6 ? * MON-FRI")])).toMatch(
+      /another minute/,
+    );
+  });
+
+  it("drops one day from the schedule, not the whole schedule", async () => {
+    expect(await updated("Stock Sync: drop Friday from the schedule.", "0 0 6 ? * MON,WED,FRI")).toBe(
+      "0 0 6 ? * MON,WED",
+    );
+  });
+});

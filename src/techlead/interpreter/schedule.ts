@@ -48,6 +48,28 @@ export interface ScheduleParts {
   shift?: Sourced<number>;
   /** What the words leave open that one schedule must decide (each a question for the ticket's author). */
   questions?: string[];
+  /** "should run on Saturdays too", "also run at 12:30": the days / time are added to the job's, not put instead. */
+  also?: Sourced<true>;
+}
+
+const ALSO_BEFORE =
+  /\b(?:also|additionally|in\s+addition)\b(?:\s+(?:(?:a\s+)?runs?|running|be\s+run|be\s+triggered|fire|go|trigger\s+it))?(?:\s+(?:on|at))?\s*$/i;
+const ALSO_AFTER = /^\s*(?:too|as\s+well|also|in\s+addition)\b/i;
+
+/** Whether the words of a schedule part are said as an addition ("on Saturdays too", "also at 12:30"). */
+function saidAlso(prose: Prose, part: Sourced<unknown> | undefined): Sourced<true> | undefined {
+  if (!part) return undefined;
+  for (const l of prose.lines) {
+    const text = maskNames(l.text);
+    const piece = part.words.split(" … ")[0];
+    const at = text.indexOf(piece);
+    if (at < 0) continue;
+    const before = ALSO_BEFORE.exec(text.slice(0, at));
+    const after = ALSO_AFTER.exec(text.slice(at + piece.length));
+    if (before || after)
+      return { value: true, words: (before?.[0] ?? after?.[0] ?? "").trim(), line: l.line };
+  }
+  return undefined;
 }
 
 const SHIFT_AMOUNT = String.raw`(an?|one|two|three|four|half\s+an|\d+)\s*(hours?|hrs?|h|minutes?|mins?)`;
@@ -732,7 +754,9 @@ export function readSchedule(prose: Prose): ScheduleParts {
       /\b(remove|drop|delete|get rid of|take)\b[^.\n]*\bschedule\b(?:\s+off)?|\bschedule\b[^.\n]*\b(?:remove|drop|delete)\s+it\b|\bno (?:more |longer needs? a )?schedule\b|\bunschedule\b/i.exec(
         text,
       );
-    if (remove && !parts.remove) parts.remove = { value: true, words: remove[0], line: l.line };
+    // "drop Thursday from the schedule": a day taken out of the schedule (days-negated), not the whole schedule.
+    if (remove && !parts.remove && !new RegExp(`\\b(?:weekends?|${DAY_WORD})\\b`, "i").test(remove[0]))
+      parts.remove = { value: true, words: remove[0], line: l.line };
     parts.shift ??= readShift(text, l.line);
   }
   // The clock times of a window ("between 8am and 6pm") bound the runs; they are not a time to run at.
@@ -751,6 +775,8 @@ export function readSchedule(prose: Prose): ScheduleParts {
     );
   const zone = readZone(prose);
   if (zone) parts.zone = zone;
+  const also = saidAlso(prose, parts.frequency) ?? saidAlso(prose, parts.time);
+  if (also) parts.also = also;
   return parts;
 }
 
@@ -885,6 +911,15 @@ export function mergeIntoQuartz(existing: string, parts: ScheduleParts): string 
   const f = existing.trim().split(/\s+/);
   if (f.length < 6) return existing;
   const freq = parts.frequency?.value;
+  if (parts.also && freq?.kind === "weekdays" && !freq.excluded && !parts.time) {
+    // "should run on Saturdays too": the job's days and those (its time kept).
+    const today = daysOfField(f[5]);
+    if (!today) return existing;
+    const days = WEEK.filter((d) => today.includes(d) || freq.days.includes(d));
+    f[3] = "?";
+    f[5] = days.length === 7 ? "*" : dayList(days);
+    return f.join(" ");
+  }
   if (freq?.kind === "weekdays" && freq.excluded && !parts.time) {
     // "drop the weekend runs": the days the job runs on today, less those (its time kept). A job whose days are not a
     // set of weekdays ("MON#1", day 15) is left as it is: the interpreter then asks what to change.
@@ -917,6 +952,19 @@ export function mergeIntoQuartz(existing: string, parts: ScheduleParts): string 
     f[1] = String(parts.time.value.minute);
     f[2] = parts.time.value.hours?.join(",") ?? String(parts.time.value.hour);
   }
+  return f.join(" ");
+}
+
+/**
+ * "should also run at 12:30": the time's hours added to those of `existing` (its days kept). undefined when that
+ * cannot be one expression — the minutes differ (07:30 and 12:45), or the job has no plain minute and hours.
+ */
+export function addTimeToQuartz(existing: string, time: ClockTime): string | undefined {
+  const f = existing.trim().split(/\s+/);
+  if (f.length < 6 || !/^\d+$/.test(f[1]) || !/^\d+(?:,\d+)*$/.test(f[2])) return undefined;
+  if (Number(f[1]) !== time.minute) return undefined;
+  const hours = new Set([...f[2].split(",").map(Number), ...(time.hours ?? [time.hour])]);
+  f[2] = [...hours].sort((a, b) => a - b).join(",");
   return f.join(" ");
 }
 
