@@ -223,3 +223,29 @@ describe("schedule updates that add or drop a part", () => {
     );
   });
 });
+
+describe("a step that runs when another fails", () => {
+  const tasksOf = async (ticket: string) => {
+    const { requests, questions } = await answer(ticket);
+    expect(questions).toEqual([]);
+    return requests[0].body.tasks as Array<{ task_key: string; depends_on?: unknown; run_if?: string }>;
+  };
+
+  it.each([
+    'Job "etl": run /Repos/w/publish as `publish`. If publish fails, run `cleanup` (/Repos/w/cleanup).',
+    'Job "etl": run /Repos/w/publish as `publish`, then `cleanup` (/Repos/w/cleanup) on failure of publish.',
+  ])("waits for it and runs only when it failed: %s", async (ticket) => {
+    const cleanup = (await tasksOf(ticket)).find((t) => t.task_key === "cleanup");
+    expect(cleanup).toMatchObject({ depends_on: [{ task_key: "publish" }], run_if: "AT_LEAST_ONE_FAILED" });
+  });
+
+  it("does not give the failure phrase to the step it names", async () => {
+    const publish = (
+      await tasksOf(
+        'Job "etl": run /Repos/w/publish as `publish`. If publish fails, run `cleanup` (/Repos/w/cleanup).',
+      )
+    ).find((t) => t.task_key === "publish");
+    expect(publish?.run_if).toBeUndefined();
+    expect(publish?.depends_on).toBeUndefined();
+  });
+});

@@ -721,6 +721,12 @@ async function buildCreate(
   for (const t of tasks) {
     const d = deps.get(t.task_key);
     if (d) t.depends_on = d.map((k) => ({ task_key: k }));
+    // "run `rollback` only if load fails": the Jobs API's run_if (INTERPRETATION.md leaves its value to the API).
+    const step = r.steps.find((s) => s.key === t.task_key);
+    if (d && step?.onFailure) {
+      t.run_if = "AT_LEAST_ONE_FAILED";
+      explanation.push(source(`tasks[${t.task_key}].run_if`, step.onFailure));
+    }
   }
   settings.tasks = tasks;
   await applyCompute(settings, r, tools, explanation, questions);

@@ -334,6 +334,35 @@ function afterPhrases(text: string): string[] {
   return out;
 }
 
+const STEP_REF = String.raw`(?:the\s+)?(\`[\w-]+\`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?)`;
+/** "if load fails", "only if Load Warehouse failed", "on failure of X", "when X fails": a step that runs on failure. */
+const FAILURE_OF = new RegExp(
+  String.raw`\b(?:(?:only\s+)?(?:if|when|should)\s+${STEP_REF}\s+(?:fails|failed|has\s+failed|errors?(?:\s+out)?|breaks)|(?:on|upon|after)\s+(?:a\s+)?failure\s+of\s+${STEP_REF})(?=\s*[,.;)!?]|\s*$|\s+(?:run|runs|trigger|execute|start|call|then|,))`,
+  "gi",
+);
+/** Words right after a failure phrase that give it to the step after it ("If X fails, run `rollback`"). */
+const THEN_RUN = /^\s*,?\s*(?:then\s+)?(?:run|runs|trigger|execute|start|call|kick)\b/i;
+
+/** The steps a failure phrase names, and its words; `owned`: whether the phrase is this step's (see THEN_RUN). */
+function failurePhrases(
+  text: string,
+  owned: (m: RegExpExecArray) => boolean,
+): Array<{ ref: string; words: string }> {
+  const out: Array<{ ref: string; words: string }> = [];
+  for (const m of text.matchAll(FAILURE_OF)) {
+    if (!owned(m)) continue;
+    const ref = (m[1] ?? m[2]).replace(/[`"]/g, "").trim();
+    if (
+      /^(?:it|this|that|they|them|the\s+job|job|a\s+run|run|any|anything|something|everything)\b|\b(?:succeeds?|or)\b/i.test(
+        ref,
+      )
+    )
+      continue;
+    out.push({ ref, words: m[0].trim() });
+  }
+  return out;
+}
+
 export function readSteps(
   reading: Reading,
   existingJobs: WorkspaceJob[],
@@ -381,6 +410,21 @@ export function readSteps(
         step.after.push({ value: p, words: `after ${p}`, line: l.line });
       // "After X finishes, trigger …" / "once the pipeline is done, run …": the phrase precedes the step.
       for (const p of afterPhrases(before)) step.after.push({ value: p, words: `after ${p}`, line: l.line });
+      // "If load_warehouse fails, run `rollback`" (before this step's code) / "Run this only if Load failed" (after
+      // it, not followed by another step's verb): after that step, only when it failed.
+      const failures = [
+        ...failurePhrases(
+          before,
+          (m) =>
+            !/\b(?:run|runs|trigger|execute)\b/i.test(before.slice(m.index! + m[0].length)) ||
+            THEN_RUN.test(before.slice(m.index! + m[0].length)),
+        ),
+        ...failurePhrases(afterText, (m) => !THEN_RUN.test(afterText.slice(m.index! + m[0].length))),
+      ];
+      for (const f of failures) {
+        step.after.push({ value: f.ref, words: f.words, line: l.line });
+        step.onFailure = { value: true, words: f.words, line: l.line };
+      }
       // "then", "after that", "followed by", "when that's done", "once it finishes": after the step before.
       const sequence =
         i > 0
