@@ -249,3 +249,33 @@ describe("a step that runs when another fails", () => {
     expect(publish?.depends_on).toBeUndefined();
   });
 });
+
+describe("fan-out after fan-in", () => {
+  const deps = async (ticket: string) => {
+    const { requests, questions } = await answer(ticket);
+    expect(questions).toEqual([]);
+    const tasks = requests[0].body.tasks as Array<{
+      task_key: string;
+      depends_on?: Array<{ task_key: string }>;
+    }>;
+    return Object.fromEntries(
+      tasks.map((t) => [t.task_key, (t.depends_on ?? []).map((d) => d.task_key).sort()]),
+    );
+  };
+
+  it("gives both steps after 'After X, a and b can both go at the same time' only X", async () => {
+    expect(
+      await deps(
+        'Job "fx": `p1` (/Repos/f/p1) and `p2` (/Repos/f/p2) run in parallel, then `merge` (/Repos/f/merge) once both are done. After merge, `mail` (/Repos/f/mail) and `store` (/Repos/f/store) can both go at the same time.',
+      ),
+    ).toEqual({ p1: [], p2: [], merge: ["p1", "p2"], mail: ["merge"], store: ["merge"] });
+  });
+
+  it("gives 'a and b both run after X' to both", async () => {
+    expect(
+      await deps(
+        'Job "fx":\n`p1` (/Repos/f/p1) runs first.\n`mail` (/Repos/f/mail) and `store` (/Repos/f/store) both run after p1.',
+      ),
+    ).toEqual({ p1: [], mail: ["p1"], store: ["p1"] });
+  });
+});

@@ -363,6 +363,9 @@ function failurePhrases(
   return out;
 }
 
+/** Only "and" between two steps (with the second's backticked or quoted key and an opening parenthesis). */
+const JOINED_BY_AND = /^[\s,)]*(?:and|&)\s*(?:(?:`[\w-]+`|"[^"]+")\s*\(?\s*)?$/i;
+
 export function readSteps(
   reading: Reading,
   existingJobs: WorkspaceJob[],
@@ -409,7 +412,17 @@ export function readSteps(
       for (const p of afterPhrases(afterText))
         step.after.push({ value: p, words: `after ${p}`, line: l.line });
       // "After X finishes, trigger …" / "once the pipeline is done, run …": the phrase precedes the step.
-      for (const p of afterPhrases(before)) step.after.push({ value: p, words: `after ${p}`, line: l.line });
+      // Only the sentence this step is in: "… `reconcile` once both are done. After reconcile, `notify` …" — "once
+      // both are done" is reconcile's.
+      // (The first step of a line takes the whole text before it: "add a step that runs after `x`? Notebook /…".)
+      const ownSentence =
+        i === 0
+          ? before
+          : before.slice(
+              Math.max(0, ...[...before.matchAll(/[.;!?](?:\s+|$)/g)].map((m) => m.index + m[0].length)),
+            );
+      for (const p of afterPhrases(ownSentence))
+        step.after.push({ value: p, words: `after ${p}`, line: l.line });
       // "If load_warehouse fails, run `rollback`" (before this step's code) / "Run this only if Load failed" (after
       // it, not followed by another step's verb): after that step, only when it failed.
       const failures = [
@@ -434,7 +447,7 @@ export function readSteps(
       // "then b and c in parallel": c is joined to b by "and", and the words after it say side by side.
       const prevStep = reading.steps.at(-1);
       const parallel = /\b(?:in\s+parallel|at\s+the\s+same\s+time|simultaneously)\b/i.exec(afterText);
-      if (i > 0 && prevStep && !sequence && /^\s*(?:,\s*)?(?:and|&)\s*$/i.test(before) && parallel)
+      if (i > 0 && prevStep && !sequence && JOINED_BY_AND.test(before) && parallel)
         step.besidePrevious = { value: prevStep.key, words: parallel[0], line: l.line };
       // "After <X> finishes, <Y>": the phrase's object is the previous step on this line.
       const prev = reading.steps.at(-1);
@@ -447,6 +460,18 @@ export function readSteps(
       ) {
         step.after.push({ value: prev.key, words: `after ${prev.words}`, line: l.line });
       }
+      // "`d` and `e` both run after c": the waits said after the second step are the first's too.
+      const joined = reading.steps.at(-1);
+      if (
+        i > 0 &&
+        joined &&
+        joined.line === l.line &&
+        !joined.after.length &&
+        JOINED_BY_AND.test(before) &&
+        /^[^.;]*?\b(?:both|each)\b/i.test(afterText) &&
+        step.after.length
+      )
+        joined.after.push(...step.after);
       reading.steps.push(step);
     });
     offset += l.text.length + 1;
