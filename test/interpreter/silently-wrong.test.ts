@@ -279,3 +279,18 @@ describe("fan-out after fan-in", () => {
     ).toEqual({ p1: [], mail: ["p1"], store: ["p1"] });
   });
 });
+
+describe("a quoted job name is not a schedule", () => {
+  it.each([
+    'Job "Nightly Sweep" runs /Repos/ops/sweep.',
+    "A job called **Weekly Rollup** that runs /Repos/ops/rollup.",
+  ])("%s gets no schedule", async (ticket) => {
+    const { requests, questions } = await answer(ticket);
+    expect(questions).toEqual([]);
+    expect(requests[0].body.schedule).toBeUndefined();
+  });
+
+  it("still reads a schedule said outside the name", async () => {
+    expect(await cron('Job "Nightly Sweep" runs /Repos/ops/sweep every 4 hours.')).toBe("0 0 0/4 * * ?");
+  });
+});

@@ -682,6 +682,17 @@ export function maskNames(text: string): string {
     );
 }
 
+/**
+ * Hides a quoted or bold name after "job", "called", "named" (`Job "Hourly Digest" runs …`, `called **Daily
+ * Sales**`): a name's words are not the schedule's.
+ */
+function maskQuotedNames(text: string): string {
+  return text.replace(
+    /(\b(?:job|called|named|name(?:d)?\s*(?:is|:)?|pipeline|workflow)\s*:?\s*)("[^"\n]+"|“[^”\n]+”|\*\*[^*\n]+\*\*|'[^'\n]+')/gi,
+    (_, lead: string, name: string) => lead + " ".repeat(name.length),
+  );
+}
+
 /** A markdown heading line. */
 export const HEADING = /^\s{0,3}#{1,6}\s/;
 
@@ -691,7 +702,7 @@ export function readSchedule(prose: Prose): ScheduleParts {
   const heading = (l: { text: string }): boolean => HEADING.test(l.text);
   const ordered = [...prose.lines.filter((l) => !heading(l)), ...prose.lines.filter(heading)];
   for (const l of ordered) {
-    const text = maskNames(l.text);
+    const text = maskQuotedNames(maskNames(l.text));
     const uneven = parts.frequency ? undefined : (unevenInterval(text) ?? monthsAsked(text));
     if (uneven) (parts.questions ??= []).push(uneven);
     if (!parts.frequency && !uneven) {
