@@ -294,3 +294,13 @@ describe("a quoted job name is not a schedule", () => {
     expect(await cron('Job "Nightly Sweep" runs /Repos/ops/sweep every 4 hours.')).toBe("0 0 0/4 * * ?");
   });
 });
+
+describe("different days at different times", () => {
+  it("asks instead of dropping the other days' time", async () => {
+    expect(await asked(job("every weekday at 7 and on Sundays at 10"))).toMatch(/one clock time/);
+  });
+
+  it("still reads one time for several days", async () => {
+    expect(await cron(job("on Mondays and Thursdays at 7"))).toBe("0 0 7 ? * MON,THU");
+  });
+});

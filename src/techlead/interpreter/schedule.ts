@@ -725,6 +725,15 @@ export function readSchedule(prose: Prose): ScheduleParts {
           break;
         }
         parts.frequency = { value, words: m[0].trim(), line: l.line };
+        // "every weekday at 6 and on Saturday at 9": other days at another time — one schedule has one time.
+        const other = new RegExp(
+          String.raw`\b(?:and|but|plus)\s+(?:also\s+)?(?:on\s+|every\s+)?(?:weekends?|${DAY_WORD})(?:\s*(?:,|and|&)\s*${DAY_WORD})*\s+at\s+\d`,
+          "i",
+        ).exec(text.slice(m.index + m[0].length));
+        if (other && (value.kind === "weekdays" || value.kind === "daily"))
+          (parts.questions ??= []).push(
+            `"${l.text.trim()}": one Databricks schedule has one clock time for all its days, so different days at different times cannot be one job's schedule. Should all days run at the same time, or should the other days be a second job?`,
+          );
         if (value.kind === "minutes" || value.kind === "hours" || value.kind === "hourly") {
           const found = parts.frequency;
           parts.frequency = limitSubDaily(found, value, text);
