@@ -209,7 +209,7 @@ export function requirementTokens(text: string, line?: number): Token[] {
   for (const z of zoneMentions(text)) add("zone", z.words, z.index);
   // "(Brazil time)", "6am Lagos time": a place named as a time zone that no zone table knows still needs a field.
   for (const m of text.matchAll(
-    /\(\s*(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?)\s+time\s*\)|(?:\d\s*(?:[ap]\.?m\.?)?|\bhour|\bnoon|\bmidnight)\s+(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?)\s+time\b/gu,
+    /\(\s*(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?)\s+time\s*\)|(?:\d\s*(?:[aApP]\.?[mM]\.?)?|\bhour|\bnoon|\bmidnight)\s+(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?)\s+[Tt]ime\b/gu,
   )) {
     const place = m[1] ?? m[2];
     add("zone", place, m.index + m[0].indexOf(place));

@@ -28,6 +28,10 @@ function firstMatch(reading: Reading, re: RegExp): { m: RegExpExecArray; line: n
   return undefined;
 }
 
+/** A negation and the event it rules out, within a few words ("not on success", "don't email anyone when it starts"). */
+const NEGATED_EVENT =
+  /\b(?:not|never|no|don['’]?t|do\s+not|except)\b(?:\s+(?![\w.+-]+@)[\w'’-]+){0,4}?\s+(?:on|when|if|upon|after|for|at)?\s*(?:it\s+)?(?:succeed|succeeds|succeeded|success|successful(?:ly)?|completes?|completed|starts?|started|fail|fails|failed|failure|failures)\b/gi;
+
 /** The notification events a clause names ("when it succeeds or fails" → on_success and on_failure). */
 function eventsOf(text: string): EmailEvent[] {
   if (
@@ -37,6 +41,8 @@ function eventsOf(text: string): EmailEvent[] {
   ) {
     return ["on_duration_warning_threshold_exceeded"];
   }
+  // "on failure (not on success)", "do not email anyone on success": a negated event is not one to email on.
+  text = text.replace(NEGATED_EVENT, " ");
   const events: EmailEvent[] = [];
   if (/\b(starts?|started|begins?|kicks? off)\b/i.test(text)) events.push("on_start");
   if (
@@ -605,7 +611,14 @@ export const EXTRACTORS: Extractor[] = [
           if (d) r.retryIntervalMs = { value: d.seconds * 1000, words: interval[0], line: c.line };
         }
         const onTimeout = /\bretry\b[^.]*\bon\s+timeouts?\b|\bretry[_ ]on[_ ]timeout\b/i.exec(c.text);
-        if (onTimeout && !r.retryOnTimeout)
+        // "retry 3 times but not on timeout": the timeout is ruled out (retry_on_timeout stays false).
+        if (
+          onTimeout &&
+          !r.retryOnTimeout &&
+          !/\b(?:not|never|no|except|don['’]?t|without)\b(?:\s+\w+){0,3}?\s+(?:on\s+|for\s+|after\s+)?(?:a\s+)?timeouts?\b/i.test(
+            onTimeout[0],
+          )
+        )
           r.retryOnTimeout = { value: true, words: onTimeout[0], line: c.line };
       });
     },
@@ -634,7 +647,14 @@ export const EXTRACTORS: Extractor[] = [
     name: "notifications",
     fields: ["email_notifications", "webhook_notifications", "health.rules"],
     extract(r) {
-      const all = clauses(r.prose);
+      // "email a@x and b@x on failure, but only a@x on success": each side of the "but" names its own recipients
+      // and event.
+      const all = clauses(r.prose).flatMap((c) => {
+        const parts = c.text.split(
+          /,?\s+but\s+(?=(?:(?:only|just|also)\s+)?(?:email\s+|notify\s+|send\s+(?:it\s+)?to\s+)?[\w.+-]+@)/i,
+        );
+        return parts.length > 1 ? parts.map((text) => ({ ...c, text })) : [c];
+      });
       all.forEach((c: Clause, i) => {
         const emails = addressesIn(c.text);
         const stopping = stoppedEmails(c.text);
@@ -839,7 +859,7 @@ export const EXTRACTORS: Extractor[] = [
           if (args || /\bwheel\b/i.test(l.text)) continue;
         }
         const nb =
-          /\b(?:notebook\s+param(?:eter)?s|widgets?|base\s+param(?:eter)?s|with\s+param(?:eter)?s)\b\s*:?\s*(.*)$/i.exec(
+          /\b(?:notebook\s+param(?:eter)?s?|widgets?|base\s+param(?:eter)?s?|with\s+(?:the\s+)?param(?:eter)?s?)\b\s*:?\s*(.*)$/i.exec(
             l.text,
           );
         if (nb)

@@ -15,7 +15,7 @@ import type {
 import type { InterpretContext, RequirementDoc, TechLeadTools } from "../types.js";
 import { ANY_TASK, EXTRACTORS, THE_TASK, jobNameIntroductions } from "./extractors.js";
 import { emptyReading, source, type Reading, type Step } from "./reading.js";
-import { mergeIntoQuartz, needsTime, shiftQuartz, toQuartz } from "./schedule.js";
+import { addTimeToQuartz, mergeIntoQuartz, needsTime, shiftQuartz, toQuartz } from "./schedule.js";
 import { readSteps, resolveStepRef } from "./steps.js";
 import {
   readIntent,
@@ -721,6 +721,12 @@ async function buildCreate(
   for (const t of tasks) {
     const d = deps.get(t.task_key);
     if (d) t.depends_on = d.map((k) => ({ task_key: k }));
+    // "run `rollback` only if load fails": the Jobs API's run_if (INTERPRETATION.md leaves its value to the API).
+    const step = r.steps.find((s) => s.key === t.task_key);
+    if (d && step?.onFailure) {
+      t.run_if = "AT_LEAST_ONE_FAILED";
+      explanation.push(source(`tasks[${t.task_key}].run_if`, step.onFailure));
+    }
   }
   settings.tasks = tasks;
   await applyCompute(settings, r, tools, explanation, questions);
@@ -871,6 +877,19 @@ async function buildUpdate(
           field: "schedule.quartz_cron_expression",
           words: [s.time?.words, s.shift.words].filter(Boolean).join(" … "),
           ...(s.shift.line ? { line: s.shift.line } : {}),
+        });
+      } else if (s.also && s.time && !s.frequency) {
+        // "should also run at 12:30": another run each day, not a move.
+        const added = addTimeToQuartz(current.quartz_cron_expression, s.time.value);
+        if (added) next.quartz_cron_expression = added;
+        else
+          questions.push(
+            `"${s.also.words} … ${s.time.words}": ${jobName(job)} runs at "${current.quartz_cron_expression}"; one schedule cannot add a run at another minute of the hour. Should the new run be at the same minute, or should the time move instead?`,
+          );
+        explanation.push({
+          field: "schedule.quartz_cron_expression",
+          words: `${s.also.words} … ${s.time.words}`,
+          ...(s.time.line ? { line: s.time.line } : {}),
         });
       } else if (s.frequency || s.time) {
         next.quartz_cron_expression = mergeIntoQuartz(current.quartz_cron_expression, s);

@@ -32,6 +32,8 @@ export interface Step {
   after: Array<Sourced<string>>;
   /** Set when a "then" / "in this order" phrase chains it to the previous step. */
   afterPrevious?: Sourced<true>;
+  /** "If load fails, run `rollback`", "run this only if Load failed": runs only when what it waits for failed. */
+  onFailure?: Sourced<true>;
   /** "then b and c in parallel": the key of the step it runs beside (same waits; what follows waits for both). */
   besidePrevious?: Sourced<string>;
   words: string;

@@ -48,6 +48,28 @@ export interface ScheduleParts {
   shift?: Sourced<number>;
   /** What the words leave open that one schedule must decide (each a question for the ticket's author). */
   questions?: string[];
+  /** "should run on Saturdays too", "also run at 12:30": the days / time are added to the job's, not put instead. */
+  also?: Sourced<true>;
+}
+
+const ALSO_BEFORE =
+  /\b(?:also|additionally|in\s+addition)\b(?:\s+(?:(?:a\s+)?runs?|running|be\s+run|be\s+triggered|fire|go|trigger\s+it))?(?:\s+(?:on|at))?\s*$/i;
+const ALSO_AFTER = /^\s*(?:too|as\s+well|also|in\s+addition)\b/i;
+
+/** Whether the words of a schedule part are said as an addition ("on Saturdays too", "also at 12:30"). */
+function saidAlso(prose: Prose, part: Sourced<unknown> | undefined): Sourced<true> | undefined {
+  if (!part) return undefined;
+  for (const l of prose.lines) {
+    const text = maskNames(l.text);
+    const piece = part.words.split(" … ")[0];
+    const at = text.indexOf(piece);
+    if (at < 0) continue;
+    const before = ALSO_BEFORE.exec(text.slice(0, at));
+    const after = ALSO_AFTER.exec(text.slice(at + piece.length));
+    if (before || after)
+      return { value: true, words: (before?.[0] ?? after?.[0] ?? "").trim(), line: l.line };
+  }
+  return undefined;
 }
 
 const SHIFT_AMOUNT = String.raw`(an?|one|two|three|four|half\s+an|\d+)\s*(hours?|hrs?|h|minutes?|mins?)`;
@@ -150,7 +172,18 @@ const FREQUENCY_PHRASES: Array<{
   {
     name: "every-n-minutes",
     re: /\bevery\s+(\d+|two|five|ten|fifteen|twenty|thirty)\s*(?:minutes?|mins?|m)\b/i,
-    build: (m) => ({ kind: "minutes", every: parseCount(m[1]) ?? 0 }),
+    build: (m) => {
+      const every = parseCount(m[1]) ?? 0;
+      // "every 60 minutes", "every 120 minutes": whole hours (a minute step of 60 or more is not valid Quartz).
+      if (every >= 60 && every % 60 === 0 && 24 % (every / 60) === 0 && every < 24 * 60)
+        return every === 60 ? { kind: "hourly" } : { kind: "hours", every: every / 60 };
+      return { kind: "minutes", every };
+    },
+  },
+  {
+    name: "every-minute",
+    re: /\bevery\s+(?:single\s+)?minute\b|\bonce\s+(?:a|per|each)\s+minute\b|\bminutely\b/i,
+    build: () => ({ kind: "minutes", every: 1 }),
   },
   {
     name: "every-half-hour",
@@ -291,6 +324,95 @@ function dailyElsewhere(text: string, days: RegExpExecArray): boolean {
     .split(/[^A-Za-z]+/)
     .filter((w) => w.length >= 3 && !DAYS_CLAUSE_FILLER.test(w));
   return rest.length > 0;
+}
+
+const INTERVAL_COUNT = String.raw`\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty-five`;
+const INTERVAL_RE = new RegExp(
+  String.raw`\bevery\s+(${INTERVAL_COUNT})\s*(minutes?|mins?|m|hours?|hrs?|h|days?)\b|\bevery\s+(?:an?\s+|one\s+)?hour\s+and\s+a\s+half\b|\bevery\s+(?:one\s+and\s+a\s+half|1\s*(?:1\/2|½))\s+hours?\b`,
+  "i",
+);
+
+/**
+ * "every 90 minutes", "every 7 hours", "every 3 days": Quartz restarts its count each hour (minutes) and each day
+ * (hours, days of the month), so an interval that does not divide the hour / the day / is a number of days cannot be
+ * written as one schedule — `0 0/90` fires hourly, `0 0/45` at :00 and :45, `0 0 0/7` leaves 3 hours before midnight.
+ * The question says why and offers the nearest intervals that can be. undefined when the interval is expressible.
+ */
+export function unevenInterval(text: string): string | undefined {
+  const m = INTERVAL_RE.exec(text);
+  if (!m) return undefined;
+  const said = m[0].trim();
+  if (!m[1]) return hourAndAHalf(said);
+  const n = /^\d/.test(m[1]) ? Number(m[1]) : parseCount(m[1]);
+  if (n === undefined || n <= 0) return undefined;
+  const unit = m[2].toLowerCase();
+  const why = "Quartz, the Jobs API's schedule syntax, restarts the count";
+  if (unit.startsWith("d")) {
+    if (n === 1) return undefined;
+    return `"${said}" cannot be one Databricks schedule: ${why} every month (a day-of-month step of ${n} jumps at each month's end), so runs would not stay ${n} days apart. Should it run daily, on named days of the week (e.g. MON,THU), or on fixed days of the month?`;
+  }
+  const minutes = unit.startsWith("h") ? n * 60 : n;
+  if (!Number.isInteger(minutes)) return hourAndAHalf(said);
+  if (minutes < 60) {
+    if (60 % minutes === 0) return undefined;
+    const [lo, hi] = nearestDivisors(minutes, [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60]);
+    return `"${said}" cannot be one Databricks schedule: ${why} every hour, so it would run at :00 and then every ${minutes} minutes within each hour (${minuteRuns(minutes)}), not evenly. Should it run every ${lo} or every ${hi} minutes instead?`;
+  }
+  // "every 120 minutes" is every 2 hours (read by the every-n-minutes phrase).
+  if (minutes % 60 === 0 && 24 % (minutes / 60) === 0 && minutes < 24 * 60) return undefined;
+  if (minutes === 24 * 60) return undefined;
+  if (minutes % 60 !== 0 && minutes < 24 * 60) {
+    const [lo, hi] = nearestDivisors(minutes / 60, [1, 2, 3, 4, 6, 8, 12]);
+    return `"${said}" cannot be one Databricks schedule: ${why} every hour, so a step of ${minutes} minutes would fire once an hour (at :00), not every ${minutes} minutes. Should it run ${lo === 1 ? "hourly" : `every ${lo} hours`} or every ${hi} hours instead, or at listed clock times?`;
+  }
+  const hours = minutes / 60;
+  if (hours > 24)
+    return `"${said}" cannot be one Databricks schedule: ${why} every day, so no schedule can wait more than a day between runs. Should it run every 12 hours or daily instead, or on named days of the week?`;
+  const [lo, hi] = nearestDivisors(hours, [1, 2, 3, 4, 6, 8, 12, 24]);
+  const option = (h: number) => (h === 24 ? "daily" : h === 1 ? "hourly" : `every ${h} hours`);
+  return `"${said}" cannot be one Databricks schedule: ${why} every day at midnight, so runs would not stay ${hours} hours apart (the last gap before midnight would be shorter). Should it run ${option(lo)} or ${option(hi)} instead, or at listed clock times?`;
+}
+
+const MONTH_NAMES =
+  "january|february|march|april|june|july|august|september|october|november|december|(?<=\\b(?:in|during|of|every|each)\\s+)may";
+const MONTHS_RE = new RegExp(
+  String.raw`\b(?:quarterly|every\s+(?:quarter|year)|each\s+(?:quarter|year)|once\s+a\s+(?:quarter|year)|yearly|annually)\b|\b(?:(?:except|excluding|but\s+not|not)\s+)?(?:in|during|of|every|each|on|through(?:out)?)\s+(?:the\s+month\s+of\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:${MONTH_NAMES})\b|\b(?:${MONTH_NAMES})\s+\d{1,2}(?:st|nd|rd|th)?\b`,
+  "i",
+);
+
+/**
+ * "quarterly", "every year on 1 January", "every day in December": schedules limited to some months. The interpreter
+ * writes no month field (a daily or monthly schedule would run in every month), so it asks instead.
+ */
+function monthsAsked(text: string): string | undefined {
+  const m = MONTHS_RE.exec(text);
+  // "except in August": a month left out is asked about by the accounting (the "except" is not read).
+  if (!m || /^(?:except|excluding|but|not)\b/i.test(m[0])) return undefined;
+  // A month named in a line that says no schedule ("the January backfill") is not a schedule's month.
+  if (
+    !/quarter|year|annual/i.test(m[0]) &&
+    !CLOCK_TEXT.test(text) &&
+    !/\b(?:daily|every|each|nightly)\b/i.test(text)
+  )
+    return undefined;
+  return `"${m[0].trim()}": runs limited to some months (a quarter, a year, a named month) are not read by the offline interpreter, and a daily or monthly schedule would run in every month. Give the Quartz expression (e.g. "0 0 6 1 1,4,7,10 ?" for 06:00 on the first day of each quarter), or say which days and months it should run.`;
+}
+
+function hourAndAHalf(said: string): string {
+  return `"${said}" cannot be one Databricks schedule: Quartz, the Jobs API's schedule syntax, restarts its count every hour and every day, so runs cannot stay 90 minutes apart. Should it run hourly or every 2 hours instead, or at listed clock times?`;
+}
+
+/** The expressible intervals just below and just above `n` (`choices` ascending). */
+function nearestDivisors(n: number, choices: number[]): [number, number] {
+  const lo = [...choices].reverse().find((c) => c < n) ?? choices[0];
+  const hi = choices.find((c) => c > n) ?? choices[choices.length - 1];
+  return [lo, hi];
+}
+
+function minuteRuns(every: number): string {
+  const out: string[] = [];
+  for (let m = 0; m < 60; m += every) out.push(`:${String(m).padStart(2, "0")}`);
+  return out.join(", ");
 }
 
 /** The hours of a day from `first`, every `every` hours. */
@@ -560,6 +682,17 @@ export function maskNames(text: string): string {
     );
 }
 
+/**
+ * Hides a quoted or bold name after "job", "called", "named" (`Job "Hourly Digest" runs …`, `called **Daily
+ * Sales**`): a name's words are not the schedule's.
+ */
+function maskQuotedNames(text: string): string {
+  return text.replace(
+    /(\b(?:job|called|named|name(?:d)?\s*(?:is|:)?|pipeline|workflow)\s*:?\s*)("[^"\n]+"|“[^”\n]+”|\*\*[^*\n]+\*\*|'[^'\n]+')/gi,
+    (_, lead: string, name: string) => lead + " ".repeat(name.length),
+  );
+}
+
 /** A markdown heading line. */
 export const HEADING = /^\s{0,3}#{1,6}\s/;
 
@@ -569,8 +702,10 @@ export function readSchedule(prose: Prose): ScheduleParts {
   const heading = (l: { text: string }): boolean => HEADING.test(l.text);
   const ordered = [...prose.lines.filter((l) => !heading(l)), ...prose.lines.filter(heading)];
   for (const l of ordered) {
-    const text = maskNames(l.text);
-    if (!parts.frequency) {
+    const text = maskQuotedNames(maskNames(l.text));
+    const uneven = parts.frequency ? undefined : (unevenInterval(text) ?? monthsAsked(text));
+    if (uneven) (parts.questions ??= []).push(uneven);
+    if (!parts.frequency && !uneven) {
       for (const phrase of FREQUENCY_PHRASES) {
         if (phrase.cue && !phrase.cue.test(text)) continue;
         const m = phrase.re.exec(text);
@@ -590,8 +725,36 @@ export function readSchedule(prose: Prose): ScheduleParts {
           break;
         }
         parts.frequency = { value, words: m[0].trim(), line: l.line };
-        if (value.kind === "minutes" || value.kind === "hours" || value.kind === "hourly")
-          parts.frequency = limitSubDaily(parts.frequency, value, text);
+        // "every weekday at 6 and on Saturday at 9": other days at another time — one schedule has one time.
+        const other = new RegExp(
+          String.raw`\b(?:and|but|plus)\s+(?:also\s+)?(?:on\s+|every\s+)?(?:weekends?|${DAY_WORD})(?:\s*(?:,|and|&)\s*${DAY_WORD})*\s+at\s+\d`,
+          "i",
+        ).exec(text.slice(m.index + m[0].length));
+        if (other && (value.kind === "weekdays" || value.kind === "daily"))
+          (parts.questions ??= []).push(
+            `"${l.text.trim()}": one Databricks schedule has one clock time for all its days, so different days at different times cannot be one job's schedule. Should all days run at the same time, or should the other days be a second job?`,
+          );
+        if (value.kind === "minutes" || value.kind === "hours" || value.kind === "hourly") {
+          const found = parts.frequency;
+          parts.frequency = limitSubDaily(found, value, text);
+          // "… during business hours. Business hours = 9 to 5, Mon–Fri": the hours are defined in another line.
+          const defined = /\b(?:business|working|office|work|opening)\s+hours\b/i.test(text)
+            ? prose.lines.find((o) => o !== l && BUSINESS_WINDOW_RE.test(maskNames(o.text)))
+            : undefined;
+          if (defined && !(parts.frequency.value as Within).window)
+            parts.frequency = limitSubDaily(found, value, `${text}; ${maskNames(defined.text)}`);
+          // "every 15 minutes during business hours" with no hours given: which hours? (not around the clock)
+          const limited = parts.frequency.value;
+          const business = /\b(?:business|working|office|work|opening)\s+hours\b/i.exec(text);
+          if (
+            business &&
+            (limited.kind === "minutes" || limited.kind === "hours" || limited.kind === "hourly") &&
+            !limited.window
+          )
+            (parts.questions ??= []).push(
+              `"${business[0]}": which hours (e.g. 9am to 5pm), in which time zone, and on which days? Without them the job would run around the clock.`,
+            );
+        }
         break;
       }
     }
@@ -611,7 +774,9 @@ export function readSchedule(prose: Prose): ScheduleParts {
       /\b(remove|drop|delete|get rid of|take)\b[^.\n]*\bschedule\b(?:\s+off)?|\bschedule\b[^.\n]*\b(?:remove|drop|delete)\s+it\b|\bno (?:more |longer needs? a )?schedule\b|\bunschedule\b/i.exec(
         text,
       );
-    if (remove && !parts.remove) parts.remove = { value: true, words: remove[0], line: l.line };
+    // "drop Thursday from the schedule": a day taken out of the schedule (days-negated), not the whole schedule.
+    if (remove && !parts.remove && !new RegExp(`\\b(?:weekends?|${DAY_WORD})\\b`, "i").test(remove[0]))
+      parts.remove = { value: true, words: remove[0], line: l.line };
     parts.shift ??= readShift(text, l.line);
   }
   // The clock times of a window ("between 8am and 6pm") bound the runs; they are not a time to run at.
@@ -630,6 +795,8 @@ export function readSchedule(prose: Prose): ScheduleParts {
     );
   const zone = readZone(prose);
   if (zone) parts.zone = zone;
+  const also = saidAlso(prose, parts.frequency) ?? saidAlso(prose, parts.time);
+  if (also) parts.also = also;
   return parts;
 }
 
@@ -685,7 +852,7 @@ function limitSubDaily(
   const past =
     value.kind === "minutes"
       ? undefined
-      : /\bat\s+:([0-5]\d)\b(?:\s+past(?:\s+(?:the|each|every)\s+hour)?)?|\b(?:at\s+)?([1-5]?\d)\s+(?:minutes?\s+)?(?:past|after)\s+(?:the|each|every)\s+hour\b|\b(?:at\s+)?(?:a\s+)?(quarter|half)\s+past\s+(?:the|each|every)\s+hour\b/i.exec(
+      : /\bat\s+:([0-5]\d)\b(?:\s+past(?:\s+(?:the|each|every)\s+hour)?)?|\b(?:at\s+)?([1-5]?\d)\s+(?:minutes?\s+)?(?:past|after)\s+(?:the|each|every)\s+hour\b|\b(?:at\s+)?(?:a\s+)?(quarter|half)\s+past(?:\s+(?:the|each|every)\s+hour\b|(?!\s*(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midnight)))/i.exec(
           text,
         );
   if (past) {
@@ -764,6 +931,15 @@ export function mergeIntoQuartz(existing: string, parts: ScheduleParts): string 
   const f = existing.trim().split(/\s+/);
   if (f.length < 6) return existing;
   const freq = parts.frequency?.value;
+  if (parts.also && freq?.kind === "weekdays" && !freq.excluded && !parts.time) {
+    // "should run on Saturdays too": the job's days and those (its time kept).
+    const today = daysOfField(f[5]);
+    if (!today) return existing;
+    const days = WEEK.filter((d) => today.includes(d) || freq.days.includes(d));
+    f[3] = "?";
+    f[5] = days.length === 7 ? "*" : dayList(days);
+    return f.join(" ");
+  }
   if (freq?.kind === "weekdays" && freq.excluded && !parts.time) {
     // "drop the weekend runs": the days the job runs on today, less those (its time kept). A job whose days are not a
     // set of weekdays ("MON#1", day 15) is left as it is: the interpreter then asks what to change.
@@ -796,6 +972,19 @@ export function mergeIntoQuartz(existing: string, parts: ScheduleParts): string 
     f[1] = String(parts.time.value.minute);
     f[2] = parts.time.value.hours?.join(",") ?? String(parts.time.value.hour);
   }
+  return f.join(" ");
+}
+
+/**
+ * "should also run at 12:30": the time's hours added to those of `existing` (its days kept). undefined when that
+ * cannot be one expression — the minutes differ (07:30 and 12:45), or the job has no plain minute and hours.
+ */
+export function addTimeToQuartz(existing: string, time: ClockTime): string | undefined {
+  const f = existing.trim().split(/\s+/);
+  if (f.length < 6 || !/^\d+$/.test(f[1]) || !/^\d+(?:,\d+)*$/.test(f[2])) return undefined;
+  if (Number(f[1]) !== time.minute) return undefined;
+  const hours = new Set([...f[2].split(",").map(Number), ...(time.hours ?? [time.hour])]);
+  f[2] = [...hours].sort((a, b) => a - b).join(",");
   return f.join(" ");
 }
 

@@ -334,6 +334,38 @@ function afterPhrases(text: string): string[] {
   return out;
 }
 
+const STEP_REF = String.raw`(?:the\s+)?(\`[\w-]+\`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?)`;
+/** "if load fails", "only if Load Warehouse failed", "on failure of X", "when X fails": a step that runs on failure. */
+const FAILURE_OF = new RegExp(
+  String.raw`\b(?:(?:only\s+)?(?:if|when|should)\s+${STEP_REF}\s+(?:fails|failed|has\s+failed|errors?(?:\s+out)?|breaks)|(?:on|upon|after)\s+(?:a\s+)?failure\s+of\s+${STEP_REF})(?=\s*[,.;)!?]|\s*$|\s+(?:run|runs|trigger|execute|start|call|then|,))`,
+  "gi",
+);
+/** Words right after a failure phrase that give it to the step after it ("If X fails, run `rollback`"). */
+const THEN_RUN = /^\s*,?\s*(?:then\s+)?(?:run|runs|trigger|execute|start|call|kick)\b/i;
+
+/** The steps a failure phrase names, and its words; `owned`: whether the phrase is this step's (see THEN_RUN). */
+function failurePhrases(
+  text: string,
+  owned: (m: RegExpExecArray) => boolean,
+): Array<{ ref: string; words: string }> {
+  const out: Array<{ ref: string; words: string }> = [];
+  for (const m of text.matchAll(FAILURE_OF)) {
+    if (!owned(m)) continue;
+    const ref = (m[1] ?? m[2]).replace(/[`"]/g, "").trim();
+    if (
+      /^(?:it|this|that|they|them|the\s+job|job|a\s+run|run|any|anything|something|everything)\b|\b(?:succeeds?|or)\b/i.test(
+        ref,
+      )
+    )
+      continue;
+    out.push({ ref, words: m[0].trim() });
+  }
+  return out;
+}
+
+/** Only "and" between two steps (with the second's backticked or quoted key and an opening parenthesis). */
+const JOINED_BY_AND = /^[\s,)]*(?:and|&)\s*(?:(?:`[\w-]+`|"[^"]+")\s*\(?\s*)?$/i;
+
 export function readSteps(
   reading: Reading,
   existingJobs: WorkspaceJob[],
@@ -380,7 +412,32 @@ export function readSteps(
       for (const p of afterPhrases(afterText))
         step.after.push({ value: p, words: `after ${p}`, line: l.line });
       // "After X finishes, trigger …" / "once the pipeline is done, run …": the phrase precedes the step.
-      for (const p of afterPhrases(before)) step.after.push({ value: p, words: `after ${p}`, line: l.line });
+      // Only the sentence this step is in: "… `reconcile` once both are done. After reconcile, `notify` …" — "once
+      // both are done" is reconcile's.
+      // (The first step of a line takes the whole text before it: "add a step that runs after `x`? Notebook /…".)
+      const ownSentence =
+        i === 0
+          ? before
+          : before.slice(
+              Math.max(0, ...[...before.matchAll(/[.;!?](?:\s+|$)/g)].map((m) => m.index + m[0].length)),
+            );
+      for (const p of afterPhrases(ownSentence))
+        step.after.push({ value: p, words: `after ${p}`, line: l.line });
+      // "If load_warehouse fails, run `rollback`" (before this step's code) / "Run this only if Load failed" (after
+      // it, not followed by another step's verb): after that step, only when it failed.
+      const failures = [
+        ...failurePhrases(
+          before,
+          (m) =>
+            !/\b(?:run|runs|trigger|execute)\b/i.test(before.slice(m.index! + m[0].length)) ||
+            THEN_RUN.test(before.slice(m.index! + m[0].length)),
+        ),
+        ...failurePhrases(afterText, (m) => !THEN_RUN.test(afterText.slice(m.index! + m[0].length))),
+      ];
+      for (const f of failures) {
+        step.after.push({ value: f.ref, words: f.words, line: l.line });
+        step.onFailure = { value: true, words: f.words, line: l.line };
+      }
       // "then", "after that", "followed by", "when that's done", "once it finishes": after the step before.
       const sequence =
         i > 0
@@ -390,7 +447,7 @@ export function readSteps(
       // "then b and c in parallel": c is joined to b by "and", and the words after it say side by side.
       const prevStep = reading.steps.at(-1);
       const parallel = /\b(?:in\s+parallel|at\s+the\s+same\s+time|simultaneously)\b/i.exec(afterText);
-      if (i > 0 && prevStep && !sequence && /^\s*(?:,\s*)?(?:and|&)\s*$/i.test(before) && parallel)
+      if (i > 0 && prevStep && !sequence && JOINED_BY_AND.test(before) && parallel)
         step.besidePrevious = { value: prevStep.key, words: parallel[0], line: l.line };
       // "After <X> finishes, <Y>": the phrase's object is the previous step on this line.
       const prev = reading.steps.at(-1);
@@ -403,6 +460,18 @@ export function readSteps(
       ) {
         step.after.push({ value: prev.key, words: `after ${prev.words}`, line: l.line });
       }
+      // "`d` and `e` both run after c": the waits said after the second step are the first's too.
+      const joined = reading.steps.at(-1);
+      if (
+        i > 0 &&
+        joined &&
+        joined.line === l.line &&
+        !joined.after.length &&
+        JOINED_BY_AND.test(before) &&
+        /^[^.;]*?\b(?:both|each)\b/i.test(afterText) &&
+        step.after.length
+      )
+        joined.after.push(...step.after);
       reading.steps.push(step);
     });
     offset += l.text.length + 1;

@@ -410,8 +410,10 @@ export function keyValuePairs(text: string): Array<{ key: string; value: string;
   const re = /`?([A-Za-z_][\w.-]*)`?\s*=\s*(\{\{[^}]+\}\}|"[^"]*"|'[^']*'|`[^`]*`|[^\s,;`]+)/g;
   for (const m of text.matchAll(re)) {
     let value = m[2].replace(/^["'`]|["'`]$/g, "");
-    if (!value.startsWith("{{")) value = value.replace(/[.)]+$/, "");
-    out.push({ key: m[1], value, words: m[0].replace(/[.)]+$/, "") });
+    // "start_date=2025-03-01?", "env=prod!": sentence punctuation after an unquoted value is not part of it.
+    const quoted = /^["'`]/.test(m[2]);
+    if (!value.startsWith("{{") && !quoted) value = value.replace(/[.)?!]+$/, "");
+    out.push({ key: m[1], value, words: quoted ? m[0] : m[0].replace(/[.)?!]+$/, "") });
   }
   return out;
 }
@@ -508,7 +510,8 @@ export const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 export const WORKSPACE_PATH_RE = /(?<![\w.:/])\/(?:Workspace|Repos|Users|Shared|Volumes)\/[^\s,;'"`()]+/g;
 
 export function trimPath(path: string): string {
-  return path.replace(/[.:]+$/, "");
+  // Sentence punctuation glued to the end ("… build_cohorts?", "… /x!") is not part of the path.
+  return path.replace(/[.:?!]+$/, "");
 }
 
 /** A position in a Prose: logical line index and offset in its text. */

@@ -27,6 +27,12 @@ export const IANA_RE =
 
 /** Curated zone words (strongest signal after a written IANA id). */
 export const ZONE_WORDS: Array<[RegExp, string]> = [
+  // Before "central" (Chicago) and "IST" (never mapped alone): the qualified spellings.
+  [/\bcentral\s+europe(?:an)?(?:\s+(?:standard|summer))?\s+time\b|\bcentral\s+european\b/i, "Europe/Berlin"],
+  [
+    /\bIST\s*\(\s*india(?:n)?(?:\s+(?:standard\s+)?time)?\b|\bindia(?:n)?\s+(?:standard\s+)?time\s*\(\s*IST\s*\)|\bindia(?:n)?\s+(?:standard\s+)?time\b/i,
+    "Asia/Kolkata",
+  ],
   [/\b(berlin|cet|cest|german time)\b/i, "Europe/Berlin"],
   [/\b(london|uk time|british time|bst|gmt)\b/i, "Europe/London"],
   [/\b(new york|eastern|est|edt|nyc)\b/i, "America/New_York"],
@@ -46,12 +52,71 @@ export const ZONE_WORDS: Array<[RegExp, string]> = [
   [/\b(utc|zulu)\b/i, "UTC"],
 ];
 
-/** City name (lower case, spaces) → IANA id, from the zone database. */
-const CITIES: Map<string, string> = new Map(
-  [...IANA_IDS]
+/**
+ * Common cities and countries the zone database does not list, each in one zone only (places spread over several
+ * zones — the US, Brazil, Australia — are not here: their words stay for the accounting to ask about).
+ */
+export const PLACE_ZONES: Record<string, string> = {
+  seattle: "America/Los_Angeles",
+  "san francisco": "America/Los_Angeles",
+  "san jose": "America/Los_Angeles",
+  "san diego": "America/Los_Angeles",
+  "silicon valley": "America/Los_Angeles",
+  boston: "America/New_York",
+  atlanta: "America/New_York",
+  miami: "America/New_York",
+  philadelphia: "America/New_York",
+  dallas: "America/Chicago",
+  houston: "America/Chicago",
+  austin: "America/Chicago",
+  frankfurt: "Europe/Berlin",
+  munich: "Europe/Berlin",
+  hamburg: "Europe/Berlin",
+  cologne: "Europe/Berlin",
+  germany: "Europe/Berlin",
+  german: "Europe/Berlin",
+  france: "Europe/Paris",
+  french: "Europe/Paris",
+  netherlands: "Europe/Amsterdam",
+  dutch: "Europe/Amsterdam",
+  spain: "Europe/Madrid",
+  barcelona: "Europe/Madrid",
+  italy: "Europe/Rome",
+  milan: "Europe/Rome",
+  switzerland: "Europe/Zurich",
+  geneva: "Europe/Zurich",
+  ireland: "Europe/Dublin",
+  irish: "Europe/Dublin",
+  poland: "Europe/Warsaw",
+  india: "Asia/Kolkata",
+  indian: "Asia/Kolkata",
+  bangalore: "Asia/Kolkata",
+  bengaluru: "Asia/Kolkata",
+  mumbai: "Asia/Kolkata",
+  delhi: "Asia/Kolkata",
+  "new delhi": "Asia/Kolkata",
+  chennai: "Asia/Kolkata",
+  hyderabad: "Asia/Kolkata",
+  pune: "Asia/Kolkata",
+  israel: "Asia/Jerusalem",
+  "tel aviv": "Asia/Jerusalem",
+  japan: "Asia/Tokyo",
+  osaka: "Asia/Tokyo",
+  korea: "Asia/Seoul",
+  "south korea": "Asia/Seoul",
+  china: "Asia/Shanghai",
+  beijing: "Asia/Shanghai",
+  "new zealand": "Pacific/Auckland",
+  uae: "Asia/Dubai",
+};
+
+/** City name (lower case, spaces) → IANA id, from the zone database and PLACE_ZONES. */
+const CITIES: Map<string, string> = new Map([
+  ...[...IANA_IDS]
     .filter((id) => /^(?:Africa|America|Asia|Atlantic|Australia|Europe|Indian|Pacific)\//.test(id))
     .map((id) => [id.split("/").at(-1)!.replace(/_/g, " ").toLowerCase(), id] as [string, string]),
-);
+  ...Object.entries(PLACE_ZONES),
+]);
 
 /** "São Paulo" → "sao paulo": city names are looked up without diacritics (the zone database spells them so). */
 function plainCity(name: string): string {
@@ -60,7 +125,7 @@ function plainCity(name: string): string {
 
 const CITY_CONTEXT = String.raw`(\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)?)`;
 const CITY_RES: RegExp[] = [
-  new RegExp(String.raw`(?<![\p{L}])${CITY_CONTEXT}(?=\s+(?:local\s+)?time\b)`, "gu"),
+  new RegExp(String.raw`(?<![\p{L}])${CITY_CONTEXT}(?=\s+(?:local\s+|standard\s+)?[Tt]ime\b)`, "gu"),
   new RegExp(String.raw`\btime\s+in\s+${CITY_CONTEXT}`, "gu"),
   new RegExp(String.raw`\d(?:\s*[ap]\.?m\.?)?\s+(?:in\s+)?${CITY_CONTEXT}(?![\p{L}])`, "giu"),
   new RegExp(String.raw`\(${CITY_CONTEXT}\)`, "gu"),
