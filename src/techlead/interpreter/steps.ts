@@ -376,8 +376,9 @@ export function readSteps(
     reading.prose.text,
   );
   let offset = 0;
-  for (const l of reading.prose.lines) {
+  reading.prose.lines.forEach((l, lineIndex) => {
     const refs = lineRefs(l.text, gitRelative, existingJobs, mode, reading.prose.text, pendingJobs);
+    const row = refs.length === 1 ? tableRow(reading.prose.lines, lineIndex) : undefined;
     refs.forEach((ref, i) => {
       // A label written after the previous step's code belongs to that step, not to this one.
       const prevEnd =
@@ -390,12 +391,13 @@ export function readSteps(
       const before = l.text.slice(prevEnd, ref.start);
       const afterText = l.text.slice(ref.end, i + 1 < refs.length ? refs[i + 1].start : undefined);
       const after = ref.kind === "run_job" ? {} : labelAfter(afterText);
+      const cells = row ? tableCells(row, ref.start) : undefined;
       const label =
         ref.kind === "run_job"
           ? {}
           : after.name || after.key
             ? after
-            : labelBefore(before, reading.jobName?.value);
+            : (cells?.label ?? labelBefore(before, reading.jobName?.value));
       const key = label.key ?? (label.name ? toTaskKey(label.name) : defaultKey(ref));
       const step: Step = {
         kind: ref.kind,
@@ -411,6 +413,8 @@ export function readSteps(
       step.key = key;
       for (const p of afterPhrases(afterText))
         step.after.push({ value: p, words: `after ${p}`, line: l.line });
+      // A task table's "Depends on" column: "| Build Accruals | python file `/…` | Extract Ledger |".
+      for (const p of cells?.dependsOn ?? []) step.after.push({ value: p, words: p, line: l.line });
       // "After X finishes, trigger …" / "once the pipeline is done, run …": the phrase precedes the step.
       // Only the sentence this step is in: "… `reconcile` once both are done. After reconcile, `notify` …" — "once
       // both are done" is reconcile's.
@@ -475,7 +479,7 @@ export function readSteps(
       reading.steps.push(step);
     });
     offset += l.text.length + 1;
-  }
+  });
   const order =
     /\b(in (?:this|that|the following) order|in order|sequentially|one after (?:the )?other|one after another|one by one|consecutively|serially|in (?:a )?series|in sequence|back to back)\b/i.exec(
       reading.prose.text,
@@ -503,6 +507,90 @@ export function readSteps(
     }
   }
   dedupeKeys(reading.steps);
+}
+
+interface TableCell {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** A row of a markdown table and the header of its table (cells trimmed, with their offsets in the row's text). */
+interface TableRow {
+  header: string[];
+  cells: TableCell[];
+}
+
+const TABLE_LINE = /^\s*\|.*\|\s*$/;
+const RULE_LINE = /^\s*\|(?:\s*:?-+:?\s*\|)+\s*$/;
+
+function cellsOf(text: string): TableCell[] {
+  const cells: TableCell[] = [];
+  const open = text.indexOf("|");
+  const close = text.lastIndexOf("|");
+  let start = open + 1;
+  for (let i = start; i <= close; i++) {
+    if (text[i] !== "|" || text[i - 1] === "\\") continue;
+    const raw = text.slice(start, i);
+    const lead = raw.length - raw.trimStart().length;
+    cells.push({ text: raw.trim(), start: start + lead, end: start + lead + raw.trim().length });
+    start = i + 1;
+  }
+  return cells;
+}
+
+/** The table row on prose line `index` (not its header or rule), with its table's header; undefined elsewhere. */
+function tableRow(lines: Reading["prose"]["lines"], index: number): TableRow | undefined {
+  const text = lines[index]!.text;
+  if (!TABLE_LINE.test(text) || RULE_LINE.test(text)) return undefined;
+  let rule = index - 1;
+  while (rule >= 0 && TABLE_LINE.test(lines[rule]!.text) && !RULE_LINE.test(lines[rule]!.text)) rule--;
+  if (rule < 1 || !RULE_LINE.test(lines[rule]!.text) || !TABLE_LINE.test(lines[rule - 1]!.text))
+    return undefined;
+  const header = cellsOf(lines[rule - 1]!.text).map((c) => plainCell(c.text).toLowerCase());
+  return { header, cells: cellsOf(text) };
+}
+
+const plainCell = (text: string) =>
+  text
+    .replace(/\*\*|__/g, "")
+    .replace(/:$/, "")
+    .trim();
+
+/** Header words of the column naming a step, and of the column saying what a step waits for. */
+const NAME_COLUMN = /^(?:step|task|name|step name|task name|task key|key|job step|stage)$/;
+const DEPENDS_COLUMN =
+  /^(?:depends on|depends|dependency|dependencies|after|runs after|run after|upstream|waits for|wait for|prerequisites?|predecessors?|needs|requires|blocked by|follows)$/;
+/** A "Depends on" cell that names no step. */
+const NO_DEPENDENCY = /^(?:|[-–—]+|none|n\/a|na|nothing|no|\(none\)|-+\s*\(start\)|start|first)$/i;
+
+/**
+ * The label and the waits a task table gives the step whose code sits at `at` in the row: the name column's cell
+ * (when the code is in another cell) and the steps of the "Depends on" column's cell.
+ */
+function tableCells(
+  row: TableRow,
+  at: number,
+): { label?: { name?: string; key?: string }; dependsOn: string[] } {
+  const codeCell = row.cells.findIndex((c) => c.start <= at && at < c.end);
+  const nameCol = row.header.findIndex((h) => NAME_COLUMN.test(h));
+  const dependsCol = row.header.findIndex((h) => DEPENDS_COLUMN.test(h));
+  const out: { label?: { name?: string; key?: string }; dependsOn: string[] } = { dependsOn: [] };
+  const nameCell = nameCol >= 0 && nameCol !== codeCell ? row.cells[nameCol] : undefined;
+  if (nameCell) {
+    const key = /^`([\w-]+)`$/.exec(nameCell.text)?.[1];
+    const name = plainCell(nameCell.text).replace(/`/g, "");
+    if (key) out.label = { key };
+    else if (/^[A-Za-z][\w&' -]{0,60}$/.test(name)) out.label = { name };
+  }
+  const dependsCell = dependsCol >= 0 && dependsCol !== codeCell ? row.cells[dependsCol] : undefined;
+  if (dependsCell) {
+    for (const part of plainCell(dependsCell.text).split(/\s*(?:,|;|\band\b|&|\+)\s*/)) {
+      const name = part.replace(/`/g, "").trim();
+      if (!NO_DEPENDENCY.test(name)) out.dependsOn.push(name);
+    }
+  }
+  return out;
 }
 
 /** Words between two steps that make the second wait for the first (the first is the step before). */

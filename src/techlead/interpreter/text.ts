@@ -2,6 +2,7 @@
  * The prose model the extractors read: requirement lines with their file line numbers, a typo-corrected copy,
  * clauses, durations, key=value pairs and the task_key convention. Pure.
  */
+import { englishCalendarWords } from "./languages.js";
 import { distance } from "fastest-levenshtein";
 
 export interface ProseLine {
@@ -240,7 +241,7 @@ export function globalOf(re: RegExp): RegExp {
 
 /** Corrects typos in plain words only: anything inside backticks/quotes or touching / @ . - _ = is left alone. */
 export function correctTypos(line: string): string {
-  return line.replace(/(`[^`]*`|"[^"]*"|“[^”]*”|\S+)/g, (token) => {
+  return englishCalendarWords(line).replace(/(`[^`]*`|"[^"]*"|“[^”]*”|\S+)/g, (token) => {
     if (/^[`"“]/.test(token)) return token;
     const m = /^([A-Za-z]+)([,;:!?)]*|\.)$/.exec(token);
     if (!m) return token;
@@ -264,6 +265,8 @@ const LIST_ITEM = /^\s*(?:[-*•+]\s|\d+[.)]\s|#)/;
 function continues(prev: string, next: string, wrapped: boolean): boolean {
   const p = prev.trimEnd();
   if (!p || /[.!?;]$/.test(p) || LIST_ITEM.test(next)) return false;
+  // A markdown table's rows are each a line of their own, however alike their lengths.
+  if (/^\s*\|/.test(next) || /\|$/.test(p)) return false;
   if (LIST_ITEM.test(prev)) return /^\s{2,}\S/.test(next) || DANGLING.test(p);
   // A line opening with "(", a path or "as / which / that / with" finishes the sentence above it ("…runs the
   // notebook" / "/Workspace/…/x", "…/x" / "(task `x`) when…", "…/x" / "as task `x`"); a line ending with ":"

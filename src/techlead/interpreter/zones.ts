@@ -127,6 +127,8 @@ const CITY_CONTEXT = String.raw`(\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)?)`;
 const CITY_RES: RegExp[] = [
   new RegExp(String.raw`(?<![\p{L}])${CITY_CONTEXT}(?=\s+(?:local\s+|standard\s+)?[Tt]ime\b)`, "gu"),
   new RegExp(String.raw`\btime\s+in\s+${CITY_CONTEXT}`, "gu"),
+  // The same words in the languages authors mix in: "hora de Madrid", "horário de São Paulo", "heure de Paris".
+  new RegExp(String.raw`\b(?:hora|horário|horario|heure|ora|Zeit)\s+(?:de|di|in)\s+${CITY_CONTEXT}`, "gu"),
   new RegExp(String.raw`\d(?:\s*[ap]\.?m\.?)?\s+(?:in\s+)?${CITY_CONTEXT}(?![\p{L}])`, "giu"),
   new RegExp(String.raw`\(${CITY_CONTEXT}\)`, "gu"),
 ];
