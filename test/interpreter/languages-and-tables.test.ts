@@ -94,3 +94,38 @@ ${rows}
     ]);
   });
 });
+
+describe("the job's name in a title, a bullet or a table of facts (batch-3 fell back to the file's name)", () => {
+  const name = async (body: string) => (await job(body)).name;
+
+  it.each([
+    [
+      "kpi-daily: run /Workspace/Shared/sql/kpis.sql on warehouse 4b9d2e7f1a3c5e60 every weekday 7am CET",
+      "kpi-daily",
+    ],
+    [
+      "# Customer Health Score\n\nRun the notebook /Repos/cs/score daily at 7am UTC.",
+      "Customer Health Score",
+    ],
+    ["- Name: Inventory Forecast\n- Notebook /Repos/a/forecast\n- daily at 8 UTC", "Inventory Forecast"],
+    [
+      "| field | value |\n|---|---|\n| name | Inventory Forecast |\n| notebook | /Repos/a/forecast |\n| schedule | daily at 8 UTC |",
+      "Inventory Forecast",
+    ],
+  ])("%s", async (body, expected) => {
+    expect(await name(body)).toBe(expected);
+  });
+
+  it("takes no name from a generic heading, or a parameter table's header", async () => {
+    expect(await name("# New job request\n\nRun the notebook /Repos/cs/score daily at 7am UTC.")).toBe("req");
+    const params = `Job \`wiki-ingest\` runs the notebook /Repos/wiki/ingest every hour.
+
+Notebook params:
+
+| name | value |
+|---|---|
+| secret_scope | wiki |
+`;
+    expect(await name(params)).toBe("wiki-ingest");
+  });
+});

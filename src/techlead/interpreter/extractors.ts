@@ -214,14 +214,20 @@ const QUOTED_NAME = String.raw`(?:["“\`']([^"”\`'\n]{2,100})["”\`']|\*\*([
 const TOKEN_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_])`;
 /** "Job name: Sales Rollup": after an explicit name label, Title Case words up to the end of the phrase. */
 const LABELLED_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_](?:\s+(?!(?:that|which|who|to|and|with|for|runs?|running|should|will|is|on|at|every|daily|please)\b)[A-Z0-9][\w.-]*[A-Za-z0-9_])*)`;
-const NAME_CUE = String.raw`(?:(?:^|[.!?]\s+)name\s*(?=[:=])|\bjob[\s_-]?name|\bname\s+(?:of\s+)?(?:the|this)\s+job|\bname\s+(?:the\s+job|it)|\bcall\s+(?:the\s+job|it)|\b(?:job|pipeline)\s+(?:called|named)|\b(?:job|it)\s+should\s+be\s+(?:called|named))(?:\s+(?:is|should\s+be|to|as))?\s*(?:[:=]|\s*\|)?\s*`;
+const NAME_CUE = String.raw`(?:(?:^|[.!?]\s+)(?:(?:[-*+•]|\d+[.)])\s+|\|\s*)?name\s*(?=[:=]|\s*\|)|\bjob[\s_-]?name|\bname\s+(?:of\s+)?(?:the|this)\s+job|\bname\s+(?:the\s+job|it)|\bcall\s+(?:the\s+job|it)|\b(?:job|pipeline)\s+(?:called|named)|\b(?:job|it)\s+should\s+be\s+(?:called|named))(?:\s+(?:is|should\s+be|to|as))?\s*(?:[:=]|\s*\|)?\s*`;
 
 /**
  * Phrases that name the job to create, strongest first. A name is taken only where the words say it is the job's
  * name (a name label, "call the job X", `Job "X"`, `Create "X":`, a quoted name opening a sentence); unquoted
  * names must look like identifiers (contain "-", "_" or "."), except right after an explicit name label.
  */
-const JOB_NAME_PHRASES: Array<{ name: string; re: RegExp; unquotedNeedsMark: boolean }> = [
+const JOB_NAME_PHRASES: Array<{
+  name: string;
+  re: RegExp;
+  unquotedNeedsMark: boolean;
+  /** Only on the ticket's first line (a title), not on a line of facts further down. */
+  firstLineOnly?: boolean;
+}> = [
   {
     // A ticket whose first line is a bold (or heading) title: "**Nightly Ledger Sync**", "# **Sales Flash**".
     name: "bold-title",
@@ -314,6 +320,21 @@ const JOB_NAME_PHRASES: Array<{ name: string; re: RegExp; unquotedNeedsMark: boo
     ),
     unquotedNeedsMark: true,
   },
+  {
+    // A first line opening with the job's name and a colon: "kpi-daily: run /Workspace/… every weekday 7am".
+    name: "title-token-colon",
+    re: new RegExp(String.raw`^\s*\`?` + TOKEN_NAME + String.raw`\`?\s*:\s+\S`, "i"),
+    unquotedNeedsMark: true,
+    firstLineOnly: true,
+  },
+  {
+    // A ticket whose first line is a heading in Title Case: "# Customer Health Score" (weakest: any naming
+    // phrase wins over it; generic headings — "# New job request", "## Schedule" — name nothing).
+    name: "heading-title",
+    re: /^\s*#{1,2}\s+((?!(?:New|Job|Ticket|Request|Summary|Overview|Description|Context|Background|What|When|Why|Who|How|Schedule|Tasks?|Notifications?|Compute|Details|Requirements?|Notes?|Please|Hi|Hello)\b)[A-Z][\w&'-]*(?:\s+(?:[A-Z0-9][\w&'-]*|of|and|for|the|to|in|by|&)){0,6})\s*$/,
+    unquotedNeedsMark: false,
+    firstLineOnly: true,
+  },
 ];
 
 /** "1. `prepare` — notebook /…", "- **Score**: /…": a list item labelling the code on its line names a step. */
@@ -324,6 +345,20 @@ function labelsListedStep(line: string, nameAt: number): boolean {
   );
 }
 
+/**
+ * Whether prose line `index` is a body row of a table of the job's facts ("| field | value |" above, a "| name | X |"
+ * row): not the header row itself, and not a table of parameters ("| name | value |" lists parameter names).
+ */
+function factTableRow(prose: Prose, index: number): boolean {
+  const isRow = (i: number) => i >= 0 && /^\s*\|.*\|\s*$/.test(prose.lines[i]!.text);
+  const isRule = (i: number) => /^\s*\|(?:\s*:?-+:?\s*\|)+\s*$/.test(prose.lines[i]!.text);
+  let top = index;
+  while (isRow(top - 1)) top--;
+  if (top === index || !isRule(top + 1) || top + 1 === index) return false;
+  const first = /^\s*\|\s*([^|]*?)\s*\|/.exec(prose.lines[top]!.text)?.[1]?.toLowerCase() ?? "";
+  return /^(?:field|fields|setting|settings|property|attribute|item|what|)$/.test(first.replace(/\*\*/g, ""));
+}
+
 /** Every place the words introduce a new job by name, in text order (one entry per distinct name). */
 export function jobNameIntroductions(
   prose: Prose,
@@ -332,6 +367,7 @@ export function jobNameIntroductions(
   const out: Array<Sourced<string> & { lineIndex: number; index: number; phrase: string }> = [];
   for (const phrase of JOB_NAME_PHRASES) {
     prose.lines.forEach((l, lineIndex) => {
+      if (phrase.firstLineOnly && lineIndex > 0) return;
       for (const m of l.text.matchAll(globalOf(phrase.re))) {
         const raw = m.slice(1).find((g) => g !== undefined) ?? "";
         const at = m[0].indexOf(raw);
@@ -341,6 +377,7 @@ export function jobNameIntroductions(
         if (phrase.unquotedNeedsMark && !quoted && !/[-_.]/.test(name)) continue;
         if (/^(?:\/|https?:)/.test(name)) continue;
         if (labelsListedStep(l.text, (m.index ?? 0) + at)) continue;
+        if (/^\s*\|\s*name\s*\|/i.test(m[0]) && !factTableRow(prose, lineIndex)) continue;
         if (existingJobs.some((j) => (j.settings.name ?? "").toLowerCase() === name.toLowerCase())) continue;
         if (out.some((o) => o.value.toLowerCase() === name.toLowerCase())) continue;
         out.push({
