@@ -1,7 +1,7 @@
 /**
  * `jobagent eval [interpreter|retrieval|prose|all]`: runs the evaluation sets that ship with the repository and
  * prints their scores. `interpreter` grades the labelled tickets (development set test/eval/tickets: tuning and
- * held-out parts; sealed set test/eval/sealed) as exact / asked / wrong per kind with precision; `interpreter` and
+ * held-out parts; sealed sets test/eval/sealed and test/eval/sealed-2) as exact / asked / wrong per kind with precision; `interpreter` and
  * `prose` use the LLM path when JOBAGENT_LLM_MODEL (+ _BASE_URL, _API_KEY) is set, else the offline interpreter.
  */
 import { existsSync } from "node:fs";
@@ -53,7 +53,17 @@ export async function runEval(
       const sealed = existsSync(sealedDir)
         ? await runTicketEval({ dir: sealedDir, interpreter: interpreter.interpreter })
         : undefined;
-      report.interpreter = { ...r, path: interpreter.path, ...(sealed ? { sealed } : {}) };
+      // The second sealed set (written 2026-12-07 by another tester), reported apart so each set's figures stay comparable.
+      const sealed2Dir = evalDir("sealed-2");
+      const sealed2 = existsSync(sealed2Dir)
+        ? await runTicketEval({ dir: sealed2Dir, interpreter: interpreter.interpreter })
+        : undefined;
+      report.interpreter = {
+        ...r,
+        path: interpreter.path,
+        ...(sealed ? { sealed } : {}),
+        ...(sealed2 ? { sealed2 } : {}),
+      };
       if (!io.json) {
         io.out(
           `Interpreter (${interpreter.path}): ${r.passed}/${r.total} dev tickets (${pct(r.passed, r.total)}); ${Object.entries(
@@ -74,6 +84,12 @@ export async function runEval(
           io.out(`  ${r.skipped.length} ticket(s) skipped: ${r.skipped[0].reason} (set JOBAGENT_CORPUS_DIR)`);
         if (sealed)
           for (const line of formatOutcomes(`Sealed set (${sealed.total} tickets)`, sealed.outcomes))
+            io.out(line);
+        if (sealed2)
+          for (const line of formatOutcomes(
+            `Second sealed set, sealed-2/ (${sealed2.total} tickets)`,
+            sealed2.outcomes,
+          ))
             io.out(line);
         for (const f of r.failed.slice(0, 15)) io.out(`  ✗ ${f.id}: ${f.reasons.slice(0, 2).join("; ")}`);
       }
