@@ -60,13 +60,45 @@ describe("intervals Quartz cannot keep even", () => {
 });
 
 describe("schedules limited to some months", () => {
+  // A daily or monthly schedule would run in every month: the months are written into Quartz's month field.
   it.each([
-    "quarterly, on the first day of each quarter at 07:00",
-    "every year on 1 March at 05:00",
-    "yearly on March 1st at 5am",
-    "every day in November at 06:00",
-  ])("asks about %s (a daily or monthly schedule would run in every month)", async (when) => {
-    expect(await asked(job(when))).toMatch(/every month/);
+    ["quarterly, on the first day of each quarter at 07:00", "0 0 7 1 1,4,7,10 ?"],
+    ["on the last day of each quarter at 23:00", "0 0 23 L 3,6,9,12 ?"],
+    ["every year on 1 March at 05:00", "0 0 5 1 3 ?"],
+    ["yearly on March 1st at 5am", "0 0 5 1 3 ?"],
+    ["annually on 15 Dec at 9pm", "0 0 21 15 12 ?"],
+    ["every day in November at 06:00", "0 0 6 * 11 ?"],
+    ["on weekdays at 7am in January and July", "0 0 7 ? 1,7 MON-FRI"],
+  ])("reads %s into the month field", async (when, expected) => {
+    expect(await cron(job(when))).toBe(expected);
+  });
+
+  it.each([
+    ["quarterly at 07:00", /which day of each quarter/],
+    ["every year at 05:00", /which date each year/],
+    ["on March 15 at 6am", /single date is not a schedule/],
+  ])("asks when %s leaves the day open", async (when, why) => {
+    expect(await asked(job(when))).toMatch(why);
+  });
+
+  it("asks about a change of months in an update (the job's month field would be kept silently)", async () => {
+    const jobs = [
+      {
+        job_id: 77,
+        settings: {
+          name: "stock-sync",
+          tasks: [{ task_key: "t", notebook_task: { notebook_path: "/Repos/ops/stock_sync" } }],
+          schedule: { quartz_cron_expression: "0 0 6 * * ?", timezone_id: "UTC" },
+        },
+      },
+    ];
+    expect(await asked("Change stock-sync to run every day in December at 06:00.", jobs)).toMatch(
+      /months .* not read/,
+    );
+  });
+
+  it("does not read the verb may as a month", async () => {
+    expect(await cron(job("daily at 6am; step 2 may take long"))).toBe("0 0 6 * * ?");
   });
 
   it("does not ask about a month in a line that says no schedule", async () => {
@@ -302,5 +334,29 @@ describe("different days at different times", () => {
 
   it("still reads one time for several days", async () => {
     expect(await cron(job("on Mondays and Thursdays at 7"))).toBe("0 0 7 ? * MON,THU");
+  });
+});
+
+describe("'once' and 'after' that are no order of steps", () => {
+  it.each([
+    "every night at 1am UTC. Retry once if it fails.",
+    "every night at 1am UTC. It should time out after 30 minutes and retry 3 times.",
+    "every night at 1am UTC, give up after 2 hours.",
+  ])("%s", async (when) => {
+    const { requests, questions } = await answer(job(when));
+    expect(questions).toEqual([]);
+    const tasks = requests[0]!.body.tasks as Array<{ depends_on?: unknown }>;
+    expect(tasks[0]!.depends_on).toBeUndefined();
+  });
+});
+
+describe("how many runs at once, and queueing the rest", () => {
+  it.each([
+    "every 10 minutes. Allow up to 3 runs at the same time; if more pile up, queue them rather than dropping.",
+    "every 10 minutes. At most 3 runs at once, and queue anything beyond that.",
+  ])("%s", async (when) => {
+    const { requests, questions } = await answer(job(when));
+    expect(questions).toEqual([]);
+    expect(requests[0]!.body).toMatchObject({ max_concurrent_runs: 3, queue: { enabled: true } });
   });
 });

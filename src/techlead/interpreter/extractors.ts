@@ -823,7 +823,12 @@ export const EXTRACTORS: Extractor[] = [
           r,
           /\b(?:up\s+to|at\s+most|max(?:imum)?(?:\s+of)?|no\s+more\s+than)\s+(\d+|two|three|four|five|ten)\s+(?:concurrent|parallel|simultaneous)\s+runs?\b/i,
         ) ??
-        firstMatch(r, /\b(\d+)\s+(?:concurrent|parallel|simultaneous)\s+runs?\b/i);
+        firstMatch(r, /\b(\d+)\s+(?:concurrent|parallel|simultaneous)\s+runs?\b/i) ??
+        // "allow up to 3 runs at the same time", "at most 2 runs at once", "no more than 4 runs in parallel"
+        firstMatch(
+          r,
+          /\b(?:up\s+to|at\s+most|max(?:imum)?(?:\s+of)?|no\s+more\s+than|allow(?:ing)?(?:\s+up\s+to)?)\s+(\d+|two|three|four|five|ten)\s+runs?\s+(?:at\s+(?:the\s+same\s+time|once|a\s+time)|simultaneously|concurrently|in\s+parallel)\b/i,
+        );
       if (n) {
         const v = parseCount(n.m[1]);
         if (v !== undefined) r.maxConcurrentRuns = { value: v, words: n.m[0], line: n.line };
@@ -834,7 +839,7 @@ export const EXTRACTORS: Extractor[] = [
       );
       const on = firstMatch(
         r,
-        /\b(?:enable|turn on|allow)\s+queu\w*|\bqueue\s+(?:up\s+)?(?:the\s+|any\s+)?(?:extra|additional|other|further|remaining|overlapping|new|waiting)?\s*(?:runs|rest|others|overflow|ones)\b|\bqueue(?:ing)?\s+(?:enabled|on)\b|\b(?:should|will|must|get|gets|be)\s+(?:be\s+)?queued\b|\bqueue\b[^.\n]*\binstead of (?:skipping|dropping)\b/i,
+        /\b(?:enable|turn on|allow)\s+queu\w*|\bqueue\s+(?:up\s+)?(?:the\s+|any\s+)?(?:extra|additional|other|further|remaining|overlapping|new|waiting)?\s*(?:runs|rest|others|overflow|ones)\b|\bqueue(?:ing)?\s+(?:enabled|on)\b|\b(?:should|will|must|get|gets|be)\s+(?:be\s+)?queued\b|\bqueue\b[^.\n]*\b(?:instead of|rather than) (?:skipping|dropping)\b|\bqueue\s+(?:them|anything|everything|whatever|any\s+more)(?:\s+(?:else|beyond|over|more|that|extra))*\b/i,
       );
       if (off) r.queue = { value: false, words: off.m[0], line: off.line };
       else if (on) r.queue = { value: true, words: on.m[0], line: on.line };

@@ -502,10 +502,11 @@ function scheduleFromReading(
     );
     return undefined;
   }
-  const cron = toQuartz(frequency, s.time?.value);
+  const cron = toQuartz(frequency, s.time?.value, s.months?.value);
+  const monthWords = s.months && !s.frequency?.words.includes(s.months.words) ? ` … ${s.months.words}` : "";
   explanation.push({
     field: "schedule.quartz_cron_expression",
-    words: joinedWords(r.prose, s.frequency, s.time),
+    words: joinedWords(r.prose, s.frequency, s.time) + monthWords,
     ...((s.frequency ?? s.time)?.line ? { line: (s.frequency ?? s.time)!.line } : {}),
   });
   if (s.zone) explanation.push(source("schedule.timezone_id", s.zone));
@@ -857,7 +858,12 @@ async function buildUpdate(
   }
   // Schedule edits
   const s = r.schedule;
-  if (s.remove) {
+  if (s.months) {
+    // Months in an update ("move it to every day in December"): the merge below keeps the job's month field.
+    questions.push(
+      `"${s.months.words}": a change to the months ${jobName(job)} runs in is not read by the offline interpreter. Give the new Quartz expression (e.g. "0 0 6 1 1,4,7,10 ?" for 06:00 on the first day of each quarter).`,
+    );
+  } else if (s.remove) {
     delete desired.schedule;
     explanation.push(source("schedule (removed)", s.remove));
   } else if (s.frequency || s.time || s.zone || s.pause || s.shift) {

@@ -50,6 +50,8 @@ export interface ScheduleParts {
   questions?: string[];
   /** "should run on Saturdays too", "also run at 12:30": the days / time are added to the job's, not put instead. */
   also?: Sourced<true>;
+  /** "quarterly on the 1st", "every year on 1 January", "every day in December": the months it runs in (1–12). */
+  months?: Sourced<number[]>;
 }
 
 const ALSO_BEFORE =
@@ -373,29 +375,125 @@ export function unevenInterval(text: string): string | undefined {
   return `"${said}" cannot be one Databricks schedule: ${why} every day at midnight, so runs would not stay ${hours} hours apart (the last gap before midnight would be shorter). Should it run ${option(lo)} or ${option(hi)} instead, or at listed clock times?`;
 }
 
-const MONTH_NAMES =
-  "january|february|march|april|june|july|august|september|october|november|december|(?<=\\b(?:in|during|of|every|each)\\s+)may";
-const MONTHS_RE = new RegExp(
-  String.raw`\b(?:quarterly|every\s+(?:quarter|year)|each\s+(?:quarter|year)|once\s+a\s+(?:quarter|year)|yearly|annually)\b|\b(?:(?:except|excluding|but\s+not|not)\s+)?(?:in|during|of|every|each|on|through(?:out)?)\s+(?:the\s+month\s+of\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:${MONTH_NAMES})\b|\b(?:${MONTH_NAMES})\s+\d{1,2}(?:st|nd|rd|th)?\b`,
+const MONTH_INDEX: Record<string, number> = {
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+};
+const MONTH_WORD = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
+const monthOf = (word: string) => MONTH_INDEX[word.slice(0, 3).toLowerCase()]!;
+const QUARTERLY_RE = /\b(?:quarterly|(?:every|each|once\s+a|per)\s+quarter)\b/i;
+const YEARLY_RE = /\b(?:yearly|annually|once\s+a\s+year|(?:every|each|per)\s+year)\b/i;
+/** "1 January", "January 1st", "Jan 1", "the 15th of March". */
+const DATE_RE = new RegExp(
+  String.raw`\b(?:(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+(${MONTH_WORD})|(${MONTH_WORD})\.?\s+(\d{1,2})(?:st|nd|rd|th)?)\b(?!\s*[:.]\d)`,
+  "i",
+);
+/** "in December", "during July and August", "every day in January, April and July" (the months it runs in). */
+const IN_MONTHS_RE = new RegExp(
+  String.raw`\b(?:in|during|throughout|every|each)\s+(?:the\s+months?\s+of\s+)?(${MONTH_WORD}(?:\s*(?:,|and|&|or)\s*${MONTH_WORD})*)\b`,
   "i",
 );
 
+export interface MonthsReading {
+  months?: Sourced<number[]>;
+  /** The day of the month the words give with the months ("first day of each quarter", "on 1 January"). */
+  day?: number | "L";
+  question?: string;
+}
+
+const monthsQuestion = (said: string, what: string) =>
+  `"${said}": ${what} Give the day of the month and the clock time (e.g. "on the 1st at 06:00"), or the Quartz expression.`;
+
 /**
- * "quarterly", "every year on 1 January", "every day in December": schedules limited to some months. The interpreter
- * writes no month field (a daily or monthly schedule would run in every month), so it asks instead.
+ * "quarterly, on the first day of each quarter", "every year on 1 January", "every day in December": the months a
+ * schedule is limited to, and the day of the month said with them. Quarters are calendar quarters (January, April,
+ * July, October; their last days: March, June, September, December). A quarter or a year without its day, and
+ * months left out ("except in August"), are asked about.
  */
-function monthsAsked(text: string): string | undefined {
-  const m = MONTHS_RE.exec(text);
-  // "except in August": a month left out is asked about by the accounting (the "except" is not read).
-  if (!m || /^(?:except|excluding|but|not)\b/i.test(m[0])) return undefined;
-  // A month named in a line that says no schedule ("the January backfill") is not a schedule's month.
+export function readMonths(text: string, line?: number): MonthsReading | undefined {
+  const quarter = QUARTERLY_RE.exec(text);
+  const year = YEARLY_RE.exec(text);
+  const except = new RegExp(
+    String.raw`\b(?:except|excluding|but\s+not|not)\s+(?:in\s+|during\s+)?${MONTH_WORD}\b`,
+    "i",
+  ).exec(text);
+  if (except) return undefined; // a month left out: the accounting asks (the "except" is not read)
+  if (quarter) {
+    const last = /\b(?:last\s+day|end)\s+of\s+(?:the|each|every)\s+quarter\b/i.exec(text);
+    const first =
+      /\b(?:(?:the\s+)?(?:first|1st)(?:\s+day)?|start|beginning)\s+of\s+(?:the|each|every)\s+quarter\b/i.exec(
+        text,
+      ) ?? /\b(?:on\s+)?the\s+(?:first|1st)\b/i.exec(text);
+    const nth = /\bon\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b/i.exec(text);
+    if (last)
+      return {
+        months: { value: [3, 6, 9, 12], words: `${quarter[0]} … ${last[0]}`, ...(line ? { line } : {}) },
+        day: "L",
+      };
+    if (first || nth)
+      return {
+        months: {
+          value: [1, 4, 7, 10],
+          words: `${quarter[0]} … ${(first ?? nth)![0]}`,
+          ...(line ? { line } : {}),
+        },
+        day: first ? 1 : Number(nth![1]),
+      };
+    return {
+      question: monthsQuestion(
+        quarter[0],
+        "on which day of each quarter (calendar quarters: January, April, July, October)?",
+      ),
+    };
+  }
+  const found = DATE_RE.exec(text);
+  // "step 2 may take long": the verb, not the month (the month is written May).
+  const date = found && /^may$/.test(found[2] ?? found[3] ?? "") ? null : found;
+  if (year) {
+    if (!date) return { question: monthsQuestion(year[0], "on which date each year?") };
+    const day = Number(date[1] ?? date[4]);
+    const month = monthOf(date[2] ?? date[3]!);
+    if (day < 1 || day > 31) return { question: monthsQuestion(date[0], "that day does not exist.") };
+    return { months: { value: [month], words: `${year[0]} … ${date[0]}`, ...(line ? { line } : {}) }, day };
+  }
+  const inMonths = IN_MONTHS_RE.exec(text);
+  if (inMonths) {
+    // "May" only after in/during/every: a verb elsewhere ("it may run late").
+    const months = [...inMonths[1]!.matchAll(new RegExp(MONTH_WORD, "gi"))].map((m) => monthOf(m[0]));
+    const unique = [...new Set(months)].sort((a, b) => a - b);
+    // A month named in a line that says no schedule ("the January backfill") is not a schedule's month.
+    if (
+      !CLOCK_TEXT.test(text) &&
+      !/\b(?:daily|every|each|nightly|monthly|weekdays?|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?)\b/i.test(
+        text.replace(inMonths[0], ""),
+      )
+    )
+      return undefined;
+    return { months: { value: unique, words: inMonths[0], ...(line ? { line } : {}) } };
+  }
+  // "on March 15 at 6am" with no "every year": one date, not a schedule — asked.
   if (
-    !/quarter|year|annual/i.test(m[0]) &&
-    !CLOCK_TEXT.test(text) &&
-    !/\b(?:daily|every|each|nightly)\b/i.test(text)
+    date &&
+    CLOCK_TEXT.test(text) &&
+    !/\b(?:starting|from|until|till|since|by|before|after|on\s+or)\b/i.test(text)
   )
-    return undefined;
-  return `"${m[0].trim()}": runs limited to some months (a quarter, a year, a named month) are not read by the offline interpreter, and a daily or monthly schedule would run in every month. Give the Quartz expression (e.g. "0 0 6 1 1,4,7,10 ?" for 06:00 on the first day of each quarter), or say which days and months it should run.`;
+    return {
+      question: monthsQuestion(
+        date[0],
+        "a single date is not a schedule — should it run every year on that date, or once (run it by hand)?",
+      ),
+    };
+  return undefined;
 }
 
 function hourAndAHalf(said: string): string {
@@ -703,8 +801,19 @@ export function readSchedule(prose: Prose): ScheduleParts {
   const ordered = [...prose.lines.filter((l) => !heading(l)), ...prose.lines.filter(heading)];
   for (const l of ordered) {
     const text = maskQuotedNames(maskNames(l.text));
-    const uneven = parts.frequency ? undefined : (unevenInterval(text) ?? monthsAsked(text));
+    const months = parts.frequency || parts.months ? undefined : readMonths(text, l.line);
+    const uneven = parts.frequency ? undefined : (unevenInterval(text) ?? months?.question);
     if (uneven) (parts.questions ??= []).push(uneven);
+    if (months?.months) {
+      parts.months = months.months;
+      // "quarterly, on the first day of each quarter", "every year on 1 January": the day comes with the months.
+      if (months.day !== undefined)
+        parts.frequency = {
+          value: { kind: "monthly", day: months.day },
+          words: months.months.words,
+          line: l.line,
+        };
+    }
     if (!parts.frequency && !uneven) {
       for (const phrase of FREQUENCY_PHRASES) {
         if (phrase.cue && !phrase.cue.test(text)) continue;
@@ -872,7 +981,15 @@ function limitSubDaily(
 }
 
 /** The cron fields a frequency fixes, with the time filled in (INTERPRETATION.md §3 canonical forms). */
-export function toQuartz(frequency: Frequency, time: ClockTime | undefined): string {
+export function toQuartz(frequency: Frequency, time: ClockTime | undefined, months?: number[]): string {
+  const cron = quartzOf(frequency, time);
+  if (!months?.length || months.length === 12) return cron;
+  const f = cron.split(" ");
+  f[4] = months.join(",");
+  return f.join(" ");
+}
+
+function quartzOf(frequency: Frequency, time: ClockTime | undefined): string {
   const h = time?.hours?.join(",") ?? time?.hour ?? 0;
   const min = time?.minute ?? 0;
   switch (frequency.kind) {

@@ -320,6 +320,25 @@ function afterPhrases(text: string): string[] {
   const after =
     /\b(?:runs?\s+|only\s+)?(?:after|depends on|following|once)\s+(?:the\s+)?((?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?)(?:\s*(?:,|and|&)\s*(?:the\s+)?(?!(?:run|runs|execute|trigger|start|launch|kick|call|do|send|email|notify|then)\b)(?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?))*)(?=\s+(?:is|are|has|have)\s+(?:done|finished|complete|completed|succeeded)|\s+(?:finishes|finish|completes|succeeds|is done)|\s*[,.;)?!]|\s*$)/gi;
   for (const m of text.matchAll(after)) {
+    const word = /\b(after|depends on|following|once)\s/i.exec(m[0])?.[1]?.toLowerCase();
+    const before = text.slice(0, m.index);
+    // "time out after 30 minutes", "give up after 2 hours": a duration, not a step to wait for.
+    if (
+      word === "after" &&
+      /\b(?:time[sd]?\s*out|timeout|give\s+up|cancel(?:led)?|kill(?:ed)?|stop(?:ped)?|abort(?:ed)?|alert|warn)\s+$/i.test(
+        before,
+      )
+    )
+      continue;
+    // "retry once if it fails", "run it once a day": one time, not "once X is done".
+    if (
+      word === "once" &&
+      (/\b(?:retr(?:y|ies|ied)|tr(?:y|ied)|attempts?|re-?run)(?:\s+(?:it|this|the\s+task|that))?\s+$/i.test(
+        before,
+      ) ||
+        /^(?:if|a|an|per|every|daily|weekly|more|again|or|twice|only)\b/i.test(m[1]))
+    )
+      continue;
     for (const part of m[1].split(/\s*(?:,|\band\b|&)\s*/)) {
       const p = part
         .replace(/^the\s+/i, "")
@@ -327,7 +346,7 @@ function afterPhrases(text: string): string[] {
         .replace(/\.+$/, "") // "after both." at a sentence end
         .trim();
       // "one after the other" is an order of all the steps (`sequential`), not a step named "other".
-      if (p && !/^(?:that|it|this|other|another|retries?|\d)/i.test(p))
+      if (p && !/^(?:that|it|this|other|another|retr(?:y|ies|ied)|time[sd]?\s*out|timeout|\d)/i.test(p))
         out.push(p.replace(/\s+(?:have|has|are|is)$/i, ""));
     }
   }

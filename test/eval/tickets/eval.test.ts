@@ -4,7 +4,7 @@ import { formatOutcomes, runTicketEval } from "../../../src/dev/eval/tickets.js"
 import { createOfflineInterpreter } from "../../../src/techlead/interpreter/index.js";
 
 const DIR = path.resolve(import.meta.dirname);
-const BATCH3_PASSED = 53;
+const BATCH3_PASSED = 59;
 const BATCH3_PRECISION = 0.97;
 const BATCH4_PASSED = 6;
 const BATCH4_PRECISION = 0.33;
@@ -32,7 +32,7 @@ describe("offline interpreter on the labelled ticket set (INTERPRETATION.md §2 
       expect(batch2.passed / batch2.total).toBeGreaterThanOrEqual(0.75);
     }
     // batch-3 (2026-12-07, two testers who had not seen the code; 20/89 exact and precision 0.245 when committed):
-    // held to what the interpreter now reaches on it, so that it only moves up (53/89, precision 0.974 after the silently-wrong fixes, day names, task tables and names in titles).
+    // held to what the interpreter now reaches on it, so that it only moves up (59/89, precision 0.977 after the silently-wrong fixes, day names, task tables, names in titles, months, concurrency).
     const batch3 = report.parts["batch-3"];
     expect(batch3.total).toBe(89);
     expect(batch3.passed).toBeGreaterThanOrEqual(BATCH3_PASSED);
