@@ -191,8 +191,16 @@ export function requirementTokens(text: string, line?: number): Token[] {
     const t = kind === "marked" ? raw.trim() : trimToken(raw);
     if (t) out.push({ text: t, kind, at, ...(line === undefined ? {} : { line }) });
   };
+  // "ANL-118", "RISK-412": an issue tracker's key names the ticket, not a value for the job.
+  for (const m of text.matchAll(/\b[A-Z][A-Z0-9]{1,9}-\d{1,6}\b/g))
+    taken.push([m.index, m.index + m[0].length]);
   for (const m of text.matchAll(MARKED_RE)) {
     const inner = m[1] ?? m[2] ?? m[3] ?? m[4];
+    // "**RISK-412: Credit Risk Scoring is flaky**": a bold line of its own is the ticket's title.
+    if (m[0].startsWith("**") && text.trim() === m[0] && inner.trim().split(/\s+/).length >= 3) {
+      taken.push([m.index, m.index + m[0].length]);
+      continue;
+    }
     // "**Notebook:** /x", "**When**: 2am": a bold label of a list of facts names the value after it, it is not one.
     if (/^\*\*[^*]*:\*\*$/.test(m[0]) || (m[0].startsWith("**") && text[m.index + m[0].length] === ":")) {
       taken.push([m.index, m.index + m[0].length]);

@@ -144,6 +144,15 @@ function taskOfClauseAt(all: Clause[], i: number): string | undefined {
     const earlier = taskOfClause(all[j].text);
     if (earlier) return earlier;
   }
+  // "The `score_applicants` task keeps failing. … let that task retry twice": the task an earlier sentence named;
+  // none named, "that task" is still one task — a question, never every task.
+  if (/\b(?:that|this|the\s+same|said)\s+(?:task|step)\b/i.test(all[i].text)) {
+    for (let j = i - 1; j >= 0; j--) {
+      const earlier = taskOfClause(all[j].text);
+      if (earlier) return earlier;
+    }
+    return THE_TASK;
+  }
   return undefined;
 }
 
@@ -244,6 +253,17 @@ const JOB_NAME_PHRASES: Array<{
     unquotedNeedsMark: false,
   },
   {
+    // 'Steps for the new "Credit Risk Scoring" job:', 'our "Sales Flash" pipeline'
+    name: "quoted-then-job",
+    re: new RegExp(
+      String.raw`\b(?:the|a|an|our|this|my|new)\s+(?:new\s+)?` +
+        QUOTED_NAME +
+        String.raw`\s+(?:job|pipeline|workflow)\b`,
+      "i",
+    ),
+    unquotedNeedsMark: true,
+  },
+  {
     name: "job-quoted",
     re: new RegExp(String.raw`\b(?:job|pipeline)\s*[:,]?\s+` + QUOTED_NAME, "i"),
     unquotedNeedsMark: true,
@@ -270,7 +290,9 @@ const JOB_NAME_PHRASES: Array<{
   {
     name: "job-colon",
     re: new RegExp(
-      String.raw`(?:^|[.!?]\s+)\s*job\s*[:=]\s*\`?` + TOKEN_NAME + String.raw`\`?(?=\s*(?:$|[,.;]))`,
+      String.raw`(?:^|[.!?]\s+)\s*(?:[-*+]\s+)?(?:job|svc|service|workflow)\s*[:=]\s*\`?` +
+        TOKEN_NAME +
+        String.raw`\`?(?=\s*(?:$|[,.;]))`,
       "i",
     ),
     unquotedNeedsMark: true,
@@ -600,7 +622,11 @@ export const EXTRACTORS: Extractor[] = [
       }
       const kind = firstMatch(r, /\b(?:job|new|dedicated|its\s+own|their\s+own)[\s_-]clusters?\b/i);
       if (kind) r.cluster.kind = { value: true, words: kind.m[0], line: kind.line };
-      const key = firstMatch(r, /\bcluster\s+(?:called|named|key)\s+`?([\w-]+)`?/i);
+      const key =
+        firstMatch(r, /\bcluster\s+(?:called|named|key)\s+`?([\w-]+)`?/i) ??
+        // "job cluster `ml_cpu`: 4 workers, …", "job_cluster_key: etl"
+        firstMatch(r, /\bjob[\s_-]?cluster(?:[\s_-]?key)?\s*(?:[:=]\s*)?`([\w-]+)`/i) ??
+        firstMatch(r, /\bjob[\s_-]?cluster[\s_-]?key\s*[:=]\s*([a-z][\w-]*)\b/i);
       if (key) r.cluster.key = { value: key.m[1], words: key.m[0], line: key.line };
     },
   },
@@ -815,7 +841,7 @@ export const EXTRACTORS: Extractor[] = [
     extract(r) {
       const one = firstMatch(
         r,
-        /\b(?:only|at most|max(?:imum)?|no more than)\s+(one|1)\s+(?:run\s+)?at\s+a\s+time\b|\bone\s+run\s+at\s+a\s+time\b|\bnever\s+(?:run\s+)?in\s+parallel\b/i,
+        /\b(?:only|at most|max(?:imum)?|no more than)\s+(one|1)\s+(?:run\s+)?at\s+a\s+time\b|\bone\s+run\s+at\s+a\s+time\b|\bnever\s+(?:run\s+)?in\s+parallel\b|\b(?:never|no|not)\s+(?:have\s+|allow\s+|let\s+)?(?:two|2)\s+(?:runs?|instances?|copies)\s+(?:at\s+once|at\s+the\s+same\s+time|in\s+parallel|concurrently|simultaneously)\b|\bno\s+overlapping\s+runs\b|\b(?:runs?|it)\s+(?:must|should)\s+(?:never|not)\s+overlap\b|\b(?:don'?t|do\s+not|never)\s+let\s+(?:the\s+)?runs\s+overlap\b/i,
       );
       const n =
         firstMatch(r, /\bmax(?:imum)?\s+(?:of\s+)?concurrent\s+runs?\s*(?:to|=|:|of)?\s*(\d+)\b/i) ??
@@ -824,6 +850,13 @@ export const EXTRACTORS: Extractor[] = [
           /\b(?:up\s+to|at\s+most|max(?:imum)?(?:\s+of)?|no\s+more\s+than)\s+(\d+|two|three|four|five|ten)\s+(?:concurrent|parallel|simultaneous)\s+runs?\b/i,
         ) ??
         firstMatch(r, /\b(\d+)\s+(?:concurrent|parallel|simultaneous)\s+runs?\b/i) ??
+        // "max 1 concurrent", "concurrency: 2", "up to 4 runs may overlap"
+        firstMatch(r, /\bmax(?:imum)?\s+(\d+)\s+(?:concurrent|parallel|simultaneous)(?:\s+runs?)?\b/i) ??
+        firstMatch(r, /\b(?:max(?:imum)?\s+)?concurrency\s*(?:[:=]|of|to)?\s*(\d+)\b/i) ??
+        firstMatch(
+          r,
+          /\b(?:up\s+to|at\s+most|no\s+more\s+than)\s+(\d+|two|three|four|five|ten)\s+runs?\s+(?:may|can|could|are\s+allowed\s+to)\s+(?:overlap|run\s+at\s+once|run\s+in\s+parallel|run\s+at\s+the\s+same\s+time)\b/i,
+        ) ??
         // "allow up to 3 runs at the same time", "at most 2 runs at once", "no more than 4 runs in parallel"
         firstMatch(
           r,

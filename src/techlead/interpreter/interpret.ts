@@ -108,7 +108,9 @@ export async function interpretOffline(
     // "…, and once it exists, run job X right away": a run request beside the new job, not a step of it.
     const split = splitRunRequests(part.prose, context.existingJobs);
     const job = split.runs.length ? await interpretPart(split.rest, doc, context, pending) : undefined;
-    if (job && job.item.action === "create") {
+    // Only beside a job the rest creates (code of its own): "Hey — the files came late. Could you trigger job 5521
+    // right now?" is one run request, not a run plus a new job with no code.
+    if (job && job.item.action === "create" && (job.item.settings?.tasks?.length ?? 0) > 0) {
       built.push(job);
       for (const run of split.runs) {
         const { item } = await interpretPart(run.prose, doc, context, [], "run");
@@ -727,6 +729,10 @@ async function buildCreate(
     if (d && step?.onFailure) {
       t.run_if = "AT_LEAST_ONE_FAILED";
       explanation.push(source(`tasks[${t.task_key}].run_if`, step.onFailure));
+    } else if (d && step?.whateverHappens) {
+      // With no step it waits for, the words stay unused and the accounting asks which step they mean.
+      t.run_if = "ALL_DONE";
+      explanation.push(source(`tasks[${t.task_key}].run_if`, step.whateverHappens));
     }
   }
   settings.tasks = tasks;

@@ -34,6 +34,8 @@ export interface Step {
   afterPrevious?: Sourced<true>;
   /** "If load fails, run `rollback`", "run this only if Load failed": runs only when what it waits for failed. */
   onFailure?: Sourced<true>;
+  /** "after step 3, whether it succeeded or failed", "no matter what": runs once what it waits for is done (ALL_DONE). */
+  whateverHappens?: Sourced<true>;
   /** "then b and c in parallel": the key of the step it runs beside (same waits; what follows waits for both). */
   besidePrevious?: Sourced<string>;
   words: string;

@@ -236,14 +236,14 @@ const FREQUENCY_PHRASES: Array<{
   {
     name: "weekday-range",
     re: new RegExp(
-      `\\b(?:every\\s+|on\\s+|only\\s+on\\s+)?(?:weekdays?|business days|working days|week ?days|(mon(?:day)?)\\s*(?:-|–|to|through|thru|until)\\s*(fri(?:day)?))\\b`,
+      `\\b(?:every\\s+|on\\s+|only\\s+on\\s+)?(?:weekdays?|business days|working days|week ?days|(mon(?:day)?)\\s*(?:-|–|to|through|thru|until|till|til)\\s*(fri(?:day)?))\\b`,
       "i",
     ),
     build: () => ({ kind: "weekdays", days: ["MON", "TUE", "WED", "THU", "FRI"] }),
   },
   {
     name: "day-range",
-    re: new RegExp(`\\b(${DAY_WORD})\\s*(?:-|–|to|through|thru)\\s*(${DAY_WORD})\\b`, "i"),
+    re: new RegExp(`\\b(${DAY_WORD})\\s*(?:-|–|to|through|thru|until|till|til)\\s*(${DAY_WORD})\\b`, "i"),
     build: (m) => {
       const a = WEEK.indexOf(dayCode(m[1]) ?? "");
       const b = WEEK.indexOf(dayCode(m[2]) ?? "");
@@ -769,8 +769,18 @@ function readZone(prose: Prose): Sourced<string> | undefined {
 }
 
 /** Hides paths, emails, dynamic references and hyphenated/underscored names ("nightly-orders") from phrase reading. */
+/**
+ * "this weekend", "next Monday", "switch it back on Monday": one date, not the days the job runs
+ * on. Hidden from the schedule's days (the words stay for the accounting).
+ */
+const ONE_OFF_DAY = new RegExp(
+  String.raw`\b(?:(?:this|next|coming|the\s+coming)\s+(?:weekend|${DAY_WORD})(?!\s+of\b)|(?:back|again)\s+on\s+(?:${DAY_WORD}))\b`,
+  "gi",
+);
+
 export function maskNames(text: string): string {
   return text
+    .replace(ONE_OFF_DAY, (s) => " ".repeat(s.length))
     .replace(/\/\S+|\S+@\S+|\{\{[^}]*\}\}|https?:\/\/\S+/g, (s) => " ".repeat(s.length))
     .replace(/\b[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+\b/g, (s) =>
       // Day and hour ranges ("Mon-Fri", "9-5") are schedule words, not names.
@@ -869,7 +879,7 @@ export function readSchedule(prose: Prose): ScheduleParts {
     }
     // "pause the schedule", "pause orders-daily for now", "put it on hold" (not "a pause between retries").
     const pause =
-      /\b(pause|suspend|disable)\b[^.\n]*\bschedule|\bschedule\b[^.\n]*\b(paused?|suspended|disabled)\b|\b(?:pause|suspend)\b(?!\s+(?:of|between|for\s+\d))|\bput\s+(?:it|the\s+job)\s+on\s+hold\b|\b(?:create|keep|leave|start|deploy|ship)(?:s|d|ed)?\s+(?:it\s+|the\s+job\s+|this\s+)?(?:as\s+)?paused\b|\bpaused\s+(?:for\s+now|at\s+first|initially|to\s+start(?:\s+with)?|until\b)/i.exec(
+      /\b(pause|suspend|disable)\b[^.\n]*\bschedule|\bschedule\b[^.\n]*\b(paused?|suspended|disabled)\b|\b(?:pause|suspend)\b(?!\s+(?:of|between|for\s+\d))|\b(?:put|keep|place|set)\b[^.\n]{0,80}?\bon\s+hold\b|\b(?:create|keep|leave|start|deploy|ship)(?:s|d|ed)?\s+(?:it\s+|the\s+job\s+|this\s+)?(?:as\s+)?paused\b|\bpaused\s+(?:for\s+now|at\s+first|initially|to\s+start(?:\s+with)?|until\b)/i.exec(
         text,
       );
     if (pause && !/\b(?:un-?pause|resume)\b/i.test(text) && !parts.pause)

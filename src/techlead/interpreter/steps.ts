@@ -270,7 +270,7 @@ function labelBefore(segment: string, jobName?: string): { name?: string; key?: 
   if (
     words.length > 5 ||
     // …and the generic labels of a list of facts ("Script: /x", "Notebook: /y", "Code path: /z").
-    (/^(?:run|runs|execute|schedule|trigger|then|first|after|create|set|please|pls|plz|every|job|new|the|notebook|rebuild|refresh|load|build|script|file|path|code|program|python|sql|query|command|source|entrypoint)$/i.test(
+    (/^(?:run|runs|execute|schedule|trigger|then|first|after|create|set|please|pls|plz|every|job|new|the|notebook|rebuild|refresh|load|build|script|file|path|code|program|python|py|nb|ipynb|sql|query|command|source|entrypoint)$/i.test(
       words[0],
     ) &&
       !/^[A-Z]/.test(words[1] ?? ""))
@@ -318,7 +318,7 @@ function labelAfter(text: string): { name?: string; key?: string; length?: numbe
 function afterPhrases(text: string): string[] {
   const out: string[] = [];
   const after =
-    /\b(?:runs?\s+|only\s+)?(?:after|depends on|following|once)\s+(?:the\s+)?((?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?)(?:\s*(?:,|and|&)\s*(?:the\s+)?(?!(?:run|runs|execute|trigger|start|launch|kick|call|do|send|email|notify|then)\b)(?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?))*)(?=\s+(?:is|are|has|have)\s+(?:done|finished|complete|completed|succeeded)|\s+(?:finishes|finish|completes|succeeds|is done)|\s*[,.;)?!]|\s*$)/gi;
+    /\b(?:runs?\s+|only\s+)?(?:after|depends on|following|once|(?:needs|requires|waits?\s+for)(?=\s+(?:step|task)\s*#?\d))\s+(?:the\s+)?((?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?)(?:\s*(?:,|and|&)\s*(?:the\s+)?(?!(?:run|runs|execute|trigger|start|launch|kick|call|do|send|email|notify|then)\b)(?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?))*)(?=\s+(?:is|are|has|have)\s+(?:done|finished|complete|completed|succeeded)|\s+(?:finishes|finish|completes|succeeds|is done)|\s*[,.;)?!]|\s*$)/gi;
   for (const m of text.matchAll(after)) {
     const word = /\b(after|depends on|following|once)\s/i.exec(m[0])?.[1]?.toLowerCase();
     const before = text.slice(0, m.index);
@@ -346,7 +346,12 @@ function afterPhrases(text: string): string[] {
         .replace(/\.+$/, "") // "after both." at a sentence end
         .trim();
       // "one after the other" is an order of all the steps (`sequential`), not a step named "other".
-      if (p && !/^(?:that|it|this|other|another|retr(?:y|ies|ied)|time[sd]?\s*out|timeout|\d)/i.test(p))
+      if (
+        p &&
+        !/^(?:that|it|this|other|another|whether|regardless|retr(?:y|ies|ied)|time[sd]?\s*out|timeout|\d)/i.test(
+          p,
+        )
+      )
         out.push(p.replace(/\s+(?:have|has|are|is)$/i, ""));
     }
   }
@@ -359,6 +364,10 @@ const FAILURE_OF = new RegExp(
   String.raw`\b(?:(?:only\s+)?(?:if|when|should)\s+${STEP_REF}\s+(?:fails|failed|has\s+failed|errors?(?:\s+out)?|breaks)|(?:on|upon|after)\s+(?:a\s+)?failure\s+of\s+${STEP_REF})(?=\s*[,.;)!?]|\s*$|\s+(?:run|runs|trigger|execute|start|call|then|,))`,
   "gi",
 );
+/** "whether step 3 succeeded or failed", "regardless of the outcome", "no matter what", "even if it fails". */
+const WHATEVER_HAPPENS =
+  /\b(?:whether\s+(?:or\s+not\s+)?(?:[\w`"-]+\s+){0,4}?(?:succeeded|succeeds|worked|works|passed|passes)\s+or\s+(?:failed|fails|not)|regardless\s+of\s+(?:whether\b[^.;]*|the\s+(?:outcome|result|status)(?:\s+of\s+[\w`"-]+(?:\s+[\w`"-]+){0,3})?)|no\s+matter\s+(?:what|whether\b[^.;]*|if\b[^.;]*)|even\s+if\s+(?:[\w`"-]+\s+){0,4}?(?:fails|failed|errors?(?:\s+out)?|breaks))/i;
+
 /** Words right after a failure phrase that give it to the step after it ("If X fails, run `rollback`"). */
 const THEN_RUN = /^\s*,?\s*(?:then\s+)?(?:run|runs|trigger|execute|start|call|kick)\b/i;
 
@@ -461,6 +470,9 @@ export function readSteps(
         step.after.push({ value: f.ref, words: f.words, line: l.line });
         step.onFailure = { value: true, words: f.words, line: l.line };
       }
+      const whatever = WHATEVER_HAPPENS.exec(afterText);
+      if (whatever && !step.onFailure)
+        step.whateverHappens = { value: true, words: whatever[0], line: l.line };
       // "then", "after that", "followed by", "when that's done", "once it finishes": after the step before.
       const sequence =
         i > 0
@@ -525,6 +537,23 @@ export function readSteps(
       only.name = only.key;
     }
   }
+  // "Summary: schedule dbt build …" then "runs `dbt deps` then `dbt build --target prod`": the same dbt run said
+  // twice (a title, then the detail) is one task, the one with the fuller commands.
+  const dbt = reading.steps.filter((st) => st.kind === "dbt" && st.commands?.length);
+  const covers = (a: string[], b: string[]) =>
+    a.every((c) => b.some((d) => d === c || d.startsWith(`${c} `)));
+  reading.steps = reading.steps.filter(
+    (st) =>
+      !(
+        st.kind === "dbt" &&
+        dbt.some(
+          (o) =>
+            o !== st &&
+            covers(st.commands ?? [], o.commands ?? []) &&
+            !covers(o.commands ?? [], st.commands ?? []),
+        )
+      ),
+  );
   dedupeKeys(reading.steps);
 }
 
@@ -636,6 +665,9 @@ export function resolveStepRef(
   const p = phrase.trim();
   const key = toTaskKey(p);
   for (const s of steps) if (s.key === key || (s.name && toTaskKey(s.name) === key)) return s.key;
+  // "after step 1", "needs step 2": the steps of a numbered list or "step N" labels, counted in the ticket's order.
+  const numbered = /^(?:step|task|stage)\s*#?(\d{1,2})$/i.exec(p);
+  if (numbered) return steps[Number(numbered[1]) - 1]?.key;
   for (const k of existingKeys) if (k === key || k === p) return k;
   for (const s of steps) if (s.path && (s.path === p || pathStem(s.path) === key)) return s.key;
   // "the pipeline", "the wheel", "the dbt step"

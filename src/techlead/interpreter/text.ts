@@ -191,6 +191,14 @@ const KEEP = new Set([
   "until",
   "plans",
   "timeouts",
+  "queued",
+  "concurrency",
+  "queues",
+  "queuing",
+  "queueing",
+  "overlap",
+  "overlaps",
+  "overlapping",
 ]);
 
 /** Words already corrected (a pure function of the word): requirements repeat their words. Bounded. */

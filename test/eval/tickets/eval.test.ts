@@ -4,10 +4,10 @@ import { formatOutcomes, runTicketEval } from "../../../src/dev/eval/tickets.js"
 import { createOfflineInterpreter } from "../../../src/techlead/interpreter/index.js";
 
 const DIR = path.resolve(import.meta.dirname);
-const BATCH3_PASSED = 59;
+const BATCH3_PASSED = 61;
 const BATCH3_PRECISION = 0.97;
-const BATCH4_PASSED = 6;
-const BATCH4_PRECISION = 0.33;
+const BATCH4_PASSED = 17;
+const BATCH4_PRECISION = 0.95;
 
 describe("offline interpreter on the labelled ticket set (INTERPRETATION.md §2 grading)", () => {
   it("meets the measured pass rates and the issue-15 goals on every part of the development set", async () => {
@@ -38,7 +38,7 @@ describe("offline interpreter on the labelled ticket set (INTERPRETATION.md §2 
     expect(batch3.passed).toBeGreaterThanOrEqual(BATCH3_PASSED);
     expect(batch3.outcomes.precision).toBeGreaterThanOrEqual(BATCH3_PRECISION);
     // batch-4 (2026-12-07, the development half of another tester's set; 6/30 exact and precision 0.333 when
-    // committed): held to what the interpreter reaches on it, so that it only moves up.
+    // committed): held to what the interpreter reaches on it, so that it only moves up (17/30, precision 1.000 after the batch-4 phrasings; the sealed half did not move: 8/30).
     const batch4 = report.parts["batch-4"];
     if (report.skipped.length === 0) expect(batch4.total).toBe(30);
     expect(batch4.passed).toBeGreaterThanOrEqual(BATCH4_PASSED);
