@@ -9,6 +9,7 @@ import type { PlanResult } from "../engine/api.js";
 import { buildOutdatedComment, buildPlanComment } from "./comment.js";
 import type { PullRequestContext } from "./context.js";
 import type { ActionDeps } from "./deps.js";
+import { missingCredentialsMessage } from "./databricks-auth.js";
 import { ActionError, ConfigurationError } from "./errors.js";
 import {
   annotateAll,
@@ -127,8 +128,7 @@ export async function runPullRequestFlow(
       return;
     }
     throw new ConfigurationError(
-      'no Databricks credentials: set the "databricks-host" and "databricks-token" inputs (or DATABRICKS_HOST / ' +
-        "DATABRICKS_TOKEN), or grant `id-token: write` for OIDC federation",
+      missingCredentialsMessage(deps.inputs.databricksHost, "nothing was planned and nothing was committed"),
     );
   }
   const { canPush, notes } = pushPolicy(deps, pr);
