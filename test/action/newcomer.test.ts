@@ -4,7 +4,7 @@
 // DATABRICKS_TOKEN secret, a token the workspace refuses, a `permissions:` block without `pull-requests: write` or
 // `contents: write`, a checkout with `persist-credentials: false`. Each failure names the fix in the job log, with
 // no stack trace, and nothing is committed, commented or applied by mistake.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -68,10 +68,13 @@ async function jobsNamed(name: string): Promise<number> {
 }
 
 /** A pull request opening one requirement; the checkout is the PR head as the example workflow's checkout gives it. */
-function openPullRequest(branch: string, name: string) {
+function openPullRequest(branch: string, name: string, extra: Record<string, string> = {}, jobsDir = "jobs") {
   const number = ++pr;
-  const { head, base } = openBranch(world, branch, { [`jobs/${name}.md`]: requirement(name, 1) });
-  github.files.set(number, [{ filename: `jobs/${name}.md`, status: "added" }]);
+  const { head, base } = openBranch(world, branch, {
+    [`${jobsDir}/${name}.md`]: requirement(name, 1),
+    ...extra,
+  });
+  github.files.set(number, [{ filename: `${jobsDir}/${name}.md`, status: "added" }]);
   return {
     number,
     head,
@@ -289,5 +292,66 @@ describe.skipIf(!ready)("a newcomer's first mistakes with the example workflow",
     expect(errors.at(-1)).toContain("the jobs were applied but their task states could not be committed");
     expectNoStackTrace(apply);
     expect(await jobsNamed("apply-no-push")).toBe(1);
+  });
+
+  describe("the merge would not run the apply (the workflow's `on: push` filter)", () => {
+    const WORKFLOW = ".github/workflows/jobagent.yml";
+    const exampleWorkflow = readFileSync(WORKFLOW, "utf8");
+    const planRun = async (
+      opened: ReturnType<typeof openPullRequest>,
+      defaultBranch: string,
+      jobsDir = "jobs",
+    ): Promise<RunResult> => {
+      const payload = {
+        ...opened.payload,
+        repository: { full_name: `${OWNER}/${REPO}`, default_branch: defaultBranch },
+      };
+      payload.pull_request.base.ref = defaultBranch;
+      return runAction(world, {
+        event: "pull_request",
+        payload,
+        checkout: opened.checkout,
+        sha: opened.head,
+        ref: `refs/pull/${opened.number}/merge`,
+        inputs: { ...configured(), "jobs-dir": jobsDir },
+        env: { GITHUB_WORKFLOW_REF: `${OWNER}/${REPO}/${WORKFLOW}@refs/pull/${opened.number}/merge` },
+      });
+    };
+
+    it("the example workflow as printed, default branch main, jobs/: no warning", async () => {
+      const opened = openPullRequest("trigger-ok", "trigger-ok", { [WORKFLOW]: exampleWorkflow });
+      const run = await planRun(opened, "main");
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.stdout).not.toContain("Merging will not apply");
+      expect(github.commentsOn(opened.number)[0].body).not.toContain("Merging will not apply");
+    });
+
+    it("a default branch not named main: the plan comment says the merge will not apply and what to change", async () => {
+      const opened = openPullRequest("trigger-master", "trigger-master", { [WORKFLOW]: exampleWorkflow });
+      const run = await planRun(opened, "master");
+      expect(run.code, run.stdout).toBe(0);
+      const said =
+        "Merging will not apply this plan: `.github/workflows/jobagent.yml` runs on `push` with `branches: [main]`, " +
+        "which leaves out this repository's default branch `master`. Change `on: push: branches:` to `[master]`.";
+      expect(run.stdout).toContain(`::warning::${said}`);
+      expect(github.commentsOn(opened.number)[0].body).toContain(`> [!WARNING]\n> ${said}`);
+    });
+
+    it("requirements in pipelines/ (jobs-dir: pipelines) with the example's paths filter: the comment says to add pipelines/**", async () => {
+      // the newcomer changed the pull_request filter (the first `paths:`) and forgot the push one
+      const workflow = exampleWorkflow.replace(
+        'paths: ["jobs/**", "jobagent.yml"]',
+        'paths: ["pipelines/**"]',
+      );
+      const opened = openPullRequest("trigger-dir", "trigger-dir", { [WORKFLOW]: workflow }, "pipelines");
+      const run = await planRun(opened, "main", "pipelines");
+      expect(run.code, run.stdout).toBe(0);
+      const body = github.commentsOn(opened.number)[0].body;
+      expect(body).toContain(
+        "runs on `push` with `paths: [jobs/**, jobagent.yml]`, which leaves out the jobs directory `pipelines/` " +
+          '(input `jobs-dir`). Add `"pipelines/**"` to `on: push: paths:`',
+      );
+      expect(body).not.toContain("default branch");
+    });
   });
 });
