@@ -294,6 +294,46 @@ describe.skipIf(!ready)("a newcomer's first mistakes with the example workflow",
     expect(await jobsNamed("apply-no-push")).toBe(1);
   });
 
+  it("the first plan says what the merge does and how to change it; a prose requirement that needs answers is not '✅ No changes'", async () => {
+    const opened = openPullRequest("first-plan", "first-plan");
+    const run = await runAction(world, {
+      event: "pull_request",
+      payload: opened.payload,
+      checkout: opened.checkout,
+      sha: opened.head,
+      ref: `refs/pull/${opened.number}/merge`,
+      inputs: configured(),
+    });
+    expect(run.code, run.stdout).toBe(0);
+    const body = github.commentsOn(opened.number)[0].body;
+    expect(body).toContain(
+      "**Merging this pull request applies exactly this plan**. To change it, edit the requirement file(s) in `jobs/` " +
+        "and push: this comment is updated with the new plan.",
+    );
+
+    const number = ++pr;
+    const { head, base } = openBranch(world, "vague", {
+      "jobs/nightly.md": "# Nightly\n\nRun the notebook /Workspace/Shared/etl/report sometime at night.\n",
+    });
+    github.files.set(number, [{ filename: "jobs/nightly.md", status: "added" }]);
+    const vague = await runAction(world, {
+      event: "pull_request",
+      payload: prPayload(number, "vague", head, base),
+      checkout: checkoutOf(world, "vague", "checkout-vague"),
+      sha: head,
+      ref: `refs/pull/${number}/merge`,
+      inputs: configured(),
+    });
+    expect(vague.code, vague.stdout).toBe(0);
+    const blocked = github.commentsOn(number)[0].body;
+    expect(blocked).not.toContain("✅ No changes");
+    expect(blocked).toContain(
+      "⛔ **1 job(s) blocked** and not applied by the merge: they need a person (see *Blocked* below); to go on, " +
+        "edit the requirement file(s) in `jobs/` and push",
+    );
+    expect(blocked).toMatch(/❓ At what time should it run/);
+  });
+
   describe("the merge would not run the apply (the workflow's `on: push` filter)", () => {
     const WORKFLOW = ".github/workflows/jobagent.yml";
     const exampleWorkflow = readFileSync(WORKFLOW, "utf8");
