@@ -303,5 +303,6 @@ export function buildApplyComment(input: ApplyCommentInput): string {
     ? ["| status | op | job | job id | run | detail |", "|---|---|---|---:|---|---|", ...rows].join("\n")
     : "No job was changed.";
   const more = omitted ? `\n\n…and ${omitted} more job(s): see the job summary.` : "";
-  return `${header}${table}${more}`;
+  // The header ends with one newline: a blank line keeps the table from running on from the commit line.
+  return `${header}\n${table}${more}`;
 }
