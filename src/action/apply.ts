@@ -8,6 +8,8 @@ import type { ApplyResult } from "../engine/api.js";
 import type { ApprovedPlan } from "../adapters/github/sticky.js";
 import { findApprovedPlan } from "../adapters/github/sticky.js";
 import type { ActionDeps } from "./deps.js";
+import { withPermissionHint } from "./permissions.js";
+import { missingCredentialsMessage } from "./databricks-auth.js";
 import { ActionError, ConfigurationError } from "./errors.js";
 import { branchOfRef, engineOptions, shortSha } from "./shared.js";
 import { applyTarget, requireTargetWorkspace, targetEngineOptions } from "./targets.js";
@@ -143,8 +145,7 @@ export async function runApplyFlow(
   const workspace = target ? await requireTargetWorkspace(deps, target) : await deps.workspace();
   if (!workspace) {
     throw new ConfigurationError(
-      'no Databricks credentials: set the "databricks-host" and "databricks-token" inputs (or DATABRICKS_HOST / ' +
-        "DATABRICKS_TOKEN), or grant `id-token: write` for OIDC federation",
+      missingCredentialsMessage(deps.inputs.databricksHost, "nothing was applied"),
     );
   }
 
@@ -214,7 +215,9 @@ export async function runApplyFlow(
       if (progress.destination === "nothing") deps.log.info("nothing to commit");
     } catch (error) {
       pushError = error;
-      deps.log.error(`committing the task states failed: ${(error as Error).message}`);
+      deps.log.error(
+        withPermissionHint(`committing the task states failed: ${(error as Error).message}`, error),
+      );
     }
   }
   const progressNote = progressMarkdown(progress, branch);

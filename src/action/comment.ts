@@ -122,6 +122,29 @@ export interface PlanCommentInput {
   maxChars?: number;
 }
 
+/**
+ * The comment's first sentence: what the merge will do and what to do next — approve by merging, change by editing
+ * the requirement and pushing (the comment follows), answer a blocked job's questions the same way.
+ */
+function planStatus(plan: PlanResult, jobsDir: string): string {
+  if (!plan.valid)
+    return "❌ **Validation failed** — this plan cannot be applied; fix the errors below and push again.";
+  const changes = plan.counts.create + plan.counts.update + plan.counts.delete + plan.counts.run;
+  const edit = `edit the requirement file(s) in \`${jobsDir}/\` and push: this comment is updated with the new plan`;
+  const blocked = plan.counts.blocked;
+  const blockedText =
+    blocked > 0
+      ? `⛔ **${blocked} job(s) blocked** and not applied by the merge: they need a person (see *Blocked* below); to go on, ${edit}.`
+      : "";
+  if (changes === 0) return blockedText || "✅ No changes: the workspace matches the requirements.";
+  return [
+    `**Merging this pull request applies exactly this plan**${blocked > 0 ? " (without the blocked jobs)" : ""}.`,
+    blockedText || `To change it, ${edit}.`,
+    "If the plan changes between this comment and the merge (a push that got no new plan, a job edited in the " +
+      "workspace), the apply refuses (`plan-changed`) and changes nothing.",
+  ].join(" ");
+}
+
 /** The sticky plan comment. Its marker carries the plan hash only when the plan can be applied. */
 export function buildPlanComment(input: PlanCommentInput): { body: string; truncated: boolean } {
   const { plan } = input;
@@ -133,11 +156,7 @@ export function buildPlanComment(input: PlanCommentInput): { body: string; trunc
     planHash: approvable ? plan.planHash : undefined,
     headSha: input.headSha,
   });
-  const status = !plan.valid
-    ? "❌ **Validation failed** — this plan cannot be applied; fix the errors below and push again."
-    : plan.counts.create + plan.counts.update + plan.counts.delete + plan.counts.run === 0
-      ? "✅ No changes: the workspace matches the requirements."
-      : "Merging this pull request applies exactly this plan; if the plan changes before the merge, apply refuses (`plan-changed`).";
+  const status = planStatus(plan, input.jobsDir);
   const header: string[] = [
     marker,
     `## Databricks jobs plan for \`${input.jobsDir}\``,
@@ -284,5 +303,6 @@ export function buildApplyComment(input: ApplyCommentInput): string {
     ? ["| status | op | job | job id | run | detail |", "|---|---|---|---:|---|---|", ...rows].join("\n")
     : "No job was changed.";
   const more = omitted ? `\n\n…and ${omitted} more job(s): see the job summary.` : "";
-  return `${header}${table}${more}`;
+  // The header ends with one newline: a blank line keeps the table from running on from the commit line.
+  return `${header}\n${table}${more}`;
 }

@@ -44,6 +44,8 @@ export interface GitHubContext {
   runUrl?: string;
   /** Absolute path of the checkout. */
   workspace: string;
+  /** GITHUB_WORKFLOW_REF: `owner/repo/.github/workflows/<file>@<ref>`, the workflow file of this run. */
+  workflowRef?: string;
   pullRequest?: PullRequestContext;
   comment?: CommentContext;
   payload: Record<string, unknown>;
@@ -148,6 +150,7 @@ export function readGitHubContext(env: Record<string, string | undefined> = proc
     runId,
     runUrl: env.GITHUB_RUN_ID ? `${serverUrl}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    workflowRef: env.GITHUB_WORKFLOW_REF || undefined,
     pullRequest: pullRequestOf(payload, repository),
     comment: commentOf(payload),
     payload,

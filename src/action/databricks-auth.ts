@@ -67,3 +67,34 @@ export async function resolveDatabricksToken(
   deps.setSecret(token);
   return token;
 }
+
+/**
+ * Why there is no workspace to talk to, said as the fix. In a workflow, a repository variable or secret that does
+ * not exist reaches the step as an empty string, so `${{ vars.DATABRICKS_HOST }}` / `${{ secrets.DATABRICKS_TOKEN }}`
+ * of the example workflow arrive empty: the message names what to create and where. `doing` ends the first
+ * sentence (e.g. "nothing was planned").
+ */
+export function missingCredentialsMessage(
+  host: string | undefined,
+  doing: string,
+  env: Record<string, string | undefined> = process.env,
+): string {
+  if (!host) {
+    return (
+      `no Databricks workspace: the "databricks-host" input is empty and DATABRICKS_HOST is not set, so ${doing}. ` +
+      "The example workflow passes `databricks-host: ${{ vars.DATABRICKS_HOST }}`: create the repository variable " +
+      "DATABRICKS_HOST (Settings → Secrets and variables → Actions → Variables) with the workspace URL, e.g. " +
+      "https://adb-1234567890123456.7.azuredatabricks.net (a variable that does not exist arrives as an empty string; " +
+      "if you stored the URL as a secret, pass `${{ secrets.DATABRICKS_HOST }}` instead)"
+    );
+  }
+  const oidc = env.ACTIONS_ID_TOKEN_REQUEST_URL
+    ? ""
+    : ", or, for OIDC workload identity federation, add `id-token: write` under `permissions:`";
+  return (
+    `no Databricks token for ${host}: the "databricks-token" input is empty and DATABRICKS_TOKEN is not set, so ${doing}. ` +
+    "The example workflow passes `databricks-token: ${{ secrets.DATABRICKS_TOKEN }}`: create the repository secret " +
+    "DATABRICKS_TOKEN (Settings → Secrets and variables → Actions → Secrets) with a personal access token or a service " +
+    `principal's token (a secret that does not exist arrives as an empty string)${oidc}`
+  );
+}

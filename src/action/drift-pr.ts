@@ -27,6 +27,7 @@ import { parseTaskFile, renderTaskFile } from "../state/task-file.js";
 import { FileTaskStore } from "../state/task-store.js";
 import { adoptDrift } from "../techlead/requirements/adopt-drift.js";
 import type { ActionDeps } from "./deps.js";
+import { withPermissionHint } from "./permissions.js";
 import { branchOfRef, shortSha } from "./shared.js";
 
 export const DRIFT_BRANCH_PREFIX = "jobagent/drift/";
@@ -328,7 +329,12 @@ export async function keepDriftPullRequests(
     try {
       outcomes.push(await keepOne(deps, options, job, key, store.fileOf(job.taskId), base, existing));
     } catch (error) {
-      deps.log.warn(`the drift pull request of ${job.jobName} failed: ${(error as Error).message}`);
+      deps.log.warn(
+        withPermissionHint(
+          `the drift pull request of ${job.jobName} failed: ${(error as Error).message}`,
+          error,
+        ),
+      );
       outcomes.push({
         jobName: job.jobName,
         taskId: job.taskId,

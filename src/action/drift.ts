@@ -3,6 +3,7 @@
  * with `drift-pull-requests` (default) and a GitHub token, one pull request per drifted job (./drift-pr.ts).
  */
 import type { ActionDeps } from "./deps.js";
+import { missingCredentialsMessage } from "./databricks-auth.js";
 import { ActionError, ConfigurationError } from "./errors.js";
 import { annotateAll, diagnosticsMarkdown, engineOptions, setPlanOutputs } from "./shared.js";
 import { escapeTableCell } from "../domain/markdown.js";
@@ -16,8 +17,10 @@ export async function runDriftFlow(deps: ActionDeps, options: { drift: boolean }
   const workspace = target ? await requireTargetWorkspace(deps, target) : await deps.workspace();
   if (!workspace) {
     throw new ConfigurationError(
-      'no Databricks credentials: set the "databricks-host" and "databricks-token" inputs (or DATABRICKS_HOST / ' +
-        "DATABRICKS_TOKEN), or grant `id-token: write` for OIDC federation",
+      missingCredentialsMessage(
+        deps.inputs.databricksHost,
+        options.drift ? "the drift check did not run" : "nothing was planned",
+      ),
     );
   }
   const base = await engineOptions(deps, workspace);

@@ -6,10 +6,11 @@
 import * as core from "@actions/core";
 import * as engine from "../engine/index.js";
 import { GitOperationError } from "../adapters/git/port.js";
+import { GitHubApiError } from "../adapters/github/port.js";
 import { createSimpleGitPort } from "../adapters/git/simple-git.js";
 import { createOctokitPort } from "../adapters/github/octokit.js";
 import { createSdkWorkspace } from "../adapters/databricks/sdk-workspace.js";
-import type { Workspace } from "../adapters/databricks/port.js";
+import { WorkspaceApiError, type Workspace } from "../adapters/databricks/port.js";
 import type { EngineOptions, PlanResult } from "../engine/api.js";
 import type { TargetConfig } from "../state/targets-config.js";
 import { targetCredentials } from "./targets.js";
@@ -25,6 +26,7 @@ import { ActionError, type ActionFailureReason } from "./errors.js";
 import { parseInputs, type ActionInputs } from "./inputs.js";
 import { runPullRequestFlow } from "./pull-request.js";
 import { createCoreLogger, JobSummary, Outputs, Redactor } from "./report.js";
+import { permissionHint, withPermissionHint } from "./permissions.js";
 
 function wire(inputs: ActionInputs, context: GitHubContext, redactor: Redactor): ActionDeps {
   const log = createCoreLogger(redactor);
@@ -228,10 +230,14 @@ export async function run(): Promise<void> {
         ? error.reason
         : error instanceof GitOperationError
           ? "git-push-failed"
-          : flow === "apply"
-            ? "apply-failed"
-            : "plan-failed";
-    const message = redactor.redact(error instanceof Error ? error.message : String(error));
+          : (error instanceof GitHubApiError || error instanceof WorkspaceApiError) && permissionHint(error)
+            ? "configuration"
+            : flow === "apply"
+              ? "apply-failed"
+              : "plan-failed";
+    const message = redactor.redact(
+      withPermissionHint(error instanceof Error ? error.message : String(error), error),
+    );
     outputs.set("failure-reason", reason);
     summary.add(`### ❌ jobagent failed (\`${reason}\`)\n\n${message}`);
     if (!(error instanceof ActionError)) core.debug(redactor.redact((error as Error)?.stack ?? ""));

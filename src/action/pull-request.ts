@@ -9,6 +9,7 @@ import type { PlanResult } from "../engine/api.js";
 import { buildOutdatedComment, buildPlanComment } from "./comment.js";
 import type { PullRequestContext } from "./context.js";
 import type { ActionDeps } from "./deps.js";
+import { missingCredentialsMessage } from "./databricks-auth.js";
 import { ActionError, ConfigurationError } from "./errors.js";
 import {
   annotateAll,
@@ -22,6 +23,7 @@ import {
 import { declaredTargets } from "./targets.js";
 import { CONFIG_FILE } from "../state/project-config.js";
 import { runTargetsPlanFlow } from "./targets-pr.js";
+import { checkPushTrigger } from "./workflow-check.js";
 
 /** Size of the plan rendered for the job summary and the log (GitHub caps a step summary at 1 MiB). */
 const FULL_PLAN_CHARS = 900_000;
@@ -127,8 +129,7 @@ export async function runPullRequestFlow(
       return;
     }
     throw new ConfigurationError(
-      'no Databricks credentials: set the "databricks-host" and "databricks-token" inputs (or DATABRICKS_HOST / ' +
-        "DATABRICKS_TOKEN), or grant `id-token: write` for OIDC federation",
+      missingCredentialsMessage(deps.inputs.databricksHost, "nothing was planned and nothing was committed"),
     );
   }
   const { canPush, notes } = pushPolicy(deps, pr);
@@ -228,10 +229,20 @@ export async function runPullRequestFlow(
   }
 }
 
-/** Whether the run commits task files to the PR branch, and the warnings the comment shows when it does not. */
+/**
+ * Whether the run commits task files to the PR branch, and the warnings the comment shows: when it does not, and
+ * when the workflow's `on: push` filter would not run the apply on the merge (./workflow-check.ts).
+ */
 function pushPolicy(deps: ActionDeps, pr: PullRequestContext): { canPush: boolean; notes: string[] } {
   const canPush = !pr.fromFork && deps.inputs.commitProgress;
-  const notes: string[] = [];
+  const notes: string[] = checkPushTrigger({
+    workflowRef: deps.context.workflowRef,
+    repository: deps.context.repository,
+    checkout: deps.context.workspace,
+    defaultBranch: deps.context.defaultBranch,
+    jobsDir: deps.inputs.jobsDir,
+  });
+  for (const note of notes) deps.log.warn(note);
   if (pr.fromFork)
     notes.push(
       "Pull request from a fork: task files were not committed and this plan can never be applied from the fork.",

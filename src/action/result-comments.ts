@@ -7,6 +7,7 @@ import type { ApprovedPlan } from "../adapters/github/sticky.js";
 import { findOwnComment, upsertOwnComment } from "../adapters/github/sticky.js";
 import { buildApplyComment } from "./comment.js";
 import type { ActionDeps } from "./deps.js";
+import { withPermissionHint } from "./permissions.js";
 
 export async function commentResults(
   deps: ActionDeps,
@@ -53,7 +54,12 @@ export async function commentResults(
         deps.log.info(`${posted.created ? "created" : "updated"} comment ${posted.comment.id}`);
       });
     } catch (error) {
-      deps.log.warn(`commenting the result on PR #${number} failed: ${(error as Error).message}`);
+      deps.log.warn(
+        withPermissionHint(
+          `commenting the result on PR #${number} failed: ${(error as Error).message}`,
+          error,
+        ),
+      );
     }
   }
 }

@@ -3,6 +3,7 @@
  * cancelled or killed run, until its lease would expire).
  */
 import type { ActionDeps } from "./deps.js";
+import { missingCredentialsMessage } from "./databricks-auth.js";
 import { ConfigurationError } from "./errors.js";
 import { engineOptions } from "./shared.js";
 import { applyTarget, requireTargetWorkspace, targetEngineOptions } from "./targets.js";
@@ -15,7 +16,7 @@ export async function releaseWorkspaceLock(deps: ActionDeps): Promise<{ released
   const workspace = target ? await requireTargetWorkspace(deps, target) : await deps.workspace();
   if (!workspace)
     throw new ConfigurationError(
-      'no Databricks credentials: set the "databricks-host" and "databricks-token" inputs to release the workspace lock',
+      missingCredentialsMessage(deps.inputs.databricksHost, "the workspace lock was not released"),
     );
   const base = await engineOptions(deps, workspace);
   const { repo } = target ? await targetEngineOptions(deps, base, target) : base;

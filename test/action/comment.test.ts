@@ -245,6 +245,25 @@ describe("apply comment", () => {
     expect(body).toMatch(/on-plan-change: apply/);
   });
 
+  it("the result table is its own block (a blank line after the commit line: GitHub shows it as a table)", () => {
+    const result: ApplyResult = {
+      ok: true,
+      planHash: "aaaa",
+      results: [
+        { taskId: "a.a", requirement: "jobs/a.md", op: "create", jobName: "a", status: "COMPLETE", jobId: 7 },
+      ],
+    };
+    const body = buildApplyComment({
+      result,
+      jobsDir: "jobs",
+      sha: "c".repeat(40),
+      runUrl: "https://x/run/1",
+    });
+    expect(body).toContain(
+      "[workflow run](https://x/run/1)\n\n| status | op | job | job id | run | detail |",
+    );
+  });
+
   it("an apply with blocked or unapproved tasks is 'applied in part' and lists each with its reason", () => {
     const result: ApplyResult = {
       ok: true,
