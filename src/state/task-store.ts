@@ -2,8 +2,8 @@
  * The TaskStore port and its file implementation: task files under `<repo>/<jobs-dir>/.tasks/<id>.md`, written
  * atomically (temp file + rename), and the progress log `<repo>/<jobs-dir>/.tasks/progress.md`.
  */
-import { constants, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { mkdir, open, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { constants, lstatSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { assertNoLink, SymlinkError } from "./safe-path.js";
 import { join, posix } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
@@ -49,6 +49,9 @@ export class FileTaskStore implements TaskStore {
    * this store, whatever a caller asks — their state (job id, history, applied hash) is only in them.
    */
   private readonly unreadable = new Set<string>();
+  /** Temporary files are named `.<id>.<tag>-<n>.tmp`: one random tag per store, a counter per write. */
+  private readonly tempTag = randomBytes(6).toString("hex");
+  private temps = 0;
 
   constructor(
     private readonly repoDir: string,
@@ -89,7 +92,7 @@ export class FileTaskStore implements TaskStore {
       if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
       const file = posix.join(this.dir, name);
       try {
-        // Synchronous, like the writes below (state/read-text.ts says why).
+        // Synchronous (state/read-text.ts says why).
         const text = readFileSync(join(this.absDir, name), "utf8");
         const task = parseTaskFile(file, text);
         this.known.set(this.fileOf(task.id), contentHash(text));
@@ -103,7 +106,10 @@ export class FileTaskStore implements TaskStore {
     return { tasks, errors };
   }
 
-  /** Writes the task file atomically; a file whose content would not change is not rewritten. */
+  /**
+   * Writes the task file atomically (a temporary file, renamed over it); a file whose content would not change is not
+   * rewritten. The writes go to the thread pool: a plan writing many files renders the next ones meanwhile.
+   */
   async write(task: TaskRecord): Promise<void> {
     const file = this.fileOf(task.id);
     const text = renderTaskFile(task);
@@ -114,10 +120,13 @@ export class FileTaskStore implements TaskStore {
     if (!this.dirReady) await assertNoLink(this.repoDir, this.dir);
     assertNotLinkSync(join(this.repoDir, file), file);
     const target = join(this.repoDir, file);
-    const temp = join(this.absDir, `.${sanitizeId(task.id)}.${randomBytes(6).toString("hex")}.tmp`);
+    const temp = join(
+      this.absDir,
+      `.${sanitizeId(task.id)}.${this.tempTag}-${(this.temps++).toString(36)}.tmp`,
+    );
     this.known.delete(file);
-    this.writeInDir(temp, text);
-    renameSync(temp, target);
+    await this.writeInDir(temp, text);
+    await rename(temp, target);
     this.known.set(file, hash);
   }
 
@@ -129,21 +138,18 @@ export class FileTaskStore implements TaskStore {
       );
   }
 
-  /**
-   * Writes a file of the task directory, making the directory on the first write (and again if it vanished).
-   * Synchronous, like the reads (read-text.ts): a task file is a few kilobytes.
-   */
-  private writeInDir(path: string, text: string): void {
+  /** Writes a file of the task directory, making the directory on the first write (and again if it vanished). */
+  private async writeInDir(path: string, text: string): Promise<void> {
     if (!this.dirReady) {
       mkdirSync(this.absDir, { recursive: true });
       this.dirReady = true;
     }
     try {
-      writeFileSync(path, text, "utf8");
+      await writeFile(path, text, "utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
       mkdirSync(this.absDir, { recursive: true });
-      writeFileSync(path, text, "utf8");
+      await writeFile(path, text, "utf8");
     }
   }
 
@@ -182,13 +188,10 @@ export class FileTaskStore implements TaskStore {
   }
 }
 
-/** Refuses a file that is a symbolic link (a missing file is fine). */
+/** Refuses a file that is a symbolic link (a missing file is fine: no error is made for it). */
 function assertNotLinkSync(path: string, shown: string): void {
-  try {
-    if (lstatSync(path).isSymbolicLink()) throw new SymlinkError(shown, "is a symbolic link");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
+  if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink())
+    throw new SymlinkError(shown, "is a symbolic link");
 }
 
 /** Appends to a file, refusing a symbolic link even if one appeared since the check (O_NOFOLLOW). */

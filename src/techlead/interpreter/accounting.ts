@@ -19,7 +19,7 @@
  * Pure.
  */
 import type { FieldSource, WorkItem, WorkspaceJob } from "../../domain/model.js";
-import { lineIn, type Prose } from "./text.js";
+import { lineIn, matchesOf, type Prose } from "./text.js";
 import { zoneMentions } from "./zones.js";
 
 export interface Token {
@@ -194,7 +194,7 @@ export function requirementTokens(text: string, line?: number): Token[] {
   // "ANL-118", "RISK-412": an issue tracker's key names the ticket, not a value for the job.
   for (const m of text.matchAll(/\b[A-Z][A-Z0-9]{1,9}-\d{1,6}\b/g))
     taken.push([m.index, m.index + m[0].length]);
-  for (const m of text.matchAll(MARKED_RE)) {
+  for (const m of matchesOf(MARKED_RE, text)) {
     const inner = m[1] ?? m[2] ?? m[3] ?? m[4];
     // "**RISK-412: Credit Risk Scoring is flaky**": a bold line of its own is the ticket's title.
     if (m[0].startsWith("**") && text.trim() === m[0] && inner.trim().split(/\s+/).length >= 3) {
@@ -208,40 +208,44 @@ export function requirementTokens(text: string, line?: number): Token[] {
     }
     add("marked", inner, m.index, m[0].length);
   }
-  for (const m of text.matchAll(URL_RE)) add("url", m[0], m.index);
-  for (const m of text.matchAll(IANA_RE)) add("zone", m[0], m.index);
-  for (const m of text.matchAll(PATH_RE)) if (/\//.test(m[0]) && m[0].length > 2) add("path", m[0], m.index);
-  for (const m of text.matchAll(EMAIL_RE)) add("email", m[0], m.index);
-  for (const m of text.matchAll(UUID_RE)) add("id", m[0], m.index);
-  for (const m of text.matchAll(SPOKEN_TIME_RE)) add("number", m[0], m.index);
+  for (const m of matchesOf(URL_RE, text)) add("url", m[0], m.index);
+  for (const m of matchesOf(IANA_RE, text)) add("zone", m[0], m.index);
+  for (const m of matchesOf(PATH_RE, text))
+    if (/\//.test(m[0]) && m[0].length > 2) add("path", m[0], m.index);
+  for (const m of matchesOf(EMAIL_RE, text)) add("email", m[0], m.index);
+  for (const m of matchesOf(UUID_RE, text)) add("id", m[0], m.index);
+  for (const m of matchesOf(SPOKEN_TIME_RE, text)) add("number", m[0], m.index);
   for (const z of zoneMentions(text)) add("zone", z.words, z.index);
   // "(Brazil time)", "6am Lagos time": a place named as a time zone that no zone table knows still needs a field.
-  for (const m of text.matchAll(
+  for (const m of matchesOf(
     /\(\s*(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?)\s+time\s*\)|(?:\d\s*(?:[aApP]\.?[mM]\.?)?|\bhour|\bnoon|\bmidnight)\s+(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?)\s+[Tt]ime\b/gu,
+    text,
   )) {
     const place = m[1] ?? m[2];
     add("zone", place, m.index + m[0].indexOf(place));
   }
   const listMarker = /^\s*(?:[-*•+]\s+)?\d+[.)]\s/.exec(text);
-  for (const m of text.matchAll(NUMBER_RE)) {
+  for (const m of matchesOf(NUMBER_RE, text)) {
     if (listMarker && m.index < listMarker[0].length) continue;
     // "step 2", "task 3": an ordinal label, not a value.
     if (/\b(?:step|task|stage|phase|part)\s+$/i.test(text.slice(0, m.index))) continue;
     add("number", m[0].replace(/^#/, ""), m.index);
   }
-  for (const m of text.matchAll(IDENTIFIER_RE)) add("id", m[0], m.index);
+  for (const m of matchesOf(IDENTIFIER_RE, text)) add("id", m[0], m.index);
   // Calendars Quartz cannot express: no field can consume these, so they always ask.
-  for (const m of text.matchAll(
+  for (const m of matchesOf(
     /\bevery\s+(?:other|second|alternate)\b|\b(?:public\s+|bank\s+)?holidays?\b|\bfortnight(?:ly)?\b|\bbi-?weekly\b|\bbi-?monthly\b|\bsemi-?weekly\b|\bevery\s+(?:two|2)\s+weeks\b/gi,
+    text,
   ))
     add("unsupported", m[0], m.index);
   // A schedule cannot start on a date ("starting next Monday", "as of 2027-01-04"): read as a weekday it would be
   // planned as a weekly job.
-  for (const m of text.matchAll(
+  for (const m of matchesOf(
     /\b(?:starting|beginning|effective|as\s+of)\s+(?:from\s+|on\s+)?(?:next|this|the)?\s*(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b(?:starting|beginning|effective|as\s+of)\s+(?:from\s+|on\s+)?(?:tomorrow|next\s+week|next\s+month|\d{4}-\d{2}-\d{2})/gi,
+    text,
   ))
     add("unsupported", m[0], m.index);
-  for (const m of text.matchAll(WORD_RE)) {
+  for (const m of matchesOf(WORD_RE, text)) {
     const w = m[0];
     if (ZONES.has(w)) add("zone", w, m.index);
     else if (CHANGE.has(w.toLowerCase())) add("change", w.toLowerCase(), m.index);
@@ -300,8 +304,9 @@ function segmentOf(text: string, at: number): string {
   // " and should use the large cluster": a clause joined by a conjunction is its own segment, so a concept word in
   // it is not covered by a field that used the words before the conjunction.
   const seps = [
-    ...text.matchAll(
+    ...matchesOf(
       /[,;!?]\s|\.\s|\.$|\s(?:and|but|then|also|plus)\s+(?=(?:should|must|please|use|make|set|run|add|needs?|it|we|they)\b)/g,
+      text,
     ),
   ].map((m) => m.index);
   const start = Math.max(0, ...seps.filter((i) => i < at).map((i) => i + 1));
@@ -330,7 +335,7 @@ const STATE_RE: RegExp[] = [
 
 function stateSpans(text: string): Array<[number, number]> {
   return STATE_RE.flatMap((re) =>
-    [...text.matchAll(re)].map((m): [number, number] => [m.index, m.index + m[0].length]),
+    matchesOf(re, text).map((m): [number, number] => [m.index, m.index + m[0].length]),
   );
 }
 

@@ -10,8 +10,8 @@
  */
 import type { JobSettings } from "../../domain/model.js";
 import { requirementTokens } from "./accounting.js";
-import { cronMeaning, sameZone } from "./schedule-meaning.js";
-import type { Prose } from "./text.js";
+import { cronMeaning, sameZone, type CronMeaning } from "./schedule-meaning.js";
+import { matchesOf, type Prose } from "./text.js";
 import { zoneMentions } from "./zones.js";
 
 export interface NamedValueFinding {
@@ -35,7 +35,7 @@ const CLOCK_RE =
 function segments(text: string): Array<{ text: string; at: number }> {
   const out: Array<{ text: string; at: number }> = [];
   let start = 0;
-  for (const m of text.matchAll(/[,;!?]\s|\.\s|\s(?:but|and then)\s/g)) {
+  for (const m of matchesOf(/[,;!?]\s|\.\s|\s(?:but|and then)\s/g, text)) {
     out.push({ text: text.slice(start, m.index), at: start });
     start = m.index + m[0].length;
   }
@@ -61,15 +61,23 @@ function clockOf(m: RegExpMatchArray): { hour: number; minute: number } | undefi
   return hour <= 23 && minute <= 59 ? { hour, minute } : undefined;
 }
 
+type Sched = { quartz_cron_expression?: string; timezone_id?: string } | undefined;
+
+/** What the spec's schedule says, read once per check (not once per clause). */
+interface SpecSchedule {
+  sched: Sched;
+  tz: string | undefined;
+  meaning: CronMeaning | undefined;
+}
+
 function checkSegment(
   seg: string,
   line: number | undefined,
   desired: JobSettings,
   sent: string[],
+  { sched, tz, meaning }: SpecSchedule,
 ): NamedValueFinding[] {
   const out: NamedValueFinding[] = [];
-  const sched = desired.schedule as { quartz_cron_expression?: string; timezone_id?: string } | undefined;
-  const tz = sched?.quartz_cron_expression ? (sched.timezone_id ?? "UTC") : undefined;
   // Only addresses are looked at here, and an address holds an @: a clause without one is not tokenised at all.
   for (const t of seg.includes("@") ? requirementTokens(seg, line) : []) {
     if (t.kind !== "email" || sent.some((s) => s.toLowerCase() === t.text.toLowerCase())) continue;
@@ -95,8 +103,7 @@ function checkSegment(
       fix: `Set schedule.timezone_id to ${z.zone}, or correct the requirement.`,
     });
   }
-  const meaning = sched?.quartz_cron_expression ? cronMeaning(sched.quartz_cron_expression) : undefined;
-  for (const m of seg.matchAll(CLOCK_RE)) {
+  for (const m of matchesOf(CLOCK_RE, seg)) {
     const c = clockOf(m);
     if (!c || sent.some((s) => s.includes(m[0]))) continue;
     // "7:30" without am/pm may be the evening ("7:30 in the evening"): either reading agrees.
@@ -122,11 +129,17 @@ function checkSegment(
 /** Zones, clock times and recipients the words ask for that `desired` does not use. */
 export function unusedNamedValues(prose: Prose, desired: JobSettings): NamedValueFinding[] {
   const sent = strings(desired);
+  const sched = desired.schedule as Sched;
+  const schedule: SpecSchedule = {
+    sched,
+    tz: sched?.quartz_cron_expression ? (sched.timezone_id ?? "UTC") : undefined,
+    meaning: sched?.quartz_cron_expression ? cronMeaning(sched.quartz_cron_expression) : undefined,
+  };
   const out: NamedValueFinding[] = [];
   for (const l of prose.lines) {
     for (const seg of segments(l.text)) {
       if (NOT_ASKED.test(seg.text)) continue;
-      out.push(...checkSegment(seg.text, l.line, desired, sent));
+      out.push(...checkSegment(seg.text, l.line, desired, sent, schedule));
     }
   }
   return out;

@@ -17,7 +17,7 @@ import { normalizeQuartz } from "../../domain/quartz.js";
 import type { RequirementDoc } from "../types.js";
 import { dropNonRequirements, splitJobs } from "./decompose.js";
 import { analyzeProseText } from "./interpret.js";
-import { sliceProse, toProse, type Prose, type ProsePoint } from "./text.js";
+import { matchesOf, sliceProse, toProse, type Prose, type ProsePoint } from "./text.js";
 import type { Reading, Step } from "./reading.js";
 import { cronDisagreements, cronMeaning, periodicDisagreements, sameZone } from "./schedule-meaning.js";
 import { resolveStepRef } from "./steps.js";
@@ -180,7 +180,7 @@ function identifyingTokens(job: JobSettings, key: string): Set<string> {
 function clauseRanges(prose: Prose): Array<{ from: ProsePoint; to: ProsePoint; text: string }> {
   const out: Array<{ from: ProsePoint; to: ProsePoint; text: string }> = [];
   prose.lines.forEach((l, lineIndex) => {
-    for (const m of l.text.matchAll(/[^.!?;]+(?:[.!?;]+(?=\s|$)|$)/g)) {
+    for (const m of matchesOf(/[^.!?;]+(?:[.!?;]+(?=\s|$)|$)/g, l.text)) {
       if (!m[0].trim()) continue;
       out.push({
         from: { lineIndex, offset: m.index },

@@ -8,7 +8,7 @@ import { jobNameIntroductions } from "./extractors.js";
 import { emptyReading } from "./reading.js";
 import { readSteps } from "./steps.js";
 import { resolveTarget } from "./targets.js";
-import { lineIn, sentenceStart, sliceProse, type Prose, type ProsePoint } from "./text.js";
+import { lineIn, matchesOf, sentenceStart, sliceProse, type Prose, type ProsePoint } from "./text.js";
 
 export interface JobPart {
   prose: Prose;
@@ -73,11 +73,11 @@ export function splitRunRequests(
   const runs: RunRequestPart[] = [];
   const cuts: Array<{ lineIndex: number; from: number; to: number }> = [];
   prose.lines.forEach((l, lineIndex) => {
-    for (const sentence of l.text.matchAll(/[^.!?;]+(?:[.!?;](?=\s|$)|$)/g)) {
+    for (const sentence of matchesOf(/[^.!?;]+(?:[.!?;](?=\s|$)|$)/g, l.text)) {
       const text = sentence[0];
       const verb = RUN_VERB.exec(text);
       if (!verb || !RUN_NOW.test(text)) continue;
-      const bounds = [0, ...[...text.matchAll(CLAUSE_BOUNDARY)].map((m) => m.index + m[0].length)].filter(
+      const bounds = [0, ...matchesOf(CLAUSE_BOUNDARY, text).map((m) => m.index + m[0].length)].filter(
         (b) => b <= verb.index,
       );
       let from = bounds[bounds.length - 1];
@@ -142,7 +142,7 @@ export function dropNonRequirements(prose: Prose): {
   const lines = prose.lines.map((l) => {
     let text = l.text;
     let starts = l.starts;
-    const sentences = [...l.text.matchAll(/[^.!?]+(?:[.!?]+(?=\s|$)|$)/g)];
+    const sentences = matchesOf(/[^.!?]+(?:[.!?]+(?=\s|$)|$)/g, l.text);
     const drop = sentences.map((m) => {
       const d = NOT_A_REQUIREMENT.some((re) => re.test(m[0])) || (previousDropped && CONTINUES.test(m[0]));
       previousDropped = d;

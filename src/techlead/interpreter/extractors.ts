@@ -15,6 +15,7 @@ import {
   WORKSPACE_PATH_RE,
   trimPath,
   type Clause,
+  matchesOf,
 } from "./text.js";
 import type { WorkspaceJob } from "../../domain/model.js";
 import type { EmailEvent, Extractor, Reading, Sourced } from "./reading.js";
@@ -390,7 +391,7 @@ export function jobNameIntroductions(
   for (const phrase of JOB_NAME_PHRASES) {
     prose.lines.forEach((l, lineIndex) => {
       if (phrase.firstLineOnly && lineIndex > 0) return;
-      for (const m of l.text.matchAll(globalOf(phrase.re))) {
+      for (const m of matchesOf(globalOf(phrase.re), l.text)) {
         const raw = m.slice(1).find((g) => g !== undefined) ?? "";
         const at = m[0].indexOf(raw);
         const quoted = at > 0 && /["“`'*]/.test(m[0][at - 1]);
@@ -455,14 +456,14 @@ export const EXTRACTORS: Extractor[] = [
           if (!r.libraries.some((x) => "pypi" in x.value && x.value.pypi === spec))
             r.libraries.push({ value: { pypi: spec }, words, line: lineIn(l, at) });
         };
-        for (const m of text.matchAll(PYPI_CUE)) {
+        for (const m of matchesOf(PYPI_CUE, text)) {
           const explicit = /\b(?:pypi|pip|python|librar(?:y|ies)|dependenc(?:y|ies))\b/i.test(m[0]);
           const specs = [m[1], ...(m[2] ?? "").split(/\s*(?:,|\band\b|&)\s*/)]
             .map((x) => x.replace(/`/g, "").replace(/\s+/g, "").trim())
             .filter((x) => x && !NOT_A_PACKAGE.test(x) && (explicit || PINNED.test(x)));
           for (const spec of specs) add(spec, m[0].trim(), m.index);
         }
-        for (const m of text.matchAll(PINNED_ANYWHERE)) add(m[1], m[1], m.index);
+        for (const m of matchesOf(PINNED_ANYWHERE, text)) add(m[1], m[1], m.index);
         const maven =
           /\bmaven\s+(?:library\s+|coordinates?\s+|package\s+)?`?([\w.-]+:[\w.-]+:[\w.-]*\w)`?/i.exec(text);
         if (maven)
@@ -824,7 +825,7 @@ export const EXTRACTORS: Extractor[] = [
             l.text,
           );
         if (!m || /\b(tagged|with (?:the )?tag)\b/i.test(l.text.slice(0, m.index + 12))) continue;
-        for (const kv of m[1].matchAll(/([A-Za-z_][\w.-]*)\s*[=:]\s*("[^"]*"|[\w.@/-]+)/g)) {
+        for (const kv of matchesOf(/([A-Za-z_][\w.-]*)\s*[=:]\s*("[^"]*"|[\w.@/-]+)/g, m[1])) {
           r.tags.push({
             key: kv[1],
             value: kv[2].replace(/^"|"$/g, "").replace(/\.$/, ""),
@@ -900,7 +901,7 @@ export const EXTRACTORS: Extractor[] = [
         if (jobParams) {
           const re =
             /([A-Za-z_][\w.-]*)\s*(?:\(\s*default(?:s)?\s*(?:=|:|to|of|is)?\s*|(?:,\s*)?(?:with\s+(?:a\s+)?)?default(?:s|ing|ed)?(?:\s+value)?\s*(?:=|:|to|of|as|is)?\s*|=\s*|:\s*)(\{\{[^}]+\}\}|"[^"]*"|[^\s,;)]+)\)?/gi;
-          for (const m of jobParams[1].split(/(?<=[\w)"'])\.\s/)[0].matchAll(re)) {
+          for (const m of matchesOf(re, jobParams[1].split(/(?<=[\w)"'])\.\s/)[0])) {
             if (/^(default|with|and)$/i.test(m[1])) continue;
             r.jobParameters.push({
               name: m[1],

@@ -4,7 +4,7 @@
  */
 import * as chrono from "chrono-node";
 import { IANA_RE, zoneMentions } from "./zones.js";
-import { lineIn, parseCount, type Prose } from "./text.js";
+import { lineIn, matchesOf, parseCount, type Prose } from "./text.js";
 
 /** Sub-daily runs limited to some hours ("between 8am and 6pm": from 8, to 18) and/or some days of the week. */
 export interface Within {
@@ -127,7 +127,7 @@ const DAY_WORD =
 function namedDays(words: string): string[] {
   return /^weekend/i.test(words)
     ? ["SAT", "SUN"]
-    : [...words.matchAll(new RegExp(DAY_WORD, "gi"))].flatMap((d) => dayCode(d[0]) ?? []);
+    : matchesOf(new RegExp(DAY_WORD, "gi"), words).flatMap((d) => dayCode(d[0]) ?? []);
 }
 
 /** Zone words → IANA ids (INTERPRETATION.md §3 plus abbreviations and the zone database's cities): zones.ts. */
@@ -263,7 +263,7 @@ const FREQUENCY_PHRASES: Array<{
       "i",
     ),
     build: (m) => {
-      const days = [...m[0].matchAll(new RegExp(DAY_WORD, "gi"))]
+      const days = matchesOf(new RegExp(DAY_WORD, "gi"), m[0])
         .map((d) => dayCode(d[0]))
         .filter((d): d is string => !!d);
       const unique = WEEK.filter((d) => days.includes(d));
@@ -318,7 +318,7 @@ function dailyElsewhere(text: string, days: RegExpExecArray): boolean {
     return false;
   const [a, b] = daily.index < days.index ? [daily, days] : [days, daily];
   if (!CLAUSE_END.test(text.slice(a.index + a[0].length, b.index))) return false;
-  const ends = [...text.matchAll(CLAUSE_ENDS)].map((e) => e.index);
+  const ends = matchesOf(CLAUSE_ENDS, text).map((e) => e.index);
   const start = Math.max(0, ...ends.filter((i) => i < days.index));
   const end = Math.min(text.length, ...ends.filter((i) => i >= days.index + days[0].length));
   const rest = (text.slice(start, days.index) + " " + text.slice(days.index + days[0].length, end))
@@ -686,7 +686,7 @@ function spokenClocks(
     [/\b(noon|midday|midnight)\b/gi, (m) => ({ hour: /midnight/i.test(m[1]) ? 0 : 12, minute: 0 }), false],
   ];
   for (const [re, read, meridiem] of res) {
-    for (const m of text.matchAll(re)) {
+    for (const m of matchesOf(re, text)) {
       if (out.some((o) => m.index < o.index + o.words.length && o.index < m.index + m[0].length)) continue;
       const [suffix, partOfDay] = meridiem ? m.slice(-2) : [undefined, undefined];
       // A bare number word is a time only with o'clock, am/pm or a part of the day ("six in the evening").

@@ -4,7 +4,7 @@
  */
 import type { WorkspaceJob } from "../../domain/model.js";
 import type { Reading, Step, StepKind } from "./reading.js";
-import { findIdentifier, pathStem, toTaskKey, trimPath, WORKSPACE_PATH_RE } from "./text.js";
+import { findIdentifier, matchesOf, pathStem, toTaskKey, trimPath, WORKSPACE_PATH_RE } from "./text.js";
 
 interface RawRef {
   kind: StepKind;
@@ -30,7 +30,7 @@ function lineRefs(
   pendingJobs: string[],
 ): RawRef[] {
   const refs: RawRef[] = [];
-  for (const m of text.matchAll(WORKSPACE_PATH_RE)) {
+  for (const m of matchesOf(WORKSPACE_PATH_RE, text)) {
     const path = trimPath(m[0]);
     if (path.startsWith("/Volumes/") && !/\.(py|sql)$/.test(path)) continue; // a storage location, not code
     // A data or config file is never code to run, and "config=/…" is a parameter's value.
@@ -41,8 +41,9 @@ function lineRefs(
     refs.push({ kind, start: m.index, end: m.index + m[0].length, words: path, fields: { path } });
   }
   // Other absolute workspace paths the words call code: "the notebook /Production/MakeFeatures".
-  for (const m of text.matchAll(
+  for (const m of matchesOf(
     /\b(?:notebook|python\s+file|python\s+script|script)\s+(?:at\s+)?`?(\/[A-Za-z][\w.-]*(?:\/[\w.@-]+)+)/gi,
+    text,
   )) {
     const path = trimPath(m[1]);
     const start = m.index + m[0].indexOf(m[1]);
@@ -53,8 +54,9 @@ function lineRefs(
     refs.push({ kind, start, end: start + m[1].length, words: path, fields: { path } });
   }
   // Code files in DBFS or cloud storage ("dbfs:/jobs/x/snapshot.py", "s3://bucket/scripts/run.py").
-  for (const m of text.matchAll(
+  for (const m of matchesOf(
     /(?<![\w/])(?:dbfs:|s3a?:\/|abfss:\/|gs:\/|wasbs:\/)\/[^\s,;'"`()]+\.(?:py|sql)\b/g,
+    text,
   )) {
     const path = m[0];
     refs.push({
@@ -67,7 +69,7 @@ function lineRefs(
   }
   if (gitRelative) {
     const re = /(?<![\w/:.@-])((?:[\w.-]+\/)+[\w.-]+)(?![\w/])/g;
-    for (const m of text.matchAll(re)) {
+    for (const m of matchesOf(re, text)) {
       if (/^(?:https?|www\.)/.test(m[1]) || /\.(com|org|net|io)\//.test(m[1]) || /_git\//.test(m[1]))
         continue;
       if (!/\b(notebook|notebooks|run|file|script)\b/i.test(text)) continue;
@@ -106,7 +108,7 @@ function lineRefs(
       fields: { queryId: query[1] },
     });
   }
-  const dbtCommands = [...text.matchAll(DBT_COMMAND_RE)];
+  const dbtCommands = matchesOf(DBT_COMMAND_RE, text);
   if (dbtCommands.length) {
     const projectDir = /\bproject\s+dir(?:ectory)?\s*[:=]?\s*`?(\/?[\w./-]+)`?/i.exec(whole);
     refs.push({
@@ -202,7 +204,7 @@ function lineRefs(
 
 /** A label before the code on its line: "1. Ingest Raw - notebook", "* Load Meta Ads:", `step 2 "Vacuum" =`, "`bronze` (". */
 function labelBefore(segment: string, jobName?: string): { name?: string; key?: string } {
-  const backticks = [...segment.matchAll(/`([\w-]+)`/g)];
+  const backticks = matchesOf(/`([\w-]+)`/g, segment);
   if (backticks.length) {
     const last = backticks[backticks.length - 1];
     const between = segment.slice(last.index + last[0].length);
@@ -319,7 +321,7 @@ function afterPhrases(text: string): string[] {
   const out: string[] = [];
   const after =
     /\b(?:runs?\s+|only\s+)?(?:after|depends on|following|once|(?:needs|requires|waits?\s+for)(?=\s+(?:step|task)\s*#?\d))\s+(?:the\s+)?((?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?)(?:\s*(?:,|and|&)\s*(?:the\s+)?(?!(?:run|runs|execute|trigger|start|launch|kick|call|do|send|email|notify|then)\b)(?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?))*)(?=\s+(?:is|are|has|have)\s+(?:done|finished|complete|completed|succeeded)|\s+(?:finishes|finish|completes|succeeds|is done)|\s*[,.;)?!]|\s*$)/gi;
-  for (const m of text.matchAll(after)) {
+  for (const m of matchesOf(after, text)) {
     const word = /\b(after|depends on|following|once)\s/i.exec(m[0])?.[1]?.toLowerCase();
     const before = text.slice(0, m.index);
     // "time out after 30 minutes", "give up after 2 hours": a duration, not a step to wait for.
@@ -377,7 +379,7 @@ function failurePhrases(
   owned: (m: RegExpExecArray) => boolean,
 ): Array<{ ref: string; words: string }> {
   const out: Array<{ ref: string; words: string }> = [];
-  for (const m of text.matchAll(FAILURE_OF)) {
+  for (const m of matchesOf(FAILURE_OF, text)) {
     if (!owned(m)) continue;
     const ref = (m[1] ?? m[2]).replace(/[`"]/g, "").trim();
     if (
@@ -451,7 +453,7 @@ export function readSteps(
         i === 0
           ? before
           : before.slice(
-              Math.max(0, ...[...before.matchAll(/[.;!?](?:\s+|$)/g)].map((m) => m.index + m[0].length)),
+              Math.max(0, ...matchesOf(/[.;!?](?:\s+|$)/g, before).map((m) => m.index + m[0].length)),
             );
       for (const p of afterPhrases(ownSentence))
         step.after.push({ value: p, words: `after ${p}`, line: l.line });

@@ -4,7 +4,7 @@
  */
 import { distance } from "fastest-levenshtein";
 import type { WorkspaceJob } from "../../domain/model.js";
-import { findIdentifier, trimPath, WORKSPACE_PATH_RE, type Prose } from "./text.js";
+import { findIdentifier, matchesOf, trimPath, WORKSPACE_PATH_RE, type Prose } from "./text.js";
 
 export interface TargetMatch {
   job: WorkspaceJob;
@@ -49,8 +49,9 @@ export function resolveTarget(prose: Prose, jobs: WorkspaceJob[]): TargetResolut
   let referenced = false;
 
   // 1. ids: "job 5521", "job #9090", "job_id 123", "job id: 7"
-  for (const m of text.matchAll(
+  for (const m of matchesOf(
     /\bjob(?:\s+with(?:\s+the)?\s+id|[\s_-]?id)?\s*[:#]?\s*#?(\d{1,19})\b|#(\d{2,19})\b/gi,
+    text,
   )) {
     referenced = true;
     const id = Number(m[1] ?? m[2]);
@@ -60,8 +61,9 @@ export function resolveTarget(prose: Prose, jobs: WorkspaceJob[]): TargetResolut
     else unresolved = m[0];
   }
   // 2. tags: "tagged owner=treasury", "with tag project=atlas-poc"
-  for (const m of text.matchAll(
+  for (const m of matchesOf(
     /\b(?:tagged|with\s+(?:the\s+)?tag)\s+`?([\w.-]+)\s*[=:]\s*([\w.@/-]+?)`?(?=[\s,.;]|$)/gi,
+    text,
   )) {
     referenced = true;
     const hits = jobs.filter((j) => (j.settings.tags ?? {})[m[1]] === m[2]);
@@ -69,7 +71,7 @@ export function resolveTarget(prose: Prose, jobs: WorkspaceJob[]): TargetResolut
     if (!hits.length) unresolved = m[0];
   }
   // 3. code paths: a path in the ticket that an existing job runs
-  for (const m of text.matchAll(WORKSPACE_PATH_RE)) {
+  for (const m of matchesOf(WORKSPACE_PATH_RE, text)) {
     const path = trimPath(m[0]);
     const hits = jobs.filter((j) => codePaths(j).includes(path));
     for (const job of hits)
@@ -140,7 +142,7 @@ export function resolveTarget(prose: Prose, jobs: WorkspaceJob[]): TargetResolut
     (m) => " ".repeat(m.length),
   );
   const tokens = [
-    ...words.matchAll(/["“`']([^"”`'\n]{3,80})["”`']|\b([A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+)\b/g),
+    ...matchesOf(/["“`']([^"”`'\n]{3,80})["”`']|\b([A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+)\b/g, words),
   ].map((m) => m[1] ?? m[2]);
   const fuzzy: TargetMatch[] = [];
   for (const token of tokens) {
@@ -160,7 +162,7 @@ export function resolveTarget(prose: Prose, jobs: WorkspaceJob[]): TargetResolut
   const phrase = /\b(?:the\s+)?([A-Za-z][\w-]{2,}(?:\s+[A-Za-z][\w-]{2,})?)\s+job\b/gi;
   const stop =
     /^(the|a|an|this|that|new|existing|whole|same|other|which|whatever|streaming|heavy|weekly|daily|nightly|dbt|sql|python|spark|some|any|one|ingest job)$/i;
-  for (const m of text.matchAll(phrase)) {
+  for (const m of matchesOf(phrase, text)) {
     const words = m[1].split(/\s+/).filter((w) => !stop.test(w));
     if (!words.length) continue;
     referenced = true;

@@ -234,17 +234,45 @@ function correctWordUncached(word: string): string {
 const globalCopies = new WeakMap<RegExp, RegExp>();
 
 /**
- * The global ("g") form of a pattern, made once per pattern: for `String.prototype.matchAll`, which copies the
- * pattern it is given (so a shared one is never left with a `lastIndex`). Not for `exec` loops.
+ * The global ("g") form of a pattern, made once per pattern (for `matchesOf`, which needs a global pattern).
  */
 export function globalOf(re: RegExp): RegExp {
-  if (re.flags.includes("g")) return re;
+  if (re.global) return re;
   let copy = globalCopies.get(re);
   if (!copy) {
     copy = new RegExp(re.source, `${re.flags}g`);
     globalCopies.set(re, copy);
   }
   return copy;
+}
+
+/**
+ * Every match of a global pattern in `text`: what `[...text.matchAll(re)]` gives, without the copy of the pattern
+ * `matchAll` makes on every call (on a line of prose most of its cost: the interpreter runs a few hundred patterns
+ * per requirement). As with `matchAll`, the search starts at the pattern's `lastIndex`, an empty match moves on by
+ * one character (one code point with the u or v flag), and the pattern is left with the `lastIndex` it had.
+ */
+export function matchesOf(re: RegExp, text: string): RegExpExecArray[] {
+  if (!re.global) throw new TypeError(`matchesOf: ${String(re)} is not a global pattern`);
+  const start = re.lastIndex;
+  const out: RegExpExecArray[] = [];
+  try {
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      out.push(m);
+      if (m[0] === "") re.lastIndex = advanceIndex(text, re.lastIndex, re.unicode || re.flags.includes("v"));
+    }
+  } finally {
+    re.lastIndex = start;
+  }
+  return out;
+}
+
+/** The spec's AdvanceStringIndex: past one code unit, or past one code point in a unicode pattern. */
+function advanceIndex(text: string, index: number, unicode: boolean): number {
+  if (!unicode || index + 1 >= text.length) return index + 1;
+  const lead = text.charCodeAt(index);
+  const trail = text.charCodeAt(index + 1);
+  return lead >= 0xd800 && lead <= 0xdbff && trail >= 0xdc00 && trail <= 0xdfff ? index + 2 : index + 1;
 }
 
 /** Corrects typos in plain words only: anything inside backticks/quotes or touching / @ . - _ = is left alone. */
@@ -419,7 +447,7 @@ export function keyValuePairs(text: string): Array<{ key: string; value: string;
   const out: Array<{ key: string; value: string; words: string }> = [];
   // `key` = `value` (backticks around either side) reads as key=value.
   const re = /`?([A-Za-z_][\w.-]*)`?\s*=\s*(\{\{[^}]+\}\}|"[^"]*"|'[^']*'|`[^`]*`|[^\s,;`]+)/g;
-  for (const m of text.matchAll(re)) {
+  for (const m of matchesOf(re, text)) {
     let value = m[2].replace(/^["'`]|["'`]$/g, "");
     // "start_date=2025-03-01?", "env=prod!": sentence punctuation after an unquoted value is not part of it.
     const quoted = /^["'`]/.test(m[2]);
@@ -556,6 +584,6 @@ export function sliceProse(prose: Prose, from: ProsePoint, to?: ProsePoint): Pro
 export function sentenceStart(text: string, index: number): number {
   const before = text.slice(0, index);
   let start = 0;
-  for (const m of before.matchAll(/(?<=[a-z0-9)\]"'`”])[.!?;](?:\s+)/gi)) start = m.index + m[0].length;
+  for (const m of matchesOf(/(?<=[a-z0-9)\]"'`”])[.!?;](?:\s+)/gi, before)) start = m.index + m[0].length;
   return start;
 }

@@ -10,7 +10,7 @@
  * (accounting.ts) to ask about. Pure.
  */
 
-import { globalOf } from "./text.js";
+import { globalOf, matchesOf } from "./text.js";
 
 export interface ZoneMention {
   index: number;
@@ -124,14 +124,30 @@ function plainCity(name: string): string {
 }
 
 const CITY_CONTEXT = String.raw`(\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)?)`;
-const CITY_RES: RegExp[] = [
-  new RegExp(String.raw`(?<![\p{L}])${CITY_CONTEXT}(?=\s+(?:local\s+|standard\s+)?[Tt]ime\b)`, "gu"),
-  new RegExp(String.raw`\btime\s+in\s+${CITY_CONTEXT}`, "gu"),
+/** Each pattern with a test of what a text must hold for it to match (so most texts run none of them). */
+const CITY_RES: Array<[RegExp, (text: string) => boolean]> = [
+  [
+    new RegExp(String.raw`(?<![\p{L}])${CITY_CONTEXT}(?=\s+(?:local\s+|standard\s+)?[Tt]ime\b)`, "gu"),
+    (text) => text.includes("time") || text.includes("Time"),
+  ],
+  [new RegExp(String.raw`\btime\s+in\s+${CITY_CONTEXT}`, "gu"), (text) => text.includes("time")],
   // The same words in the languages authors mix in: "hora de Madrid", "horário de São Paulo", "heure de Paris".
-  new RegExp(String.raw`\b(?:hora|horário|horario|heure|ora|Zeit)\s+(?:de|di|in)\s+${CITY_CONTEXT}`, "gu"),
-  new RegExp(String.raw`\d(?:\s*[ap]\.?m\.?)?\s+(?:in\s+)?${CITY_CONTEXT}(?![\p{L}])`, "giu"),
-  new RegExp(String.raw`\(${CITY_CONTEXT}\)`, "gu"),
+  [
+    new RegExp(String.raw`\b(?:hora|horário|horario|heure|ora|Zeit)\s+(?:de|di|in)\s+${CITY_CONTEXT}`, "gu"),
+    (text) => /hora|heure|\bora\b|Zeit/.test(text),
+  ],
+  [
+    new RegExp(String.raw`\d(?:\s*[ap]\.?m\.?)?\s+(?:in\s+)?${CITY_CONTEXT}(?![\p{L}])`, "giu"),
+    (text) => /\d/.test(text),
+  ],
+  [new RegExp(String.raw`\(${CITY_CONTEXT}\)`, "gu"), (text) => text.includes("(")],
 ];
+
+/**
+ * Matches wherever one of ZONE_WORDS does (their union, case-insensitive: a superset of the case-sensitive ones): a
+ * text it does not match names none of them, and the twenty patterns are not run over it.
+ */
+const ANY_ZONE_WORD = new RegExp(ZONE_WORDS.map(([re]) => `(?:${re.source})`).join("|"), "i");
 
 export function isIanaZone(id: string): boolean {
   if (IANA_IDS.has(id) || id === "UTC") return true;
@@ -148,16 +164,20 @@ export function isIanaZone(id: string): boolean {
 export function zoneMentions(text: string): ZoneMention[] {
   const out: ZoneMention[] = [];
   const taken = (i: number) => out.some((o) => i >= o.index && i < o.index + o.words.length);
-  for (const m of text.matchAll(IANA_RE)) {
-    if (isIanaZone(m[0])) out.push({ index: m.index, zone: m[0], words: m[0] });
-  }
-  for (const [re, zone] of ZONE_WORDS) {
-    for (const m of text.matchAll(globalOf(re))) {
-      if (!taken(m.index)) out.push({ index: m.index, zone, words: m[0] });
+  // An IANA id holds a "/".
+  if (text.includes("/"))
+    for (const m of matchesOf(IANA_RE, text)) {
+      if (isIanaZone(m[0])) out.push({ index: m.index, zone: m[0], words: m[0] });
     }
-  }
-  for (const re of CITY_RES) {
-    for (const m of text.matchAll(re)) {
+  if (ANY_ZONE_WORD.test(text))
+    for (const [re, zone] of ZONE_WORDS) {
+      for (const m of matchesOf(globalOf(re), text)) {
+        if (!taken(m.index)) out.push({ index: m.index, zone, words: m[0] });
+      }
+    }
+  for (const [re, mayMatch] of CITY_RES) {
+    if (!mayMatch(text)) continue;
+    for (const m of matchesOf(re, text)) {
       const city = m[1];
       const zone = CITIES.get(plainCity(city));
       const index = m.index + m[0].indexOf(city);
