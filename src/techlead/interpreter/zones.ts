@@ -134,7 +134,7 @@ const CITY_RES: Array<[RegExp, (text: string) => boolean]> = [
   // The same words in the languages authors mix in: "hora de Madrid", "horário de São Paulo", "heure de Paris".
   [
     new RegExp(String.raw`\b(?:hora|horário|horario|heure|ora|Zeit)\s+(?:de|di|in)\s+${CITY_CONTEXT}`, "gu"),
-    (text) => /hora|heure|\bora\b|Zeit/.test(text),
+    (text) => /hor[aá]|heure|\bora\b|Zeit/.test(text),
   ],
   [
     new RegExp(String.raw`\d(?:\s*[ap]\.?m\.?)?\s+(?:in\s+)?${CITY_CONTEXT}(?![\p{L}])`, "giu"),
