@@ -224,7 +224,7 @@ const QUOTED_NAME = String.raw`(?:["“\`']([^"”\`'\n]{2,100})["”\`']|\*\*([
 const TOKEN_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_])`;
 /** "Job name: Sales Rollup": after an explicit name label, Title Case words up to the end of the phrase. */
 const LABELLED_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_](?:\s+(?!(?:that|which|who|to|and|with|for|runs?|running|should|will|is|on|at|every|daily|please)\b)[A-Z0-9][\w.-]*[A-Za-z0-9_])*)`;
-const NAME_CUE = String.raw`(?:(?:^|[.!?]\s+)(?:(?:[-*+•]|\d+[.)])\s+|\|\s*)?name\s*(?=[:=]|\s*\|)|\bjob[\s_-]?name|\bname\s+(?:of\s+)?(?:the|this)\s+job|\bname\s+(?:the\s+job|it)|\bcall\s+(?:the\s+job|it)|\b(?:job|pipeline)\s+(?:called|named)|\b(?:job|it)\s+should\s+be\s+(?:called|named))(?:\s+(?:is|should\s+be|to|as))?\s*(?:[:=]|\s*\|)?\s*`;
+const NAME_CUE = String.raw`(?:(?:^|[.!?]\s+)(?:(?:[-*+•]|\d+[.)])\s+|\|\s*)?name\s*(?=[:=]|\s*\|)|\bjob[\s_-]?name|\bname\s+(?:of\s+)?(?:(?:the|this|our|my)\s+)?(?:new\s+)?(?:job|pipeline|workflow)\b|\bname\s+(?:the\s+job|it)|\bcall\s+(?:the\s+job|it)|\b(?:job|pipeline|workflow)\s+(?:called|named|titled)|\b(?:job|pipeline|workflow|it)\s+(?:is|should\s+be|shall\s+be|will\s+be|must\s+be|can\s+be|to\s+be|gets?)\s+(?:called|named|titled))(?:\s+(?:is|should\s+be|to|as))?\s*(?:[:=]|\s*\|)?\s*`;
 
 /**
  * Phrases that name the job to create, strongest first. A name is taken only where the words say it is the job's
@@ -239,18 +239,19 @@ const JOB_NAME_PHRASES: Array<{
   firstLineOnly?: boolean;
 }> = [
   {
-    // A ticket whose first line is a bold (or heading) title: "**Nightly Ledger Sync**", "# **Sales Flash**".
-    name: "bold-title",
-    re: /^\s*(?:#+\s*)?\*\*([^*\n]{2,100})\*\*\s*$/,
-    unquotedNeedsMark: false,
-  },
-  {
+    // An explicit name label ("Job name: X", "the job is called X", "name of job is X"): stronger than any title.
     name: "name-label",
     re: new RegExp(
       NAME_CUE +
         `(?:${QUOTED_NAME}|${LABELLED_NAME})(?=\\s*(?:$|[,.;:!?)|]|\\s(?:and|with|that|which|to|for|runs?|running|executing|using|on|at|every|should|please)\\b))`,
       "i",
     ),
+    unquotedNeedsMark: false,
+  },
+  {
+    // A ticket whose first line is a bold (or heading) title: "**Nightly Ledger Sync**", "# **Sales Flash**".
+    name: "bold-title",
+    re: /^\s*(?:#+\s*)?\*\*([^*\n]{2,100})\*\*\s*$/,
     unquotedNeedsMark: false,
   },
   {
@@ -272,7 +273,7 @@ const JOB_NAME_PHRASES: Array<{
   {
     name: "create-quoted",
     re: new RegExp(
-      String.raw`\b(?:create|set\s*up|setup|add|make|build|need)\s*:?\s+(?:(?:a|the|one)\s+)?(?:new\s+)?(?:job\s+)?` +
+      String.raw`\b(?:create|set\s*up|setup|add|make|build|needs?)\s*:?\s+(?:(?:a|the|one)\s+)?(?:new\s+)?(?:job\s+)?` +
         QUOTED_NAME,
       "i",
     ),
