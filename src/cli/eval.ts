@@ -1,7 +1,7 @@
 /**
  * `jobagent eval [interpreter|retrieval|prose|all]`: runs the evaluation sets that ship with the repository and
  * prints their scores. `interpreter` grades the labelled tickets (development set test/eval/tickets: tuning and
- * held-out parts; sealed sets test/eval/sealed and test/eval/sealed-2) as exact / asked / wrong per kind with precision; `interpreter` and
+ * held-out parts; the sealed sets of SEALED_SETS) as exact / asked / wrong per kind with precision; `interpreter` and
  * `prose` use the LLM path when JOBAGENT_LLM_MODEL (+ _BASE_URL, _API_KEY) is set, else the offline interpreter.
  */
 import { existsSync } from "node:fs";
@@ -19,6 +19,13 @@ function interpreterForEval() {
     ? { interpreter: createLlmInterpreter(llm), path: `LLM ${llm.model}` }
     : { interpreter: createOfflineInterpreter(), path: "offline" };
 }
+
+/** The sealed ticket sets (test/eval/<dir>), in the order they were written; `key` names each in `--json`. */
+const SEALED_SETS = [
+  { dir: "sealed", key: "sealed", label: "Sealed set" },
+  { dir: "sealed-2", key: "sealed2", label: "Second sealed set, sealed-2/" },
+  { dir: "sealed-3", key: "sealed3", label: "Third sealed set, sealed-3/" },
+] as const;
 
 const pct = (n: number, d: number) => (d === 0 ? "n/a" : `${((100 * n) / d).toFixed(1)}%`);
 
@@ -49,20 +56,26 @@ export async function runEval(
     } else {
       const interpreter = interpreterForEval();
       const r = await runTicketEval({ dir, interpreter: interpreter.interpreter });
-      const sealedDir = evalDir("sealed");
-      const sealed = existsSync(sealedDir)
-        ? await runTicketEval({ dir: sealedDir, interpreter: interpreter.interpreter })
-        : undefined;
-      // The second sealed set (written 2026-12-07 by another tester), reported apart so each set's figures stay comparable.
-      const sealed2Dir = evalDir("sealed-2");
-      const sealed2 = existsSync(sealed2Dir)
-        ? await runTicketEval({ dir: sealed2Dir, interpreter: interpreter.interpreter })
-        : undefined;
+      // The sealed sets, each reported apart so that its figures stay comparable (each was written by other people
+      // before the changes it measures, and is never tuned on).
+      const sealedSets: Array<{
+        key: string;
+        label: string;
+        report: Awaited<ReturnType<typeof runTicketEval>>;
+      }> = [];
+      for (const set of SEALED_SETS) {
+        const sealedDir = evalDir(set.dir);
+        if (existsSync(sealedDir))
+          sealedSets.push({
+            key: set.key,
+            label: set.label,
+            report: await runTicketEval({ dir: sealedDir, interpreter: interpreter.interpreter }),
+          });
+      }
       report.interpreter = {
         ...r,
         path: interpreter.path,
-        ...(sealed ? { sealed } : {}),
-        ...(sealed2 ? { sealed2 } : {}),
+        ...Object.fromEntries(sealedSets.map((set) => [set.key, set.report])),
       };
       if (!io.json) {
         io.out(
@@ -82,13 +95,10 @@ export async function runEval(
           io.out(line);
         if (r.skipped.length > 0)
           io.out(`  ${r.skipped.length} ticket(s) skipped: ${r.skipped[0].reason} (set JOBAGENT_CORPUS_DIR)`);
-        if (sealed)
-          for (const line of formatOutcomes(`Sealed set (${sealed.total} tickets)`, sealed.outcomes))
-            io.out(line);
-        if (sealed2)
+        for (const set of sealedSets)
           for (const line of formatOutcomes(
-            `Second sealed set, sealed-2/ (${sealed2.total} tickets)`,
-            sealed2.outcomes,
+            `${set.label} (${set.report.total} tickets)`,
+            set.report.outcomes,
           ))
             io.out(line);
         for (const f of r.failed.slice(0, 15)) io.out(`  ✗ ${f.id}: ${f.reasons.slice(0, 2).join("; ")}`);

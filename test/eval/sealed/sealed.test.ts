@@ -12,6 +12,8 @@ const SETS: Array<[string, string, number]> = [
   ["sealed", path.resolve(import.meta.dirname), 100],
   // The second sealed set (2026-12-07, another tester): the even half of 60 tickets.
   ["sealed-2", path.resolve(import.meta.dirname, "../sealed-2"), 30],
+  // The third (2026-12-07, a third tester): the even half of 60 tickets.
+  ["sealed-3", path.resolve(import.meta.dirname, "../sealed-3"), 30],
 ];
 
 describe.each(SETS)("sealed ticket set %s", (name, dir, size) => {
