@@ -20,6 +20,7 @@
  */
 import type { FieldSource, WorkItem, WorkspaceJob } from "../../domain/model.js";
 import { lineIn, matchesOf, type Prose } from "./text.js";
+import { RETRACTED_RE } from "./schedule.js";
 import { zoneMentions } from "./zones.js";
 
 export interface Token {
@@ -329,6 +330,8 @@ const STATE_RE: RegExp[] = [
   // "no emails needed", "we don't need alerts": no notifications (an answer with some would use the words).
   /\b(?:no|without(?:\s+any)?|(?:do(?:es)?\s*n[o']?t|won'?t)\s+need(?:\s+any)?|no\s+need\s+for(?:\s+any)?)\s+(?:e-?mails?|notifications?|alerts?|alerting)(?:\s+(?:needed|required|necessary|wanted|please))?\b(?!\s+to\b)/gi,
   /[^.!?]*\?\s*(?=No\b)/g,
+  // "(the daily 6am backup run was dropped on the call — no schedule)": a schedule taken back (schedule.ts).
+  RETRACTED_RE,
   // "9pm CET... I mean Berlin time": the word corrected right after.
   /\S+(?=\s*(?:\.{2,}|…|,|-)\s*(?:I\s+mean|sorry|correction)\b)/gi,
 ];

@@ -3,6 +3,7 @@
  * cover is compared with the spec that will be applied. Disagreements become warnings quoting the words and naming
  * the field. Also compares two interpretations of one requirement (LLM vs. offline interpreter). Pure.
  */
+import { stripEnvelope } from "./envelope.js";
 import { ANY_TASK, THE_TASK } from "./extractors.js";
 import cronstrue from "cronstrue";
 import type {
@@ -201,7 +202,7 @@ const CARRIES_ON = /^\s*(?:it|its|it's|this|that|then|and|also|which|there|after
  * clause naming none of them is about every job, unless it carries on the one before.
  */
 function wordsAbout(doc: RequirementDoc, item: WorkItem, desired: JobSettings): Prose {
-  const { prose } = dropNonRequirements(toProse(doc.body, doc.bodyLine));
+  const { prose } = dropNonRequirements(toProse(stripEnvelope(doc.body), doc.bodyLine));
   const parts = splitJobs(prose, []);
   const named = parts.length > 1 ? parts.find((p) => p.name === desired.name) : undefined;
   if (named) return named.prose;

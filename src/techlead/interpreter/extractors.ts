@@ -19,7 +19,7 @@ import {
 } from "./text.js";
 import type { WorkspaceJob } from "../../domain/model.js";
 import type { EmailEvent, Extractor, Reading, Sourced } from "./reading.js";
-import { maskNames, readSchedule } from "./schedule.js";
+import { amountSeconds, maskNames, readSchedule, TRIGGER_GAP_RE, TRIGGER_WAIT_RE } from "./schedule.js";
 
 function firstMatch(reading: Reading, re: RegExp): { m: RegExpExecArray; line: number } | undefined {
   for (const l of reading.prose.lines) {
@@ -537,6 +537,28 @@ export const EXTRACTORS: Extractor[] = [
           };
           return;
         }
+      }
+    },
+  },
+  {
+    // "don't fire more than once every 5 minutes", "wait 2 minutes after the last file changes": a trigger's timing.
+    name: "trigger-timing",
+    fields: [
+      "trigger.file_arrival.min_time_between_triggers_seconds",
+      "trigger.file_arrival.wait_after_last_change_seconds",
+      "trigger.table_update.min_time_between_triggers_seconds",
+      "trigger.table_update.wait_after_last_change_seconds",
+    ],
+    extract(r) {
+      for (const l of r.prose.lines) {
+        const gap = TRIGGER_GAP_RE.exec(l.text);
+        const gapSeconds = gap ? amountSeconds(gap, 1) : undefined;
+        if (gap && gapSeconds !== undefined && !r.triggerMinGap)
+          r.triggerMinGap = { value: gapSeconds, words: gap[0], line: lineIn(l, gap.index) };
+        const wait = TRIGGER_WAIT_RE.exec(l.text);
+        const waitSeconds = wait ? amountSeconds(wait, 1) : undefined;
+        if (wait && waitSeconds !== undefined && !r.triggerWait)
+          r.triggerWait = { value: waitSeconds, words: wait[0], line: lineIn(l, wait.index) };
       }
     },
   },

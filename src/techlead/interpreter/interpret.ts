@@ -3,6 +3,7 @@
  * Reads the prose with the extractor table, decides what the ticket asks for, and builds the job settings,
  * update body, run request or questions — recording which words gave which field.
  */
+import { stripEnvelope } from "./envelope.js";
 import type {
   FieldSource,
   Interpretation,
@@ -99,7 +100,7 @@ export async function interpretOffline(
   context: InterpretContext,
 ): Promise<Interpretation> {
   // Words that try to steer the tool, or delete jobs wholesale, are not part of the requirement.
-  const { prose, dropped } = dropNonRequirements(toProse(doc.body, doc.bodyLine));
+  const { prose, dropped } = dropNonRequirements(toProse(stripEnvelope(doc.body), doc.bodyLine));
   const parts = splitJobs(prose, context.existingJobs);
   const built: Array<{ item: WorkItem; triggers: string[] }> = [];
   const runs: WorkItem[] = [];
@@ -539,16 +540,25 @@ function applyCommon(
     questions.push(
       `A job can have only one of a schedule, a trigger (file arrival / table update) or continuous; the ticket asks for ${kinds.join(" and ")}. Which one?`,
     );
-  if (r.fileArrival) {
-    settings.trigger = { file_arrival: { url: r.fileArrival.value }, pause_status: "UNPAUSED" };
+  if (r.fileArrival || r.tableUpdate) {
+    const kind = r.fileArrival ? "file_arrival" : "table_update";
+    const spec: JsonObject = r.fileArrival
+      ? { url: r.fileArrival.value }
+      : { table_names: r.tableUpdate?.value ?? [] };
+    // The trigger's timing: "no more than once every 5 minutes", "wait 2 minutes after the last file changes".
+    if (r.triggerMinGap) {
+      spec.min_time_between_triggers_seconds = r.triggerMinGap.value;
+      explanation.push(source(`trigger.${kind}.min_time_between_triggers_seconds`, r.triggerMinGap));
+    }
+    if (r.triggerWait) {
+      spec.wait_after_last_change_seconds = r.triggerWait.value;
+      explanation.push(source(`trigger.${kind}.wait_after_last_change_seconds`, r.triggerWait));
+    }
+    settings.trigger = { [kind]: spec, pause_status: "UNPAUSED" };
     delete settings.schedule;
     delete settings.continuous;
-    explanation.push(source("trigger.file_arrival.url", r.fileArrival));
-  } else if (r.tableUpdate) {
-    settings.trigger = { table_update: { table_names: r.tableUpdate.value }, pause_status: "UNPAUSED" };
-    delete settings.schedule;
-    delete settings.continuous;
-    explanation.push(source("trigger.table_update.table_names", r.tableUpdate));
+    if (r.fileArrival) explanation.push(source("trigger.file_arrival.url", r.fileArrival));
+    else if (r.tableUpdate) explanation.push(source("trigger.table_update.table_names", r.tableUpdate));
   } else if (r.continuous) {
     settings.continuous = { pause_status: "UNPAUSED" };
     delete settings.schedule;

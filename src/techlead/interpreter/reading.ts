@@ -67,6 +67,10 @@ export interface Reading {
   schedule: ScheduleParts;
   fileArrival?: Sourced<string>;
   tableUpdate?: Sourced<string[]>;
+  /** "don't fire more than once every 5 minutes": a trigger's min_time_between_triggers_seconds. */
+  triggerMinGap?: Sourced<number>;
+  /** "wait 2 minutes after the last file changes": a trigger's wait_after_last_change_seconds. */
+  triggerWait?: Sourced<number>;
   continuous?: Sourced<true>;
   serverless?: Sourced<true>;
   existingClusterId?: Sourced<string>;

@@ -804,13 +804,56 @@ function maskQuotedNames(text: string): string {
 /** A markdown heading line. */
 export const HEADING = /^\s{0,3}#{1,6}\s/;
 
-export function readSchedule(prose: Prose): ScheduleParts {
+/**
+ * A sentence (or parenthesis) that takes a schedule back: "(the daily 6am run was dropped on the call — no
+ * schedule)", "the Monday run is not needed". Its times and days are not the schedule's; the words that remove a
+ * schedule from an existing job are read apart (parts.remove).
+ */
+export const RETRACTED_RE =
+  /[^.;!?()\n]*\b(?:no\s+schedule|without\s+(?:a\s+)?schedule|(?:was|were|got|has\s+been|have\s+been|is|are)\s+(?:dropped|scrapped|cancell?ed|removed|not\s+needed))\b[^.;!?()\n]*/gi;
+
+const AMOUNT = String.raw`(?:(\d+|an?|one|two|three|five|ten|fifteen|twenty|thirty)\s*)?(seconds?|secs?|minutes?|mins?|hours?|hrs?|h)\b`;
+/**
+ * The timing of a file-arrival or table-update trigger, said in words that a schedule would otherwise read: "don't
+ * fire more than once every 5 minutes", "at most once per hour", "at least 10 minutes between runs" (the trigger's
+ * min_time_between_triggers_seconds) and "wait 2 minutes after the last file changes" (wait_after_last_change_seconds).
+ */
+export const TRIGGER_GAP_RE = new RegExp(
+  String.raw`\b(?:(?:not|never|no|(?:do|does|should|must|wo)n'?t)\s+(?:\w+\s+){0,2}more\s+(?:often\s+)?than\s+(?:once\s+)?(?:every|per|each|an?|in)|at\s+most\s+once\s+(?:every|per|each|an?|in)|(?:at\s+least|minimum(?:\s+of)?)(?=\s+\S+\s+\S+\s+between\s+(?:triggers|runs|starts)))\s*${AMOUNT}(?:\s+between\s+(?:triggers|runs|starts))?`,
+  "i",
+);
+export const TRIGGER_WAIT_RE = new RegExp(
+  String.raw`\bwait(?:s|ing)?\s+(?:for\s+)?${AMOUNT}\s+(?:after|since)\s+(?:the\s+)?last\s+(?:file\s+)?(?:change|changes|changed|upload|uploads|update|updates|modification|write|file|one)\b[^,.;]*`,
+  "i",
+);
+
+function maskRetracted(text: string): string {
+  return text
+    .replace(RETRACTED_RE, (s) => " ".repeat(s.length))
+    .replace(new RegExp(TRIGGER_GAP_RE.source, "gi"), (s) => " ".repeat(s.length))
+    .replace(new RegExp(TRIGGER_WAIT_RE.source, "gi"), (s) => " ".repeat(s.length));
+}
+
+/** Seconds of an AMOUNT match (groups `at`, `at + 1`): "5 minutes" → 300, "an hour" → 3600. */
+export function amountSeconds(m: RegExpExecArray, at: number): number | undefined {
+  const word = (m[at] ?? "a").toLowerCase();
+  const n = /^an?$/.test(word) ? 1 : parseCount(word);
+  if (n === undefined) return undefined;
+  const unit = (m[at + 1] ?? "").toLowerCase();
+  return n * (/^s/.test(unit) ? 1 : /^m/.test(unit) ? 60 : 3600);
+}
+
+export function readSchedule(whole: Prose): ScheduleParts {
   const parts: ScheduleParts = {};
+  // Times and days are read from the words without the sentences that take a schedule back.
+  const lines = whole.lines.map((l) => ({ ...l, text: maskRetracted(l.text) }));
+  const prose: Prose = { lines, text: lines.map((l) => l.text).join("\n") };
   // A markdown heading is a title ("# Orders daily ingest"): its frequency word counts only when no sentence says one.
   const heading = (l: { text: string }): boolean => HEADING.test(l.text);
   const ordered = [...prose.lines.filter((l) => !heading(l)), ...prose.lines.filter(heading)];
   for (const l of ordered) {
     const text = maskQuotedNames(maskNames(l.text));
+    const said = maskQuotedNames(maskNames(whole.lines[lines.indexOf(l)]?.text ?? l.text));
     const months = parts.frequency || parts.months ? undefined : readMonths(text, l.line);
     const uneven = parts.frequency ? undefined : (unevenInterval(text) ?? months?.question);
     if (uneven) (parts.questions ??= []).push(uneven);
@@ -880,18 +923,18 @@ export function readSchedule(prose: Prose): ScheduleParts {
     // "pause the schedule", "pause orders-daily for now", "put it on hold" (not "a pause between retries").
     const pause =
       /\b(pause|suspend|disable)\b[^.\n]*\bschedule|\bschedule\b[^.\n]*\b(paused?|suspended|disabled)\b|\b(?:pause|suspend)\b(?!\s+(?:of|between|for\s+\d))|\b(?:put|keep|place|set)\b[^.\n]{0,80}?\bon\s+hold\b|\b(?:create|keep|leave|start|deploy|ship)(?:s|d|ed)?\s+(?:it\s+|the\s+job\s+|this\s+)?(?:as\s+)?paused\b|\bpaused\s+(?:for\s+now|at\s+first|initially|to\s+start(?:\s+with)?|until\b)/i.exec(
-        text,
+        said,
       );
-    if (pause && !/\b(?:un-?pause|resume)\b/i.test(text) && !parts.pause)
+    if (pause && !/\b(?:un-?pause|resume)\b/i.test(said) && !parts.pause)
       parts.pause = { value: "PAUSED", words: pause[0], line: l.line };
     const resume =
       /\b(unpause|un-pause|resume|re-?enable)\b[^.\n]*\bschedule|\bschedule\b[^.\n]*\b(unpaused|resumed)\b|\b(?:un-?pause|resume)\b(?!\s+(?:from|at\s+the))/i.exec(
-        text,
+        said,
       );
     if (resume && !parts.pause) parts.pause = { value: "UNPAUSED", words: resume[0], line: l.line };
     const remove =
       /\b(remove|drop|delete|get rid of|take)\b[^.\n]*\bschedule\b(?:\s+off)?|\bschedule\b[^.\n]*\b(?:remove|drop|delete)\s+it\b|\bno (?:more |longer needs? a )?schedule\b|\bunschedule\b/i.exec(
-        text,
+        said,
       );
     // "drop Thursday from the schedule": a day taken out of the schedule (days-negated), not the whole schedule.
     if (remove && !parts.remove && !new RegExp(`\\b(?:weekends?|${DAY_WORD})\\b`, "i").test(remove[0]))
