@@ -169,7 +169,7 @@ const IDENTIFIER_RE =
   /(?<![\w./@:-])(?:[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+|[A-Za-z0-9]+(?:-[A-Za-z0-9]+){2,}|[A-Za-z]+(?:-[A-Za-z]*\d[A-Za-z0-9]*)+)(?![\w/@-])/g;
 /** Times and calendar words said in words (the schedule grammar reads them; left over, they ask). */
 const SPOKEN_TIME_RE =
-  /\b(?:a\s+)?(?:half|quarter)\s+(?:past|to)\s+\w+|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+o'?clock\b|\b(?:noon|midday|midnight)\b|\b(?:first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:twice|thrice)\b|\byesterday\b|\b(?:last|previous|past|next)\s+(?:\d+\s+)?(?:days?|weeks?|months?|quarters?|years?)\b/gi;
+  /\b(?:a\s+)?(?:half|quarter)\s+(?:past|to)\s+\w+|\b(?:[1-5]?\d|five|ten|twenty|twenty-five)\s+(?:minutes\s+)?past\s+\w+|\b(?:[1-5]?\d|five|ten|twenty|twenty-five)\s+minutes\s+to\s+\w+|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+o'?clock\b|\b(?:noon|midday|midnight)\b|\b(?:first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:twice|thrice)\b|\byesterday\b|\b(?:last|previous|past|next)\s+(?:\d+\s+)?(?:days?|weeks?|months?|quarters?|years?)\b/gi;
 const WORD_RE = /[A-Za-z][A-Za-z-]*/g;
 
 const CHANGE = new Set(CHANGE_WORDS);

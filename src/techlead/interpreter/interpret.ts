@@ -505,6 +505,19 @@ function scheduleFromReading(
     );
     return undefined;
   }
+  // "every hour starting at 8am", "every 15 minutes at 6": runs every hour or every few minutes have no clock time
+  // of their own (a window bounds them: "hourly between 8am and 6pm"), so the time would be dropped — ask.
+  if (
+    s.time &&
+    (frequency.kind === "hourly" || frequency.kind === "minutes") &&
+    frequency.minute === undefined &&
+    !frequency.window
+  ) {
+    questions.push(
+      `"${joinedWords(r.prose, s.frequency, s.time)}": runs ${frequency.kind === "hourly" ? "every hour" : `every ${frequency.every} minutes`} have no clock time. Should it run at a minute past each hour (e.g. "at :20"), between two hours (e.g. "hourly between 8am and 6pm"), or once a day at ${s.time.words.replace(/^at\s+/i, "")}?`,
+    );
+    return undefined;
+  }
   const cron = toQuartz(frequency, s.time?.value, s.months?.value);
   const monthWords = s.months && !s.frequency?.words.includes(s.months.words) ? ` … ${s.months.words}` : "";
   explanation.push({

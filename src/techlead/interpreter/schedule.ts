@@ -672,6 +672,20 @@ function spokenClocks(
       true,
     ],
     [
+      // "twenty past six", "10 past 7", "ten minutes to nine" (minutes past or to the hour; "2 to 8" is a range).
+      new RegExp(
+        String.raw`\b(?:([1-5]?\d|five|ten|twenty|twenty-five)\s+(?:minutes\s+)?(past|after)|([1-5]?\d|five|ten|twenty|twenty-five)\s+minutes\s+(to|before))\s+${HOUR}\b(?!\s*(?:-\s*)?(?:workers?|nodes?|executors?|times|retries|attempts|minutes?|mins?|hours?|hrs?|days?|runs?|gb|tb|%))${MERIDIEM}`,
+        "gi",
+      ),
+      (m) => {
+        const said = m[1] ?? m[3] ?? "0";
+        const minutes = parseCount(said) ?? Number(said);
+        const hour = hourOf(m[5] ?? "0");
+        return m[4] ? { hour: (hour + 11) % 12 || 12, minute: 60 - minutes } : { hour, minute: minutes };
+      },
+      true,
+    ],
+    [
       // British "half six" = 6:30 (not "half an hour", "half past").
       new RegExp(String.raw`\bhalf\s+(?!past\b|an?\b|hour)${HOUR}\b${MERIDIEM}`, "gi"),
       (m) => ({ hour: hourOf(m[1]), minute: 30 }),
@@ -1014,11 +1028,15 @@ function limitSubDaily(
   const past =
     value.kind === "minutes"
       ? undefined
-      : /\bat\s+:([0-5]\d)\b(?:\s+past(?:\s+(?:the|each|every)\s+hour)?)?|\b(?:at\s+)?([1-5]?\d)\s+(?:minutes?\s+)?(?:past|after)\s+(?:the|each|every)\s+hour\b|\b(?:at\s+)?(?:a\s+)?(quarter|half)\s+past(?:\s+(?:the|each|every)\s+hour\b|(?!\s*(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midnight)))/i.exec(
+      : /\bat\s+(?:xx|hh|\*\*?)?:([0-5]\d)\b(?:\s+past(?:\s+(?:the|each|every)\s+hour)?)?|\b(?:at\s+)?([1-5]?\d|five|ten|twenty|twenty-five|thirty|forty|forty-five|fifty)\s+(?:minutes?\s+)?(?:past|after)(?:\s+(?:the|each|every)\s+hour\b|(?!\s*(?:the\b|\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midnight)))|\b(?:at\s+)?(?:a\s+)?(quarter|half)\s+past(?:\s+(?:the|each|every)\s+hour\b|(?!\s*(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midnight)))/i.exec(
           text,
         );
   if (past) {
-    limited.minute = past[3] ? (/quarter/i.test(past[3]) ? 15 : 30) : Number(past[1] ?? past[2]);
+    limited.minute = past[3]
+      ? /quarter/i.test(past[3])
+        ? 15
+        : 30
+      : (parseCount(past[1] ?? past[2] ?? "") ?? Number(past[1] ?? past[2]));
     words.push(past[0].trim());
   }
   for (const phrase of FREQUENCY_PHRASES.filter((p) => SUB_DAILY_DAYS.includes(p.name))) {

@@ -415,8 +415,11 @@ const NUMBER_WORDS: Record<string, number> = {
   twelve: 12,
   fifteen: 15,
   twenty: 20,
+  "twenty-five": 25,
   thirty: 30,
+  forty: 40,
   "forty-five": 45,
+  fifty: 50,
 };
 
 export function parseCount(word: string): number | undefined {
