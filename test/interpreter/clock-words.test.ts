@@ -51,3 +51,55 @@ describe("minutes said in words", () => {
     expect(questions.join(" ")).toMatch(/every hour have no clock time/);
   });
 });
+
+describe("the time the job has now, and places named as context", () => {
+  const job = {
+    job_id: 7101,
+    settings: {
+      name: "Sales Rollup EU",
+      schedule: { quartz_cron_expression: "0 0 5 * * ?", timezone_id: "UTC", pause_status: "UNPAUSED" },
+      tasks: [{ task_key: "rollup", notebook_task: { notebook_path: "/Repos/sales/rollup" } }],
+    },
+  };
+
+  it("'so 5am UTC is too early now' is the old time, not the new one", async () => {
+    const body =
+      "Can we move **Sales Rollup EU** to 6:30 in the morning Amsterdam time? The stores close later now, so 5am UTC is too early now. Everything else stays.";
+    const interp = await interpreter.interpret(
+      { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
+      { existingJobs: [job], tools: ticketTools([job]) },
+    );
+    const { requests, questions } = toApiRequests(interp, [job]);
+    expect(questions).toEqual([]);
+    expect((requests[0]!.body.new_settings as { schedule: unknown }).schedule).toEqual({
+      quartz_cron_expression: "0 30 6 * * ?",
+      timezone_id: "Europe/Amsterdam",
+      pause_status: "UNPAUSED",
+    });
+  });
+
+  it("'until now Priya has run it by hand at 18:00' and 'after the London close' are context", async () => {
+    const { requests, questions } = await answer(
+      [
+        "Every business day after the London close we reconcile the books.",
+        "Until now Priya has run the notebook by hand at 18:00.",
+        "Job name: recon-daily",
+        "Notebook: /Workspace/Finance/recon/recon",
+        "Time: 7pm UK time, Mon-Fri",
+      ].join("\n"),
+    );
+    expect(questions).toEqual([]);
+    expect(requests[0]!.body.schedule).toMatchObject({
+      quartz_cron_expression: "0 0 19 ? * MON-FRI",
+      timezone_id: "Europe/London",
+    });
+  });
+
+  it("with one step, 'after the ingest job finishes' still asks (a run of something else, not context)", async () => {
+    const { requests, questions } = await answer(
+      "Create job recon-daily running /Workspace/Finance/recon/recon every weekday at 7pm, after the ingest job finishes.",
+    );
+    expect(requests).toEqual([]);
+    expect(questions.join(" ")).toMatch(/after/);
+  });
+});

@@ -20,7 +20,7 @@
  */
 import type { FieldSource, WorkItem, WorkspaceJob } from "../../domain/model.js";
 import { lineIn, matchesOf, type Prose } from "./text.js";
-import { RETRACTED_RE } from "./schedule.js";
+import { OLD_TIME_RE, RETRACTED_RE } from "./schedule.js";
 import { zoneMentions } from "./zones.js";
 
 export interface Token {
@@ -29,6 +29,8 @@ export interface Token {
   line?: number;
   /** Index in the line's text. */
   at: number;
+  /** For a zone word: the IANA id it names ("London" → Europe/London). */
+  zone?: string;
 }
 
 /** Verbs and adverbs that change what an answer must do; an answer that ignores them is wrong. */
@@ -172,6 +174,9 @@ const SPOKEN_TIME_RE =
   /\b(?:a\s+)?(?:half|quarter)\s+(?:past|to)\s+\w+|\b(?:[1-5]?\d|five|ten|twenty|twenty-five)\s+(?:minutes\s+)?past\s+\w+|\b(?:[1-5]?\d|five|ten|twenty|twenty-five)\s+minutes\s+to\s+\w+|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+o'?clock\b|\b(?:noon|midday|midnight)\b|\b(?:first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:twice|thrice)\b|\byesterday\b|\b(?:last|previous|past|next)\s+(?:\d+\s+)?(?:days?|weeks?|months?|quarters?|years?)\b/gi;
 const WORD_RE = /[A-Za-z][A-Za-z-]*/g;
 
+/** Words of code, runs and data arriving: an order word in a clause with one of them orders something. */
+const ABOUT_CODE =
+  /\b(?:jobs?|tasks?|steps?|pipelines?|notebooks?|workflows?|runs?|ran|loads?|loaded|ingest\w*|exports?|imports?|refresh\w*|builds?|syncs?|backups?|dumps?|files?|data|tables?|finish\w*|complet\w*|done|succeed\w*|fail\w*|lands?|landed|arriv\w*|upstream|downstream|dbt|etl|elt)\b|\/|`/i;
 const CHANGE = new Set(CHANGE_WORDS);
 const SEQUENCE = new Set(["after", "before", "then", "finished", "finishes", "completes", "completed"]);
 const CONCEPT = new Set(CONCEPT_WORDS);
@@ -216,7 +221,11 @@ export function requirementTokens(text: string, line?: number): Token[] {
   for (const m of matchesOf(EMAIL_RE, text)) add("email", m[0], m.index);
   for (const m of matchesOf(UUID_RE, text)) add("id", m[0], m.index);
   for (const m of matchesOf(SPOKEN_TIME_RE, text)) add("number", m[0], m.index);
-  for (const z of zoneMentions(text)) add("zone", z.words, z.index);
+  for (const z of zoneMentions(text)) {
+    const before = out.length;
+    add("zone", z.words, z.index);
+    if (out.length > before) (out[out.length - 1] as Token).zone = z.zone;
+  }
   // "(Brazil time)", "6am Lagos time": a place named as a time zone that no zone table knows still needs a field.
   for (const m of matchesOf(
     /\(\s*(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?)\s+time\s*\)|(?:\d\s*(?:[aApP]\.?[mM]\.?)?|\bhour|\bnoon|\bmidnight)\s+(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?)\s+[Tt]ime\b/gu,
@@ -295,6 +304,8 @@ function isAccounted(token: Token, provenance: string[], values: string[]): bool
       values.some((v) => v.toLowerCase() === token.text.toLowerCase())
     );
   }
+  // "after the London close" in a ticket whose schedule runs in Europe/London: the zone the place names is used.
+  if (token.zone && values.includes(token.zone)) return true;
   const caseSensitive = token.kind === "zone";
   if (provenance.some((p) => occursIn(token.text, p, caseSensitive))) return true;
   return values.some((v) => v === token.text || (token.kind !== "change" && occursIn(token.text, v, false)));
@@ -332,6 +343,8 @@ const STATE_RE: RegExp[] = [
   /[^.!?]*\?\s*(?=No\b)/g,
   // "(the daily 6am backup run was dropped on the call — no schedule)": a schedule taken back (schedule.ts).
   RETRACTED_RE,
+  // "so 5am UTC is too early now", "until now Priya has run it by hand at 18:00": the time the job has or had.
+  OLD_TIME_RE,
   // "9pm CET... I mean Berlin time": the word corrected right after.
   /\S+(?=\s*(?:\.{2,}|…|,|-)\s*(?:I\s+mean|sorry|correction)\b)/gi,
 ];
@@ -402,7 +415,11 @@ function lineLeftovers(
       // With one step there is nothing to order: "before the close" is context, any field's words may cover it.
       const byOrder = coveredBy(seg, orderPieces ?? pieces);
       // …or by a step in the clause that got a depends_on ("then the notebook /x … after landing").
-      if (!byOrder && !orderedSteps.some((w) => w.length >= 4 && seg.includes(w))) left.push(t);
+      if (byOrder || orderedSteps.some((w) => w.length >= 4 && seg.includes(w))) continue;
+      // With one step, an order word about no code ("after the London close", "before the market opens") places the
+      // run in the business day; one about code or another run ("after the ingest job finishes") asks.
+      if (!orderProvenance && !ABOUT_CODE.test(seg)) continue;
+      left.push(t);
       continue;
     }
     if (t.kind === "concept" && covered(seg)) continue;

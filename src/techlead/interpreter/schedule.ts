@@ -841,9 +841,17 @@ export const TRIGGER_WAIT_RE = new RegExp(
   "i",
 );
 
+/**
+ * Words about the time the job has now or had, not the one asked for: "so 5am UTC is too early now", "until now
+ * Priya has run it by hand at 18:00", "so far we have been running it at 9".
+ */
+export const OLD_TIME_RE =
+  /(?:\S+\s+){0,3}(?:is|was|are|were|'s)\s+(?:(?:way|much|a\s+bit|a\s+little|slightly|far)\s+)?too\s+(?:early|late|soon)\b|\b(?:until|till|up\s+to)\s+now\b[^.;!?\n]*|\bso\s+far\b[^.;!?\n]*|\b(?:has|have|'ve)\s+(?:been\s+)?(?:run|ran|running|triggered|started|kicked\s+off)\b[^.;!?\n]*/gi;
+
 function maskRetracted(text: string): string {
   return text
     .replace(RETRACTED_RE, (s) => " ".repeat(s.length))
+    .replace(OLD_TIME_RE, (s) => " ".repeat(s.length))
     .replace(new RegExp(TRIGGER_GAP_RE.source, "gi"), (s) => " ".repeat(s.length))
     .replace(new RegExp(TRIGGER_WAIT_RE.source, "gi"), (s) => " ".repeat(s.length));
 }
