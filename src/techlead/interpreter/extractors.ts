@@ -92,6 +92,44 @@ function addressesIn(text: string): string[] {
   return text.replace(/\/\S+/g, " ").match(EMAIL_RE) ?? [];
 }
 
+/**
+ * The people a ticket gives an address for, by first name ("priya.nair@bank.co.uk" → priya): "on success, just
+ * Priya" names that address. A first name two addresses share names nobody.
+ */
+function peopleOf(text: string, more: string[] = []): Map<string, string> {
+  const byName = new Map<string, string | undefined>();
+  for (const email of new Set([...addressesIn(text), ...more])) {
+    // A person's address ("first.last@", "first_last@"), not a team's ("apac-ops@", "data-oncall@").
+    const first = /^([a-z]{3,})[._][a-z]{2,}@/i.exec(email)?.[1]?.toLowerCase();
+    if (!first) continue;
+    byName.set(first, byName.has(first) && byName.get(first) !== email ? undefined : email);
+  }
+  return new Map([...byName].filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+/** Words that take someone off a list, or keep them as they are: a first name there adds no recipient. */
+const NOT_ADDING =
+  /(?:off|remove[sd]?|drop(?:ped)?|stop|no\s+longer|left|leav(?:e|es|ing)|instead\s+of|except|not|never|without|unsubscribe|stays?|still|keeps?|remains?)\b|n't\b/i;
+
+/** "take him off the failure emails", "remove bob from the alerts": someone taken off by name or pronoun. */
+const TAKE_OFF_RE =
+  /\b(?:take|taking|took|get|getting)\s+(\p{L}+)\s+off\b|\b(?:remove|drop)\s+(\p{L}+)\s+from\s+(?:the\s+)?(?:\w+\s+)?(?:e-?mails?|mails?|alerts?|notifications?|list|recipients)\b/iu;
+
+/** A clause about being notified ("…should also get the success mails", "on success, just Priya"). */
+const NOTIFY_CUE =
+  /\b(?:e-?mails?|mails?|notif\w*|alerts?|ping|cc|gets?|receives?|on\s+(?:success|failure|start))\b/i;
+
+/** The addresses of the people a clause names by first name (see peopleOf). */
+function peopleIn(text: string, people: Map<string, string>): string[] {
+  if (people.size === 0 || NOT_ADDING.test(text) || !NOTIFY_CUE.test(text)) return [];
+  const out: string[] = [];
+  for (const w of text.match(/\p{L}+/gu) ?? []) {
+    const email = people.get(w.toLowerCase());
+    if (email && !out.includes(email)) out.push(email);
+  }
+  return out;
+}
+
 const STOP_EMAILING =
   /\b(stop|don'?t|do not|no longer|remove|no more)\b[^.]*\b(email|emailing|mail|notify|notifying|alert)|\b(?:remove|drop|delete|take\s+off|get\s+rid\s+of|unsubscribe)\s+(?:the\s+)?(?:(?:address|recipient|email)\s+)?[\w.%+-]+@/i;
 
@@ -733,7 +771,7 @@ export const EXTRACTORS: Extractor[] = [
   {
     name: "notifications",
     fields: ["email_notifications", "webhook_notifications", "health.rules"],
-    extract(r) {
+    extract(r, ctx) {
       // "email a@x and b@x on failure, but only a@x on success": each side of the "but" names its own recipients
       // and event.
       const all = clauses(r.prose).flatMap((c) => {
@@ -742,8 +780,36 @@ export const EXTRACTORS: Extractor[] = [
         );
         return parts.length > 1 ? parts.map((text) => ({ ...c, text })) : [c];
       });
+      const people = peopleOf(r.prose.text);
+      // Who the jobs email today, for "take him off the failure emails" / "remove bob from the alerts".
+      const recipients = ctx.existingJobs.flatMap((j) =>
+        Object.values((j.settings.email_notifications ?? {}) as Record<string, unknown>).flatMap((v) =>
+          Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [],
+        ),
+      );
+      const known = peopleOf(r.prose.text, recipients);
       all.forEach((c: Clause, i) => {
-        const emails = addressesIn(c.text);
+        const off = TAKE_OFF_RE.exec(c.text);
+        if (off && addressesIn(off[0]).length === 0) {
+          const said = (off[1] ?? off[2] ?? "").toLowerCase();
+          // "bob left the team — take him off …": a pronoun is the last person named before it.
+          const before =
+            r.prose.text.slice(0, Math.max(0, r.prose.text.indexOf(c.text))) + c.text.slice(0, off.index);
+          const named = /^(?:him|her|them)$/.test(said)
+            ? (before.match(/\p{L}+/gu) ?? []).reverse().find((w) => known.has(w.toLowerCase()))
+            : said;
+          const email = named ? known.get(named.toLowerCase()) : undefined;
+          const event = eventsOf(c.text)[0];
+          if (email)
+            r.removeEmails.push({ value: email, words: off[0], line: c.line, ...(event ? { event } : {}) });
+          else if (said !== "it")
+            r.questions.push(
+              `Whose address should come off the list in "${off[0]}"? Give the email address (the ticket does not say who "${off[1] ?? off[2]}" is).`,
+            );
+        }
+        const own = addressesIn(c.text);
+        // "on success, just Priya": a first name of an address the ticket gives, where an event is named.
+        const emails = own.length === 0 && eventsOf(c.text).length > 0 ? peopleIn(c.text, people) : own;
         const stopping = stoppedEmails(c.text);
         // A clause without an event word takes the event of the condition that opens its sentence ("If it fails,
         // email X"; "In case of failure, notify X"), else of the next clause of the same sentence ("email X, when
