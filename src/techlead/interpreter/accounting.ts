@@ -176,7 +176,7 @@ const WORD_RE = /[A-Za-z][A-Za-z-]*/g;
 
 /** Words of code, runs and data arriving: an order word in a clause with one of them orders something. */
 const ABOUT_CODE =
-  /\b(?:jobs?|tasks?|steps?|pipelines?|notebooks?|workflows?|runs?|ran|loads?|loaded|ingest\w*|exports?|imports?|refresh\w*|builds?|syncs?|backups?|dumps?|files?|data|tables?|finish\w*|complet\w*|done|succeed\w*|fail\w*|lands?|landed|arriv\w*|upstream|downstream|dbt|etl|elt)\b|\/|`/i;
+  /\b(?:jobs?|tasks?|steps?|pipelines?|notebooks?|workflows?|runs?|ran|loads?|loaded|ingest\w*|exports?|imports?|refresh\w*|builds?|syncs?|backups?|dumps?|files?|data|tables?|lands?|landed|arriv\w*|upstream|downstream|dbt|etl|elt)\b|\/|`/i;
 const CHANGE = new Set(CHANGE_WORDS);
 const SEQUENCE = new Set(["after", "before", "then", "finished", "finishes", "completes", "completed"]);
 const CONCEPT = new Set(CONCEPT_WORDS);
@@ -341,6 +341,13 @@ const STATE_RE: RegExp[] = [
   // "no emails needed", "we don't need alerts": no notifications (an answer with some would use the words).
   /\b(?:no|without(?:\s+any)?|(?:do(?:es)?\s*n[o']?t|won'?t)\s+need(?:\s+any)?|no\s+need\s+for(?:\s+any)?)\s+(?:e-?mails?|notifications?|alerts?|alerting)(?:\s+(?:needed|required|necessary|wanted|please))?\b(?!\s+to\b)/gi,
   /[^.!?]*\?\s*(?=No\b)/g,
+  // "we paused it during the audit", "I renamed it by hand last week": what someone did, told as a story.
+  /\b(?:we|i|they|someone|somebody|ops|you)\s+(?:had\s+|have\s+)?(?:paused|stopped|disabled|suspended|moved|changed|renamed|removed|added|switched|turned)\b[^.;!?]*/gi,
+  // "don't touch the node type or anything else", "leave the schedule as it is", "everything else stays": what an
+  // update keeps (an update changes only what it is asked to).
+  /\b(?:don'?t|dont|do\s+not|never|no\s+need\s+to)\s+(?:touch|change|modify|alter|edit)\b[^.;!?]*/gi,
+  /\b(?:keep|leave)\s+(?:the\s+|its\s+|their\s+)?[^.;!?]{0,40}?\s+(?:as\s+(?:it\s+|they\s+)?(?:is|are|was)|unchanged|alone|the\s+same|untouched)\b/gi,
+  /\b(?:everything|anything|all)\s+else\s+(?:stays?|remains?|is\s+unchanged|unchanged|as\s+(?:it\s+)?is|the\s+same)\b[^.;!?]*/gi,
   // "(the daily 6am backup run was dropped on the call — no schedule)": a schedule taken back (schedule.ts).
   RETRACTED_RE,
   // "so 5am UTC is too early now", "until now Priya has run it by hand at 18:00": the time the job has or had.

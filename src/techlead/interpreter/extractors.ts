@@ -914,11 +914,14 @@ export const EXTRACTORS: Extractor[] = [
             l.text,
           );
         if (!m || /\b(tagged|with (?:the )?tag)\b/i.test(l.text.slice(0, m.index + 12))) continue;
+        // The cue is part of each tag's words ("add the tags … env=prod"): the verb is used by the tags it adds.
+        const cue = m[0].slice(0, m[0].length - (m[1] ?? "").length).trim();
         for (const kv of matchesOf(/([A-Za-z_][\w.-]*)\s*[=:]\s*("[^"]*"|[\w.@/-]+)/g, m[1])) {
+          const said = kv[0].replace(/\.$/, "");
           r.tags.push({
             key: kv[1],
             value: kv[2].replace(/^"|"$/g, "").replace(/\.$/, ""),
-            words: kv[0].replace(/\.$/, ""),
+            words: cue && !said.startsWith(cue) ? `${cue} … ${said}` : said,
             line: l.line,
           });
         }

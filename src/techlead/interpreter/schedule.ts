@@ -759,7 +759,15 @@ function readZone(prose: Prose): Sourced<string> | undefined {
       const start = text.indexOf(sentence, offset);
       offset = start + sentence.length;
       let best: { index: number; zone: string; words: string } | undefined;
-      const last = zoneMentions(sentence).at(-1);
+      // "6am London time, not 6am UTC", "Berlin instead of UTC": a zone the words reject is not the one asked for.
+      const last = zoneMentions(sentence)
+        .filter(
+          (z) =>
+            !/\b(?:not|instead\s+of|rather\s+than|no\s+longer|from)\s+(?:[\w:.]+\s+){0,2}$/i.test(
+              sentence.slice(0, z.index),
+            ),
+        )
+        .at(-1);
       if (last) best = { index: last.index, zone: last.zone, words: last.words };
       if (
         best &&
@@ -950,7 +958,7 @@ export function readSchedule(whole: Prose): ScheduleParts {
     if (pause && !/\b(?:un-?pause|resume)\b/i.test(said) && !parts.pause)
       parts.pause = { value: "PAUSED", words: pause[0], line: l.line };
     const resume =
-      /\b(unpause|un-pause|resume|re-?enable)\b[^.\n]*\bschedule|\bschedule\b[^.\n]*\b(unpaused|resumed)\b|\b(?:un-?pause|resume)\b(?!\s+(?:from|at\s+the))/i.exec(
+      /\b(unpause|un-pause|resume|re-?enable)\b[^.\n]*\bschedule|\bschedule\b[^.\n]*\b(unpaused|resumed)\b|\b(?:un-?pause|resume)\b(?!\s+(?:from|at\s+the))|\b(?:switch|turn)(?:ed)?\s+(?:it|the\s+(?:job|schedule)|[\w-]+)\s+back\s+on\b|\b(?:switch|turn)\s+(?:it\s+)?(?:back\s+)?on\s+again\b/i.exec(
         said,
       );
     if (resume && !parts.pause) parts.pause = { value: "UNPAUSED", words: resume[0], line: l.line };

@@ -1,0 +1,83 @@
+/**
+ * How people ask to change a job they have: what to keep ("don't touch the node type or anything else"), tags added
+ * in a bullet beside a rename, a zone corrected ("6am London time, not 6am UTC"), a job switched back on, and the
+ * story around the ask ("we paused it during the audit. The audit's finished"). The tickets here are written for this
+ * test (not copied from test/eval).
+ */
+import { describe, expect, it } from "vitest";
+import type { JsonObject, WorkspaceJob } from "../../src/domain/model.js";
+import { ticketTools } from "../../src/dev/eval/tickets.js";
+import { createOfflineInterpreter, toApiRequests } from "../../src/techlead/interpreter/index.js";
+
+const interpreter = createOfflineInterpreter();
+
+const snapshot: WorkspaceJob = {
+  job_id: 2150,
+  settings: {
+    name: "Finance Snapshot",
+    schedule: { quartz_cron_expression: "0 0 6 * * ?", timezone_id: "UTC", pause_status: "PAUSED" },
+    tags: { team: "finance" },
+    job_clusters: [
+      {
+        job_cluster_key: "etl_cluster",
+        new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "m5.xlarge", num_workers: 4 },
+      },
+    ],
+    tasks: [
+      {
+        task_key: "snapshot",
+        job_cluster_key: "etl_cluster",
+        notebook_task: { notebook_path: "/Workspace/Finance/snapshot" },
+      },
+    ],
+  },
+};
+
+async function update(body: string): Promise<JsonObject> {
+  const jobs = [snapshot];
+  const interp = await interpreter.interpret(
+    { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
+    { existingJobs: jobs, tools: ticketTools(jobs) },
+  );
+  const { requests, questions } = toApiRequests(interp, jobs);
+  expect(questions).toEqual([]);
+  expect(requests).toHaveLength(1);
+  expect(requests[0]!.body.job_id).toBe(2150);
+  return requests[0]!.body.new_settings as JsonObject;
+}
+
+describe("updates as people write them", () => {
+  it("'don't touch the node type or anything else on it' keeps them", async () => {
+    const settings = await update(
+      "Finance Snapshot keeps missing its SLA. bump etl_cluster to 10 workers pls. dont touch the node type or anything else on it",
+    );
+    const cluster = (settings.job_clusters as JsonObject[])[0]!.new_cluster as JsonObject;
+    expect(cluster).toMatchObject({ num_workers: 10, node_type_id: "m5.xlarge" });
+  });
+
+  it("tags added in a bullet beside a rename", async () => {
+    const settings = await update(
+      [
+        "Job 2150 is production now. Please:",
+        "* rename it to `Finance Snapshot Prod`",
+        "* add the tags env=prod and owner=fin-data",
+      ].join("\n"),
+    );
+    expect(settings.name).toBe("Finance Snapshot Prod");
+    expect(settings.tags).toEqual({ team: "finance", env: "prod", owner: "fin-data" });
+  });
+
+  it("'we paused it during the audit … switch it back on', and '6am London time, not 6am UTC'", async () => {
+    const settings = await update(
+      [
+        "Hi, we paused Finance Snapshot during the audit. The audit's finished, so please switch it back on.",
+        "Also — it was always meant to be 6am London time, not 6am UTC; please fix that while you're in there.",
+      ].join("\n"),
+    );
+    expect(settings.schedule).toEqual({
+      quartz_cron_expression: "0 0 6 * * ?",
+      timezone_id: "Europe/London",
+      pause_status: "UNPAUSED",
+    });
+  });
+});
