@@ -258,6 +258,39 @@ function normalizeDow(field: string): string {
  * kept as it is would run Sunday to Thursday. undefined when the meaning does not carry over: both day fields
  * restricted (Unix runs when either matches, Quartz cannot say that), steps or `L`/`W`/`#` in the week days.
  */
+/** The cron presets of crontab and Airflow (`@daily`, `schedule_interval="@weekly"`) in Quartz. */
+const PRESETS: Record<string, string> = {
+  "@hourly": "0 0 * * * ?",
+  "@daily": "0 0 0 * * ?",
+  "@midnight": "0 0 0 * * ?",
+  "@weekly": "0 0 0 ? * SUN",
+  "@monthly": "0 0 0 1 * ?",
+  "@yearly": "0 0 0 1 1 ?",
+  "@annually": "0 0 0 1 1 ?",
+};
+
+/**
+ * The Quartz expression of a cron expression a person pastes: a Quartz one (6 or 7 fields) as it is, a Unix one
+ * (5 fields: crontab, Kubernetes, Airflow) translated, a preset (`@daily`). `reason` when it means nothing Quartz
+ * can say, or is not valid.
+ */
+export function quartzOfCron(expression: string): { quartz: string } | { reason: string } {
+  const text = expression.trim();
+  const preset = PRESETS[text.toLowerCase()];
+  if (preset) return { quartz: preset };
+  const fields = text.split(/\s+/);
+  if (fields.length === 5) {
+    const quartz = quartzOfUnix(fields);
+    return quartz
+      ? { quartz }
+      : {
+          reason: `the Unix cron expression '${text}' has no Quartz equivalent (both day fields restricted, or steps in the week days)`,
+        };
+  }
+  const checked = checkQuartzCron(text);
+  return checked.ok ? { quartz: fields.join(" ") } : { reason: checked.reason ?? "not a Quartz expression" };
+}
+
 function quartzOfUnix(fields: readonly string[]): string | undefined {
   const [minute, hour, dom, month, dow] = fields as [string, string, string, string, string];
   let quartz: string;

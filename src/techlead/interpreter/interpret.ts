@@ -497,6 +497,17 @@ function scheduleFromReading(
   questions: string[],
 ): JsonObject | undefined {
   const s = r.schedule;
+  if (s.cron) {
+    explanation.push(source("schedule.quartz_cron_expression", s.cron));
+    if (s.zone) explanation.push(source("schedule.timezone_id", s.zone));
+    else explanation.push({ field: "schedule.timezone_id", words: "(no time zone named: UTC)" });
+    if (s.pause) explanation.push(source("schedule.pause_status", s.pause));
+    return {
+      quartz_cron_expression: s.cron.value,
+      timezone_id: s.zone?.value ?? "UTC",
+      pause_status: s.pause?.value ?? "UNPAUSED",
+    };
+  }
   if (!s.frequency && !s.time) return undefined;
   const frequency = s.frequency?.value ?? { kind: "daily" as const };
   if (needsTime(frequency) && !s.time) {
@@ -895,12 +906,15 @@ async function buildUpdate(
   } else if (s.remove) {
     delete desired.schedule;
     explanation.push(source("schedule (removed)", s.remove));
-  } else if (s.frequency || s.time || s.zone || s.pause || s.shift) {
+  } else if (s.cron || s.frequency || s.time || s.zone || s.pause || s.shift) {
     const current = existing.schedule as
       { quartz_cron_expression?: string; timezone_id?: string; pause_status?: string } | undefined;
     if (current?.quartz_cron_expression) {
       const next: JsonObject = { ...current };
-      if (s.shift && !s.frequency) {
+      if (s.cron) {
+        next.quartz_cron_expression = s.cron.value;
+        explanation.push(source("schedule.quartz_cron_expression", s.cron));
+      } else if (s.shift && !s.frequency) {
         // "push it back an hour": from the time the words name ("fails at 6"), else the job's own.
         const moved = shiftQuartz(current.quartz_cron_expression, s.shift.value, s.time?.value);
         if (moved) next.quartz_cron_expression = moved;
@@ -943,7 +957,7 @@ async function buildUpdate(
         explanation.push(source("schedule.pause_status", s.pause));
       }
       desired.schedule = next;
-    } else if (s.frequency || s.time) {
+    } else if (s.cron || s.frequency || s.time) {
       const fresh = scheduleFromReading(r, explanation, questions);
       if (fresh) desired.schedule = fresh;
     } else if (s.pause && (existing.trigger || existing.continuous)) {

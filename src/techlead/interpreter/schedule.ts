@@ -3,6 +3,7 @@
  * chrono-node reads the clock time; a small table of frequency phrases reads how often. Pure.
  */
 import * as chrono from "chrono-node";
+import { quartzOfCron } from "../../domain/quartz.js";
 import { IANA_RE, zoneMentions } from "./zones.js";
 import { lineIn, matchesOf, parseCount, type Prose } from "./text.js";
 
@@ -52,6 +53,8 @@ export interface ScheduleParts {
   also?: Sourced<true>;
   /** "quarterly on the 1st", "every year on 1 January", "every day in December": the months it runs in (1–12). */
   months?: Sourced<number[]>;
+  /** A cron expression pasted as it is ("cron `0 6 * * 1-5`", `schedule_interval="@daily"`), in Quartz. */
+  cron?: Sourced<string>;
 }
 
 const ALSO_BEFORE =
@@ -873,10 +876,53 @@ export function amountSeconds(m: RegExpExecArray, at: number): number | undefine
   return n * (/^s/.test(unit) ? 1 : /^m/.test(unit) ? 60 : 3600);
 }
 
+const CRON_NAME = String.raw`(?:MON|TUE|WED|THU|FRI|SAT|SUN|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)`;
+const CRON_FIELD = String.raw`(?:[0-9*?][0-9*?/,#LW-]*|${CRON_NAME}(?:[-,#/](?:${CRON_NAME}|[0-9]+))*L?|LW?)`;
+/** A cron expression of 5 to 7 fields (Unix, or Quartz), or a crontab / Airflow preset. */
+const CRON_RE = new RegExp(
+  String.raw`(?<![\w*/,?#@-])(${CRON_FIELD}(?:[ \t]+${CRON_FIELD}){4,6})(?![\w*/,?#-])|(?<![\w@])(@(?:hourly|daily|midnight|weekly|monthly|yearly|annually))\b`,
+  "gi",
+);
+/** Words saying a cron expression is one ("cron", "crontab", "schedule:", "Quartz", a pasted spec's key). */
+const CRON_CUE = /\b(?:cron\w*|schedule(?:_interval)?|quartz|expression|interval)\b|[`"']/i;
+
+/**
+ * A cron expression the ticket pastes: "on cron `0 6 * * 1-5`", "crontab: 30 2 1 * *", `schedule: "0 6 * * *"`,
+ * `schedule_interval="@daily"`, a Quartz "0 0 6 ? * MON-FRI". An expression with no `*` or `?` (five numbers) is not
+ * taken for one; one Quartz cannot say is a question.
+ */
+function readCron(prose: Prose): { cron?: Sourced<string>; question?: string } {
+  for (const l of prose.lines) {
+    if (!/[*?@]/.test(l.text) || !CRON_CUE.test(l.text)) continue;
+    for (const m of matchesOf(CRON_RE, l.text)) {
+      const said = (m[1] ?? m[2] ?? "").trim();
+      if (m[1] && !/[*?]/.test(said)) continue;
+      const read = quartzOfCron(said);
+      if ("reason" in read)
+        return {
+          question: `"${said}": ${read.reason}. Give the schedule in words (e.g. "weekdays at 6am") or as a Quartz expression.`,
+        };
+      // `schedule_interval="@daily"`, "cron: 0 6 * * 1-5": the key it is given under is part of its words.
+      const lead = /\b[A-Za-z_][\w.-]*\s*[:=]\s*["'`]?\s*$/.exec(l.text.slice(0, m.index));
+      const words = lead ? l.text.slice(lead.index, m.index + said.length) : said;
+      return { cron: { value: read.quartz, words, line: lineIn(l, m.index) } };
+    }
+  }
+  return {};
+}
+
 export function readSchedule(whole: Prose): ScheduleParts {
   const parts: ScheduleParts = {};
-  // Times and days are read from the words without the sentences that take a schedule back.
-  const lines = whole.lines.map((l) => ({ ...l, text: maskRetracted(l.text) }));
+  const cron = readCron(whole);
+  if (cron.cron) parts.cron = cron.cron;
+  if (cron.question) (parts.questions ??= []).push(cron.question);
+  const pasted = cron.cron?.words;
+  // Times and days are read from the words without the sentences that take a schedule back (and without a pasted
+  // cron expression: its numbers are not clock times).
+  const lines = whole.lines.map((l) => ({
+    ...l,
+    text: maskRetracted(pasted ? l.text.split(pasted).join(" ".repeat(pasted.length)) : l.text),
+  }));
   const prose: Prose = { lines, text: lines.map((l) => l.text).join("\n") };
   // A markdown heading is a title ("# Orders daily ingest"): its frequency word counts only when no sentence says one.
   const heading = (l: { text: string }): boolean => HEADING.test(l.text);

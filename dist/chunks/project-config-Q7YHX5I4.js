@@ -1,3 +1,0 @@
-#!/usr/bin/env node
-import { createRequire as __jobagentCreateRequire } from 'node:module'; const require = __jobagentCreateRequire(import.meta.url);
-import{a,b,c,d,e,f,g,h,i}from"./chunk-JOMYVEAC.js";import"./chunk-XA36EFB3.js";import"./chunk-LLJNUPWX.js";import"./chunk-WIRZQQ6G.js";import"./chunk-IB3CZT7W.js";import"./chunk-OWXVQ5Z5.js";import"./chunk-ZGKH77GF.js";import"./chunk-7JMRTRC4.js";import"./chunk-JE4OGU6V.js";import"./chunk-7G7MDKJF.js";import"./chunk-MSXVNZMT.js";export{a as CONFIG_FILE,h as PROJECT_UNSET_MESSAGE,i as PROJECT_UNSET_PLAN_WARNING,b as ProjectConfigError,c as loadProjectConfig,f as originRemote,e as ownerNameOfRemote,d as parseProjectConfig,g as resolveProjectIdentity};
