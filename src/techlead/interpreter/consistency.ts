@@ -549,6 +549,7 @@ function namedTasks(tasks: TaskSettings[], name: string | undefined): TaskSettin
         t.notebook_task ||
         t.spark_python_task ||
         t.python_wheel_task ||
+        t.spark_jar_task ||
         t.dbt_task ||
         t.sql_task ||
         t.pipeline_task ||

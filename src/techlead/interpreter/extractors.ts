@@ -1012,8 +1012,10 @@ export const EXTRACTORS: Extractor[] = [
             r.wheelNamed.push({ name: kv.key, value: kv.value, words: kv.words, line: l.line });
           continue;
         }
-        // Command-line arguments of a wheel entry point or a Python file: "with parameters --env prod --full false".
-        if (/\bwheel\b|\.py\b/i.test(l.text)) {
+        // Command-line arguments of a wheel entry point, a Python file or a JAR: "with parameters --env prod --full
+        // false", or a line of their own ("- parameters: --env prod --since 7d"; flags are never a notebook's).
+        const flags = /\b(?:param(?:eter)?s?|arg(?:ument)?s?)\s*:?\s*`?--?[A-Za-z]/i.test(l.text);
+        if (/\bwheel\b|\.py\b|\bjar\b|\bmain\s+class\b/i.test(l.text) || flags) {
           const args =
             /\b(?:with\s+)?(?:(?:one|an?|the)\s+)?(?:param(?:eter)?s?|arg(?:ument)?s?)\s*:?\s*((?:`?--?[\w-]+(?:[ =][^\s.,`-][^\s,`]*)?`?\s*)+)/i.exec(
               l.text.replace(/`(--?[\w-]+=\{\{[^}]*\}\})`/g, " $1 "),

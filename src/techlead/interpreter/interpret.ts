@@ -245,7 +245,10 @@ function jobName(job: WorkspaceJob): string {
   return `"${job.settings.name ?? "(unnamed)"}" (job_id ${job.job_id})`;
 }
 
-const COMPUTE_KINDS = new Set(["notebook", "python", "wheel", "dbt"]);
+/** Tasks that run on compute the job gives them (a cluster, or serverless): notebooks, Python, wheels, JARs, dbt. */
+function runsOnCompute(t: TaskSettings): boolean {
+  return !!(t.notebook_task || t.spark_python_task || t.python_wheel_task || t.spark_jar_task || t.dbt_task);
+}
 
 function stepTask(
   step: Step,
@@ -304,6 +307,24 @@ function stepTask(
         task.libraries = [{ whl: whl[0] }];
         explanation.push({ field: `tasks[${step.key}].libraries`, words: whl[0] });
       }
+      break;
+    }
+    case "jar": {
+      const jar: JsonObject = { main_class_name: step.mainClass };
+      if (r.cliArgs && (stepsCount === 1 || r.cliArgs.line === step.line)) {
+        jar.parameters = r.cliArgs.value;
+        explanation.push(source(`tasks[${step.key}].spark_jar_task.parameters`, r.cliArgs));
+      }
+      task.spark_jar_task = jar;
+      // The JAR file the ticket names is the task's library (the class must be on the cluster to run).
+      const file = /(?:dbfs:|s3a?:\/|abfss:\/|gs:\/)?\/[^\s,;'"`()]+\.jar\b/.exec(r.prose.text);
+      if (file) {
+        task.libraries = [{ jar: file[0] }];
+        explanation.push({ field: `tasks[${step.key}].libraries`, words: file[0] });
+      } else
+        questions.push(
+          `Which JAR file holds ${step.mainClass ?? "the main class"}? Give its path (a volume, workspace or dbfs: path) or Maven coordinates.`,
+        );
       break;
     }
     case "sql_query":
@@ -833,9 +854,7 @@ async function applyCompute(
   questions: string[],
 ): Promise<void> {
   const tasks = settings.tasks ?? [];
-  const computeTasks = tasks.filter(
-    (t) => !!(t.notebook_task || t.spark_python_task || t.python_wheel_task || t.dbt_task),
-  );
+  const computeTasks = tasks.filter(runsOnCompute);
   const cluster = r.serverless ? undefined : await clusterSpec(r, tools, explanation, questions);
   if (r.serverless) explanation.push(source("compute (serverless: no cluster fields)", r.serverless));
   if (r.existingClusterId && !r.serverless) {
@@ -867,7 +886,6 @@ async function applyCompute(
       ...(r.serverless?.line ? { line: r.serverless.line } : {}),
     });
   }
-  void COMPUTE_KINDS;
 }
 
 async function buildUpdate(
@@ -1075,7 +1093,7 @@ async function buildUpdate(
     for (const t of added) {
       const d = deps.get(t.task_key);
       if (d) t.depends_on = d.map((k) => ({ task_key: k }));
-      const needsCompute = !!(t.notebook_task || t.spark_python_task || t.python_wheel_task || t.dbt_task);
+      const needsCompute = runsOnCompute(t);
       if (needsCompute && sharedCluster.length === 1) t.job_cluster_key = sharedCluster[0] as string;
       else if (needsCompute && sharedExisting.length === 1)
         t.existing_cluster_id = sharedExisting[0] as string;
@@ -1088,7 +1106,7 @@ async function buildUpdate(
   applyRetriesAndTimeouts(desired, r, explanation, questions);
   if (r.existingClusterId) {
     for (const t of desired.tasks ?? []) {
-      if (t.notebook_task || t.spark_python_task || t.python_wheel_task) {
+      if (runsOnCompute(t) && !t.dbt_task) {
         delete t.job_cluster_key;
         delete t.new_cluster;
         t.existing_cluster_id = r.existingClusterId.value;

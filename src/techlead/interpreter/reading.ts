@@ -6,7 +6,7 @@ import type { Prose } from "./text.js";
 export type { Sourced } from "./schedule.js";
 
 export type StepKind =
-  "notebook" | "python" | "wheel" | "sql_query" | "sql_file" | "dbt" | "pipeline" | "run_job";
+  "notebook" | "python" | "wheel" | "jar" | "sql_query" | "sql_file" | "dbt" | "pipeline" | "run_job";
 
 /** One unit of code the ticket names: becomes one task. */
 export interface Step {
@@ -19,6 +19,8 @@ export interface Step {
   path?: string;
   packageName?: string;
   entryPoint?: string;
+  /** A JAR task's main class ("com.acme.sessions.SessionizeJob"). */
+  mainClass?: string;
   queryId?: string;
   warehouseId?: string;
   commands?: string[];

@@ -758,7 +758,7 @@ function readZone(prose: Prose): Sourced<string> | undefined {
     );
     // Each sentence separately; within one, the last zone named wins ("9pm CET... I mean Berlin time").
     let offset = 0;
-    for (const sentence of text.split(/(?<=[.!?;])\s+/)) {
+    for (const sentence of text.split(/(?<=[.!?;])(?<!\b[AaPp]\.[Mm]\.)\s+/)) {
       const start = text.indexOf(sentence, offset);
       offset = start + sentence.length;
       let best: { index: number; zone: string; words: string } | undefined;

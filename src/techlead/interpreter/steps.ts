@@ -82,20 +82,39 @@ function lineRefs(
       refs.push({ kind, start: m.index, end: m.index + m[0].length, words: path, fields: { path } });
     }
   }
-  // "package acme_etl", or the package in backticks by the word: "the wheel `acme_etl`", "`acme_etl` wheel".
-  const wheel = /\bwheel\b/i.exec(text)
-    ? (/\bpackage\s*(?:name)?\s*[:=]?\s*`?([A-Za-z_][\w.-]*)`?/i.exec(text) ??
+  // "package acme_etl", or the package in backticks by the word: "the wheel `acme_etl`", "`acme_etl` wheel"; a
+  // line naming an entry point, or a package in a ticket about a wheel ("it's a python wheel:" / "- package name:
+  // churn_model, entry point: score"), is a wheel's too.
+  const wheelLine =
+    /\bwheel\b|\bentry[\s_-]?point\b/i.test(text) ||
+    (/\b(?:python\s+)?wheel\b|\.whl\b/i.test(whole) && /\b(?:package|pkg)\b/i.test(text));
+  const wheel = wheelLine
+    ? (/\b(?:package|pkg)\s*(?:name)?\s*(?:[:=]|\bis\b)?\s*`?((?!is\b)[A-Za-z_][\w.-]*)`?/i.exec(text) ??
       /\b(?:python\s+)?wheel\s+(?:package\s+)?`([A-Za-z_][\w.-]*)`/i.exec(text) ??
       /`([A-Za-z_][\w.-]*)`\s+(?:python\s+)?wheel\b/i.exec(text))
     : null;
   if (wheel) {
-    const entry = /\bentry[\s_-]?point\s*[:=]?\s*`?([A-Za-z_][\w.-]*)`?/i.exec(text);
+    const entry = /\bentry[\s_-]?point\s*(?:[:=]|\bis\b)?\s*`?((?!is\b)[A-Za-z_][\w.-]*)`?/i.exec(text);
     refs.push({
       kind: "wheel",
       start: wheel.index,
       end: entry ? entry.index + entry[0].length : wheel.index + wheel[0].length,
       words: entry ? `${wheel[0]} … ${entry[0]}` : wheel[0],
       fields: { packageName: wheel[1], entryPoint: entry?.[1] },
+    });
+  }
+  // "JAR task, main class com.acme.sessions.SessionizeJob", "main_class_name: com.acme.Etl".
+  const jar =
+    /\bmain[\s_-]?class(?:[\s_-]?name)?\s*(?:[:=]|\bis\b)?\s*`?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+)`?/i.exec(
+      text,
+    );
+  if (jar) {
+    refs.push({
+      kind: "jar",
+      start: jar.index,
+      end: jar.index + jar[0].length,
+      words: jar[0],
+      fields: { mainClass: jar[1] },
     });
   }
   const query = /\b(?:sql\s+)?query\s+(?:id\s+)?`?([0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{12,})`?/i.exec(text);
@@ -209,7 +228,7 @@ function labelBefore(segment: string, jobName?: string): { name?: string; key?: 
     const last = backticks[backticks.length - 1];
     const between = segment.slice(last.index + last[0].length);
     if (
-      /^\s*(?:\(|=|:|-|–|—|->|is\b)?\s*(?:(?:that\s+|which\s+)?(?:runs?|running|executes?|triggers?|refresh(?:es)?)\b)?\s*(?:(?:the\s+|a\s+)?(?:dlt\s+|sdp\s+)?(?:notebook|file|script|python file|sql file)\s*|the\s+|a\s+)?[(:=]?\s*$/i.test(
+      /^\s*(?:\(|=|:|-|–|—|->|is\b)?\s*(?:(?:that\s+|which\s+)?(?:runs?|running|executes?|triggers?|refresh(?:es)?)\b)?\s*(?:(?:the\s+|a\s+)?(?:dlt\s+|sdp\s+)?(?:notebook|file|script|python file|sql file|(?:python\s+)?wheel(?:\s+(?:pkg|package))?|jar)\s*|the\s+|a\s+)?[(:=]?\s*$/i.test(
         between,
       )
     )
@@ -293,6 +312,9 @@ function defaultKey(ref: RawRef): string {
     case "wheel":
       // The entry point is what runs (as a notebook's or file's last path segment is); the package is where it lives.
       return toTaskKey(ref.fields.entryPoint ?? ref.fields.packageName ?? "wheel");
+    case "jar":
+      // The main class's own name ("com.acme.sessions.SessionizeJob" → sessionizejob).
+      return toTaskKey(ref.fields.mainClass?.split(".").pop() ?? "jar");
     case "sql_query":
       return "run_query";
     case "dbt":
@@ -525,7 +547,8 @@ export function readSteps(
     new RegExp(`(?<![\\w-])${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`).test(
       reading.prose.text.replace(/\S*\/\S*/g, " "), // a key that is only the file name of the code is derived
     );
-  if (only && only.kind !== "run_job" && !written(only.key)) {
+  // A derived key (a file name, a wheel's entry point) gives way to a stated one even when its word is written.
+  if (only && only.kind !== "run_job" && (only.name === undefined || !written(only.key))) {
     const stated =
       /\b(?:task|step)[\s_-]?(?:key|name)\s*(?:should\s+be|is|will\s+be|=|:)?\s*(?:`([\w-]+)`|([a-z][a-z0-9]*(?:[_-][a-z0-9]+)+)\b)/i.exec(
         reading.prose.text,

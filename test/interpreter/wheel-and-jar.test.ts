@@ -1,0 +1,112 @@
+/**
+ * Wheels and JARs as people describe them: the wheel named on one line and its package on the next ("it's a python
+ * wheel:" / "- package name: churn_model, entry point: score"), "package name is `x`", "wheel pkg `x`", flags on a
+ * line of their own, a task name stated apart; a JAR by its main class with the jar file as its library. The
+ * tickets here are written for this test (not copied from test/eval).
+ */
+import { describe, expect, it } from "vitest";
+import type { JsonObject } from "../../src/domain/model.js";
+import { ticketTools } from "../../src/dev/eval/tickets.js";
+import { createOfflineInterpreter, toApiRequests } from "../../src/techlead/interpreter/index.js";
+
+const interpreter = createOfflineInterpreter();
+
+async function created(body: string): Promise<JsonObject> {
+  const interp = await interpreter.interpret(
+    { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
+    { existingJobs: [], tools: ticketTools([]) },
+  );
+  const { requests, questions } = toApiRequests(interp, []);
+  expect(questions).toEqual([]);
+  expect(requests).toHaveLength(1);
+  return requests[0]!.body;
+}
+
+const CLUSTER = "- cluster: 4 workers, m5.xlarge, 15.4.x-scala2.12\n- daily at 11pm UTC";
+
+describe("wheels", () => {
+  it("the wheel on one line, its package and entry point on the next, flags on a line of their own", async () => {
+    const body = await created(
+      [
+        "Please set up **Churn Scoring**, it's a python wheel:",
+        "- package name: churn_model, entry point: score",
+        "- wheel: /Volumes/ml/artifacts/wheels/churn_model-1.4.2-py3-none-any.whl",
+        "- parameters: --env prod --since 7d",
+        CLUSTER,
+      ].join("\n"),
+    );
+    const task = (body.tasks as JsonObject[])[0]!;
+    expect(task.python_wheel_task).toEqual({
+      package_name: "churn_model",
+      entry_point: "score",
+      parameters: ["--env", "prod", "--since", "7d"],
+    });
+    expect(task.libraries).toEqual([
+      { whl: "/Volumes/ml/artifacts/wheels/churn_model-1.4.2-py3-none-any.whl" },
+    ]);
+  });
+
+  it("'package name is `x`, entry point is `y`' and a task name stated apart", async () => {
+    const body = await created(
+      [
+        "- job name: demand-forecast",
+        "- it runs python wheel. package name is `forecast_core`, entry point is `run_forecast`",
+        "- task name: `forecast`",
+        CLUSTER,
+      ].join("\n"),
+    );
+    const task = (body.tasks as JsonObject[])[0]!;
+    expect(task.task_key).toBe("forecast");
+    expect(task.python_wheel_task).toMatchObject({
+      package_name: "forecast_core",
+      entry_point: "run_forecast",
+    });
+  });
+
+  it("task `ingest` = wheel pkg `partner_ingest`", async () => {
+    const body = await created(
+      ["job: ingest-feeds", "task `ingest` = wheel pkg `partner_ingest`, entry point `run`", CLUSTER].join(
+        "\n",
+      ),
+    );
+    const task = (body.tasks as JsonObject[])[0]!;
+    expect(task.task_key).toBe("ingest");
+    expect(task.python_wheel_task).toMatchObject({ package_name: "partner_ingest", entry_point: "run" });
+  });
+});
+
+describe("JARs", () => {
+  it("a JAR task by its main class, with its arguments and the jar file as its library", async () => {
+    const body = await created(
+      [
+        'New job: "clickstream-sessionize"',
+        "JAR task, main class com.acme.sessions.SessionizeJob, jar at /Volumes/platform/jars/sessionize-2.3.0.jar",
+        "args: --date {{job.start_time.iso_date}} --mode full",
+        "Cluster: r5.2xlarge, DBR 15.4.x-scala2.12, 4 workers",
+        "Run every 6 hours.",
+      ].join("\n"),
+    );
+    const task = (body.tasks as JsonObject[])[0]!;
+    expect(task.spark_jar_task).toEqual({
+      main_class_name: "com.acme.sessions.SessionizeJob",
+      parameters: ["--date", "{{job.start_time.iso_date}}", "--mode", "full"],
+    });
+    expect(task.libraries).toEqual([{ jar: "/Volumes/platform/jars/sessionize-2.3.0.jar" }]);
+    expect(task.job_cluster_key).toBe("job_cluster");
+  });
+
+  it("a main class with no jar file asks where the class is", async () => {
+    const interp = await interpreter.interpret(
+      {
+        file: "jobs/req.md",
+        text: "",
+        frontMatter: {},
+        body: "Create job etl-jar: main class com.acme.Etl on a cluster of 2 i3.xlarge workers, 15.4.x-scala2.12, daily at 3am.",
+        bodyLine: 1,
+      },
+      { existingJobs: [], tools: ticketTools([]) },
+    );
+    const { questions } = toApiRequests(interp, []);
+    expect(questions.join(" ")).toMatch(/Which JAR file holds com\.acme\.Etl/);
+  });
+});
