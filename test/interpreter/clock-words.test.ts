@@ -103,3 +103,29 @@ describe("the time the job has now, and places named as context", () => {
     expect(questions.join(" ")).toMatch(/after/);
   });
 });
+
+describe("day lists and sloppy chat", () => {
+  it.each([
+    ["run it monday wednesday and friday at 5am", "0 0 5 ? * MON,WED,FRI"],
+    ["Mon/Wed/Fri at 5am", "0 0 5 ? * MON,WED,FRI"],
+  ])("%s → %s (three days at one time, not two schedules)", async (when, expected) => {
+    expect(await cron(when)).toBe(expected);
+  });
+
+  it("every weekday at 6 and on Saturday at 9 is still two times (a question)", async () => {
+    const { requests, questions } = await answer(
+      "Create job clock-test running /Repos/ops/clock every weekday at 6 and on Saturday at 9.",
+    );
+    expect(requests).toEqual([]);
+    expect(questions.join(" ")).toMatch(/one clock time for all its days/);
+  });
+
+  it("'call it churn feats oh and put 2 retrys on it thx'", async () => {
+    const { requests, questions } = await answer(
+      "hey can u make a job, notebook is /Workspace/Users/raj@acme.com/churn/feat_eng . run it daily at 5am. call it churn feats\noh and put 2 retrys on it thx",
+    );
+    expect(questions).toEqual([]);
+    expect(requests[0]!.body.name).toBe("churn feats");
+    expect((requests[0]!.body.tasks as Array<{ max_retries?: number }>)[0]!.max_retries).toBe(2);
+  });
+});

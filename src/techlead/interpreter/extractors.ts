@@ -261,7 +261,7 @@ const SIZED_WORKERS_RE = new RegExp(
 const QUOTED_NAME = String.raw`(?:["“\`']([^"”\`'\n]{2,100})["”\`']|\*\*([^*\n]{2,100})\*\*)`;
 const TOKEN_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_])`;
 /** "Job name: Sales Rollup": after an explicit name label, Title Case words up to the end of the phrase. */
-const LABELLED_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_](?:\s+(?!(?:that|which|who|to|and|with|for|runs?|running|should|will|is|on|at|every|daily|please)\b)[A-Z0-9][\w.-]*[A-Za-z0-9_])*)`;
+const LABELLED_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_](?:\s+(?!(?:that|which|who|to|and|with|for|runs?|running|should|will|is|on|at|every|daily|please|pls|oh|btw|also|thx|thanks|then|but|plus)\b)[A-Z0-9][\w.-]*[A-Za-z0-9_])*)`;
 const NAME_CUE = String.raw`(?:(?:^|[.!?]\s+)(?:(?:[-*+•]|\d+[.)])\s+|\|\s*)?name\s*(?=[:=]|\s*\|)|\bjob[\s_-]?name|\bname\s+(?:of\s+)?(?:(?:the|this|our|my)\s+)?(?:new\s+)?(?:job|pipeline|workflow)\b|\bname\s+(?:the\s+job|it)|\bcall\s+(?:the\s+job|it)|\b(?:job|pipeline|workflow)\s+(?:called|named|titled)|\b(?:job|pipeline|workflow|it)\s+(?:is|should\s+be|shall\s+be|will\s+be|must\s+be|can\s+be|to\s+be|gets?)\s+(?:called|named|titled))(?:\s+(?:is|should\s+be|to|as))?\s*(?:[:=]|\s*\|)?\s*`;
 
 /**
@@ -281,7 +281,7 @@ const JOB_NAME_PHRASES: Array<{
     name: "name-label",
     re: new RegExp(
       NAME_CUE +
-        `(?:${QUOTED_NAME}|${LABELLED_NAME})(?=\\s*(?:$|[,.;:!?)|]|\\s(?:and|with|that|which|to|for|runs?|running|executing|using|on|at|every|should|please)\\b))`,
+        `(?:${QUOTED_NAME}|${LABELLED_NAME})(?=\\s*(?:$|[,.;:!?)|]|\\s(?:and|with|that|which|to|for|runs?|running|executing|using|on|at|every|should|please|pls|oh|btw|also|thx|thanks|then|but|plus)\\b))`,
       "i",
     ),
     unquotedNeedsMark: false,
@@ -707,7 +707,7 @@ export const EXTRACTORS: Extractor[] = [
           ) ??
           // "Retries: 3", "retries = 2" (a list of facts).
           /\bretr(?:y|ies)\s*[:=]\s*(\d+|once|twice|thrice|one|two|three|four|five)\b/i.exec(c.text) ??
-          /\b(\d+|one|two|three|four|five)\s+retries\b/i.exec(c.text) ??
+          /\b(\d+|one|two|three|four|five)\s+(?:retries|retry|retrys)\b/i.exec(c.text) ??
           /\bretries\s+(?:to|=|:|of)\s*(\d+)\b/i.exec(c.text) ??
           /\b(?:max(?:imum)?\s+)?retries\b[^.,;\d]{0,40}?\bto\s+(\d+|one|two|three|four|five)\b/i.exec(
             c.text,

@@ -262,7 +262,8 @@ const FREQUENCY_PHRASES: Array<{
   {
     name: "day-names",
     re: new RegExp(
-      `\\b(?:every\\s+|on\\s+|each\\s+)?${DAY_WORD}(?:\\s*(?:,|and|&|\\+)\\s*${DAY_WORD})*\\b`,
+      // "Mon, Wed and Fri", "Mon/Wed/Fri", "monday wednesday and friday" (a list with no commas).
+      `\\b(?:every\\s+|on\\s+|each\\s+)?${DAY_WORD}(?:(?:\\s*(?:,|and|&|\\+|\\/)\\s*|\\s+)${DAY_WORD})*\\b`,
       "i",
     ),
     build: (m) => {
@@ -804,15 +805,20 @@ const ONE_OFF_DAY = new RegExp(
 );
 
 export function maskNames(text: string): string {
-  return text
-    .replace(ONE_OFF_DAY, (s) => " ".repeat(s.length))
-    .replace(/\/\S+|\S+@\S+|\{\{[^}]*\}\}|https?:\/\/\S+/g, (s) => " ".repeat(s.length))
-    .replace(/\b[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+\b/g, (s) =>
-      // Day and hour ranges ("Mon-Fri", "9-5") are schedule words, not names.
-      new RegExp(`^${DAY_WORD}-${DAY_WORD}$`, "i").test(s) || /^\d{1,2}-\d{1,2}$/.test(s)
-        ? s
-        : " ".repeat(s.length),
-    );
+  return (
+    text
+      .replace(ONE_OFF_DAY, (s) => " ".repeat(s.length))
+      // Paths, addresses, {{references}} and URLs; "Mon/Wed/Fri" is a list of days, not a path.
+      .replace(/\S*\/\S+|\S+@\S+|\{\{[^}]*\}\}|https?:\/\/\S+/g, (s) =>
+        new RegExp(`^(?:${DAY_WORD})(?:\\/(?:${DAY_WORD}))+[.,;]?$`, "i").test(s) ? s : " ".repeat(s.length),
+      )
+      .replace(/\b[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+\b/g, (s) =>
+        // Day and hour ranges ("Mon-Fri", "9-5") are schedule words, not names.
+        new RegExp(`^${DAY_WORD}-${DAY_WORD}$`, "i").test(s) || /^\d{1,2}-\d{1,2}$/.test(s)
+          ? s
+          : " ".repeat(s.length),
+      )
+  );
 }
 
 /**
@@ -968,7 +974,13 @@ export function readSchedule(whole: Prose): ScheduleParts {
           String.raw`\b(?:and|but|plus)\s+(?:also\s+)?(?:on\s+|every\s+)?(?:weekends?|${DAY_WORD})(?:\s*(?:,|and|&)\s*${DAY_WORD})*\s+at\s+\d`,
           "i",
         ).exec(text.slice(m.index + m[0].length));
-        if (other && (value.kind === "weekdays" || value.kind === "daily"))
+        // …only when the first days have a time of their own before the "and" ("monday wednesday and friday at
+        // 5am" is three days at one time).
+        const between = other ? text.slice(m.index + m[0].length).slice(0, other.index) : "";
+        const ownTime = /\bat\s+\d|\d\s*(?:[ap]\.?m\b|h\b|uhr\b)|\d[:.]\d{2}|\b(?:noon|midnight)\b/i.test(
+          between,
+        );
+        if (other && ownTime && (value.kind === "weekdays" || value.kind === "daily"))
           (parts.questions ??= []).push(
             `"${l.text.trim()}": one Databricks schedule has one clock time for all its days, so different days at different times cannot be one job's schedule. Should all days run at the same time, or should the other days be a second job?`,
           );
