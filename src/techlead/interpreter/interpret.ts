@@ -1121,9 +1121,57 @@ async function buildUpdate(
 function declaredParameterMentions(
   r: Reading,
   declared: Set<string>,
+  defaults: Map<string, string> = new Map(),
 ): Array<{ name: string; value: string; words: string; line?: number }> {
   const out: Array<{ name: string; value: string; words: string; line?: number }> = [];
+  const firsts = [...declared].map((d) => d.split(/[_-]/)[0]?.toLowerCase());
   for (const name of declared) {
+    const spoken = name.replace(/[_-]+/g, " ");
+    // A flag ("dry_run" defaulting to "true"): "not a dry run", "for real" → false; "as a dry run" → true.
+    const flag = defaults.get(name);
+    if (flag === "true" || flag === "false") {
+      const said = new RegExp(
+        String.raw`\b(?:(not|no|never|without|isn't|is\s+not)\s+(?:an?\s+|the\s+)?)?${spoken.replace(/ /g, "[\\s_-]")}\b`,
+        "i",
+      );
+      for (const l of r.prose.lines) {
+        const m = said.exec(l.text);
+        if (!m) continue;
+        // "dry run: false", "dry run set to no": a value said after the name is the value.
+        const stated = /^\s*(?:[:=]|\bis\b|\b(?:set\s+)?to\b)?\s*(true|false|yes|no|on|off)\b/i.exec(
+          l.text.slice(m.index + m[0].length),
+        );
+        const on = stated ? /^(?:true|yes|on)$/i.test(stated[1] as string) : !m[1];
+        out.push({ name, value: on ? "true" : "false", words: m[0] + (stated?.[0] ?? ""), line: l.line });
+        break;
+      }
+      if (out.some((o) => o.name === name)) continue;
+    }
+    // "start 2026-11-01, end 2026-11-30" for start_date / end_date: the first word of a name (when no other declared
+    // name starts with it) or the name spoken with spaces, given a value that looks like one (a date, a number).
+    const first = name.split(/[_-]/)[0] ?? "";
+    const aliases = [
+      spoken !== name ? spoken : undefined,
+      first.length >= 3 && first !== name && firsts.filter((f) => f === first.toLowerCase()).length === 1
+        ? first
+        : undefined,
+    ].filter((a): a is string => !!a);
+    let aliased = false;
+    for (const alias of aliases) {
+      const re = new RegExp(
+        String.raw`(?<![\w.-])${alias.replace(/ /g, "\\s+")}\s*(?:[:=]\s*|\s(?:(?:date\s+)?(?:is|of|to|as|at)\s+)?)(\d{4}-\d{2}(?:-\d{2})?|\d+(?:\.\d+)?)(?![\w-])`,
+        "i",
+      );
+      for (const l of r.prose.lines) {
+        const m = re.exec(l.text);
+        if (!m) continue;
+        out.push({ name, value: m[1] as string, words: m[0], line: l.line });
+        aliased = true;
+        break;
+      }
+      if (aliased) break;
+    }
+    if (aliased) continue;
     const n = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     // "run_date of 2024-06-30", "threshold set to 0.98"; without a connector only a value-like word: "for month
     // 2026-10", "region `eu`", "full_refresh true".
@@ -1149,9 +1197,11 @@ function buildRun(
   questions: string[],
 ): WorkItem["run"] {
   const run: NonNullable<WorkItem["run"]> = {};
-  const declared = new Set(((job.settings.parameters as Array<{ name: string }>) ?? []).map((p) => p.name));
+  const parameters = (job.settings.parameters as Array<{ name: string; default?: string }>) ?? [];
+  const declared = new Set(parameters.map((p) => p.name));
+  const defaults = new Map(parameters.map((p) => [p.name, String(p.default ?? "")]));
   // The job's own parameter names are the lexicon for "threshold set to 0.98" / "run_date of 2024-06-30".
-  const lexicon = declaredParameterMentions(r, declared);
+  const lexicon = declaredParameterMentions(r, declared, defaults);
   if (r.runParameters.length || lexicon.length) {
     const params: Record<string, string> = {};
     for (const p of lexicon) {

@@ -4,11 +4,11 @@ import { formatOutcomes, runTicketEval } from "../../../src/dev/eval/tickets.js"
 import { createOfflineInterpreter } from "../../../src/techlead/interpreter/index.js";
 
 const DIR = path.resolve(import.meta.dirname);
-const BATCH3_PASSED = 61;
+const BATCH3_PASSED = 65;
 const BATCH3_PRECISION = 0.97;
 const BATCH4_PASSED = 18;
 const BATCH4_PRECISION = 0.95;
-const BATCH5_PASSED = 18;
+const BATCH5_PASSED = 19;
 const BATCH5_PRECISION = 0.6;
 
 describe("offline interpreter on the labelled ticket set (INTERPRETATION.md §2 grading)", () => {

@@ -1,0 +1,53 @@
+/**
+ * Run-now parameters said loosely against the names the job declares: "start 2026-11-01, end 2026-11-30" for
+ * start_date / end_date, and a flag said in words ("not a dry run", "as a dry run", "dry run: false"). The tickets
+ * here are written for this test (not copied from test/eval).
+ */
+import { describe, expect, it } from "vitest";
+import type { WorkspaceJob } from "../../src/domain/model.js";
+import { ticketTools } from "../../src/dev/eval/tickets.js";
+import { createOfflineInterpreter, toApiRequests } from "../../src/techlead/interpreter/index.js";
+
+const interpreter = createOfflineInterpreter();
+
+const backfill: WorkspaceJob = {
+  job_id: 1201,
+  settings: {
+    name: "backfill_orders",
+    parameters: [
+      { name: "start_date", default: "{{job.start_time.iso_date}}" },
+      { name: "end_date", default: "{{job.start_time.iso_date}}" },
+      { name: "dry_run", default: "true" },
+    ],
+    tasks: [{ task_key: "backfill", notebook_task: { notebook_path: "/Repos/de/backfill" } }],
+  },
+};
+
+async function run(body: string) {
+  const interp = await interpreter.interpret(
+    { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
+    { existingJobs: [backfill], tools: ticketTools([backfill]) },
+  );
+  const { requests, questions } = toApiRequests(interp, [backfill]);
+  expect(questions).toEqual([]);
+  expect(requests[0]!.endpoint).toBe("jobs/run-now");
+  return requests[0]!.body.job_parameters;
+}
+
+describe("run parameters against the names the job declares", () => {
+  it("'start 2026-11-01, end 2026-11-30' and 'not a dry run'", async () => {
+    expect(
+      await run(
+        "Please run backfill_orders for November: start 2026-11-01, end 2026-11-30. For real this time, not a dry run.",
+      ),
+    ).toEqual({ start_date: "2026-11-01", end_date: "2026-11-30", dry_run: "false" });
+  });
+
+  it("'as a dry run' is true; 'dry run: false' is false", async () => {
+    expect(await run("Run backfill_orders as a dry run, start date 2026-10-01.")).toEqual({
+      start_date: "2026-10-01",
+      dry_run: "true",
+    });
+    expect(await run("Run backfill_orders with dry run: false.")).toEqual({ dry_run: "false" });
+  });
+});
