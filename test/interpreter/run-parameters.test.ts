@@ -51,3 +51,39 @@ describe("run parameters against the names the job declares", () => {
     expect(await run("Run backfill_orders with dry run: false.")).toEqual({ dry_run: "false" });
   });
 });
+
+describe("a run asked for now", () => {
+  it("'trigger the job that runs /x right now', beside the job's own schedule words, is a run of that job", async () => {
+    const jobs: WorkspaceJob[] = [
+      {
+        job_id: 6601,
+        settings: {
+          name: "Monthly Ops Maintenance",
+          schedule: { quartz_cron_expression: "0 0 3 1 * ?", timezone_id: "UTC", pause_status: "UNPAUSED" },
+          tasks: [
+            {
+              task_key: "rotate_keys",
+              notebook_task: { notebook_path: "/Workspace/Shared/ops/rotate_keys" },
+            },
+          ],
+        },
+      },
+      {
+        job_id: 6602,
+        settings: {
+          name: "Weekly Ops Cleanup",
+          tasks: [{ task_key: "vacuum", notebook_task: { notebook_path: "/Workspace/Shared/ops/vacuum" } }],
+        },
+      },
+    ];
+    const body =
+      "Security asked us to rotate the keys today instead of waiting for the monthly run. Please trigger the job that runs /Workspace/Shared/ops/rotate_keys right now.";
+    const interp = await interpreter.interpret(
+      { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
+      { existingJobs: jobs, tools: ticketTools(jobs) },
+    );
+    const { requests, questions } = toApiRequests(interp, jobs);
+    expect(questions).toEqual([]);
+    expect(requests).toEqual([{ endpoint: "jobs/run-now", body: { job_id: 6601 } }]);
+  });
+});

@@ -341,6 +341,8 @@ const STATE_RE: RegExp[] = [
   // "no emails needed", "we don't need alerts": no notifications (an answer with some would use the words).
   /\b(?:no|without(?:\s+any)?|(?:do(?:es)?\s*n[o']?t|won'?t)\s+need(?:\s+any)?|no\s+need\s+for(?:\s+any)?)\s+(?:e-?mails?|notifications?|alerts?|alerting)(?:\s+(?:needed|required|necessary|wanted|please))?\b(?!\s+to\b)/gi,
   /[^.!?]*\?\s*(?=No\b)/g,
+  // "rotate the keys today instead of waiting for the monthly run": why now, not a change.
+  /\b(?:instead\s+of|rather\s+than)\s+wait(?:ing)?\b[^.;!?]*/gi,
   // "we paused it during the audit", "I renamed it by hand last week": what someone did, told as a story.
   /\b(?:we|i|they|someone|somebody|ops|you)\s+(?:had\s+|have\s+)?(?:paused|stopped|disabled|suspended|moved|changed|renamed|removed|added|switched|turned)\b[^.;!?]*/gi,
   // "don't touch the node type or anything else", "leave the schedule as it is", "everything else stays": what an

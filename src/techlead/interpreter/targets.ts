@@ -307,10 +307,18 @@ export function readIntent(
   const runVerb = hit(
     /^\s*(?:(?:please|pls|plz|kindly|can\s+(?:someone|you|u|we)|could\s+(?:someone|you|u)|pls\s+can\s+(?:you|u))\s+)?(re-?run|run|trigger|kick(?:\s|-)?off|fire(?:\s|-)?off|start|launch|execute)\b/i,
   );
+  // "Please trigger the job that runs /x right now": a run asked for now; schedule words elsewhere ("instead of
+  // waiting for the monthly run") describe the job as it is.
+  const runNow =
+    runVerb &&
+    sentences.some(
+      ({ s }) =>
+        s.includes(runVerb.words.trim()) &&
+        /\b(?:right\s+now|now|immediately|asap|straight\s+away|right\s+away|at\s+once)\b/i.test(s),
+    );
   if (
     runVerb &&
-    !hasScheduleOrTrigger &&
-    !hasClock &&
+    (runNow || (!hasScheduleOrTrigger && !hasClock)) &&
     !hasNewCode &&
     !createCue &&
     (target.referenced || /\bjob\b/i.test(prose.text))
