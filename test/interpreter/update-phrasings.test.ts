@@ -81,3 +81,38 @@ describe("updates as people write them", () => {
     });
   });
 });
+
+describe("a job the words keep out of the change", () => {
+  const jobs: WorkspaceJob[] = [
+    {
+      job_id: 9931,
+      settings: { name: "hms_sync", tasks: [{ task_key: "a", notebook_task: { notebook_path: "/x/a" } }] },
+    },
+    {
+      job_id: 9932,
+      settings: { name: "uc_sync", tasks: [{ task_key: "b", notebook_task: { notebook_path: "/x/b" } }] },
+    },
+  ];
+  async function answer(body: string) {
+    const interp = await interpreter.interpret(
+      { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
+      { existingJobs: jobs, tools: ticketTools(jobs) },
+    );
+    return toApiRequests(interp, jobs);
+  }
+
+  it.each([
+    "DECOM-212\n1. DELETE job 9931 (the old sync).\n2. DO NOT touch job 9932 — it is the replacement.",
+    "Please delete hms_sync. Leave uc_sync alone.",
+  ])("%s", async (ticket) => {
+    const { requests, questions } = await answer(ticket);
+    expect(questions).toEqual([]);
+    expect(requests).toEqual([{ endpoint: "jobs/delete", body: { job_id: 9931 } }]);
+  });
+
+  it("two jobs named for the change still ask which", async () => {
+    const { requests, questions } = await answer("Delete job 9931 or job 9932, whichever is older.");
+    expect(requests).toEqual([]);
+    expect(questions.join(" ")).toMatch(/More than one job fits/);
+  });
+});

@@ -11,6 +11,21 @@ export interface TargetMatch {
   by: "id" | "tag" | "path" | "name" | "fuzzy-name";
   words: string;
   line?: number;
+  /** Where in the ticket's text the words are (ids, paths and names). */
+  at?: number;
+}
+
+/**
+ * "2. DO NOT touch job 9932 — it is the replacement", "leave uc_sync alone", "but not 9932": a job the words say to
+ * keep out of the change is not a target (unless every job named is).
+ */
+const KEPT_BEFORE =
+  /\b(?:(?:do\s+not|don'?t|dont|never|must\s+not|shall\s+not|should\s+not)\s+(?:\w+\s+){0,2}?(?:touch|delete|remove|change|modify|run|trigger|pause|drop)|leave|keep|except(?:\s+for)?|but\s+not|other\s+than)\b[^.;!?\n—]*$/i;
+const KEPT_AFTER = /^[^.;!?\n—]*?\b(?:alone|untouched|as\s+(?:it\s+)?is)\b/i;
+
+function keptOut(text: string, at: number | undefined, length: number): boolean {
+  if (at === undefined) return false;
+  return KEPT_BEFORE.test(text.slice(0, at)) || KEPT_AFTER.test(text.slice(at + length));
 }
 
 export interface TargetResolution {
@@ -57,7 +72,13 @@ export function resolveTarget(prose: Prose, jobs: WorkspaceJob[]): TargetResolut
     const id = Number(m[1] ?? m[2]);
     const job = jobs.find((j) => j.job_id === id);
     if (job)
-      matches.push({ job, by: "id", words: m[0], line: lineOf(new RegExp(m[0].replace(/[#]/g, "\\#"))) });
+      matches.push({
+        job,
+        by: "id",
+        words: m[0],
+        line: lineOf(new RegExp(m[0].replace(/[#]/g, "\\#"))),
+        at: m.index,
+      });
     else unresolved = m[0];
   }
   // 2. tags: "tagged owner=treasury", "with tag project=atlas-poc"
@@ -80,6 +101,7 @@ export function resolveTarget(prose: Prose, jobs: WorkspaceJob[]): TargetResolut
         by: "path",
         words: path,
         line: lineOf(new RegExp(path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))),
+        at: m.index,
       });
   }
   // 4. exact names, longest first; a name inside a longer matched name does not count
@@ -101,8 +123,13 @@ export function resolveTarget(prose: Prose, jobs: WorkspaceJob[]): TargetResolut
       by: "name",
       words: n.job.settings.name ?? "",
       line: lineOf(new RegExp(n.job.settings.name!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i")),
+      at: n.start,
     });
   }
+  // Jobs the words keep out of the change are not targets, unless every job named is.
+  const kept = matches.filter((m) => keptOut(text, m.at, m.words.length));
+  if (kept.length && kept.length < matches.length)
+    for (const k of kept) matches.splice(matches.indexOf(k), 1);
 
   const byStrength = (["id", "tag", "name", "path"] as const).map((by) =>
     unique(matches.filter((m) => m.by === by)),
