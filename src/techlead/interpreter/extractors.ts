@@ -304,6 +304,15 @@ const JOB_NAME_PHRASES: Array<{
     unquotedNeedsMark: true,
   },
   {
+    // "New job pls: **dbt-finance-models**", "New job request — `orders-v2`"
+    name: "new-job-quoted",
+    re: new RegExp(
+      String.raw`\bnew\s+job\b(?:\s+(?:pls|please|plz|request|ticket))?\s*[:—–-]\s*` + QUOTED_NAME,
+      "i",
+    ),
+    unquotedNeedsMark: true,
+  },
+  {
     name: "job-quoted",
     re: new RegExp(String.raw`\b(?:job|pipeline)\s*[:,]?\s+` + QUOTED_NAME, "i"),
     unquotedNeedsMark: true,
@@ -1116,7 +1125,8 @@ export const EXTRACTORS: Extractor[] = [
     extract(r) {
       const sp = firstMatch(
         r,
-        /\bservice\s+principal\s+(?:id\s+)?`?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`?/i,
+        // "service principal 5f0c…", "the service principal (application id 5f0c…)", "service principal app id: 5f0c…".
+        /\bservice\s+principal\s*(?:\(\s*)?(?:(?:application|app|client)[\s_-]?id\s*[:=]?\s*|id\s*[:=]?\s*)?`?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`?/i,
       );
       if (sp) {
         r.runAs = { value: { service_principal_name: sp.m[1] }, words: sp.m[0], line: sp.line };

@@ -334,6 +334,8 @@ function stepTask(
           `Which SQL warehouse (id) should run ${step.kind === "sql_query" ? `query ${step.queryId}` : step.path}?`,
         );
       const sql: JsonObject = { warehouse_id: step.warehouseId };
+      if (step.warehouseWords)
+        explanation.push({ field: `tasks[${step.key}].sql_task.warehouse_id`, words: step.warehouseWords });
       if (step.kind === "sql_query") sql.query = { query_id: step.queryId };
       else sql.file = git && rel(step.path) ? { path: step.path, source: "GIT" } : { path: step.path };
       task.sql_task = sql;
@@ -342,6 +344,8 @@ function stepTask(
     case "dbt": {
       const dbt: JsonObject = { commands: step.commands };
       if (step.warehouseId) dbt.warehouse_id = step.warehouseId;
+      if (step.warehouseWords)
+        explanation.push({ field: `tasks[${step.key}].dbt_task.warehouse_id`, words: step.warehouseWords });
       if (step.projectDirectory) dbt.project_directory = step.projectDirectory;
       if (git) dbt.source = "GIT";
       task.dbt_task = dbt;

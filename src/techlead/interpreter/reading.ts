@@ -23,6 +23,8 @@ export interface Step {
   mainClass?: string;
   queryId?: string;
   warehouseId?: string;
+  /** The words the warehouse was read from ("on SQL warehouse a1b2…"). */
+  warehouseWords?: string;
   commands?: string[];
   projectDirectory?: string;
   pipelineId?: string;

@@ -216,7 +216,7 @@ function lineRefs(
   const warehouse = WAREHOUSE_RE.exec(text) ?? WAREHOUSE_RE.exec(whole);
   for (const r of refs) {
     if (warehouse && (r.kind === "sql_query" || r.kind === "sql_file" || r.kind === "dbt"))
-      r.fields.warehouseId = warehouse[1];
+      Object.assign(r.fields, { warehouseId: warehouse[1], warehouseWords: warehouse[0] });
   }
   return refs.sort((a, b) => a.start - b.start);
 }
@@ -228,7 +228,7 @@ function labelBefore(segment: string, jobName?: string): { name?: string; key?: 
     const last = backticks[backticks.length - 1];
     const between = segment.slice(last.index + last[0].length);
     if (
-      /^\s*(?:\(|=|:|-|–|—|->|is\b)?\s*(?:(?:that\s+|which\s+)?(?:runs?|running|executes?|triggers?|refresh(?:es)?)\b)?\s*(?:(?:the\s+|a\s+)?(?:dlt\s+|sdp\s+)?(?:notebook|file|script|python file|sql file|(?:python\s+)?wheel(?:\s+(?:pkg|package))?|jar)\s*|the\s+|a\s+)?[(:=]?\s*$/i.test(
+      /^\s*(?:\(|=|:|-|–|—|->|is\b)?\s*(?:(?:that\s+|which\s+)?(?:(?:should|will|must|shall)\s+(?:do|run|execute)|does|runs?|running|executes?|triggers?|refresh(?:es)?)\b)?\s*(?:(?:the\s+|a\s+)?(?:dlt\s+|sdp\s+)?(?:notebook|file|script|python file|sql file|(?:python\s+)?wheel(?:\s+(?:pkg|package))?|jar)\s*|the\s+|a\s+)?[(:=]?\s*[`"']?$/i.test(
         between,
       )
     )

@@ -1,0 +1,50 @@
+/**
+ * Names, keys and identities as people label them: "New job pls: **x**", "Task `dbt_run` should do `dbt deps`, then
+ * …" on a warehouse, "running as the service principal (application id …)". The tickets here are written for this
+ * test (not copied from test/eval).
+ */
+import { describe, expect, it } from "vitest";
+import type { JsonObject } from "../../src/domain/model.js";
+import { ticketTools } from "../../src/dev/eval/tickets.js";
+import { createOfflineInterpreter, toApiRequests } from "../../src/techlead/interpreter/index.js";
+
+const interpreter = createOfflineInterpreter();
+
+async function created(body: string): Promise<JsonObject> {
+  const interp = await interpreter.interpret(
+    { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
+    { existingJobs: [], tools: ticketTools([]) },
+  );
+  const { requests, questions } = toApiRequests(interp, []);
+  expect(questions).toEqual([]);
+  expect(requests).toHaveLength(1);
+  return requests[0]!.body;
+}
+
+describe("labels", () => {
+  it("'New job pls: **x**' and 'Task `k` should do `dbt deps`, then …, on SQL warehouse …'", async () => {
+    const body = await created(
+      [
+        "New job pls: **dbt-finance-models**",
+        "Task `dbt_run` should do `dbt deps`, then `dbt run --target prod`, on SQL warehouse a1b2c3d4e5f60718.",
+        "Daily at 6am UTC.",
+      ].join("\n"),
+    );
+    expect(body.name).toBe("dbt-finance-models");
+    expect((body.tasks as JsonObject[])[0]).toMatchObject({
+      task_key: "dbt_run",
+      dbt_task: { commands: ["dbt deps", "dbt run --target prod"], warehouse_id: "a1b2c3d4e5f60718" },
+    });
+  });
+
+  it("'running as the service principal (application id …)'", async () => {
+    const body = await created(
+      [
+        "Please create job **Claims Load**, running as the service principal (application id",
+        "5f0c2e7a-3b1d-4c9e-8a6f-2d4b7e9c1a03), not as me.",
+        "It runs notebook /Workspace/claims/load daily at 4am London time.",
+      ].join("\n"),
+    );
+    expect(body.run_as).toEqual({ service_principal_name: "5f0c2e7a-3b1d-4c9e-8a6f-2d4b7e9c1a03" });
+  });
+});
