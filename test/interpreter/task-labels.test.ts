@@ -48,3 +48,25 @@ describe("labels", () => {
     expect(body.run_as).toEqual({ service_principal_name: "5f0c2e7a-3b1d-4c9e-8a6f-2d4b7e9c1a03" });
   });
 });
+
+describe("queueing and wrapped lists", () => {
+  it("'if a run is still going when the next one is due, queue it, don't drop it'", async () => {
+    const body = await created(
+      "Create job iot-x running /Workspace/Shared/iot/compact.py every 15 minutes. Never more than one run at a time — if a run is still going when the next one is due, queue it, don't drop it.",
+    );
+    expect(body.max_concurrent_runs ?? 1).toBe(1);
+    expect(body.queue).toEqual({ enabled: true });
+  });
+
+  it("pip packages named on the line after 'needs the pip packages'", async () => {
+    const body = await created(
+      [
+        "Job: iot-x",
+        "Runs /Workspace/Shared/iot/compact.py every 15 minutes on serverless (it needs the pip packages",
+        "`pyarrow==16.1.0` and `delta-spark` in its environment).",
+      ].join("\n"),
+    );
+    const env = (body.environments as Array<{ spec: { dependencies?: string[] } }>)[0]!;
+    expect(env.spec.dependencies).toEqual(["pyarrow==16.1.0", "delta-spark"]);
+  });
+});

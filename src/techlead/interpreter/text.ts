@@ -287,7 +287,7 @@ export function correctTypos(line: string): string {
 
 /** Words a sentence cannot end on: a physical line ending with one was wrapped mid-sentence. */
 const DANGLING =
-  /(?:^|[^\w-])(?:the|a|an|of|to|and|or|with|called|named|by|at|in|on|for|from|then|after|before|once|into|as|is|are|its|their|our|step|task|job|name|id|every|each|between|than|that|which)\s*$/;
+  /(?:^|[^\w-])(?:the|a|an|of|to|and|or|with|called|named|by|at|in|on|for|from|then|after|before|once|into|as|is|are|its|their|our|step|task|job|name|id|every|each|between|than|that|which|packages|libraries|dependencies|install)\s*$/;
 
 const LIST_ITEM = /^\s*(?:[-*•+]\s|\d+[.)]\s|#)/;
 
