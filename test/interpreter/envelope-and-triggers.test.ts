@@ -183,3 +183,26 @@ describe("a schedule taken back, and a trigger's timing", () => {
     expect(body.schedule).toMatchObject({ quartz_cron_expression: "0 0/5 * * * ?" });
   });
 });
+
+describe("a labelled background", () => {
+  it("'Background: …' says why, not what: its months and days are not the schedule's", async () => {
+    const body = await created(
+      [
+        "Background: since the reorg in March the team in Sydney rebuilds the deck by hand, which takes most of",
+        "Monday morning. We expect the job to save ~6 analyst hours a week.",
+        "",
+        "What we need:",
+        "- notebook /Workspace/Teams/merch/range_prep",
+        "- Sunday evening, 23:30 Sydney time",
+        "- job name: Range Review Prep (APAC)",
+        "- tags: project RANGE-2027, team merch-apac",
+      ].join("\n"),
+    );
+    expect(body.name).toBe("Range Review Prep (APAC)");
+    expect(body.schedule).toMatchObject({
+      quartz_cron_expression: "0 30 23 ? * SUN",
+      timezone_id: "Australia/Sydney",
+    });
+    expect(body.tags).toEqual({ project: "RANGE-2027", team: "merch-apac" });
+  });
+});

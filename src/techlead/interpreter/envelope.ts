@@ -37,6 +37,8 @@ const CHANNEL = /^\s*(?:\*\*)?#[\w.-]+(?:\*\*)?\s*$/;
 const CHAT_PREFIX =
   /^(\s*)(?:\*\*[\p{L}][\p{L}\w .'-]{0,30}\*\*|[\p{L}][\p{L}\w.'-]{0,20}(?:\s[\p{Lu}][\p{L}.'-]{0,20})?)\s+\[?\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?\]?\s*(?:[—–:-]\s*)?|^(\s*)\[\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?\]\s*[\p{L}][\p{L}\w.'-]{0,20}\s*:\s*/u;
 const NO_RESPONSE = /^\s*(?:[-*]\s*)?(?:[^:\n]{1,40}:\s*)?_No response_\s*$/i;
+const BACKGROUND =
+  /^\s*(?:\*\*|#+\s*)?(?:background|context|motivation|history)(?:\*\*)?\s*:?(?:\*\*)?(?:\s|$)/i;
 const FORM_HEADING = /^\s{0,3}###\s+(.{2,60}?)\s*#*\s*$/;
 
 /** Whether a line under a sign-off is signature: nothing in it a job could use. */
@@ -97,6 +99,12 @@ export function stripEnvelope(body: string): string {
     if (rest && after.length === 0 && !SIGN_OFF.test(l)) continue;
     blank(i);
     for (const k of after) blank(k);
+  }
+  // A paragraph the ticket labels as its background ("Background: since the reorg in March the team rebuilds the
+  // deck by hand every Monday…") says why, not what: its months and days are not the schedule's.
+  for (let i = 0; i < lines.length; i++) {
+    if (!BACKGROUND.test(lines[i] as string) || (i > 0 && (lines[i - 1] as string).trim() !== "")) continue;
+    for (let j = i; j < lines.length && (lines[j] as string).trim() !== ""; j++) blank(j);
   }
   // An issue form: "### Label", a blank line, a one-line answer → "Label: answer" on the answer's line.
   for (let i = 0; i < lines.length; i++) {

@@ -261,7 +261,7 @@ const SIZED_WORKERS_RE = new RegExp(
 const QUOTED_NAME = String.raw`(?:["“\`']([^"”\`'\n]{2,100})["”\`']|\*\*([^*\n]{2,100})\*\*)`;
 const TOKEN_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_])`;
 /** "Job name: Sales Rollup": after an explicit name label, Title Case words up to the end of the phrase. */
-const LABELLED_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_](?:\s+(?!(?:that|which|who|to|and|with|for|runs?|running|should|will|is|on|at|every|daily|please|pls|oh|btw|also|thx|thanks|then|but|plus)\b)[A-Z0-9][\w.-]*[A-Za-z0-9_])*)`;
+const LABELLED_NAME = String.raw`([A-Za-z0-9][\w.-]*[A-Za-z0-9_](?:\s+(?!(?:that|which|who|to|and|with|for|runs?|running|should|will|is|on|at|every|daily|please|pls|oh|btw|also|thx|thanks|then|but|plus)\b)[A-Z0-9][\w.-]*[A-Za-z0-9_])*(?:\s+\([A-Za-z0-9][\w &/-]{0,20}\))?)`;
 const NAME_CUE = String.raw`(?:(?:^|[.!?]\s+)(?:(?:[-*+•]|\d+[.)])\s+|\|\s*)?name\s*(?=[:=]|\s*\|)|\bjob[\s_-]?name|\bname\s+(?:of\s+)?(?:(?:the|this|our|my)\s+)?(?:new\s+)?(?:job|pipeline|workflow)\b|\bname\s+(?:the\s+job|it)|\bcall\s+(?:the\s+job|it)|\b(?:job|pipeline|workflow)\s+(?:called|named|titled)|\b(?:job|pipeline|workflow|it)\s+(?:is|should\s+be|shall\s+be|will\s+be|must\s+be|can\s+be|to\s+be|gets?)\s+(?:called|named|titled))(?:\s+(?:is|should\s+be|to|as))?\s*(?:[:=]|\s*\|)?\s*`;
 
 /**
@@ -925,7 +925,12 @@ export const EXTRACTORS: Extractor[] = [
         if (!m || /\b(tagged|with (?:the )?tag)\b/i.test(l.text.slice(0, m.index + 12))) continue;
         // The cue is part of each tag's words ("add the tags … env=prod"): the verb is used by the tags it adds.
         const cue = m[0].slice(0, m[0].length - (m[1] ?? "").length).trim();
-        for (const kv of matchesOf(/([A-Za-z_][\w.-]*)\s*[=:]\s*("[^"]*"|[\w.@/-]+)/g, m[1])) {
+        // "tags: project RANGE-2027, team merch-apac": after a "tags:" label, pairs may be "key value".
+        const spaced =
+          /^tags?\s*:/i.test(m[0]) && !/[=:]/.test(m[1] ?? "")
+            ? (m[1] ?? "").replace(/(^|,\s*)([A-Za-z_][\w.-]*)\s+(?=[\w.@/-]+\s*(?:,|$|\.\s|\.$))/g, "$1$2=")
+            : (m[1] ?? "");
+        for (const kv of matchesOf(/([A-Za-z_][\w.-]*)\s*[=:]\s*("[^"]*"|[\w.@/-]+)/g, spaced)) {
           const said = kv[0].replace(/\.$/, "");
           r.tags.push({
             key: kv[1],
