@@ -116,3 +116,35 @@ describe("a job the words keep out of the change", () => {
     expect(questions.join(" ")).toMatch(/More than one job fits/);
   });
 });
+
+describe("a job parameter's default", () => {
+  const job: WorkspaceJob = {
+    job_id: 3300,
+    settings: {
+      name: "orders-daily",
+      parameters: [
+        { name: "region", default: "eu" },
+        { name: "lookback_days", default: "3" },
+      ],
+      tasks: [{ task_key: "ingest", notebook_task: { notebook_path: "/Repos/o/ingest" } }],
+    },
+  };
+  it.each([
+    "orders-daily: change the default of lookback_days to 7.",
+    "orders-daily: set lookback_days default to 7",
+    "On orders-daily, lookback_days should default to 7 from now on.",
+  ])("%s — every other parameter is sent as it is (parameters is replaced whole)", async (body) => {
+    const interp = await interpreter.interpret(
+      { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
+      { existingJobs: [job], tools: ticketTools([job]) },
+    );
+    const { requests, questions } = toApiRequests(interp, [job]);
+    expect(questions).toEqual([]);
+    expect(requests[0]!.body.new_settings).toEqual({
+      parameters: [
+        { name: "region", default: "eu" },
+        { name: "lookback_days", default: "7" },
+      ],
+    });
+  });
+});

@@ -993,6 +993,27 @@ async function buildUpdate(
       );
     }
   }
+  // A job parameter's default: "change the default of lookback_days to 7", "set region default to us",
+  // "lookback_days should default to 7". `parameters` is replaced whole, so every other parameter is sent as it is.
+  const declared = (existing.parameters as Array<{ name: string; default?: string }> | undefined) ?? [];
+  if (declared.length) {
+    let changed = false;
+    const next = declared.map((p) => {
+      const n = p.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      const re = new RegExp(
+        String.raw`\bdefault\s+(?:value\s+)?(?:of|for)\s+(?:the\s+)?(?:parameter\s+)?\`?${n}\`?\s+(?:to|=|:|as)\s*("[^"]*"|\`[^\`]*\`|[^\s,;!?]+)|\`?${n}\`?(?:'s)?\s+(?:parameter\s+)?(?:default(?:\s+value)?\s*(?:to|=|:|as|is)?|should\s+default\s+to|defaults?\s+to)\s*("[^"]*"|\`[^\`]*\`|[^\s,;!?]+)`,
+        "i",
+      );
+      const m = re.exec(r.prose.text);
+      if (!m) return p;
+      const value = (m[1] ?? m[2] ?? "").replace(/^["\`]|["\`]$/g, "").replace(/[.)]+$/, "");
+      if (!value || value === p.default) return p;
+      changed = true;
+      explanation.push({ field: `parameters[${p.name}].default`, words: m[0].replace(/[.)]+$/, "") });
+      return { ...p, default: value };
+    });
+    if (changed) desired.parameters = next;
+  }
   // Cluster edits
   if (r.cluster.numWorkers || r.cluster.autoscale || r.cluster.nodeType || r.cluster.sparkVersion) {
     const clusters = desired.job_clusters ?? [];
