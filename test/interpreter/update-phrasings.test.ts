@@ -148,3 +148,48 @@ describe("a job parameter's default", () => {
     });
   });
 });
+
+describe("retries on one task, and what a job's name does not cover", () => {
+  const job: WorkspaceJob = {
+    job_id: 3300,
+    settings: {
+      name: "orders-daily",
+      parameters: [{ name: "lookback_days", default: "3" }],
+      tasks: [
+        { task_key: "ingest", notebook_task: { notebook_path: "/Repos/o/ingest" } },
+        {
+          task_key: "transform",
+          depends_on: [{ task_key: "ingest" }],
+          notebook_task: { notebook_path: "/Repos/o/transform" },
+        },
+      ],
+    },
+  };
+  async function answer(body: string) {
+    const interp = await interpreter.interpret(
+      { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
+      { existingJobs: [job], tools: ticketTools([job]) },
+    );
+    return toApiRequests(interp, [job]);
+  }
+
+  it("'retry only the transform task, 3 times, 5 minutes apart' changes that task only", async () => {
+    const { requests, questions } = await answer(
+      "orders-daily: retry only the transform task, 3 times, 5 minutes apart, and time the whole job out after 2 hours.",
+    );
+    expect(questions).toEqual([]);
+    const settings = requests[0]!.body.new_settings as JsonObject;
+    expect(settings.timeout_seconds).toBe(7200);
+    expect(settings.tasks).toEqual([
+      expect.objectContaining({ task_key: "transform", max_retries: 3, min_retry_interval_millis: 300000 }),
+    ]);
+  });
+
+  it("words the reader missed in a clause that names the job still ask (the job's name covers nothing)", async () => {
+    const { requests, questions } = await answer(
+      "Set a timeout of 2 hours on orders-daily. orders-daily should retry the flaky bits a few more times",
+    );
+    expect(requests).toEqual([]);
+    expect(questions.join(" ")).toMatch(/could not use every part/);
+  });
+});

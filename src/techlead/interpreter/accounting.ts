@@ -377,6 +377,8 @@ function lineLeftovers(
   orderedSteps: string[] = [],
   /** The words of the depends_on fields, when the answer has steps to order (else undefined). */
   orderProvenance?: string[],
+  /** The words that may cover a clause: every field's but the target's and the action's (they name the job only). */
+  coverage: string[] = provenance,
 ): Token[] {
   const tokens = requirementTokens(text, line);
   // A markdown heading of words only ("## Alerts", "### Compute") names the section below it, where the ask is.
@@ -393,7 +395,7 @@ function lineLeftovers(
       (p) =>
         seg.toLowerCase().includes(p.toLowerCase()) || p.toLowerCase().includes(seg.trim().toLowerCase()),
     );
-  const pieces = piecesOf(provenance);
+  const pieces = piecesOf(coverage);
   const orderPieces = orderProvenance && piecesOf(orderProvenance);
   const coveredByWords = (seg: string) => coveredBy(seg, pieces);
   const covered = (seg: string) =>
@@ -476,6 +478,8 @@ export function unaccountedWords(
 ): Array<{ line?: number; tokens: string[] }> {
   const entries: FieldSource[] = items.flatMap((i) => i.explanation ?? []);
   const provenance = entries.map((e) => e.words);
+  // "orders-daily: retry only the transform task, 3 times": the job's name covers no clause it is said in.
+  const coverage = entries.filter((e) => e.field !== "target" && e.field !== "action").map((e) => e.words);
   const zoneProvenance = entries.filter((e) => /timezone|zone/.test(e.field)).map((e) => e.words);
   const multiStep = items.some((i) => (i.settings?.tasks?.length ?? 0) > 1);
   const orderProvenance = multiStep
@@ -506,6 +510,7 @@ export function unaccountedWords(
       zoneProvenance,
       orderedSteps,
       orderProvenance,
+      coverage,
     )) {
       const line = lineIn(l, t.at);
       const group = out.find((o) => o.line === line) ?? out[out.push({ line, tokens: [] }) - 1];

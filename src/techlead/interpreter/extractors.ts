@@ -226,6 +226,11 @@ const TIMEOUT_PHRASES: RegExp[] = [
     "i",
   ),
   new RegExp(`(${DURATION_WORDS})\\s+(?:time\\s?out|time limit|hard limit|cap)\\b`, "i"),
+  // "time the whole job out after 2 hours", "time it out at 90 minutes"
+  new RegExp(
+    String.raw`\btime\s+(?:(?:the\s+)?(?:whole\s+|entire\s+)?(?:job|run|it|task|step|\w+\s+(?:task|step)))\s+out\s+(?:after|at|in)\s+(${DURATION_WORDS})`,
+    "i",
+  ),
   // "give it 90 minutes max", "allow two hours", "90 minutes tops"
   new RegExp(
     String.raw`\b(?:give\s+it|allow(?:\s+it)?|cap\s+it\s+at)\s+(?:up\s+to\s+|at\s+most\s+)?(${DURATION_WORDS})(?:\s*(?:max(?:imum)?|at\s+most|tops))?`,
@@ -707,6 +712,15 @@ export const EXTRACTORS: Extractor[] = [
     extract(r) {
       const all = clauses(r.prose);
       all.forEach((c, i) => {
+        // "retry only the transform task, 3 times", "retry just `load` twice": retries of one task.
+        const onlyTask =
+          /\bretr(?:y|ies)\s+(?:only|just)\s+(?:the\s+)?`?((?!job\b|run\b|whole\b)[\w-]+)`?(?:\s+(?:task|step))?\s*,?\s*(?:up\s+to\s+)?(\d+|once|twice|thrice|one|two|three|four|five)(?:\s*(?:times?|x))?\b/i.exec(
+            c.text,
+          );
+        const onlyCount = onlyTask ? parseCount(onlyTask[2] as string) : undefined;
+        if (onlyTask && onlyCount !== undefined && !r.retries) {
+          r.retries = { value: onlyCount, words: onlyTask[0], line: c.line, task: onlyTask[1] as string };
+        }
         const count =
           /\bretr(?:y|ies)\b(?:\s+(?:it|them|the\s+\w+\s+(?:task|step)|the\s+(?!job\b|run\b|whole\b|pipeline\b)[\w-]+|`[\w-]+`|(?!up\b|at\b|max|no\b|on\b|once\b|twice\b|thrice\b|and\b|or\b|with\b|plus\b|\d)[a-z][\w-]*(?=\s+(?:\d+|once|twice|thrice|one|two|three|four|five)\b)|(?:each|every|all|both)\s+(?:of\s+the\s+)?(?:tasks?|steps?)|this|that))?(?:\s+(?:up\s+to|at\s+most|max(?:imum)?|no\s+more\s+than))?\s+(\d+|once|twice|thrice|one|two|three|four|five)(?:\s*(?:times?|x))?\b/i.exec(
             c.text,

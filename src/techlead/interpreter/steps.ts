@@ -349,7 +349,7 @@ function afterPhrases(text: string): string[] {
     // "time out after 30 minutes", "give up after 2 hours": a duration, not a step to wait for.
     if (
       word === "after" &&
-      /\b(?:time[sd]?\s*out|timeout|give\s+up|cancel(?:led)?|kill(?:ed)?|stop(?:ped)?|abort(?:ed)?|alert|warn)\s+$/i.test(
+      /\b(?:time[sd]?\s*out|timeout|time\s+(?:\w+\s+){0,3}out|give\s+up|cancel(?:led)?|kill(?:ed)?|stop(?:ped)?|abort(?:ed)?|alert|warn)\s+$/i.test(
         before,
       )
     )
