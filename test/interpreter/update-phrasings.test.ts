@@ -192,4 +192,12 @@ describe("retries on one task, and what a job's name does not cover", () => {
     expect(requests).toEqual([]);
     expect(questions.join(" ")).toMatch(/could not use every part/);
   });
+
+  it("a short number the answer does not send is not accounted by the job's own '3' (a parameter default)", async () => {
+    const { requests, questions } = await answer(
+      "Set a timeout of 2 hours on orders-daily; the team wants 3.",
+    );
+    expect(requests).toEqual([]);
+    expect(questions.join(" ")).toMatch(/"3"/);
+  });
 });

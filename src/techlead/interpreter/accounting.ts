@@ -385,7 +385,16 @@ function lineLeftovers(
   if (/^\s{0,3}#{1,6}\s/.test(text) && !tokens.some((t) => HARD.has(t.kind))) return [];
   // A zone word is used only by a time-zone field (chrono may echo "6am IST" in a schedule's words).
   const byKind = (t: Token) => (t.kind === "zone" ? zoneProvenance : provenance);
-  const hardOk = tokens.filter((t) => HARD.has(t.kind) && isAccounted(t, byKind(t), values));
+  // A short number is accounted by what the answer sends, not by what the job has today: "3 times" is not the "3"
+  // of some parameter's default.
+  // …unless the words give it as the old value ("to 5am instead of 6", "from 4 to 8 workers").
+  const valuesFor = (t: Token) =>
+    t.kind === "number" &&
+    t.text.length <= 2 &&
+    !/\b(?:instead\s+of|rather\s+than|from|not|currently|now)\s+(?:at\s+|the\s+)?$/i.test(text.slice(0, t.at))
+      ? sent
+      : values;
+  const hardOk = tokens.filter((t) => HARD.has(t.kind) && isAccounted(t, byKind(t), valuesFor(t)));
   // A segment is covered by recorded words when one holds the other (each stretch of a "a … b" source on its own).
   const piecesOf = (words: string[]) =>
     words.flatMap((p) => p.split(/\s*…\s*/)).filter((p) => p.trim().length >= 4);
