@@ -201,3 +201,31 @@ describe("retries on one task, and what a job's name does not cover", () => {
     expect(questions.join(" ")).toMatch(/"3"/);
   });
 });
+
+describe("a schedule replaced by a trigger", () => {
+  it("'replace the every-30-minutes schedule with a file arrival trigger on /Volumes/…'", async () => {
+    const job: WorkspaceJob = {
+      job_id: 5520,
+      settings: {
+        name: "Scan Ingest",
+        schedule: { quartz_cron_expression: "0 0/30 * * * ?", timezone_id: "UTC", pause_status: "UNPAUSED" },
+        tasks: [{ task_key: "ingest", spark_python_task: { python_file: "/Workspace/Ops/ingest.py" } }],
+      },
+    };
+    const body =
+      "job 5520: replace the every-30-minutes schedule with a file arrival trigger on /Volumes/ops/landing/scans/ — we're burning DBUs polling an empty folder.";
+    const interp = await interpreter.interpret(
+      { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
+      { existingJobs: [job], tools: ticketTools([job]) },
+    );
+    const { requests, questions } = toApiRequests(interp, [job]);
+    expect(questions).toEqual([]);
+    expect(requests[0]!.body).toMatchObject({
+      job_id: 5520,
+      new_settings: {
+        trigger: { file_arrival: { url: "/Volumes/ops/landing/scans/" }, pause_status: "UNPAUSED" },
+      },
+      fields_to_remove: ["schedule"],
+    });
+  });
+});

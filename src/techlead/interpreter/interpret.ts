@@ -604,6 +604,15 @@ function applyCommon(
       explanation.push(source(`trigger.${kind}.wait_after_last_change_seconds`, r.triggerWait));
     }
     settings.trigger = { [kind]: spec, pause_status: "UNPAUSED" };
+    // "replace the every-30-minutes schedule with a file arrival trigger": the job's schedule goes.
+    if (existing?.schedule) {
+      const replaced =
+        /\b(?:replace|swap|switch|change|move|turn|drop)\w*\b[^.;!?\n]*?\bschedule\b|\bschedule\b[^.;!?\n]*?\b(?:replaced|swapped)\b|\binstead\s+of\s+(?:the\s+)?(?:[\w-]+\s+)?schedule\b/i.exec(
+          r.prose.text,
+        );
+      if (replaced)
+        explanation.push({ field: "schedule (removed: the trigger replaces it)", words: replaced[0] });
+    }
     delete settings.schedule;
     delete settings.continuous;
     if (r.fileArrival) explanation.push(source("trigger.file_arrival.url", r.fileArrival));
