@@ -804,13 +804,16 @@ const ONE_OFF_DAY = new RegExp(
   "gi",
 );
 
+/** "Mon/Wed/Fri": days written with slashes (not a path). */
+const SLASHED_DAYS = new RegExp(`^(?:${DAY_WORD})(?:\\/(?:${DAY_WORD}))+[.,;]?$`, "i");
+
 export function maskNames(text: string): string {
   return (
     text
       .replace(ONE_OFF_DAY, (s) => " ".repeat(s.length))
       // Paths, addresses, {{references}} and URLs; "Mon/Wed/Fri" is a list of days, not a path.
       .replace(/\S*\/\S+|\S+@\S+|\{\{[^}]*\}\}|https?:\/\/\S+/g, (s) =>
-        new RegExp(`^(?:${DAY_WORD})(?:\\/(?:${DAY_WORD}))+[.,;]?$`, "i").test(s) ? s : " ".repeat(s.length),
+        SLASHED_DAYS.test(s) ? s : " ".repeat(s.length),
       )
       .replace(/\b[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+\b/g, (s) =>
         // Day and hour ranges ("Mon-Fri", "9-5") are schedule words, not names.
@@ -865,12 +868,15 @@ export const TRIGGER_WAIT_RE = new RegExp(
 export const OLD_TIME_RE =
   /(?:\S+\s+){0,3}(?:is|was|are|were|'s)\s+(?:(?:way|much|a\s+bit|a\s+little|slightly|far)\s+)?too\s+(?:early|late|soon)\b|\b(?:until|till|up\s+to)\s+now\b[^.;!?\n]*|\bso\s+far\b[^.;!?\n]*|\b(?:has|have|'ve)\s+(?:been\s+)?(?:run|ran|running|triggered|started|kicked\s+off)\b[^.;!?\n]*/gi;
 
+const TRIGGER_GAP_ALL = new RegExp(TRIGGER_GAP_RE.source, "gi");
+const TRIGGER_WAIT_ALL = new RegExp(TRIGGER_WAIT_RE.source, "gi");
+
 function maskRetracted(text: string): string {
   return text
     .replace(RETRACTED_RE, (s) => " ".repeat(s.length))
     .replace(OLD_TIME_RE, (s) => " ".repeat(s.length))
-    .replace(new RegExp(TRIGGER_GAP_RE.source, "gi"), (s) => " ".repeat(s.length))
-    .replace(new RegExp(TRIGGER_WAIT_RE.source, "gi"), (s) => " ".repeat(s.length));
+    .replace(TRIGGER_GAP_ALL, (s) => " ".repeat(s.length))
+    .replace(TRIGGER_WAIT_ALL, (s) => " ".repeat(s.length));
 }
 
 /** Seconds of an AMOUNT match (groups `at`, `at + 1`): "5 minutes" → 300, "an hour" → 3600. */
