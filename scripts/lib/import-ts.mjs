@@ -41,11 +41,20 @@ async function bundleText(entry, options) {
 export async function withTsModule(entry, use) {
   const text = await bundleText(entry);
   const dir = mkdtempSync(path.join(os.tmpdir(), "jobagent-script-"));
+  // Interrupted (Ctrl-C, a kill), the script still leaves no temporary directory behind.
+  const onSignal = (signal) => {
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   try {
     const file = path.join(dir, `${path.basename(entry, ".ts")}.mjs`);
     writeFileSync(file, text);
     return await use(await import(pathToFileURL(file).href));
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     rmSync(dir, { recursive: true, force: true });
   }
 }
