@@ -1015,7 +1015,7 @@ async function buildUpdate(
       );
       const m = re.exec(r.prose.text);
       if (!m) return p;
-      const value = (m[1] ?? m[2] ?? "").replace(/^["\`]|["\`]$/g, "").replace(/[.)]+$/, "");
+      const value = (m[1] ?? m[2] ?? "").replace(/^["`]|["`]$/g, "").replace(/[.)]+$/, "");
       if (!value || value === p.default) return p;
       changed = true;
       explanation.push({ field: `parameters[${p.name}].default`, words: m[0].replace(/[.)]+$/, "") });
