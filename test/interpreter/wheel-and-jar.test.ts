@@ -110,3 +110,60 @@ describe("JARs", () => {
     expect(questions.join(" ")).toMatch(/Which JAR file holds com\.acme\.Etl/);
   });
 });
+
+describe("two named job clusters", () => {
+  it("each cluster from its own line, each task on the one its line names", async () => {
+    const body = await created(
+      [
+        "Job: variant-calling",
+        "",
+        "Two job clusters:",
+        "- `cpu_small`: m5.xlarge, 2 workers, 15.4.x-scala2.12",
+        "- `mem_large`: r5.4xlarge, 12 workers, 15.4.x-scala2.12",
+        "",
+        "Tasks:",
+        "- `align` on mem_large → /Workspace/Genomics/align",
+        "- `report` on cpu_small, after align → /Workspace/Genomics/report",
+        "",
+        "Daily at 2am UTC.",
+      ].join("\n"),
+    );
+    expect(body.job_clusters).toEqual([
+      {
+        job_cluster_key: "cpu_small",
+        new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "m5.xlarge", num_workers: 2 },
+      },
+      {
+        job_cluster_key: "mem_large",
+        new_cluster: { spark_version: "15.4.x-scala2.12", node_type_id: "r5.4xlarge", num_workers: 12 },
+      },
+    ]);
+    const tasks = body.tasks as JsonObject[];
+    expect(tasks.find((t) => t.task_key === "align")).toMatchObject({ job_cluster_key: "mem_large" });
+    expect(tasks.find((t) => t.task_key === "report")).toMatchObject({
+      job_cluster_key: "cpu_small",
+      depends_on: [{ task_key: "align" }],
+    });
+  });
+
+  it("a task whose line names no cluster asks which", async () => {
+    const interp = await interpreter.interpret(
+      {
+        file: "jobs/req.md",
+        text: "",
+        frontMatter: {},
+        body: [
+          "Job: variant-calling",
+          "- `cpu_small`: m5.xlarge, 2 workers, 15.4.x-scala2.12",
+          "- `mem_large`: r5.4xlarge, 12 workers, 15.4.x-scala2.12",
+          "- `align` → /Workspace/Genomics/align",
+          "Daily at 2am UTC.",
+        ].join("\n"),
+        bodyLine: 1,
+      },
+      { existingJobs: [], tools: ticketTools([]) },
+    );
+    const { questions } = toApiRequests(interp, []);
+    expect(questions.join(" ")).toMatch(/On which job cluster should task "align" run/);
+  });
+});

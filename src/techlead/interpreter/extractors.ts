@@ -18,7 +18,7 @@ import {
   matchesOf,
 } from "./text.js";
 import type { WorkspaceJob } from "../../domain/model.js";
-import type { EmailEvent, Extractor, Reading, Sourced } from "./reading.js";
+import { emptyReading, type EmailEvent, type Extractor, type Reading, type Sourced } from "./reading.js";
 import { amountSeconds, maskNames, readSchedule, TRIGGER_GAP_RE, TRIGGER_WAIT_RE } from "./schedule.js";
 
 function firstMatch(reading: Reading, re: RegExp): { m: RegExpExecArray; line: number } | undefined {
@@ -256,6 +256,9 @@ const NODE_TYPE = String.raw`Standard_[A-Za-z0-9_]+|[a-z][a-z0-9-]*\d[a-z0-9-]*\
 const WORKER_COUNT = String.raw`\d+|one|two|three|four|five|six|eight|ten|twelve|sixteen`;
 const WORKER_WORD = String.raw`(?:worker(?:\s+node)?s?|nodes?|executors?)\b`;
 const NODE_RE = new RegExp(String.raw`\b(${NODE_TYPE})\b`);
+/** A list item naming a cluster by its key, then its facts: "- `cpu_small`: m5.xlarge, 2 workers, 15.4.x-scala2.12". */
+const NAMED_CLUSTER_LINE =
+  /^\s*(?:[-*•]\s+|\d+[.)]\s+)?(?:(?:job\s+)?cluster\s+)?`([a-z][\w-]*)`\s*(?::|=|—|–|-)\s*(.+)$/i;
 /** "8 workers", "4-node"; "4 i3.2xlarge workers", "2 x m5.xlarge". */
 const WORKERS_RE = new RegExp(String.raw`\b(${WORKER_COUNT})(?:\s+|-)${WORKER_WORD}`, "i");
 const SIZED_WORKERS_RE = new RegExp(
@@ -704,6 +707,23 @@ export const EXTRACTORS: Extractor[] = [
         firstMatch(r, /\bjob[\s_-]?cluster(?:[\s_-]?key)?\s*(?:[:=]\s*)?`([\w-]+)`/i) ??
         firstMatch(r, /\bjob[\s_-]?cluster[\s_-]?key\s*[:=]\s*([a-z][\w-]*)\b/i);
       if (key) r.cluster.key = { value: key.m[1], words: key.m[0], line: key.line };
+    },
+  },
+  {
+    // "Two job clusters:" / "- `cpu_small`: m5.xlarge, 2 workers, 15.4.x-scala2.12" / "- `mem_large`: …": two or
+    // more clusters, each read from its own line the way the one cluster of a job is (the compute extractor).
+    name: "named-clusters",
+    fields: ["job_clusters[].job_cluster_key", "job_clusters[].new_cluster"],
+    extract(r, ctx) {
+      const found: Reading["namedClusters"] = [];
+      for (const l of r.prose.lines) {
+        const m = NAMED_CLUSTER_LINE.exec(l.text);
+        if (!m || !(NODE_RE.test(m[2] as string) || WORKERS_RE.test(m[2] as string))) continue;
+        const one = emptyReading({ lines: [{ ...l, text: m[2] as string }], text: m[2] as string });
+        EXTRACTORS.find((e) => e.name === "compute")?.extract(one, ctx);
+        found.push({ key: m[1] as string, ask: one.cluster, words: l.text.trim(), line: l.line });
+      }
+      if (found.length >= 2) r.namedClusters = found;
     },
   },
   {

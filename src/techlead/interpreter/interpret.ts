@@ -868,6 +868,40 @@ async function applyCompute(
 ): Promise<void> {
   const tasks = settings.tasks ?? [];
   const computeTasks = tasks.filter(runsOnCompute);
+  // Two or more clusters named by key, each task on the one its line names ("`align_reads` on mem_large → /…").
+  if (r.namedClusters.length >= 2 && !r.serverless) {
+    const clusters = [];
+    for (const named of r.namedClusters) {
+      const spec = await clusterSpec({ ...r, cluster: named.ask }, tools, explanation, questions);
+      if (!spec) continue;
+      clusters.push({ job_cluster_key: named.key, new_cluster: spec });
+      explanation.push({
+        field: `job_clusters[${named.key}]`,
+        words: named.words,
+        ...(named.line ? { line: named.line } : {}),
+      });
+    }
+    settings.job_clusters = clusters;
+    const intro = r.prose.lines.find((l) => /\bclusters?\b[^.]*:\s*$/i.test(l.text));
+    if (intro) explanation.push({ field: "job_clusters", words: intro.text.trim(), line: intro.line });
+    const keys = clusters.map((c) => c.job_cluster_key);
+    for (const t of computeTasks) {
+      const step = r.steps.find((st) => st.key === t.task_key);
+      const said = keys.filter((k) =>
+        new RegExp(`(?<![\\w-])\`?${k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\`?(?![\\w-])`).test(
+          step?.lineText ?? "",
+        ),
+      );
+      if (said.length === 1) {
+        t.job_cluster_key = said[0] as string;
+        explanation.push({ field: `tasks[${t.task_key}].job_cluster_key`, words: said[0] as string });
+      } else
+        questions.push(
+          `On which job cluster should task "${t.task_key}" run (${keys.join(", ")})? Name it on the task's line (e.g. "\`${t.task_key}\` on ${keys[0]}").`,
+        );
+    }
+    return;
+  }
   const cluster = r.serverless ? undefined : await clusterSpec(r, tools, explanation, questions);
   if (r.serverless) explanation.push(source("compute (serverless: no cluster fields)", r.serverless));
   if (r.existingClusterId && !r.serverless) {

@@ -79,6 +79,8 @@ export interface Reading {
   serverless?: Sourced<true>;
   existingClusterId?: Sourced<string>;
   cluster: ClusterAsk;
+  /** "Two job clusters: - `cpu_small`: m5.xlarge, 2 workers, … - `mem_large`: …": each named cluster's own ask. */
+  namedClusters: Array<{ key: string; ask: ClusterAsk; words: string; line?: number }>;
   retries?: Sourced<number> & { task?: string };
   retryIntervalMs?: Sourced<number>;
   retryOnTimeout?: Sourced<true>;
@@ -136,6 +138,7 @@ export function emptyReading(prose: Prose): Reading {
     steps: [],
     schedule: {},
     cluster: {},
+    namedClusters: [],
     emails: [],
     removeEmails: [],
     webhooks: [],

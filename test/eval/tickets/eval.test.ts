@@ -8,7 +8,7 @@ const BATCH3_PASSED = 65;
 const BATCH3_PRECISION = 0.97;
 const BATCH4_PASSED = 18;
 const BATCH4_PRECISION = 0.95;
-const BATCH5_PASSED = 26;
+const BATCH5_PASSED = 27;
 const BATCH5_PRECISION = 0.95;
 
 describe("offline interpreter on the labelled ticket set (INTERPRETATION.md §2 grading)", () => {
