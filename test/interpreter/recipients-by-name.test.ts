@@ -85,4 +85,13 @@ describe("recipients by name", () => {
     expect(emails?.on_failure).toEqual(["bob.martin@pay.example"]);
     expect(emails?.on_success).toEqual(["alice.chen@pay.example"]);
   });
+
+  it("a first name in a clause that keeps someone out never adds them ('carol stays off the success mails')", async () => {
+    const { requests } = await answer(
+      "On payments-recon, add carol.diaz@pay.example to the failure emails. carol stays off the success mails.",
+      [recon],
+    );
+    const success = requests.flatMap((r) => emailsAfter(r.body)?.on_success ?? []);
+    expect(success).not.toContain("carol.diaz@pay.example");
+  });
 });

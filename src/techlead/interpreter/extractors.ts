@@ -109,7 +109,7 @@ function peopleOf(text: string, more: string[] = []): Map<string, string> {
 
 /** Words that take someone off a list, or keep them as they are: a first name there adds no recipient. */
 const NOT_ADDING =
-  /(?:off|remove[sd]?|drop(?:ped)?|stop|no\s+longer|left|leav(?:e|es|ing)|instead\s+of|except|not|never|without|unsubscribe|stays?|still|keeps?|remains?)\b|n't\b/i;
+  /\b(?:off|remove[sd]?|drop(?:ped)?|stop|no\s+longer|left|leav(?:e|es|ing)|instead\s+of|except|not|never|without|unsubscribe|stays?|still|keeps?|remains?)\b|n't\b/i;
 
 /** "take him off the failure emails", "remove bob from the alerts": someone taken off by name or pronoun. */
 const TAKE_OFF_RE =
