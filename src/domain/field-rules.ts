@@ -2,6 +2,7 @@
  * Lookups over the field-behaviour table (field-behaviour.ts): macro expansion, path matching and the conditions
  * under which the service fills a default. Pure; the only place that interprets the table.
  */
+import { escapeRegExp } from "./regexp.js";
 import { FIELD_BEHAVIOURS, type Condition, type FieldBehaviour } from "./field-behaviour.js";
 
 export type Rule = FieldBehaviour;
@@ -41,7 +42,7 @@ function compile(rules: readonly Rule[]): Compiled {
               ? `${part.startsWith(".") ? "\\." : ""}[A-Za-z0-9_]*_task`
               : part === ".*"
                 ? "\\.[^.[]+"
-                : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
+                : escapeRegExp(part),
         )
         .join("");
       patterns.push({ re: new RegExp(`^${source}$`), rule });

@@ -3,6 +3,7 @@
  * A secret must be referenced, never written: `{{secrets/<scope>/<key>}}` (Databricks secret reference), which the
  * service resolves at run time. Findings never carry the secret itself in a user-visible field.
  */
+import { escapeRegExp } from "./regexp.js";
 import { formatPath } from "./schema.js";
 
 export interface SecretFinding {
@@ -252,10 +253,6 @@ export function findInlineSecrets(settings: unknown): SecretFinding[] {
   };
   walk(settings, [], undefined);
   return out;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**

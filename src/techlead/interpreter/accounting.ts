@@ -18,6 +18,7 @@
  * Filler (greetings, sign-offs, politeness, articles…) is never requirement-like, so it needs no accounting.
  * Pure.
  */
+import { escapeRegExp } from "../../domain/regexp.js";
 import type { FieldSource, WorkItem, WorkspaceJob } from "../../domain/model.js";
 import { lineIn, matchesOf, type Prose } from "./text.js";
 import { OLD_TIME_RE, RETRACTED_RE } from "./schedule.js";
@@ -277,12 +278,13 @@ function sentValues(item: WorkItem): string[] {
   return out;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
 /** Whether `token` occurs in `text` as a whole token (not inside a longer number, path or word). */
 function occursIn(token: string, text: string, caseSensitive: boolean): boolean {
   // A colon after the token ends it when a space or the end follows ("monitoring_catalog: main"), not in "dbfs:/x".
-  const re = new RegExp(`(?<![\\w:./@-])${escape(token)}(?![\\w/@-]|:\\S|\\.\\w)`, caseSensitive ? "" : "i");
+  const re = new RegExp(
+    `(?<![\\w:./@-])${escapeRegExp(token)}(?![\\w/@-]|:\\S|\\.\\w)`,
+    caseSensitive ? "" : "i",
+  );
   return re.test(text);
 }
 
@@ -290,7 +292,7 @@ function isAccounted(token: Token, provenance: string[], values: string[]): bool
   if (token.kind === "marked") {
     // Verbatim and whole: `boat_performance` is not accounted by a task key "01_boat_performance".
     const t = token.text;
-    const whole = new RegExp(`(?<![\\w@.-])${escape(t)}(?![\\w@-]|\\.\\w)`);
+    const whole = new RegExp(`(?<![\\w@.-])${escapeRegExp(t)}(?![\\w@-]|\\.\\w)`);
     if (provenance.some((p) => whole.test(p)) || values.some((v) => whole.test(v))) return true;
     // A marked span holding a key=value pair or a path is accounted when its parts are.
     const parts = requirementTokens(t).filter((p) => p.kind !== "marked");
@@ -298,7 +300,7 @@ function isAccounted(token: Token, provenance: string[], values: string[]): bool
   }
   // An address is used only as itself: not by a path that happens to contain it ("/Users/ana@x.com/train.py").
   if (token.kind === "email") {
-    const alone = new RegExp(`(?<![\\w/.@-])${escape(token.text)}(?![\\w@-]|\\.\\w)`, "i");
+    const alone = new RegExp(`(?<![\\w/.@-])${escapeRegExp(token.text)}(?![\\w@-]|\\.\\w)`, "i");
     return (
       provenance.some((p) => alone.test(p)) ||
       values.some((v) => v.toLowerCase() === token.text.toLowerCase())

@@ -3,6 +3,7 @@
  * Reads the prose with the extractor table, decides what the ticket asks for, and builds the job settings,
  * update body, run request or questions — recording which words gave which field.
  */
+import { escapeRegExp } from "../../domain/regexp.js";
 import { stripEnvelope } from "./envelope.js";
 import type {
   FieldSource,
@@ -888,9 +889,7 @@ async function applyCompute(
     for (const t of computeTasks) {
       const step = r.steps.find((st) => st.key === t.task_key);
       const said = keys.filter((k) =>
-        new RegExp(`(?<![\\w-])\`?${k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\`?(?![\\w-])`).test(
-          step?.lineText ?? "",
-        ),
+        new RegExp(`(?<![\\w-])\`?${escapeRegExp(k)}\`?(?![\\w-])`).test(step?.lineText ?? ""),
       );
       if (said.length === 1) {
         t.job_cluster_key = said[0] as string;
@@ -1042,7 +1041,7 @@ async function buildUpdate(
   if (declared.length) {
     let changed = false;
     const next = declared.map((p) => {
-      const n = p.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      const n = escapeRegExp(p.name);
       const re = new RegExp(
         String.raw`\bdefault\s+(?:value\s+)?(?:of|for)\s+(?:the\s+)?(?:parameter\s+)?\`?${n}\`?\s+(?:to|=|:|as)\s*("[^"]*"|\`[^\`]*\`|[^\s,;!?]+)|\`?${n}\`?(?:'s)?\s+(?:parameter\s+)?(?:default(?:\s+value)?\s*(?:to|=|:|as|is)?|should\s+default\s+to|defaults?\s+to)\s*("[^"]*"|\`[^\`]*\`|[^\s,;!?]+)`,
         "i",
@@ -1240,7 +1239,7 @@ function declaredParameterMentions(
       if (aliased) break;
     }
     if (aliased) continue;
-    const n = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const n = escapeRegExp(name);
     // "run_date of 2024-06-30", "threshold set to 0.98"; without a connector only a value-like word: "for month
     // 2026-10", "region `eu`", "full_refresh true".
     const re = new RegExp(

@@ -2,6 +2,7 @@
  * Steps: the code a ticket names (notebooks, Python/SQL files, wheels, SQL queries, dbt, pipelines, other jobs),
  * their names (→ task_key) and what each waits for ("then", "after X", "once A and B are done"). Pure.
  */
+import { escapeRegExp } from "../../domain/regexp.js";
 import type { WorkspaceJob } from "../../domain/model.js";
 import type { Reading, Step, StepKind } from "./reading.js";
 import { findIdentifier, matchesOf, pathStem, toTaskKey, trimPath, WORKSPACE_PATH_RE } from "./text.js";
@@ -544,7 +545,7 @@ export function readSteps(
   // "task name run_pipeline", "Task key `dashboard_task`". Verbatim (INTERPRETATION.md: explicit beats derived).
   const only = reading.steps.length === 1 ? reading.steps[0] : undefined;
   const written = (key: string) =>
-    new RegExp(`(?<![\\w-])${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`).test(
+    new RegExp(`(?<![\\w-])${escapeRegExp(key)}(?![\\w-])`).test(
       reading.prose.text.replace(/\S*\/\S*/g, " "), // a key that is only the file name of the code is derived
     );
   // A derived key (a file name, a wheel's entry point) gives way to a stated one even when its word is written.

@@ -2,6 +2,7 @@
  * Which existing job a ticket means (by id, tag, code path or name; typos tolerated with Levenshtein),
  * and what it asks for (create / update / delete / run). Pure.
  */
+import { escapeRegExp } from "../../domain/regexp.js";
 import { distance } from "fastest-levenshtein";
 import type { WorkspaceJob } from "../../domain/model.js";
 import { findIdentifier, matchesOf, trimPath, WORKSPACE_PATH_RE, type Prose } from "./text.js";
@@ -100,7 +101,7 @@ export function resolveTarget(prose: Prose, jobs: WorkspaceJob[]): TargetResolut
         job,
         by: "path",
         words: path,
-        line: lineOf(new RegExp(path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))),
+        line: lineOf(new RegExp(escapeRegExp(path))),
         at: m.index,
       });
   }
@@ -122,7 +123,7 @@ export function resolveTarget(prose: Prose, jobs: WorkspaceJob[]): TargetResolut
       job: n.job,
       by: "name",
       words: n.job.settings.name ?? "",
-      line: lineOf(new RegExp(n.job.settings.name!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i")),
+      line: lineOf(new RegExp(escapeRegExp(n.job.settings.name!), "i")),
       at: n.start,
     });
   }
@@ -226,7 +227,7 @@ export function resolveTarget(prose: Prose, jobs: WorkspaceJob[]): TargetResolut
 
 /** Whether `name` is written in the text inside bold, backticks or quotes. */
 function markedIn(text: string, name: string): boolean {
-  const n = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const n = escapeRegExp(name);
   return new RegExp(String.raw`\*\*${n}\*\*|\`${n}\`|["“]${n}["”]`, "i").test(text);
 }
 

@@ -2,6 +2,7 @@
  * The prose model the extractors read: requirement lines with their file line numbers, a typo-corrected copy,
  * clauses, durations, key=value pairs and the task_key convention. Pure.
  */
+import { escapeRegExp } from "../../domain/regexp.js";
 import { englishCalendarWords } from "./languages.js";
 import { distance } from "fastest-levenshtein";
 
@@ -529,7 +530,7 @@ export function pathStem(path: string): string {
 
 /** Case-insensitive search for `needle` as a whole identifier (letters, digits, _ and - are word characters). */
 export function findIdentifier(haystack: string, needle: string): number {
-  const escaped = needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const escaped = escapeRegExp(needle);
   const m = new RegExp(`(?<![\\w-])${escaped}(?![\\w-]|\\.\\w)`, "i").exec(haystack);
   return m ? m.index : -1;
 }

@@ -6,6 +6,7 @@
  * - A target name that fits several existing jobs becomes a question (never a guess).
  * - Structured fields in the requirement's front matter win over the model; conflicts are reported.
  */
+import { escapeRegExp } from "../../domain/regexp.js";
 import type { Diagnostic, Interpretation, JobSettings, WorkItem, WorkspaceJob } from "../../domain/model.js";
 import type { RequirementDoc } from "../types.js";
 import { isObject as isPlainObject } from "../../domain/json.js";
@@ -41,8 +42,10 @@ function codePaths(job: WorkspaceJob): string[] {
 }
 
 function tagWritten(text: string, key: string, value: string): boolean {
-  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(^|[^\\w-])${esc(key)}\\s*[:=]\\s*\`?${esc(value)}(?![\\w-])`, "i").test(text);
+  return new RegExp(
+    `(^|[^\\w-])${escapeRegExp(key)}\\s*[:=]\\s*\`?${escapeRegExp(value)}(?![\\w-])`,
+    "i",
+  ).test(text);
 }
 
 /**

@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+import { createRequire as __jobagentCreateRequire } from 'node:module'; const require = __jobagentCreateRequire(import.meta.url);
+import{a as i}from"./chunk-MSXVNZMT.js";import{copyFile as g,mkdtemp as m,rm as l}from"node:fs/promises";import{existsSync as p}from"node:fs";import{tmpdir as d}from"node:os";import{join as s}from"node:path";async function x(t,a){let o=await m(s(d(),"jobagent-validate-")),e=s(o,"workspace.json");p(t)&&await g(t,e);let{startLocalWorkspace:n}=await import("./local-workspace-PILIGSG5.js"),r=await n({stateFile:e,token:a}),c=r.close.bind(r);return r.close=async()=>{await c(),await l(o,{recursive:!0,force:!0})},r}i(x,"readOnlyLocalState");export{x as readOnlyLocalState};
