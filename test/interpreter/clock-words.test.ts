@@ -4,18 +4,7 @@
  * "2 to 8" is a range, never 7:58. The tickets here are written for this test (not copied from test/eval).
  */
 import { describe, expect, it } from "vitest";
-import { ticketTools } from "../../src/dev/eval/tickets.js";
-import { createOfflineInterpreter, toApiRequests } from "../../src/techlead/interpreter/index.js";
-
-const interpreter = createOfflineInterpreter();
-
-async function answer(body: string) {
-  const interp = await interpreter.interpret(
-    { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
-    { existingJobs: [], tools: ticketTools([]) },
-  );
-  return toApiRequests(interp, []);
-}
+import { answerTicket as answer } from "../support/interpret-ticket.js";
 
 async function cron(when: string): Promise<string> {
   const { requests, questions } = await answer(`Create job clock-test running /Repos/ops/clock ${when}.`);
@@ -65,11 +54,7 @@ describe("the time the job has now, and places named as context", () => {
   it("'so 5am UTC is too early now' is the old time, not the new one", async () => {
     const body =
       "Can we move **Sales Rollup EU** to 6:30 in the morning Amsterdam time? The stores close later now, so 5am UTC is too early now. Everything else stays.";
-    const interp = await interpreter.interpret(
-      { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
-      { existingJobs: [job], tools: ticketTools([job]) },
-    );
-    const { requests, questions } = toApiRequests(interp, [job]);
+    const { requests, questions } = await answer(body, [job]);
     expect(questions).toEqual([]);
     expect((requests[0]!.body.new_settings as { schedule: unknown }).schedule).toEqual({
       quartz_cron_expression: "0 30 6 * * ?",

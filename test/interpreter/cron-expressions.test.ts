@@ -5,20 +5,9 @@
  * this test (not copied from test/eval).
  */
 import { describe, expect, it } from "vitest";
+import { answerTicket as answer } from "../support/interpret-ticket.js";
 import type { WorkspaceJob } from "../../src/domain/model.js";
 import { quartzOfCron } from "../../src/domain/quartz.js";
-import { ticketTools } from "../../src/dev/eval/tickets.js";
-import { createOfflineInterpreter, toApiRequests } from "../../src/techlead/interpreter/index.js";
-
-const interpreter = createOfflineInterpreter();
-
-async function answer(body: string, jobs: WorkspaceJob[] = []) {
-  const interp = await interpreter.interpret(
-    { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
-    { existingJobs: jobs, tools: ticketTools(jobs) },
-  );
-  return toApiRequests(interp, jobs);
-}
 
 async function schedule(body: string) {
   const { requests, questions } = await answer(body);

@@ -4,17 +4,10 @@
  * The tickets here are written for this test (not copied from test/eval).
  */
 import { describe, expect, it } from "vitest";
-import { ticketTools } from "../../src/dev/eval/tickets.js";
-import { createOfflineInterpreter, toApiRequests } from "../../src/techlead/interpreter/index.js";
-
-const interpreter = createOfflineInterpreter();
+import { answerTicket as answer } from "../support/interpret-ticket.js";
 
 async function created(body: string): Promise<string | undefined> {
-  const interp = await interpreter.interpret(
-    { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
-    { existingJobs: [], tools: ticketTools([]) },
-  );
-  const { requests, questions } = toApiRequests(interp, []);
+  const { requests, questions } = await answer(body, []);
   expect(questions).toEqual([]);
   expect(requests).toHaveLength(1);
   return requests[0]!.body.name as string | undefined;

@@ -3,19 +3,8 @@
  * written for this test (not copied from test/eval).
  */
 import { describe, expect, it } from "vitest";
+import { answerTicket as answer } from "../support/interpret-ticket.js";
 import type { JsonObject, WorkspaceJob } from "../../src/domain/model.js";
-import { ticketTools } from "../../src/dev/eval/tickets.js";
-import { createOfflineInterpreter, toApiRequests } from "../../src/techlead/interpreter/index.js";
-
-const interpreter = createOfflineInterpreter();
-
-async function answer(body: string, jobs: WorkspaceJob[] = []) {
-  const interp = await interpreter.interpret(
-    { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
-    { existingJobs: jobs, tools: ticketTools(jobs) },
-  );
-  return toApiRequests(interp, jobs);
-}
 
 async function request(body: string, jobs: WorkspaceJob[] = []) {
   const { requests, questions } = await answer(body, jobs);

@@ -4,11 +4,8 @@
  * here are written for this test (not copied from test/eval).
  */
 import { describe, expect, it } from "vitest";
+import { answerTicket as answer } from "../support/interpret-ticket.js";
 import type { WorkspaceJob } from "../../src/domain/model.js";
-import { ticketTools } from "../../src/dev/eval/tickets.js";
-import { createOfflineInterpreter, toApiRequests } from "../../src/techlead/interpreter/index.js";
-
-const interpreter = createOfflineInterpreter();
 
 const backfill: WorkspaceJob = {
   job_id: 1201,
@@ -24,11 +21,7 @@ const backfill: WorkspaceJob = {
 };
 
 async function run(body: string) {
-  const interp = await interpreter.interpret(
-    { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
-    { existingJobs: [backfill], tools: ticketTools([backfill]) },
-  );
-  const { requests, questions } = toApiRequests(interp, [backfill]);
+  const { requests, questions } = await answer(body, [backfill]);
   expect(questions).toEqual([]);
   expect(requests[0]!.endpoint).toBe("jobs/run-now");
   return requests[0]!.body.job_parameters;
@@ -78,11 +71,7 @@ describe("a run asked for now", () => {
     ];
     const body =
       "Security asked us to rotate the keys today instead of waiting for the monthly run. Please trigger the job that runs /Workspace/Shared/ops/rotate_keys right now.";
-    const interp = await interpreter.interpret(
-      { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
-      { existingJobs: jobs, tools: ticketTools(jobs) },
-    );
-    const { requests, questions } = toApiRequests(interp, jobs);
+    const { requests, questions } = await answer(body, jobs);
     expect(questions).toEqual([]);
     expect(requests).toEqual([{ endpoint: "jobs/run-now", body: { job_id: 6601 } }]);
   });

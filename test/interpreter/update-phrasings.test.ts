@@ -5,11 +5,8 @@
  * test (not copied from test/eval).
  */
 import { describe, expect, it } from "vitest";
+import { answerTicket } from "../support/interpret-ticket.js";
 import type { JsonObject, WorkspaceJob } from "../../src/domain/model.js";
-import { ticketTools } from "../../src/dev/eval/tickets.js";
-import { createOfflineInterpreter, toApiRequests } from "../../src/techlead/interpreter/index.js";
-
-const interpreter = createOfflineInterpreter();
 
 const snapshot: WorkspaceJob = {
   job_id: 2150,
@@ -35,11 +32,7 @@ const snapshot: WorkspaceJob = {
 
 async function update(body: string): Promise<JsonObject> {
   const jobs = [snapshot];
-  const interp = await interpreter.interpret(
-    { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
-    { existingJobs: jobs, tools: ticketTools(jobs) },
-  );
-  const { requests, questions } = toApiRequests(interp, jobs);
+  const { requests, questions } = await answerTicket(body, jobs);
   expect(questions).toEqual([]);
   expect(requests).toHaveLength(1);
   expect(requests[0]!.body.job_id).toBe(2150);
@@ -93,13 +86,7 @@ describe("a job the words keep out of the change", () => {
       settings: { name: "uc_sync", tasks: [{ task_key: "b", notebook_task: { notebook_path: "/x/b" } }] },
     },
   ];
-  async function answer(body: string) {
-    const interp = await interpreter.interpret(
-      { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
-      { existingJobs: jobs, tools: ticketTools(jobs) },
-    );
-    return toApiRequests(interp, jobs);
-  }
+  const answer = (body: string) => answerTicket(body, jobs);
 
   it.each([
     "DECOM-212\n1. DELETE job 9931 (the old sync).\n2. DO NOT touch job 9932 — it is the replacement.",
@@ -134,11 +121,7 @@ describe("a job parameter's default", () => {
     "orders-daily: set lookback_days default to 7",
     "On orders-daily, lookback_days should default to 7 from now on.",
   ])("%s — every other parameter is sent as it is (parameters is replaced whole)", async (body) => {
-    const interp = await interpreter.interpret(
-      { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
-      { existingJobs: [job], tools: ticketTools([job]) },
-    );
-    const { requests, questions } = toApiRequests(interp, [job]);
+    const { requests, questions } = await answerTicket(body, [job]);
     expect(questions).toEqual([]);
     expect(requests[0]!.body.new_settings).toEqual({
       parameters: [
@@ -165,13 +148,7 @@ describe("retries on one task, and what a job's name does not cover", () => {
       ],
     },
   };
-  async function answer(body: string) {
-    const interp = await interpreter.interpret(
-      { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
-      { existingJobs: [job], tools: ticketTools([job]) },
-    );
-    return toApiRequests(interp, [job]);
-  }
+  const answer = (body: string) => answerTicket(body, [job]);
 
   it("'retry only the transform task, 3 times, 5 minutes apart' changes that task only", async () => {
     const { requests, questions } = await answer(
@@ -214,11 +191,7 @@ describe("a schedule replaced by a trigger", () => {
     };
     const body =
       "job 5520: replace the every-30-minutes schedule with a file arrival trigger on /Volumes/ops/landing/scans/ — we're burning DBUs polling an empty folder.";
-    const interp = await interpreter.interpret(
-      { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
-      { existingJobs: [job], tools: ticketTools([job]) },
-    );
-    const { requests, questions } = toApiRequests(interp, [job]);
+    const { requests, questions } = await answerTicket(body, [job]);
     expect(questions).toEqual([]);
     expect(requests[0]!.body).toMatchObject({
       job_id: 5520,

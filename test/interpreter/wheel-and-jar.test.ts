@@ -5,21 +5,11 @@
  * tickets here are written for this test (not copied from test/eval).
  */
 import { describe, expect, it } from "vitest";
+import { answerTicket, onlyRequest } from "../support/interpret-ticket.js";
 import type { JsonObject } from "../../src/domain/model.js";
-import { ticketTools } from "../../src/dev/eval/tickets.js";
-import { createOfflineInterpreter, toApiRequests } from "../../src/techlead/interpreter/index.js";
-
-const interpreter = createOfflineInterpreter();
 
 async function created(body: string): Promise<JsonObject> {
-  const interp = await interpreter.interpret(
-    { file: "jobs/req.md", text: body, frontMatter: {}, body, bodyLine: 1 },
-    { existingJobs: [], tools: ticketTools([]) },
-  );
-  const { requests, questions } = toApiRequests(interp, []);
-  expect(questions).toEqual([]);
-  expect(requests).toHaveLength(1);
-  return requests[0]!.body;
+  return (await onlyRequest(body)).body;
 }
 
 const CLUSTER = "- cluster: 4 workers, m5.xlarge, 15.4.x-scala2.12\n- daily at 11pm UTC";
@@ -96,17 +86,9 @@ describe("JARs", () => {
   });
 
   it("a main class with no jar file asks where the class is", async () => {
-    const interp = await interpreter.interpret(
-      {
-        file: "jobs/req.md",
-        text: "",
-        frontMatter: {},
-        body: "Create job etl-jar: main class com.acme.Etl on a cluster of 2 i3.xlarge workers, 15.4.x-scala2.12, daily at 3am.",
-        bodyLine: 1,
-      },
-      { existingJobs: [], tools: ticketTools([]) },
+    const { questions } = await answerTicket(
+      "Create job etl-jar: main class com.acme.Etl on a cluster of 2 i3.xlarge workers, 15.4.x-scala2.12, daily at 3am.",
     );
-    const { questions } = toApiRequests(interp, []);
     expect(questions.join(" ")).toMatch(/Which JAR file holds com\.acme\.Etl/);
   });
 });
@@ -147,23 +129,15 @@ describe("two named job clusters", () => {
   });
 
   it("a task whose line names no cluster asks which", async () => {
-    const interp = await interpreter.interpret(
-      {
-        file: "jobs/req.md",
-        text: "",
-        frontMatter: {},
-        body: [
-          "Job: variant-calling",
-          "- `cpu_small`: m5.xlarge, 2 workers, 15.4.x-scala2.12",
-          "- `mem_large`: r5.4xlarge, 12 workers, 15.4.x-scala2.12",
-          "- `align` → /Workspace/Genomics/align",
-          "Daily at 2am UTC.",
-        ].join("\n"),
-        bodyLine: 1,
-      },
-      { existingJobs: [], tools: ticketTools([]) },
+    const { questions } = await answerTicket(
+      [
+        "Job: variant-calling",
+        "- `cpu_small`: m5.xlarge, 2 workers, 15.4.x-scala2.12",
+        "- `mem_large`: r5.4xlarge, 12 workers, 15.4.x-scala2.12",
+        "- `align` → /Workspace/Genomics/align",
+        "Daily at 2am UTC.",
+      ].join("\n"),
     );
-    const { questions } = toApiRequests(interp, []);
     expect(questions.join(" ")).toMatch(/On which job cluster should task "align" run/);
   });
 });
