@@ -25,6 +25,18 @@ export interface RunContext {
   llmInterpreter?: ProseInterpreter;
 }
 
+/** A read asked once per run: every caller shares its answer; a failed read is asked again by the next caller. */
+function oncePerRun<T>(read: () => Promise<T>): () => Promise<T> {
+  let answer: Promise<T> | undefined;
+  return () => {
+    answer ??= read().catch((error: unknown) => {
+      answer = undefined;
+      throw error;
+    });
+    return answer;
+  };
+}
+
 export function createRunContext(options: EngineOptions, store?: TaskStore): RunContext {
   let snapshot: Promise<WorkspaceSnapshot> | undefined;
   const ctx: RunContext = {
@@ -43,9 +55,11 @@ export function createRunContext(options: EngineOptions, store?: TaskStore): Run
     },
     tools: {
       searchDocs: (query, k) => getRetriever().search(query, k),
-      listNodeTypes: () => options.workspace.listNodeTypes(),
-      listSparkVersions: () => options.workspace.listSparkVersions(),
-      listWarehouses: () => options.workspace.listWarehouses(),
+      // The workspace's node types, runtimes and warehouses do not change within a run: read once, for every
+      // requirement (and every cluster of one) that needs them.
+      listNodeTypes: oncePerRun(() => options.workspace.listNodeTypes()),
+      listSparkVersions: oncePerRun(() => options.workspace.listSparkVersions()),
+      listWarehouses: oncePerRun(() => options.workspace.listWarehouses()),
       async findJobsByName(name) {
         const wanted = name.toLowerCase();
         const snap = await ctx.snapshot();
