@@ -936,12 +936,14 @@ export function readSchedule(whole: Prose): ScheduleParts {
     text: maskRetracted(pasted ? l.text.split(pasted).join(" ".repeat(pasted.length)) : l.text),
   }));
   const prose: Prose = { lines, text: lines.map((l) => l.text).join("\n") };
+  // The words as written, for pausing, resuming and removing a schedule (a taken-back sentence may say "no schedule").
+  const written = new Map(lines.map((l, i) => [l, whole.lines[i]?.text ?? l.text]));
   // A markdown heading is a title ("# Orders daily ingest"): its frequency word counts only when no sentence says one.
   const heading = (l: { text: string }): boolean => HEADING.test(l.text);
   const ordered = [...prose.lines.filter((l) => !heading(l)), ...prose.lines.filter(heading)];
   for (const l of ordered) {
     const text = maskQuotedNames(maskNames(l.text));
-    const said = maskQuotedNames(maskNames(whole.lines[lines.indexOf(l)]?.text ?? l.text));
+    const said = maskQuotedNames(maskNames(written.get(l) ?? l.text));
     const months = parts.frequency || parts.months ? undefined : readMonths(text, l.line);
     const uneven = parts.frequency ? undefined : (unevenInterval(text) ?? months?.question);
     if (uneven) (parts.questions ??= []).push(uneven);
