@@ -1013,7 +1013,7 @@ export const EXTRACTORS: Extractor[] = [
       );
       const on = firstMatch(
         r,
-        /\b(?:enable|turn on|allow)\s+queu\w*|\bqueue\s+(?:up\s+)?(?:the\s+|any\s+)?(?:extra|additional|other|further|remaining|overlapping|new|waiting)?\s*(?:runs|rest|others|overflow|ones)\b|\bqueue(?:ing)?\s+(?:enabled|on)\b|\b(?:should|will|must|get|gets|be)\s+(?:be\s+)?queued\b|\bqueue\b[^.\n]*\b(?:instead of|rather than) (?:skipping|dropping)\b|\bqueue\s+(?:them|anything|everything|whatever|any\s+more)(?:\s+(?:else|beyond|over|more|that|extra))*\b|\bqueue\s+(?:it|them|the\s+(?:next|new)\s+(?:one|run))\s*[,;—–-]?\s*(?:and\s+)?(?:do\s+not|don'?t|never|not)\s+(?:drop|skip)\s+(?:it|them)\b|\bqueue\s+(?:it|them)\b(?=[^.\n]*\b(?:still\s+(?:going|running)|next\s+one\s+is\s+due|overlap))/i,
+        /\b(?:enable|turn on|allow)\s+queu\w*|\bqueue\s+(?:up\s+)?(?:the\s+|any\s+)?(?:extra|additional|other|further|remaining|overlapping|new|waiting)?\s*(?:runs|rest|others|overflow|ones)\b|\bqueue(?:ing)?\s+(?:enabled|on)\b|\b(?:should|will|must|get|gets|be)\s+(?:be\s+)?queued\b|\bqueue\b[^.\n]*\b(?:instead of|rather than) (?:skipping|dropping)\b|\bqueue\s+(?:them|anything|everything|whatever|any\s+more)(?:\s+(?:else|beyond|over|more|that|extra))*\b|\bqueue\s+(?:it|them|the\s+(?:next|new)\s+(?:one|run))\s*[,;—–-]?\s*(?:and\s+)?(?:do\s+not|don'?t|never|not)\s+(?:drop|skip)\s+(?:it|them)\b/i,
       );
       if (off) r.queue = { value: false, words: off.m[0], line: off.line };
       else if (on) r.queue = { value: true, words: on.m[0], line: on.line };
