@@ -2,13 +2,14 @@
  * Nothing outside the repository: a committed symbolic link at each path the tool reads or writes is refused with an
  * error naming it, and the file the link points at is left exactly as it was.
  */
-import { mkdir, readFile, readdir, symlink, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { simpleGit } from "simple-git";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startLocalWorkspace, type LocalWorkspace } from "../../src/dev/local-workspace/index.js";
 import { runApply, runPlan } from "../../src/engine/index.js";
 import { loadProjectConfig } from "../../src/state/project-config.js";
+import { FileTaskStore } from "../../src/state/task-store.js";
 import { allJobs, cleanupTempDirs, makeRepo, tempDir } from "../support/reliability-harness.js";
 import { jobSettings, requirementFile } from "../support/reliability-fixtures.js";
 import { engineOptions } from "../support/reliability-engine.js";
@@ -78,6 +79,21 @@ describe("symbolic links are never followed", () => {
     const plan = await runPlan(options);
     expect(plan.diagnostics.find((d) => d.code === "task-file.invalid")?.message).toMatch(/symbolic link/);
     await expectOutsideUntouched();
+  });
+
+  it("a task file replaced by a link after the store listed the directory: the link is replaced, never followed", async () => {
+    const repoDir = await makeRepo({ "jobs/orders.md": ORDERS }, "jobagent-link-");
+    await runPlan(engineOptions(repoDir, ws, { repo: "acme/links" }));
+    const store = new FileTaskStore(repoDir, "jobs");
+    const { tasks } = await store.list();
+    const task = tasks[0]!;
+    const file = path.join(repoDir, store.fileOf(task.id));
+    await rm(file);
+    await symlink(path.join(outside, "victim.md"), file);
+    await store.write({ ...task, priority: task.priority + 1 });
+    await expectOutsideUntouched();
+    expect((await lstat(file)).isSymbolicLink()).toBe(false);
+    expect(await readFile(file, "utf8")).toContain(`priority: ${task.priority + 1}`);
   });
 
   it("a linked jobagent.yml is refused", async () => {
