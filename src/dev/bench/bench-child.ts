@@ -5,7 +5,7 @@
  * peak RSS and the adapter's request count.
  * Usage (from the bundle): node bench-child.mjs '{"phase":"plan","repoDir":"…","host":"…","token":"…"}'
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import matter from "gray-matter";
 import type { Logger } from "../../domain/model.js";
@@ -32,7 +32,7 @@ function timeCreates(workspace: Workspace): () => { count: number; windowMs: num
 }
 
 export interface ChildArgs {
-  phase: "baseline" | "plan" | "apply";
+  phase: "baseline" | "write-floor" | "plan" | "apply";
   repoDir: string;
   host?: string;
   token?: string;
@@ -89,12 +89,39 @@ function baseline(repoDir: string): number {
   return keys;
 }
 
+/**
+ * What a first plan must do beyond reading: create one task file per job. The task files a plan wrote are read
+ * (not timed), then written again as new files the way the task store writes them (a temporary file, renamed), one
+ * after the other, in a directory beside them on the same file system; the directory is removed after.
+ * Creating a file costs several times reading one on most file systems.
+ */
+function writeFloor(repoDir: string): number {
+  const dir = join(repoDir, "jobs", ".tasks");
+  const texts = readdirSync(dir)
+    .filter((n) => n.endsWith(".md") && n !== "progress.md")
+    .map((n) => readFileSync(join(dir, n), "utf8"));
+  const out = join(repoDir, ".write-floor");
+  mkdirSync(out);
+  try {
+    const start = performance.now();
+    texts.forEach((text, i) => {
+      writeFileSync(join(out, `.${i}.tmp`), text);
+      renameSync(join(out, `.${i}.tmp`), join(out, `${i}.md`));
+    });
+    return performance.now() - start;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 async function runPhase(args: ChildArgs): Promise<ChildResult> {
   const start = performance.now();
   if (args.phase === "baseline") {
     baseline(args.repoDir);
     return { phase: args.phase, ms: performance.now() - start, maxRssMb: 0, requests: 0, ok: true };
   }
+  if (args.phase === "write-floor")
+    return { phase: args.phase, ms: writeFloor(args.repoDir), maxRssMb: 0, requests: 0, ok: true };
   const workspace = createSdkWorkspace({ host: String(args.host), token: String(args.token) });
   const options = {
     repoDir: args.repoDir,

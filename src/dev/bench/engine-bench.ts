@@ -55,6 +55,8 @@ export interface SizeFigures {
   baselineMs: number;
   /** Each with the baseline run just before it, which its ratio is taken against. */
   firstPlan: PhaseFigure & { baselineMs: number };
+  /** Writing the task files the first plan wrote, as new files (temporary file + rename), one after the other. */
+  writeFloorMs: number;
   apply: PhaseFigure;
   replan: PhaseFigure & { baselineMs: number };
 }
@@ -163,6 +165,7 @@ async function benchSize(opts: BenchOptions, files: number): Promise<SizeFigures
       () => rm(join(repoDir, "jobs", ".tasks"), { recursive: true, force: true }),
     );
     opts.progress?.(`  ${files} files: first plan ${first.figure.ms} ms (baseline ${first.baselineMs} ms)`);
+    const writeFloorMs = (await child(opts.childScript, { phase: "write-floor", repoDir })).ms;
     const apply = await phase(opts.childScript, local, { phase: "apply", repoDir });
     opts.progress?.(`  ${files} files: apply ${apply.ms} ms`);
     const re = await pairedMedian(times, baseline, () =>
@@ -176,6 +179,7 @@ async function benchSize(opts: BenchOptions, files: number): Promise<SizeFigures
       files,
       baselineMs: all[Math.floor(all.length / 2)]!,
       firstPlan: { ...first.figure, baselineMs: first.baselineMs },
+      writeFloorMs,
       apply,
       replan: { ...re.figure, baselineMs: re.baselineMs },
     };
