@@ -233,6 +233,13 @@ export function diffJobSettings(
   return diffNormalized(nd, na, options).map(toFieldChange);
 }
 
+/** The fields of a job to create (every field an add), from settings already normalised (normalizeJobSettings). */
+export function diffFromNothing(normalizedDesired: JobSettings): FieldChange[] {
+  return diffNormalized(normalizedDesired as JsonObject, normalizeJobSettings({}) as JsonObject, {}).map(
+    toFieldChange,
+  );
+}
+
 const WHOLE_ENTRY = /^(tasks|job_clusters)\[(?:"((?:[^"\\]|\\.)*)"|([^\]]*))\]$/;
 
 /** A whole task (or job cluster) added or removed: `{array, key}` for paths like `tasks[ingest]`. */

@@ -9,6 +9,7 @@ import { normalizeJobSettings as normalize, type NormalizeOptions } from "./norm
 import {
   applyUpdateRequest as applyUpdate,
   computeUpdateRequest as computeUpdate,
+  diffFromNothing,
   diffJobSettings as diff,
   type DiffOptions,
 } from "./diff.js";
@@ -30,6 +31,11 @@ export function diffJobSettings(
   options?: DiffOptions,
 ): FieldChange[] {
   return diff(desired, actual, options);
+}
+
+/** The fields of a job to create, from its settings normalised once (normalizeJobSettings) for this and the plan. */
+export function diffCreate(normalizedDesired: JobSettings): FieldChange[] {
+  return diffFromNothing(normalizedDesired);
 }
 
 /** Minimal jobs/update body turning `actual` into `desired`; undefined when nothing changes. */

@@ -4,7 +4,13 @@
  * carrying its tags that it never recorded).
  */
 import type { Diagnostic, JobChange, JobSettings, JsonObject, WorkspaceJob } from "../../domain/model.js";
-import { computeUpdateRequest, diffJobSettings, hashJson, normalizeJobSettings } from "../../domain/plan.js";
+import {
+  computeUpdateRequest,
+  diffCreate,
+  diffJobSettings,
+  hashJson,
+  normalizeJobSettings,
+} from "../../domain/plan.js";
 import { foreignOwnerOf, TASK_TAG, withOwnership } from "../../state/ownership.js";
 import { DUPLICATES_KEY, duplicatesLine } from "../../techlead/requirements/duplicates.js";
 import { docLineOf } from "../../techlead/requirements/frontmatter.js";
@@ -280,14 +286,15 @@ async function planNewJob(
   }
   await runPreflight(s, checkableNow(s, settings));
   consistency(s, desired);
+  const normalized = normalizeJobSettings(desired);
   s.entry.change = makeChange(
     s,
     "create",
     name,
     undefined,
-    diffJobSettings(desired, {}),
+    diffCreate(normalized),
     { endpoint: "jobs/create", body: desired },
-    { desired: normalizeJobSettings(desired) },
+    { desired: normalized },
   );
   if (s.runJobRefs?.deferred.length) s.entry.runJobRefs = s.runJobRefs.deferred;
   return s.entry;
