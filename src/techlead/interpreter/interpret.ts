@@ -47,6 +47,27 @@ export function analyzeProseText(
   const reading = emptyReading(prose);
   for (const extractor of EXTRACTORS) extractor.extract(reading, { existingJobs });
   const target = resolveTarget(prose, existingJobs);
+  const intent: IntentReading = forceIntent
+    ? { intent: forceIntent, words: runVerbWords(prose) }
+    : readIntentOf(reading, prose, target, existingJobs, pendingJobs);
+  readSteps(reading, existingJobs, intent.intent === "update" ? "update" : "create", pendingJobs);
+  if (intent.intent === "update" && target.job) {
+    // In an update, a path the job already runs names the job; it is not a new step.
+    const own = new Set((target.job.job.settings.tasks ?? []).flatMap(taskCodePaths));
+    const repointed = new Set(reading.repointTasks.map((r) => r.value));
+    reading.steps = reading.steps.filter((st) => !(st.path && (own.has(st.path) || repointed.has(st.path))));
+  }
+  return { reading, target, intent };
+}
+
+/** What the words ask for (create, update, delete, run), when the caller does not already know it. */
+function readIntentOf(
+  reading: Reading,
+  prose: Prose,
+  target: ReturnType<typeof resolveTarget>,
+  existingJobs: WorkspaceJob[],
+  pendingJobs: string[],
+): IntentReading {
   const probe = emptyReading(prose);
   readSteps(probe, existingJobs, "create", pendingJobs);
   const knownPaths = new Set(existingJobs.flatMap((j) => (j.settings.tasks ?? []).flatMap(taskCodePaths)));
@@ -68,19 +89,9 @@ export function analyzeProseText(
           (n) => unresolved.includes(n.value.toLowerCase()) || n.value.toLowerCase().includes(unresolved),
         )
       : undefined;
-  const intent: IntentReading = forceIntent
-    ? { intent: forceIntent, words: runVerbWords(prose) }
-    : introduced
-      ? { intent: "create", words: introduced.words, line: introduced.line }
-      : readIntent(prose, target, newCode, hasSchedule, !!s.time);
-  readSteps(reading, existingJobs, intent.intent === "update" ? "update" : "create", pendingJobs);
-  if (intent.intent === "update" && target.job) {
-    // In an update, a path the job already runs names the job; it is not a new step.
-    const own = new Set((target.job.job.settings.tasks ?? []).flatMap(taskCodePaths));
-    const repointed = new Set(reading.repointTasks.map((r) => r.value));
-    reading.steps = reading.steps.filter((st) => !(st.path && (own.has(st.path) || repointed.has(st.path))));
-  }
-  return { reading, target, intent };
+  return introduced
+    ? { intent: "create", words: introduced.words, line: introduced.line }
+    : readIntent(prose, target, newCode, hasSchedule, !!s.time);
 }
 
 /** A field's provenance with its line: where its words first occur in the requirement, when an extractor gave none. */
