@@ -80,7 +80,9 @@ export function checkConsistencyImpl(
 ): Diagnostic[] {
   if (item.action === "delete" || item.action === "run" || !doc.body.trim()) return [];
   const words = wordsAbout(doc, item, desired);
-  const { reading } = analyzeProseText(words, [], siblingNames(doc, item, desired));
+  // The structured block says what the item is (a job to create, or an update): the words are read as that.
+  const intent = item.action === "update" ? "update" : "create";
+  const { reading } = analyzeProseText(words, [], siblingNames(doc, item, desired), intent);
   const f = new Findings(doc.file);
   checkSchedule(f, reading, desired);
   checkTriggers(f, reading, desired);
