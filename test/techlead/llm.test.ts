@@ -433,6 +433,31 @@ describe("LLM Tech Lead over a scripted OpenAI-compatible endpoint", () => {
     expect(shared.diagnostics.map((d) => d.code)).toContain("llm.target-not-named");
   });
 
+  it("accepts a job whose name's words one sentence holds and no other job's name fits; refuses a shared fit", async () => {
+    const existing = [
+      job(4701, "Customer Sync (US)", { tags: { region: "us" } }),
+      job(4702, "Customer Sync (EU)", { tags: { region: "eu" } }),
+    ];
+    const runOf = (id: number) => envelopeItem({ key: `run_${id}`, action: "run", target_job_id: id });
+    server.push(reply.json({ items: [runOf(4702)] }), reply.json({ items: [runOf(4702)] }));
+    const { ctx } = context(existing);
+    const eu = await interpreter().interpret(
+      requirement(
+        "jobs/a.md",
+        "Please run Customer Sync for the EU now. Not the US one, it has its own schedule.",
+      ),
+      ctx,
+    );
+    expect(eu.items.map((i) => [i.action, i.target?.job_id, i.questions ?? []])).toEqual([["run", 4702, []]]);
+    // "customer sync for the US and the EU" fits both names: neither is singled out.
+    const both = await interpreter().interpret(
+      requirement("jobs/b.md", "Run customer sync for the US and the EU."),
+      ctx,
+    );
+    expect(both.items.some((i) => i.action === "run" && !i.questions?.length)).toBe(false);
+    expect(both.diagnostics.map((d) => d.code)).toContain("llm.target-not-named");
+  });
+
   it("the model never sees secrets: redacted requirement, no settings of existing jobs", async () => {
     server.push(reply.json(createOrdersAnswer()));
     const secretJob = job(5, "orders-daily", {

@@ -1,7 +1,8 @@
 /**
  * Safety rails around whatever the model says. Pure.
  * - The requirement cannot widen what the Worker may touch: update / delete / run items must target a job the
- *   requirement names (by name or id, or singles out by a code path it runs or a tag only it carries) or a job
+ *   requirement names (by name or id, or singles out by a code path it runs, a tag only it carries or the words of its
+ *   name in one sentence that fits no other job's name) or a job
  *   created by the same requirement; others are dropped and reported.
  * - A target name that fits several existing jobs becomes a question (never a guess).
  * - Structured fields in the requirement's front matter win over the model; conflicts are reported.
@@ -27,6 +28,37 @@ function namedInRequirement(
   const text = normalise(doc.text);
   if (name && normalise(name).length > 0 && text.includes(normalise(name))) return true;
   if (jobId !== undefined && new RegExp(`(^|[^0-9])${jobId}([^0-9]|$)`).test(doc.text)) return true;
+  return false;
+}
+
+/** The words of a job name or of a sentence, lower-cased, without punctuation ("Customer Sync (EU)" → customer, sync, eu). */
+function wordsOf(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/**
+ * True when one sentence of the requirement holds every word of the job's name (two words or more) and no other
+ * existing job's name fits that sentence so: "run Customer Sync for the EU now. Not the US one" names "Customer
+ * Sync (EU)", not "Customer Sync (US)" (its "us" is in another sentence). A name the sentence fits together with
+ * another job's is not singled out.
+ */
+function nameWordsInOneSentence(
+  doc: RequirementDoc,
+  job: WorkspaceJob,
+  existingJobs: WorkspaceJob[],
+): boolean {
+  const wanted = new Set(wordsOf(job.settings.name ?? ""));
+  if (wanted.size < 2) return false;
+  const fits = (sentence: Set<string>, name: string | undefined) => {
+    const words = new Set(wordsOf(name ?? ""));
+    return words.size >= 2 && [...words].every((w) => sentence.has(w));
+  };
+  for (const sentence of doc.text.split(/[.!?;\n]+/)) {
+    const present = new Set(wordsOf(sentence));
+    if (!fits(present, job.settings.name)) continue;
+    if (existingJobs.filter((j) => j.job_id !== job.job_id && fits(present, j.settings.name)).length === 0)
+      return true;
+  }
   return false;
 }
 
@@ -101,7 +133,8 @@ export function guardTargets(
       targetsOwnCreate ||
       namedInRequirement(doc, target.name, target.job_id) ||
       (byId?.settings.name !== undefined && namedInRequirement(doc, byId.settings.name, undefined)) ||
-      (byId !== undefined && describedInRequirement(doc, byId, existingJobs));
+      (byId !== undefined && describedInRequirement(doc, byId, existingJobs)) ||
+      (byId !== undefined && nameWordsInOneSentence(doc, byId, existingJobs));
     if (!named && !(item.questions?.length && !item.target)) {
       dropped.add(item.key);
       const described = target.name
