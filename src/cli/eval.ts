@@ -25,6 +25,7 @@ const SEALED_SETS = [
   { dir: "sealed", key: "sealed", label: "Sealed set" },
   { dir: "sealed-2", key: "sealed2", label: "Second sealed set, sealed-2/" },
   { dir: "sealed-3", key: "sealed3", label: "Third sealed set, sealed-3/" },
+  { dir: "sealed-4", key: "sealed4", label: "Fourth sealed set, sealed-4/" },
 ] as const;
 
 const pct = (n: number, d: number) => (d === 0 ? "n/a" : `${((100 * n) / d).toFixed(1)}%`);

@@ -14,6 +14,8 @@ const SETS: Array<[string, string, number]> = [
   ["sealed-2", path.resolve(import.meta.dirname, "../sealed-2"), 30],
   // The third (2026-12-07, a third tester): the even half of 60 tickets.
   ["sealed-3", path.resolve(import.meta.dirname, "../sealed-3"), 30],
+  // The fourth (2026-12-08, a fourth tester): the even half of 60 tickets.
+  ["sealed-4", path.resolve(import.meta.dirname, "../sealed-4"), 30],
 ];
 
 describe.each(SETS)("sealed ticket set %s", (name, dir, size) => {
