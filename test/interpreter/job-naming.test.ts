@@ -29,6 +29,19 @@ describe("naming statements", () => {
     expect(await created(ticket)).toBe(name);
   });
 
+  it('"call it X" in a line about the cluster names the cluster, not the job', async () => {
+    const ticket = [
+      "Notebook: /Repos/ops/cleanup/main, every day at 05:00 UTC.",
+      "Cluster: call it `ops_cluster`, i3.xlarge nodes, 15.4.x-scala2.12, 2 workers.",
+      "Name: Ops Cleanup",
+    ].join("\n");
+    const { requests, questions } = await answer(ticket, []);
+    expect(questions).toEqual([]);
+    const body = requests[0]!.body as { name: string; job_clusters: Array<{ job_cluster_key: string }> };
+    expect(body.name).toBe("Ops Cleanup");
+    expect(body.job_clusters.map((c) => c.job_cluster_key)).toEqual(["ops_cluster"]);
+  });
+
   it("an explicit name beats a bold title the name would otherwise be taken from", async () => {
     const ticket = [
       "**OPS-311: Nightly cleanup of temp tables**",

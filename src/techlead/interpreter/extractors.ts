@@ -456,6 +456,7 @@ export function jobNameIntroductions(
         if (phrase.unquotedNeedsMark && !quoted && !/[-_.]/.test(name)) continue;
         if (/^(?:\/|https?:)/.test(name)) continue;
         if (labelsListedStep(l.text, (m.index ?? 0) + at)) continue;
+        if (IT_CUE.test(m[0]) && OTHER_SUBJECT.test(l.text.slice(0, m.index ?? 0))) continue;
         if (/^\s*\|\s*name\s*\|/i.test(m[0]) && !factTableRow(prose, lineIndex)) continue;
         if (existingJobs.some((j) => (j.settings.name ?? "").toLowerCase() === name.toLowerCase())) continue;
         if (out.some((o) => o.value.toLowerCase() === name.toLowerCase())) continue;
@@ -472,6 +473,15 @@ export function jobNameIntroductions(
   }
   return out.sort((a, b) => a.lineIndex - b.lineIndex || a.index - b.index);
 }
+
+/** A naming cue whose "it" is whatever the clause is about: "call it X", "name it X", "it should be called X". */
+const IT_CUE = /\b(?:call|name)\s+it\b|\bit\s+(?:is|should|shall|will|must|can|to|gets?)\b/i;
+/**
+ * The clause before such a cue is about something other than the job: "Cluster: call it `stream_cluster`", "the
+ * new table — name it orders_v2". That "it" names the cluster or the table, not the job.
+ */
+const OTHER_SUBJECT =
+  /\b(?:cluster|task|step|table|schema|catalog|volume|notebook|warehouse|parameter|file|folder|branch|tag|query|dashboard|alert|pool|policy|library|package|wheel)s?\b[^.;!?]*$/i;
 
 /** The name of the job to create: the strongest naming phrase (the table is ordered strongest first). */
 function readJobName(prose: Prose, existingJobs: WorkspaceJob[]): Sourced<string> | undefined {
@@ -703,6 +713,8 @@ export const EXTRACTORS: Extractor[] = [
       if (kind) r.cluster.kind = { value: true, words: kind.m[0], line: kind.line };
       const key =
         firstMatch(r, /\bcluster\s+(?:called|named|key)\s+`?([\w-]+)`?/i) ??
+        // "Cluster: call it `stream_cluster`, …"
+        firstMatch(r, /\bcluster\b[^.;!?\n]*?\b(?:call|name)\s+it\s+`([\w-]+)`/i) ??
         // "job cluster `ml_cpu`: 4 workers, …", "job_cluster_key: etl"
         firstMatch(r, /\bjob[\s_-]?cluster(?:[\s_-]?key)?\s*(?:[:=]\s*)?`([\w-]+)`/i) ??
         firstMatch(r, /\bjob[\s_-]?cluster[\s_-]?key\s*[:=]\s*([a-z][\w-]*)\b/i);
