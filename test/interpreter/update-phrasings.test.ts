@@ -202,3 +202,20 @@ describe("a schedule replaced by a trigger", () => {
     });
   });
 });
+
+describe("changes that depend on what the job has now", () => {
+  it.each([
+    "Finance Snapshot: if queueing isn't enabled yet, enable it.",
+    "Finance Snapshot - if it doesn't have a failure email configured, add ops@acme.io.",
+    "For Finance Snapshot, unless it already has a timeout, set one of 2 hours.",
+  ])("%s → a question quoting the condition, no request", async (ticket) => {
+    const { requests, questions } = await answerTicket(ticket, [snapshot]);
+    expect(requests).toEqual([]);
+    expect(questions.join(" ")).toMatch(/does not check conditions/);
+  });
+
+  it("an event is not a condition: 'if it fails, email ops@acme.io' is a failure notification", async () => {
+    const settings = await update("Finance Snapshot: if it fails, email ops@acme.io.");
+    expect(settings.email_notifications).toEqual({ on_failure: ["ops@acme.io"] });
+  });
+});

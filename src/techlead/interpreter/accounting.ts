@@ -352,6 +352,8 @@ const STATE_RE: RegExp[] = [
   /\b(?:don'?t|dont|do\s+not|never|no\s+need\s+to)\s+(?:touch|change|modify|alter|edit)\b[^.;!?]*/gi,
   /\b(?:keep|leave)\s+(?:the\s+|its\s+|their\s+)?[^.;!?]{0,40}?\s+(?:as\s+(?:it\s+|they\s+)?(?:is|are|was)|unchanged|alone|the\s+same|untouched)\b/gi,
   /\b(?:everything|anything|all)\s+else\s+(?:stays?|remains?|is\s+unchanged|unchanged|as\s+(?:it\s+)?is|the\s+same)\b[^.;!?]*/gi,
+  // "please don't email me on failure", "no need to notify us when it starts": nobody to add (an address is read).
+  /\b(?:don'?t|dont|do\s+not|never|no\s+need\s+to)\s+(?:e-?mail|mail|notify|page|alert|ping|message|bother)\s+(?:me|us|anyone|anybody|them|the\s+team)\b(?![^.;!?,]*@)[^.;!?,]*/gi,
   // "(the daily 6am backup run was dropped on the call — no schedule)": a schedule taken back (schedule.ts).
   RETRACTED_RE,
   // "so 5am UTC is too early now", "until now Priya has run it by hand at 18:00": the time the job has or had.

@@ -42,6 +42,8 @@ function eventsOf(text: string): EmailEvent[] {
   ) {
     return ["on_duration_warning_threshold_exceeded"];
   }
+  // "email_on_failure: True", "notify_on_success": the words of a pasted key are words.
+  text = text.replace(/_/g, " ");
   // "on failure (not on success)", "do not email anyone on success": a negated event is not one to email on.
   text = text.replace(NEGATED_EVENT, " ");
   const events: EmailEvent[] = [];
@@ -62,9 +64,12 @@ function eventsOf(text: string): EmailEvent[] {
   return events;
 }
 
-/** A clause that states when the rest of its sentence applies: "if it fails", "should it fail", "in case of failure". */
+/**
+ * A clause that states when the rest of its sentence applies: "if it fails", "should it fail", "in case of failure",
+ * also after a list marker or a label ("* if a run goes over 45 minutes", "Alerts: if it fails").
+ */
 const CONDITION_OPENER =
-  /^(?:and\s+|but\s+)?(?:if|when|whenever|should|in\s+case|on|upon|once|after|every\s+time|each\s+time|any\s+time)\b/i;
+  /^(?:(?:[-*+•]|\d+[.)])\s+)?(?:[^:\n]{1,60}:\s*)?(?:and\s+|but\s+)?(?:if|when|whenever|should|in\s+case|on|upon|once|after|every\s+time|each\s+time|any\s+time)\b/i;
 
 function eventOf(text: string): EmailEvent | undefined {
   const events = eventsOf(text);
@@ -944,7 +949,9 @@ export const EXTRACTORS: Extractor[] = [
                 .map((x) => x.text)
                 .join(" "),
             );
-          if (ev) r.webhooks.push({ value: hook[2], event: ev, words: hook[0], line: c.line });
+          // The words hold the event the clause names ("on failure, page us through destination …").
+          if (ev)
+            r.webhooks.push({ value: hook[2], event: ev, words: event ? words : hook[0], line: c.line });
           else r.questions.push(`On which event should destination ${hook[2]} be notified? ("${c.text}")`);
         }
         if (

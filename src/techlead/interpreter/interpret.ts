@@ -216,6 +216,10 @@ async function interpretPart(
         const run = buildRun(reading, job, explanation, questions);
         item = { key, action: "run", target: targetRef, run, line };
       } else {
+        for (const condition of stateConditions(reading.prose))
+          questions.push(
+            `"${condition}": the change depends on what ${jobName(job)} has now, and jobagent does not check conditions. Say which changes to make.`,
+          );
         const desired = await buildUpdate(
           reading,
           job,
@@ -251,6 +255,17 @@ async function interpretPart(
 
 function verb(intent: string): string {
   return intent === "delete" ? "deleted" : intent === "run" ? "run" : "changed";
+}
+
+/**
+ * "if queueing isn't enabled yet, enable it", "unless it already has a failure email": a change that depends on the
+ * job's current settings. An event ("if it fails", "if the run takes longer than an hour") is not one.
+ */
+const STATE_CONDITION =
+  /\b(?:if|unless|in\s+case|only\s+if)\s+[^,.;:!?\n]*?\b(?:already|yet|configured|enabled|disabled|set\s+up|turned\s+(?:on|off)|missing|(?:does|do|is|are|has|have)(?:n'?t|\s+not)\s+(?:have|got|contain|include)|(?:has|have)\s+no)\b[^,.;:!?\n]*/gi;
+
+function stateConditions(prose: Prose): string[] {
+  return prose.lines.flatMap((l) => [...l.text.matchAll(STATE_CONDITION)].map((m) => m[0].trim()));
 }
 
 function jobName(job: WorkspaceJob): string {
