@@ -97,6 +97,21 @@ describe("a job the words keep out of the change", () => {
     expect(requests).toEqual([{ endpoint: "jobs/delete", body: { job_id: 9931 } }]);
   });
 
+  it("the job named before the verb, as Hindi word order puts it: 'hms_sync job delete kar do'", async () => {
+    const { requests, questions } = await answer("purana 'hms_sync' job delete kar do please.");
+    expect(questions).toEqual([]);
+    expect(requests).toEqual([{ endpoint: "jobs/delete", body: { job_id: 9931 } }]);
+  });
+
+  it.each([
+    "SUP-881: please run hms_sync once more.",
+    "The upstream files were late — can you run hms_sync now?",
+  ])("a run asked for after a ticket id or a dash: %s", async (ticket) => {
+    const { requests, questions } = await answer(ticket);
+    expect(questions).toEqual([]);
+    expect(requests).toEqual([{ endpoint: "jobs/run-now", body: { job_id: 9931 } }]);
+  });
+
   it("two jobs named for the change still ask which", async () => {
     const { requests, questions } = await answer("Delete job 9931 or job 9932, whichever is older.");
     expect(requests).toEqual([]);

@@ -261,6 +261,14 @@ function deletesTheJob(rest: string, verb: string, target: TargetResolution, bef
   // pronoun stands for what was said before it — a part of the job (a step, a task it has) is not the job.
   if (/^[\s:,-]*(?:please\s+)?(?:it|them|this|that)\b/i.test(rest) && namesAPart(before, target))
     return false;
+  // "purana wala 'Inventory Snapshot v1' job delete kar do": the object before the verb, as Hindi, German or
+  // Japanese word order puts it.
+  const lead = before
+    .replace(/["“”*`'‘’]/g, "")
+    .trimEnd()
+    .toLowerCase();
+  const jobName = target.job?.job.settings.name?.toLowerCase();
+  if (/\b(?:job|pipeline|workflow)$/.test(lead) || (jobName && lead.endsWith(jobName))) return true;
   const object = rest
     .replace(/^[\s:,-]*(?:please\s+)?/i, "")
     .replace(
@@ -332,8 +340,10 @@ export function readIntent(
     /\b(new job|create|set up|setup|need a (?:new )?job|job name\s*:|we need a job|can we get|schedule\s+\/|add (?:a |the )?(?:new )?job\b(?!\s+(?:cluster|param|tag)))\b/i,
   );
   // run: a sentence that starts with the run verb (a request, not "we'll trigger it manually"), no schedule, no new code
+  // …or a clause after a ticket id, a label or a dash that asks for it ("OPS-5521: please run …", "Finance needs March
+  // recomputed — can you run Daily Revenue now?").
   const runVerb = hit(
-    /^\s*(?:(?:please|pls|plz|kindly|can\s+(?:someone|you|u|we)|could\s+(?:someone|you|u)|pls\s+can\s+(?:you|u))\s+)?(re-?run|run|trigger|kick(?:\s|-)?off|fire(?:\s|-)?off|start|launch|execute)\b/i,
+    /(?<=^\s*|^\s*[\w.#-]{1,40}:\s+|\s[—–-]\s+)(?:(?:please|pls|plz|kindly|can\s+(?:someone|you|u|we)|could\s+(?:someone|you|u)|pls\s+can\s+(?:you|u))\s+)?(re-?run|run|trigger|kick(?:\s|-)?off|fire(?:\s|-)?off|start|launch|execute)\b/i,
   );
   // "Please trigger the job that runs /x right now": a run asked for now; schedule words elsewhere ("instead of
   // waiting for the monthly run") describe the job as it is.
