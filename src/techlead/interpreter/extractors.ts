@@ -4,6 +4,8 @@
  */
 import {
   clauses,
+  AMOUNT_WORDS,
+  COUNT_WORDS,
   EMAIL_RE,
   globalOf,
   lineIn,
@@ -215,12 +217,18 @@ function genericTask(text: string): string | undefined {
   return /\b(each|every|all|any)\b/i.test(m[0]) ? ANY_TASK : THE_TASK;
 }
 
+/** "5 minutes between retries", "ten minutes apart", "wait 30 seconds between", "retry every 2 minutes". */
+const RETRY_INTERVAL_RE = new RegExp(
+  String.raw`((?:\d+(?:\.\d+)?|${COUNT_WORDS})\s*(?:seconds?|secs?|minutes?|mins?|m|hours?|h))\s+(?:between(?:\s+(?:retries|attempts|tries))?(?!\s+(?:\d|noon|midnight))|apart)\b|\bwait(?:ing)?\s+(\d+\s*(?:seconds?|minutes?|mins?))\s+between\b|\bretry\s+every\s+(\d+\s*(?:seconds?|minutes?|mins?))`,
+  "i",
+);
+
 /**
  * Timeout phrases, each binding its duration: "kill it after 2 hours", "time out after 20 minutes",
  * "timeout of 2h", "a 90 minute timeout", "abort if it runs longer than 3 hours", "time limit: 1 hour",
  * "make it give up after 45 minutes".
  */
-const DURATION_WORDS = String.raw`(?:half an? hour|an? hour and a half|(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|ten|twelve|fifteen|twenty|thirty|forty-five)\s*-?\s*(?:seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h))\b`;
+const DURATION_WORDS = String.raw`(?:half an? hour|an? hour and a half|(?:\d+(?:\.\d+)?|${AMOUNT_WORDS})\s*-?\s*(?:seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h))\b`;
 const TIMEOUT_PHRASES: RegExp[] = [
   new RegExp(
     String.raw`\b(?:time\s?s?\s?out|timed out|time limit|max(?:imum)? (?:run(?:time)?|duration))\b[^.;,]{0,40}?\b(?:of|after|at|to|is|=|:|in)?\s*(${DURATION_WORDS})`,
@@ -787,10 +795,7 @@ export const EXTRACTORS: Extractor[] = [
         } else if (!r.retries && /\bretry\b[^.]*\bon failure\b/i.test(c.text) && !/\d/.test(c.text)) {
           r.retries = { value: 1, words: "retry on failure", line: c.line };
         }
-        const interval =
-          /((?:\d+(?:\.\d+)?|one|two|three|four|five|ten|fifteen|twenty|thirty)\s*(?:seconds?|secs?|minutes?|mins?|m|hours?|h))\s+(?:between(?:\s+(?:retries|attempts|tries))?(?!\s+(?:\d|noon|midnight))|apart)\b|\bwait(?:ing)?\s+(\d+\s*(?:seconds?|minutes?|mins?))\s+between\b|\bretry\s+every\s+(\d+\s*(?:seconds?|minutes?|mins?))/i.exec(
-            c.text,
-          );
+        const interval = RETRY_INTERVAL_RE.exec(c.text);
         if (interval && !r.retryIntervalMs) {
           const d = parseDuration(interval[1] ?? interval[2] ?? interval[3]);
           if (d) r.retryIntervalMs = { value: d.seconds * 1000, words: interval[0], line: c.line };

@@ -5,7 +5,7 @@
 import * as chrono from "chrono-node";
 import { quartzOfCron } from "../../domain/quartz.js";
 import { IANA_RE, zoneMentions } from "./zones.js";
-import { lineIn, matchesOf, parseCount, type Prose } from "./text.js";
+import { COUNT_WORDS, lineIn, matchesOf, parseCount, type Prose } from "./text.js";
 
 /** Sub-daily runs limited to some hours ("between 8am and 6pm": from 8, to 18) and/or some days of the week. */
 export interface Within {
@@ -176,7 +176,7 @@ const FREQUENCY_PHRASES: Array<{
   },
   {
     name: "every-n-minutes",
-    re: /\bevery\s+(\d+|two|five|ten|fifteen|twenty|thirty)\s*(?:minutes?|mins?|m)\b/i,
+    re: new RegExp(String.raw`\bevery\s+(\d+|${COUNT_WORDS})\s*(?:minutes?|mins?|m)\b`, "i"),
     build: (m) => {
       const every = parseCount(m[1]) ?? 0;
       // "every 60 minutes", "every 120 minutes": whole hours (a minute step of 60 or more is not valid Quartz).
@@ -332,7 +332,7 @@ function dailyElsewhere(text: string, days: RegExpExecArray): boolean {
   return rest.length > 0;
 }
 
-const INTERVAL_COUNT = String.raw`\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty-five`;
+const INTERVAL_COUNT = String.raw`\d+(?:\.\d+)?|${COUNT_WORDS}`;
 const INTERVAL_RE = new RegExp(
   String.raw`\bevery\s+(${INTERVAL_COUNT})\s*(minutes?|mins?|m|hours?|hrs?|h|days?)\b|\bevery\s+(?:an?\s+|one\s+)?hour\s+and\s+a\s+half\b|\bevery\s+(?:one\s+and\s+a\s+half|1\s*(?:1\/2|½))\s+hours?\b`,
   "i",
@@ -848,7 +848,7 @@ export const HEADING = /^\s{0,3}#{1,6}\s/;
 export const RETRACTED_RE =
   /(?<![^.;!?()\n])[^.;!?()\n]*\b(?:no\s+schedule|without\s+(?:a\s+)?schedule|(?:was|were|got|has\s+been|have\s+been|is|are)\s+(?:dropped|scrapped|cancell?ed|removed|not\s+needed))\b[^.;!?()\n]*/gi;
 
-const AMOUNT = String.raw`(?:(\d+|an?|one|two|three|five|ten|fifteen|twenty|thirty)\s*)?(seconds?|secs?|minutes?|mins?|hours?|hrs?|h)\b`;
+const AMOUNT = String.raw`(?:(\d+|an?|${COUNT_WORDS})\s*)?(seconds?|secs?|minutes?|mins?|hours?|hrs?|h)\b`;
 /**
  * The timing of a file-arrival or table-update trigger, said in words that a schedule would otherwise read: "don't
  * fire more than once every 5 minutes", "at most once per hour", "at least 10 minutes between runs" (the trigger's

@@ -5,7 +5,15 @@
 import { escapeRegExp } from "../../domain/regexp.js";
 import type { WorkspaceJob } from "../../domain/model.js";
 import type { Reading, Step, StepKind } from "./reading.js";
-import { findIdentifier, matchesOf, pathStem, toTaskKey, trimPath, WORKSPACE_PATH_RE } from "./text.js";
+import {
+  DURATION_RE,
+  findIdentifier,
+  matchesOf,
+  pathStem,
+  toTaskKey,
+  trimPath,
+  WORKSPACE_PATH_RE,
+} from "./text.js";
 
 interface RawRef {
   kind: StepKind;
@@ -339,6 +347,8 @@ function labelAfter(text: string): { name?: string; key?: string; length?: numbe
   return m[2] ? { key: m[2], length: m[0].length } : { name: m[1].trim(), length: m[0].length };
 }
 
+const DURATION_AT_START = new RegExp(`^${DURATION_RE.source}`, "i");
+
 /** Dependency phrases in the text after a step (up to the next step on the line, or the end of the line). */
 function afterPhrases(text: string): string[] {
   const out: string[] = [];
@@ -355,6 +365,8 @@ function afterPhrases(text: string): string[] {
       )
     )
       continue;
+    // "(time out) after ninety minutes": an amount of time, whatever comes before it.
+    if (word === "after" && DURATION_AT_START.test(m[1])) continue;
     // "retry once if it fails", "run it once a day": one time, not "once X is done".
     if (
       word === "once" &&

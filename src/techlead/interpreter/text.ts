@@ -421,6 +421,8 @@ const NUMBER_WORDS: Record<string, number> = {
   forty: 40,
   "forty-five": 45,
   fifty: 50,
+  sixty: 60,
+  ninety: 90,
 };
 
 export function parseCount(word: string): number | undefined {
@@ -429,8 +431,21 @@ export function parseCount(word: string): number | undefined {
   return NUMBER_WORDS[w];
 }
 
-export const DURATION_RE =
-  /\b(half an? hour|an? hour and a half|\d+(?:\.\d+)?|an?|one|two|three|four|five|six|ten|twelve|fifteen|twenty|thirty|forty-five)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\b/i;
+/** The number words of an amount of time ("ninety minutes", "seven hours"): the counts above, not "once" or "twice". */
+export const AMOUNT_WORDS = Object.keys(NUMBER_WORDS)
+  .filter((w) => !/^(?:once|twice|thrice)$/.test(w))
+  .sort((a, b) => b.length - a.length)
+  .join("|");
+
+/** The same without "a" / "an" (where "a m" or "an h" would read as an amount). */
+export const COUNT_WORDS = AMOUNT_WORDS.split("|")
+  .filter((w) => !/^an?$/.test(w))
+  .join("|");
+
+export const DURATION_RE = new RegExp(
+  String.raw`\b(half an? hour|an? hour and a half|\d+(?:\.\d+)?|${AMOUNT_WORDS})\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\b`,
+  "i",
+);
 
 /** "1.5 hours" → 5400, "90 mins" → 5400, "an hour" → 3600, "half an hour" → 1800. */
 export function parseDuration(text: string): { seconds: number; words: string } | undefined {
