@@ -234,3 +234,25 @@ describe("changes that depend on what the job has now", () => {
     expect(settings.email_notifications).toEqual({ on_failure: ["ops@acme.io"] });
   });
 });
+
+describe("a job named by the words of its name, in another order or with words between them", () => {
+  const jobs: WorkspaceJob[] = [4701, 4702].map((job_id, i) => ({
+    job_id,
+    settings: {
+      name: `Customer Sync (${i === 0 ? "US" : "EU"})`,
+      tasks: [{ task_key: "sync", notebook_task: { notebook_path: "/Repos/crm/sync" } }],
+    },
+  }));
+
+  it("'run Customer Sync for the EU now': the one job whose name the sentence holds", async () => {
+    const { requests, questions } = await answerTicket("Please run Customer Sync for the EU now.", jobs);
+    expect(questions).toEqual([]);
+    expect(requests).toEqual([{ endpoint: "jobs/run-now", body: { job_id: 4702 } }]);
+  });
+
+  it("a sentence that holds both names' words asks which", async () => {
+    const { requests, questions } = await answerTicket("Run customer sync for the US and the EU now.", jobs);
+    expect(requests).toEqual([]);
+    expect(questions.length).toBeGreaterThan(0);
+  });
+});

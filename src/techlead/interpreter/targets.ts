@@ -3,13 +3,14 @@
  * and what it asks for (create / update / delete / run). Pure.
  */
 import { escapeRegExp } from "../../domain/regexp.js";
+import { nameWordsInOneSentence } from "../job-reference.js";
 import { distance } from "fastest-levenshtein";
 import type { WorkspaceJob } from "../../domain/model.js";
 import { findIdentifier, matchesOf, trimPath, WORKSPACE_PATH_RE, type Prose } from "./text.js";
 
 export interface TargetMatch {
   job: WorkspaceJob;
-  by: "id" | "tag" | "path" | "name" | "fuzzy-name";
+  by: "id" | "tag" | "path" | "name" | "fuzzy-name" | "name-words";
   words: string;
   line?: number;
   /** Where in the ticket's text the words are (ids, paths and names). */
@@ -185,7 +186,22 @@ export function resolveTarget(prose: Prose, jobs: WorkspaceJob[]): TargetResolut
   const fuzzyUnique = unique(fuzzy);
   if (fuzzyUnique.length === 1) return { job: fuzzyUnique[0], candidates: [], referenced: true };
 
-  // 6. Partial words: "the marketing job", "the churn job" → every job whose name contains the word; always ask.
+  // 6. Every word of one job's name in one sentence that fits no other job's name: "run Customer Sync for the EU
+  // now. Not the US one" (the rule the LLM path's guard applies too, job-reference.ts).
+  const byWords = jobs.flatMap((job) => {
+    const found = nameWordsInOneSentence(text, job, jobs);
+    return found ? [{ job, ...found }] : [];
+  });
+  if (byWords.length === 1) {
+    const { job, words, at } = byWords[0]!;
+    return {
+      job: { job, by: "name-words", words, line: lineOf(new RegExp(escapeRegExp(words))), at },
+      candidates: [],
+      referenced: true,
+    };
+  }
+
+  // 7. Partial words: "the marketing job", "the churn job" → every job whose name contains the word; always ask.
   const partial: WorkspaceJob[] = [];
   const phrase = /\b(?:the\s+)?([A-Za-z][\w-]{2,}(?:\s+[A-Za-z][\w-]{2,})?)\s+job\b/gi;
   const stop =

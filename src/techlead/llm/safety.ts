@@ -11,6 +11,7 @@ import { escapeRegExp } from "../../domain/regexp.js";
 import type { Diagnostic, Interpretation, JobSettings, WorkItem, WorkspaceJob } from "../../domain/model.js";
 import type { RequirementDoc } from "../types.js";
 import { isObject as isPlainObject } from "../../domain/json.js";
+import { nameWordsInOneSentence } from "../job-reference.js";
 
 function normalise(text: string): string {
   return text
@@ -28,37 +29,6 @@ function namedInRequirement(
   const text = normalise(doc.text);
   if (name && normalise(name).length > 0 && text.includes(normalise(name))) return true;
   if (jobId !== undefined && new RegExp(`(^|[^0-9])${jobId}([^0-9]|$)`).test(doc.text)) return true;
-  return false;
-}
-
-/** The words of a job name or of a sentence, lower-cased, without punctuation ("Customer Sync (EU)" → customer, sync, eu). */
-function wordsOf(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-}
-
-/**
- * True when one sentence of the requirement holds every word of the job's name (two words or more) and no other
- * existing job's name fits that sentence so: "run Customer Sync for the EU now. Not the US one" names "Customer
- * Sync (EU)", not "Customer Sync (US)" (its "us" is in another sentence). A name the sentence fits together with
- * another job's is not singled out.
- */
-function nameWordsInOneSentence(
-  doc: RequirementDoc,
-  job: WorkspaceJob,
-  existingJobs: WorkspaceJob[],
-): boolean {
-  const wanted = new Set(wordsOf(job.settings.name ?? ""));
-  if (wanted.size < 2) return false;
-  const fits = (sentence: Set<string>, name: string | undefined) => {
-    const words = new Set(wordsOf(name ?? ""));
-    return words.size >= 2 && [...words].every((w) => sentence.has(w));
-  };
-  for (const sentence of doc.text.split(/[.!?;\n]+/)) {
-    const present = new Set(wordsOf(sentence));
-    if (!fits(present, job.settings.name)) continue;
-    if (existingJobs.filter((j) => j.job_id !== job.job_id && fits(present, j.settings.name)).length === 0)
-      return true;
-  }
   return false;
 }
 
@@ -134,7 +104,7 @@ export function guardTargets(
       namedInRequirement(doc, target.name, target.job_id) ||
       (byId?.settings.name !== undefined && namedInRequirement(doc, byId.settings.name, undefined)) ||
       (byId !== undefined && describedInRequirement(doc, byId, existingJobs)) ||
-      (byId !== undefined && nameWordsInOneSentence(doc, byId, existingJobs));
+      (byId !== undefined && nameWordsInOneSentence(doc.text, byId, existingJobs) !== undefined);
     if (!named && !(item.questions?.length && !item.target)) {
       dropped.add(item.key);
       const described = target.name
