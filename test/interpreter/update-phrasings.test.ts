@@ -256,3 +256,19 @@ describe("a job named by the words of its name, in another order or with words b
     expect(questions.length).toBeGreaterThan(0);
   });
 });
+
+describe("moving a job to serverless", () => {
+  it("'can we move Finance Snapshot to serverless?': its tasks leave the job cluster, which goes", async () => {
+    const settings = await update("can we move Finance Snapshot to serverless? keep everything else as is");
+    expect(settings.tasks).toEqual([
+      { task_key: "snapshot", notebook_task: { notebook_path: "/Workspace/Finance/snapshot" } },
+    ]);
+    const { requests } = await answerTicket("can we move Finance Snapshot to serverless?", [snapshot]);
+    expect(requests[0]!.body.fields_to_remove).toEqual(["job_clusters"]);
+  });
+
+  it("a message pasted under 'Slack DM from …:', in quotes, is the ask", async () => {
+    const settings = await update('Slack DM from Oksana:\n"can we move Finance Snapshot to serverless?"');
+    expect((settings.tasks as Array<Record<string, unknown>>)[0]!.job_cluster_key).toBeUndefined();
+  });
+});

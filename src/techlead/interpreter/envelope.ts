@@ -3,7 +3,8 @@
  * signature under it (a name, a title, a phone number, the sender's own address, a legal disclaimer), reply headers
  * ("On Tue, 3 Nov, Rachel <r@x.com> wrote:", "From: … Sent: …") and the older messages quoted under them when the
  * message above already names its code, chat scaffolding (a "#channel" line, the "**tom** 16:40 —" before each
- * message), and an issue form's empty answers ("_No response_"). An issue form's "### Label" heading is joined to
+ * message), the line that says whom a pasted message is from ("Slack DM from Oksana:"), and an issue form's empty
+ * answers ("_No response_"). An issue form's "### Label" heading is joined to
  * its one-line answer ("### Job name" / "invoice-pdf-ingest" → "Job name: invoice-pdf-ingest"), as the label would
  * be written on one line.
  *
@@ -39,7 +40,30 @@ const CHAT_PREFIX =
 const NO_RESPONSE = /^\s*(?:[-*]\s*)?(?:[^:\n]{1,40}:\s*)?_No response_\s*$/i;
 const BACKGROUND =
   /^\s*(?:\*\*|#+\s*)?(?:background|context|motivation|history)(?:\*\*)?\s*:?(?:\*\*)?(?:\s|$)/i;
+/** "Slack DM from Oksana:", "Email from the finance team:", "Teams message from Raj (ops):": who a pasted message is from. */
+const PASTED_FROM =
+  /^\s*(?:(?:an?\s+)?(?:slack|teams|chat|whatsapp)\s+(?:dm|message|msg|thread|post)|(?:forwarded\s+)?(?:e-?mail|message|note|dm))\s+from\s+[\p{L}][\p{L}\w .'@-]{0,40}(?:\s*\([^)\n]{0,40}\))?\s*:\s*$/iu;
 const FORM_HEADING = /^\s{0,3}###\s+(.{2,60}?)\s*#*\s*$/;
+
+/**
+ * The quotes around a pasted message, from its first line to the line that closes them: the message is what the
+ * ticket asks for, not a name in quotes. Replaced by spaces (columns stay).
+ */
+function unquoteMessage(lines: string[], from: number): void {
+  const open = /^(\s*)["“]/.exec(lines[from] ?? "");
+  if (!open) return;
+  for (let j = from; j < lines.length && (lines[j] as string).trim() !== ""; j++) {
+    const close = /["”](\s*)$/.exec(
+      j === from ? (lines[j] as string).slice(open[0].length) : (lines[j] as string),
+    );
+    if (!close) continue;
+    const line = lines[j] as string;
+    const end = line.length - close[0].length;
+    lines[j] = `${line.slice(0, end)} ${close[1]}`;
+    lines[from] = `${open[1]} ${(lines[from] as string).slice(open[0].length)}`;
+    return;
+  }
+}
 
 /** Whether a line under a sign-off is signature: nothing in it a job could use. */
 function signatureLine(line: string): boolean {
@@ -57,7 +81,10 @@ export function stripEnvelope(body: string): string {
   const transcript = lines.filter((l) => CHAT_PREFIX.test(l)).length >= 2;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i] as string;
-    if ((transcript && CHANNEL.test(l)) || NO_RESPONSE.test(l)) blank(i);
+    if (PASTED_FROM.test(l)) {
+      blank(i);
+      unquoteMessage(lines, i + 1);
+    } else if ((transcript && CHANNEL.test(l)) || NO_RESPONSE.test(l)) blank(i);
     else if (transcript) lines[i] = l.replace(CHAT_PREFIX, (_m, a?: string, b?: string) => a ?? b ?? "");
   }
   // Reply headers, and the older messages quoted under them once the message above names its code.

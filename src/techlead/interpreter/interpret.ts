@@ -1161,6 +1161,31 @@ async function buildUpdate(
     if (users.length && r.serverless)
       explanation.push(source(`tasks[${users.map((t) => t.task_key).join(",")}] (serverless)`, r.serverless));
   }
+  // "can we move X to serverless?": every notebook task on a cluster runs on serverless compute, and the job clusters
+  // no task uses any more go. Other tasks need an environment on serverless (their dependencies): asked.
+  if (r.serverless && !r.removeJobClusters.length) {
+    const onCluster = (desired.tasks ?? []).filter(
+      (t) => t.job_cluster_key || t.new_cluster || t.existing_cluster_id,
+    );
+    const notNotebooks = onCluster.filter((t) => !t.notebook_task);
+    if (notNotebooks.length)
+      questions.push(
+        `"${r.serverless.words}": tasks ${notNotebooks.map((t) => t.task_key).join(", ")} are not notebooks; on serverless they run in an environment. Which dependencies (packages) should it have?`,
+      );
+    else if (onCluster.length) {
+      for (const t of onCluster) {
+        delete t.job_cluster_key;
+        delete t.new_cluster;
+        delete t.existing_cluster_id;
+      }
+      const used = new Set((desired.tasks ?? []).map((t) => t.job_cluster_key).filter(Boolean));
+      desired.job_clusters = (desired.job_clusters ?? []).filter((c) => used.has(c.job_cluster_key));
+      if (!desired.job_clusters.length) delete desired.job_clusters;
+      explanation.push(
+        source(`tasks[${onCluster.map((t) => t.task_key).join(",")}] (serverless)`, r.serverless),
+      );
+    }
+  }
   for (const rp of r.repointTasks) {
     const key = resolveKey(rp.task);
     const task = (desired.tasks ?? []).find((t) => t.task_key === key);
