@@ -272,3 +272,32 @@ describe("moving a job to serverless", () => {
     expect((settings.tasks as Array<Record<string, unknown>>)[0]!.job_cluster_key).toBeUndefined();
   });
 });
+
+describe("a cluster change written as the state now and the state wanted", () => {
+  it("'Current: …' above 'Wanted: …': only the wanted line is read; min/max autoscale; the runtime in words and as its key", async () => {
+    const settings = await update(
+      [
+        "Finance Snapshot",
+        "Current: 4 fixed workers, DBR 13.3 (13.3.x-scala2.12)",
+        "Wanted:  autoscale, min 2 / max 10 workers, DBR 15.4 LTS (15.4.x-scala2.12)",
+        "Keep the node type as it is. No other changes.",
+      ].join("\n"),
+    );
+    expect(settings.job_clusters).toEqual([
+      {
+        job_cluster_key: "etl_cluster",
+        new_cluster: {
+          spark_version: "15.4.x-scala2.12",
+          node_type_id: "m5.xlarge",
+          autoscale: { min_workers: 2, max_workers: 10 },
+        },
+      },
+    ]);
+  });
+
+  it("a worker count in words: 'set Finance Snapshot to seven workers'", async () => {
+    const settings = await update("set Finance Snapshot to seven workers");
+    const cluster = (settings.job_clusters as Array<{ new_cluster: Record<string, unknown> }>)[0]!;
+    expect(cluster.new_cluster.num_workers).toBe(7);
+  });
+});

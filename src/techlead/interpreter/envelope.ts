@@ -4,7 +4,7 @@
  * ("On Tue, 3 Nov, Rachel <r@x.com> wrote:", "From: … Sent: …") and the older messages quoted under them when the
  * message above already names its code, chat scaffolding (a "#channel" line, the "**tom** 16:40 —" before each
  * message), the line that says whom a pasted message is from ("Slack DM from Oksana:"), and an issue form's empty
- * answers ("_No response_"). An issue form's "### Label" heading is joined to
+ * answers ("_No response_"). A "Current: …" line above a "Wanted: …" line is the job's state, not the ask. An issue form's "### Label" heading is joined to
  * its one-line answer ("### Job name" / "invoice-pdf-ingest" → "Job name: invoice-pdf-ingest"), as the label would
  * be written on one line.
  *
@@ -43,6 +43,11 @@ const BACKGROUND =
 /** "Slack DM from Oksana:", "Email from the finance team:", "Teams message from Raj (ops):": who a pasted message is from. */
 const PASTED_FROM =
   /^\s*(?:(?:an?\s+)?(?:slack|teams|chat|whatsapp)\s+(?:dm|message|msg|thread|post)|(?:forwarded\s+)?(?:e-?mail|message|note|dm))\s+from\s+[\p{L}][\p{L}\w .'@-]{0,40}(?:\s*\([^)\n]{0,40}\))?\s*:\s*$/iu;
+/** A before/after pair of lines: "Current: 4 fixed workers, DBR 13.3" above "Wanted: autoscale 2–10, DBR 15.4". */
+const BEFORE_LABEL =
+  /^\s*(?:[-*]\s*)?(?:\*\*)?(?:current(?:ly)?|before|old|today|now|is|as[\s-]is|existing|was)(?:\s+(?:state|setup|config(?:uration)?|settings))?(?:\*\*)?\s*:/i;
+const AFTER_LABEL =
+  /^\s*(?:[-*]\s*)?(?:\*\*)?(?:wanted|want|new|after|target|desired|should\s+be|to[\s-]be|proposed|change\s+to)(?:\s+(?:state|setup|config(?:uration)?|settings))?(?:\*\*)?\s*:/i;
 const FORM_HEADING = /^\s{0,3}###\s+(.{2,60}?)\s*#*\s*$/;
 
 /**
@@ -132,6 +137,11 @@ export function stripEnvelope(body: string): string {
   for (let i = 0; i < lines.length; i++) {
     if (!BACKGROUND.test(lines[i] as string) || (i > 0 && (lines[i - 1] as string).trim() !== "")) continue;
     for (let j = i; j < lines.length && (lines[j] as string).trim() !== ""; j++) blank(j);
+  }
+  // A line that says what the job has now, right above the line that says what it should have: the state, not the ask.
+  for (let i = 0; i < lines.length; i++) {
+    if (!BEFORE_LABEL.test(lines[i] as string)) continue;
+    if (lines.slice(i + 1, i + 4).some((n) => AFTER_LABEL.test(n))) blank(i);
   }
   // An issue form: "### Label", a blank line, a one-line answer → "Label: answer" on the answer's line.
   for (let i = 0; i < lines.length; i++) {

@@ -2,6 +2,7 @@
  * The table of extractors: each a small named unit reading one kind of fact (with its words) into the Reading.
  * Adding an extractor = adding an entry here (see docs/interpreter.md). Pure.
  */
+import { escapeRegExp } from "../../domain/regexp.js";
 import {
   clauses,
   AMOUNT_WORDS,
@@ -266,7 +267,7 @@ const TIMEOUT_PHRASES: RegExp[] = [
 /** Node type ids of the three clouds (i3.xlarge, Standard_DS3_v2, n2-highmem-4). */
 const NODE_TYPE = String.raw`Standard_[A-Za-z0-9_]+|[a-z][a-z0-9-]*\d[a-z0-9-]*\.(?:\d*x?large|medium|small|metal)|n[12][a-z]?-(?:standard|highmem|highcpu)-\d+`;
 /** A worker count in digits or the words tickets use. */
-const WORKER_COUNT = String.raw`\d+|one|two|three|four|five|six|eight|ten|twelve|sixteen`;
+const WORKER_COUNT = String.raw`\d+|${COUNT_WORDS}`;
 const WORKER_WORD = String.raw`(?:worker(?:\s+node)?s?|nodes?|executors?)\b`;
 const NODE_RE = new RegExp(String.raw`\b(${NODE_TYPE})\b`);
 /** A list item naming a cluster by its key, then its facts: "- `cpu_small`: m5.xlarge, 2 workers, 15.4.x-scala2.12". */
@@ -673,10 +674,16 @@ export const EXTRACTORS: Extractor[] = [
       if (serverless) r.serverless = { value: true, words: serverless.m[0], line: serverless.line };
       const existing = firstMatch(r, /\b(\d{4}-\d{6}-[a-z0-9]{5,8})\b/i);
       if (existing) r.existingClusterId = { value: existing.m[1], words: existing.m[0], line: existing.line };
-      const autoscale = firstMatch(
-        r,
-        /\b(?:autoscal\w*\s+(?:from\s+|between\s+)?)?(\d+)\s*(?:-|to|and)\s*(\d+)\s+workers\b/i,
-      );
+      const autoscale =
+        firstMatch(
+          r,
+          /\b(?:autoscal\w*\s+(?:from\s+|between\s+)?)?(\d+)\s*(?:-|to|and)\s*(\d+)\s+workers\b/i,
+        ) ??
+        // "autoscale, min 2 / max 10 workers", "minimum 2, maximum 8 workers", "min_workers: 2, max_workers: 10"
+        firstMatch(
+          r,
+          /\bmin(?:imum)?(?:[\s_]workers)?\s*[:=]?\s*(\d+)\s*(?:\/|,|and|-|;)?\s*max(?:imum)?(?:[\s_]workers)?\s*[:=]?\s*(\d+)(?:\s+(?:workers|nodes))?\b/i,
+        );
       if (autoscale) {
         r.cluster.autoscale = {
           value: { min_workers: Number(autoscale.m[1]), max_workers: Number(autoscale.m[2]) },
@@ -693,17 +700,24 @@ export const EXTRACTORS: Extractor[] = [
             r,
             /\b(?:workers|worker\s+count|number\s+of\s+workers|num_workers)\b[^.,;\d]{0,40}?\b(?:to|=|:)\s*(\d+)\b(?!\s*(?:am|pm|[ap]\.m\.|:\d|min|h\b|hours?|minutes?|%))/i,
           );
-        const count = workers
-          ? (parseCount(workers.m[1]) ?? (workers.m[1].toLowerCase() === "sixteen" ? 16 : undefined))
-          : undefined;
+        const count = workers ? parseCount(workers.m[1]) : undefined;
         if (workers && count !== undefined)
           r.cluster.numWorkers = { value: count, words: workers.m[0], line: workers.line };
       }
       const node = firstMatch(r, NODE_RE);
       if (node) r.cluster.nodeType = { value: node.m[1], words: node.m[0], line: node.line };
       const spark = firstMatch(r, /\b(\d{1,2}\.\d{1,2}\.x-(?:[a-z0-9]+-)*scala\d\.\d{1,2})\b/i);
-      if (spark) r.cluster.sparkVersion = { value: spark.m[1], words: spark.m[0], line: spark.line };
-      else {
+      if (spark) {
+        // "DBR 15.4 LTS (15.4.x-scala2.12)": the runtime said twice, in words and as its key — the words are read too.
+        const line = r.prose.lines.find((l) => l.text.includes(spark.m[0]))?.text ?? "";
+        const end = line.indexOf(spark.m[0]) + spark.m[0].length;
+        const said = new RegExp(
+          String.raw`\b(?:dbr|runtime|spark)\s*(?:version\s*)?${escapeRegExp(spark.m[1].split(".x-")[0]!)}\b[^.;\n]*$`,
+          "i",
+        ).exec(line.slice(0, end - spark.m[0].length));
+        const words = said ? line.slice(said.index, end) : spark.m[0];
+        r.cluster.sparkVersion = { value: spark.m[1], words, line: spark.line };
+      } else {
         // "DBR 15.4 LTS", "runtime 15.4 LTS ML" / "ML runtime 15.4" (the ML runtime: 15.4.x-cpu-ml-scala2.12),
         // "… ML GPU" (15.4.x-gpu-ml-scala2.12).
         const dbr = firstMatch(
