@@ -301,3 +301,20 @@ describe("a cluster change written as the state now and the state wanted", () =>
     expect(cluster.new_cluster.num_workers).toBe(7);
   });
 });
+
+describe("a concept word in the title", () => {
+  it("is the ask's topic, used when the answer sets a field of it: 'FIN-12 Finance Snapshot – cluster config'", async () => {
+    const settings = await update("FIN-12 Finance Snapshot – cluster config\nset it to 6 workers");
+    const cluster = (settings.job_clusters as Array<{ new_cluster: Record<string, unknown> }>)[0]!;
+    expect(cluster.new_cluster.num_workers).toBe(6);
+  });
+
+  it("and is asked about when the answer sets nothing of it: 'FIN-12 Finance Snapshot – retries'", async () => {
+    const { requests, questions } = await answerTicket(
+      "FIN-12 Finance Snapshot – retries\nset it to 6 workers",
+      [snapshot],
+    );
+    expect(requests).toEqual([]);
+    expect(questions.join(" ")).toMatch(/"retries"/);
+  });
+});
