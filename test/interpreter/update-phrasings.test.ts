@@ -318,3 +318,31 @@ describe("a concept word in the title", () => {
     expect(questions.join(" ")).toMatch(/"retries"/);
   });
 });
+
+describe("a job kept out of the change, and why", () => {
+  const jobs: WorkspaceJob[] = [5530, 5531].map((job_id) => ({
+    job_id,
+    settings: {
+      name: `export-${job_id}`,
+      tasks: [{ task_key: "x", notebook_task: { notebook_path: "/x" } }],
+    },
+  }));
+
+  it("'Job 5530 can go. Not 5531 — that one is still used by the logistics team (3 dashboards read from it).'", async () => {
+    const { requests, questions } = await answerTicket(
+      "Job 5530 can go. Not 5531 — that one is still used by the logistics team (3 dashboards read from it).",
+      jobs,
+    );
+    expect(questions).toEqual([]);
+    expect(requests).toEqual([{ endpoint: "jobs/delete", body: { job_id: 5530 } }]);
+  });
+
+  it("another ask joined to it is not swallowed: '…, not 5531, and set retries to 3' asks about the retries", async () => {
+    const { requests, questions } = await answerTicket(
+      "Run job 5530 now, not 5531, and set retries to 3.",
+      jobs,
+    );
+    expect(requests).toEqual([]);
+    expect(questions.join(" ")).toMatch(/"3", "retries"/);
+  });
+});

@@ -352,6 +352,10 @@ const STATE_RE: RegExp[] = [
   /\b(?:don'?t|dont|do\s+not|never|no\s+need\s+to)\s+(?:touch|change|modify|alter|edit)\b[^.;!?]*/gi,
   /\b(?:keep|leave)\s+(?:the\s+|its\s+|their\s+)?[^.;!?]{0,40}?\s+(?:as\s+(?:it\s+|they\s+)?(?:is|are|was)|unchanged|alone|the\s+same|untouched)\b/gi,
   /\b(?:everything|anything|all)\s+else\s+(?:stays?|remains?|is\s+unchanged|unchanged|as\s+(?:it\s+)?is|the\s+same)\b[^.;!?]*/gi,
+  // "Not 5531 — that one is still used by the logistics team", "Not the US one, that runs on its own schedule": the
+  // job kept out of the change, and why (the target resolution keeps it out, targets.ts).
+  // It ends where another ask joins it ("…, and set retries to 3").
+  /(?<![\w-])(?:not|but\s+not|never)\s+(?:job\s+)?(?:#?\d{3,19}\b|the\s+[\w-]+\s+(?:one|job)\b)(?:(?!,?\s*\b(?:and|also|plus|but)\s+(?:please\s+)?(?:set|add|change|make|use|run|retry|email|notify|remove|update|give|bump|increase|reduce)\b)[^.;!?])*/gi,
   // "please don't email me on failure", "no need to notify us when it starts": nobody to add (an address is read).
   /\b(?:don'?t|dont|do\s+not|never|no\s+need\s+to)\s+(?:e-?mail|mail|notify|page|alert|ping|message|bother)\s+(?:me|us|anyone|anybody|them|the\s+team)\b(?![^.;!?,]*@)[^.;!?,]*/gi,
   // "(the daily 6am backup run was dropped on the call — no schedule)": a schedule taken back (schedule.ts).
