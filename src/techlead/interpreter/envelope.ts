@@ -4,7 +4,8 @@
  * ("On Tue, 3 Nov, Rachel <r@x.com> wrote:", "From: … Sent: …") and the older messages quoted under them when the
  * message above already names its code, chat scaffolding (a "#channel" line, the "**tom** 16:40 —" before each
  * message), the line that says whom a pasted message is from ("Slack DM from Oksana:"), and an issue form's empty
- * answers ("_No response_"). A "Current: …" line above a "Wanted: …" line is the job's state, not the ask. An issue form's "### Label" heading is joined to
+ * answers ("_No response_"), an issue tracker's field lines ("Type: Story  Priority: P2  Reporter: …", "Sprint: …").
+ * A "Current: …" line above a "Wanted: …" line is the job's state, not the ask. An issue form's "### Label" heading is joined to
  * its one-line answer ("### Job name" / "invoice-pdf-ingest" → "Job name: invoice-pdf-ingest"), as the label would
  * be written on one line.
  *
@@ -48,6 +49,9 @@ const BEFORE_LABEL =
   /^\s*(?:[-*]\s*)?(?:\*\*)?(?:current(?:ly)?|before|old|today|now|is|as[\s-]is|existing|was)(?:\s+(?:state|setup|config(?:uration)?|settings))?(?:\*\*)?\s*:/i;
 const AFTER_LABEL =
   /^\s*(?:[-*]\s*)?(?:\*\*)?(?:wanted|want|new|after|target|desired|should\s+be|to[\s-]be|proposed|change\s+to)(?:\s+(?:state|setup|config(?:uration)?|settings))?(?:\*\*)?\s*:/i;
+/** An issue tracker's fields: "Type: Story    Priority: P2    Reporter: Dana", "Sprint: …" (not "Labels:": tags). */
+const TRACKER_FIELDS =
+  /^\s*(?:\*\*)?(?:type|issue\s+type|priority|reporter|assignee|components?|sprint|epic(?:\s+link)?|status|story\s+points|fix\s+versions?|affects\s+versions?|resolution|created|updated|due(?:\s+date)?)(?:\*\*)?\s*:/i;
 const FORM_HEADING = /^\s{0,3}###\s+(.{2,60}?)\s*#*\s*$/;
 
 /**
@@ -86,7 +90,8 @@ export function stripEnvelope(body: string): string {
   const transcript = lines.filter((l) => CHAT_PREFIX.test(l)).length >= 2;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i] as string;
-    if (PASTED_FROM.test(l)) {
+    if (TRACKER_FIELDS.test(l) && !NAMES_CODE.test(l)) blank(i);
+    else if (PASTED_FROM.test(l)) {
       blank(i);
       unquoteMessage(lines, i + 1);
     } else if ((transcript && CHANNEL.test(l)) || NO_RESPONSE.test(l)) blank(i);

@@ -353,7 +353,7 @@ const DURATION_AT_START = new RegExp(`^${DURATION_RE.source}`, "i");
 function afterPhrases(text: string): string[] {
   const out: string[] = [];
   const after =
-    /\b(?:runs?\s+|only\s+)?(?:after|depends on|following|once|(?:needs|requires|waits?\s+for)(?=\s+(?:step|task)\s*#?\d))\s+(?:the\s+)?((?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?)(?:\s*(?:,|and|&)\s*(?:the\s+)?(?!(?:run|runs|execute|trigger|start|launch|kick|call|do|send|email|notify|then)\b)(?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?))*)(?=\s+(?:is|are|has|have)\s+(?:done|finished|complete|completed|succeeded)|\s+(?:finishes|finish|completes|succeeds|is done)|\s*[,.;)?!]|\s*(?:→|->|=>|:)\s|\s*$)/gi;
+    /\b(?:runs?\s+|only\s+)?(?:after|depends on|following|once|(?:needs|requires|waits?\s+for)(?=\s+(?:step|task)\s*#?\d))\s+(?:the\s+)?((?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?)(?:\s*(?:,|and|&)\s*(?:the\s+)?(?!(?:run|runs|execute|trigger|start|launch|kick|call|do|send|email|notify|then|in\s+parallel|parallel|alongside|at\s+the\s+same\s+time)\b)(?:`[\w-]+`|"[^"]+"|[\w/.-]+(?:\s+[\w/.-]+){0,3}?))*)(?=\s+(?:is|are|has|have)\s+(?:done|finished|complete|completed|succeeded)|\s+(?:finishes|finish|completes|succeeds|is done)|\s*[,.;)?!]|\s*(?:→|->|=>|:)\s|\s*$)/gi;
   for (const m of matchesOf(after, text)) {
     const word = /\b(after|depends on|following|once)\s/i.exec(m[0])?.[1]?.toLowerCase();
     const before = text.slice(0, m.index);
