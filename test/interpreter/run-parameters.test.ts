@@ -76,3 +76,21 @@ describe("a run asked for now", () => {
     expect(requests).toEqual([{ endpoint: "jobs/run-now", body: { job_id: 6601 } }]);
   });
 });
+
+describe("a date in words beside the date sent", () => {
+  it("'Finance needs March 31 recomputed — can you run backfill_orders now with start_date 2024-03-31'", async () => {
+    const params = await run(
+      "Finance needs March 31 recomputed — can you run backfill_orders now with start_date 2024-03-31?",
+    );
+    expect(params).toEqual({ start_date: "2024-03-31" });
+  });
+
+  it("a day the answer does not send is still asked about: 'March 30 recomputed … start_date 2024-03-31'", async () => {
+    const { requests, questions } = await answer(
+      "Finance needs March 30 recomputed — can you run backfill_orders now with start_date 2024-03-31?",
+      [backfill],
+    );
+    expect(requests).toEqual([]);
+    expect(questions.join(" ")).toMatch(/"30"/);
+  });
+});

@@ -402,7 +402,9 @@ function lineLeftovers(
     !/\b(?:instead\s+of|rather\s+than|from|not|currently|now)\s+(?:at\s+|the\s+)?$/i.test(text.slice(0, t.at))
       ? sent
       : values;
-  const hardOk = tokens.filter((t) => HARD.has(t.kind) && isAccounted(t, byKind(t), valuesFor(t)));
+  const hardOk = tokens.filter(
+    (t) => HARD.has(t.kind) && (isAccounted(t, byKind(t), valuesFor(t)) || dateSent(text, t, sent)),
+  );
   // A segment is covered by recorded words when one holds the other (each stretch of a "a … b" source on its own).
   const piecesOf = (words: string[]) =>
     words.flatMap((p) => p.split(/\s*…\s*/)).filter((p) => p.trim().length >= 4);
@@ -543,6 +545,25 @@ export function unaccountedWords(
 }
 
 /** A question quoting the words no field used, or undefined when the answer accounts for all of them. */
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTH_WORD = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
+
+/**
+ * "recompute March 31 … with run_date 2024-03-31": a day of a month written in words is accounted by a date the
+ * answer sends on that month and day.
+ */
+function dateSent(text: string, t: Token, sent: string[]): boolean {
+  if (t.kind !== "number" || !/^\d{1,2}$/.test(t.text)) return false;
+  const before = new RegExp(String.raw`\b${MONTH_WORD}\.?\s+$`, "i").exec(text.slice(0, t.at));
+  const after = new RegExp(String.raw`^(?:st|nd|rd|th)?(?:\s+of)?\s+${MONTH_WORD}\b`, "i").exec(
+    text.slice(t.at + t.text.length),
+  );
+  const month = (before?.[1] ?? after?.[1])?.slice(0, 3).toLowerCase();
+  if (!month) return false;
+  const mmdd = `-${String(MONTHS.indexOf(month) + 1).padStart(2, "0")}-${t.text.padStart(2, "0")}`;
+  return sent.some((v) => new RegExp(String.raw`\d{4}${mmdd}(?!\d)`).test(v));
+}
+
 /** The fields each family of concept words is about (a title's topic word is used when one of them is set). */
 const TOPICS: Array<[RegExp, RegExp]> = [
   [

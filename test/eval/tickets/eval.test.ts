@@ -10,7 +10,7 @@ const BATCH4_PASSED = 18;
 const BATCH4_PRECISION = 0.95;
 const BATCH5_PASSED = 27;
 const BATCH5_PRECISION = 0.95;
-const BATCH6_PASSED = 12;
+const BATCH6_PASSED = 13;
 const BATCH6_PRECISION = 0.95;
 
 describe("offline interpreter on the labelled ticket set (INTERPRETATION.md §2 grading)", () => {
@@ -56,7 +56,7 @@ describe("offline interpreter on the labelled ticket set (INTERPRETATION.md §2 
     expect(batch5.outcomes.precision).toBeGreaterThanOrEqual(BATCH5_PRECISION);
     // batch-6 (2026-12-08, the development half of a fourth tester's set; 5/30 exact and precision 0.333 when
     // committed, on the interpreter of 8994853): held to what the interpreter reaches on it, so that it only moves up
-    // (12/30, precision 1.000 after the batch-6 readings; the sealed half did not move: 7/30).
+    // (13/30, precision 1.000 after the batch-6 readings; the sealed half did not move: 7/30).
     const batch6 = report.parts["batch-6"];
     expect(batch6.total).toBe(30);
     expect(batch6.passed).toBeGreaterThanOrEqual(BATCH6_PASSED);
