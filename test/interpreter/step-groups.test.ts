@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { answerTicket } from "../support/interpret-ticket.js";
+import type { WorkspaceJob } from "../../src/domain/model.js";
 
 const STEPS = [
   'New job "Orders Mart", daily at 05:30 UTC:',
@@ -65,5 +66,26 @@ describe("steps waited for as a group", () => {
       ...STEPS,
     ];
     expect((await dependsOn(ticket.join("\n"))).build_mart).toEqual(["clean_customers", "clean_orders"]);
+  });
+});
+
+describe("tracker fields that may ask for something are read", () => {
+  it("'Status: please pause it' is not a tracker's field line", async () => {
+    const jobs: WorkspaceJob[] = [
+      {
+        job_id: 77,
+        settings: {
+          name: "orders-daily",
+          schedule: { quartz_cron_expression: "0 0 6 * * ?", timezone_id: "UTC", pause_status: "UNPAUSED" },
+          tasks: [{ task_key: "a", notebook_task: { notebook_path: "/x" } }],
+        },
+      },
+    ];
+    const { requests, questions } = await answerTicket(
+      "orders-daily\nStatus: please pause it",
+      jobs as never,
+    );
+    expect(questions).toEqual([]);
+    expect(JSON.stringify(requests)).toMatch(/PAUSED/);
   });
 });

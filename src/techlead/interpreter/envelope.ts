@@ -3,11 +3,11 @@
  * signature under it (a name, a title, a phone number, the sender's own address, a legal disclaimer), reply headers
  * ("On Tue, 3 Nov, Rachel <r@x.com> wrote:", "From: … Sent: …") and the older messages quoted under them when the
  * message above already names its code, chat scaffolding (a "#channel" line, the "**tom** 16:40 —" before each
- * message), the line that says whom a pasted message is from ("Slack DM from Oksana:"), and an issue form's empty
- * answers ("_No response_"), an issue tracker's field lines ("Type: Story  Priority: P2  Reporter: …", "Sprint: …").
- * A "Current: …" line above a "Wanted: …" line is the job's state, not the ask. An issue form's "### Label" heading is joined to
- * its one-line answer ("### Job name" / "invoice-pdf-ingest" → "Job name: invoice-pdf-ingest"), as the label would
- * be written on one line.
+ * message), the line that says whom a pasted message is from ("Slack DM from Oksana:"), an issue form's empty
+ * answers ("_No response_") and an issue tracker's field lines ("Type: Story  Priority: P2  Reporter: …", "Sprint:
+ * …"). A "Current: …" line above a "Wanted: …" line is the job's state, not the ask. An issue form's "### Label"
+ * heading is joined to its one-line answer ("### Job name" / "invoice-pdf-ingest" → "Job name: invoice-pdf-ingest"),
+ * as the label would be written on one line.
  *
  * Lines are blanked, never removed, so file line numbers stay. A line under a sign-off is signature only while it
  * holds nothing a job could use (requirementTokens: no path, time, zone, concept or change word; an address or a
@@ -49,9 +49,12 @@ const BEFORE_LABEL =
   /^\s*(?:[-*]\s*)?(?:\*\*)?(?:current(?:ly)?|before|old|today|now|is|as[\s-]is|existing|was)(?:\s+(?:state|setup|config(?:uration)?|settings))?(?:\*\*)?\s*:/i;
 const AFTER_LABEL =
   /^\s*(?:[-*]\s*)?(?:\*\*)?(?:wanted|want|new|after|target|desired|should\s+be|to[\s-]be|proposed|change\s+to)(?:\s+(?:state|setup|config(?:uration)?|settings))?(?:\*\*)?\s*:/i;
-/** An issue tracker's fields: "Type: Story    Priority: P2    Reporter: Dana", "Sprint: …" (not "Labels:": tags). */
+/**
+ * An issue tracker's fields: "Type: Story    Priority: P2    Reporter: Dana", "Sprint: …". Not "Labels:" (tags) nor
+ * "Status:" (it may ask for a pause), and "Priority:" only with a tracker's value.
+ */
 const TRACKER_FIELDS =
-  /^\s*(?:\*\*)?(?:type|issue\s+type|priority|reporter|assignee|components?|sprint|epic(?:\s+link)?|status|story\s+points|fix\s+versions?|affects\s+versions?|resolution|created|updated|due(?:\s+date)?)(?:\*\*)?\s*:/i;
+  /^\s*(?:\*\*)?(?:(?:type|issue\s+type|reporter|assignee|components?|sprint|epic(?:\s+link)?|story\s+points|fix\s+versions?|affects\s+versions?|resolution|created|updated)(?:\*\*)?\s*:|priority(?:\*\*)?\s*:\s*(?:p\d|highest|high|medium|low|lowest|critical|blocker|major|minor|trivial|normal)\b)/i;
 const FORM_HEADING = /^\s{0,3}###\s+(.{2,60}?)\s*#*\s*$/;
 
 /**
