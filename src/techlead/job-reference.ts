@@ -5,42 +5,41 @@
  */
 import type { WorkspaceJob } from "../domain/model.js";
 
+const WORD = /[\p{L}\p{N}]+/gu;
+
 /** The words of a job name or of a sentence, lower-cased, without punctuation ("Customer Sync (EU)" → customer, sync, eu). */
 function wordsOf(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-}
-
-/** A name of two words or more whose every word the sentence holds. */
-function fits(sentence: Set<string>, name: string | undefined): boolean {
-  const words = new Set(wordsOf(name ?? ""));
-  return words.size >= 2 && [...words].every((w) => sentence.has(w));
+  return text.toLowerCase().match(WORD) ?? [];
 }
 
 /**
- * The first sentence that holds every word of the job's name (two words or more) and fits no other existing job's
- * name so, with the words from the first of the name's words to the last: "run Customer Sync for the EU now. Not
- * the US one" → "Customer Sync for the EU" for "Customer Sync (EU)", nothing for "Customer Sync (US)" (its "us" is in
- * another sentence). A sentence that fits two names singles out neither.
+ * The jobs one sentence of the text singles out: a sentence that holds every word of the job's name (two words or
+ * more) and fits no other job's name so, with the words from the first of the name's words to the last. "run
+ * Customer Sync for the EU now. Not the US one" → "Customer Sync for the EU" for "Customer Sync (EU)", nothing for
+ * "Customer Sync (US)" (its "us" is in another sentence). A sentence that fits two names singles out neither.
  */
-export function nameWordsInOneSentence(
+export function jobsNamedByWords(
   text: string,
-  job: WorkspaceJob,
   jobs: WorkspaceJob[],
-): { words: string; at: number } | undefined {
-  const wanted = new Set(wordsOf(job.settings.name ?? ""));
-  if (wanted.size < 2) return undefined;
+): Array<{ job: WorkspaceJob; words: string; at: number }> {
+  const names = jobs
+    .map((job) => ({ job, words: new Set(wordsOf(job.settings.name ?? "")) }))
+    .filter((n) => n.words.size >= 2);
+  const out: Array<{ job: WorkspaceJob; words: string; at: number }> = [];
+  if (names.length === 0) return out;
   let offset = 0;
   for (const sentence of text.split(/(?<=[.!?;\n])/)) {
     const start = offset;
     offset += sentence.length;
     const present = new Set(wordsOf(sentence));
-    if (!fits(present, job.settings.name)) continue;
-    if (jobs.some((j) => j.job_id !== job.job_id && fits(present, j.settings.name))) continue;
-    const spans = [...sentence.matchAll(/[\p{L}\p{N}]+/gu)].filter((m) => wanted.has(m[0].toLowerCase()));
-    const first = spans[0]!;
+    const fitting = names.filter((n) => [...n.words].every((w) => present.has(w)));
+    if (fitting.length !== 1) continue;
+    const { job, words } = fitting[0]!;
+    if (out.some((o) => o.job.job_id === job.job_id)) continue;
+    const spans = [...sentence.matchAll(WORD)].filter((m) => words.has(m[0].toLowerCase()));
+    const from = spans[0]!.index ?? 0;
     const last = spans.at(-1)!;
-    const from = first.index ?? 0;
-    return { words: sentence.slice(from, (last.index ?? 0) + last[0].length), at: start + from };
+    out.push({ job, words: sentence.slice(from, (last.index ?? 0) + last[0].length), at: start + from });
   }
-  return undefined;
+  return out;
 }

@@ -3,7 +3,7 @@
  * and what it asks for (create / update / delete / run). Pure.
  */
 import { escapeRegExp } from "../../domain/regexp.js";
-import { nameWordsInOneSentence } from "../job-reference.js";
+import { jobsNamedByWords } from "../job-reference.js";
 import { distance } from "fastest-levenshtein";
 import type { WorkspaceJob } from "../../domain/model.js";
 import { findIdentifier, matchesOf, trimPath, WORKSPACE_PATH_RE, type Prose } from "./text.js";
@@ -188,10 +188,7 @@ export function resolveTarget(prose: Prose, jobs: WorkspaceJob[]): TargetResolut
 
   // 6. Every word of one job's name in one sentence that fits no other job's name: "run Customer Sync for the EU
   // now. Not the US one" (the rule the LLM path's guard applies too, job-reference.ts).
-  const byWords = jobs.flatMap((job) => {
-    const found = nameWordsInOneSentence(text, job, jobs);
-    return found ? [{ job, ...found }] : [];
-  });
+  const byWords = jobsNamedByWords(text, jobs);
   if (byWords.length === 1) {
     const { job, words, at } = byWords[0]!;
     return {

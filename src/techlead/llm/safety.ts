@@ -11,7 +11,7 @@ import { escapeRegExp } from "../../domain/regexp.js";
 import type { Diagnostic, Interpretation, JobSettings, WorkItem, WorkspaceJob } from "../../domain/model.js";
 import type { RequirementDoc } from "../types.js";
 import { isObject as isPlainObject } from "../../domain/json.js";
-import { nameWordsInOneSentence } from "../job-reference.js";
+import { jobsNamedByWords } from "../job-reference.js";
 
 function normalise(text: string): string {
   return text
@@ -104,7 +104,8 @@ export function guardTargets(
       namedInRequirement(doc, target.name, target.job_id) ||
       (byId?.settings.name !== undefined && namedInRequirement(doc, byId.settings.name, undefined)) ||
       (byId !== undefined && describedInRequirement(doc, byId, existingJobs)) ||
-      (byId !== undefined && nameWordsInOneSentence(doc.text, byId, existingJobs) !== undefined);
+      (byId !== undefined &&
+        jobsNamedByWords(doc.text, existingJobs).some((n) => n.job.job_id === byId.job_id));
     if (!named && !(item.questions?.length && !item.target)) {
       dropped.add(item.key);
       const described = target.name
