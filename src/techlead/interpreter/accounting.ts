@@ -21,7 +21,7 @@
 import { escapeRegExp } from "../../domain/regexp.js";
 import type { FieldSource, WorkItem, WorkspaceJob } from "../../domain/model.js";
 import { lineIn, matchesOf, type Prose } from "./text.js";
-import { OLD_TIME_RE, RETRACTED_RE } from "./schedule.js";
+import { DATE_RE, monthOf, OLD_TIME_RE, RETRACTED_RE } from "./schedule.js";
 import { zoneMentions } from "./zones.js";
 
 export interface Token {
@@ -545,8 +545,7 @@ export function unaccountedWords(
 }
 
 /** A question quoting the words no field used, or undefined when the answer accounts for all of them. */
-const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-const MONTH_WORD = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
+const DATES = new RegExp(DATE_RE.source, "gi");
 
 /**
  * "recompute March 31 … with run_date 2024-03-31": a day of a month written in words is accounted by a date the
@@ -554,14 +553,12 @@ const MONTH_WORD = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|
  */
 function dateSent(text: string, t: Token, sent: string[]): boolean {
   if (t.kind !== "number" || !/^\d{1,2}$/.test(t.text)) return false;
-  const before = new RegExp(String.raw`\b${MONTH_WORD}\.?\s+$`, "i").exec(text.slice(0, t.at));
-  const after = new RegExp(String.raw`^(?:st|nd|rd|th)?(?:\s+of)?\s+${MONTH_WORD}\b`, "i").exec(
-    text.slice(t.at + t.text.length),
-  );
-  const month = (before?.[1] ?? after?.[1])?.slice(0, 3).toLowerCase();
-  if (!month) return false;
-  const mmdd = `-${String(MONTHS.indexOf(month) + 1).padStart(2, "0")}-${t.text.padStart(2, "0")}`;
-  return sent.some((v) => new RegExp(String.raw`\d{4}${mmdd}(?!\d)`).test(v));
+  return matchesOf(DATES, text).some((m) => {
+    const day = m[1] ?? m[4];
+    if (day !== t.text || t.at < m.index || t.at >= m.index + m[0].length) return false;
+    const mmdd = `-${String(monthOf((m[2] ?? m[3])!)).padStart(2, "0")}-${day.padStart(2, "0")}`;
+    return sent.some((v) => new RegExp(String.raw`\d{4}${mmdd}(?!\d)`).test(v));
+  });
 }
 
 /** The fields each family of concept words is about (a title's topic word is used when one of them is set). */

@@ -394,11 +394,12 @@ const MONTH_INDEX: Record<string, number> = {
   dec: 12,
 };
 const MONTH_WORD = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
-const monthOf = (word: string) => MONTH_INDEX[word.slice(0, 3).toLowerCase()]!;
+/** 1–12 for a month's name ("March", "mar"). */
+export const monthOf = (word: string) => MONTH_INDEX[word.slice(0, 3).toLowerCase()]!;
 const QUARTERLY_RE = /\b(?:quarterly|(?:every|each|once\s+a|per)\s+quarter)\b/i;
 const YEARLY_RE = /\b(?:yearly|annually|once\s+a\s+year|(?:every|each|per)\s+year)\b/i;
 /** "1 January", "January 1st", "Jan 1", "the 15th of March". */
-const DATE_RE = new RegExp(
+export const DATE_RE = new RegExp(
   String.raw`\b(?:(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+(${MONTH_WORD})|(${MONTH_WORD})\.?\s+(\d{1,2})(?:st|nd|rd|th)?)\b(?!\s*[:.]\d)`,
   "i",
 );
