@@ -18,7 +18,7 @@ import type { InterpretContext, RequirementDoc, TechLeadTools } from "../types.j
 import { ANY_TASK, EXTRACTORS, THE_TASK, jobNameIntroductions } from "./extractors.js";
 import { emptyReading, source, type Reading, type Step } from "./reading.js";
 import { addTimeToQuartz, mergeIntoQuartz, needsTime, shiftQuartz, toQuartz } from "./schedule.js";
-import { readSteps, resolveStepRef } from "./steps.js";
+import { readSteps, resolveStepGroup, resolveStepRef } from "./steps.js";
 import {
   readIntent,
   resolveTarget,
@@ -92,24 +92,6 @@ function readIntentOf(
   return introduced
     ? { intent: "create", words: introduced.words, line: introduced.line }
     : readIntent(prose, target, newCode, hasSchedule, !!s.time);
-}
-
-/**
- * "both clean steps" → the two steps before this one whose names hold "clean"; "all the load tasks" → every such
- * step (two or more). undefined when the words are no such group or the count does not fit.
- */
-function stepsNamedBy(phrase: string, before: Step[]): string[] | undefined {
-  const m =
-    /^(both|all(?:\s+(?:of\s+)?the)?|the)\s+([\w-]+(?:\s+[\w-]+)?)\s+(?:steps|tasks|notebooks|ones)$/i.exec(
-      phrase.trim(),
-    );
-  if (!m) return undefined;
-  const words = toTaskKey(m[2]!).split("_").filter(Boolean);
-  const hits = before.filter((s) =>
-    [s.key, s.name ? toTaskKey(s.name) : ""].some((f) => words.every((w) => f.split("_").includes(w))),
-  );
-  const count = /^both$/i.test(m[1]!) ? hits.length === 2 : hits.length >= 2;
-  return count ? hits.map((s) => s.key) : undefined;
 }
 
 /** A field's provenance with its line: where its words first occur in the requirement, when an extractor gave none. */
@@ -440,7 +422,7 @@ function dependencies(
         continue;
       }
       // "once both clean steps are done", "after all the load tasks": the steps whose names hold those words.
-      const named = stepsNamedBy(a.value, steps.slice(0, i));
+      const named = resolveStepGroup(a.value, steps.slice(0, i));
       if (named) {
         keys.push(...named);
         explanation.push(source(`tasks[${step.key}].depends_on`, a));

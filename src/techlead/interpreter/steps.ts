@@ -751,6 +751,24 @@ export function resolveStepRef(
   return undefined;
 }
 
+/**
+ * "both clean steps" → the two steps before this one whose names hold "clean"; "all the load tasks" → every such
+ * step (two or more). undefined when the words are no such group or the count does not fit.
+ */
+export function resolveStepGroup(phrase: string, before: Step[]): string[] | undefined {
+  const m =
+    /^(both|all(?:\s+(?:of\s+)?the)?|the)\s+([\w-]+(?:\s+[\w-]+)?)\s+(?:steps|tasks|notebooks|ones)$/i.exec(
+      phrase.trim(),
+    );
+  if (!m) return undefined;
+  const words = toTaskKey(m[2]!).split("_").filter(Boolean);
+  const hits = before.filter((s) =>
+    [s.key, s.name ? toTaskKey(s.name) : ""].some((f) => words.every((w) => f.split("_").includes(w))),
+  );
+  const count = /^both$/i.test(m[1]!) ? hits.length === 2 : hits.length >= 2;
+  return count ? hits.map((s) => s.key) : undefined;
+}
+
 /** A light stem for matching a step's words in another form: landing/landed/lands → land, ingestion → ingest. */
 function stem(word: string): string {
   for (const suffix of ["ation", "ings", "ing", "ion", "ed", "es", "s"]) {
