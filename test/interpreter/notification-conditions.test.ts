@@ -5,16 +5,11 @@
  * copied from test/eval).
  */
 import { describe, expect, it } from "vitest";
-import { answerTicket } from "../support/interpret-ticket.js";
+import { answerTicket, onlyRequest } from "../support/interpret-ticket.js";
 
 const CODE = "Create job ops-digest running notebook /Repos/ops/digest/main daily at 06:00 UTC.";
 
-async function settingsOf(ticket: string): Promise<Record<string, unknown>> {
-  const { requests, questions } = await answerTicket(ticket, []);
-  expect(questions).toEqual([]);
-  expect(requests).toHaveLength(1);
-  return requests[0]!.body;
-}
+const settingsOf = async (ticket: string) => (await onlyRequest(ticket)).body;
 
 describe("notification conditions", () => {
   it("a condition after a label: 'Alerts: if it fails, email X'", async () => {

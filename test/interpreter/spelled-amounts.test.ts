@@ -4,16 +4,11 @@
  * wait for. The tickets here are written for this test (not copied from test/eval).
  */
 import { describe, expect, it } from "vitest";
-import { answerTicket } from "../support/interpret-ticket.js";
+import { answerTicket, onlyRequest } from "../support/interpret-ticket.js";
 
 const JOB = "Create job ops-digest running notebook /Repos/ops/digest/main";
 
-async function settingsOf(ticket: string): Promise<Record<string, unknown>> {
-  const { requests, questions } = await answerTicket(ticket, []);
-  expect(questions).toEqual([]);
-  expect(requests).toHaveLength(1);
-  return requests[0]!.body;
-}
+const settingsOf = async (ticket: string) => (await onlyRequest(ticket)).body;
 
 describe("amounts of time in words", () => {
   it("'give up on the whole run (time out) after ninety minutes': a timeout, not a dependency", async () => {
